@@ -1,0 +1,63 @@
+import crypto from 'node:crypto';
+import path from 'node:path';
+import cookieParser from 'cookie-parser';
+import express, { Express } from 'express';
+import pinoHttp from 'pino-http';
+import type { Config } from './config';
+import { logger } from './logger';
+import { errorHandler, notFound } from './middleware/errors';
+import { csrf, sameOrigin, securityHeaders } from './middleware/security';
+import { publicRoutes } from './routes/public.routes';
+import { setupViews } from './views';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+// The package exports only its script; its CSS, fonts and images sit beside it in dist/.
+const USWDS_DIST = path.resolve(path.dirname(require.resolve('@uswds/uswds')), '..');
+
+/** Builds the Express app (without listening): what `index.ts` serves and supertest drives. */
+export function createApp(config: Config): Express {
+  const app = express();
+  app.locals.config = config;
+  app.set('trust proxy', config.trustProxy);
+  app.disable('x-powered-by');
+  setupViews(app, config);
+
+  app.use(
+    pinoHttp({
+      logger: logger(config),
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : crypto.randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      // Status links carry a secret token: log the route, not the token.
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.replace(/^\/status\/[^/?]+/, '/status/:token') }),
+      },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
+    }),
+  );
+  app.use(securityHeaders(config));
+  app.use('/uswds', express.static(USWDS_DIST, { maxAge: '7d', index: false }));
+  app.use('/public', express.static(path.join(__dirname, '..', 'public'), { maxAge: config.env === 'production' ? '1d' : 0, index: false }));
+
+  app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 200 }));
+  app.use(express.json({ limit: '200kb' }));
+  app.use(cookieParser());
+
+  const { protect, provideToken } = csrf(config);
+  app.use(sameOrigin(config));
+  app.use(provideToken);
+  app.use(protect);
+  app.use((req, res, next) => {
+    res.locals.path = req.path;
+    next();
+  });
+
+  app.use(publicRoutes(config));
+
+  app.use(notFound);
+  app.use(errorHandler);
+  return app;
+}

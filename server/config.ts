@@ -1,0 +1,107 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+/** Settings read once from the environment; see the configuration table in README.md. */
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  host: string;
+  /** `postgres://…` for PostgreSQL; otherwise the SQLite file path. */
+  databaseUrl: string;
+  dataDir: string;
+  /** Absolute origin used in links sent to requesters (status links in API answers and mail). */
+  publicUrl: string;
+  secret: string;
+  trustProxy: boolean | number | string;
+  secureCookies: boolean;
+  intakeRateLimit: number;
+  logLevel: string;
+  timeZone: string;
+  responseTargetBusinessDays: number;
+  /** log2 of scrypt's N; OWASP asks 17. Only tests lower it. */
+  scryptLogN: number;
+}
+
+export class ConfigError extends Error {}
+
+function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(`${name} must be a whole number, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${n}`);
+  return n;
+}
+
+function parseTrustProxy(raw: string | undefined): boolean | number | string {
+  if (raw === undefined || raw === '' || raw === 'false') return false;
+  if (raw === 'true') return true;
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw; // an address list or a preset such as "loopback", as Express takes it
+}
+
+/**
+ * In development the secret is kept in the data directory so that sign-ins and status links
+ * survive a restart; production must set SECRET so that every instance shares it.
+ */
+function developmentSecret(dataDir: string): string {
+  const file = path.join(dataDir, '.secret');
+  try {
+    return fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    const secret = crypto.randomBytes(32).toString('base64url');
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.writeFileSync(file, secret, { mode: 0o600 });
+    return secret;
+  }
+}
+
+/** Builds and freezes the configuration; throws ConfigError with a readable message on bad input. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const nodeEnv = env.NODE_ENV ?? 'development';
+  if (!['development', 'production', 'test'].includes(nodeEnv)) {
+    throw new ConfigError(`NODE_ENV must be development, production or test, got "${nodeEnv}"`);
+  }
+  const dataDir = path.resolve(env.DATA_DIR || 'data');
+  const port = int(env, 'PORT', 3000, 0, 65535);
+  const databaseUrl = env.DATABASE_URL || path.join(dataDir, 'leep.sqlite3');
+  if (/^[a-z]+:\/\//i.test(databaseUrl) && !/^postgres(ql)?:\/\//i.test(databaseUrl)) {
+    throw new ConfigError('DATABASE_URL must be a postgres:// URL or a SQLite file path');
+  }
+  let secret = env.SECRET ?? '';
+  if (!secret) {
+    if (nodeEnv === 'production') throw new ConfigError('SECRET must be set in production (32 or more random characters)');
+    secret = nodeEnv === 'test' ? 'test-secret-not-for-production-use-0000' : developmentSecret(dataDir);
+  } else if (secret.length < 32) {
+    throw new ConfigError('SECRET must be at least 32 characters long');
+  }
+  const publicUrl = (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, '');
+  if (!/^https?:\/\/[^/]+/.test(publicUrl)) throw new ConfigError(`PUBLIC_URL must be an http(s) URL, got "${publicUrl}"`);
+  const timeZone = env.TIME_ZONE || 'America/New_York';
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+  } catch {
+    throw new ConfigError(`TIME_ZONE is not a known time zone: "${timeZone}"`);
+  }
+  const config: Config = {
+    env: nodeEnv as Config['env'],
+    port,
+    host: env.HOST || '0.0.0.0',
+    databaseUrl,
+    dataDir,
+    publicUrl,
+    secret,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    secureCookies: publicUrl.startsWith('https://'),
+    intakeRateLimit: int(env, 'INTAKE_RATE_LIMIT', 10, 1, 1_000_000),
+    logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
+    timeZone,
+    responseTargetBusinessDays: int(env, 'RESPONSE_TARGET_DAYS', 5, 1, 60),
+    scryptLogN: int(env, 'SCRYPT_LOG_N', nodeEnv === 'test' ? 10 : 17, 10, 20),
+  };
+  if (config.scryptLogN < 17 && nodeEnv === 'production') {
+    throw new ConfigError('SCRYPT_LOG_N below 17 is for tests only');
+  }
+  return Object.freeze(config);
+}

@@ -1,0 +1,153 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import knexFactory, { Knex } from 'knex';
+
+/**
+ * The one knex instance of the process. Modules read `db` when they run a query (not when they
+ * load), so that tests can give each file its own fresh database.
+ */
+export let db: Knex;
+
+export type Queryable = Knex | Knex.Transaction;
+
+const MIGRATIONS_DIR = path.join(__dirname, '..', 'db', 'migrations');
+
+/**
+ * Migrations are named without their extension so that the same database can be migrated from
+ * the TypeScript sources (tests) and from the compiled JavaScript (`npm start`).
+ */
+class MigrationSource implements Knex.MigrationSource<string> {
+  async getMigrations(): Promise<string[]> {
+    return fs
+      .readdirSync(MIGRATIONS_DIR)
+      .filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith('.d.ts'))
+      .map((f) => f.replace(/\.(ts|js)$/, ''))
+      .filter((name, i, all) => all.indexOf(name) === i)
+      .sort();
+  }
+  getMigrationName(name: string): string {
+    return name;
+  }
+  async getMigration(name: string): Promise<Knex.Migration> {
+    return require(path.join(MIGRATIONS_DIR, name));
+  }
+}
+
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
+
+/** Knex settings for a database URL (PostgreSQL) or SQLite file path. */
+export function knexConfig(databaseUrl: string, options: { searchPath?: string } = {}): Knex.Config {
+  const migrations = { migrationSource: new MigrationSource() };
+  if (isPostgresUrl(databaseUrl)) {
+    return {
+      client: 'pg',
+      connection: databaseUrl,
+      searchPath: options.searchPath ? [options.searchPath] : undefined,
+      pool: { min: 0, max: 10 },
+      migrations,
+    };
+  }
+  if (databaseUrl !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(databaseUrl)), { recursive: true });
+  return {
+    client: 'sqlite3',
+    connection: { filename: databaseUrl },
+    useNullAsDefault: true,
+    // One connection: a deferred transaction that reads first cannot be upgraded to a writer
+    // while another connection writes (SQLITE_BUSY); one connection serializes them instead.
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate(conn: { exec(sql: string, cb: (err: Error | null) => void): void }, done: (err: Error | null, conn: unknown) => void) {
+        conn.exec(
+          [
+            // WAL: readers do not block the writer, and a crash loses no committed transaction.
+            'PRAGMA journal_mode = WAL;',
+            // Wait for a lock held by another process (the CLI, a backup) instead of failing at once.
+            'PRAGMA busy_timeout = 5000;',
+            // SQLite leaves foreign keys unchecked unless asked, per connection.
+            'PRAGMA foreign_keys = ON;',
+            // With WAL, NORMAL survives a process crash; FULL would also survive power loss.
+            'PRAGMA synchronous = NORMAL;',
+          ].join(' '),
+          (err) => done(err, conn),
+        );
+      },
+    },
+    migrations,
+  };
+}
+
+/** Opens the process's database and makes it the one `db`. */
+export function openDatabase(databaseUrl: string, options: { searchPath?: string } = {}): Knex {
+  db = knexFactory(knexConfig(databaseUrl, options));
+  return db;
+}
+
+/** Uses an existing knex instance as the process's database (tests). */
+export function useDatabase(instance: Knex): void {
+  db = instance;
+}
+
+export async function migrateLatest(instance: Knex = db): Promise<void> {
+  await instance.migrate.latest();
+}
+
+export function isPostgres(instance: Queryable = db): boolean {
+  return instance.client.config.client === 'pg';
+}
+
+/** Rows of a `knex.raw` result: an array on SQLite, `{ rows }` on PostgreSQL. */
+export function rawRows<T = Record<string, unknown>>(result: unknown): T[] {
+  if (Array.isArray(result)) return result as T[];
+  return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+/** Counts and sums come back as strings on PostgreSQL. */
+export function num(value: unknown): number {
+  if (value === null || value === undefined) return 0;
+  return Number(value);
+}
+
+/** Booleans come back as 0/1 on SQLite. */
+export function bool(value: unknown): boolean {
+  return value === true || value === 1 || value === '1' || value === 't';
+}
+
+/** Timestamps are written as ISO strings in UTC; PostgreSQL hands back Dates, SQLite the strings. */
+export function toDate(value: unknown): Date | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value;
+  return new Date(String(value));
+}
+
+export function nowIso(now: Date = new Date()): string {
+  return now.toISOString();
+}
+
+/** True when an error is a violation of a unique constraint, on either engine. */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; errno?: number };
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || (e?.code === 'SQLITE_CONSTRAINT' && e?.errno === 19 && /UNIQUE/.test(String(err)));
+}
+
+/** True when an error means the database cannot be reached or used at all. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: string; name?: string; message?: string };
+  if (!e) return false;
+  if (e.name === 'KnexTimeoutError') return true;
+  return ['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', '57P01', '57P03', '08006', '08001', '08003', 'SQLITE_CANTOPEN', 'SQLITE_IOERR', 'SQLITE_CORRUPT', 'SQLITE_NOTADB'].includes(
+    e.code ?? '',
+  ) || /Unable to acquire a connection|aborted|Connection terminated/.test(e.message ?? '');
+}
+
+/** Case-insensitive "contains" for search boxes: ILIKE on PostgreSQL, LIKE (ASCII-insensitive) on SQLite. */
+export function likeOperator(instance: Queryable = db): string {
+  return isPostgres(instance) ? 'ilike' : 'like';
+}
+
+/** Escapes %, _ and \ for a LIKE pattern used with `ESCAPE '\'`. */
+export function likePattern(text: string): string {
+  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}

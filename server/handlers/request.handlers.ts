@@ -1,0 +1,78 @@
+import type { Request, Response } from 'express';
+import type { Config } from '../config';
+import { ValidationError } from '../errors';
+import { listJurisdictions, listTopics } from '../queries/reference.queries';
+import { requestCreateSchema } from '../schemas/request.schemas';
+import { formToPayload, keptValues } from '../schemas/validate';
+import { findCaseByStatusToken, submitRequest } from '../services/request.service';
+import { randomToken } from '../services/tokens';
+import { ORGANIZATION_TYPES, PREFERRED_FORMATS, STATUSES, STATUS_FOR_REQUESTER, TRACKS, choices } from '../vocabulary';
+import { NotFoundError } from '../errors';
+
+function config(req: Request): Config {
+  return req.app.locals.config as Config;
+}
+
+async function renderForm(res: Response, status: number, values: Record<string, unknown>, error?: ValidationError): Promise<void> {
+  const [jurisdictions, topics] = await Promise.all([listJurisdictions(), listTopics()]);
+  const errors = Object.fromEntries((error?.errors ?? []).map((e) => [e.field, e.message]));
+  res.status(status).render('pages/requests/new', {
+    title: error ? 'Error: Ask for support' : 'Ask for support',
+    values,
+    errors,
+    errorList: error?.errors ?? [],
+    jurisdictionOptions: jurisdictions.map((j) => ({ value: j.code, label: j.name })),
+    topicOptions: topics.map((t) => ({ value: t.slug, label: t.name })),
+    tracks: choices(TRACKS),
+    formats: choices(PREFERRED_FORMATS),
+    organizationTypes: choices(ORGANIZATION_TYPES),
+  });
+}
+
+export async function home(_req: Request, res: Response): Promise<void> {
+  const topics = await listTopics();
+  res.render('pages/home', { title: 'Technical assistance for state boards of education', topics });
+}
+
+export async function newRequest(_req: Request, res: Response): Promise<void> {
+  await renderForm(res, 200, { track: 'ta', idempotency_key: randomToken() });
+}
+
+export async function createRequest(req: Request, res: Response): Promise<void> {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  try {
+    const result = await submitRequest(formToPayload(body, requestCreateSchema), {
+      source: 'web_form',
+      secret: config(req).secret,
+      timeZone: config(req).timeZone,
+    });
+    // A bot that filled the hidden field is told nothing and gets nothing stored.
+    if (result.kind === 'honeypot') return res.redirect(303, '/requests/received');
+    res.redirect(303, `/status/${result.token}`);
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    await renderForm(res, 422, keptValues(body), err);
+  }
+}
+
+export function received(_req: Request, res: Response): void {
+  res.render('pages/requests/received', { title: 'Request received' });
+}
+
+export async function showStatus(req: Request, res: Response): Promise<void> {
+  const found = await findCaseByStatusToken(String(req.params.token));
+  // The link is a secret: keep it out of caches, search engines and other sites' logs.
+  res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', 'X-Robots-Tag': 'noindex' });
+  if (!found) throw new NotFoundError('We could not find a request for this link. Check that you copied the whole link from your e-mail.');
+  const jurisdictions = await listJurisdictions();
+  res.render('pages/status/show', {
+    title: `Request ${found.reference}`,
+    kase: found,
+    statusLabel: STATUSES[found.status as keyof typeof STATUSES],
+    statusText: STATUS_FOR_REQUESTER[found.status as keyof typeof STATUS_FOR_REQUESTER],
+    jurisdiction: jurisdictions.find((j) => j.code === found.jurisdiction_code)?.name,
+    track: TRACKS[found.track as keyof typeof TRACKS],
+    format: PREFERRED_FORMATS[found.preferred_format as keyof typeof PREFERRED_FORMATS],
+    organizationType: ORGANIZATION_TYPES[found.organization_type as keyof typeof ORGANIZATION_TYPES],
+  });
+}

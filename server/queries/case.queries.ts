@@ -1,0 +1,96 @@
+import { Queryable, db, rawRows } from '../db';
+
+export interface CaseRow {
+  id: number;
+  reference: string;
+  track: string;
+  status: string;
+  priority: string;
+  source: string;
+  jurisdiction_code: string;
+  requester_name: string;
+  requester_email: string;
+  requester_phone: string | null;
+  requester_title: string;
+  organization_type: string;
+  organization_name: string;
+  preferred_format: string;
+  title: string;
+  needs: string;
+  outcomes: string | null;
+  preferred_start: string | null;
+  deadline: string | null;
+  expected_participants: number | null;
+  lead_consultant_id: number | null;
+  closing_summary: string | null;
+  closing_reason: string | null;
+  status_token_hash: string;
+  idempotency_key: string | null;
+  request_hash: string | null;
+  submitted_at: string | Date;
+  first_assigned_at: string | Date | null;
+  first_engagement_at: string | Date | null;
+  closed_at: string | Date | null;
+  created_at: string | Date;
+  updated_at: string | Date;
+}
+
+/**
+ * Takes the next reference number of a year. It must be the first statement of the transaction
+ * that creates the case: the counter row stays locked until commit, and a rollback returns the
+ * number, so references are unique and gap-free under concurrency.
+ */
+export async function nextReferenceNumber(trx: Queryable, year: number): Promise<number> {
+  const result = await trx.raw(
+    'INSERT INTO reference_counters (year, last) VALUES (?, 1) ON CONFLICT (year) DO UPDATE SET last = reference_counters.last + 1 RETURNING last',
+    [year],
+  );
+  return Number(rawRows<{ last: number | string }>(result)[0].last);
+}
+
+/** Inserts a case and returns its id. */
+export async function insertCase(trx: Queryable, row: Omit<CaseRow, 'id'>): Promise<number> {
+  const [inserted] = await trx('cases').insert(row).returning('id');
+  return Number(typeof inserted === 'object' ? inserted.id : inserted);
+}
+
+export async function insertCaseTopics(trx: Queryable, caseId: number, topicIds: number[]): Promise<void> {
+  if (topicIds.length) await trx('case_topics').insert(topicIds.map((topic_id) => ({ case_id: caseId, topic_id })));
+}
+
+/** Appends one event to a case's timeline. */
+export async function insertCaseEvent(
+  trx: Queryable,
+  event: { case_id: number; actor_user_id?: number | null; actor_kind: 'staff' | 'requester' | 'system'; kind: string; before?: unknown; after?: unknown; created_at: string },
+): Promise<void> {
+  await trx('case_events').insert({
+    case_id: event.case_id,
+    actor_user_id: event.actor_user_id ?? null,
+    actor_kind: event.actor_kind,
+    kind: event.kind,
+    before_json: event.before === undefined ? null : JSON.stringify(event.before),
+    after_json: event.after === undefined ? null : JSON.stringify(event.after),
+    created_at: event.created_at,
+  });
+}
+
+export async function findCaseByTokenHash(tokenHash: string, q: Queryable = db): Promise<CaseRow | undefined> {
+  return q('cases').where({ status_token_hash: tokenHash }).first();
+}
+
+export async function findCaseByIdempotencyKey(key: string, q: Queryable = db): Promise<CaseRow | undefined> {
+  return q('cases').where({ idempotency_key: key }).first();
+}
+
+export async function findCaseById(id: number, q: Queryable = db): Promise<CaseRow | undefined> {
+  return q('cases').where({ id }).first();
+}
+
+/** The topics of a case, in the topics' display order. */
+export async function topicsOfCase(caseId: number, q: Queryable = db): Promise<{ id: number; slug: string; name: string }[]> {
+  return q('topics')
+    .join('case_topics', 'case_topics.topic_id', 'topics.id')
+    .where('case_topics.case_id', caseId)
+    .orderBy('topics.position')
+    .select('topics.id', 'topics.slug', 'topics.name');
+}

@@ -1,0 +1,128 @@
+import Ajv, { ErrorObject, JSONSchemaType, ValidateFunction } from 'ajv';
+import addFormats from 'ajv-formats';
+import { FieldError, ValidationError } from '../errors';
+
+// One AJV for the whole app. It never coerces or fills defaults: a form body is first put into
+// the JSON shape (see `formToPayload`) so that the API and the form are judged by the same rules.
+const ajv = new Ajv({ allErrors: true, strict: true });
+addFormats(ajv, ['email', 'date', 'time', 'uri']);
+
+type Schema = { properties?: Record<string, PropertySchema>; required?: readonly string[] };
+type PropertySchema = { type?: string | string[]; title?: string; maxLength?: number; minimum?: number; maximum?: number; items?: PropertySchema };
+
+export interface Validator<T> {
+  schema: Schema;
+  /** Returns the payload typed, or throws ValidationError naming each wrong field once. */
+  (payload: unknown): T;
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+function fieldOf(err: ErrorObject): string {
+  if (err.keyword === 'required') return String(err.params.missingProperty);
+  if (err.keyword === 'additionalProperties') return String(err.params.additionalProperty);
+  const [first] = err.instancePath.split('/').filter(Boolean);
+  return first ?? '_';
+}
+
+function messageOf(err: ErrorObject, schema: Schema, field: string): string {
+  const prop = schema.properties?.[field];
+  const label = prop?.title ?? field;
+  const isChoice = Boolean(prop && (prop as { enum?: unknown }).enum) || prop?.type === 'array';
+  switch (err.keyword) {
+    case 'required':
+    case 'minItems':
+      return isChoice ? `Choose ${lowerFirst(label)}` : `Enter ${lowerFirst(label)}`;
+    case 'pattern':
+    case 'minLength':
+      return `Enter ${lowerFirst(label)}`;
+    case 'maxLength':
+      return `${label} must be ${Number(err.params.limit).toLocaleString('en-US')} characters or fewer`;
+    case 'maxItems':
+      return `Choose at most ${err.params.limit} for ${lowerFirst(label)}`;
+    case 'format':
+      if (err.params.format === 'email') return 'Enter an e-mail address in the correct format, like name@example.org';
+      if (err.params.format === 'date') return `${label} must be a real date, like 2027-03-15`;
+      if (err.params.format === 'time') return `${label} must be a time, like 14:30`;
+      return `${label} is not in the correct format`;
+    case 'enum':
+      return `Choose ${lowerFirst(label)} from the list`;
+    case 'type': {
+      const t = String(err.params.type);
+      const word = t === 'integer' ? 'a whole number' : t === 'array' ? 'a list' : t === 'string' ? 'text' : `a ${t}`;
+      return `${label} must be ${word}`;
+    }
+    case 'minimum':
+    case 'maximum':
+      return `${label} must be between ${prop?.minimum ?? 0} and ${(prop?.maximum ?? 0).toLocaleString('en-US')}`;
+    case 'uniqueItems':
+      return `${label} lists the same choice twice`;
+    case 'additionalProperties':
+      return `${field} is not a recognised field`;
+    default:
+      return `${label} is not valid`;
+  }
+}
+
+/** Turns AJV's errors into one plain-language message per field, in the schema's field order. */
+export function fieldErrors(errors: ErrorObject[] | null | undefined, schema: Schema): FieldError[] {
+  const byField = new Map<string, string>();
+  for (const err of errors ?? []) {
+    const field = fieldOf(err);
+    if (!byField.has(field)) byField.set(field, messageOf(err, schema, field));
+  }
+  const order = Object.keys(schema.properties ?? {});
+  return [...byField.entries()]
+    .sort(([a], [b]) => (order.indexOf(a) + 1 || 999) - (order.indexOf(b) + 1 || 999))
+    .map(([field, message]) => ({ field, message }));
+}
+
+/** Compiles a schema once, at start-up. */
+export function compile<T>(schema: JSONSchemaType<T> | Schema): Validator<T> {
+  const check: ValidateFunction = ajv.compile(schema as object);
+  const validator = ((payload: unknown): T => {
+    if (!check(payload)) throw new ValidationError(fieldErrors(check.errors, schema as Schema));
+    return payload as T;
+  }) as Validator<T>;
+  validator.schema = schema as Schema;
+  return validator;
+}
+
+/**
+ * Puts a url-encoded form body into the JSON shape its schema describes: blank fields are left
+ * out, list fields become arrays, and whole numbers are read as numbers when they are digits
+ * (anything else is kept as typed, for the schema to reject with a message).
+ */
+export function formToPayload(body: Record<string, unknown>, schema: Schema): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, prop] of Object.entries(schema.properties ?? {})) {
+    let value = body[name];
+    if (value === undefined) continue;
+    const type = Array.isArray(prop.type) ? prop.type[0] : prop.type;
+    if (type === 'array') {
+      const list = (Array.isArray(value) ? value : [value]).map((v) => String(v).trim()).filter((v) => v !== '');
+      if (list.length) out[name] = list;
+      continue;
+    }
+    if (Array.isArray(value)) value = value[value.length - 1];
+    const text = typeof value === 'string' ? value.replace(/\r\n/g, '\n') : String(value);
+    if (text.trim() === '') continue;
+    if (type === 'integer' || type === 'number') {
+      out[name] = /^\s*-?\d+\s*$/.test(text) ? Number(text) : text.trim();
+    } else if (type === 'boolean') {
+      out[name] = text === 'true' || text === 'on' || text === '1';
+    } else {
+      out[name] = name === 'email' || prop.maxLength === undefined || prop.maxLength <= 300 ? text.trim() : text;
+    }
+  }
+  return out;
+}
+
+/** A copy of the form body with every field as typed, for re-rendering a form that failed. */
+export function keptValues(body: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(body ?? {})) out[k] = v;
+  return out;
+}

@@ -1,0 +1,145 @@
+import { db, isUniqueViolation, nowIso } from '../db';
+import { ConflictError, FieldError, ValidationError } from '../errors';
+import {
+  CaseRow,
+  findCaseByIdempotencyKey,
+  findCaseByTokenHash,
+  insertCase,
+  insertCaseEvent,
+  insertCaseTopics,
+  nextReferenceNumber,
+  topicsOfCase,
+} from '../queries/case.queries';
+import { activeTopicsBySlug } from '../queries/reference.queries';
+import { RequestCreate, validateRequestCreate } from '../schemas/request.schemas';
+import { Source } from '../vocabulary';
+import { derivedToken, fingerprint, hashToken, randomToken } from './tokens';
+
+export interface SubmitContext {
+  source: Source;
+  secret: string;
+  timeZone: string;
+  now?: Date;
+}
+
+export type SubmitResult =
+  | { kind: 'created' | 'replayed'; caseId: number; reference: string; token: string }
+  | { kind: 'honeypot' };
+
+/** The calendar year of an instant in the program's time zone. */
+export function yearIn(timeZone: string, at: Date): number {
+  return Number(new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric' }).format(at));
+}
+
+function formatReference(year: number, n: number): string {
+  return `TA-${year}-${String(n).padStart(4, '0')}`;
+}
+
+/** The checks that need the database or more than one field, after the schema has passed. */
+async function checkRequest(input: RequestCreate): Promise<number[]> {
+  const errors: FieldError[] = [];
+  const topics = await activeTopicsBySlug(input.topics);
+  if (topics.length !== input.topics.length) errors.push({ field: 'topics', message: 'Choose topics from the list' });
+  if (input.preferred_start && input.deadline && input.deadline < input.preferred_start) {
+    errors.push({ field: 'deadline', message: 'Deadline must be on or after the preferred start date' });
+  }
+  if (errors.length) throw new ValidationError(errors);
+  return topics.map((t) => t.id);
+}
+
+function statusTokenFor(input: RequestCreate, secret: string): string {
+  // With an idempotency key the token is derived from it, so that a repeated submission can be
+  // answered with the same status link although only the token's hash is stored.
+  return input.idempotency_key ? derivedToken(secret, 'status', input.idempotency_key) : randomToken();
+}
+
+function replayOf(existing: CaseRow, requestHash: string, input: RequestCreate, secret: string): SubmitResult {
+  if (existing.request_hash !== requestHash) {
+    throw new ConflictError('This submission key was already used for a different request.');
+  }
+  return { kind: 'replayed', caseId: existing.id, reference: existing.reference, token: statusTokenFor(input, secret) };
+}
+
+/**
+ * Validates a request for support and creates its case, with its reference, topics and first
+ * timeline event, in one transaction. A repeated idempotency key gives back the same case.
+ */
+export async function submitRequest(payload: unknown, ctx: SubmitContext): Promise<SubmitResult> {
+  const input = validateRequestCreate(payload);
+  if (input.website) return { kind: 'honeypot' };
+  const topicIds = await checkRequest(input);
+  const { website: _honeypot, idempotency_key: key, ...content } = input;
+  const requestHash = fingerprint(content as Record<string, unknown>);
+
+  if (key) {
+    const existing = await findCaseByIdempotencyKey(key);
+    if (existing) return replayOf(existing, requestHash, input, ctx.secret);
+  }
+
+  const now = ctx.now ?? new Date();
+  const token = statusTokenFor(input, ctx.secret);
+  const at = nowIso(now);
+  try {
+    return await db.transaction(async (trx) => {
+      const year = yearIn(ctx.timeZone, now);
+      const reference = formatReference(year, await nextReferenceNumber(trx, year));
+      const caseId = await insertCase(trx, {
+        reference,
+        track: input.track ?? 'ta',
+        status: 'new',
+        priority: 'normal',
+        source: ctx.source,
+        jurisdiction_code: input.jurisdiction,
+        requester_name: input.name,
+        requester_email: input.email,
+        requester_phone: input.phone ?? null,
+        requester_title: input.role,
+        organization_type: input.organization_type,
+        organization_name: input.organization_name,
+        preferred_format: input.preferred_format,
+        title: input.title,
+        needs: input.needs,
+        outcomes: input.outcomes ?? null,
+        preferred_start: input.preferred_start ?? null,
+        deadline: input.deadline ?? null,
+        expected_participants: input.expected_participants ?? null,
+        lead_consultant_id: null,
+        closing_summary: null,
+        closing_reason: null,
+        status_token_hash: hashToken(token),
+        idempotency_key: key ?? null,
+        request_hash: requestHash,
+        submitted_at: at,
+        first_assigned_at: null,
+        first_engagement_at: null,
+        closed_at: null,
+        created_at: at,
+        updated_at: at,
+      });
+      await insertCaseTopics(trx, caseId, topicIds);
+      await insertCaseEvent(trx, {
+        case_id: caseId,
+        actor_kind: 'requester',
+        kind: 'case.created',
+        after: { reference, status: 'new', source: ctx.source, jurisdiction: input.jurisdiction, title: input.title, topics: input.topics },
+        created_at: at,
+      });
+      return { kind: 'created' as const, caseId, reference, token };
+    });
+  } catch (err) {
+    // Two submissions with the same key raced: the other one won, answer with its case.
+    if (key && isUniqueViolation(err)) {
+      const existing = await findCaseByIdempotencyKey(key);
+      if (existing) return replayOf(existing, requestHash, input, ctx.secret);
+    }
+    throw err;
+  }
+}
+
+/** The case behind a status link, or undefined for an unknown token. */
+export async function findCaseByStatusToken(token: string): Promise<(CaseRow & { topics: { slug: string; name: string }[] }) | undefined> {
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return undefined;
+  const row = await findCaseByTokenHash(hashToken(token));
+  if (!row) return undefined;
+  return { ...row, topics: await topicsOfCase(row.id) };
+}

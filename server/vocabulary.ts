@@ -1,0 +1,59 @@
+/** The fixed sets of values the product uses, with the words people see for each. */
+
+export const TRACKS = { ta: 'Technical Assistance', network: 'State Policy Network', cohort: 'National Cohort' } as const;
+export type Track = keyof typeof TRACKS;
+
+export const FORMATS = {
+  one_on_one: 'One-on-one discussion',
+  small_group: 'Small-group facilitation',
+  online_training: 'Customized online training',
+} as const;
+export type Format = keyof typeof FORMATS;
+
+export const PREFERRED_FORMATS = { ...FORMATS, no_preference: 'No preference' } as const;
+export type PreferredFormat = keyof typeof PREFERRED_FORMATS;
+
+export const ORGANIZATION_TYPES = {
+  state_board: 'State board of education',
+  state_agency: 'State education agency',
+  governor_legislature: "Governor's office or legislature",
+  local_district: 'Local district',
+  other: 'Other',
+} as const;
+export type OrganizationType = keyof typeof ORGANIZATION_TYPES;
+
+export const STATUSES = {
+  new: 'New',
+  assigned: 'Assigned',
+  in_progress: 'In progress',
+  on_hold: 'On hold',
+  completed: 'Completed',
+  declined: 'Declined',
+  withdrawn: 'Withdrawn',
+} as const;
+export type CaseStatus = keyof typeof STATUSES;
+
+/** What each status means, in words for the requester on their status page. */
+export const STATUS_FOR_REQUESTER: Record<CaseStatus, string> = {
+  new: 'We have received your request. A member of the LEEP team will review it and assign a consultant, usually within five business days.',
+  assigned: 'A consultant has been assigned to your request and will be in touch to plan the support.',
+  in_progress: 'Your technical assistance is under way.',
+  on_hold: 'Your request is on hold for now. Your consultant will let you know when work resumes.',
+  completed: 'This request is complete. Thank you for working with LEEP.',
+  declined: 'The LEEP team is not able to take on this request. See the messages below for the reason.',
+  withdrawn: 'This request has been withdrawn.',
+};
+
+export const PRIORITIES = { normal: 'Normal', high: 'High' } as const;
+export type Priority = keyof typeof PRIORITIES;
+
+export const SOURCES = { web_form: 'Web form', staff: 'Staff', import: 'Import', api: 'API' } as const;
+export type Source = keyof typeof SOURCES;
+
+export const ROLES = { director: 'Director', consultant: 'Consultant' } as const;
+export type Role = keyof typeof ROLES;
+
+/** Choices for a select or radio group, in display order. */
+export function choices<T extends Record<string, string>>(set: T): { value: keyof T & string; label: string }[] {
+  return Object.entries(set).map(([value, label]) => ({ value: value as keyof T & string, label }));
+}

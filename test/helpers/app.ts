@@ -1,0 +1,34 @@
+import type { Express } from 'express';
+import request from 'supertest';
+import { createApp } from '../../server/app';
+import { Config, loadConfig } from '../../server/config';
+
+/** The app as tests drive it, with test settings and any overrides (env-style names). */
+export function testApp(env: Record<string, string> = {}): { app: Express; config: Readonly<Config> } {
+  const config = loadConfig({ NODE_ENV: 'test', PUBLIC_URL: 'http://leep.test', INTAKE_RATE_LIMIT: '100000', ...env });
+  return { app: createApp(config), config };
+}
+
+/** Reads the CSRF token out of a page's HTML. */
+export function csrfTokenOf(html: string): string {
+  const m = /name="_csrf" value="([^"]+)"/.exec(html);
+  if (!m) throw new Error('no CSRF token on the page');
+  return m[1];
+}
+
+/** An agent that keeps cookies, with the CSRF token of the page it fetched. */
+export async function formAgent(app: Express, page: string): Promise<{ agent: ReturnType<typeof request.agent>; token: string; html: string }> {
+  const agent = request.agent(app);
+  const res = await agent.get(page).expect(200);
+  return { agent, token: csrfTokenOf(res.text), html: res.text };
+}
+
+/** Encodes a form body as a browser does: repeated names for lists (`topics=a&topics=b`). */
+export function encodeForm(fields: Record<string, string | string[] | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(fields)) {
+    if (v === undefined) continue;
+    for (const item of Array.isArray(v) ? v : [v]) params.append(k, item);
+  }
+  return params.toString();
+}
