@@ -5,8 +5,11 @@ import express, { Express } from 'express';
 import pinoHttp from 'pino-http';
 import type { Config } from './config';
 import { logger } from './logger';
+import { loadCurrentUser, sessions } from './middleware/auth';
 import { errorHandler, notFound } from './middleware/errors';
 import { csrf, sameOrigin, securityHeaders } from './middleware/security';
+import { authRoutes } from './routes/auth.routes';
+import { caseRoutes } from './routes/case.routes';
 import { publicRoutes } from './routes/public.routes';
 import { setupViews } from './views';
 
@@ -45,6 +48,8 @@ export function createApp(config: Config): Express {
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 200 }));
   app.use(express.json({ limit: '200kb' }));
   app.use(cookieParser());
+  app.use(sessions(config));
+  app.use(loadCurrentUser);
 
   const { protect, provideToken } = csrf(config);
   app.use(sameOrigin(config));
@@ -56,6 +61,8 @@ export function createApp(config: Config): Express {
   });
 
   app.use(publicRoutes(config));
+  app.use(authRoutes());
+  app.use(caseRoutes());
 
   app.use(notFound);
   app.use(errorHandler);

@@ -1,0 +1,121 @@
+import type { Request, Response } from 'express';
+import type { Config } from '../config';
+import { AppError, NotFoundError, ValidationError } from '../errors';
+import { countUsers } from '../queries/user.queries';
+import { passwordChangeSchema, userCreateSchema } from '../schemas/user.schemas';
+import { formToPayload } from '../schemas/validate';
+import { signIn } from '../services/auth.service';
+import { changePassword, createUser } from '../services/user.service';
+
+const scryptOf = (req: Request) => ({ logN: (req.app.locals.config as Config).scryptLogN, r: 8, p: 1 });
+
+/** Only a path on this site, never another site (an open redirect). */
+function safeNext(next: unknown, fallback: string): string {
+  const s = typeof next === 'string' ? next : '';
+  return /^\/(?![/\\])[^\s]*$/.test(s) ? s : fallback;
+}
+
+function errorsOf(err: ValidationError | undefined) {
+  return {
+    errors: Object.fromEntries((err?.errors ?? []).map((e) => [e.field, e.message])),
+    errorList: err?.errors ?? [],
+  };
+}
+
+function startSession(req: Request, userId: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    // A new session id at sign-in, so a session id planted before sign-in is worthless after it.
+    req.session.regenerate((err) => {
+      if (err) return reject(err);
+      const now = Date.now();
+      req.session.userId = userId;
+      req.session.createdAt = now;
+      req.session.lastSeenAt = now;
+      req.session.save((saveErr) => (saveErr ? reject(saveErr) : resolve()));
+    });
+  });
+}
+
+export function loginForm(req: Request, res: Response): void {
+  if (req.user) return res.redirect(303, '/cases');
+  res.render('pages/auth/login', {
+    title: 'Sign in',
+    values: { next: typeof req.query.next === 'string' ? req.query.next : '' },
+    errors: {},
+    errorList: [],
+    notice: req.query.signed_out ? 'You have signed out.' : undefined,
+  });
+}
+
+export async function login(req: Request, res: Response): Promise<void> {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  const values = { email: typeof body.email === 'string' ? body.email : '', next: typeof body.next === 'string' ? body.next : '' };
+  try {
+    const user = await signIn(
+      { email: String(body.email ?? ''), password: String(body.password ?? ''), next: values.next || undefined },
+      req.ip ?? 'unknown',
+      scryptOf(req),
+    );
+    await startSession(req, user.id);
+    res.redirect(303, safeNext(values.next, '/cases'));
+  } catch (err) {
+    if (err instanceof ValidationError) {
+      res.status(422).render('pages/auth/login', { title: 'Error: Sign in', values, ...errorsOf(err) });
+      return;
+    }
+    if (err instanceof AppError && (err.status === 401 || err.status === 429)) {
+      res.status(err.status).render('pages/auth/login', { title: 'Error: Sign in', values, errors: {}, errorList: [], failure: err.message });
+      return;
+    }
+    throw err;
+  }
+}
+
+export async function logout(req: Request, res: Response): Promise<void> {
+  await new Promise<void>((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve())));
+  const config = req.app.locals.config as Config;
+  res.clearCookie(config.secureCookies ? '__Host-leep.sid' : 'leep.sid', { path: '/' });
+  res.redirect(303, '/login?signed_out=1');
+}
+
+async function setupOpen(): Promise<void> {
+  if ((await countUsers()) > 0) throw new NotFoundError();
+}
+
+export async function setupForm(_req: Request, res: Response): Promise<void> {
+  await setupOpen();
+  res.render('pages/auth/setup', { title: 'Set up LEEP TA Tracker', values: {}, errors: {}, errorList: [] });
+}
+
+export async function setup(req: Request, res: Response): Promise<void> {
+  await setupOpen();
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  try {
+    const payload = { ...formToPayload(body, userCreateSchema), role: 'director' };
+    const user = await createUser(payload, { scrypt: scryptOf(req), onlyIfNoUsers: true });
+    await startSession(req, user.id);
+    res.redirect(303, '/cases');
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    res.status(422).render('pages/auth/setup', { title: 'Error: Set up LEEP TA Tracker', values: { name: body.name, email: body.email }, ...errorsOf(err) });
+  }
+}
+
+export function passwordForm(_req: Request, res: Response): void {
+  res.render('pages/account/password', { title: 'Change your password', values: {}, errors: {}, errorList: [] });
+}
+
+export async function updatePassword(req: Request, res: Response): Promise<void> {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  try {
+    const input = formToPayload(body, passwordChangeSchema) as { current_password: string; password: string; password_confirmation?: string };
+    await changePassword((req.user as { id: number }).id, { current_password: input.current_password ?? '', password: input.password ?? '', password_confirmation: input.password_confirmation }, scryptOf(req));
+    res.render('pages/account/password', { title: 'Change your password', values: {}, errors: {}, errorList: [], done: true });
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    // Passwords are never sent back into the page.
+    res.status(422).render('pages/account/password', { title: 'Error: Change your password', values: {}, ...errorsOf(err) });
+  }
+}
+
+export { scryptOf, errorsOf };

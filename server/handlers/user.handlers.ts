@@ -1,0 +1,87 @@
+import type { Request, Response } from 'express';
+import { NotFoundError, ValidationError } from '../errors';
+import { listTopics } from '../queries/reference.queries';
+import { findUserById, listUsers, topicIdsOfUser } from '../queries/user.queries';
+import { userCreateSchema, userUpdateSchema } from '../schemas/user.schemas';
+import { formToPayload } from '../schemas/validate';
+import { createUser, setUserActive, updateUserDetails } from '../services/user.service';
+import { ROLES, choices } from '../vocabulary';
+import { errorsOf, scryptOf } from './auth.handlers';
+
+const actorOf = (req: Request) => req.user as { id: number; role: 'director' | 'consultant' };
+
+function userId(req: Request): number {
+  const id = Number(req.params.id);
+  if (!Number.isInteger(id) || id <= 0) throw new NotFoundError();
+  return id;
+}
+
+async function formContext() {
+  const topics = await listTopics();
+  return { roles: choices(ROLES), topicOptions: topics.map((t) => ({ value: t.slug, label: t.name })) };
+}
+
+export async function index(req: Request, res: Response): Promise<void> {
+  const [users, topics] = await Promise.all([listUsers(), listTopics({ includeRetired: true })]);
+  const topicName = new Map(topics.map((t) => [t.id, t.name]));
+  res.render('pages/admin/users/index', {
+    title: 'Users',
+    users: users.map((u) => ({ ...u, roleLabel: ROLES[u.role], expertise: u.topic_ids.map((id) => topicName.get(id)).filter(Boolean).join(', '), isSelf: u.id === req.user?.id })),
+    flash: req.query.saved ? 'Saved.' : undefined,
+  });
+}
+
+export async function newForm(_req: Request, res: Response): Promise<void> {
+  res.render('pages/admin/users/new', { title: 'Add a user', values: { role: 'consultant', capacity: '5' }, errors: {}, errorList: [], ...(await formContext()) });
+}
+
+export async function create(req: Request, res: Response): Promise<void> {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  try {
+    await createUser(formToPayload(body, userCreateSchema), { scrypt: scryptOf(req), actorId: actorOf(req).id });
+    res.redirect(303, '/admin/users?saved=1');
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    const { password: _p, password_confirmation: _c, ...kept } = body;
+    res.status(422).render('pages/admin/users/new', { title: 'Error: Add a user', values: kept, ...errorsOf(err), ...(await formContext()) });
+  }
+}
+
+export async function editForm(req: Request, res: Response): Promise<void> {
+  const user = await findUserById(userId(req));
+  if (!user) throw new NotFoundError();
+  const topics = await listTopics({ includeRetired: true });
+  const mine = new Set(await topicIdsOfUser(user.id));
+  res.render('pages/admin/users/edit', {
+    title: `Edit ${user.name}`,
+    user,
+    values: { name: user.name, email: user.email, role: user.role, capacity: String(user.capacity), topics: topics.filter((t) => mine.has(t.id)).map((t) => t.slug) },
+    errors: {},
+    errorList: [],
+    ...(await formContext()),
+  });
+}
+
+export async function update(req: Request, res: Response): Promise<void> {
+  const id = userId(req);
+  const user = await findUserById(id);
+  if (!user) throw new NotFoundError();
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  try {
+    await updateUserDetails(id, formToPayload(body, userUpdateSchema), actorOf(req));
+    res.redirect(303, '/admin/users?saved=1');
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    res.status(422).render('pages/admin/users/edit', { title: `Error: Edit ${user.name}`, user, values: body, ...errorsOf(err), ...(await formContext()) });
+  }
+}
+
+export async function deactivate(req: Request, res: Response): Promise<void> {
+  await setUserActive(userId(req), false, actorOf(req));
+  res.redirect(303, '/admin/users?saved=1');
+}
+
+export async function reactivate(req: Request, res: Response): Promise<void> {
+  await setUserActive(userId(req), true, actorOf(req));
+  res.redirect(303, '/admin/users?saved=1');
+}

@@ -1,0 +1,91 @@
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import session from 'express-session';
+import type { Config } from '../config';
+import { ForbiddenError, UnauthorizedError } from '../errors';
+import { findUserById } from '../queries/user.queries';
+import { auditRefusal } from '../services/auth.service';
+import { KnexSessionStore } from '../session-store';
+
+export const IDLE_TIMEOUT_MS = 30 * 60_000;
+export const ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60_000;
+
+/** Sign-in sessions: stored in the database, HttpOnly and SameSite=Lax cookie, Secure behind HTTPS. */
+export function sessions(config: Config): RequestHandler {
+  return session({
+    name: config.secureCookies ? '__Host-leep.sid' : 'leep.sid',
+    secret: config.secret,
+    store: new KnexSessionStore(IDLE_TIMEOUT_MS),
+    resave: false,
+    saveUninitialized: false,
+    rolling: true,
+    proxy: config.trustProxy !== false,
+    cookie: { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: IDLE_TIMEOUT_MS, path: '/' },
+  });
+}
+
+function endSession(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve())));
+}
+
+/** The menu a signed-in user sees. */
+function navItems(role: 'director' | 'consultant', path: string) {
+  const items =
+    role === 'director'
+      ? [
+          { href: '/cases', label: 'Cases' },
+          { href: '/cases/triage', label: 'Triage' },
+          { href: '/admin/users', label: 'Users' },
+        ]
+      : [{ href: '/cases', label: 'My cases' }];
+  return items.map((i) => ({ ...i, current: path === i.href || (i.href !== '/cases' && path.startsWith(`${i.href}/`)) }));
+}
+
+/**
+ * Loads the signed-in user, if any. A session past its idle (30 min) or absolute (12 h) limit,
+ * or of a user who was deactivated, is ended here.
+ */
+export const loadCurrentUser: RequestHandler = async (req, res, next) => {
+  const s = req.session;
+  if (!s?.userId) return next();
+  const now = Date.now();
+  const expired = !s.createdAt || now - s.createdAt > ABSOLUTE_TIMEOUT_MS || !s.lastSeenAt || now - s.lastSeenAt > IDLE_TIMEOUT_MS;
+  const user = expired ? undefined : await findUserById(s.userId);
+  if (!user || !user.active) {
+    await endSession(req);
+    res.locals.sessionEnded = true;
+    return next();
+  }
+  s.lastSeenAt = now;
+  req.user = { id: user.id, name: user.name, email: user.email, role: user.role };
+  res.locals.currentUser = req.user;
+  res.locals.navItems = navItems(user.role, req.path);
+  next();
+};
+
+/** Staff only. A signed-out visitor gets the sign-in form right there, with status 401. */
+export function requireStaff(req: Request, res: Response, next: NextFunction): void {
+  if (req.user) return next();
+  if (req.method === 'GET' && req.accepts('html') && !req.path.startsWith('/api/')) {
+    res.status(401).render('pages/auth/login', {
+      title: 'Sign in',
+      values: { next: req.originalUrl },
+      errors: {},
+      errorList: [],
+      notice: res.locals.sessionEnded ? 'Your session has ended. Please sign in again.' : 'Please sign in to see this page.',
+    });
+    return;
+  }
+  next(new UnauthorizedError());
+}
+
+/** Directors only (after requireStaff); a refusal is audited. */
+export function requireDirector(req: Request, _res: Response, next: NextFunction): void {
+  if (req.user?.role === 'director') return next();
+  auditRefusal(req.user?.id ?? null, req.originalUrl, req.ip ?? '', 403).then(
+    () => next(new ForbiddenError()),
+    next,
+  );
+}
+
+/** Both guards for a director's page. */
+export const directorOnly: RequestHandler[] = [requireStaff, requireDirector];

@@ -1,0 +1,86 @@
+import { Queryable, bool, db, num } from '../db';
+
+export interface UserRow {
+  id: number;
+  email: string;
+  name: string;
+  role: 'director' | 'consultant';
+  password_hash: string | null;
+  active: boolean;
+  capacity: number;
+  last_sign_in_at: string | Date | null;
+  created_at: string | Date;
+  updated_at: string | Date;
+}
+
+function normalize(row: UserRow | undefined): UserRow | undefined {
+  return row ? { ...row, active: bool(row.active), capacity: num(row.capacity) } : undefined;
+}
+
+export async function countUsers(q: Queryable = db): Promise<number> {
+  return num((await q('users').count({ n: '*' }))[0].n);
+}
+
+export async function findUserByEmail(email: string, q: Queryable = db): Promise<UserRow | undefined> {
+  return normalize(await q('users').where({ email: email.trim().toLowerCase() }).first());
+}
+
+export async function findUserById(id: number, q: Queryable = db): Promise<UserRow | undefined> {
+  return normalize(await q('users').where({ id }).first());
+}
+
+/** Inserts a user and returns its id. */
+export async function insertUser(q: Queryable, row: Omit<UserRow, 'id' | 'last_sign_in_at'>): Promise<number> {
+  const [inserted] = await q('users').insert(row).returning('id');
+  return Number(typeof inserted === 'object' ? inserted.id : inserted);
+}
+
+export async function updateUser(q: Queryable, id: number, changes: Partial<Omit<UserRow, 'id'>>): Promise<void> {
+  await q('users').where({ id }).update(changes);
+}
+
+/** Every user with their open-case count and expertise, by name. */
+export async function listUsers(q: Queryable = db): Promise<(UserRow & { open_cases: number; topic_ids: number[] })[]> {
+  const users = ((await q('users').orderBy('name')) as UserRow[]).map((u) => normalize(u) as UserRow);
+  const topics = await q('user_topics').select('user_id', 'topic_id');
+  const open: { lead_consultant_id: number; n: number | string }[] = await q('cases')
+    .whereIn('status', ['assigned', 'in_progress', 'on_hold'])
+    .whereNotNull('lead_consultant_id')
+    .groupBy('lead_consultant_id')
+    .select('lead_consultant_id')
+    .count({ n: '*' });
+  const openBy = new Map(open.map((r) => [Number(r.lead_consultant_id), num(r.n)]));
+  return users.map((u) => ({
+    ...u,
+    open_cases: openBy.get(u.id) ?? 0,
+    topic_ids: topics.filter((t) => Number(t.user_id) === u.id).map((t) => Number(t.topic_id)),
+  }));
+}
+
+export async function setUserTopics(q: Queryable, userId: number, topicIds: number[]): Promise<void> {
+  await q('user_topics').where({ user_id: userId }).delete();
+  if (topicIds.length) await q('user_topics').insert(topicIds.map((topic_id) => ({ user_id: userId, topic_id })));
+}
+
+export async function topicIdsOfUser(userId: number, q: Queryable = db): Promise<number[]> {
+  return (await q('user_topics').where({ user_id: userId }).select('topic_id')).map((r) => Number(r.topic_id));
+}
+
+/** Ends every sign-in session of a user. */
+export async function deleteSessionsOfUser(q: Queryable, userId: number): Promise<void> {
+  await q('sessions').where({ user_id: userId }).delete();
+}
+
+export async function insertAudit(
+  q: Queryable,
+  event: { actor_user_id?: number | null; action: string; subject?: string | null; ip?: string | null; detail?: unknown; created_at: string },
+): Promise<void> {
+  await q('audit_events').insert({
+    actor_user_id: event.actor_user_id ?? null,
+    action: event.action,
+    subject: event.subject ?? null,
+    ip: event.ip ?? null,
+    detail_json: event.detail === undefined ? null : JSON.stringify(event.detail),
+    created_at: event.created_at,
+  });
+}

@@ -1,0 +1,75 @@
+import crypto from 'node:crypto';
+import { promisify } from 'node:util';
+import { ZxcvbnFactory } from '@zxcvbn-ts/core';
+import * as common from '@zxcvbn-ts/language-common';
+
+const scrypt = promisify(crypto.scrypt) as (pw: string, salt: Buffer, keylen: number, opts: crypto.ScryptOptions) => Promise<Buffer>;
+
+export interface ScryptParams {
+  logN: number;
+  r: number;
+  p: number;
+}
+
+const KEY_LENGTH = 32;
+export const MIN_PASSWORD_LENGTH = 12;
+export const MAX_PASSWORD_LENGTH = 256;
+
+// N=2^17, r=8, p=1 needs 128 MiB; scrypt refuses to run unless maxmem is above that.
+const maxmem = (params: ScryptParams) => 128 * params.r * 2 ** params.logN * 2 + 1024 * 1024;
+
+/** Hashes a password with scrypt; the stored string carries the algorithm and its parameters. */
+export async function hashPassword(password: string, params: ScryptParams): Promise<string> {
+  const salt = crypto.randomBytes(16);
+  const key = await scrypt(password, salt, KEY_LENGTH, { N: 2 ** params.logN, r: params.r, p: params.p, maxmem: maxmem(params) });
+  return `scrypt$ln=${params.logN},r=${params.r},p=${params.p}$${salt.toString('base64')}$${key.toString('base64')}`;
+}
+
+function parse(stored: string): { params: ScryptParams; salt: Buffer; key: Buffer } | undefined {
+  const m = /^scrypt\$ln=(\d+),r=(\d+),p=(\d+)\$([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+)$/.exec(stored);
+  if (!m) return undefined;
+  return { params: { logN: Number(m[1]), r: Number(m[2]), p: Number(m[3]) }, salt: Buffer.from(m[4], 'base64'), key: Buffer.from(m[5], 'base64') };
+}
+
+/** True when the password matches the stored hash (compared in constant time). */
+export async function verifyPassword(password: string, stored: string | null): Promise<boolean> {
+  const parsed = stored ? parse(stored) : undefined;
+  if (!parsed) return false;
+  const key = await scrypt(password, parsed.salt, parsed.key.length, {
+    N: 2 ** parsed.params.logN,
+    r: parsed.params.r,
+    p: parsed.params.p,
+    maxmem: maxmem(parsed.params),
+  });
+  return crypto.timingSafeEqual(key, parsed.key);
+}
+
+/** True when a stored hash was made with weaker parameters than the current ones. */
+export function needsRehash(stored: string, params: ScryptParams): boolean {
+  const parsed = parse(stored);
+  return !parsed || parsed.params.logN < params.logN || parsed.params.r < params.r;
+}
+
+let dummy: Promise<string> | undefined;
+/**
+ * Spends the same time as checking a real password, so that an unknown e-mail address cannot be
+ * told apart from a wrong password by the time the answer takes.
+ */
+export async function burnPasswordCheck(password: string, params: ScryptParams): Promise<void> {
+  dummy ??= hashPassword(crypto.randomBytes(16).toString('hex'), params);
+  await verifyPassword(password, await dummy);
+}
+
+const strength = new ZxcvbnFactory({ dictionary: common.dictionary, graphs: common.adjacencyGraphs });
+
+/**
+ * The password policy (OWASP ASVS 2.1): at least 12 characters, up to 256, any characters, and
+ * not a common or easily guessed password. Returns the problem in words, or undefined.
+ */
+export function passwordProblem(password: string, userInputs: string[] = []): string | undefined {
+  if (password.length < MIN_PASSWORD_LENGTH) return `Password must be at least ${MIN_PASSWORD_LENGTH} characters long`;
+  if (password.length > MAX_PASSWORD_LENGTH) return `Password must be ${MAX_PASSWORD_LENGTH} characters or fewer`;
+  const result = strength.check(password, [...userInputs, 'leep', 'nasbe', 'equity']);
+  if (result.score < 3) return 'This password is too common or too easy to guess. Try a longer phrase of unrelated words';
+  return undefined;
+}
