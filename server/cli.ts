@@ -1,0 +1,102 @@
+import { parseArgs } from 'node:util';
+import readline from 'node:readline';
+import { seedReferenceData } from '../seeds/reference';
+import { ConfigError, loadConfig } from './config';
+import { db, migrateLatest, openDatabase } from './db';
+import { AppError, ValidationError } from './errors';
+import { createUser } from './services/user.service';
+
+const USAGE = `Usage: npm run cli -- <command> [options]
+
+Commands:
+  migrate                                   apply pending database migrations
+  user:create --email <address> --name <name> --role <director|consultant> [--capacity <n>]
+                                            create a staff account; the password is read from
+                                            standard input (typed without echo on a terminal)
+  help                                      show this text
+
+The database is the one the app uses: DATABASE_URL, or the SQLite file under DATA_DIR.`;
+
+/** Reads one line from standard input; on a terminal, without echoing what is typed. */
+async function readPassword(prompt: string): Promise<string> {
+  if (!process.stdin.isTTY) {
+    let data = '';
+    for await (const chunk of process.stdin) data += chunk;
+    return data.split(/\r?\n/)[0] ?? '';
+  }
+  const rl = readline.createInterface({ input: process.stdin, output: process.stdout, terminal: true });
+  const rlo = rl as unknown as { _writeToOutput: (s: string) => void; output: NodeJS.WriteStream };
+  let muted = false;
+  rlo._writeToOutput = (s: string) => {
+    if (!muted || s.includes(prompt)) rlo.output.write(s);
+  };
+  return new Promise((resolve) => {
+    rl.question(prompt, (answer) => {
+      rl.close();
+      process.stdout.write('\n');
+      resolve(answer);
+    });
+    muted = true;
+  });
+}
+
+async function userCreate(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, capacity: { type: 'string' } },
+    strict: true,
+  });
+  if (!values.email || !values.name || !values.role) {
+    console.error('user:create needs --email, --name and --role (director or consultant).');
+    return 2;
+  }
+  const password = await readPassword('Password (at least 12 characters): ');
+  const config = loadConfig();
+  const payload: Record<string, unknown> = { email: values.email, name: values.name, role: values.role, password };
+  if (values.capacity !== undefined) payload.capacity = /^\d+$/.test(values.capacity) ? Number(values.capacity) : values.capacity;
+  const user = await createUser(payload, { scrypt: { logN: config.scryptLogN, r: 8, p: 1 } });
+  console.log(`Created ${user.role} ${user.name} <${user.email}> (id ${user.id}).`);
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help') {
+    console.log(USAGE);
+    return command ? 0 : 2;
+  }
+  const config = loadConfig();
+  openDatabase(config.databaseUrl);
+  try {
+    await migrateLatest();
+    await seedReferenceData(db);
+    switch (command) {
+      case 'migrate':
+        console.log('The database is up to date.');
+        return 0;
+      case 'user:create':
+        return await userCreate(rest);
+      default:
+        console.error(`Unknown command "${command}".\n\n${USAGE}`);
+        return 2;
+    }
+  } finally {
+    await db.destroy();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err) => {
+    if (err instanceof ValidationError) {
+      for (const e of err.errors) console.error(`${e.field}: ${e.message}`);
+    } else if (err instanceof AppError || err instanceof ConfigError) {
+      console.error(err.message);
+    } else if ((err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      console.error((err as Error).message);
+    } else {
+      console.error(err);
+    }
+    process.exit(1);
+  },
+);
