@@ -7,7 +7,11 @@ import { formToPayload, keptValues } from '../schemas/validate';
 import { findCaseByStatusToken, submitRequest } from '../services/request.service';
 import { randomToken } from '../services/tokens';
 import { ORGANIZATION_TYPES, PREFERRED_FORMATS, STATUSES, STATUS_FOR_REQUESTER, TRACKS, choices } from '../vocabulary';
-import { NotFoundError } from '../errors';
+import { ConflictError, NotFoundError } from '../errors';
+import { caseMessages } from '../queries/case.queries';
+import { findUserById } from '../queries/user.queries';
+import { messageSchema } from '../schemas/case.schemas';
+import { receiveRequesterMessage } from '../services/case.service';
 
 function config(req: Request): Config {
   return req.app.locals.config as Config;
@@ -59,13 +63,17 @@ export function received(_req: Request, res: Response): void {
   res.render('pages/requests/received', { title: 'Request received' });
 }
 
-export async function showStatus(req: Request, res: Response): Promise<void> {
+async function renderStatus(req: Request, res: Response, status = 200, extra: Record<string, unknown> = {}): Promise<void> {
   const found = await findCaseByStatusToken(String(req.params.token));
   // The link is a secret: keep it out of caches, search engines and other sites' logs.
   res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', 'X-Robots-Tag': 'noindex' });
   if (!found) throw new NotFoundError('We could not find a request for this link. Check that you copied the whole link from your e-mail.');
-  const jurisdictions = await listJurisdictions();
-  res.render('pages/status/show', {
+  const [jurisdictions, consultant, messages] = await Promise.all([
+    listJurisdictions(),
+    found.lead_consultant_id ? findUserById(found.lead_consultant_id) : Promise.resolve(undefined),
+    caseMessages(found.id),
+  ]);
+  res.status(status).render('pages/status/show', {
     title: `Request ${found.reference}`,
     kase: found,
     statusLabel: STATUSES[found.status as keyof typeof STATUSES],
@@ -74,5 +82,33 @@ export async function showStatus(req: Request, res: Response): Promise<void> {
     track: TRACKS[found.track as keyof typeof TRACKS],
     format: PREFERRED_FORMATS[found.preferred_format as keyof typeof PREFERRED_FORMATS],
     organizationType: ORGANIZATION_TYPES[found.organization_type as keyof typeof ORGANIZATION_TYPES],
+    consultant: consultant ? { name: consultant.name } : undefined,
+    messages: messages.map((m) => ({ body: m.body, created_at: m.created_at, fromStaff: m.author_kind === 'staff', author: m.author_kind === 'staff' ? m.author_name : found.requester_name })),
+    canMessage: !['declined', 'withdrawn'].includes(found.status),
+    statusPath: req.originalUrl.split('?')[0].replace(/\/messages$/, ''),
+    values: {},
+    errors: {},
+    errorList: [],
+    sent: req.query.sent === '1',
+    ...extra,
   });
+}
+
+export const showStatus = (req: Request, res: Response) => renderStatus(req, res);
+
+/** The requester answers the team from the status page. */
+export async function postStatusMessage(req: Request, res: Response): Promise<void> {
+  const found = await findCaseByStatusToken(String(req.params.token));
+  if (!found) throw new NotFoundError('We could not find a request for this link.');
+  if (['declined', 'withdrawn'].includes(found.status)) throw new ConflictError('This request is closed. To ask for something new, please send a new request.');
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  try {
+    await receiveRequesterMessage(found, formToPayload(body, messageSchema));
+    res.set('Referrer-Policy', 'no-referrer');
+    res.redirect(303, `/status/${String(req.params.token)}?sent=1#messages`);
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    const errors = Object.fromEntries(err.errors.map((e) => [e.field, e.message]));
+    await renderStatus(req, res, 422, { values: keptValues(body), errors, errorList: err.errors });
+  }
 }

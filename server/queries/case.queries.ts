@@ -94,3 +94,55 @@ export async function topicsOfCase(caseId: number, q: Queryable = db): Promise<{
     .orderBy('topics.position')
     .select('topics.id', 'topics.slug', 'topics.name');
 }
+
+/** Ids of a case's supporting consultants. */
+export async function supporterIds(caseId: number, q: Queryable = db): Promise<number[]> {
+  return (await q('case_supporters').where({ case_id: caseId }).select('user_id')).map((r) => Number(r.user_id));
+}
+
+export async function setSupporters(q: Queryable, caseId: number, userIds: number[]): Promise<void> {
+  await q('case_supporters').where({ case_id: caseId }).delete();
+  if (userIds.length) await q('case_supporters').insert(userIds.map((user_id) => ({ case_id: caseId, user_id })));
+}
+
+/** Changes some columns of a case (and its updated_at). */
+export async function updateCase(q: Queryable, caseId: number, changes: Partial<CaseRow>): Promise<void> {
+  await q('cases').where({ id: caseId }).update(changes);
+}
+
+export async function replaceCaseTopics(q: Queryable, caseId: number, topicIds: number[]): Promise<void> {
+  await q('case_topics').where({ case_id: caseId }).delete();
+  await insertCaseTopics(q, caseId, topicIds);
+}
+
+/** The timeline of a case, oldest first, with the actor's name. */
+export async function caseEvents(caseId: number, q: Queryable = db) {
+  return q('case_events')
+    .leftJoin('users', 'users.id', 'case_events.actor_user_id')
+    .where('case_events.case_id', caseId)
+    .orderBy('case_events.id', 'asc')
+    .select('case_events.*', 'users.name as actor_name');
+}
+
+export async function insertNote(q: Queryable, row: { case_id: number; author_user_id: number; body: string; created_at: string }): Promise<void> {
+  await q('case_notes').insert(row);
+}
+
+export async function caseNotes(caseId: number, q: Queryable = db) {
+  return q('case_notes').join('users', 'users.id', 'case_notes.author_user_id').where('case_notes.case_id', caseId).orderBy('case_notes.id').select('case_notes.*', 'users.name as author_name');
+}
+
+export async function insertMessage(q: Queryable, row: { case_id: number; author_kind: 'staff' | 'requester'; author_user_id: number | null; body: string; created_at: string }): Promise<void> {
+  await q('case_messages').insert(row);
+}
+
+/** Messages between staff and requester, oldest first; staff authors by name. */
+export async function caseMessages(caseId: number, q: Queryable = db) {
+  return q('case_messages').leftJoin('users', 'users.id', 'case_messages.author_user_id').where('case_messages.case_id', caseId).orderBy('case_messages.id').select('case_messages.*', 'users.name as author_name');
+}
+
+/** How many delivered engagements a case has. */
+export async function deliveredEngagementCount(caseId: number, q: Queryable = db): Promise<number> {
+  const [{ n }] = await q('engagements').where({ case_id: caseId, status: 'delivered' }).count({ n: '*' });
+  return Number(n);
+}

@@ -15,6 +15,7 @@ export function publicRoutes(config: Config): Router {
   router.post('/requests', limitIntake, requests.createRequest);
   router.get('/requests/received', requests.received);
   router.get('/status/:token', requests.showStatus);
+  router.post('/status/:token/messages', limitIntake, requests.postStatusMessage);
   router.post('/api/v1/requests', limitIntake, apiCreateRequest);
   return router;
 }

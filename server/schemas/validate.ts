@@ -29,7 +29,8 @@ function fieldOf(err: ErrorObject): string {
 
 function messageOf(err: ErrorObject, schema: Schema, field: string): string {
   const prop = schema.properties?.[field];
-  const label = prop?.title ?? field;
+  // `_` is the payload itself (an array or a string sent instead of an object).
+  const label = prop?.title ?? (field === '_' ? 'The request' : field);
   const isChoice = Boolean(prop && (prop as { enum?: unknown }).enum) || prop?.type === 'array';
   switch (err.keyword) {
     case 'required':
@@ -51,7 +52,7 @@ function messageOf(err: ErrorObject, schema: Schema, field: string): string {
       return `Choose ${lowerFirst(label)} from the list`;
     case 'type': {
       const t = String(err.params.type);
-      const word = t === 'integer' ? 'a whole number' : t === 'array' ? 'a list' : t === 'string' ? 'text' : `a ${t}`;
+      const word = t === 'integer' ? 'a whole number' : t === 'array' ? 'a list' : t === 'string' ? 'text' : t === 'object' ? 'a JSON object' : `a ${t}`;
       return `${label} must be ${word}`;
     }
     case 'minimum':

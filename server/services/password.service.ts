@@ -69,6 +69,16 @@ const strength = new ZxcvbnFactory({ dictionary: common.dictionary, graphs: comm
 export function passwordProblem(password: string, userInputs: string[] = []): string | undefined {
   if (password.length < MIN_PASSWORD_LENGTH) return `Password must be at least ${MIN_PASSWORD_LENGTH} characters long`;
   if (password.length > MAX_PASSWORD_LENGTH) return `Password must be ${MAX_PASSWORD_LENGTH} characters or fewer`;
+  // zxcvbn only scores the e-mail address as one cheap word: "X<e-mail>!" still scored 3, so an
+  // address (or its local part) anywhere in the password is refused outright (NIST 800-63B 5.1.1.2).
+  const lower = password.toLowerCase();
+  for (const input of userInputs) {
+    const at = input.indexOf('@');
+    if (at < 0) continue;
+    const email = input.trim().toLowerCase();
+    const local = email.slice(0, at);
+    if (lower.includes(email) || (local.length >= 4 && lower.includes(local))) return 'Your password must not contain your e-mail address';
+  }
   const result = strength.check(password, [...userInputs, 'leep', 'nasbe', 'equity']);
   if (result.score < 3) return 'This password is too common or too easy to guess. Try a longer phrase of unrelated words';
   return undefined;

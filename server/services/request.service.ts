@@ -20,6 +20,8 @@ export interface SubmitContext {
   secret: string;
   timeZone: string;
   now?: Date;
+  /** The staff member opening the case on a state's behalf, if any. */
+  actorUserId?: number;
 }
 
 export type SubmitResult =
@@ -47,6 +49,12 @@ async function checkRequest(input: RequestCreate): Promise<number[]> {
   return topics.map((t) => t.id);
 }
 
+function filledHoneypot(payload: unknown): boolean {
+  if (!payload || typeof payload !== 'object' || Array.isArray(payload)) return false;
+  const website = (payload as { website?: unknown }).website;
+  return website !== undefined && website !== null && website !== '';
+}
+
 function statusTokenFor(input: RequestCreate, secret: string): string {
   // With an idempotency key the token is derived from it, so that a repeated submission can be
   // answered with the same status link although only the token's hash is stored.
@@ -65,8 +73,10 @@ function replayOf(existing: CaseRow, requestHash: string, input: RequestCreate, 
  * timeline event, in one transaction. A repeated idempotency key gives back the same case.
  */
 export async function submitRequest(payload: unknown, ctx: SubmitContext): Promise<SubmitResult> {
+  // The honeypot is looked at before anything else: a bot that filled it in is told nothing,
+  // not even which of its other fields were wrong.
+  if (filledHoneypot(payload)) return { kind: 'honeypot' };
   const input = validateRequestCreate(payload);
-  if (input.website) return { kind: 'honeypot' };
   const topicIds = await checkRequest(input);
   const { website: _honeypot, idempotency_key: key, ...content } = input;
   const requestHash = fingerprint(content as Record<string, unknown>);
@@ -119,7 +129,8 @@ export async function submitRequest(payload: unknown, ctx: SubmitContext): Promi
       await insertCaseTopics(trx, caseId, topicIds);
       await insertCaseEvent(trx, {
         case_id: caseId,
-        actor_kind: 'requester',
+        actor_user_id: ctx.actorUserId ?? null,
+        actor_kind: ctx.actorUserId ? 'staff' : 'requester',
         kind: 'case.created',
         after: { reference, status: 'new', source: ctx.source, jurisdiction: input.jurisdiction, title: input.title, topics: input.topics },
         created_at: at,

@@ -1,0 +1,198 @@
+import type { Request, Response } from 'express';
+import type { Config } from '../config';
+import { ValidationError } from '../errors';
+import { listJurisdictions, listTopics } from '../queries/reference.queries';
+import { listUsers } from '../queries/user.queries';
+import { assignmentSchema, caseUpdateSchema, messageSchema, noteSchema, prioritySchema, statusSchema } from '../schemas/case.schemas';
+import { requestCreateSchema } from '../schemas/request.schemas';
+import { formToPayload, keptValues } from '../schemas/validate';
+import { addNote, assignConsultants, caseForUser, changeStatus, editCase, sendMessage, setPriority, Staff } from '../services/case.service';
+import { caseDetail, caseListPage, parseListQuery, PER_PAGE } from '../services/case-view.service';
+import { submitRequest } from '../services/request.service';
+import { randomToken } from '../services/tokens';
+import { ORGANIZATION_TYPES, PREFERRED_FORMATS, PRIORITIES, SOURCES, STATUSES, TRACKS, choices } from '../vocabulary';
+import { errorsOf } from './auth.handlers';
+
+const cfg = (req: Request) => req.app.locals.config as Config;
+const staffOf = (req: Request) => req.user as Staff & { name: string };
+const idOf = (req: Request) => Number(req.params.id);
+
+async function lookups() {
+  const [jurisdictions, topics] = await Promise.all([listJurisdictions(), listTopics()]);
+  return {
+    jurisdictionOptions: jurisdictions.map((j) => ({ value: j.code, label: j.name })),
+    topicOptions: topics.map((t) => ({ value: t.slug, label: t.name })),
+    tracks: choices(TRACKS),
+    formats: choices(PREFERRED_FORMATS),
+    organizationTypes: choices(ORGANIZATION_TYPES),
+  };
+}
+
+/** A link to the same list with some query parameters changed. */
+function listHref(base: string, query: Record<string, unknown>, changes: Record<string, string | undefined>): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) for (const item of ([] as unknown[]).concat(v)) if (typeof item === 'string' && item !== '') params.append(k, item);
+  for (const [k, v] of Object.entries(changes)) {
+    params.delete(k);
+    if (v !== undefined) params.set(k, v);
+  }
+  const s = params.toString();
+  return s ? `${base}?${s}` : base;
+}
+
+export async function index(req: Request, res: Response): Promise<void> {
+  const user = staffOf(req);
+  const lq = parseListQuery(req.query as Record<string, unknown>, user, cfg(req));
+  const [{ rows, total, pages }, look, users] = await Promise.all([caseListPage(lq, cfg(req)), lookups(), user.role === 'director' ? listUsers() : Promise.resolve([])]);
+  const query = req.query as Record<string, unknown>;
+  res.render('pages/cases/index', {
+    title: user.role === 'director' ? 'All cases' : 'My cases',
+    rows,
+    total,
+    page: lq.page,
+    pages,
+    from: total ? (lq.page - 1) * PER_PAGE + 1 : 0,
+    to: Math.min(total, lq.page * PER_PAGE),
+    prevHref: lq.page > 1 ? listHref('/cases', query, { page: String(lq.page - 1) }) : undefined,
+    nextHref: lq.page < pages ? listHref('/cases', query, { page: String(lq.page + 1) }) : undefined,
+    values: { ...query, status: lq.filters.status ?? [], overdue: lq.overdue ? '1' : '' },
+    statuses: choices(STATUSES),
+    consultants: users.filter((u) => u.active).map((u) => ({ value: String(u.id), label: u.name })),
+    isDirector: user.role === 'director',
+    sorts: [
+      { value: 'submitted_desc', label: 'Newest first' },
+      { value: 'submitted_asc', label: 'Oldest first' },
+      { value: 'deadline_asc', label: 'Deadline' },
+      { value: 'reference_asc', label: 'Reference' },
+      { value: 'status_asc', label: 'Status' },
+      { value: 'jurisdiction_asc', label: 'State' },
+    ],
+    target: cfg(req).responseTargetBusinessDays,
+    ...look,
+  });
+}
+
+export async function triage(req: Request, res: Response): Promise<void> {
+  const lq = parseListQuery({ status: 'new', sort: 'submitted_asc', page: req.query.page }, staffOf(req), cfg(req));
+  const { rows, total } = await caseListPage({ ...lq }, cfg(req));
+  res.render('pages/cases/triage', { title: 'Triage', rows, total, target: cfg(req).responseTargetBusinessDays, overdueCount: rows.filter((r) => r.overdue).length });
+}
+
+async function renderCase(req: Request, res: Response, status = 200, extra: Record<string, unknown> = {}): Promise<void> {
+  const user = staffOf(req);
+  const kase = await caseForUser(idOf(req), user, { path: req.originalUrl, ip: req.ip });
+  const detail = await caseDetail(kase, user);
+  res.status(status).render('pages/cases/show', {
+    title: `${kase.reference}: ${kase.title}`,
+    kase,
+    ...detail,
+    statusLabel: STATUSES[kase.status as keyof typeof STATUSES],
+    track: TRACKS[kase.track as keyof typeof TRACKS],
+    format: PREFERRED_FORMATS[kase.preferred_format as keyof typeof PREFERRED_FORMATS],
+    organizationType: ORGANIZATION_TYPES[kase.organization_type as keyof typeof ORGANIZATION_TYPES],
+    source: SOURCES[kase.source as keyof typeof SOURCES],
+    priorities: choices(PRIORITIES),
+    isDirector: user.role === 'director',
+    values: { priority: kase.priority, lead_consultant_id: String(kase.lead_consultant_id ?? ''), supporting_ids: detail.supporterIds.map(String) },
+    errors: {},
+    errorList: [],
+    flash: req.query.saved ? 'Saved.' : undefined,
+    ...extra,
+    // The message box keeps its text and error only when it was the form that failed.
+    messageForm: extra.failedForm === 'messages' ? { values: extra.values, errors: extra.errors } : { values: {}, errors: {} },
+  });
+}
+
+export const show = (req: Request, res: Response) => renderCase(req, res);
+
+/** Runs a case action; a validation failure re-renders the case page (422) with the message at its field. */
+function caseAction(schema: { properties?: Record<string, unknown> }, act: (caseId: number, payload: Record<string, unknown>, user: Staff) => Promise<unknown>, anchor: string) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const user = staffOf(req);
+    await caseForUser(idOf(req), user, { path: req.originalUrl, ip: req.ip });
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    try {
+      await act(idOf(req), formToPayload(body, schema as never), user);
+      res.redirect(303, `/cases/${idOf(req)}?saved=1#${anchor}`);
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      // The note box is `field-note` on the page, so that its error links to it, not to the message box.
+      const fields = anchor === 'notes' ? new ValidationError(err.errors.map((e) => (e.field === 'body' ? { ...e, field: 'note' } : e))) : err;
+      const values = anchor === 'notes' ? { note: body.body } : keptValues(body);
+      await renderCase(req, res, 422, { ...errorsOf(fields), values, failedForm: anchor });
+    }
+  };
+}
+
+export const assign = caseAction(
+  assignmentSchema,
+  (id, payload, user) => {
+    // Checkbox values arrive as text; the schema wants numbers.
+    const supporting = ([] as unknown[]).concat(payload.supporting_ids ?? []).map((v) => (/^\d+$/.test(String(v)) ? Number(v) : v));
+    return assignConsultants(id, { ...payload, ...(supporting.length ? { supporting_ids: supporting } : {}) }, user);
+  },
+  'assignment',
+);
+export const status = caseAction(statusSchema, changeStatus, 'status');
+export const priority = caseAction(prioritySchema, setPriority, 'priority');
+export const note = caseAction(noteSchema, addNote, 'notes');
+export const message = caseAction(messageSchema, sendMessage, 'messages');
+
+export async function editForm(req: Request, res: Response): Promise<void> {
+  const kase = await caseForUser(idOf(req), staffOf(req), { path: req.originalUrl, ip: req.ip });
+  const detail = await caseDetail(kase, staffOf(req));
+  res.render('pages/cases/edit', {
+    title: `Edit ${kase.reference}`,
+    kase,
+    values: {
+      jurisdiction: kase.jurisdiction_code,
+      name: kase.requester_name,
+      email: kase.requester_email,
+      phone: kase.requester_phone,
+      role: kase.requester_title,
+      organization_type: kase.organization_type,
+      organization_name: kase.organization_name,
+      track: kase.track,
+      topics: detail.topics.map((t) => t.slug),
+      preferred_format: kase.preferred_format,
+      title: kase.title,
+      needs: kase.needs,
+      outcomes: kase.outcomes,
+      preferred_start: kase.preferred_start,
+      deadline: kase.deadline,
+      expected_participants: kase.expected_participants ?? '',
+    },
+    errors: {},
+    errorList: [],
+    ...(await lookups()),
+  });
+}
+
+export async function update(req: Request, res: Response): Promise<void> {
+  const kase = await caseForUser(idOf(req), staffOf(req), { path: req.originalUrl, ip: req.ip });
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  try {
+    await editCase(kase.id, formToPayload(body, caseUpdateSchema), staffOf(req));
+    res.redirect(303, `/cases/${kase.id}?saved=1`);
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    res.status(422).render('pages/cases/edit', { title: `Error: Edit ${kase.reference}`, kase, values: keptValues(body), ...errorsOf(err), ...(await lookups()) });
+  }
+}
+
+export async function newForm(_req: Request, res: Response): Promise<void> {
+  res.render('pages/cases/new', { title: 'Open a case', values: { track: 'ta', idempotency_key: randomToken() }, errors: {}, errorList: [], ...(await lookups()) });
+}
+
+/** Staff open a case on a state's behalf: the request form's fields, with the source recorded. */
+export async function create(req: Request, res: Response): Promise<void> {
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  try {
+    const result = await submitRequest(formToPayload(body, requestCreateSchema), { source: 'staff', secret: cfg(req).secret, timeZone: cfg(req).timeZone, actorUserId: staffOf(req).id });
+    if (result.kind === 'honeypot') throw new ValidationError([{ field: 'website', message: 'Leave this field empty' }]);
+    res.redirect(303, `/cases/${result.caseId}`);
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    res.status(422).render('pages/cases/new', { title: 'Error: Open a case', values: keptValues(body), ...errorsOf(err), ...(await lookups()) });
+  }
+}

@@ -1,0 +1,54 @@
+import { Queryable, db, num } from '../db';
+
+export interface Candidate {
+  id: number;
+  name: string;
+  email: string;
+  role: string;
+  capacity: number;
+  open_cases: number;
+  topic_ids: number[];
+  jurisdiction_cases: number;
+}
+
+/**
+ * Every active staff member with what assignment suggestions weigh: expertise, open cases led,
+ * and earlier cases (led or supported) in a jurisdiction.
+ */
+export async function assignmentCandidates(jurisdiction: string, excludeCaseId: number, q: Queryable = db): Promise<Candidate[]> {
+  const users = await q('users').where({ active: true }).orderBy('name').select('id', 'name', 'email', 'role', 'capacity');
+  const topics = await q('user_topics').select('user_id', 'topic_id');
+  const open: { lead_consultant_id: number; n: unknown }[] = await q('cases')
+    .whereIn('status', ['assigned', 'in_progress', 'on_hold'])
+    .whereNotNull('lead_consultant_id')
+    .groupBy('lead_consultant_id')
+    .select('lead_consultant_id')
+    .count({ n: '*' });
+  const ledHere: { uid: number; n: unknown }[] = await q('cases')
+    .where({ jurisdiction_code: jurisdiction })
+    .whereNot('id', excludeCaseId)
+    .whereNotNull('lead_consultant_id')
+    .groupBy('lead_consultant_id')
+    .select('lead_consultant_id as uid')
+    .count({ n: '*' });
+  const supportedHere: { uid: number; n: unknown }[] = await q('case_supporters')
+    .join('cases', 'cases.id', 'case_supporters.case_id')
+    .where('cases.jurisdiction_code', jurisdiction)
+    .whereNot('cases.id', excludeCaseId)
+    .groupBy('case_supporters.user_id')
+    .select('case_supporters.user_id as uid')
+    .count({ n: '*' });
+  const openBy = new Map(open.map((r) => [Number(r.lead_consultant_id), num(r.n)]));
+  const hereBy = new Map<number, number>();
+  for (const r of [...ledHere, ...supportedHere]) hereBy.set(Number(r.uid), (hereBy.get(Number(r.uid)) ?? 0) + num(r.n));
+  return users.map((u) => ({
+    id: Number(u.id),
+    name: u.name,
+    email: u.email,
+    role: u.role,
+    capacity: num(u.capacity),
+    open_cases: openBy.get(Number(u.id)) ?? 0,
+    topic_ids: topics.filter((t) => Number(t.user_id) === Number(u.id)).map((t) => Number(t.topic_id)),
+    jurisdiction_cases: hereBy.get(Number(u.id)) ?? 0,
+  }));
+}

@@ -1,0 +1,101 @@
+import type { Config } from '../config';
+import { toDate } from '../db';
+import { CaseRow, caseEvents, caseMessages, caseNotes, supporterIds, topicsOfCase } from '../queries/case.queries';
+import { CaseListFilters, SORTS, SortKey, listCases } from '../queries/case-list.queries';
+import { assignmentCandidates } from '../queries/consultant.queries';
+import { listJurisdictions } from '../queries/reference.queries';
+import { findUserById } from '../queries/user.queries';
+import { CaseStatus, STATUSES } from '../vocabulary';
+import { Staff } from './case.service';
+import { rankConsultants } from './suggestion.service';
+import { describeEvent } from './timeline';
+import { listUsers } from '../queries/user.queries';
+import { MOVES, businessDaysBefore, businessDaysBetween, mayMake } from './workflow';
+
+export const PER_PAGE = 25;
+
+export interface ListQuery {
+  filters: CaseListFilters;
+  sort: SortKey;
+  page: number;
+  overdue: boolean;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim().slice(0, 200) : undefined);
+
+/** Reads the list's filters from a query string, ignoring anything malformed. */
+export function parseListQuery(query: Record<string, unknown>, user: Staff, config: Pick<Config, 'responseTargetBusinessDays'>, now = new Date()): ListQuery {
+  const statuses = ([] as unknown[]).concat(query.status ?? []).map(String).filter((s) => s in STATUSES);
+  const consultant = Number(query.consultant);
+  const overdue = query.overdue === '1' || query.overdue === 'true';
+  const sort = (str(query.sort) ?? 'submitted_desc') as SortKey;
+  const page = Math.max(1, Math.min(10_000, Number.parseInt(String(query.page ?? '1'), 10) || 1));
+  const jurisdiction = str(query.jurisdiction)?.toUpperCase();
+  return {
+    filters: {
+      status: statuses.length ? statuses : undefined,
+      jurisdiction: jurisdiction && /^[A-Z]{2}$/.test(jurisdiction) ? jurisdiction : undefined,
+      track: str(query.track),
+      topic: str(query.topic),
+      consultant: Number.isInteger(consultant) && consultant > 0 ? consultant : undefined,
+      overdueBefore: overdue ? businessDaysBefore(now, config.responseTargetBusinessDays).toISOString() : undefined,
+      q: str(query.q),
+      visibleTo: user.role === 'consultant' ? user.id : undefined,
+    },
+    sort: sort in SORTS ? sort : 'submitted_desc',
+    page,
+    overdue,
+  };
+}
+
+/** One page of the case list, each row with its age in business days and whether it is overdue. */
+export async function caseListPage(lq: ListQuery, config: Pick<Config, 'responseTargetBusinessDays'>, now = new Date()) {
+  const { rows, total } = await listCases(lq.filters, lq.sort, lq.page, PER_PAGE);
+  return {
+    rows: rows.map((r) => {
+      const age = businessDaysBetween(toDate(r.submitted_at) as Date, now);
+      return { ...r, statusLabel: STATUSES[r.status as CaseStatus], ageDays: age, overdue: r.status === 'new' && age >= config.responseTargetBusinessDays };
+    }),
+    total,
+    pages: Math.max(1, Math.ceil(total / PER_PAGE)),
+  };
+}
+
+/** Everything the case page shows, with the actions this user may take. */
+export async function caseDetail(kase: CaseRow, user: Staff) {
+  const [topics, supporters, events, notes, messages, jurisdictions, lead] = await Promise.all([
+    topicsOfCase(kase.id),
+    supporterIds(kase.id),
+    caseEvents(kase.id),
+    caseNotes(kase.id),
+    caseMessages(kase.id),
+    listJurisdictions(),
+    kase.lead_consultant_id ? findUserById(kase.lead_consultant_id) : Promise.resolve(undefined),
+  ]);
+  const jurisdictionName = jurisdictions.find((j) => j.code === kase.jurisdiction_code)?.name ?? kase.jurisdiction_code;
+  let suggestions: ReturnType<typeof rankConsultants> = [];
+  let staff: { id: number; name: string }[] = [];
+  if (user.role === 'director') {
+    const candidates = await assignmentCandidates(kase.jurisdiction_code, kase.id);
+    suggestions = rankConsultants(candidates, topics, jurisdictionName);
+    staff = candidates.map((c) => ({ id: c.id, name: c.name }));
+  }
+  const users = await listUsers();
+  const names = new Map(users.map((u) => [u.id, u.name]));
+  const userName = (id: unknown) => names.get(Number(id)) ?? `user ${String(id)}`;
+  const supporterNames = supporters.map((id) => ({ id, name: userName(id) }));
+  const moves = MOVES[kase.status as CaseStatus].filter((m) => m.to !== 'assigned' && mayMake(m, user.role));
+  return {
+    topics,
+    jurisdictionName,
+    lead,
+    supporters: supporterNames.filter(Boolean),
+    supporterIds: supporters,
+    events: events.map((e) => describeEvent({ ...e, before: e.before_json ? JSON.parse(e.before_json) : null, after: e.after_json ? JSON.parse(e.after_json) : null }, userName)),
+    notes,
+    messages,
+    suggestions,
+    staff,
+    moves,
+  };
+}

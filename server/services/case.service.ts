@@ -1,0 +1,251 @@
+import { Knex } from 'knex';
+import { db, nowIso } from '../db';
+import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import {
+  CaseRow,
+  deliveredEngagementCount,
+  findCaseById,
+  insertCaseEvent,
+  insertMessage,
+  insertNote,
+  replaceCaseTopics,
+  setSupporters,
+  supporterIds,
+  topicsOfCase,
+  updateCase,
+} from '../queries/case.queries';
+import { activeTopicsBySlug } from '../queries/reference.queries';
+import { findUserById } from '../queries/user.queries';
+import {
+  validateAssignment,
+  validateCaseUpdate,
+  validateMessage,
+  validateNote,
+  validatePriority,
+  validateStatus,
+} from '../schemas/case.schemas';
+import { CaseStatus } from '../vocabulary';
+import { auditRefusal } from './auth.service';
+import { CLOSED_STATUSES, findMove, mayMake } from './workflow';
+
+export interface Staff {
+  id: number;
+  role: 'director' | 'consultant';
+}
+
+/** True when the user may see and work on the case: directors always, consultants when on it. */
+export async function hasAccess(kase: CaseRow, user: Staff, q: Knex | Knex.Transaction = db): Promise<boolean> {
+  if (user.role === 'director') return true;
+  if (kase.lead_consultant_id === user.id) return true;
+  return (await supporterIds(kase.id, q)).includes(user.id);
+}
+
+/**
+ * The case if the user may see it. Otherwise 404, the same answer as for a case that does not
+ * exist, so that consultants cannot probe for other cases; the refusal is audited.
+ */
+export async function caseForUser(caseId: number, user: Staff, meta: { path?: string; ip?: string } = {}): Promise<CaseRow> {
+  const kase = Number.isInteger(caseId) && caseId > 0 ? await findCaseById(caseId) : undefined;
+  if (!kase) throw new NotFoundError('We could not find that case.');
+  if (!(await hasAccess(kase, user))) {
+    await auditRefusal(user.id, meta.path ?? `/cases/${caseId}`, meta.ip ?? '', 404);
+    throw new NotFoundError('We could not find that case.');
+  }
+  return kase;
+}
+
+/** Reads the case again inside the transaction, so that a concurrent change cannot be overwritten. */
+async function lockedCase(trx: Knex.Transaction, caseId: number): Promise<CaseRow> {
+  const query = trx('cases').where({ id: caseId });
+  if (trx.client.config.client === 'pg') query.forUpdate();
+  const kase = (await query.first()) as CaseRow | undefined;
+  if (!kase) throw new NotFoundError('We could not find that case.');
+  return kase;
+}
+
+/** Assigns the lead and supporting consultants (directors). A new case moves to assigned. */
+export async function assignConsultants(caseId: number, payload: unknown, actor: Staff): Promise<void> {
+  const input = validateAssignment(payload);
+  const supporting = (input.supporting_ids ?? []).filter((id) => id !== input.lead_consultant_id);
+  for (const [field, ids] of [['lead_consultant_id', [input.lead_consultant_id]], ['supporting_ids', supporting]] as const) {
+    for (const id of ids) {
+      const u = await findUserById(id);
+      if (!u || !u.active) throw new ValidationError([{ field, message: 'Choose active staff members from the list' }]);
+    }
+  }
+  await db.transaction(async (trx) => {
+    const kase = await lockedCase(trx, caseId);
+    if (CLOSED_STATUSES.includes(kase.status as CaseStatus)) throw new ConflictError('A closed case cannot be reassigned. Reopen it first.');
+    const at = nowIso();
+    const beforeSupporting = await supporterIds(caseId, trx);
+    const changes: Partial<CaseRow> = { lead_consultant_id: input.lead_consultant_id, updated_at: at };
+    if (!kase.first_assigned_at) changes.first_assigned_at = at;
+    if (kase.status === 'new') changes.status = 'assigned';
+    await updateCase(trx, caseId, changes);
+    await setSupporters(trx, caseId, supporting);
+    await insertCaseEvent(trx, {
+      case_id: caseId,
+      actor_user_id: actor.id,
+      actor_kind: 'staff',
+      kind: 'case.assigned',
+      before: { lead_consultant_id: kase.lead_consultant_id, supporting_ids: beforeSupporting },
+      after: { lead_consultant_id: input.lead_consultant_id, supporting_ids: supporting },
+      created_at: at,
+    });
+    if (changes.status) {
+      await insertCaseEvent(trx, { case_id: caseId, actor_user_id: actor.id, actor_kind: 'staff', kind: 'case.status_changed', before: { status: 'new' }, after: { status: 'assigned' }, created_at: at });
+    }
+  });
+}
+
+/**
+ * Moves a case to another status, only along the moves of the status machine; any other move
+ * answers 409 and changes nothing. Completing needs a delivered engagement and a closing summary.
+ */
+export async function changeStatus(caseId: number, payload: unknown, actor: Staff): Promise<CaseStatus> {
+  const input = validateStatus(payload);
+  return db.transaction(async (trx) => {
+    const kase = await lockedCase(trx, caseId);
+    if (!(await hasAccess(kase, actor, trx))) throw new NotFoundError('We could not find that case.');
+    const from = kase.status as CaseStatus;
+    const move = findMove(from, input.to);
+    if (!move || move.to === 'assigned') throw new ConflictError(`A case that is ${from.replace('_', ' ')} cannot be moved to ${input.to.replace('_', ' ')}.`);
+    if (move.who === 'system') throw new ConflictError('A case moves to in progress when its first delivered engagement is logged.');
+    if (!mayMake(move, actor.role)) throw new ConflictError('Only a director can make this change.');
+    const reason = input.reason?.trim();
+    const summary = input.closing_summary?.trim();
+    if (move.needs === 'reason' && !reason) throw new ValidationError([{ field: 'reason', message: 'Enter a reason' }]);
+    if (move.needs === 'summary') {
+      if ((await deliveredEngagementCount(caseId, trx)) === 0) throw new ConflictError('A case can be completed only after at least one delivered engagement.');
+      if (!summary) throw new ValidationError([{ field: 'closing_summary', message: 'Enter a closing summary' }]);
+    }
+    const at = nowIso();
+    const changes: Partial<CaseRow> = { status: input.to, updated_at: at };
+    if (CLOSED_STATUSES.includes(input.to)) changes.closed_at = at;
+    if (input.to === 'completed') changes.closing_summary = summary ?? null;
+    if (input.to === 'declined' || input.to === 'withdrawn') changes.closing_reason = reason ?? null;
+    if (move.action === 'reopen') changes.closed_at = null;
+    await updateCase(trx, caseId, changes);
+    await insertCaseEvent(trx, {
+      case_id: caseId,
+      actor_user_id: actor.id,
+      actor_kind: 'staff',
+      kind: 'case.status_changed',
+      before: { status: from },
+      after: { status: input.to, ...(reason ? { reason } : {}), ...(summary && input.to === 'completed' ? { closing_summary: summary } : {}) },
+      created_at: at,
+    });
+    return input.to;
+  });
+}
+
+/**
+ * Called inside the transaction that records a delivered engagement: stamps the first
+ * engagement time and moves an assigned case to in progress.
+ */
+export async function noteDeliveredEngagement(trx: Knex.Transaction, caseId: number, actorId: number | null): Promise<void> {
+  const kase = await lockedCase(trx, caseId);
+  const at = nowIso();
+  const changes: Partial<CaseRow> = {};
+  if (!kase.first_engagement_at) changes.first_engagement_at = at;
+  if (kase.status === 'assigned') changes.status = 'in_progress';
+  if (!Object.keys(changes).length) return;
+  await updateCase(trx, caseId, { ...changes, updated_at: at });
+  if (changes.status) {
+    await insertCaseEvent(trx, { case_id: caseId, actor_user_id: actorId, actor_kind: actorId ? 'staff' : 'system', kind: 'case.status_changed', before: { status: 'assigned' }, after: { status: 'in_progress', via: 'first delivered engagement' }, created_at: at });
+  }
+}
+
+export async function setPriority(caseId: number, payload: unknown, actor: Staff): Promise<void> {
+  const input = validatePriority(payload);
+  await db.transaction(async (trx) => {
+    const kase = await lockedCase(trx, caseId);
+    if (kase.priority === input.priority) return;
+    const at = nowIso();
+    await updateCase(trx, caseId, { priority: input.priority, updated_at: at });
+    await insertCaseEvent(trx, { case_id: caseId, actor_user_id: actor.id, actor_kind: 'staff', kind: 'case.priority_changed', before: { priority: kase.priority }, after: { priority: input.priority }, created_at: at });
+  });
+}
+
+const EDITABLE: Record<string, keyof CaseRow> = {
+  jurisdiction: 'jurisdiction_code',
+  name: 'requester_name',
+  email: 'requester_email',
+  phone: 'requester_phone',
+  role: 'requester_title',
+  organization_type: 'organization_type',
+  organization_name: 'organization_name',
+  track: 'track',
+  preferred_format: 'preferred_format',
+  title: 'title',
+  needs: 'needs',
+  outcomes: 'outcomes',
+  preferred_start: 'preferred_start',
+  deadline: 'deadline',
+  expected_participants: 'expected_participants',
+};
+
+/** A director's edit of the request fields; the timeline keeps each changed field before and after. */
+export async function editCase(caseId: number, payload: unknown, actor: Staff): Promise<void> {
+  const input = validateCaseUpdate(payload);
+  const topics = await activeTopicsBySlug(input.topics);
+  const errors = [];
+  if (topics.length !== input.topics.length) errors.push({ field: 'topics', message: 'Choose topics from the list' });
+  if (input.preferred_start && input.deadline && input.deadline < input.preferred_start) errors.push({ field: 'deadline', message: 'Deadline must be on or after the preferred start date' });
+  if (errors.length) throw new ValidationError(errors);
+  await db.transaction(async (trx) => {
+    const kase = await lockedCase(trx, caseId);
+    const before: Record<string, unknown> = {};
+    const after: Record<string, unknown> = {};
+    const changes: Partial<CaseRow> = {};
+    for (const [field, column] of Object.entries(EDITABLE)) {
+      const value = (input as unknown as Record<string, unknown>)[field] ?? (field === 'track' ? kase.track : null);
+      if ((kase[column] ?? null) !== value) {
+        before[field] = kase[column] ?? null;
+        after[field] = value;
+        (changes as Record<string, unknown>)[column] = value;
+      }
+    }
+    const oldTopics = (await topicsOfCase(caseId, trx)).map((t) => t.slug).sort();
+    const newTopics = [...input.topics].sort();
+    if (oldTopics.join() !== newTopics.join()) {
+      before.topics = oldTopics;
+      after.topics = newTopics;
+      await replaceCaseTopics(trx, caseId, topics.map((t) => t.id));
+    }
+    if (!Object.keys(after).length) return;
+    const at = nowIso();
+    await updateCase(trx, caseId, { ...changes, updated_at: at });
+    await insertCaseEvent(trx, { case_id: caseId, actor_user_id: actor.id, actor_kind: 'staff', kind: 'case.updated', before, after, created_at: at });
+  });
+}
+
+/** An internal note: staff only, never shown to the requester. */
+export async function addNote(caseId: number, payload: unknown, actor: Staff): Promise<void> {
+  const { body } = validateNote(payload);
+  const at = nowIso();
+  await db.transaction(async (trx) => {
+    await insertNote(trx, { case_id: caseId, author_user_id: actor.id, body: body.trim(), created_at: at });
+    await insertCaseEvent(trx, { case_id: caseId, actor_user_id: actor.id, actor_kind: 'staff', kind: 'case.note_added', after: { body: body.trim() }, created_at: at });
+  });
+}
+
+/** A message from staff to the requester, shown on the status page. */
+export async function sendMessage(caseId: number, payload: unknown, actor: Staff): Promise<void> {
+  const { body } = validateMessage(payload);
+  const at = nowIso();
+  await db.transaction(async (trx) => {
+    await insertMessage(trx, { case_id: caseId, author_kind: 'staff', author_user_id: actor.id, body: body.trim(), created_at: at });
+    await insertCaseEvent(trx, { case_id: caseId, actor_user_id: actor.id, actor_kind: 'staff', kind: 'case.message_sent', after: { body: body.trim() }, created_at: at });
+  });
+}
+
+/** A message from the requester, posted on their status page. */
+export async function receiveRequesterMessage(kase: CaseRow, payload: unknown): Promise<void> {
+  const { body } = validateMessage(payload);
+  const at = nowIso();
+  await db.transaction(async (trx) => {
+    await insertMessage(trx, { case_id: kase.id, author_kind: 'requester', author_user_id: null, body: body.trim(), created_at: at });
+    await insertCaseEvent(trx, { case_id: kase.id, actor_kind: 'requester', kind: 'case.message_received', after: { body: body.trim() }, created_at: at });
+  });
+}

@@ -1,0 +1,47 @@
+import assert from 'node:assert/strict';
+import request from 'supertest';
+import { describeEachEngine } from '../helpers/db';
+import { csrfTokenOf, encodeForm, testApp } from '../helpers/app';
+import { makeUser, signInAs } from '../helpers/auth';
+import { requestPayload } from '../helpers/factories';
+
+describeEachEngine('Case workspace (smoke)', (ctx) => {
+  const { app } = testApp();
+  it('renders list, triage, case page, assignment and messages', async () => {
+    const director = await makeUser({ role: 'director' });
+    const consultant = await makeUser({ role: 'consultant', topicIds: [1] });
+    const api = await request(app).post('/api/v1/requests').send(requestPayload({ title: 'Smoke <b>case</b>' }));
+    assert.equal(api.status, 201);
+    const statusPath = new URL(api.body.status_url).pathname;
+    const caseId = Number((await ctx.db.knex('cases').first('id')).id);
+    const agent = await signInAs(app, director);
+    const list = await agent.get('/cases');
+    assert.equal(list.status, 200, list.text);
+    assert.match(list.text, /Smoke &lt;b&gt;case/);
+    assert.equal((await agent.get('/cases/triage')).status, 200);
+    const page = await agent.get(`/cases/${caseId}`);
+    assert.equal(page.status, 200, page.text);
+    const token = csrfTokenOf(page.text);
+    const assign = await agent.post(`/cases/${caseId}/assignment`).type('form').send(encodeForm({ _csrf: token, lead_consultant_id: String(consultant.id) }));
+    assert.equal(assign.status, 303, assign.text);
+    const msg = await agent.post(`/cases/${caseId}/messages`).type('form').send(encodeForm({ _csrf: token, body: 'Hello from LEEP' }));
+    assert.equal(msg.status, 303, msg.text);
+    const note = await agent.post(`/cases/${caseId}/notes`).type('form').send(encodeForm({ _csrf: token, body: 'Secret internal' }));
+    assert.equal(note.status, 303);
+    const badNote = await agent.post(`/cases/${caseId}/notes`).type('form').send(encodeForm({ _csrf: token, body: '  ' }));
+    assert.equal(badNote.status, 422);
+    const status = await request(app).get(statusPath);
+    assert.match(status.text, /Hello from LEEP/);
+    assert.doesNotMatch(status.text, /Secret internal/);
+    assert.match(status.text, new RegExp(consultant.name));
+    const after = await agent.get(`/cases/${caseId}`);
+    assert.match(after.text, /Changed the assignment/);
+    assert.equal((await agent.get(`/cases/${caseId}/edit`)).status, 200);
+    assert.equal((await agent.get('/cases/new')).status, 200);
+    const c = await signInAs(app, consultant);
+    assert.equal((await c.get(`/cases/${caseId}`)).status, 200);
+    const other = await makeUser({ role: 'consultant' });
+    const o = await signInAs(app, other);
+    assert.equal((await o.get(`/cases/${caseId}`)).status, 404);
+  });
+});
