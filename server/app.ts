@@ -10,6 +10,7 @@ import { errorHandler, notFound } from './middleware/errors';
 import { csrf, sameOrigin, securityHeaders } from './middleware/security';
 import { authRoutes } from './routes/auth.routes';
 import { caseRoutes } from './routes/case.routes';
+import { engagementRoutes } from './routes/engagement.routes';
 import { publicRoutes } from './routes/public.routes';
 import { setupViews } from './views';
 
@@ -21,6 +22,9 @@ const USWDS_DIST = path.resolve(path.dirname(require.resolve('@uswds/uswds')), '
 export function createApp(config: Config): Express {
   const app = express();
   app.locals.config = config;
+  // "Eastern Time" for America/New_York: shown next to times that people type or read.
+  app.locals.timeZoneLabel =
+    new Intl.DateTimeFormat('en-US', { timeZone: config.timeZone, timeZoneName: 'longGeneric' }).formatToParts(new Date()).find((p) => p.type === 'timeZoneName')?.value ?? config.timeZone;
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   setupViews(app, config);
@@ -63,6 +67,7 @@ export function createApp(config: Config): Express {
   app.use(publicRoutes(config));
   app.use(authRoutes());
   app.use(caseRoutes());
+  app.use(engagementRoutes());
 
   app.use(notFound);
   app.use(errorHandler);

@@ -9,6 +9,9 @@ import { changePassword, createUser } from '../services/user.service';
 
 const scryptOf = (req: Request) => ({ logN: (req.app.locals.config as Config).scryptLogN, r: 8, p: 1 });
 
+/** Where a user lands after signing in: consultants on their work, directors on the cases. */
+export const homeOf = (role: 'director' | 'consultant') => (role === 'consultant' ? '/my-work' : '/cases');
+
 /** Only a path on this site, never another site (an open redirect). */
 function safeNext(next: unknown, fallback: string): string {
   const s = typeof next === 'string' ? next : '';
@@ -37,7 +40,7 @@ function startSession(req: Request, userId: number): Promise<void> {
 }
 
 export function loginForm(req: Request, res: Response): void {
-  if (req.user) return res.redirect(303, '/cases');
+  if (req.user) return res.redirect(303, homeOf(req.user.role));
   res.render('pages/auth/login', {
     title: 'Sign in',
     values: { next: typeof req.query.next === 'string' ? req.query.next : '' },
@@ -57,7 +60,7 @@ export async function login(req: Request, res: Response): Promise<void> {
       scryptOf(req),
     );
     await startSession(req, user.id);
-    res.redirect(303, safeNext(values.next, '/cases'));
+    res.redirect(303, safeNext(values.next, homeOf(user.role)));
   } catch (err) {
     if (err instanceof ValidationError) {
       res.status(422).render('pages/auth/login', { title: 'Error: Sign in', values, ...errorsOf(err) });
@@ -74,7 +77,9 @@ export async function login(req: Request, res: Response): Promise<void> {
 export async function logout(req: Request, res: Response): Promise<void> {
   await new Promise<void>((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve())));
   const config = req.app.locals.config as Config;
-  res.clearCookie(config.secureCookies ? '__Host-leep.sid' : 'leep.sid', { path: '/' });
+  // The same attributes as when it was set: a browser ignores a __Host- cookie without Secure,
+  // which would leave the old cookie in place.
+  res.clearCookie(config.secureCookies ? '__Host-leep.sid' : 'leep.sid', { path: '/', httpOnly: true, sameSite: 'lax', secure: config.secureCookies });
   res.redirect(303, '/login?signed_out=1');
 }
 

@@ -12,6 +12,7 @@ import { submitRequest } from '../services/request.service';
 import { randomToken } from '../services/tokens';
 import { ORGANIZATION_TYPES, PREFERRED_FORMATS, PRIORITIES, SOURCES, STATUSES, TRACKS, choices } from '../vocabulary';
 import { errorsOf } from './auth.handlers';
+import { engagementsForPage } from './engagement.handlers';
 
 const cfg = (req: Request) => req.app.locals.config as Config;
 const staffOf = (req: Request) => req.user as Staff & { name: string };
@@ -81,8 +82,10 @@ export async function triage(req: Request, res: Response): Promise<void> {
 async function renderCase(req: Request, res: Response, status = 200, extra: Record<string, unknown> = {}): Promise<void> {
   const user = staffOf(req);
   const kase = await caseForUser(idOf(req), user, { path: req.originalUrl, ip: req.ip });
-  const detail = await caseDetail(kase, user);
+  const [detail, engagements] = await Promise.all([caseDetail(kase, user), engagementsForPage(kase)]);
   res.status(status).render('pages/cases/show', {
+    engagements,
+    canAddEngagement: !['declined', 'withdrawn'].includes(kase.status),
     title: `${kase.reference}: ${kase.title}`,
     kase,
     ...detail,

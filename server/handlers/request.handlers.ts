@@ -6,9 +6,12 @@ import { requestCreateSchema } from '../schemas/request.schemas';
 import { formToPayload, keptValues } from '../schemas/validate';
 import { findCaseByStatusToken, submitRequest } from '../services/request.service';
 import { randomToken } from '../services/tokens';
-import { ORGANIZATION_TYPES, PREFERRED_FORMATS, STATUSES, STATUS_FOR_REQUESTER, TRACKS, choices } from '../vocabulary';
+import { FORMATS, ORGANIZATION_TYPES, PREFERRED_FORMATS, STATUSES, STATUS_FOR_REQUESTER, TRACKS, choices } from '../vocabulary';
 import { ConflictError, NotFoundError } from '../errors';
 import { caseMessages } from '../queries/case.queries';
+import { engagementsOfCase, findEngagement } from '../queries/engagement.queries';
+import { todayIn } from '../services/time';
+import { sendCalendar } from './engagement.handlers';
 import { findUserById } from '../queries/user.queries';
 import { messageSchema } from '../schemas/case.schemas';
 import { receiveRequesterMessage } from '../services/case.service';
@@ -68,11 +71,17 @@ async function renderStatus(req: Request, res: Response, status = 200, extra: Re
   // The link is a secret: keep it out of caches, search engines and other sites' logs.
   res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', 'X-Robots-Tag': 'noindex' });
   if (!found) throw new NotFoundError('We could not find a request for this link. Check that you copied the whole link from your e-mail.');
-  const [jurisdictions, consultant, messages] = await Promise.all([
+  const [jurisdictions, consultant, messages, engagements] = await Promise.all([
     listJurisdictions(),
     found.lead_consultant_id ? findUserById(found.lead_consultant_id) : Promise.resolve(undefined),
     caseMessages(found.id),
+    engagementsOfCase(found.id),
   ]);
+  const today = todayIn(config(req).timeZone);
+  // Only what the requester needs to attend: never the staff's summary notes or follow-ups.
+  const upcoming = engagements
+    .filter((e) => e.status === 'scheduled' && e.date >= today)
+    .map((e) => ({ id: e.id, date: e.date, start_time: e.start_time, duration_minutes: e.duration_minutes, formatLabel: FORMATS[e.format as keyof typeof FORMATS] }));
   res.status(status).render('pages/status/show', {
     title: `Request ${found.reference}`,
     kase: found,
@@ -83,6 +92,7 @@ async function renderStatus(req: Request, res: Response, status = 200, extra: Re
     format: PREFERRED_FORMATS[found.preferred_format as keyof typeof PREFERRED_FORMATS],
     organizationType: ORGANIZATION_TYPES[found.organization_type as keyof typeof ORGANIZATION_TYPES],
     consultant: consultant ? { name: consultant.name } : undefined,
+    upcoming,
     messages: messages.map((m) => ({ body: m.body, created_at: m.created_at, fromStaff: m.author_kind === 'staff', author: m.author_kind === 'staff' ? m.author_name : found.requester_name })),
     canMessage: !['declined', 'withdrawn'].includes(found.status),
     statusPath: req.originalUrl.split('?')[0].replace(/\/messages$/, ''),
@@ -111,4 +121,15 @@ export async function postStatusMessage(req: Request, res: Response): Promise<vo
     const errors = Object.fromEntries(err.errors.map((e) => [e.field, e.message]));
     await renderStatus(req, res, 422, { values: keptValues(body), errors, errorList: err.errors });
   }
+}
+
+/** The requester downloads a scheduled engagement of their own request as a calendar file. */
+export async function statusCalendar(req: Request, res: Response): Promise<void> {
+  const found = await findCaseByStatusToken(String(req.params.token));
+  const engagement = found ? await findEngagement(Number(req.params.eid)) : undefined;
+  res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' });
+  if (!found || !engagement || engagement.case_id !== found.id || engagement.status !== 'scheduled') {
+    throw new NotFoundError('We could not find that engagement.');
+  }
+  sendCalendar(res, config(req), engagement, found);
 }

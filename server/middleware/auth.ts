@@ -32,11 +32,15 @@ function navItems(role: 'director' | 'consultant', path: string) {
   const items =
     role === 'director'
       ? [
+          { href: '/my-work', label: 'My work' },
           { href: '/cases', label: 'Cases' },
           { href: '/cases/triage', label: 'Triage' },
           { href: '/admin/users', label: 'Users' },
         ]
-      : [{ href: '/cases', label: 'My cases' }];
+      : [
+          { href: '/my-work', label: 'My work' },
+          { href: '/cases', label: 'My cases' },
+        ];
   return items.map((i) => ({ ...i, current: path === i.href || (i.href !== '/cases' && path.startsWith(`${i.href}/`)) }));
 }
 

@@ -16,6 +16,7 @@ export function publicRoutes(config: Config): Router {
   router.get('/requests/received', requests.received);
   router.get('/status/:token', requests.showStatus);
   router.post('/status/:token/messages', limitIntake, requests.postStatusMessage);
+  router.get('/status/:token/engagements/:eid.ics', requests.statusCalendar);
   router.post('/api/v1/requests', limitIntake, apiCreateRequest);
   return router;
 }

@@ -1,0 +1,182 @@
+import type { Request, Response } from 'express';
+import type { Config } from '../config';
+import { ValidationError } from '../errors';
+import { findCaseById } from '../queries/case.queries';
+import { engagementsOfCase } from '../queries/engagement.queries';
+import { listJurisdictions, listTopics } from '../queries/reference.queries';
+import { assignmentCandidates } from '../queries/consultant.queries';
+import { ENGAGEMENT_STATUSES, engagementSchema, validateEngagement } from '../schemas/engagement.schemas';
+import { formToPayload, keptValues } from '../schemas/validate';
+import { formatAttendees, parseAttendees } from '../services/attendees';
+import { Staff, caseForUser } from '../services/case.service';
+import { cancelEngagement, createEngagement, deleteEngagement, engagementForUser, updateEngagement } from '../services/engagement.service';
+import { engagementCalendar } from '../services/ical.service';
+import { todayIn } from '../services/time';
+import { FORMATS, choices } from '../vocabulary';
+import { errorsOf } from './auth.handlers';
+
+const cfg = (req: Request) => req.app.locals.config as Config;
+const staffOf = (req: Request) => req.user as Staff;
+const meta = (req: Request) => ({ path: req.originalUrl, ip: req.ip });
+
+async function formContext(caseId: number) {
+  const kase = await findCaseById(caseId);
+  const [jurisdictions, topics, staff] = await Promise.all([listJurisdictions(), listTopics(), assignmentCandidates(kase?.jurisdiction_code ?? '', caseId)]);
+  return {
+    jurisdictionOptions: jurisdictions.map((j) => ({ value: j.code, label: j.name })),
+    topicOptions: topics.map((t) => ({ value: t.slug, label: t.name })),
+    staffOptions: staff.map((s) => ({ value: String(s.id), label: s.name })),
+    formats: choices(FORMATS),
+    statuses: choices(ENGAGEMENT_STATUSES),
+    jurisdictions,
+  };
+}
+
+/**
+ * The form's fields in the JSON shape the schema judges: checkbox ids as numbers, and the
+ * attendee lines read into a list (a line that cannot be read is an error at that field).
+ */
+async function payloadOf(body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const payload = formToPayload(body, engagementSchema as never);
+  if (Array.isArray(payload.consultant_ids)) payload.consultant_ids = payload.consultant_ids.map((v) => (/^\d+$/.test(String(v)) ? Number(v) : v));
+  delete payload.attendees;
+  const text = typeof body.attendees === 'string' ? body.attendees : '';
+  if (text.trim()) {
+    const { attendees, error } = parseAttendees(text, await listJurisdictions());
+    if (error) {
+      // Report the unreadable line together with whatever else is wrong in the form.
+      const others = (() => {
+        try {
+          validateEngagement(payload);
+          return [];
+        } catch (e) {
+          return e instanceof ValidationError ? e.errors : [];
+        }
+      })();
+      throw new ValidationError([...others, { field: 'attendees', message: error }]);
+    }
+    payload.attendees = attendees;
+  }
+  return payload;
+}
+
+export async function newForm(req: Request, res: Response): Promise<void> {
+  const kase = await caseForUser(Number(req.params.id), staffOf(req), meta(req));
+  const today = todayIn(cfg(req).timeZone);
+  res.render('pages/engagements/form', {
+    title: `Add an engagement to ${kase.reference}`,
+    kase,
+    action: `/cases/${kase.id}/engagements`,
+    values: {
+      date: today,
+      status: 'scheduled',
+      duration_minutes: '60',
+      format: kase.preferred_format in FORMATS ? kase.preferred_format : '',
+      consultant_ids: [String(staffOf(req).id)],
+      jurisdictions: [kase.jurisdiction_code],
+    },
+    errors: {},
+    errorList: [],
+    ...(await formContext(kase.id)),
+  });
+}
+
+export async function create(req: Request, res: Response): Promise<void> {
+  const kase = await caseForUser(Number(req.params.id), staffOf(req), meta(req));
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  try {
+    await createEngagement(kase.id, await payloadOf(body), staffOf(req), { timeZone: cfg(req).timeZone });
+    res.redirect(303, `/cases/${kase.id}?saved=1#engagements`);
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    res.status(422).render('pages/engagements/form', {
+      title: `Error: Add an engagement to ${kase.reference}`,
+      kase,
+      action: `/cases/${kase.id}/engagements`,
+      values: keptValues(body),
+      ...errorsOf(err),
+      ...(await formContext(kase.id)),
+    });
+  }
+}
+
+export async function editForm(req: Request, res: Response): Promise<void> {
+  const e = await engagementForUser(Number(req.params.id), staffOf(req), meta(req));
+  const kase = await findCaseById(e.case_id);
+  res.render('pages/engagements/form', {
+    title: `Edit engagement of ${e.date}`,
+    kase,
+    engagement: e,
+    action: `/engagements/${e.id}`,
+    values: {
+      ...e,
+      start_time: e.start_time ?? '',
+      duration_minutes: String(e.duration_minutes),
+      participant_count: String(e.participant_count),
+      consultant_ids: e.consultant_ids.map(String),
+      attendees: formatAttendees(e.attendees),
+    },
+    errors: {},
+    errorList: [],
+    ...(await formContext(e.case_id)),
+  });
+}
+
+export async function update(req: Request, res: Response): Promise<void> {
+  const e = await engagementForUser(Number(req.params.id), staffOf(req), meta(req));
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  try {
+    await updateEngagement(e.id, await payloadOf(body), staffOf(req), { timeZone: cfg(req).timeZone });
+    res.redirect(303, `/cases/${e.case_id}?saved=1#engagements`);
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    const kase = await findCaseById(e.case_id);
+    res.status(422).render('pages/engagements/form', {
+      title: `Error: Edit engagement of ${e.date}`,
+      kase,
+      engagement: e,
+      action: `/engagements/${e.id}`,
+      values: keptValues(body),
+      ...errorsOf(err),
+      ...(await formContext(e.case_id)),
+    });
+  }
+}
+
+export async function cancel(req: Request, res: Response): Promise<void> {
+  const e = await cancelEngagement(Number(req.params.id), staffOf(req));
+  res.redirect(303, `/cases/${e.case_id}?saved=1#engagements`);
+}
+
+export async function remove(req: Request, res: Response): Promise<void> {
+  const e = await deleteEngagement(Number(req.params.id), staffOf(req));
+  res.redirect(303, `/cases/${e.case_id}?saved=1#engagements`);
+}
+
+/** Sends an engagement as an .ics file. */
+export function sendCalendar(res: Response, config: Config, e: Parameters<typeof engagementCalendar>[0], kase: { reference: string; title: string }, url?: string): void {
+  const body = engagementCalendar(e, { reference: kase.reference, title: kase.title, timeZone: config.timeZone, host: new URL(config.publicUrl).host, url });
+  res
+    .status(200)
+    .type('text/calendar; charset=utf-8')
+    .set('Content-Disposition', `attachment; filename="leep-${kase.reference}-${e.date}.ics"`)
+    .send(body);
+}
+
+export async function calendar(req: Request, res: Response): Promise<void> {
+  const e = await engagementForUser(Number(req.params.id), staffOf(req), meta(req));
+  const kase = await findCaseById(e.case_id);
+  sendCalendar(res, cfg(req), e, kase as { reference: string; title: string }, `${cfg(req).publicUrl}/cases/${e.case_id}`);
+}
+
+/** A case's engagements with the words the case page and the status page show. */
+export async function engagementsForPage(kase: { id: number }) {
+  const [list, jurisdictions] = await Promise.all([engagementsOfCase(kase.id), listJurisdictions()]);
+  const name = new Map(jurisdictions.map((j) => [j.code, j.name]));
+  return list.map((e) => ({
+    ...e,
+    formatLabel: FORMATS[e.format as keyof typeof FORMATS] ?? e.format,
+    statusLabel: ENGAGEMENT_STATUSES[e.status as keyof typeof ENGAGEMENT_STATUSES] ?? e.status,
+    jurisdictionList: e.jurisdictions.map((c) => name.get(c) ?? c).join(', '),
+  }));
+}

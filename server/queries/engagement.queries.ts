@@ -1,0 +1,98 @@
+import { Queryable, db, num } from '../db';
+import type { Attendee } from '../schemas/engagement.schemas';
+
+export interface EngagementRow {
+  id: number;
+  case_id: number;
+  date: string;
+  start_time: string | null;
+  year: number;
+  month: number;
+  duration_minutes: number;
+  format: string;
+  status: string;
+  participant_count: number;
+  summary: string | null;
+  follow_up_actions: string | null;
+  follow_up_date: string | null;
+  created_by: number | null;
+  created_at: string | Date;
+  updated_at: string | Date;
+}
+
+export interface EngagementChildren {
+  consultant_ids: number[];
+  jurisdictions: string[];
+  topic_ids: number[];
+  attendees: Attendee[];
+}
+
+export type EngagementFull = EngagementRow & EngagementChildren & { topics: string[] };
+
+/** Inserts an engagement row and returns its id. */
+export async function insertEngagement(q: Queryable, row: Omit<EngagementRow, 'id'>): Promise<number> {
+  const [inserted] = await q('engagements').insert(row).returning('id');
+  return Number(typeof inserted === 'object' ? inserted.id : inserted);
+}
+
+export async function updateEngagementRow(q: Queryable, id: number, changes: Partial<EngagementRow>): Promise<void> {
+  await q('engagements').where({ id }).update(changes);
+}
+
+/** Replaces the consultants, jurisdictions (with the copied status/date/year), topics and attendees. */
+export async function replaceChildren(q: Queryable, row: Pick<EngagementRow, 'id' | 'status' | 'date' | 'year'>, children: EngagementChildren): Promise<void> {
+  const engagement_id = row.id;
+  for (const table of ['engagement_consultants', 'engagement_jurisdictions', 'engagement_topics', 'engagement_attendees']) {
+    await q(table).where({ engagement_id }).delete();
+  }
+  if (children.consultant_ids.length) await q('engagement_consultants').insert(children.consultant_ids.map((user_id) => ({ engagement_id, user_id })));
+  if (children.jurisdictions.length) {
+    await q('engagement_jurisdictions').insert(children.jurisdictions.map((jurisdiction_code) => ({ engagement_id, jurisdiction_code, status: row.status, date: row.date, year: row.year })));
+  }
+  if (children.topic_ids.length) await q('engagement_topics').insert(children.topic_ids.map((topic_id) => ({ engagement_id, topic_id })));
+  if (children.attendees.length) {
+    await q('engagement_attendees').insert(children.attendees.map((a) => ({ engagement_id, name: a.name, role: a.role ?? null, jurisdiction_code: a.jurisdiction ?? null })));
+  }
+}
+
+function normalize(row: EngagementRow): EngagementRow {
+  return { ...row, id: Number(row.id), case_id: Number(row.case_id), duration_minutes: num(row.duration_minutes), participant_count: num(row.participant_count), year: num(row.year), month: num(row.month) };
+}
+
+/** Engagements with their children, in date order. */
+async function withChildren(rows: EngagementRow[], q: Queryable): Promise<EngagementFull[]> {
+  if (!rows.length) return [];
+  const ids = rows.map((r) => r.id);
+  const [consultants, jurisdictions, topics, attendees] = await Promise.all([
+    q('engagement_consultants').whereIn('engagement_id', ids).select('engagement_id', 'user_id'),
+    q('engagement_jurisdictions').whereIn('engagement_id', ids).orderBy('jurisdiction_code').select('engagement_id', 'jurisdiction_code'),
+    q('engagement_topics').join('topics', 'topics.id', 'engagement_topics.topic_id').whereIn('engagement_id', ids).orderBy('topics.position').select('engagement_id', 'topic_id', 'topics.slug'),
+    q('engagement_attendees').whereIn('engagement_id', ids).orderBy('id').select('engagement_id', 'name', 'role', 'jurisdiction_code'),
+  ]);
+  const of = <T extends { engagement_id: unknown }>(list: T[], id: number) => list.filter((x) => Number(x.engagement_id) === id);
+  return rows.map((r) => {
+    const row = normalize(r);
+    return {
+      ...row,
+      consultant_ids: of(consultants, row.id).map((c) => Number(c.user_id)),
+      jurisdictions: of(jurisdictions, row.id).map((j) => j.jurisdiction_code as string),
+      topic_ids: of(topics, row.id).map((t) => Number(t.topic_id)),
+      topics: of(topics, row.id).map((t) => t.slug as string),
+      attendees: of(attendees, row.id).map((a) => ({ name: a.name, ...(a.role ? { role: a.role } : {}), ...(a.jurisdiction_code ? { jurisdiction: a.jurisdiction_code } : {}) })),
+    };
+  });
+}
+
+export async function findEngagement(id: number, q: Queryable = db): Promise<EngagementFull | undefined> {
+  if (!Number.isInteger(id) || id <= 0) return undefined;
+  const row = await q('engagements').where({ id }).first();
+  return row ? (await withChildren([row], q))[0] : undefined;
+}
+
+export async function engagementsOfCase(caseId: number, q: Queryable = db): Promise<EngagementFull[]> {
+  return withChildren(await q('engagements').where({ case_id: caseId }).orderBy('date').orderBy('start_time').orderBy('id'), q);
+}
+
+export async function deleteEngagementRow(q: Queryable, id: number): Promise<void> {
+  await q('engagements').where({ id }).delete();
+}

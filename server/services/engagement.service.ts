@@ -1,0 +1,178 @@
+import { Knex } from 'knex';
+import { db, nowIso } from '../db';
+import { FieldError, NotFoundError, ValidationError } from '../errors';
+import { insertCaseEvent } from '../queries/case.queries';
+import {
+  EngagementFull,
+  deleteEngagementRow,
+  findEngagement,
+  insertEngagement,
+  replaceChildren,
+  updateEngagementRow,
+} from '../queries/engagement.queries';
+import { activeTopicsBySlug } from '../queries/reference.queries';
+import { findUserById } from '../queries/user.queries';
+import { EngagementInput, validateEngagement } from '../schemas/engagement.schemas';
+import { Staff, caseForUser, noteDeliveredEngagement } from './case.service';
+import { addDays, todayIn } from './time';
+
+export interface EngagementContext {
+  timeZone: string;
+  now?: Date;
+}
+
+/** The rules beyond the schema (issue: "Rules"); returns the topic ids to store. */
+async function checkRules(input: EngagementInput, ctx: EngagementContext): Promise<number[]> {
+  const errors: FieldError[] = [];
+  // A delivered engagement cannot be in the future; one day of grace for time zones.
+  if (input.status === 'delivered' && input.date > addDays(todayIn(ctx.timeZone, ctx.now), 1)) {
+    errors.push({ field: 'date', message: 'A delivered engagement cannot be in the future. Mark it scheduled, or correct the date' });
+  }
+  if (input.status === 'delivered' && !input.summary?.trim()) {
+    errors.push({ field: 'summary', message: 'Enter summary notes to mark the engagement delivered' });
+  }
+  const attendees = input.attendees?.length ?? 0;
+  if (input.participant_count < attendees) {
+    errors.push({ field: 'participant_count', message: `Number of participants must be at least the ${attendees} attendees listed` });
+  }
+  for (const id of input.consultant_ids) {
+    const user = await findUserById(id);
+    if (!user || !user.active) {
+      errors.push({ field: 'consultant_ids', message: 'Choose active staff members from the list' });
+      break;
+    }
+  }
+  const topics = await activeTopicsBySlug(input.topics ?? []);
+  if (topics.length !== (input.topics?.length ?? 0)) errors.push({ field: 'topics', message: 'Choose topics from the list' });
+  if (input.follow_up_date && input.follow_up_date < input.date) errors.push({ field: 'follow_up_date', message: 'Follow-up date must be on or after the engagement date' });
+  if (errors.length) throw new ValidationError(errors);
+  return topics.map((t) => t.id);
+}
+
+function rowOf(input: EngagementInput) {
+  const [year, month] = input.date.split('-').map(Number);
+  return {
+    date: input.date,
+    start_time: input.start_time ?? null,
+    year,
+    month,
+    duration_minutes: input.duration_minutes,
+    format: input.format,
+    status: input.status,
+    participant_count: input.participant_count,
+    summary: input.summary?.trim() || null,
+    follow_up_actions: input.follow_up_actions?.trim() || null,
+    follow_up_date: input.follow_up_date ?? null,
+  };
+}
+
+/** What the timeline keeps of an engagement. */
+export function snapshot(e: Omit<EngagementFull, 'id' | 'case_id' | 'created_by' | 'created_at' | 'updated_at' | 'year' | 'month' | 'topic_ids'>): Record<string, unknown> {
+  return {
+    date: e.date,
+    start_time: e.start_time,
+    duration_minutes: e.duration_minutes,
+    format: e.format,
+    status: e.status,
+    participant_count: e.participant_count,
+    // Sorted, so that a different order of the same choices is not recorded as a change.
+    consultant_ids: [...e.consultant_ids].sort((a, b) => a - b),
+    jurisdictions: [...e.jurisdictions].sort(),
+    topics: [...e.topics].sort(),
+    attendees: e.attendees,
+    summary: e.summary,
+    follow_up_actions: e.follow_up_actions,
+    follow_up_date: e.follow_up_date,
+  };
+}
+
+function diff(before: Record<string, unknown>, after: Record<string, unknown>) {
+  const b: Record<string, unknown> = {};
+  const a: Record<string, unknown> = {};
+  for (const key of Object.keys(after)) {
+    if (JSON.stringify(before[key] ?? null) !== JSON.stringify(after[key] ?? null)) {
+      b[key] = before[key] ?? null;
+      a[key] = after[key] ?? null;
+    }
+  }
+  return { before: b, after: a };
+}
+
+/** The engagement if the user may work on its case; otherwise 404. */
+export async function engagementForUser(id: number, user: Staff, meta: { path?: string; ip?: string } = {}): Promise<EngagementFull> {
+  const engagement = await findEngagement(id);
+  if (!engagement) throw new NotFoundError('We could not find that engagement.');
+  await caseForUser(engagement.case_id, user, meta);
+  return engagement;
+}
+
+async function afterSave(trx: Knex.Transaction, caseId: number, status: string, actor: Staff): Promise<void> {
+  if (status === 'delivered') await noteDeliveredEngagement(trx, caseId, actor.id);
+}
+
+/** Adds an engagement to a case; a delivered one may move the case to in progress. */
+export async function createEngagement(caseId: number, payload: unknown, actor: Staff, ctx: EngagementContext): Promise<number> {
+  await caseForUser(caseId, actor);
+  const input = validateEngagement(payload);
+  const topicIds = await checkRules(input, ctx);
+  return db.transaction(async (trx) => {
+    const at = nowIso();
+    const row = rowOf(input);
+    const id = await insertEngagement(trx, { ...row, case_id: caseId, created_by: actor.id, created_at: at, updated_at: at });
+    const children = { consultant_ids: input.consultant_ids, jurisdictions: input.jurisdictions, topic_ids: topicIds, attendees: input.attendees ?? [] };
+    await replaceChildren(trx, { id, ...row }, children);
+    await insertCaseEvent(trx, {
+      case_id: caseId,
+      actor_user_id: actor.id,
+      actor_kind: 'staff',
+      kind: 'engagement.added',
+      after: { engagement_id: id, ...snapshot({ ...row, ...children, topics: input.topics ?? [] }) },
+      created_at: at,
+    });
+    await afterSave(trx, caseId, row.status, actor);
+    return id;
+  });
+}
+
+/** Changes an engagement; the timeline keeps each changed field before and after. */
+export async function updateEngagement(id: number, payload: unknown, actor: Staff, ctx: EngagementContext): Promise<EngagementFull> {
+  const existing = await engagementForUser(id, actor);
+  const input = validateEngagement(payload);
+  const topicIds = await checkRules(input, ctx);
+  await db.transaction(async (trx) => {
+    const at = nowIso();
+    const row = rowOf(input);
+    const children = { consultant_ids: input.consultant_ids, jurisdictions: input.jurisdictions, topic_ids: topicIds, attendees: input.attendees ?? [] };
+    await updateEngagementRow(trx, id, { ...row, updated_at: at });
+    await replaceChildren(trx, { id, ...row }, children);
+    const changes = diff(snapshot(existing), snapshot({ ...row, ...children, topics: input.topics ?? [] }));
+    if (Object.keys(changes.after).length) {
+      await insertCaseEvent(trx, { case_id: existing.case_id, actor_user_id: actor.id, actor_kind: 'staff', kind: 'engagement.updated', before: { engagement_id: id, ...changes.before }, after: { engagement_id: id, ...changes.after }, created_at: at });
+    }
+    await afterSave(trx, existing.case_id, row.status, actor);
+  });
+  return existing;
+}
+
+/** Cancels an engagement: it keeps its record but counts nowhere. */
+export async function cancelEngagement(id: number, actor: Staff): Promise<EngagementFull> {
+  const existing = await engagementForUser(id, actor);
+  if (existing.status === 'cancelled') return existing;
+  await db.transaction(async (trx) => {
+    const at = nowIso();
+    await updateEngagementRow(trx, id, { status: 'cancelled', updated_at: at });
+    await trx('engagement_jurisdictions').where({ engagement_id: id }).update({ status: 'cancelled' });
+    await insertCaseEvent(trx, { case_id: existing.case_id, actor_user_id: actor.id, actor_kind: 'staff', kind: 'engagement.updated', before: { engagement_id: id, status: existing.status }, after: { engagement_id: id, status: 'cancelled' }, created_at: at });
+  });
+  return existing;
+}
+
+/** Deletes an engagement; the timeline keeps what it was. */
+export async function deleteEngagement(id: number, actor: Staff): Promise<EngagementFull> {
+  const existing = await engagementForUser(id, actor);
+  await db.transaction(async (trx) => {
+    await deleteEngagementRow(trx, id);
+    await insertCaseEvent(trx, { case_id: existing.case_id, actor_user_id: actor.id, actor_kind: 'staff', kind: 'engagement.deleted', before: { engagement_id: id, ...snapshot(existing) }, created_at: nowIso() });
+  });
+  return existing;
+}
