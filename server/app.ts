@@ -12,6 +12,7 @@ import { authRoutes } from './routes/auth.routes';
 import { caseRoutes } from './routes/case.routes';
 import { engagementRoutes } from './routes/engagement.routes';
 import { publicRoutes } from './routes/public.routes';
+import { PUBLIC_DIR } from './paths';
 import { setupViews } from './views';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
@@ -47,7 +48,7 @@ export function createApp(config: Config): Express {
   );
   app.use(securityHeaders(config));
   app.use('/uswds', express.static(USWDS_DIST, { maxAge: '7d', index: false }));
-  app.use('/public', express.static(path.join(__dirname, '..', 'public'), { maxAge: config.env === 'production' ? '1d' : 0, index: false }));
+  app.use('/public', express.static(PUBLIC_DIR, { maxAge: config.env === 'production' ? '1d' : 0, index: false }));
 
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 200 }));
   app.use(express.json({ limit: '200kb' }));

@@ -2,8 +2,9 @@ import path from 'node:path';
 import type { Express } from 'express';
 import { create } from 'express-handlebars';
 import type { Config } from './config';
+import { VIEWS_DIR } from './paths';
 
-const VIEWS = path.join(__dirname, '..', 'views');
+const VIEWS = VIEWS_DIR;
 
 /** Handlebars helpers; dates and times are shown in the program's time zone. */
 export function helpers(config: Pick<Config, 'timeZone'>) {

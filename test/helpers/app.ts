@@ -32,3 +32,23 @@ export function encodeForm(fields: Record<string, string | string[] | undefined>
   }
   return params.toString();
 }
+
+/**
+ * Fetches the request form (for its cookie and CSRF token) and posts `fields` to POST /requests
+ * as a browser does. Returns the answer and the agent, which keeps the cookies for what follows.
+ */
+export async function submitForm(
+  app: Express,
+  fields: Record<string, string | string[] | undefined>,
+): Promise<{ res: request.Response; agent: ReturnType<typeof request.agent>; token: string }> {
+  const { agent, token } = await formAgent(app, '/requests/new');
+  const res = await agent.post('/requests').type('form').send(encodeForm({ ...fields, _csrf: token }));
+  return { res, agent, token };
+}
+
+/** The status token at the end of a status link (`/status/<token>` or an absolute URL). */
+export function statusTokenOf(link: string): string {
+  const m = /\/status\/([A-Za-z0-9_-]+)$/.exec(link);
+  if (!m) throw new Error(`not a status link: ${link}`);
+  return m[1];
+}

@@ -1,0 +1,185 @@
+import assert from 'node:assert/strict';
+import { ChildProcess, execFile, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const ENTRY = path.join(ROOT, 'dist', 'server', 'index.js');
+const SECRET = 'e2e-secret-0123456789-abcdefghijklmnop';
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+interface Started {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Starts the built server with exactly this environment (plus PATH), with nothing inherited. */
+function startServer(env: Record<string, string>): Started {
+  const child = spawn(process.execPath, [ENTRY], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout?.on('data', (d) => (out += d));
+  child.stderr?.on('data', (d) => (err += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, stdout: () => out, stderr: () => err, exited };
+}
+
+async function waitForHealthy(port: number, server: Started, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let exitCode: number | null | undefined;
+  server.exited.then((code) => (exitCode = code));
+  while (Date.now() < deadline) {
+    if (exitCode !== undefined) throw new Error(`the server exited with ${exitCode} before it was healthy:\n${server.stderr()}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the server was not healthy within ${timeoutMs} ms:\n${server.stderr()}`);
+}
+
+/** Waits for the process to end, killing it if it does not within `ms`. */
+async function exitWithin(server: Started, ms: number): Promise<number | null> {
+  const timer = setTimeout(() => server.child.kill('SIGKILL'), ms);
+  try {
+    return await server.exited;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Posts a small valid request to the running server's API. */
+async function postRequest(port: number, idempotencyKey?: string): Promise<{ status: number; body: { reference: string; status_url: string } }> {
+  const res = await fetch(`http://127.0.0.1:${port}/api/v1/requests`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', ...(idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {}) },
+    body: JSON.stringify({
+      jurisdiction: 'VT',
+      name: 'Sam Okafor',
+      email: 'sam@example.org',
+      role: 'Board member',
+      organization_type: 'state_board',
+      organization_name: 'Vermont State Board of Education',
+      topics: ['equity-lens'],
+      preferred_format: 'one_on_one',
+      title: 'Start-up check',
+      needs: 'Check that the built server stores requests.',
+    }),
+  });
+  return { status: res.status, body: (await res.json()) as { reference: string; status_url: string } };
+}
+
+describe('Starting the built server (SQLite)', function () {
+  const dirs: string[] = [];
+  const running: Started[] = [];
+  const tempDir = () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leep-e2e-'));
+    dirs.push(dir);
+    return dir;
+  };
+
+  before(async function () {
+    this.timeout(120_000);
+    // Compiles what `npm start` runs. Type errors are `npm test`'s first step (tsc --noEmit), so
+    // this build only emits, which keeps it quick.
+    await promisify(execFile)(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json', '--noCheck'], { cwd: ROOT });
+    assert.ok(fs.existsSync(ENTRY), `${ENTRY} was built`);
+  });
+
+  after(() => {
+    for (const server of running) if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
+    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('node dist/server/index.js, on an empty data directory without DATABASE_URL, creates the SQLite database, serves, and exits 0 on SIGTERM', async function () {
+    this.timeout(40_000);
+    const dataDir = tempDir();
+    const port = await freePort();
+    const server = startServer({ PORT: String(port), DATA_DIR: dataDir, NODE_ENV: 'production', SECRET, LOG_LEVEL: 'silent' });
+    running.push(server);
+
+    await waitForHealthy(port, server, 20_000);
+    assert.ok(fs.existsSync(path.join(dataDir, 'leep.sqlite3')), 'the SQLite file is in DATA_DIR');
+    // Migrated and seeded: a request naming a jurisdiction and a topic is accepted.
+    const created = await postRequest(port);
+    assert.equal(created.status, 201);
+    assert.match(created.body.reference, /^TA-\d{4}-0001$/);
+    const css = await fetch(`http://127.0.0.1:${port}/uswds/css/uswds.min.css`);
+    assert.equal(css.status, 200);
+    assert.ok((await css.arrayBuffer()).byteLength > 10_000, 'the USWDS stylesheet is served in full');
+    // Views and public files are found from the compiled code too (server/paths.ts).
+    const home = await fetch(`http://127.0.0.1:${port}/`);
+    assert.equal(home.status, 200);
+    assert.match(await home.text(), /Ask for support/);
+    const appCss = await fetch(`http://127.0.0.1:${port}/public/css/app.css`);
+    assert.equal(appCss.status, 200);
+
+    server.child.kill('SIGTERM');
+    assert.equal(await exitWithin(server, 10_000), 0, server.stderr());
+  });
+
+  it('node dist/server/index.js, started a second time on the same data directory, keeps what was stored and its numbering', async function () {
+    this.timeout(40_000);
+    const dataDir = tempDir();
+    const env = { DATA_DIR: dataDir, NODE_ENV: 'production', SECRET, LOG_LEVEL: 'silent', PUBLIC_URL: 'https://leep.example' };
+    const key = 'restart-check-0001';
+
+    let port = await freePort();
+    let server = startServer({ ...env, PORT: String(port) });
+    running.push(server);
+    await waitForHealthy(port, server, 20_000);
+    const first = await postRequest(port, key);
+    assert.equal(first.status, 201);
+    server.child.kill('SIGTERM');
+    assert.equal(await exitWithin(server, 10_000), 0, server.stderr());
+
+    port = await freePort();
+    server = startServer({ ...env, PORT: String(port) });
+    running.push(server);
+    await waitForHealthy(port, server, 20_000);
+    const replayed = await postRequest(port, key);
+    assert.equal(replayed.status, 201);
+    assert.deepEqual(replayed.body, first.body, 'the same key after a restart answers with the same case and link');
+    const next = await postRequest(port);
+    assert.equal(next.status, 201);
+    assert.equal(next.body.reference, first.body.reference.replace(/\d{4}$/, '0002'));
+    server.child.kill('SIGTERM');
+    assert.equal(await exitWithin(server, 10_000), 0, server.stderr());
+  });
+
+  it('node dist/server/index.js, in production without SECRET, exits 1 naming SECRET on stderr', async function () {
+    this.timeout(20_000);
+    const dataDir = tempDir();
+    const server = startServer({ PORT: String(await freePort()), DATA_DIR: dataDir, NODE_ENV: 'production', LOG_LEVEL: 'silent' });
+    running.push(server);
+    assert.equal(await exitWithin(server, 15_000), 1);
+    assert.match(server.stderr(), /SECRET/);
+    assert.deepEqual(fs.readdirSync(dataDir), [], 'nothing was created before the configuration was checked');
+  });
+
+  it('node dist/server/index.js, with a bad PORT, exits 1 naming PORT on stderr', async function () {
+    this.timeout(20_000);
+    const server = startServer({ PORT: 'eighty', DATA_DIR: tempDir(), NODE_ENV: 'production', SECRET, LOG_LEVEL: 'silent' });
+    running.push(server);
+    assert.equal(await exitWithin(server, 15_000), 1);
+    assert.match(server.stderr(), /PORT/);
+  });
+});

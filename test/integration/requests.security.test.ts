@@ -1,0 +1,305 @@
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import request from 'supertest';
+import { describeEachEngine } from '../helpers/db';
+import { encodeForm, formAgent, statusTokenOf, submitForm, testApp } from '../helpers/app';
+import { requestForm, requestPayload } from '../helpers/factories';
+import { escapeHtml, shownValue } from '../helpers/html';
+import { assertStoresNothing, countRows } from '../helpers/store';
+
+const SCRIPT = '"><script>alert(1)</script>';
+const EVIL = 'https://evil.example';
+
+describeEachEngine('Public intake security', (ctx) => {
+  const { app } = testApp();
+
+  describe('cross-site requests', () => {
+    it('POST /requests, without a CSRF token, answers 403 and stores nothing', async () => {
+      const { agent } = await formAgent(app, '/requests/new');
+      const res = await assertStoresNothing(ctx.db.knex, () => agent.post('/requests').type('form').send(encodeForm(requestForm())));
+      assert.equal(res.status, 403);
+      assert.match(res.text, /Access denied/);
+    });
+
+    it('POST /requests, with a wrong CSRF token, answers 403 and stores nothing', async () => {
+      const { agent, token } = await formAgent(app, '/requests/new');
+      const wrong = token.slice(0, -4) + (token.endsWith('AAAA') ? 'BBBB' : 'AAAA');
+      const res = await assertStoresNothing(ctx.db.knex, () => agent.post('/requests').type('form').send(encodeForm({ ...requestForm(), _csrf: wrong })));
+      assert.equal(res.status, 403);
+    });
+
+    it('POST /requests, with a token from a page but without its cookie, answers 403 and stores nothing', async () => {
+      const { token } = await formAgent(app, '/requests/new');
+      const res = await assertStoresNothing(ctx.db.knex, () => request(app).post('/requests').type('form').send(encodeForm({ ...requestForm(), _csrf: token })));
+      assert.equal(res.status, 403);
+    });
+
+    it('POST /requests, with a valid token but from another site (Origin), answers 403 and stores nothing', async () => {
+      const { agent, token } = await formAgent(app, '/requests/new');
+      const res = await assertStoresNothing(ctx.db.knex, () =>
+        agent.post('/requests').set('Origin', EVIL).type('form').send(encodeForm({ ...requestForm(), _csrf: token })),
+      );
+      assert.equal(res.status, 403);
+    });
+
+    it('POST /requests, with a valid token but Sec-Fetch-Site cross-site, answers 403 and stores nothing', async () => {
+      const { agent, token } = await formAgent(app, '/requests/new');
+      const res = await assertStoresNothing(ctx.db.knex, () =>
+        agent.post('/requests').set('Sec-Fetch-Site', 'cross-site').type('form').send(encodeForm({ ...requestForm(), _csrf: token })),
+      );
+      assert.equal(res.status, 403);
+    });
+
+    it('POST /requests, with a valid token from our own origin, is accepted', async () => {
+      const { agent, token } = await formAgent(app, '/requests/new');
+      const before = await countRows(ctx.db.knex, 'cases');
+      const res = await agent
+        .post('/requests')
+        .set({ Origin: 'http://leep.test', 'Sec-Fetch-Site': 'same-origin' })
+        .type('form')
+        .send(encodeForm({ ...requestForm(), _csrf: token }));
+      assert.equal(res.status, 303, res.text);
+      assert.equal(await countRows(ctx.db.knex, 'cases'), before + 1);
+    });
+
+    it('POST /api/v1/requests, with Origin https://evil.example, answers 403 and stores nothing', async () => {
+      const res = await assertStoresNothing(ctx.db.knex, () => request(app).post('/api/v1/requests').set('Origin', EVIL).send(requestPayload()));
+      assert.equal(res.status, 403);
+      assert.equal(res.body.error.code, 'forbidden');
+    });
+
+    it('POST /api/v1/requests, with Origin null (a sandboxed page), answers 403 and stores nothing', async () => {
+      const res = await assertStoresNothing(ctx.db.knex, () => request(app).post('/api/v1/requests').set('Origin', 'null').send(requestPayload()));
+      assert.equal(res.status, 403);
+    });
+
+    it('POST /api/v1/requests, from a sibling subdomain (Sec-Fetch-Site same-site, another Origin), answers 403 and stores nothing', async () => {
+      const res = await assertStoresNothing(ctx.db.knex, () =>
+        request(app).post('/api/v1/requests').set({ Origin: 'http://evil.leep.test', 'Sec-Fetch-Site': 'same-site' }).send(requestPayload()),
+      );
+      assert.equal(res.status, 403);
+    });
+
+    it('POST /api/v1/requests, with Sec-Fetch-Site cross-site, answers 403 and stores nothing', async () => {
+      const res = await assertStoresNothing(ctx.db.knex, () =>
+        request(app).post('/api/v1/requests').set('Sec-Fetch-Site', 'cross-site').send(requestPayload()),
+      );
+      assert.equal(res.status, 403);
+    });
+
+    it('POST /api/v1/requests, with our own Origin and Sec-Fetch-Site same-origin, is accepted', async () => {
+      const res = await request(app)
+        .post('/api/v1/requests')
+        .set({ Origin: 'http://leep.test', 'Sec-Fetch-Site': 'same-origin' })
+        .send(requestPayload());
+      assert.equal(res.status, 201, res.text);
+    });
+  });
+
+  describe('the honeypot', () => {
+    it('POST /requests, with the hidden website field filled in, redirects 303 to /requests/received and stores nothing', async () => {
+      const { res, agent } = await assertStoresNothing(ctx.db.knex, () => submitForm(app, { ...requestForm(), website: 'http://cheap-pills.example' }));
+      assert.equal(res.status, 303, res.text);
+      assert.equal(res.headers.location, '/requests/received');
+      const page = await agent.get('/requests/received');
+      assert.equal(page.status, 200);
+      assert.match(page.text, /Your request has been received/);
+    });
+
+    it('POST /requests, with the website field filled in and other fields wrong, still redirects 303 to /requests/received and stores nothing', async () => {
+      const { res } = await assertStoresNothing(ctx.db.knex, () =>
+        submitForm(app, { ...requestForm({ email: 'bot', title: 'x'.repeat(500) }), website: 'w'.repeat(600) }),
+      );
+      assert.equal(res.status, 303, res.text.slice(0, 300));
+      assert.equal(res.headers.location, '/requests/received');
+    });
+
+    it('POST /api/v1/requests, with website filled in, answers 400 naming website and stores nothing', async () => {
+      const res = await assertStoresNothing(ctx.db.knex, () => request(app).post('/api/v1/requests').send(requestPayload({ website: 'http://spam.example' })));
+      assert.equal(res.status, 400, res.text);
+      assert.deepEqual(res.body.errors.map((e: { field: string }) => e.field), ['website']);
+    });
+
+    it('POST /api/v1/requests, with website filled in and other fields wrong, answers 400 naming only website', async () => {
+      const res = await assertStoresNothing(ctx.db.knex, () =>
+        request(app).post('/api/v1/requests').send(requestPayload({ website: 'w'.repeat(600), email: 'bot', extra: true })),
+      );
+      assert.equal(res.status, 400, res.text);
+      assert.deepEqual(res.body.errors.map((e: { field: string }) => e.field), ['website']);
+    });
+
+    it('POST /api/v1/requests, with website empty, is accepted', async () => {
+      const res = await request(app).post('/api/v1/requests').send(requestPayload({ website: '' }));
+      assert.equal(res.status, 201, res.text);
+    });
+  });
+
+  describe('the rate limit', () => {
+    it('POST /api/v1/requests, a 4th time in a minute with a limit of 3, answers 429 and stores nothing', async () => {
+      const limited = testApp({ INTAKE_RATE_LIMIT: '3' }).app;
+      for (let i = 0; i < 3; i++) {
+        const res = await request(limited).post('/api/v1/requests').send(requestPayload());
+        assert.equal(res.status, 201, res.text);
+      }
+      const res = await assertStoresNothing(ctx.db.knex, () => request(limited).post('/api/v1/requests').send(requestPayload()));
+      assert.equal(res.status, 429);
+      assert.equal(res.body.error.code, 'too_many_requests');
+      assert.ok(res.headers['ratelimit'] || res.headers['ratelimit-policy'], 'the limit is announced in RateLimit headers');
+    });
+
+    it('POST /requests, a 4th time in a minute with a limit of 3, answers 429 with a page and stores nothing', async () => {
+      const limited = testApp({ INTAKE_RATE_LIMIT: '3' }).app;
+      const { agent, token } = await formAgent(limited, '/requests/new');
+      for (let i = 0; i < 3; i++) {
+        const res = await agent.post('/requests').type('form').send(encodeForm({ ...requestForm(), _csrf: token }));
+        assert.equal(res.status, 303, res.text);
+      }
+      const res = await assertStoresNothing(ctx.db.knex, () => agent.post('/requests').type('form').send(encodeForm({ ...requestForm(), _csrf: token })));
+      assert.equal(res.status, 429);
+      assert.match(res.text, /Too many requests/);
+    });
+
+    it('GET /requests/new, after the limit is reached, still answers 200', async () => {
+      const limited = testApp({ INTAKE_RATE_LIMIT: '1' }).app;
+      await request(limited).post('/api/v1/requests').send(requestPayload()).expect(201);
+      await request(limited).post('/api/v1/requests').send(requestPayload()).expect(429);
+      const res = await request(limited).get('/requests/new');
+      assert.equal(res.status, 200);
+    });
+  });
+
+  describe('free text', () => {
+    it('GET /status/:token, with markup in the title, needs and name, shows it as inert text', async () => {
+      const form = requestForm({ title: `Plan ${SCRIPT}`, needs: `Needs ${SCRIPT}\n<img src=x onerror=alert(2)>`, name: `Dana ${SCRIPT}`, outcomes: `<b>bold</b>` });
+      const { res, agent } = await submitForm(app, form);
+      assert.equal(res.status, 303, res.text);
+      const page = await agent.get(res.headers.location).expect(200);
+      assert.ok(!page.text.includes('<script>alert(1)'), 'no live script');
+      assert.ok(!page.text.includes('<img src=x'), 'no live image');
+      assert.ok(!page.text.includes('<b>bold</b>'), 'no live markup');
+      for (const text of [`Plan ${SCRIPT}`, `Dana ${SCRIPT}`, `<img src=x onerror=alert(2)>`, '<b>bold</b>']) {
+        assert.ok(page.text.includes(escapeHtml(text)), `shows ${text} escaped`);
+      }
+    });
+
+    it('POST /requests, with markup in the fields and a wrong e-mail, re-renders the form with the markup inert', async () => {
+      const form = requestForm({ title: SCRIPT, needs: `${SCRIPT}</textarea><script>alert(3)</script>`, name: SCRIPT, email: `${SCRIPT}@x` });
+      const { res } = await submitForm(app, form);
+      assert.equal(res.status, 422);
+      assert.ok(!res.text.includes('<script>alert('), 'no live script');
+      assert.equal((res.text.match(/<\/textarea>/g) ?? []).length, 2, 'the text cannot close its textarea');
+      assert.equal(shownValue(res.text, 'title'), SCRIPT);
+      assert.equal(shownValue(res.text, 'name'), SCRIPT);
+      assert.equal(shownValue(res.text, 'needs'), `${SCRIPT}</textarea><script>alert(3)</script>`);
+    });
+  });
+
+  describe('the status page', () => {
+    it('GET /status/:token, with an unknown token, answers 404 and is not cached', async () => {
+      const res = await request(app).get(`/status/${crypto.randomBytes(32).toString('base64url')}`);
+      assert.equal(res.status, 404);
+      assert.match(res.text, /Page not found/);
+      assert.match(res.headers['cache-control'], /no-store/);
+      assert.equal(res.headers['referrer-policy'], 'no-referrer');
+    });
+
+    it('GET /status/:token, with a malformed token, answers 404', async () => {
+      for (const token of ['short', 'x'.repeat(101), '%3Cscript%3E' + 'a'.repeat(30)]) {
+        const res = await request(app).get(`/status/${token}`);
+        assert.equal(res.status, 404, token);
+      }
+    });
+
+    it('GET /status/:token, with a real token, answers 200 with Cache-Control no-store, Referrer-Policy no-referrer and noindex', async () => {
+      const res = await request(app).post('/api/v1/requests').send(requestPayload()).expect(201);
+      const page = await request(app).get(new URL(res.body.status_url).pathname);
+      assert.equal(page.status, 200);
+      assert.match(page.headers['cache-control'], /no-store/);
+      assert.equal(page.headers['referrer-policy'], 'no-referrer');
+      assert.equal(page.headers['x-robots-tag'], 'noindex');
+    });
+
+    it('POST /api/v1/requests, for a new case, stores the status token only as its SHA-256', async () => {
+      const res = await request(app).post('/api/v1/requests').send(requestPayload()).expect(201);
+      const token = statusTokenOf(res.body.status_url);
+      const row = await ctx.db.knex('cases').where({ reference: res.body.reference }).first();
+      assert.equal(row.status_token_hash, crypto.createHash('sha256').update(token).digest('hex'));
+      const stored = JSON.stringify([row, await ctx.db.knex('case_events').where({ case_id: row.id })]);
+      assert.ok(!stored.includes(token), 'the token itself is stored nowhere');
+    });
+
+    it('GET /status/:token, with the stored hash used as the token, answers 404', async () => {
+      const res = await request(app).post('/api/v1/requests').send(requestPayload()).expect(201);
+      const row = await ctx.db.knex('cases').where({ reference: res.body.reference }).first();
+      const page = await request(app).get(`/status/${row.status_token_hash}`);
+      assert.equal(page.status, 404);
+    });
+  });
+
+  describe('headers, landmarks and assets', () => {
+    const pages = ['/', '/requests/new', '/requests/received', '/no-such-page'];
+
+    for (const path of pages) {
+      it(`GET ${path}, for anyone, has a CSP without inline script and the page landmarks`, async () => {
+        const res = await request(app).get(path);
+        assert.equal(res.status, path === '/no-such-page' ? 404 : 200);
+        const csp = String(res.headers['content-security-policy']);
+        const scriptSrc = /(?:^|;)\s*script-src ([^;]*)/.exec(csp)?.[1] ?? '';
+        assert.equal(scriptSrc.trim(), "'self'", csp);
+        assert.ok(!csp.includes('unsafe-inline') && !csp.includes('unsafe-eval'), csp);
+        assert.match(csp, /frame-ancestors 'none'/);
+        assert.match(csp, /object-src 'none'/);
+        assert.equal(res.headers['x-content-type-options'], 'nosniff');
+        assert.equal(res.headers['x-powered-by'], undefined);
+        assert.match(res.text, /<a class="usa-skipnav" href="#main-content">/);
+        assert.match(res.text, /<main id="main-content"/);
+        assert.match(res.text, /<header\b/);
+        assert.match(res.text, /<footer\b/);
+        assert.match(res.text, /<html lang="en">/);
+        // The CSP allows no inline script or style, so the page must not rely on any.
+        assert.ok(!/<script(?![^>]*\ssrc=)[^>]*>/.test(res.text), 'no inline <script>');
+        assert.ok(!/\sstyle="/.test(res.text) && !/<style\b/.test(res.text), 'no inline style');
+        assert.ok(!/\son[a-z]+="/.test(res.text), 'no inline event handler');
+      });
+    }
+
+    it('GET /status/:token, for the holder of the link, has the page landmarks and the CSP', async () => {
+      const res = await request(app).post('/api/v1/requests').send(requestPayload()).expect(201);
+      const page = await request(app).get(new URL(res.body.status_url).pathname).expect(200);
+      assert.match(String(page.headers['content-security-policy']), /script-src 'self'/);
+      assert.match(page.text, /<a class="usa-skipnav" href="#main-content">/);
+      assert.match(page.text, /<main id="main-content"/);
+    });
+
+    const assets: [string, RegExp][] = [
+      ['/uswds/css/uswds.min.css', /text\/css/],
+      ['/public/css/app.css', /text\/css/],
+      ['/uswds/js/uswds-init.min.js', /javascript/],
+      ['/uswds/js/uswds.min.js', /javascript/],
+      ['/public/js/app.js', /javascript/],
+    ];
+    for (const [path, type] of assets) {
+      it(`GET ${path}, as linked from the layout, answers 200 with its content type`, async () => {
+        const res = await request(app).get(path);
+        assert.equal(res.status, 200);
+        assert.match(res.headers['content-type'], type);
+        assert.ok(Number(res.headers['content-length'] ?? res.text?.length ?? 0) > 0);
+      });
+    }
+
+    it('GET /, for anyone, links only to scripts and styles that are served', async () => {
+      const page = await request(app).get('/').expect(200);
+      const links = [...page.text.matchAll(/<(?:script|link)\b[^>]*\s(?:src|href)="(\/[^"]+)"/g)].map((m) => m[1]);
+      assert.ok(links.length >= 4, `found ${links}`);
+      for (const link of links) {
+        const res = await request(app).get(link);
+        assert.equal(res.status, 200, link);
+      }
+    });
+
+    it('GET /uswds/../package.json, trying to leave the asset folder, answers 404', async () => {
+      const res = await request(app).get('/uswds/%2e%2e/package.json');
+      assert.equal(res.status, 404);
+    });
+  });
+});
