@@ -106,8 +106,8 @@ export async function setup(req: Request, res: Response): Promise<void> {
   }
 }
 
-export function passwordForm(_req: Request, res: Response): void {
-  res.render('pages/account/password', { title: 'Change your password', values: {}, errors: {}, errorList: [] });
+export function passwordForm(req: Request, res: Response): void {
+  res.render('pages/account/password', { title: 'Change your password', values: {}, errors: {}, errorList: [], done: req.query.changed === '1' });
 }
 
 export async function updatePassword(req: Request, res: Response): Promise<void> {
@@ -115,7 +115,8 @@ export async function updatePassword(req: Request, res: Response): Promise<void>
   try {
     const input = formToPayload(body, passwordChangeSchema) as { current_password: string; password: string; password_confirmation?: string };
     await changePassword((req.user as { id: number }).id, { current_password: input.current_password ?? '', password: input.password ?? '', password_confirmation: input.password_confirmation }, scryptOf(req));
-    res.render('pages/account/password', { title: 'Change your password', values: {}, errors: {}, errorList: [], done: true });
+    // 303 after the post, so that reloading the page cannot send the old password again.
+    res.redirect(303, '/account/password?changed=1');
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
     // Passwords are never sent back into the page.

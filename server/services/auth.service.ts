@@ -1,6 +1,6 @@
 import { nowIso, db } from '../db';
 import { AppError, TooManyRequestsError, ValidationError } from '../errors';
-import { clearThrottle, countFailure, lockedUntil } from '../queries/throttle.queries';
+import { clearThrottle, lockIfReached, lockedUntil, releaseAttempt, takeAttempt } from '../queries/throttle.queries';
 import { UserRow, findUserByEmail, insertAudit, updateUser } from '../queries/user.queries';
 import { validateLogin } from '../schemas/user.schemas';
 import { ScryptParams, burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from './password.service';
@@ -24,7 +24,8 @@ const addressKey = (ip: string) => `ip:${ip}`;
 
 /**
  * Checks a sign-in. Throttling is checked before any hashing, so a locked account or address
- * costs the server nothing; every failure is counted per account and per address and audited.
+ * costs the server nothing; every attempt is counted per account and per address before the
+ * password is checked (a success gives it back), and every failure is audited.
  */
 export async function signIn(payload: unknown, ip: string, scrypt: ScryptParams, now = Date.now()): Promise<UserRow> {
   const input = validateLogin(payload);
@@ -34,10 +35,17 @@ export async function signIn(payload: unknown, ip: string, scrypt: ScryptParams,
       ...(input.password ? [] : [{ field: 'password', message: 'Enter your password' }]),
     ]);
   }
-  const keys = [accountKey(input.email), addressKey(ip)];
-  const until = await lockedUntil(keys, now);
-  if (until > now) {
-    await insertAudit(db, { action: 'sign_in.throttled', subject: accountKey(input.email), ip, created_at: nowIso() });
+  const [account, address] = [accountKey(input.email), addressKey(ip)];
+  // The attempt is counted before the password is checked (and given back if it succeeds), so
+  // that a burst of concurrent attempts cannot all get past the limit.
+  let granted = await takeAttempt(account, now, THROTTLE.windowMs, THROTTLE.perAccount);
+  if (granted && !(await takeAttempt(address, now, THROTTLE.windowMs, THROTTLE.perAddress))) {
+    await releaseAttempt(account);
+    granted = false;
+  }
+  if (!granted) {
+    await insertAudit(db, { action: 'sign_in.throttled', subject: account, ip, created_at: nowIso() });
+    const until = Math.max(await lockedUntil([account, address], now), now + 60_000);
     const minutes = Math.max(1, Math.ceil((until - now) / 60_000));
     throw new TooManyRequestsError(`Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`);
   }
@@ -49,12 +57,12 @@ export async function signIn(payload: unknown, ip: string, scrypt: ScryptParams,
 
   const at = nowIso();
   if (!ok || !user) {
-    await countFailure(keys[0], now, THROTTLE.windowMs, THROTTLE.perAccount, THROTTLE.lockMs);
-    await countFailure(keys[1], now, THROTTLE.windowMs, THROTTLE.perAddress, THROTTLE.lockMs);
+    await lockIfReached(account, now, THROTTLE.perAccount, THROTTLE.lockMs);
+    await lockIfReached(address, now, THROTTLE.perAddress, THROTTLE.lockMs);
     await insertAudit(db, {
       actor_user_id: user?.id ?? null,
       action: 'sign_in.failed',
-      subject: accountKey(input.email),
+      subject: account,
       ip,
       detail: { reason: !user ? 'unknown_account' : !user.active ? 'inactive' : 'wrong_password' },
       created_at: at,
@@ -62,7 +70,8 @@ export async function signIn(payload: unknown, ip: string, scrypt: ScryptParams,
     throw new InvalidCredentialsError();
   }
 
-  await clearThrottle(keys[0]);
+  await clearThrottle(account);
+  await releaseAttempt(address);
   const changes: Partial<UserRow> = { last_sign_in_at: at };
   if (needsRehash(user.password_hash as string, scrypt)) changes.password_hash = await hashPassword(input.password, scrypt);
   await updateUser(db, user.id, changes);

@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describeEachEngine, TestDatabase } from '../helpers/db';
+import { auditEvents, makeUser } from '../helpers/auth';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+const STRONG = 'Otter-meadow-lantern-92';
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The DATABASE_URL a child process needs to open this test's database (its own schema on PostgreSQL). */
+function databaseUrlOf(db: TestDatabase): string {
+  if (db.engine === 'sqlite') return db.url;
+  const url = new URL(db.url);
+  url.searchParams.set('options', `-csearch_path=${db.searchPath}`);
+  return url.toString();
+}
+
+/** Runs `server/cli.ts` as `npm run cli` would (from the sources), with `input` on standard input. */
+function cli(db: TestDatabase, args: string[], input: string): Promise<Run> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'leep-cli-'));
+  return new Promise((resolve, reject) => {
+    const child = spawn(TSX, ['server/cli.ts', ...args], {
+      cwd: ROOT,
+      env: { ...process.env, NODE_ENV: 'test', DATA_DIR: dataDir, DATABASE_URL: databaseUrlOf(db), LOG_LEVEL: 'silent' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.on('error', () => undefined); // the command may exit before reading
+    child.stdin.end(input);
+  });
+}
+
+describeEachEngine('Command line: user:create', (ctx) => {
+  let n = 0;
+  const email = () => `cli${(n += 1)}.${Date.now()}@leep.test`;
+  const userByEmail = (address: string) => ctx.db.knex('users').where({ email: address }).first();
+
+  it('user:create, with a strong password on standard input, exits 0 and stores the user with an scrypt hash', async function () {
+    this.timeout(30_000);
+    const address = email();
+    const run = await cli(ctx.db, ['user:create', '--email', address.toUpperCase(), '--name', 'Cli Consultant', '--role', 'consultant', '--capacity', '4'], `${STRONG}\n`);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /Created consultant Cli Consultant/);
+    assert.ok(!run.stdout.includes(STRONG) && !run.stderr.includes(STRONG), 'the password is never printed');
+
+    const row = await userByEmail(address);
+    assert.ok(row, 'the user exists, e-mail lower-cased');
+    assert.equal(row.role, 'consultant');
+    assert.equal(row.name, 'Cli Consultant');
+    assert.equal(Number(row.capacity), 4);
+    assert.match(row.password_hash, /^scrypt\$ln=\d+,r=8,p=1\$/);
+    assert.equal((await auditEvents(ctx.db.knex, 'user.created', `user:${row.id}`)).length, 1);
+  });
+
+  it('user:create, with a weak password, exits 1 with the reason and creates no user', async function () {
+    this.timeout(30_000);
+    const address = email();
+    const run = await cli(ctx.db, ['user:create', '--email', address, '--name', 'Weak Password', '--role', 'director'], 'passwordpassword\n');
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /password: This password is too common or too easy to guess/);
+    assert.equal(await userByEmail(address), undefined);
+  });
+
+  it('user:create, without --role, exits 2 with the usage and creates no user', async function () {
+    this.timeout(30_000);
+    const address = email();
+    const run = await cli(ctx.db, ['user:create', '--email', address, '--name', 'No Role'], `${STRONG}\n`);
+    assert.equal(run.code, 2);
+    assert.match(run.stderr, /needs --email, --name and --role/);
+    assert.equal(await userByEmail(address), undefined);
+  });
+
+  it('user:create, with an e-mail already in use, exits 1 and leaves the existing user alone', async function () {
+    this.timeout(30_000);
+    const { email: address } = await makeUser({ name: 'First One' });
+    const run = await cli(ctx.db, ['user:create', '--email', address, '--name', 'Second One', '--role', 'director'], `${STRONG}\n`);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /email: A user with this e-mail address already exists/);
+    const rows = await ctx.db.knex('users').where({ email: address });
+    assert.equal(rows.length, 1);
+    assert.equal(rows[0].name, 'First One');
+  });
+});

@@ -1,0 +1,127 @@
+import assert from 'node:assert/strict';
+import { loadConfig } from '../../server/config';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hashPassword, needsRehash, passwordProblem, verifyPassword } from '../../server/services/password.service';
+
+const FAST = { logN: 10, r: 8, p: 1 };
+const HASH_FORMAT = /^scrypt\$ln=(\d+),r=8,p=1\$[A-Za-z0-9+/]+=*\$[A-Za-z0-9+/]+=*$/;
+
+/** A strong passphrase of unrelated words, cut to exactly `length` characters. */
+function passphrase(length: number): string {
+  const words = ['granite', 'lantern', 'harbor', 'violet', 'canyon', 'spruce', 'otter', 'meadow', 'quartz', 'pepper', 'ribbon', 'saddle', 'thimble', 'walnut', 'zephyr', 'juniper'];
+  let text = '';
+  for (let i = 0; text.length < length; i += 1) text += `${words[(i * 5) % words.length]}-${(i * 7) % 13} `;
+  return text.slice(0, length);
+}
+
+describe('Password hashing (password.service)', () => {
+  it('hashPassword, with test parameters, stores the algorithm and its parameters with a random salt', async () => {
+    const a = await hashPassword('Granite-lamp-harbor-41', FAST);
+    const b = await hashPassword('Granite-lamp-harbor-41', FAST);
+    assert.match(a, HASH_FORMAT);
+    assert.equal(HASH_FORMAT.exec(a)?.[1], '10');
+    assert.notEqual(a, b, 'two hashes of one password must differ (salted)');
+  });
+
+  it('verifyPassword, with the right password, answers true', async () => {
+    const hash = await hashPassword('Granite-lamp-harbor-41', FAST);
+    assert.equal(await verifyPassword('Granite-lamp-harbor-41', hash), true);
+  });
+
+  it('verifyPassword, with a wrong password or a changed case, answers false', async () => {
+    const hash = await hashPassword('Granite-lamp-harbor-41', FAST);
+    assert.equal(await verifyPassword('Granite-lamp-harbor-42', hash), false);
+    assert.equal(await verifyPassword('granite-lamp-harbor-41', hash), false);
+    assert.equal(await verifyPassword('', hash), false);
+  });
+
+  it('verifyPassword, with no hash or a hash in an unknown format, answers false', async () => {
+    assert.equal(await verifyPassword('Granite-lamp-harbor-41', null), false);
+    assert.equal(await verifyPassword('Granite-lamp-harbor-41', 'bcrypt$2b$10$abcdefghijklmnopqrstuv'), false);
+    assert.equal(await verifyPassword('Granite-lamp-harbor-41', 'Granite-lamp-harbor-41'), false);
+  });
+
+  it('verifyPassword, with a hash made under other parameters, reads them from the hash', async () => {
+    const hash = await hashPassword('Granite-lamp-harbor-41', { logN: 11, r: 8, p: 1 });
+    assert.match(hash, /^scrypt\$ln=11,/);
+    assert.equal(await verifyPassword('Granite-lamp-harbor-41', hash), true);
+  });
+
+  it('needsRehash, with a hash weaker than the current parameters, answers true, and false once equal', async () => {
+    const hash = await hashPassword('Granite-lamp-harbor-41', FAST);
+    assert.equal(needsRehash(hash, { logN: 17, r: 8, p: 1 }), true);
+    assert.equal(needsRehash(hash, { logN: 11, r: 8, p: 1 }), true);
+    assert.equal(needsRehash(hash, FAST), false);
+  });
+
+  it('needsRehash, with a hash in an unknown format, answers true', () => {
+    assert.equal(needsRehash('md5$5f4dcc3b5aa765d61d8327deb882cf99', FAST), true);
+    assert.equal(needsRehash('', FAST), true);
+  });
+});
+
+describe('Password cost settings (config)', () => {
+  it('loadConfig, in production with no SCRYPT_LOG_N, uses OWASP\'s N = 2^17', () => {
+    const config = loadConfig({ NODE_ENV: 'production', SECRET: 'x'.repeat(40), DATA_DIR: '/tmp/leep-unused' });
+    assert.equal(config.scryptLogN, 17);
+  });
+
+  it('loadConfig, in tests, uses a lower cost that SCRYPT_LOG_N can change', () => {
+    assert.ok(loadConfig({ NODE_ENV: 'test' }).scryptLogN < 17);
+    assert.equal(loadConfig({ NODE_ENV: 'test', SCRYPT_LOG_N: '12' }).scryptLogN, 12);
+  });
+
+  it('loadConfig, in production with SCRYPT_LOG_N below 17, refuses to start', () => {
+    assert.throws(() => loadConfig({ NODE_ENV: 'production', SECRET: 'x'.repeat(40), SCRYPT_LOG_N: '12' }), /SCRYPT_LOG_N/);
+  });
+});
+
+describe('Password policy (passwordProblem)', () => {
+  it('passwordProblem, with 11 characters, refuses it naming the minimum', () => {
+    assert.equal(MIN_PASSWORD_LENGTH, 12);
+    assert.match(passwordProblem('Gran1te-lam') ?? '', /at least 12 characters/);
+  });
+
+  it('passwordProblem, with a strong password of 12 or more characters, accepts it', () => {
+    assert.equal(passwordProblem('Granite-lamp'), undefined);
+    assert.equal(passwordProblem('Granite-lamp-harbor-41'), undefined);
+  });
+
+  it('passwordProblem, with a strong 200-character passphrase, accepts it', () => {
+    const text = passphrase(200);
+    assert.equal(text.length, 200);
+    assert.equal(passwordProblem(text), undefined);
+  });
+
+  it('passwordProblem, with 300 characters, refuses it naming the maximum', () => {
+    const text = passphrase(300);
+    assert.equal(text.length, 300);
+    assert.match(passwordProblem(text) ?? '', new RegExp(`${MAX_PASSWORD_LENGTH} characters or fewer`));
+  });
+
+  it('passwordProblem, with any characters (spaces, accents, emoji), accepts a strong one', () => {
+    assert.equal(passwordProblem('crème brûlée 🚲 à vélo lundi'), undefined);
+  });
+
+  for (const common of ['password1234', 'qwertyuiop123', 'passwordpassword', '123456789012', 'iloveyou1234']) {
+    it(`passwordProblem, with the common password "${common}", refuses it as too easy to guess`, () => {
+      assert.match(passwordProblem(common) ?? '', /too common or too easy to guess/);
+    });
+  }
+
+  it('passwordProblem, with a password that is the user\'s e-mail address plus a digit, refuses it', () => {
+    const email = 'dana.whitfield@example.org';
+    assert.ok(passwordProblem(`${email}1`, [email]));
+    assert.ok(passwordProblem('dana.whitfield-granite-lamp', [email]), 'the local part of the address must be refused too');
+  });
+
+  it('passwordProblem, with a long password that contains the user\'s e-mail address, refuses it', () => {
+    const email = 'dana.whitfield@example.org';
+    assert.ok(passwordProblem(`X${email}!`, [email]), 'X<e-mail>! must be refused');
+    assert.ok(passwordProblem(`${email}-Granite`, [email]), '<e-mail>-Granite must be refused');
+    assert.ok(passwordProblem(`Granite-${email.toUpperCase()}`, [email]), 'the e-mail in capitals must be refused');
+  });
+
+  it('passwordProblem, with a strong password that does not contain the e-mail address, accepts it while the address is given', () => {
+    assert.equal(passwordProblem('XGranite-lamp-harbor!', ['dana.whitfield@example.org', 'Dana Whitfield']), undefined);
+  });
+});
