@@ -11,6 +11,7 @@ import { csrf, sameOrigin, securityHeaders } from './middleware/security';
 import { authRoutes } from './routes/auth.routes';
 import { caseRoutes } from './routes/case.routes';
 import { engagementRoutes } from './routes/engagement.routes';
+import { reportRoutes } from './routes/report.routes';
 import { publicRoutes } from './routes/public.routes';
 import { PUBLIC_DIR } from './paths';
 import { setupViews } from './views';
@@ -69,6 +70,7 @@ export function createApp(config: Config): Express {
   app.use(authRoutes());
   app.use(caseRoutes());
   app.use(engagementRoutes());
+  app.use(reportRoutes());
 
   app.use(notFound);
   app.use(errorHandler);

@@ -5,6 +5,10 @@ import { ConfigError, loadConfig } from './config';
 import { db, migrateLatest, openDatabase } from './db';
 import { AppError, ValidationError } from './errors';
 import { createUser } from './services/user.service';
+import { hashPassword } from './services/password.service';
+import { todayIn } from './services/time';
+import { generateDemo } from '../seeds/demo';
+import { DEMO_PASSWORD } from './demo-password';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -13,6 +17,10 @@ Commands:
   user:create --email <address> --name <name> --role <director|consultant> [--capacity <n>]
                                             create a staff account; the password is read from
                                             standard input (typed without echo on a terminal)
+  seed:demo [--cases N] [--engagements N] [--consultants N] [--jurisdictions N] [--seed N] [--today YYYY-MM-DD]
+                                            fill an empty database with a deterministic history
+                                            from 2017 to today (default: LEEP's shape, about 300
+                                            cases, 1,200 engagements, 16 jurisdictions served)
   help                                      show this text
 
 The database is the one the app uses: DATABASE_URL, or the SQLite file under DATA_DIR.`;
@@ -59,6 +67,45 @@ async function userCreate(argv: string[]): Promise<number> {
   return 0;
 }
 
+
+async function seedDemo(argv: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      cases: { type: 'string' },
+      engagements: { type: 'string' },
+      consultants: { type: 'string' },
+      jurisdictions: { type: 'string' },
+      seed: { type: 'string' },
+      today: { type: 'string' },
+    },
+    strict: true,
+  });
+  const whole = (name: string, v: string | undefined, fallback: number, min: number, max: number) => {
+    if (v === undefined) return fallback;
+    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new AppError(2, 'usage', `--${name} must be a whole number from ${min} to ${max}`);
+    return Number(v);
+  };
+  const config = loadConfig();
+  const cases = whole('cases', values.cases, 300, 20, 1_000_000);
+  const started = Date.now();
+  const today = values.today ?? todayIn(config.timeZone);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new AppError(2, 'usage', '--today must be a date like 2026-11-23');
+  const result = await generateDemo(db, {
+    cases,
+    engagements: whole('engagements', values.engagements, Math.round(cases * 4.2), 0, 10_000_000),
+    consultants: whole('consultants', values.consultants, 12, 1, 1000),
+    jurisdictions: whole('jurisdictions', values.jurisdictions, 16, 1, 56),
+    seed: whole('seed', values.seed, 2017, 0, 2 ** 31),
+    today,
+    passwordHash: await hashPassword(DEMO_PASSWORD, { logN: config.scryptLogN, r: 8, p: 1 }),
+    details: cases <= 5000,
+  });
+  console.log(`Demo data: ${result.cases} cases, ${result.engagements} engagements, ${result.served.length} jurisdictions served, in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  console.log(`Sign in as ${result.director} (director) or ${result.consultants[0]?.email} (consultant), password ${DEMO_PASSWORD}`);
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === 'help' || command === '--help') {
@@ -76,6 +123,8 @@ async function main(argv: string[]): Promise<number> {
         return 0;
       case 'user:create':
         return await userCreate(rest);
+      case 'seed:demo':
+        return await seedDemo(rest);
       default:
         console.error(`Unknown command "${command}".\n\n${USAGE}`);
         return 2;
@@ -92,6 +141,7 @@ main(process.argv.slice(2)).then(
       for (const e of err.errors) console.error(`${e.field}: ${e.message}`);
     } else if (err instanceof AppError || err instanceof ConfigError) {
       console.error(err.message);
+      if (err instanceof AppError && err.status === 2) process.exit(2);
     } else if ((err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
       console.error((err as Error).message);
     } else {

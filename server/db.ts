@@ -151,3 +151,32 @@ export function likeOperator(instance: Queryable = db): string {
 export function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
+
+/**
+ * SQL for the seconds between two timestamp columns (`later - earlier`). Column names only,
+ * never user input.
+ */
+export function secondsBetweenSql(later: string, earlier: string, instance: Queryable = db): string {
+  return isPostgres(instance) ? `extract(epoch from (${later} - ${earlier}))` : `((julianday(${later}) - julianday(${earlier})) * 86400.0)`;
+}
+
+/** SQL that joins the values of a group into one text, separated by "; ". Column names only. */
+export function listAggSql(expr: string, instance: Queryable = db): string {
+  return isPostgres(instance) ? `string_agg(${expr}::text, '; ' order by ${expr})` : `group_concat(${expr}, '; ')`;
+}
+
+/** After rows were inserted with explicit ids, moves PostgreSQL's id sequence past them. */
+export async function resetIdSequence(q: Queryable, table: string): Promise<void> {
+  if (!isPostgres(q)) return;
+  await q.raw(`SELECT setval(pg_get_serial_sequence('${table}', 'id'), GREATEST((SELECT COALESCE(MAX(id), 0) FROM ??), 1))`, [table]);
+}
+
+/** Inserts many rows in chunks that stay under each engine's limit of bound parameters. */
+export async function insertMany(q: Queryable, table: string, rows: Record<string, unknown>[]): Promise<void> {
+  if (!rows.length) return;
+  const perRow = Object.keys(rows[0]).length;
+  // PostgreSQL takes up to 65,535 parameters a statement; knex writes a multi-row insert on
+  // SQLite as a compound SELECT, which SQLite limits to 500 terms.
+  const chunk = isPostgres(q) ? Math.max(1, Math.floor(60000 / perRow)) : Math.max(1, Math.min(500, Math.floor(30000 / perRow)));
+  for (let i = 0; i < rows.length; i += chunk) await q(table).insert(rows.slice(i, i + chunk));
+}

@@ -1,38 +1,33 @@
 import type { Server } from 'node:http';
 import { seedReferenceData } from '../seeds/reference';
 import { createApp } from './app';
-import { ConfigError, loadConfig } from './config';
+import { Config, ConfigError, loadConfig } from './config';
 import { db, migrateLatest, openDatabase } from './db';
 import { logger } from './logger';
 
-async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(`Configuration error: ${err.message}`);
-      process.exit(1);
-    }
-    throw err;
-  }
+/**
+ * Opens the database, migrates it, seeds the reference data, serves, and on SIGTERM or SIGINT
+ * refuses new connections, lets the requests in flight finish, closes the database and exits 0.
+ */
+export async function startServer(config: Readonly<Config>, options: { databaseReady?: boolean } = {}): Promise<Server> {
   const log = logger(config);
-  openDatabase(config.databaseUrl);
-  await migrateLatest();
-  await seedReferenceData(db);
-
+  if (!options.databaseReady) {
+    openDatabase(config.databaseUrl);
+    await migrateLatest();
+    await seedReferenceData(db);
+  }
   const app = createApp(config);
-  const server: Server = app.listen(config.port, config.host, () => {
-    log.info({ port: config.port, database: config.databaseUrl.startsWith('postgres') ? 'postgresql' : 'sqlite' }, `LEEP TA Tracker listening on http://localhost:${config.port}`);
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(config.port, config.host, () => resolve(s));
   });
   server.keepAliveTimeout = 5_000;
+  log.info({ port: config.port, database: config.databaseUrl.startsWith('postgres') ? 'postgresql' : 'sqlite' }, `LEEP TA Tracker listening on http://localhost:${config.port}`);
 
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down: finishing requests in flight');
-    // Refuse new connections, let the requests in flight finish, then close the database.
     const force = setTimeout(() => {
       log.error('requests still running after 8 s; exiting');
       process.exit(1);
@@ -47,9 +42,25 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  return server;
 }
 
-main().catch((err) => {
-  console.error('LEEP TA Tracker could not start:', err);
-  process.exit(1);
-});
+/** Reads the configuration or exits with a clear message. */
+export function configOrExit(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`Configuration error: ${err.message}`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}
+
+if (require.main === module) {
+  startServer(configOrExit()).catch((err) => {
+    console.error('LEEP TA Tracker could not start:', err);
+    process.exit(1);
+  });
+}

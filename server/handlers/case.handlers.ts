@@ -83,6 +83,9 @@ async function renderCase(req: Request, res: Response, status = 200, extra: Reco
   const user = staffOf(req);
   const kase = await caseForUser(idOf(req), user, { path: req.originalUrl, ip: req.ip });
   const [detail, engagements] = await Promise.all([caseDetail(kase, user), engagementsForPage(kase)]);
+  // After a failed form the page keeps what was typed in it, and every other form its stored values.
+  const kept = (extra.values ?? {}) as Record<string, unknown>;
+  const failedMove = extra.failedForm === 'status' ? String(kept.to ?? '') : undefined;
   res.status(status).render('pages/cases/show', {
     engagements,
     canAddEngagement: !['declined', 'withdrawn'].includes(kase.status),
@@ -96,11 +99,15 @@ async function renderCase(req: Request, res: Response, status = 200, extra: Reco
     source: SOURCES[kase.source as keyof typeof SOURCES],
     priorities: choices(PRIORITIES),
     isDirector: user.role === 'director',
-    values: { priority: kase.priority, lead_consultant_id: String(kase.lead_consultant_id ?? ''), supporting_ids: detail.supporterIds.map(String) },
     errors: {},
     errorList: [],
     flash: req.query.saved ? 'Saved.' : undefined,
     ...extra,
+    values: { priority: kase.priority, lead_consultant_id: String(kase.lead_consultant_id ?? ''), supporting_ids: detail.supporterIds.map(String), ...kept },
+    // The status form that failed shows its error and text at its own box; another failure (an
+    // unknown status, or a move this user cannot see) is shown under the status buttons.
+    moves: detail.moves.map((m) => ({ ...m, failed: m.to === failedMove })),
+    statusErrorElsewhere: failedMove !== undefined && !detail.moves.some((m) => m.to === failedMove),
     // The message box keeps its text and error only when it was the form that failed.
     messageForm: extra.failedForm === 'messages' ? { values: extra.values, errors: extra.errors } : { values: {}, errors: {} },
   });

@@ -5,6 +5,7 @@ import { findCaseById } from '../queries/case.queries';
 import { engagementsOfCase } from '../queries/engagement.queries';
 import { listJurisdictions, listTopics } from '../queries/reference.queries';
 import { assignmentCandidates } from '../queries/consultant.queries';
+import { findUserById } from '../queries/user.queries';
 import { ENGAGEMENT_STATUSES, engagementSchema, validateEngagement } from '../schemas/engagement.schemas';
 import { formToPayload, keptValues } from '../schemas/validate';
 import { formatAttendees, parseAttendees } from '../services/attendees';
@@ -19,13 +20,20 @@ const cfg = (req: Request) => req.app.locals.config as Config;
 const staffOf = (req: Request) => req.user as Staff;
 const meta = (req: Request) => ({ path: req.originalUrl, ip: req.ip });
 
-async function formContext(caseId: number) {
+/** What the form offers; `facilitatorIds` (an engagement's own) are offered even if since deactivated. */
+async function formContext(caseId: number, facilitatorIds: number[] = []) {
   const kase = await findCaseById(caseId);
   const [jurisdictions, topics, staff] = await Promise.all([listJurisdictions(), listTopics(), assignmentCandidates(kase?.jurisdiction_code ?? '', caseId)]);
+  const staffOptions = staff.map((s) => ({ value: String(s.id), label: s.name }));
+  for (const id of facilitatorIds) {
+    if (staff.some((s) => s.id === id)) continue;
+    const user = await findUserById(id);
+    if (user) staffOptions.push({ value: String(id), label: `${user.name} (no longer active)` });
+  }
   return {
     jurisdictionOptions: jurisdictions.map((j) => ({ value: j.code, label: j.name })),
     topicOptions: topics.map((t) => ({ value: t.slug, label: t.name })),
-    staffOptions: staff.map((s) => ({ value: String(s.id), label: s.name })),
+    staffOptions,
     formats: choices(FORMATS),
     statuses: choices(ENGAGEMENT_STATUSES),
     jurisdictions,
@@ -118,7 +126,7 @@ export async function editForm(req: Request, res: Response): Promise<void> {
     },
     errors: {},
     errorList: [],
-    ...(await formContext(e.case_id)),
+    ...(await formContext(e.case_id, e.consultant_ids)),
   });
 }
 
@@ -138,7 +146,7 @@ export async function update(req: Request, res: Response): Promise<void> {
       action: `/engagements/${e.id}`,
       values: keptValues(body),
       ...errorsOf(err),
-      ...(await formContext(e.case_id)),
+      ...(await formContext(e.case_id, e.consultant_ids)),
     });
   }
 }

@@ -32,7 +32,7 @@ function navItems(role: 'director' | 'consultant', path: string) {
   const items =
     role === 'director'
       ? [
-          { href: '/my-work', label: 'My work' },
+          { href: '/dashboard', label: 'Dashboard' },
           { href: '/cases', label: 'Cases' },
           { href: '/cases/triage', label: 'Triage' },
           { href: '/admin/users', label: 'Users' },

@@ -29,6 +29,8 @@ export interface CaseRow {
   request_hash: string | null;
   submitted_at: string | Date;
   first_assigned_at: string | Date | null;
+  /** Business days from submission to first assignment, stored at that moment. */
+  assignment_business_days?: number | null;
   first_engagement_at: string | Date | null;
   closed_at: string | Date | null;
   created_at: string | Date;

@@ -84,7 +84,8 @@ async function withChildren(rows: EngagementRow[], q: Queryable): Promise<Engage
 }
 
 export async function findEngagement(id: number, q: Queryable = db): Promise<EngagementFull | undefined> {
-  if (!Number.isInteger(id) || id <= 0) return undefined;
+  // Past the integer column's range PostgreSQL raises an error rather than finding nothing.
+  if (!Number.isInteger(id) || id <= 0 || id > 2147483647) return undefined;
   const row = await q('engagements').where({ id }).first();
   return row ? (await withChildren([row], q))[0] : undefined;
 }

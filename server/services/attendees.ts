@@ -16,7 +16,8 @@ export function parseAttendees(text: string, jurisdictions: { code: string; name
     const line = lines[i].trim();
     if (!line) continue;
     const parts = line.split(/\t|,/).map((p) => p.trim());
-    const [name, ...rest] = parts;
+    // Empty cells (a spreadsheet row with no role or no state: "Ann Lee,Board member,") say nothing.
+    const [name, ...rest] = [parts[0], ...parts.slice(1).filter((p) => p !== '')];
     if (!name) return { attendees, error: `Line ${i + 1}: start with the attendee's name` };
     if (name.length > 120) return { attendees, error: `Line ${i + 1}: the name must be 120 characters or fewer` };
     let role: string | undefined;

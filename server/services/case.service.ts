@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { db, nowIso } from '../db';
+import { db, nowIso, toDate } from '../db';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import {
   CaseRow,
@@ -26,7 +26,7 @@ import {
 } from '../schemas/case.schemas';
 import { CaseStatus } from '../vocabulary';
 import { auditRefusal } from './auth.service';
-import { CLOSED_STATUSES, findMove, mayMake } from './workflow';
+import { CLOSED_STATUSES, businessDaysBetween, findMove, mayMake } from './workflow';
 
 export interface Staff {
   id: number;
@@ -79,7 +79,10 @@ export async function assignConsultants(caseId: number, payload: unknown, actor:
     const at = nowIso();
     const beforeSupporting = await supporterIds(caseId, trx);
     const changes: Partial<CaseRow> = { lead_consultant_id: input.lead_consultant_id, updated_at: at };
-    if (!kase.first_assigned_at) changes.first_assigned_at = at;
+    if (!kase.first_assigned_at) {
+      changes.first_assigned_at = at;
+      changes.assignment_business_days = businessDaysBetween(toDate(kase.submitted_at) as Date, new Date(at));
+    }
     if (kase.status === 'new') changes.status = 'assigned';
     await updateCase(trx, caseId, changes);
     await setSupporters(trx, caseId, supporting);

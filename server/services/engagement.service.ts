@@ -21,8 +21,11 @@ export interface EngagementContext {
   now?: Date;
 }
 
-/** The rules beyond the schema (issue: "Rules"); returns the topic ids to store. */
-async function checkRules(input: EngagementInput, ctx: EngagementContext): Promise<number[]> {
+/**
+ * The rules beyond the schema (issue: "Rules"); returns the topic ids to store. `keep` are the
+ * facilitators already on the engagement: one who has since left stays on it through an edit.
+ */
+async function checkRules(input: EngagementInput, ctx: EngagementContext, keep: number[] = []): Promise<number[]> {
   const errors: FieldError[] = [];
   // A delivered engagement cannot be in the future; one day of grace for time zones.
   if (input.status === 'delivered' && input.date > addDays(todayIn(ctx.timeZone, ctx.now), 1)) {
@@ -37,7 +40,7 @@ async function checkRules(input: EngagementInput, ctx: EngagementContext): Promi
   }
   for (const id of input.consultant_ids) {
     const user = await findUserById(id);
-    if (!user || !user.active) {
+    if (!user || (!user.active && !keep.includes(id))) {
       errors.push({ field: 'consultant_ids', message: 'Choose active staff members from the list' });
       break;
     }
@@ -138,7 +141,7 @@ export async function createEngagement(caseId: number, payload: unknown, actor: 
 export async function updateEngagement(id: number, payload: unknown, actor: Staff, ctx: EngagementContext): Promise<EngagementFull> {
   const existing = await engagementForUser(id, actor);
   const input = validateEngagement(payload);
-  const topicIds = await checkRules(input, ctx);
+  const topicIds = await checkRules(input, ctx, existing.consultant_ids);
   await db.transaction(async (trx) => {
     const at = nowIso();
     const row = rowOf(input);

@@ -1,0 +1,41 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { generateDemo } from '../seeds/demo';
+import { seedReferenceData } from '../seeds/reference';
+import { DEMO_PASSWORD } from './demo-password';
+import { db, migrateLatest, openDatabase } from './db';
+import { configOrExit, startServer } from './index';
+import { hashPassword } from './services/password.service';
+import { todayIn } from './services/time';
+
+/** `npm run demo`: a fresh demo database (data/demo.sqlite3) with the demo history, then the app on it. */
+async function main(): Promise<void> {
+  const base = configOrExit();
+  const file = path.join(base.dataDir, 'demo.sqlite3');
+  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
+  const config = configOrExit({ ...process.env, DATABASE_URL: file });
+  openDatabase(file);
+  await migrateLatest();
+  await seedReferenceData(db);
+  const result = await generateDemo(db, {
+    cases: 300,
+    engagements: 1260,
+    consultants: 12,
+    jurisdictions: 16,
+    seed: 2017,
+    today: todayIn(config.timeZone),
+    passwordHash: await hashPassword(DEMO_PASSWORD, { logN: config.scryptLogN, r: 8, p: 1 }),
+    details: true,
+  });
+  await startServer(config, { databaseReady: true });
+  console.log(`\nLEEP TA Tracker demo: ${result.cases} cases, ${result.engagements} engagements, ${result.served.length} jurisdictions served.`);
+  console.log(`Open http://localhost:${config.port} and sign in with password ${DEMO_PASSWORD} as:`);
+  console.log(`  ${result.director} (director)`);
+  for (const c of result.consultants.slice(0, 3)) console.log(`  ${c.email} (consultant, ${c.name})`);
+  console.log(`The demo database is ${file}; it is made anew on every run.\n`);
+}
+
+main().catch((err) => {
+  console.error('The demo could not start:', err);
+  process.exit(1);
+});

@@ -1,0 +1,161 @@
+import type { Request, Response } from 'express';
+import { stringify } from 'csv-stringify';
+import type { Config } from '../config';
+import { toDate } from '../db';
+import { NotFoundError } from '../errors';
+import { caseRows, engagementRows } from '../queries/export.queries';
+import { listJurisdictions, listTopics } from '../queries/reference.queries';
+import { ReportFilters } from '../queries/report.queries';
+import { listUsers } from '../queries/user.queries';
+import { tileMap, servedByYearChart } from '../services/charts';
+import { dashboardFigures, filterParams, hoursOf, parseReportFilters } from '../services/report.service';
+import { stateHistory } from '../services/state.service';
+import { FORMATS, STATUSES, TRACKS, choices } from '../vocabulary';
+
+const cfg = (req: Request) => req.app.locals.config as Config;
+const filtersOf = (req: Request) => parseReportFilters(req.query as Record<string, unknown>, cfg(req).timeZone);
+
+async function filterOptions() {
+  const [jurisdictions, topics, users] = await Promise.all([listJurisdictions(), listTopics({ includeRetired: true }), listUsers()]);
+  return {
+    jurisdictionOptions: jurisdictions.map((j) => ({ value: j.code, label: j.name })),
+    topicOptions: topics.map((t) => ({ value: t.slug, label: t.name })),
+    consultantOptions: users.map((u) => ({ value: String(u.id), label: u.name })),
+    tracks: choices(TRACKS),
+    formats: choices(FORMATS),
+  };
+}
+
+/** GET /dashboard: coverage and activity under the filters, every figure linked to its rows. */
+export async function dashboard(req: Request, res: Response): Promise<void> {
+  const { filters, problems } = filtersOf(req);
+  const measure = req.query.measure === 'hours' ? 'hours' : 'engagements';
+  const [figures, options] = await Promise.all([dashboardFigures(filters, cfg(req)), filterOptions()]);
+  const tiles = [...figures.states, ...figures.territories].map((j) => ({
+    code: j.code,
+    name: j.name,
+    row: j.tile_row,
+    col: j.tile_col,
+    value: j.served ? (measure === 'hours' ? j.served.hours : j.served.engagements) : 0,
+  }));
+  const map = tileMap(tiles, measure, (v) => v.toLocaleString('en-US'));
+  const qs = filterParams(filters);
+  const link = (path: string, changes: Partial<Record<keyof ReportFilters, string | number | undefined>> = {}) => `${path}?${filterParams(filters, changes)}`;
+  res.render('pages/reports/dashboard', {
+    title: 'Coverage and activity',
+    filters,
+    problems,
+    measure,
+    values: { ...filters, consultant: filters.consultant ? String(filters.consultant) : '' },
+    ...figures,
+    mapSvg: map.svg,
+    legend: map.legend,
+    yearsSvg: servedByYearChart(figures.years),
+    qs,
+    links: {
+      engagements: link('/reports/engagements'),
+      coverageCsv: link('/reports/coverage.csv'),
+      engagementsCsv: link('/reports/engagements.csv'),
+      casesCsv: link('/reports/cases.csv'),
+      openCases: `/cases?${new URLSearchParams([
+        ...['new', 'assigned', 'in_progress', 'on_hold'].map((s): [string, string] => ['status', s]),
+        ...(filters.track ? [['track', filters.track] as [string, string]] : []),
+        ...(filters.jurisdiction ? [['jurisdiction', filters.jurisdiction] as [string, string]] : []),
+        ...(filters.topic ? [['topic', filters.topic] as [string, string]] : []),
+        ...(filters.consultant ? [['consultant', String(filters.consultant)] as [string, string]] : []),
+      ]).toString()}`,
+    },
+    yearLinks: figures.years.map((y) => ({ ...y, href: link('/reports/engagements', { from: y.from, to: y.to }) })),
+    trackLinks: figures.byTrack.map((r) => ({ ...r, href: link('/reports/engagements', { track: r.key }) })),
+    formatLinks: figures.byFormat.map((r) => ({ ...r, href: link('/reports/engagements', { format: r.key }) })),
+    topicLinks: figures.byTopic.map((r) => ({ ...r, href: link('/reports/engagements', { topic: r.key }) })),
+    consultantLinks: figures.byConsultant.map((r) => ({ ...r, href: link('/reports/engagements', { consultant: r.key }) })),
+    ...options,
+  });
+}
+
+const PER_PAGE = 50;
+
+/** GET /reports/engagements: the delivered engagements behind a dashboard figure. */
+export async function engagementList(req: Request, res: Response): Promise<void> {
+  const { filters, problems } = filtersOf(req);
+  const page = Math.max(1, Math.min(100_000, Number.parseInt(String(req.query.page ?? '1'), 10) || 1));
+  const [rows, [{ n }]] = await Promise.all([
+    engagementRows(filters).limit(PER_PAGE).offset((page - 1) * PER_PAGE),
+    engagementRows(filters).clearSelect().clearOrder().count({ n: '*' }),
+  ]);
+  const total = Number(n);
+  const pages = Math.max(1, Math.ceil(total / PER_PAGE));
+  const qs = filterParams(filters);
+  res.render('pages/reports/engagements', {
+    title: 'Delivered engagements',
+    filters,
+    problems,
+    rows: rows.map((r: Record<string, unknown>) => ({ ...r, hours: hoursOf(Number(r.duration_minutes)), formatLabel: FORMATS[r.format as keyof typeof FORMATS] })),
+    total,
+    page,
+    pages,
+    prevHref: page > 1 ? `/reports/engagements?${qs}&page=${page - 1}` : undefined,
+    nextHref: page < pages ? `/reports/engagements?${qs}&page=${page + 1}` : undefined,
+    csvHref: `/reports/engagements.csv?${qs}`,
+    dashboardHref: `/dashboard?${qs}`,
+  });
+}
+
+/** Starts a CSV download that Excel opens as UTF-8 (byte-order mark first). */
+function csvResponse(res: Response, name: string, columns: string[]) {
+  res.status(200).type('text/csv; charset=utf-8').set('Content-Disposition', `attachment; filename="${name}"`);
+  res.write('\ufeff');
+  const csv = stringify({ header: true, columns });
+  csv.pipe(res);
+  return csv;
+}
+
+const iso = (v: unknown) => (v ? (toDate(v) as Date).toISOString() : '');
+
+export async function coverageCsv(req: Request, res: Response): Promise<void> {
+  const { filters } = filtersOf(req);
+  const figures = await dashboardFigures(filters, cfg(req));
+  const csv = csvResponse(res, `leep-coverage-${filters.from}-to-${filters.to}.csv`, ['code', 'name', 'kind', 'served', 'first_served', 'last_served', 'engagements', 'hours', 'participants']);
+  for (const j of [...figures.states, ...figures.territories]) {
+    csv.write([j.code, j.name, j.kind, j.served ? 'yes' : 'no', j.served?.first_served ?? '', j.served?.last_served ?? '', j.served?.engagements ?? 0, j.served?.hours ?? 0, j.served?.participants ?? 0]);
+  }
+  csv.end();
+}
+
+export async function engagementsCsv(req: Request, res: Response): Promise<void> {
+  const { filters } = filtersOf(req);
+  const csv = csvResponse(res, `leep-engagements-${filters.from}-to-${filters.to}.csv`, [
+    'engagement_id', 'case_reference', 'track', 'date', 'start_time', 'duration_minutes', 'hours', 'format', 'status', 'participant_count', 'jurisdictions', 'consultants', 'topics',
+  ]);
+  // Streamed row by row: a decade of engagements never sits in memory at once.
+  const stream = engagementRows(filters).stream();
+  stream.on('error', (err: Error) => csv.destroy(err));
+  for await (const r of stream as AsyncIterable<Record<string, unknown>>) {
+    const ok = csv.write([r.id, r.reference, r.track, r.date, r.start_time ?? '', r.duration_minutes, hoursOf(Number(r.duration_minutes)), r.format, r.status, r.participant_count, r.jurisdictions ?? '', r.consultants ?? '', r.topics ?? '']);
+    if (!ok) await new Promise((resolve) => csv.once('drain', resolve));
+  }
+  csv.end();
+}
+
+export async function casesCsv(req: Request, res: Response): Promise<void> {
+  const { filters } = filtersOf(req);
+  const csv = csvResponse(res, `leep-cases-${filters.from}-to-${filters.to}.csv`, [
+    'reference', 'track', 'status', 'priority', 'source', 'jurisdiction', 'jurisdiction_name', 'title', 'requester_name', 'organization', 'submitted_at', 'first_assigned_at', 'first_engagement_at', 'closed_at', 'lead_consultant',
+  ]);
+  const stream = caseRows(filters).stream();
+  stream.on('error', (err: Error) => csv.destroy(err));
+  for await (const r of stream as AsyncIterable<Record<string, unknown>>) {
+    const ok = csv.write([r.reference, r.track, STATUSES[r.status as keyof typeof STATUSES] ? r.status : r.status, r.priority, r.source, r.jurisdiction_code, r.jurisdiction_name, r.title, r.requester_name, r.organization_name, iso(r.submitted_at), iso(r.first_assigned_at), iso(r.first_engagement_at), iso(r.closed_at), r.lead_name ?? '']);
+    if (!ok) await new Promise((resolve) => csv.once('drain', resolve));
+  }
+  csv.end();
+}
+
+/** GET /states/:code: one jurisdiction's whole history across tracks. */
+export async function statePage(req: Request, res: Response): Promise<void> {
+  const code = String(req.params.code).toUpperCase();
+  const history = await stateHistory(code);
+  if (!history) throw new NotFoundError('There is no state or jurisdiction with that code.');
+  res.render('pages/reports/state', { title: history.jurisdiction.name, ...history });
+}

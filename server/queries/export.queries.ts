@@ -1,0 +1,52 @@
+import type { Knex } from 'knex';
+import { Queryable, db, listAggSql } from '../db';
+import { ReportFilters, casesInPeriod, deliveredEngagements } from './report.queries';
+
+/** Delivered engagements behind the figures, one row each, with their lists joined as text. */
+export function engagementRows(f: ReportFilters, q: Queryable = db): Knex.QueryBuilder {
+  return deliveredEngagements(f, q)
+    .select(
+      'e.id',
+      'c.id as case_id',
+      'c.reference',
+      'c.track',
+      'e.date',
+      'e.start_time',
+      'e.duration_minutes',
+      'e.format',
+      'e.status',
+      'e.participant_count',
+      q.raw(`(select ${listAggSql('ej.jurisdiction_code', q)} from engagement_jurisdictions ej where ej.engagement_id = e.id) as jurisdictions`),
+      q.raw(`(select ${listAggSql('u.name', q)} from engagement_consultants ec join users u on u.id = ec.user_id where ec.engagement_id = e.id) as consultants`),
+      q.raw(`(select ${listAggSql('t.name', q)} from engagement_topics et join topics t on t.id = et.topic_id where et.engagement_id = e.id) as topics`),
+    )
+    .orderBy('e.date', 'desc')
+    .orderBy('e.id', 'desc');
+}
+
+/** Cases submitted in the period under the case filters, one row each. */
+export function caseRows(f: ReportFilters, q: Queryable = db): Knex.QueryBuilder {
+  return casesInPeriod(f, q)
+    .join('jurisdictions as j', 'j.code', 'c.jurisdiction_code')
+    .leftJoin('users as lead', 'lead.id', 'c.lead_consultant_id')
+    .select(
+      'c.id',
+      'c.reference',
+      'c.track',
+      'c.status',
+      'c.priority',
+      'c.source',
+      'c.jurisdiction_code',
+      'j.name as jurisdiction_name',
+      'c.title',
+      'c.requester_name',
+      'c.organization_name',
+      'c.submitted_at',
+      'c.first_assigned_at',
+      'c.first_engagement_at',
+      'c.closed_at',
+      'lead.name as lead_name',
+    )
+    .orderBy('c.submitted_at', 'desc')
+    .orderBy('c.id', 'desc');
+}

@@ -1,0 +1,168 @@
+import type { Knex } from 'knex';
+import { Queryable, db, num, secondsBetweenSql } from '../db';
+
+/** The filters every report takes (PRODUCT.md, "Reports"). Dates are YYYY-MM-DD, inclusive. */
+export interface ReportFilters {
+  from: string;
+  to: string;
+  track?: string;
+  format?: string;
+  topic?: string;
+  consultant?: number;
+  jurisdiction?: string;
+}
+
+export interface Totals {
+  engagements: number;
+  minutes: number;
+  participants: number;
+}
+
+/**
+ * Delivered engagements in the period that match the filters, as `e` (joined to their case `c`).
+ * Topic, consultant and jurisdiction match when the engagement lists them.
+ */
+export function deliveredEngagements(f: ReportFilters, q: Queryable = db): Knex.QueryBuilder {
+  const query = q('engagements as e').join('cases as c', 'c.id', 'e.case_id').where('e.status', 'delivered').whereBetween('e.date', [f.from, f.to]);
+  if (f.track) query.where('c.track', f.track);
+  if (f.format) query.where('e.format', f.format);
+  if (f.topic) {
+    query.whereExists(function () {
+      this.select(q.raw('1')).from('engagement_topics as et').join('topics as t', 't.id', 'et.topic_id').whereRaw('et.engagement_id = e.id').andWhere('t.slug', f.topic);
+    });
+  }
+  if (f.consultant) {
+    query.whereExists(function () {
+      this.select(q.raw('1')).from('engagement_consultants as ec').whereRaw('ec.engagement_id = e.id').andWhere('ec.user_id', f.consultant);
+    });
+  }
+  if (f.jurisdiction) {
+    query.whereExists(function () {
+      this.select(q.raw('1')).from('engagement_jurisdictions as ejf').whereRaw('ejf.engagement_id = e.id').andWhere('ejf.jurisdiction_code', f.jurisdiction);
+    });
+  }
+  return query;
+}
+
+const sums = (q: Queryable) => [q.raw('count(*) as engagements'), q.raw('coalesce(sum(e.duration_minutes), 0) as minutes'), q.raw('coalesce(sum(e.participant_count), 0) as participants')];
+const toTotals = (r: Record<string, unknown>): Totals => ({ engagements: num(r.engagements), minutes: num(r.minutes), participants: num(r.participants) });
+
+export async function totals(f: ReportFilters, q: Queryable = db): Promise<Totals> {
+  const [row] = await deliveredEngagements(f, q).select(sums(q));
+  return toTotals(row);
+}
+
+export interface CoverageRow extends Totals {
+  code: string;
+  first_served: string;
+  last_served: string;
+}
+
+/**
+ * Each served jurisdiction (a delivered engagement in the period lists it) with its first and
+ * last served date and the engagements, hours and participants of the engagements listing it.
+ */
+export async function coverage(f: ReportFilters, q: Queryable = db): Promise<CoverageRow[]> {
+  const { jurisdiction, ...rest } = f;
+  const query = deliveredEngagements(rest, q).join('engagement_jurisdictions as ej', 'ej.engagement_id', 'e.id');
+  if (jurisdiction) query.where('ej.jurisdiction_code', jurisdiction);
+  const rows = await query
+    .groupBy('ej.jurisdiction_code')
+    .select('ej.jurisdiction_code as code', q.raw('min(e.date) as first_served'), q.raw('max(e.date) as last_served'), ...sums(q))
+    .orderBy('ej.jurisdiction_code');
+  return rows.map((r: Record<string, unknown>) => ({ code: String(r.code), first_served: String(r.first_served), last_served: String(r.last_served), ...toTotals(r) }));
+}
+
+export type Dimension = 'year' | 'track' | 'format' | 'topic' | 'consultant';
+
+/** Delivered engagements grouped by one dimension; an engagement counts once in each group it is in. */
+export async function breakdown(f: ReportFilters, by: Dimension, q: Queryable = db): Promise<(Totals & { key: string; label?: string })[]> {
+  const query = deliveredEngagements(f, q);
+  let key: string;
+  let label: string | undefined;
+  switch (by) {
+    case 'year':
+      key = 'e.year';
+      break;
+    case 'track':
+      key = 'c.track';
+      break;
+    case 'format':
+      key = 'e.format';
+      break;
+    case 'topic':
+      query.join('engagement_topics as bt', 'bt.engagement_id', 'e.id').join('topics as tp', 'tp.id', 'bt.topic_id');
+      key = 'tp.slug';
+      label = 'tp.name';
+      break;
+    case 'consultant':
+      query.join('engagement_consultants as bc', 'bc.engagement_id', 'e.id').join('users as u', 'u.id', 'bc.user_id');
+      key = 'u.id';
+      label = 'u.name';
+      break;
+  }
+  const groups = label ? [key, label] : [key];
+  const rows = await query
+    .groupBy(groups)
+    .select(q.raw(`${key} as "key"`), ...(label ? [q.raw(`${label} as label`)] : []), ...sums(q))
+    .orderBy(key);
+  return rows.map((r: Record<string, unknown>) => ({ key: String(r.key), ...(r.label !== undefined ? { label: String(r.label) } : {}), ...toTotals(r) }));
+}
+
+/** Cases submitted in the period that match the case filters (the case's own jurisdiction and topics). */
+export function casesInPeriod(f: ReportFilters, q: Queryable = db, options: { period?: boolean } = { period: true }): Knex.QueryBuilder {
+  const query = q('cases as c');
+  if (options.period !== false) query.where('c.submitted_at', '>=', `${f.from}T00:00:00.000Z`).andWhere('c.submitted_at', '<', nextDayIso(f.to));
+  if (f.track) query.where('c.track', f.track);
+  if (f.jurisdiction) query.where('c.jurisdiction_code', f.jurisdiction);
+  if (f.topic) {
+    query.whereExists(function () {
+      this.select(q.raw('1')).from('case_topics as ct').join('topics as t', 't.id', 'ct.topic_id').whereRaw('ct.case_id = c.id').andWhere('t.slug', f.topic);
+    });
+  }
+  if (f.consultant) {
+    query.where((w) =>
+      w.where('c.lead_consultant_id', f.consultant as number).orWhereExists(function () {
+        this.select(q.raw('1')).from('case_supporters as cs').whereRaw('cs.case_id = c.id').andWhere('cs.user_id', f.consultant as number);
+      }),
+    );
+  }
+  return query;
+}
+
+function nextDayIso(date: string): string {
+  const [y, m, d] = date.split('-').map(Number);
+  return new Date(Date.UTC(y, m - 1, d + 1)).toISOString();
+}
+
+/**
+ * The value at a percentile (nearest rank: the ceil(p·n)-th smallest) of the seconds between two
+ * case timestamps, over the cases where both are set; null when there are none.
+ */
+export async function percentileSeconds(f: ReportFilters, later: string, p: number, q: Queryable = db): Promise<{ value: number | null; n: number }> {
+  const base = () => casesInPeriod(f, q).whereNotNull(`c.${later}`);
+  const [{ n }] = await base().count({ n: '*' });
+  const count = num(n);
+  if (!count) return { value: null, n: 0 };
+  const rank = Math.max(1, Math.ceil(p * count));
+  const expr = secondsBetweenSql(`c.${later}`, 'c.submitted_at', q);
+  const [row] = await base().select(q.raw(`${expr} as secs`)).orderByRaw(`${expr} asc`).limit(1).offset(rank - 1);
+  return { value: num(row.secs), n: count };
+}
+
+/** How many assigned cases of the period were assigned within the target (business days). */
+export async function assignedWithin(f: ReportFilters, targetDays: number, q: Queryable = db): Promise<{ within: number; assigned: number }> {
+  const [row] = await casesInPeriod(f, q)
+    .whereNotNull('c.first_assigned_at')
+    .select(q.raw('count(*) as assigned'), q.raw('coalesce(sum(case when c.assignment_business_days <= ? then 1 else 0 end), 0) as within', [targetDays]));
+  return { within: num(row.within), assigned: num(row.assigned) };
+}
+
+/** Open cases now (whatever the period), counted by age since submission. */
+export async function openCasesByAge(f: ReportFilters, cutoffs: { label: string; before: string }[], q: Queryable = db): Promise<{ total: number; buckets: number[] }> {
+  const cols = cutoffs.map((c, i) => q.raw(`coalesce(sum(case when c.submitted_at < ? then 1 else 0 end), 0) as b${i}`, [c.before]));
+  const [row] = await casesInPeriod(f, q, { period: false })
+    .whereIn('c.status', ['new', 'assigned', 'in_progress', 'on_hold'])
+    .select(q.raw('count(*) as total'), ...cols);
+  return { total: num(row.total), buckets: cutoffs.map((_, i) => num(row[`b${i}`])) };
+}

@@ -1,0 +1,148 @@
+import type { Config } from '../config';
+import { listJurisdictions, listTopics } from '../queries/reference.queries';
+import { ReportFilters, assignedWithin, breakdown, coverage, openCasesByAge, percentileSeconds, totals } from '../queries/report.queries';
+import { FORMATS, TRACKS } from '../vocabulary';
+import { todayIn } from './time';
+
+export const PROGRAM_START = '2017-01-01';
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const realDate = (s: string) => DATE.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+const one = (v: unknown) => (typeof v === 'string' ? v.trim() : Array.isArray(v) && typeof v[0] === 'string' ? v[0].trim() : '');
+
+/**
+ * Reads report filters from a query string. Defaults: 2017-01-01 to today. A value that makes no
+ * sense is left out and named in `problems`, so the page still shows figures.
+ */
+export function parseReportFilters(query: Record<string, unknown>, timeZone: string, now = new Date()): { filters: ReportFilters; problems: string[] } {
+  const problems: string[] = [];
+  const today = todayIn(timeZone, now);
+  let from = one(query.from) || PROGRAM_START;
+  let to = one(query.to) || today;
+  if (!realDate(from)) {
+    problems.push(`“${from}” is not a date; the period starts on ${PROGRAM_START}.`);
+    from = PROGRAM_START;
+  }
+  if (!realDate(to)) {
+    problems.push(`“${to}” is not a date; the period ends today.`);
+    to = today;
+  }
+  if (to < from) {
+    problems.push('The end of the period was before its start; the two were swapped.');
+    [from, to] = [to, from];
+  }
+  const filters: ReportFilters = { from, to };
+  const track = one(query.track);
+  if (track) (track in TRACKS ? (filters.track = track) : problems.push(`Unknown program “${track}”.`));
+  const format = one(query.format);
+  if (format) (format in FORMATS ? (filters.format = format) : problems.push(`Unknown format “${format}”.`));
+  const topic = one(query.topic);
+  if (topic) (/^[a-z0-9-]{1,64}$/.test(topic) ? (filters.topic = topic) : problems.push(`Unknown topic “${topic}”.`));
+  const consultant = one(query.consultant);
+  if (consultant) (/^\d{1,9}$/.test(consultant) ? (filters.consultant = Number(consultant)) : problems.push(`Unknown consultant “${consultant}”.`));
+  const jurisdiction = one(query.jurisdiction).toUpperCase();
+  if (jurisdiction) (/^[A-Z]{2}$/.test(jurisdiction) ? (filters.jurisdiction = jurisdiction) : problems.push(`Unknown jurisdiction “${jurisdiction}”.`));
+  return { filters, problems };
+}
+
+/** The filters as query-string pairs, for links that keep them. */
+export function filterParams(f: ReportFilters, changes: Partial<Record<keyof ReportFilters, string | number | undefined>> = {}): string {
+  const params = new URLSearchParams();
+  const all = { ...f, ...changes } as Record<string, unknown>;
+  for (const key of ['from', 'to', 'track', 'format', 'topic', 'consultant', 'jurisdiction']) {
+    const v = all[key];
+    if (v !== undefined && v !== '') params.set(key, String(v));
+  }
+  return params.toString();
+}
+
+const DAY = 86_400;
+const days = (secs: number | null) => (secs === null ? null : Math.round((secs / DAY) * 10) / 10);
+export const hoursOf = (minutes: number) => Math.round((minutes / 60) * 10) / 10;
+
+/** The ages the dashboard counts open cases by. */
+export function ageBuckets(now: Date): { label: string; before: string }[] {
+  const ago = (d: number) => new Date(now.getTime() - d * DAY * 1000).toISOString();
+  return [
+    { label: 'Under 1 week', before: '' },
+    { label: '1 to 4 weeks', before: ago(7) },
+    { label: '1 to 3 months', before: ago(28) },
+    { label: '3 to 12 months', before: ago(91) },
+    { label: 'Over a year', before: ago(365) },
+  ];
+}
+
+/** Every figure of the dashboard, computed by SQL aggregates under one set of filters. */
+export async function dashboardFigures(f: ReportFilters, config: Pick<Config, 'responseTargetBusinessDays'>, now = new Date()) {
+  const buckets = ageBuckets(now);
+  const [all, cov, byYear, byTrack, byFormat, byTopic, byConsultant, assignMedian, assignP90, firstMedian, firstP90, within, open, jurisdictions, topics] = await Promise.all([
+    totals(f),
+    coverage(f),
+    breakdown(f, 'year'),
+    breakdown(f, 'track'),
+    breakdown(f, 'format'),
+    breakdown(f, 'topic'),
+    breakdown(f, 'consultant'),
+    percentileSeconds(f, 'first_assigned_at', 0.5),
+    percentileSeconds(f, 'first_assigned_at', 0.9),
+    percentileSeconds(f, 'first_engagement_at', 0.5),
+    percentileSeconds(f, 'first_engagement_at', 0.9),
+    assignedWithin(f, config.responseTargetBusinessDays),
+    openCasesByAge(f, buckets.slice(1)),
+    listJurisdictions(),
+    listTopics({ includeRetired: true }),
+  ]);
+  const byCode = new Map(cov.map((c) => [c.code, c]));
+  const rows = jurisdictions.map((j) => ({ ...j, served: byCode.get(j.code) }));
+  const states = rows.filter((r) => r.kind !== 'territory');
+  const territories = rows.filter((r) => r.kind === 'territory');
+
+  const fromYear = Number(f.from.slice(0, 4));
+  const toYear = Number(f.to.slice(0, 4));
+  const yearRows = [];
+  let cumulative = 0;
+  for (let year = fromYear; year <= toYear; year += 1) {
+    const newly = cov.filter((c) => Number(c.first_served.slice(0, 4)) === year).length;
+    cumulative += newly;
+    const t = byYear.find((b) => Number(b.key) === year) ?? { engagements: 0, minutes: 0, participants: 0 };
+    yearRows.push({ year, newly, cumulative, engagements: t.engagements, hours: hoursOf(t.minutes), participants: t.participants, from: year === fromYear ? f.from : `${year}-01-01`, to: year === toYear ? f.to : `${year}-12-31` });
+  }
+
+  // Open cases: bucket i counts those submitted before cutoff i, so each band is a difference.
+  const older = [open.total, ...open.buckets];
+  const openByAge = buckets.map((b, i) => ({ label: b.label, count: older[i] - (older[i + 1] ?? 0) }));
+  const topicName = new Map(topics.map((t) => [t.slug, t.name]));
+  const withHours = <T extends { minutes: number }>(r: T) => ({ ...r, hours: hoursOf(r.minutes) });
+
+  return {
+    headline: {
+      statesServed: states.filter((s) => s.served).length,
+      statesTotal: states.length,
+      territoriesServed: territories.filter((t) => t.served).map((t) => t.name),
+      engagements: all.engagements,
+      hours: hoursOf(all.minutes),
+      participants: all.participants,
+      openCases: open.total,
+    },
+    states: states.map((s) => ({ ...s, served: s.served && withHours(s.served) })),
+    territories: territories.map((t) => ({ ...t, served: t.served && withHours(t.served) })),
+    years: yearRows,
+    byTrack: byTrack.map((r) => ({ ...withHours(r), label: TRACKS[r.key as keyof typeof TRACKS] ?? r.key })),
+    byFormat: byFormat.map((r) => ({ ...withHours(r), label: FORMATS[r.key as keyof typeof FORMATS] ?? r.key })),
+    byTopic: byTopic.map((r) => ({ ...withHours(r), label: topicName.get(r.key) ?? r.key })).sort((a, b) => b.engagements - a.engagements),
+    byConsultant: byConsultant.map(withHours).sort((a, b) => b.engagements - a.engagements),
+    response: {
+      assignMedianDays: days(assignMedian.value),
+      assignP90Days: days(assignP90.value),
+      assignedCount: assignMedian.n,
+      firstMedianDays: days(firstMedian.value),
+      firstP90Days: days(firstP90.value),
+      engagedCount: firstMedian.n,
+      withinTarget: within.within,
+      assigned: within.assigned,
+      withinShare: within.assigned ? Math.round((within.within / within.assigned) * 1000) / 10 : null,
+      target: config.responseTargetBusinessDays,
+    },
+    openByAge,
+  };
+}

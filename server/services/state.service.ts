@@ -1,0 +1,66 @@
+import { db, listAggSql, num } from '../db';
+import { findJurisdiction } from '../queries/reference.queries';
+import { ENGAGEMENT_STATUSES } from '../schemas/engagement.schemas';
+import { FORMATS, STATUSES, TRACKS } from '../vocabulary';
+import { hoursOf } from './report.service';
+
+/**
+ * One jurisdiction's story: when it was first and last served, every case of it and every
+ * engagement that lists it (whatever case it belongs to), in time order, across all tracks.
+ */
+export async function stateHistory(code: string) {
+  if (!/^[A-Z]{2}$/.test(code)) return undefined;
+  const jurisdiction = await findJurisdiction(code);
+  if (!jurisdiction) return undefined;
+  const [served] = await db('engagement_jurisdictions as ej')
+    .join('engagements as e', 'e.id', 'ej.engagement_id')
+    .where({ 'ej.jurisdiction_code': code, 'ej.status': 'delivered' })
+    .select(db.raw('min(e.date) as first_served'), db.raw('max(e.date) as last_served'), db.raw('count(*) as engagements'), db.raw('coalesce(sum(e.duration_minutes), 0) as minutes'), db.raw('coalesce(sum(e.participant_count), 0) as participants'));
+  const cases = await db('cases as c')
+    .leftJoin('users as u', 'u.id', 'c.lead_consultant_id')
+    .where('c.jurisdiction_code', code)
+    .orderBy('c.submitted_at', 'asc')
+    .select('c.id', 'c.reference', 'c.title', 'c.track', 'c.status', 'c.submitted_at', 'c.closed_at', 'u.name as lead_name');
+  const engagements = await db('engagement_jurisdictions as ej')
+    .join('engagements as e', 'e.id', 'ej.engagement_id')
+    .join('cases as c', 'c.id', 'e.case_id')
+    .where('ej.jurisdiction_code', code)
+    .orderBy('e.date', 'asc')
+    .orderBy('e.id', 'asc')
+    .select(
+      'e.id',
+      'e.date',
+      'e.status',
+      'e.format',
+      'e.duration_minutes',
+      'e.participant_count',
+      'c.id as case_id',
+      'c.reference',
+      'c.track',
+      'c.title',
+      db.raw(`(select ${listAggSql('u.name')} from engagement_consultants ec join users u on u.id = ec.user_id where ec.engagement_id = e.id) as consultants`),
+      db.raw(`(select ${listAggSql('x.jurisdiction_code')} from engagement_jurisdictions x where x.engagement_id = e.id) as jurisdictions`),
+    );
+  const consultants = await db('engagement_consultants as ec')
+    .join('engagement_jurisdictions as ej', 'ej.engagement_id', 'ec.engagement_id')
+    .join('users as u', 'u.id', 'ec.user_id')
+    .where({ 'ej.jurisdiction_code': code, 'ej.status': 'delivered' })
+    .groupBy('u.id', 'u.name')
+    .select('u.id', 'u.name', db.raw('count(*) as engagements'))
+    .orderBy('engagements', 'desc');
+  return {
+    jurisdiction,
+    served: num(served.engagements) > 0 ? { first: served.first_served as string, last: served.last_served as string } : undefined,
+    totals: { engagements: num(served.engagements), hours: hoursOf(num(served.minutes)), participants: num(served.participants) },
+    cases: cases.map((c) => ({ ...c, trackLabel: TRACKS[c.track as keyof typeof TRACKS], statusLabel: STATUSES[c.status as keyof typeof STATUSES] })),
+    engagements: engagements.map((e: Record<string, unknown>) => ({
+      ...e,
+      trackLabel: TRACKS[e.track as keyof typeof TRACKS],
+      formatLabel: FORMATS[e.format as keyof typeof FORMATS],
+      statusLabel: ENGAGEMENT_STATUSES[e.status as keyof typeof ENGAGEMENT_STATUSES],
+      hours: hoursOf(num(e.duration_minutes)),
+      counts: e.status === 'delivered',
+    })),
+    consultants: consultants.map((c) => ({ ...c, engagements: num(c.engagements) })),
+  };
+}
