@@ -12,6 +12,7 @@ import { authRoutes } from './routes/auth.routes';
 import { caseRoutes } from './routes/case.routes';
 import { engagementRoutes } from './routes/engagement.routes';
 import { reportRoutes } from './routes/report.routes';
+import { apiRoutes } from './routes/api.routes';
 import { publicRoutes } from './routes/public.routes';
 import { PUBLIC_DIR } from './paths';
 import { setupViews } from './views';
@@ -71,6 +72,7 @@ export function createApp(config: Config): Express {
   app.use(caseRoutes());
   app.use(engagementRoutes());
   app.use(reportRoutes());
+  app.use(apiRoutes());
 
   app.use(notFound);
   app.use(errorHandler);

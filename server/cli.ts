@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import readline from 'node:readline';
 import { seedReferenceData } from '../seeds/reference';
 import { ConfigError, loadConfig } from './config';
-import { db, migrateLatest, openDatabase } from './db';
+import { db, isPostgresUrl, migrateLatest, openDatabase } from './db';
+import { backupSqlite } from './services/backup.service';
 import { AppError, ValidationError } from './errors';
 import { createUser } from './services/user.service';
 import { hashPassword } from './services/password.service';
@@ -21,6 +22,9 @@ Commands:
                                             fill an empty database with a deterministic history
                                             from 2017 to today (default: LEEP's shape, about 300
                                             cases, 1,200 engagements, 16 jurisdictions served)
+  backup <file>                             a consistent copy of the SQLite database, taken while
+                                            the app runs (SQLite's online backup); on PostgreSQL
+                                            use pg_dump (see README)
   help                                      show this text
 
 The database is the one the app uses: DATABASE_URL, or the SQLite file under DATA_DIR.`;
@@ -106,12 +110,31 @@ async function seedDemo(argv: string[]): Promise<number> {
   return 0;
 }
 
+async function backup(argv: string[]): Promise<number> {
+  const [target] = argv;
+  if (!target || argv.length > 1) {
+    console.error('backup needs one argument: the file to write, for example backups/leep-2026-11-23.sqlite3');
+    return 2;
+  }
+  const config = loadConfig();
+  if (isPostgresUrl(config.databaseUrl)) {
+    console.error('This database is PostgreSQL: back it up with pg_dump (see "Backups" in README.md).');
+    return 2;
+  }
+  const started = Date.now();
+  const result = await backupSqlite(config.databaseUrl, target);
+  console.log(`Backed up ${config.databaseUrl} to ${target} (${result.pages} pages, integrity ${result.integrity}) in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === 'help' || command === '--help') {
     console.log(USAGE);
     return command ? 0 : 2;
   }
+  // A backup reads the live file directly; it neither migrates nor opens the app's pool.
+  if (command === 'backup') return backup(rest);
   const config = loadConfig();
   openDatabase(config.databaseUrl);
   try {

@@ -1,0 +1,116 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { Config } from '../config';
+import { toDate } from '../db';
+import { UnauthorizedError, ValidationError } from '../errors';
+import { caseRows, engagementRows } from '../queries/export.queries';
+import { validateApiQuery } from '../schemas/api.schemas';
+import { dashboardFigures, parseReportFilters } from '../services/report.service';
+import { authenticateToken } from '../services/token.service';
+
+/** `Authorization: Bearer <token>` of an active director; anything else answers 401. */
+export async function requireApiToken(req: Request, res: Response, next: NextFunction): Promise<void> {
+  const header = req.get('authorization') ?? '';
+  const m = /^Bearer\s+(\S+)$/i.exec(header);
+  const user = m ? await authenticateToken(m[1]) : undefined;
+  if (!user) {
+    res.set('WWW-Authenticate', 'Bearer realm="LEEP TA Tracker"');
+    throw new UnauthorizedError('A valid API token is required: send Authorization: Bearer <token>.');
+  }
+  req.user = user;
+  next();
+}
+
+function query(req: Request) {
+  const q = validateApiQuery({ ...(req.query as Record<string, unknown>) });
+  const { filters, problems } = parseReportFilters(q, (req.app.locals.config as Config).timeZone);
+  if (problems.length) throw new ValidationError([{ field: 'to', message: problems.join(' ') }]);
+  const page = Number(q.page ?? 1);
+  const perPage = Number(q.per_page ?? 50);
+  return { filters, page, perPage };
+}
+
+const iso = (v: unknown) => (v ? (toDate(v) as Date).toISOString() : null);
+
+/** GET /api/v1/cases: cases submitted in the period, paged. */
+export async function apiCases(req: Request, res: Response): Promise<void> {
+  const { filters, page, perPage } = query(req);
+  const [rows, [{ n }]] = await Promise.all([caseRows(filters).limit(perPage).offset((page - 1) * perPage), caseRows(filters).clearSelect().clearOrder().count({ n: '*' })]);
+  res.json({
+    data: rows.map((r: Record<string, unknown>) => ({
+      reference: r.reference,
+      track: r.track,
+      status: r.status,
+      priority: r.priority,
+      source: r.source,
+      jurisdiction: r.jurisdiction_code,
+      title: r.title,
+      organization: r.organization_name,
+      lead_consultant: r.lead_name ?? null,
+      submitted_at: iso(r.submitted_at),
+      first_assigned_at: iso(r.first_assigned_at),
+      first_engagement_at: iso(r.first_engagement_at),
+      closed_at: iso(r.closed_at),
+    })),
+    page,
+    per_page: perPage,
+    total: Number(n),
+    filters,
+  });
+}
+
+const list = (v: unknown) => (typeof v === 'string' && v ? v.split('; ') : []);
+
+/** GET /api/v1/engagements: the delivered engagements behind the dashboard, paged. */
+export async function apiEngagements(req: Request, res: Response): Promise<void> {
+  const { filters, page, perPage } = query(req);
+  const [rows, [{ n }]] = await Promise.all([engagementRows(filters).limit(perPage).offset((page - 1) * perPage), engagementRows(filters).clearSelect().clearOrder().count({ n: '*' })]);
+  res.json({
+    data: rows.map((r: Record<string, unknown>) => ({
+      id: Number(r.id),
+      case_reference: r.reference,
+      track: r.track,
+      date: r.date,
+      start_time: r.start_time ?? null,
+      duration_minutes: Number(r.duration_minutes),
+      format: r.format,
+      status: r.status,
+      participant_count: Number(r.participant_count),
+      jurisdictions: list(r.jurisdictions),
+      consultants: list(r.consultants),
+      topics: list(r.topics),
+    })),
+    page,
+    per_page: perPage,
+    total: Number(n),
+    filters,
+  });
+}
+
+/** GET /api/v1/reports/coverage: the dashboard's coverage figures, equal to the page's. */
+export async function apiCoverage(req: Request, res: Response): Promise<void> {
+  const { filters } = query(req);
+  const f = await dashboardFigures(filters, req.app.locals.config as Config);
+  const row = (j: (typeof f.states)[number]) => ({
+    code: j.code,
+    name: j.name,
+    kind: j.kind,
+    served: Boolean(j.served),
+    first_served: j.served?.first_served ?? null,
+    last_served: j.served?.last_served ?? null,
+    engagements: j.served?.engagements ?? 0,
+    hours: j.served?.hours ?? 0,
+    participants: j.served?.participants ?? 0,
+  });
+  res.json({
+    filters,
+    states_served: f.headline.statesServed,
+    states_total: f.headline.statesTotal,
+    territories_served: f.territories.filter((t) => t.served).map((t) => t.code),
+    engagements: f.headline.engagements,
+    hours: f.headline.hours,
+    participants: f.headline.participants,
+    open_cases: f.headline.openCases,
+    jurisdictions: [...f.states, ...f.territories].map(row),
+    by_year: f.years.map((y) => ({ year: y.year, newly_served: y.newly, served_cumulative: y.cumulative, engagements: y.engagements, hours: y.hours, participants: y.participants })),
+  });
+}

@@ -1,0 +1,32 @@
+import type { Request, Response } from 'express';
+import { NotFoundError, ValidationError } from '../errors';
+import { createApiToken, listApiTokens, revokeApiToken } from '../services/token.service';
+import { errorsOf } from './auth.handlers';
+
+async function render(req: Request, res: Response, status = 200, extra: Record<string, unknown> = {}): Promise<void> {
+  const tokens = await listApiTokens();
+  const newToken = req.session.newApiToken;
+  delete req.session.newApiToken;
+  res.status(status).render('pages/admin/tokens', { title: 'API tokens', tokens, newToken, values: {}, errors: {}, errorList: [], ...extra });
+}
+
+export const index = (req: Request, res: Response) => render(req, res);
+
+export async function create(req: Request, res: Response): Promise<void> {
+  try {
+    const { token } = await createApiToken((req.user as { id: number }).id, (req.body ?? {}).name);
+    // Shown once, on the page this redirect leads to; only its hash is kept.
+    req.session.newApiToken = token;
+    res.redirect(303, '/admin/tokens');
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    await render(req, res, 422, { values: { name: (req.body ?? {}).name }, ...errorsOf(err) });
+  }
+}
+
+export async function revoke(req: Request, res: Response): Promise<void> {
+  const id = Number(req.params.id);
+  if (!Number.isInteger(id) || id <= 0) throw new NotFoundError();
+  await revokeApiToken(id, (req.user as { id: number }).id);
+  res.redirect(303, '/admin/tokens');
+}
