@@ -13,6 +13,7 @@ import { caseRoutes } from './routes/case.routes';
 import { engagementRoutes } from './routes/engagement.routes';
 import { reportRoutes } from './routes/report.routes';
 import { apiRoutes } from './routes/api.routes';
+import { importRoutes } from './routes/import.routes';
 import { publicRoutes } from './routes/public.routes';
 import { PUBLIC_DIR } from './paths';
 import { setupViews } from './views';
@@ -58,7 +59,7 @@ export function createApp(config: Config): Express {
   app.use(sessions(config));
   app.use(loadCurrentUser);
 
-  const { protect, provideToken } = csrf(config);
+  const { protect, protectAfterUpload, provideToken } = csrf(config);
   app.use(sameOrigin(config));
   app.use(provideToken);
   app.use(protect);
@@ -73,6 +74,7 @@ export function createApp(config: Config): Express {
   app.use(engagementRoutes());
   app.use(reportRoutes());
   app.use(apiRoutes());
+  app.use(importRoutes(protectAfterUpload));
 
   app.use(notFound);
   app.use(errorHandler);

@@ -1,9 +1,12 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import readline from 'node:readline';
 import { seedReferenceData } from '../seeds/reference';
 import { ConfigError, loadConfig } from './config';
 import { db, isPostgresUrl, migrateLatest, openDatabase } from './db';
 import { backupSqlite } from './services/backup.service';
+import { importCsv } from './services/import.service';
 import { AppError, ValidationError } from './errors';
 import { createUser } from './services/user.service';
 import { hashPassword } from './services/password.service';
@@ -22,6 +25,9 @@ Commands:
                                             fill an empty database with a deterministic history
                                             from 2017 to today (default: LEEP's shape, about 300
                                             cases, 1,200 engagements, 16 jurisdictions served)
+  import <file.csv> [--dry-run]             import historical cases and engagements (layout in
+                                            README.md); a dry run lists every row with a problem
+                                            and writes nothing; a real run imports all or nothing
   backup <file>                             a consistent copy of the SQLite database, taken while
                                             the app runs (SQLite's online backup); on PostgreSQL
                                             use pg_dump (see README)
@@ -127,6 +133,40 @@ async function backup(argv: string[]): Promise<number> {
   return 0;
 }
 
+/** A one-line progress bar on a terminal (standard error), nothing when piped. */
+function progressBar(label: string) {
+  let last = 0;
+  return (done: number, total: number) => {
+    if (!process.stderr.isTTY) return;
+    const now = Date.now();
+    if (done < total && now - last < 100) return;
+    last = now;
+    const width = 30;
+    const filled = Math.round((done / Math.max(1, total)) * width);
+    process.stderr.write(`\r${label} [${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total}${done === total ? '\n' : ''}`);
+  };
+}
+
+async function importFile(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args: argv, options: { 'dry-run': { type: 'boolean' } }, allowPositionals: true, strict: true });
+  const [file] = positionals;
+  if (!file || positionals.length > 1) {
+    console.error('import needs one CSV file, for example: npm run cli -- import records.csv --dry-run');
+    return 2;
+  }
+  const config = loadConfig();
+  const text = fs.readFileSync(file, 'utf8');
+  const result = await importCsv(text, { dryRun: Boolean(values['dry-run']), timeZone: config.timeZone, source: path.basename(file), onProgress: progressBar('Importing') });
+  if (result.problems.length) {
+    console.error(`${result.problems.length} problem${result.problems.length === 1 ? '' : 's'} in ${file}; nothing was imported:`);
+    for (const p of result.problems) console.error(`  row ${p.row}${p.column ? `, ${p.column}` : ''}: ${p.message}`);
+    return 1;
+  }
+  const verb = result.dryRun ? 'Dry run: would import' : 'Imported';
+  console.log(`${verb} ${result.created.cases} cases and ${result.created.engagements} engagements from ${result.rows} rows${result.skipped.cases || result.skipped.engagements ? ` (already there: ${result.skipped.cases} cases, ${result.skipped.engagements} engagements)` : ''}${result.created.consultants ? `; ${result.created.consultants} inactive consultant accounts created` : ''}.`);
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === 'help' || command === '--help') {
@@ -148,6 +188,8 @@ async function main(argv: string[]): Promise<number> {
         return await userCreate(rest);
       case 'seed:demo':
         return await seedDemo(rest);
+      case 'import':
+        return await importFile(rest);
       default:
         console.error(`Unknown command "${command}".\n\n${USAGE}`);
         return 2;

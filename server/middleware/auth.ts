@@ -36,6 +36,7 @@ function navItems(role: 'director' | 'consultant', path: string) {
           { href: '/cases', label: 'Cases' },
           { href: '/cases/triage', label: 'Triage' },
           { href: '/admin/users', label: 'Users' },
+          { href: '/admin/import', label: 'Import' },
           { href: '/admin/tokens', label: 'API tokens' },
         ]
       : [

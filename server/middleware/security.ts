@@ -35,19 +35,25 @@ export function securityHeaders(config: Config): RequestHandler {
  * cross-site form cannot send, and `sameOrigin` refuses them from another site's page.
  */
 export function csrf(config: Config) {
-  const { doubleCsrfProtection, generateCsrfToken } = doubleCsrf({
+  const options = {
     getSecret: () => config.secret,
-    getSessionIdentifier: (req) => ((req.session as { userId?: number } | undefined)?.userId ? req.sessionID : 'anonymous'),
+    getSessionIdentifier: (req: Request) => ((req.session as { userId?: number } | undefined)?.userId ? req.sessionID : 'anonymous'),
     cookieName: config.secureCookies ? '__Host-leep.csrf' : 'leep.csrf',
-    cookieOptions: { sameSite: 'lax', secure: config.secureCookies, httpOnly: true, path: '/' },
-    getCsrfTokenFromRequest: (req) => (req.body as Record<string, string> | undefined)?._csrf ?? req.get('x-csrf-token'),
-    skipCsrfProtection: (req) => req.path.startsWith('/api/'),
+    cookieOptions: { sameSite: 'lax' as const, secure: config.secureCookies, httpOnly: true, path: '/' },
+    getCsrfTokenFromRequest: (req: Request) => (req.body as Record<string, string> | undefined)?._csrf ?? req.get('x-csrf-token'),
+  };
+  const { doubleCsrfProtection, generateCsrfToken } = doubleCsrf({
+    ...options,
+    // The import upload is multipart: its token can only be read after the file is parsed, so
+    // that route checks it itself with `protectAfterUpload`.
+    skipCsrfProtection: (req) => req.path.startsWith('/api/') || (req.method === 'POST' && req.path === '/admin/import'),
   });
+  const { doubleCsrfProtection: protectAfterUpload } = doubleCsrf(options);
   const provideToken: RequestHandler = (req, res, next) => {
     res.locals.csrfToken = () => generateCsrfToken(req, res);
     next();
   };
-  return { protect: doubleCsrfProtection, provideToken };
+  return { protect: doubleCsrfProtection, protectAfterUpload, provideToken };
 }
 
 /**
