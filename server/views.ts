@@ -53,6 +53,8 @@ export function setupViews(app: Express, config: Config): void {
     layoutsDir: path.join(VIEWS, 'layouts'),
     partialsDir: path.join(VIEWS, 'partials'),
     helpers: helpers(config),
+    // Partials inside indented markup must not indent the text of a <textarea> they render.
+    compilerOptions: { preventIndent: true },
   });
   app.engine('.hbs', hbs.engine);
   app.set('view engine', '.hbs');

@@ -9,8 +9,8 @@ import { findUserById } from '../queries/user.queries';
 import { ENGAGEMENT_STATUSES, engagementSchema, validateEngagement } from '../schemas/engagement.schemas';
 import { formToPayload, keptValues } from '../schemas/validate';
 import { formatAttendees, parseAttendees } from '../services/attendees';
-import { Staff, caseForUser } from '../services/case.service';
-import { cancelEngagement, createEngagement, deleteEngagement, engagementForUser, updateEngagement } from '../services/engagement.service';
+import type { Staff } from '../services/case.service';
+import { cancelEngagement, caseOpenForEngagements, createEngagement, deleteEngagement, engagementForUser, updateEngagement } from '../services/engagement.service';
 import { engagementCalendar } from '../services/ical.service';
 import { todayIn } from '../services/time';
 import { FORMATS, choices } from '../vocabulary';
@@ -69,7 +69,7 @@ async function payloadOf(body: Record<string, unknown>): Promise<Record<string, 
 }
 
 export async function newForm(req: Request, res: Response): Promise<void> {
-  const kase = await caseForUser(Number(req.params.id), staffOf(req), meta(req));
+  const kase = await caseOpenForEngagements(Number(req.params.id), staffOf(req), meta(req));
   const today = todayIn(cfg(req).timeZone);
   res.render('pages/engagements/form', {
     title: `Add an engagement to ${kase.reference}`,
@@ -90,7 +90,7 @@ export async function newForm(req: Request, res: Response): Promise<void> {
 }
 
 export async function create(req: Request, res: Response): Promise<void> {
-  const kase = await caseForUser(Number(req.params.id), staffOf(req), meta(req));
+  const kase = await caseOpenForEngagements(Number(req.params.id), staffOf(req), meta(req));
   const body = (req.body ?? {}) as Record<string, unknown>;
   try {
     await createEngagement(kase.id, await payloadOf(body), staffOf(req), { timeZone: cfg(req).timeZone });

@@ -1,6 +1,6 @@
 import { Knex } from 'knex';
 import { db, nowIso } from '../db';
-import { FieldError, NotFoundError, ValidationError } from '../errors';
+import { ConflictError, FieldError, NotFoundError, ValidationError } from '../errors';
 import { insertCaseEvent } from '../queries/case.queries';
 import {
   EngagementFull,
@@ -113,9 +113,17 @@ async function afterSave(trx: Knex.Transaction, caseId: number, status: string, 
   if (status === 'delivered') await noteDeliveredEngagement(trx, caseId, actor.id);
 }
 
+/** The case, if the user may add engagements to it: not to a declined or withdrawn case (409). */
+export async function caseOpenForEngagements(caseId: number, user: Staff, meta: { path?: string; ip?: string } = {}) {
+  const kase = await caseForUser(caseId, user, meta);
+  // The case page offers no "Add an engagement" on these; a hand-made post must not add one either.
+  if (kase.status === 'declined' || kase.status === 'withdrawn') throw new ConflictError(`This case is ${kase.status}: engagements can no longer be added to it.`);
+  return kase;
+}
+
 /** Adds an engagement to a case; a delivered one may move the case to in progress. */
 export async function createEngagement(caseId: number, payload: unknown, actor: Staff, ctx: EngagementContext): Promise<number> {
-  await caseForUser(caseId, actor);
+  await caseOpenForEngagements(caseId, actor);
   const input = validateEngagement(payload);
   const topicIds = await checkRules(input, ctx);
   return db.transaction(async (trx) => {
