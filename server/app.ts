@@ -17,6 +17,7 @@ import { importRoutes } from './routes/import.routes';
 import { publicRoutes } from './routes/public.routes';
 import { PUBLIC_DIR } from './paths';
 import { setupViews } from './views';
+import { configureNotifications } from './services/notification.service';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
 // The package exports only its script; its CSS, fonts and images sit beside it in dist/.
@@ -26,6 +27,7 @@ const USWDS_DIST = path.resolve(path.dirname(require.resolve('@uswds/uswds')), '
 export function createApp(config: Config): Express {
   const app = express();
   app.locals.config = config;
+  configureNotifications(config);
   // "Eastern Time" for America/New_York: shown next to times that people type or read.
   app.locals.timeZoneLabel =
     new Intl.DateTimeFormat('en-US', { timeZone: config.timeZone, timeZoneName: 'longGeneric' }).formatToParts(new Date()).find((p) => p.type === 'timeZoneName')?.value ?? config.timeZone;

@@ -21,6 +21,9 @@ export interface Config {
   responseTargetBusinessDays: number;
   /** log2 of scrypt's N; OWASP asks 17. Only tests lower it. */
   scryptLogN: number;
+  /** smtp(s)://user:pass@host:port; without it, messages wait in the outbox for a director to read. */
+  smtpUrl: string | undefined;
+  mailFrom: string;
 }
 
 export class ConfigError extends Error {}
@@ -99,7 +102,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     timeZone,
     responseTargetBusinessDays: int(env, 'RESPONSE_TARGET_DAYS', 5, 1, 60),
     scryptLogN: int(env, 'SCRYPT_LOG_N', nodeEnv === 'test' ? 10 : 17, 10, 20),
+    smtpUrl: env.SMTP_URL || undefined,
+    mailFrom: env.MAIL_FROM || `LEEP TA Tracker <leep@${new URL(publicUrl).hostname}>`,
   };
+  if (config.smtpUrl && !/^smtps?:\/\/[^/]+/.test(config.smtpUrl)) throw new ConfigError('SMTP_URL must look like smtp://user:password@host:587 or smtps://…');
   if (config.scryptLogN < 17 && nodeEnv === 'production') {
     throw new ConfigError('SCRYPT_LOG_N below 17 is for tests only');
   }

@@ -4,6 +4,7 @@ import { createApp } from './app';
 import { Config, ConfigError, loadConfig } from './config';
 import { db, migrateLatest, openDatabase } from './db';
 import { logger } from './logger';
+import { startMailWorker } from './services/mail.worker';
 
 /**
  * Opens the database, migrates it, seeds the reference data, serves, and on SIGTERM or SIGINT
@@ -23,6 +24,8 @@ export async function startServer(config: Readonly<Config>, options: { databaseR
   server.keepAliveTimeout = 5_000;
   log.info({ port: config.port, database: config.databaseUrl.startsWith('postgres') ? 'postgresql' : 'sqlite' }, `LEEP TA Tracker listening on http://localhost:${config.port}`);
 
+  const mail = config.smtpUrl ? startMailWorker(config, { log: (msg, extra) => log.warn(extra ?? {}, msg) }) : undefined;
+
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -34,6 +37,7 @@ export async function startServer(config: Readonly<Config>, options: { databaseR
     }, 8_000);
     force.unref();
     server.close(async () => {
+      await mail?.stop();
       await db.destroy().catch(() => undefined);
       log.info('stopped');
       process.exit(0);

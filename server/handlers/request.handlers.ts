@@ -15,6 +15,8 @@ import { sendCalendar } from './engagement.handlers';
 import { findUserById } from '../queries/user.queries';
 import { messageSchema } from '../schemas/case.schemas';
 import { receiveRequesterMessage } from '../services/case.service';
+import { feedbackOf, submitFeedback } from '../services/feedback.service';
+import { feedbackSchema } from '../schemas/feedback.schemas';
 
 function config(req: Request): Config {
   return req.app.locals.config as Config;
@@ -71,11 +73,12 @@ async function renderStatus(req: Request, res: Response, status = 200, extra: Re
   // The link is a secret: keep it out of caches, search engines and other sites' logs.
   res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', 'X-Robots-Tag': 'noindex' });
   if (!found) throw new NotFoundError('We could not find a request for this link. Check that you copied the whole link from your e-mail.');
-  const [jurisdictions, consultant, messages, engagements] = await Promise.all([
+  const [jurisdictions, consultant, messages, engagements, feedback] = await Promise.all([
     listJurisdictions(),
     found.lead_consultant_id ? findUserById(found.lead_consultant_id) : Promise.resolve(undefined),
     caseMessages(found.id),
     engagementsOfCase(found.id),
+    feedbackOf(found.id),
   ]);
   const today = todayIn(config(req).timeZone);
   // Only what the requester needs to attend: never the staff's summary notes or follow-ups.
@@ -93,6 +96,9 @@ async function renderStatus(req: Request, res: Response, status = 200, extra: Re
     organizationType: ORGANIZATION_TYPES[found.organization_type as keyof typeof ORGANIZATION_TYPES],
     consultant: consultant ? { name: consultant.name } : undefined,
     upcoming,
+    feedbackOpen: found.status === 'completed' && !feedback,
+    feedbackGiven: Boolean(feedback),
+    ratings: [1, 2, 3, 4, 5].map((n) => ({ value: String(n), label: `${n}${n === 1 ? ' (poor)' : n === 5 ? ' (excellent)' : ''}` })),
     messages: messages.map((m) => ({ body: m.body, created_at: m.created_at, fromStaff: m.author_kind === 'staff', author: m.author_kind === 'staff' ? m.author_name : found.requester_name })),
     canMessage: !['declined', 'withdrawn'].includes(found.status),
     statusPath: req.originalUrl.split('?')[0].replace(/\/messages$/, ''),
@@ -100,6 +106,9 @@ async function renderStatus(req: Request, res: Response, status = 200, extra: Re
     errors: {},
     errorList: [],
     sent: req.query.sent === '1',
+    thanks: req.query.thanks === '1',
+    feedbackValues: {},
+    feedbackErrors: {},
     ...extra,
   });
 }
@@ -132,4 +141,20 @@ export async function statusCalendar(req: Request, res: Response): Promise<void>
     throw new NotFoundError('We could not find that engagement.');
   }
   sendCalendar(res, config(req), engagement, found);
+}
+
+/** The requester rates the help once the case is complete (one answer per case). */
+export async function postFeedback(req: Request, res: Response): Promise<void> {
+  const found = await findCaseByStatusToken(String(req.params.token));
+  if (!found) throw new NotFoundError('We could not find a request for this link.');
+  const body = (req.body ?? {}) as Record<string, unknown>;
+  try {
+    await submitFeedback(found, formToPayload(body, feedbackSchema));
+    res.set('Referrer-Policy', 'no-referrer');
+    res.redirect(303, `/status/${String(req.params.token)}?thanks=1#feedback`);
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    const errors = Object.fromEntries(err.errors.map((e) => [e.field, e.message]));
+    await renderStatus(req, res, 422, { feedbackValues: keptValues(body), feedbackErrors: errors, errorList: err.errors });
+  }
 }

@@ -38,6 +38,7 @@ function navItems(role: 'director' | 'consultant', path: string) {
           { href: '/admin/users', label: 'Users' },
           { href: '/admin/import', label: 'Import' },
           { href: '/admin/tokens', label: 'API tokens' },
+          { href: '/admin/outbox', label: 'Mail' },
         ]
       : [
           { href: '/my-work', label: 'My work' },

@@ -25,6 +25,8 @@ export interface CaseRow {
   closing_summary: string | null;
   closing_reason: string | null;
   status_token_hash: string;
+  /** The status token sealed with SECRET (for links in later messages); null for older rows. */
+  status_token_enc?: string | null;
   idempotency_key: string | null;
   request_hash: string | null;
   submitted_at: string | Date;
@@ -64,8 +66,8 @@ export async function insertCaseTopics(trx: Queryable, caseId: number, topicIds:
 export async function insertCaseEvent(
   trx: Queryable,
   event: { case_id: number; actor_user_id?: number | null; actor_kind: 'staff' | 'requester' | 'system'; kind: string; before?: unknown; after?: unknown; created_at: string },
-): Promise<void> {
-  await trx('case_events').insert({
+): Promise<number> {
+  const [row] = await trx('case_events').insert({
     case_id: event.case_id,
     actor_user_id: event.actor_user_id ?? null,
     actor_kind: event.actor_kind,
@@ -73,7 +75,8 @@ export async function insertCaseEvent(
     before_json: event.before === undefined ? null : JSON.stringify(event.before),
     after_json: event.after === undefined ? null : JSON.stringify(event.after),
     created_at: event.created_at,
-  });
+  }).returning('id');
+  return Number(typeof row === 'object' ? row.id : row);
 }
 
 export async function findCaseByTokenHash(tokenHash: string, q: Queryable = db): Promise<CaseRow | undefined> {

@@ -17,6 +17,7 @@ export function publicRoutes(config: Config): Router {
   router.get('/status/:token', requests.showStatus);
   router.post('/status/:token/messages', limitIntake, requests.postStatusMessage);
   router.get('/status/:token/engagements/:eid.ics', requests.statusCalendar);
+  router.post('/status/:token/feedback', limitIntake, requests.postFeedback);
   router.post('/api/v1/requests', limitIntake, apiCreateRequest);
   return router;
 }

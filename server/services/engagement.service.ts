@@ -1,7 +1,6 @@
 import { Knex } from 'knex';
 import { db, nowIso } from '../db';
 import { ConflictError, FieldError, NotFoundError, ValidationError } from '../errors';
-import { insertCaseEvent } from '../queries/case.queries';
 import {
   EngagementFull,
   deleteEngagementRow,
@@ -14,6 +13,7 @@ import { activeTopicsBySlug } from '../queries/reference.queries';
 import { findUserById } from '../queries/user.queries';
 import { EngagementInput, validateEngagement } from '../schemas/engagement.schemas';
 import { Staff, caseForUser, noteDeliveredEngagement } from './case.service';
+import { recordEvent } from './events.service';
 import { addDays, todayIn } from './time';
 
 export interface EngagementContext {
@@ -132,7 +132,7 @@ export async function createEngagement(caseId: number, payload: unknown, actor: 
     const id = await insertEngagement(trx, { ...row, case_id: caseId, created_by: actor.id, created_at: at, updated_at: at });
     const children = { consultant_ids: input.consultant_ids, jurisdictions: input.jurisdictions, topic_ids: topicIds, attendees: input.attendees ?? [] };
     await replaceChildren(trx, { id, ...row }, children);
-    await insertCaseEvent(trx, {
+    await recordEvent(trx, {
       case_id: caseId,
       actor_user_id: actor.id,
       actor_kind: 'staff',
@@ -158,7 +158,7 @@ export async function updateEngagement(id: number, payload: unknown, actor: Staf
     await replaceChildren(trx, { id, ...row }, children);
     const changes = diff(snapshot(existing), snapshot({ ...row, ...children, topics: input.topics ?? [] }));
     if (Object.keys(changes.after).length) {
-      await insertCaseEvent(trx, { case_id: existing.case_id, actor_user_id: actor.id, actor_kind: 'staff', kind: 'engagement.updated', before: { engagement_id: id, ...changes.before }, after: { engagement_id: id, ...changes.after }, created_at: at });
+      await recordEvent(trx, { case_id: existing.case_id, actor_user_id: actor.id, actor_kind: 'staff', kind: 'engagement.updated', before: { engagement_id: id, ...changes.before }, after: { engagement_id: id, ...changes.after }, created_at: at });
     }
     await afterSave(trx, existing.case_id, row.status, actor);
   });
@@ -173,7 +173,7 @@ export async function cancelEngagement(id: number, actor: Staff): Promise<Engage
     const at = nowIso();
     await updateEngagementRow(trx, id, { status: 'cancelled', updated_at: at });
     await trx('engagement_jurisdictions').where({ engagement_id: id }).update({ status: 'cancelled' });
-    await insertCaseEvent(trx, { case_id: existing.case_id, actor_user_id: actor.id, actor_kind: 'staff', kind: 'engagement.updated', before: { engagement_id: id, status: existing.status }, after: { engagement_id: id, status: 'cancelled' }, created_at: at });
+    await recordEvent(trx, { case_id: existing.case_id, actor_user_id: actor.id, actor_kind: 'staff', kind: 'engagement.updated', before: { engagement_id: id, status: existing.status }, after: { engagement_id: id, status: 'cancelled' }, created_at: at });
   });
   return existing;
 }
@@ -183,7 +183,7 @@ export async function deleteEngagement(id: number, actor: Staff): Promise<Engage
   const existing = await engagementForUser(id, actor);
   await db.transaction(async (trx) => {
     await deleteEngagementRow(trx, id);
-    await insertCaseEvent(trx, { case_id: existing.case_id, actor_user_id: actor.id, actor_kind: 'staff', kind: 'engagement.deleted', before: { engagement_id: id, ...snapshot(existing) }, created_at: nowIso() });
+    await recordEvent(trx, { case_id: existing.case_id, actor_user_id: actor.id, actor_kind: 'staff', kind: 'engagement.deleted', before: { engagement_id: id, ...snapshot(existing) }, created_at: nowIso() });
   });
   return existing;
 }

@@ -5,7 +5,6 @@ import {
   findCaseByIdempotencyKey,
   findCaseByTokenHash,
   insertCase,
-  insertCaseEvent,
   insertCaseTopics,
   nextReferenceNumber,
   topicsOfCase,
@@ -13,7 +12,8 @@ import {
 import { activeTopicsBySlug } from '../queries/reference.queries';
 import { RequestCreate, validateRequestCreate } from '../schemas/request.schemas';
 import { Source } from '../vocabulary';
-import { derivedToken, fingerprint, hashToken, randomToken } from './tokens';
+import { recordEvent } from './events.service';
+import { derivedToken, fingerprint, hashToken, randomToken, sealToken } from './tokens';
 
 export interface SubmitContext {
   source: Source;
@@ -117,6 +117,7 @@ export async function submitRequest(payload: unknown, ctx: SubmitContext): Promi
         closing_summary: null,
         closing_reason: null,
         status_token_hash: hashToken(token),
+        status_token_enc: sealToken(ctx.secret, token),
         idempotency_key: key ?? null,
         request_hash: requestHash,
         submitted_at: at,
@@ -127,7 +128,7 @@ export async function submitRequest(payload: unknown, ctx: SubmitContext): Promi
         updated_at: at,
       });
       await insertCaseTopics(trx, caseId, topicIds);
-      await insertCaseEvent(trx, {
+      await recordEvent(trx, {
         case_id: caseId,
         actor_user_id: ctx.actorUserId ?? null,
         actor_kind: ctx.actorUserId ? 'staff' : 'requester',

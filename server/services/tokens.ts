@@ -27,3 +27,28 @@ export function safeEqual(a: string, b: string): boolean {
   const y = Buffer.from(b);
   return x.length === y.length && crypto.timingSafeEqual(x, y);
 }
+
+function tokenKey(secret: string): Buffer {
+  return Buffer.from(crypto.hkdfSync('sha256', secret, 'leep-status-token', 'aes-256-gcm', 32));
+}
+
+/** Encrypts a status token (AES-256-GCM) so that later messages can carry the link. */
+export function sealToken(secret: string, token: string): string {
+  const iv = crypto.randomBytes(12);
+  const cipher = crypto.createCipheriv('aes-256-gcm', tokenKey(secret), iv);
+  const body = Buffer.concat([cipher.update(token, 'utf8'), cipher.final()]);
+  return [iv, cipher.getAuthTag(), body].map((b) => b.toString('base64url')).join('.');
+}
+
+/** The token back, or undefined when it cannot be opened (another SECRET, or tampered). */
+export function openToken(secret: string, sealed: string | null | undefined): string | undefined {
+  if (!sealed) return undefined;
+  try {
+    const [iv, tag, body] = sealed.split('.').map((p) => Buffer.from(p, 'base64url'));
+    const decipher = crypto.createDecipheriv('aes-256-gcm', tokenKey(secret), iv);
+    decipher.setAuthTag(tag);
+    return Buffer.concat([decipher.update(body), decipher.final()]).toString('utf8');
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,58 @@
+import { Queryable, db, num } from '../db';
+import type { ReportFilters } from './report.queries';
+
+export interface FeedbackFigures {
+  completed: number;
+  answered: number;
+  quality: number | null;
+  relevance: number | null;
+  usefulness: number | null;
+}
+
+function period(f: ReportFilters) {
+  const [y, m, d] = f.to.split('-').map(Number);
+  return [`${f.from}T00:00:00.000Z`, new Date(Date.UTC(y, m - 1, d + 1)).toISOString()];
+}
+
+const measures = (q: Queryable) => [
+  q.raw('count(distinct c.id) as completed'),
+  q.raw('count(distinct fb.case_id) as answered'),
+  q.raw('avg(fb.quality) as quality'),
+  q.raw('avg(fb.relevance) as relevance'),
+  q.raw('avg(fb.usefulness) as usefulness'),
+];
+
+const round = (v: unknown) => (v === null || v === undefined ? null : Math.round(Number(v) * 100) / 100);
+const figures = (r: Record<string, unknown>): FeedbackFigures => ({
+  completed: num(r.completed),
+  answered: num(r.answered),
+  quality: round(r.quality),
+  relevance: round(r.relevance),
+  usefulness: round(r.usefulness),
+});
+
+/**
+ * Feedback on cases completed in the period (closed_at), under the case filters: mean ratings
+ * and how many answered. By format and by consultant, a case counts under each format of its
+ * delivered engagements and each consultant who facilitated them.
+ */
+export async function feedbackSummary(f: ReportFilters, by: 'all' | 'format' | 'consultant', q: Queryable = db): Promise<(FeedbackFigures & { key: string; label?: string })[]> {
+  const [from, to] = period(f);
+  const query = q('cases as c').leftJoin('feedback as fb', 'fb.case_id', 'c.id').where('c.status', 'completed').andWhere('c.closed_at', '>=', from).andWhere('c.closed_at', '<', to);
+  if (f.track) query.where('c.track', f.track);
+  if (f.jurisdiction) query.where('c.jurisdiction_code', f.jurisdiction);
+  if (by === 'all') {
+    const [row] = await query.select(measures(q));
+    return [{ key: 'all', ...figures(row) }];
+  }
+  if (by === 'format') {
+    query.join(q('engagements').where('status', 'delivered').distinct('case_id', 'format').as('cf'), 'cf.case_id', 'c.id');
+    const rows = await query.groupBy('cf.format').select('cf.format as key', ...measures(q)).orderBy('cf.format');
+    return rows.map((r: Record<string, unknown>) => ({ key: String(r.key), ...figures(r) }));
+  }
+  query
+    .join(q('engagements as e').join('engagement_consultants as ec', 'ec.engagement_id', 'e.id').where('e.status', 'delivered').distinct('e.case_id', 'ec.user_id').as('cc'), 'cc.case_id', 'c.id')
+    .join('users as u', 'u.id', 'cc.user_id');
+  const rows = await query.groupBy('u.id', 'u.name').select('u.id as key', 'u.name as label', ...measures(q)).orderBy('u.name');
+  return rows.map((r: Record<string, unknown>) => ({ key: String(r.key), label: String(r.label), ...figures(r) }));
+}

@@ -1,0 +1,136 @@
+import type { Knex } from 'knex';
+import type { Config } from '../config';
+import { enqueue } from '../queries/outbox.queries';
+import { FORMATS, TRACKS } from '../vocabulary';
+import { engagementCalendar } from './ical.service';
+import { renderMail } from './mail-render';
+import { openToken } from './tokens';
+
+type Settings = Pick<Config, 'publicUrl' | 'secret' | 'timeZone' | 'responseTargetBusinessDays'>;
+let settings: Settings | undefined;
+
+/**
+ * Turns notifications on for this process (the app does it at start). Without it — in the
+ * command line's import, for example — events are recorded and no mail is written.
+ */
+export function configureNotifications(config: Settings | undefined): void {
+  settings = config;
+}
+
+export interface RecordedEvent {
+  id: number;
+  case_id: number;
+  kind: string;
+  actor_user_id?: number | null;
+  before?: unknown;
+  after?: unknown;
+}
+
+interface Message {
+  kind: string;
+  to: string;
+  subject: string;
+  data: Record<string, unknown>;
+  ics?: string;
+}
+
+const obj = (v: unknown) => (v && typeof v === 'object' ? (v as Record<string, unknown>) : {});
+
+/** The messages an event causes, written to the outbox in the event's own transaction. */
+export async function notifyFor(trx: Knex.Transaction, event: RecordedEvent): Promise<void> {
+  if (!settings) return;
+  const s = settings;
+  const kase = await trx('cases as c').join('jurisdictions as j', 'j.code', 'c.jurisdiction_code').where('c.id', event.case_id).first('c.*', 'j.name as jurisdiction_name');
+  if (!kase) return;
+  const token = openToken(s.secret, kase.status_token_enc);
+  const statusUrl = token ? `${s.publicUrl}/status/${token}` : `${s.publicUrl}/ (use the link in your first e-mail from LEEP)`;
+  const caseUrl = `${s.publicUrl}/cases/${kase.id}`;
+  const common = {
+    name: kase.requester_name,
+    reference: kase.reference,
+    title: kase.title,
+    organization: kase.organization_name,
+    jurisdiction: kase.jurisdiction_name,
+    track: TRACKS[kase.track as keyof typeof TRACKS] ?? kase.track,
+    statusUrl,
+    caseUrl,
+    targetDays: s.responseTargetBusinessDays,
+  };
+  const userById = async (id: unknown) => (id ? trx('users').where({ id: Number(id) }).first('id', 'name', 'email', 'active') : undefined);
+  const before = obj(event.before);
+  const after = obj(event.after);
+  const messages: Message[] = [];
+
+  switch (event.kind) {
+    case 'case.created': {
+      messages.push({ kind: 'request-received', to: kase.requester_email, subject: `We received your request ${kase.reference}`, data: common });
+      const directors = await trx('users').where({ role: 'director', active: true }).select('email');
+      for (const d of directors) messages.push({ kind: 'request-new', to: d.email, subject: `New request ${kase.reference} from ${kase.jurisdiction_name}`, data: common });
+      break;
+    }
+    case 'case.assigned': {
+      if (before.lead_consultant_id === after.lead_consultant_id) break;
+      const lead = await userById(after.lead_consultant_id);
+      if (!lead) break;
+      messages.push({ kind: 'consultant-assigned', to: lead.email, subject: `You are the lead on ${kase.reference}`, data: { ...common, consultantName: lead.name } });
+      messages.push({ kind: 'requester-assigned', to: kase.requester_email, subject: `Your LEEP consultant for ${kase.reference}`, data: { ...common, consultantName: lead.name } });
+      break;
+    }
+    case 'case.message_sent': {
+      const author = await userById(event.actor_user_id);
+      messages.push({ kind: 'message-to-requester', to: kase.requester_email, subject: `A message about your request ${kase.reference}`, data: { ...common, author: author?.name ?? 'A member', body: after.body } });
+      break;
+    }
+    case 'case.message_received': {
+      const team = await trx('users')
+        .where('active', true)
+        .andWhere((w) => w.where('id', kase.lead_consultant_id ?? 0).orWhereIn('id', trx('case_supporters').where({ case_id: kase.id }).select('user_id')))
+        .select('email');
+      const recipients = team.length ? team : await trx('users').where({ role: 'director', active: true }).select('email');
+      for (const r of recipients) messages.push({ kind: 'message-from-requester', to: r.email, subject: `${kase.requester_name} wrote about ${kase.reference}`, data: { ...common, body: after.body } });
+      break;
+    }
+    case 'engagement.added':
+    case 'engagement.updated': {
+      const moved = event.kind === 'engagement.updated' && ['date', 'start_time', 'duration_minutes'].some((k) => k in after);
+      const rescheduled = event.kind === 'engagement.updated' && after.status === 'scheduled';
+      if (event.kind === 'engagement.added' ? after.status !== 'scheduled' : !(moved || rescheduled)) break;
+      const e = await trx('engagements').where({ id: Number(after.engagement_id) }).first();
+      if (!e || e.status !== 'scheduled') break;
+      const format = FORMATS[e.format as keyof typeof FORMATS] ?? e.format;
+      const when = e.start_time ? `${e.date} at ${e.start_time} (${s.timeZone.replace('_', ' ')})` : `${e.date} (all day)`;
+      messages.push({
+        kind: 'engagement-scheduled',
+        to: kase.requester_email,
+        subject: `${moved ? 'Moved' : 'Scheduled'}: ${format} on ${e.date} (${kase.reference})`,
+        data: { ...common, moved, when, format, duration: e.duration_minutes },
+        ics: engagementCalendar(e, { reference: kase.reference, title: kase.title, timeZone: s.timeZone, host: new URL(s.publicUrl).host, url: token ? statusUrl : undefined }),
+      });
+      break;
+    }
+    case 'case.status_changed': {
+      if (after.status !== 'completed') break;
+      messages.push({ kind: 'case-completed', to: kase.requester_email, subject: `Your request ${kase.reference} is complete: how did it go?`, data: { ...common, feedbackUrl: token ? `${statusUrl}#feedback` : statusUrl } });
+      break;
+    }
+    default:
+      break;
+  }
+
+  const at = new Date();
+  for (const m of messages) {
+    const mail = renderMail(m.kind, m.subject, m.data);
+    await enqueue(trx, {
+      kind: m.kind,
+      case_id: kase.id,
+      to_address: m.to,
+      subject: mail.subject,
+      text_body: mail.text,
+      html_body: mail.html,
+      ics: m.ics ?? null,
+      next_attempt_at: at.getTime(),
+      dedupe_key: `event:${event.id}:${m.kind}:${m.to}`,
+      created_at: at.toISOString(),
+    });
+  }
+}
