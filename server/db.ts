@@ -90,8 +90,20 @@ export function useDatabase(instance: Knex): void {
   db = instance;
 }
 
+/**
+ * Applies pending migrations. Several instances starting at once take turns: Knex's lock makes
+ * the others fail with MigrationLocked, and they wait and try again (up to a minute).
+ */
 export async function migrateLatest(instance: Knex = db): Promise<void> {
-  await instance.migrate.latest();
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      await instance.migrate.latest();
+      return;
+    } catch (err) {
+      if ((err as Error).name !== 'MigrationLocked' || attempt >= 60) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  }
 }
 
 export function isPostgres(instance: Queryable = db): boolean {
