@@ -7,7 +7,7 @@ import { assignmentSchema, caseUpdateSchema, messageSchema, noteSchema, priority
 import { requestCreateSchema } from '../schemas/request.schemas';
 import { formToPayload, keptValues } from '../schemas/validate';
 import { addNote, assignConsultants, caseForUser, changeStatus, editCase, sendMessage, setPriority, Staff } from '../services/case.service';
-import { caseDetail, caseListPage, parseListQuery, PER_PAGE } from '../services/case-view.service';
+import { caseDetail, caseListPage, overdueNewCount, parseListQuery, PER_PAGE } from '../services/case-view.service';
 import { submitRequest } from '../services/request.service';
 import { randomToken } from '../services/tokens';
 import { ORGANIZATION_TYPES, PREFERRED_FORMATS, PRIORITIES, SOURCES, STATUSES, TRACKS, choices } from '../vocabulary';
@@ -16,7 +16,8 @@ import { engagementsForPage } from './engagement.handlers';
 
 const cfg = (req: Request) => req.app.locals.config as Config;
 const staffOf = (req: Request) => req.user as Staff & { name: string };
-const idOf = (req: Request) => Number(req.params.id);
+// Only a plain case number names a case: `/cases/1e0` or `/cases/0x1` are not case 1 (they answer 404).
+const idOf = (req: Request) => (/^[1-9][0-9]{0,9}$/.test(String(req.params.id)) ? Number(req.params.id) : NaN);
 
 async function lookups() {
   const [jurisdictions, topics] = await Promise.all([listJurisdictions(), listTopics()]);
@@ -44,18 +45,18 @@ function listHref(base: string, query: Record<string, unknown>, changes: Record<
 export async function index(req: Request, res: Response): Promise<void> {
   const user = staffOf(req);
   const lq = parseListQuery(req.query as Record<string, unknown>, user, cfg(req));
-  const [{ rows, total, pages }, look, users] = await Promise.all([caseListPage(lq, cfg(req)), lookups(), user.role === 'director' ? listUsers() : Promise.resolve([])]);
+  const [{ rows, total, page, pages }, look, users] = await Promise.all([caseListPage(lq, cfg(req)), lookups(), user.role === 'director' ? listUsers() : Promise.resolve([])]);
   const query = req.query as Record<string, unknown>;
   res.render('pages/cases/index', {
     title: user.role === 'director' ? 'All cases' : 'My cases',
     rows,
     total,
-    page: lq.page,
+    page,
     pages,
-    from: total ? (lq.page - 1) * PER_PAGE + 1 : 0,
-    to: Math.min(total, lq.page * PER_PAGE),
-    prevHref: lq.page > 1 ? listHref('/cases', query, { page: String(lq.page - 1) }) : undefined,
-    nextHref: lq.page < pages ? listHref('/cases', query, { page: String(lq.page + 1) }) : undefined,
+    from: total ? (page - 1) * PER_PAGE + 1 : 0,
+    to: Math.min(total, page * PER_PAGE),
+    prevHref: page > 1 ? listHref('/cases', query, { page: String(page - 1) }) : undefined,
+    nextHref: page < pages ? listHref('/cases', query, { page: String(page + 1) }) : undefined,
     values: { ...query, status: lq.filters.status ?? [], overdue: lq.overdue ? '1' : '' },
     statuses: choices(STATUSES),
     consultants: users.filter((u) => u.active).map((u) => ({ value: String(u.id), label: u.name })),
@@ -75,8 +76,21 @@ export async function index(req: Request, res: Response): Promise<void> {
 
 export async function triage(req: Request, res: Response): Promise<void> {
   const lq = parseListQuery({ status: 'new', sort: 'submitted_asc', page: req.query.page }, staffOf(req), cfg(req));
-  const { rows, total } = await caseListPage({ ...lq }, cfg(req));
-  res.render('pages/cases/triage', { title: 'Triage', rows, total, target: cfg(req).responseTargetBusinessDays, overdueCount: rows.filter((r) => r.overdue).length });
+  const [{ rows, total, page, pages }, overdueCount] = await Promise.all([caseListPage(lq, cfg(req)), overdueNewCount(staffOf(req), cfg(req))]);
+  res.render('pages/cases/triage', {
+    title: 'Triage',
+    rows,
+    total,
+    page,
+    pages,
+    from: total ? (page - 1) * PER_PAGE + 1 : 0,
+    to: Math.min(total, page * PER_PAGE),
+    prevHref: page > 1 ? `/cases/triage?page=${page - 1}` : undefined,
+    nextHref: page < pages ? `/cases/triage?page=${page + 1}` : undefined,
+    target: cfg(req).responseTargetBusinessDays,
+    // Counted over every new case, not only this page's.
+    overdueCount,
+  });
 }
 
 async function renderCase(req: Request, res: Response, status = 200, extra: Record<string, unknown> = {}): Promise<void> {

@@ -85,7 +85,7 @@ export async function listCases(
   const base = () => applyFilters(q('cases').join('jurisdictions', 'jurisdictions.code', 'cases.jurisdiction_code'), f, q);
   const [{ n }] = await base().count({ n: '*' });
   const [col, dir] = SORTS[sort];
-  const rows = await base()
+  const query = base()
     .leftJoin('users as lead', 'lead.id', 'cases.lead_consultant_id')
     .select(
       'cases.id',
@@ -102,7 +102,10 @@ export async function listCases(
       'cases.deadline',
       'cases.lead_consultant_id',
       'lead.name as lead_name',
-    )
+    );
+  // Cases without a deadline go last on both engines (SQLite puts nulls first, PostgreSQL last).
+  if (col === 'cases.deadline') query.orderByRaw('(?? is null) asc', [col]);
+  const rows = await query
     .orderBy(col, dir)
     .orderBy('cases.id', dir)
     .limit(perPage)

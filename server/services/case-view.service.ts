@@ -13,6 +13,8 @@ import { listUsers } from '../queries/user.queries';
 import { MOVES, businessDaysBefore, businessDaysBetween, mayMake } from './workflow';
 
 export const PER_PAGE = 25;
+/** The largest id an integer column holds: a larger one would make PostgreSQL fail the query. */
+const MAX_ID = 2_147_483_647;
 
 export interface ListQuery {
   filters: CaseListFilters;
@@ -25,7 +27,8 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim
 
 /** Reads the list's filters from a query string, ignoring anything malformed. */
 export function parseListQuery(query: Record<string, unknown>, user: Staff, config: Pick<Config, 'responseTargetBusinessDays'>, now = new Date()): ListQuery {
-  const statuses = ([] as unknown[]).concat(query.status ?? []).map(String).filter((s) => s in STATUSES);
+  // Own keys only: `toString` or `constructor` are "in" any object, and would pass for a status or a sort.
+  const statuses = ([] as unknown[]).concat(query.status ?? []).map(String).filter((s) => Object.hasOwn(STATUSES, s));
   const consultant = Number(query.consultant);
   const overdue = query.overdue === '1' || query.overdue === 'true';
   const sort = (str(query.sort) ?? 'submitted_desc') as SortKey;
@@ -37,28 +40,42 @@ export function parseListQuery(query: Record<string, unknown>, user: Staff, conf
       jurisdiction: jurisdiction && /^[A-Z]{2}$/.test(jurisdiction) ? jurisdiction : undefined,
       track: str(query.track),
       topic: str(query.topic),
-      consultant: Number.isInteger(consultant) && consultant > 0 ? consultant : undefined,
+      consultant: Number.isInteger(consultant) && consultant > 0 && consultant <= MAX_ID ? consultant : undefined,
       overdueBefore: overdue ? businessDaysBefore(now, config.responseTargetBusinessDays).toISOString() : undefined,
       q: str(query.q),
       visibleTo: user.role === 'consultant' ? user.id : undefined,
     },
-    sort: sort in SORTS ? sort : 'submitted_desc',
+    sort: Object.hasOwn(SORTS, sort) ? sort : 'submitted_desc',
     page,
     overdue,
   };
 }
 
-/** One page of the case list, each row with its age in business days and whether it is overdue. */
+/** One page of the case list (the last one if asked for a page past it), each row with its age in business days and whether it is overdue. */
 export async function caseListPage(lq: ListQuery, config: Pick<Config, 'responseTargetBusinessDays'>, now = new Date()) {
-  const { rows, total } = await listCases(lq.filters, lq.sort, lq.page, PER_PAGE);
+  let page = lq.page;
+  let { rows, total } = await listCases(lq.filters, lq.sort, page, PER_PAGE);
+  // A page past the last (an old link, a typed URL) shows the last page rather than an empty one.
+  const last = Math.max(1, Math.ceil(total / PER_PAGE));
+  if (page > last) {
+    page = last;
+    ({ rows, total } = await listCases(lq.filters, lq.sort, page, PER_PAGE));
+  }
   return {
     rows: rows.map((r) => {
       const age = businessDaysBetween(toDate(r.submitted_at) as Date, now);
       return { ...r, statusLabel: STATUSES[r.status as CaseStatus], ageDays: age, overdue: r.status === 'new' && age >= config.responseTargetBusinessDays };
     }),
     total,
+    page,
     pages: Math.max(1, Math.ceil(total / PER_PAGE)),
   };
+}
+
+/** How many new cases have waited past the response target (all of them, not one page's worth). */
+export async function overdueNewCount(user: Staff, config: Pick<Config, 'responseTargetBusinessDays'>, now = new Date()): Promise<number> {
+  const lq = parseListQuery({ status: 'new', overdue: '1' }, user, config, now);
+  return (await listCases(lq.filters, lq.sort, 1, 1)).total;
 }
 
 /** Everything the case page shows, with the actions this user may take. */

@@ -33,6 +33,9 @@ export interface Staff {
   role: 'director' | 'consultant';
 }
 
+/** The largest id an integer column holds. */
+const MAX_ID = 2_147_483_647;
+
 /** True when the user may see and work on the case: directors always, consultants when on it. */
 export async function hasAccess(kase: CaseRow, user: Staff, q: Knex | Knex.Transaction = db): Promise<boolean> {
   if (user.role === 'director') return true;
@@ -45,7 +48,8 @@ export async function hasAccess(kase: CaseRow, user: Staff, q: Knex | Knex.Trans
  * exist, so that consultants cannot probe for other cases; the refusal is audited.
  */
 export async function caseForUser(caseId: number, user: Staff, meta: { path?: string; ip?: string } = {}): Promise<CaseRow> {
-  const kase = Number.isInteger(caseId) && caseId > 0 ? await findCaseById(caseId) : undefined;
+  // Beyond the id column's range PostgreSQL would fail the query (a 500) instead of finding nothing.
+  const kase = Number.isInteger(caseId) && caseId > 0 && caseId <= MAX_ID ? await findCaseById(caseId) : undefined;
   if (!kase) throw new NotFoundError('We could not find that case.');
   if (!(await hasAccess(kase, user))) {
     await auditRefusal(user.id, meta.path ?? `/cases/${caseId}`, meta.ip ?? '', 404);
@@ -78,6 +82,9 @@ export async function assignConsultants(caseId: number, payload: unknown, actor:
     if (CLOSED_STATUSES.includes(kase.status as CaseStatus)) throw new ConflictError('A closed case cannot be reassigned. Reopen it first.');
     const at = nowIso();
     const beforeSupporting = await supporterIds(caseId, trx);
+    // Saving the same team again is not a change: the timeline gets no empty entry.
+    const same = (a: number[], b: number[]) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
+    if (kase.status !== 'new' && kase.lead_consultant_id !== null && Number(kase.lead_consultant_id) === input.lead_consultant_id && same(beforeSupporting, supporting)) return;
     const changes: Partial<CaseRow> = { lead_consultant_id: input.lead_consultant_id, updated_at: at };
     if (!kase.first_assigned_at) {
       changes.first_assigned_at = at;
