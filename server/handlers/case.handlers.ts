@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { idParam } from './params';
 import type { Config } from '../config';
 import { ValidationError } from '../errors';
 import { listJurisdictions, listTopics } from '../queries/reference.queries';
@@ -17,7 +18,7 @@ import { engagementsForPage } from './engagement.handlers';
 const cfg = (req: Request) => req.app.locals.config as Config;
 const staffOf = (req: Request) => req.user as Staff & { name: string };
 // Only a plain case number names a case: `/cases/1e0` or `/cases/0x1` are not case 1 (they answer 404).
-const idOf = (req: Request) => (/^[1-9][0-9]{0,9}$/.test(String(req.params.id)) ? Number(req.params.id) : NaN);
+const idOf = (req: Request) => idParam(req);
 
 async function lookups() {
   const [jurisdictions, topics] = await Promise.all([listJurisdictions(), listTopics()]);
@@ -212,7 +213,13 @@ export async function newForm(_req: Request, res: Response): Promise<void> {
 export async function create(req: Request, res: Response): Promise<void> {
   const body = (req.body ?? {}) as Record<string, unknown>;
   try {
-    const result = await submitRequest(formToPayload(body, requestCreateSchema), { source: 'staff', secret: cfg(req).secret, timeZone: cfg(req).timeZone, actorUserId: staffOf(req).id });
+    const result = await submitRequest(formToPayload(body, requestCreateSchema), {
+      source: 'staff',
+      secret: cfg(req).secret,
+      timeZone: cfg(req).timeZone,
+      actorUserId: staffOf(req).id,
+      supporterUserId: staffOf(req).role === 'consultant' ? staffOf(req).id : undefined,
+    });
     if (result.kind === 'honeypot') throw new ValidationError([{ field: 'website', message: 'Leave this field empty' }]);
     res.redirect(303, `/cases/${result.caseId}`);
   } catch (err) {

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { idParam } from './params';
 import type { Config } from '../config';
 import { ValidationError } from '../errors';
 import { findCaseById } from '../queries/case.queries';
@@ -69,7 +70,7 @@ async function payloadOf(body: Record<string, unknown>): Promise<Record<string, 
 }
 
 export async function newForm(req: Request, res: Response): Promise<void> {
-  const kase = await caseOpenForEngagements(Number(req.params.id), staffOf(req), meta(req));
+  const kase = await caseOpenForEngagements(idParam(req), staffOf(req), meta(req));
   const today = todayIn(cfg(req).timeZone);
   res.render('pages/engagements/form', {
     title: `Add an engagement to ${kase.reference}`,
@@ -90,7 +91,7 @@ export async function newForm(req: Request, res: Response): Promise<void> {
 }
 
 export async function create(req: Request, res: Response): Promise<void> {
-  const kase = await caseOpenForEngagements(Number(req.params.id), staffOf(req), meta(req));
+  const kase = await caseOpenForEngagements(idParam(req), staffOf(req), meta(req));
   const body = (req.body ?? {}) as Record<string, unknown>;
   try {
     await createEngagement(kase.id, await payloadOf(body), staffOf(req), { timeZone: cfg(req).timeZone });
@@ -109,7 +110,7 @@ export async function create(req: Request, res: Response): Promise<void> {
 }
 
 export async function editForm(req: Request, res: Response): Promise<void> {
-  const e = await engagementForUser(Number(req.params.id), staffOf(req), meta(req));
+  const e = await engagementForUser(idParam(req), staffOf(req), meta(req));
   const kase = await findCaseById(e.case_id);
   res.render('pages/engagements/form', {
     title: `Edit engagement of ${e.date}`,
@@ -131,7 +132,7 @@ export async function editForm(req: Request, res: Response): Promise<void> {
 }
 
 export async function update(req: Request, res: Response): Promise<void> {
-  const e = await engagementForUser(Number(req.params.id), staffOf(req), meta(req));
+  const e = await engagementForUser(idParam(req), staffOf(req), meta(req));
   const body = (req.body ?? {}) as Record<string, unknown>;
   try {
     await updateEngagement(e.id, await payloadOf(body), staffOf(req), { timeZone: cfg(req).timeZone });
@@ -152,12 +153,12 @@ export async function update(req: Request, res: Response): Promise<void> {
 }
 
 export async function cancel(req: Request, res: Response): Promise<void> {
-  const e = await cancelEngagement(Number(req.params.id), staffOf(req));
+  const e = await cancelEngagement(idParam(req), staffOf(req));
   res.redirect(303, `/cases/${e.case_id}?saved=1#engagements`);
 }
 
 export async function remove(req: Request, res: Response): Promise<void> {
-  const e = await deleteEngagement(Number(req.params.id), staffOf(req));
+  const e = await deleteEngagement(idParam(req), staffOf(req));
   res.redirect(303, `/cases/${e.case_id}?saved=1#engagements`);
 }
 
@@ -172,7 +173,7 @@ export function sendCalendar(res: Response, config: Config, e: Parameters<typeof
 }
 
 export async function calendar(req: Request, res: Response): Promise<void> {
-  const e = await engagementForUser(Number(req.params.id), staffOf(req), meta(req));
+  const e = await engagementForUser(idParam(req), staffOf(req), meta(req));
   const kase = await findCaseById(e.case_id);
   sendCalendar(res, cfg(req), e, kase as { reference: string; title: string }, `${cfg(req).publicUrl}/cases/${e.case_id}`);
 }

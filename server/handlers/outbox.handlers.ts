@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { idParam } from './params';
 import type { Config } from '../config';
 import { NotFoundError } from '../errors';
 import { findOutbox, listOutbox, retryNow } from '../queries/outbox.queries';
@@ -18,13 +19,13 @@ export async function index(req: Request, res: Response): Promise<void> {
 }
 
 export async function show(req: Request, res: Response): Promise<void> {
-  const message = await findOutbox(Number(req.params.id));
+  const message = await findOutbox(idParam(req));
   if (!message) throw new NotFoundError();
   res.render('pages/admin/outbox-message', { title: message.subject, message });
 }
 
 export async function retry(req: Request, res: Response): Promise<void> {
-  const n = await retryNow(Number(req.params.id), Date.now());
+  const n = await retryNow(idParam(req), Date.now());
   if (!n) throw new NotFoundError('No waiting or failed message with that number.');
   res.redirect(303, '/admin/outbox');
 }

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { idParam } from './params';
 import type { Config } from '../config';
 import { ValidationError } from '../errors';
 import { listJurisdictions, listTopics } from '../queries/reference.queries';
@@ -135,7 +136,7 @@ export async function postStatusMessage(req: Request, res: Response): Promise<vo
 /** The requester downloads a scheduled engagement of their own request as a calendar file. */
 export async function statusCalendar(req: Request, res: Response): Promise<void> {
   const found = await findCaseByStatusToken(String(req.params.token));
-  const engagement = found ? await findEngagement(Number(req.params.eid)) : undefined;
+  const engagement = found ? await findEngagement(idParam(req, 'eid')) : undefined;
   res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' });
   if (!found || !engagement || engagement.case_id !== found.id || engagement.status !== 'scheduled') {
     throw new NotFoundError('We could not find that engagement.');

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
-import { NotFoundError, ValidationError } from '../errors';
+import { idParam } from './params';
+import { ValidationError } from '../errors';
 import { createApiToken, listApiTokens, revokeApiToken } from '../services/token.service';
 import { errorsOf } from './auth.handlers';
 
@@ -25,8 +26,7 @@ export async function create(req: Request, res: Response): Promise<void> {
 }
 
 export async function revoke(req: Request, res: Response): Promise<void> {
-  const id = Number(req.params.id);
-  if (!Number.isInteger(id) || id <= 0) throw new NotFoundError();
+  const id = idParam(req);
   await revokeApiToken(id, (req.user as { id: number }).id);
   res.redirect(303, '/admin/tokens');
 }

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { idParam } from './params';
 import { NotFoundError, ValidationError } from '../errors';
 import { listTopics } from '../queries/reference.queries';
 import { findUserById, listUsers, topicIdsOfUser } from '../queries/user.queries';
@@ -10,11 +11,7 @@ import { errorsOf, scryptOf } from './auth.handlers';
 
 const actorOf = (req: Request) => req.user as { id: number; role: 'director' | 'consultant' };
 
-function userId(req: Request): number {
-  const id = Number(req.params.id);
-  if (!Number.isInteger(id) || id <= 0) throw new NotFoundError();
-  return id;
-}
+const userId = (req: Request) => idParam(req);
 
 async function formContext() {
   const topics = await listTopics();

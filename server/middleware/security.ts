@@ -50,7 +50,9 @@ export function csrf(config: Config) {
   });
   const { doubleCsrfProtection: protectAfterUpload } = doubleCsrf(options);
   const provideToken: RequestHandler = (req, res, next) => {
-    res.locals.csrfToken = () => generateCsrfToken(req, res);
+    // One token a request: every form of a page must carry the token its cookie was set for.
+    let token: string | undefined;
+    res.locals.csrfToken = () => (token ??= generateCsrfToken(req, res));
     next();
   };
   return { protect: doubleCsrfProtection, protectAfterUpload, provideToken };

@@ -5,7 +5,6 @@ import {
   CaseRow,
   deliveredEngagementCount,
   findCaseById,
-  insertCaseEvent,
   insertMessage,
   insertNote,
   replaceCaseTopics,
@@ -26,6 +25,7 @@ import {
 } from '../schemas/case.schemas';
 import { CaseStatus } from '../vocabulary';
 import { auditRefusal } from './auth.service';
+import { recordEvent } from './events.service';
 import { CLOSED_STATUSES, businessDaysBetween, findMove, mayMake } from './workflow';
 
 export interface Staff {
@@ -93,7 +93,7 @@ export async function assignConsultants(caseId: number, payload: unknown, actor:
     if (kase.status === 'new') changes.status = 'assigned';
     await updateCase(trx, caseId, changes);
     await setSupporters(trx, caseId, supporting);
-    await insertCaseEvent(trx, {
+    await recordEvent(trx, {
       case_id: caseId,
       actor_user_id: actor.id,
       actor_kind: 'staff',
@@ -103,7 +103,7 @@ export async function assignConsultants(caseId: number, payload: unknown, actor:
       created_at: at,
     });
     if (changes.status) {
-      await insertCaseEvent(trx, { case_id: caseId, actor_user_id: actor.id, actor_kind: 'staff', kind: 'case.status_changed', before: { status: 'new' }, after: { status: 'assigned' }, created_at: at });
+      await recordEvent(trx, { case_id: caseId, actor_user_id: actor.id, actor_kind: 'staff', kind: 'case.status_changed', before: { status: 'new' }, after: { status: 'assigned' }, created_at: at });
     }
   });
 }
@@ -136,7 +136,7 @@ export async function changeStatus(caseId: number, payload: unknown, actor: Staf
     if (input.to === 'declined' || input.to === 'withdrawn') changes.closing_reason = reason ?? null;
     if (move.action === 'reopen') changes.closed_at = null;
     await updateCase(trx, caseId, changes);
-    await insertCaseEvent(trx, {
+    await recordEvent(trx, {
       case_id: caseId,
       actor_user_id: actor.id,
       actor_kind: 'staff',
@@ -153,16 +153,20 @@ export async function changeStatus(caseId: number, payload: unknown, actor: Staf
  * Called inside the transaction that records a delivered engagement: stamps the first
  * engagement time and moves an assigned case to in progress.
  */
-export async function noteDeliveredEngagement(trx: Knex.Transaction, caseId: number, actorId: number | null): Promise<void> {
+export async function noteDeliveredEngagement(trx: Knex.Transaction, caseId: number, actorId: number | null, deliveredAt?: Date): Promise<void> {
   const kase = await lockedCase(trx, caseId);
   const at = nowIso();
   const changes: Partial<CaseRow> = {};
-  if (!kase.first_engagement_at) changes.first_engagement_at = at;
+  // The time of the first delivered engagement is when it took place, not when it was logged,
+  // so that "time to first delivered engagement" is not lengthened by late record-keeping.
+  const when = deliveredAt ?? new Date(at);
+  const known = toDate(kase.first_engagement_at);
+  if (!known || when.getTime() < known.getTime()) changes.first_engagement_at = when.toISOString();
   if (kase.status === 'assigned') changes.status = 'in_progress';
   if (!Object.keys(changes).length) return;
   await updateCase(trx, caseId, { ...changes, updated_at: at });
   if (changes.status) {
-    await insertCaseEvent(trx, { case_id: caseId, actor_user_id: actorId, actor_kind: actorId ? 'staff' : 'system', kind: 'case.status_changed', before: { status: 'assigned' }, after: { status: 'in_progress', via: 'first delivered engagement' }, created_at: at });
+    await recordEvent(trx, { case_id: caseId, actor_user_id: actorId, actor_kind: actorId ? 'staff' : 'system', kind: 'case.status_changed', before: { status: 'assigned' }, after: { status: 'in_progress', via: 'first delivered engagement' }, created_at: at });
   }
 }
 
@@ -173,7 +177,7 @@ export async function setPriority(caseId: number, payload: unknown, actor: Staff
     if (kase.priority === input.priority) return;
     const at = nowIso();
     await updateCase(trx, caseId, { priority: input.priority, updated_at: at });
-    await insertCaseEvent(trx, { case_id: caseId, actor_user_id: actor.id, actor_kind: 'staff', kind: 'case.priority_changed', before: { priority: kase.priority }, after: { priority: input.priority }, created_at: at });
+    await recordEvent(trx, { case_id: caseId, actor_user_id: actor.id, actor_kind: 'staff', kind: 'case.priority_changed', before: { priority: kase.priority }, after: { priority: input.priority }, created_at: at });
   });
 }
 
@@ -226,7 +230,7 @@ export async function editCase(caseId: number, payload: unknown, actor: Staff): 
     if (!Object.keys(after).length) return;
     const at = nowIso();
     await updateCase(trx, caseId, { ...changes, updated_at: at });
-    await insertCaseEvent(trx, { case_id: caseId, actor_user_id: actor.id, actor_kind: 'staff', kind: 'case.updated', before, after, created_at: at });
+    await recordEvent(trx, { case_id: caseId, actor_user_id: actor.id, actor_kind: 'staff', kind: 'case.updated', before, after, created_at: at });
   });
 }
 
@@ -236,7 +240,7 @@ export async function addNote(caseId: number, payload: unknown, actor: Staff): P
   const at = nowIso();
   await db.transaction(async (trx) => {
     await insertNote(trx, { case_id: caseId, author_user_id: actor.id, body: body.trim(), created_at: at });
-    await insertCaseEvent(trx, { case_id: caseId, actor_user_id: actor.id, actor_kind: 'staff', kind: 'case.note_added', after: { body: body.trim() }, created_at: at });
+    await recordEvent(trx, { case_id: caseId, actor_user_id: actor.id, actor_kind: 'staff', kind: 'case.note_added', after: { body: body.trim() }, created_at: at });
   });
 }
 
@@ -246,7 +250,7 @@ export async function sendMessage(caseId: number, payload: unknown, actor: Staff
   const at = nowIso();
   await db.transaction(async (trx) => {
     await insertMessage(trx, { case_id: caseId, author_kind: 'staff', author_user_id: actor.id, body: body.trim(), created_at: at });
-    await insertCaseEvent(trx, { case_id: caseId, actor_user_id: actor.id, actor_kind: 'staff', kind: 'case.message_sent', after: { body: body.trim() }, created_at: at });
+    await recordEvent(trx, { case_id: caseId, actor_user_id: actor.id, actor_kind: 'staff', kind: 'case.message_sent', after: { body: body.trim() }, created_at: at });
   });
 }
 
@@ -256,6 +260,6 @@ export async function receiveRequesterMessage(kase: CaseRow, payload: unknown): 
   const at = nowIso();
   await db.transaction(async (trx) => {
     await insertMessage(trx, { case_id: kase.id, author_kind: 'requester', author_user_id: null, body: body.trim(), created_at: at });
-    await insertCaseEvent(trx, { case_id: kase.id, actor_kind: 'requester', kind: 'case.message_received', after: { body: body.trim() }, created_at: at });
+    await recordEvent(trx, { case_id: kase.id, actor_kind: 'requester', kind: 'case.message_received', after: { body: body.trim() }, created_at: at });
   });
 }

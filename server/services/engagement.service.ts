@@ -14,7 +14,7 @@ import { findUserById } from '../queries/user.queries';
 import { EngagementInput, validateEngagement } from '../schemas/engagement.schemas';
 import { Staff, caseForUser, noteDeliveredEngagement } from './case.service';
 import { recordEvent } from './events.service';
-import { addDays, todayIn } from './time';
+import { addDays, todayIn, zonedToUtc } from './time';
 
 export interface EngagementContext {
   timeZone: string;
@@ -109,8 +109,10 @@ export async function engagementForUser(id: number, user: Staff, meta: { path?: 
   return engagement;
 }
 
-async function afterSave(trx: Knex.Transaction, caseId: number, status: string, actor: Staff): Promise<void> {
-  if (status === 'delivered') await noteDeliveredEngagement(trx, caseId, actor.id);
+async function afterSave(trx: Knex.Transaction, caseId: number, row: { status: string; date: string; start_time: string | null }, actor: Staff, ctx: EngagementContext): Promise<void> {
+  if (row.status !== 'delivered') return;
+  // When it took place: its start, or midday of its date when no time was given.
+  await noteDeliveredEngagement(trx, caseId, actor.id, zonedToUtc(row.date, row.start_time ?? '12:00', ctx.timeZone));
 }
 
 /** The case, if the user may add engagements to it: not to a declined or withdrawn case (409). */
@@ -140,7 +142,7 @@ export async function createEngagement(caseId: number, payload: unknown, actor: 
       after: { engagement_id: id, ...snapshot({ ...row, ...children, topics: input.topics ?? [] }) },
       created_at: at,
     });
-    await afterSave(trx, caseId, row.status, actor);
+    await afterSave(trx, caseId, row, actor, ctx);
     return id;
   });
 }
@@ -160,7 +162,7 @@ export async function updateEngagement(id: number, payload: unknown, actor: Staf
     if (Object.keys(changes.after).length) {
       await recordEvent(trx, { case_id: existing.case_id, actor_user_id: actor.id, actor_kind: 'staff', kind: 'engagement.updated', before: { engagement_id: id, ...changes.before }, after: { engagement_id: id, ...changes.after }, created_at: at });
     }
-    await afterSave(trx, existing.case_id, row.status, actor);
+    await afterSave(trx, existing.case_id, row, actor, ctx);
   });
   return existing;
 }

@@ -7,6 +7,7 @@ import {
   insertCase,
   insertCaseTopics,
   nextReferenceNumber,
+  setSupporters,
   topicsOfCase,
 } from '../queries/case.queries';
 import { activeTopicsBySlug } from '../queries/reference.queries';
@@ -22,6 +23,8 @@ export interface SubmitContext {
   now?: Date;
   /** The staff member opening the case on a state's behalf, if any. */
   actorUserId?: number;
+  /** A consultant who opens a case supports it, so that they can see what they opened. */
+  supporterUserId?: number;
 }
 
 export type SubmitResult =
@@ -128,6 +131,7 @@ export async function submitRequest(payload: unknown, ctx: SubmitContext): Promi
         updated_at: at,
       });
       await insertCaseTopics(trx, caseId, topicIds);
+      if (ctx.supporterUserId) await setSupporters(trx, caseId, [ctx.supporterUserId]);
       await recordEvent(trx, {
         case_id: caseId,
         actor_user_id: ctx.actorUserId ?? null,

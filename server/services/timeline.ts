@@ -1,4 +1,5 @@
-import { STATUSES, PRIORITIES } from '../vocabulary';
+import { ENGAGEMENT_STATUSES } from '../schemas/engagement.schemas';
+import { FORMATS, PRIORITIES, STATUSES } from '../vocabulary';
 
 export interface TimelineEvent {
   kind: string;
@@ -10,6 +11,50 @@ export interface TimelineEvent {
 }
 
 const statusWord = (s: unknown) => STATUSES[s as keyof typeof STATUSES] ?? String(s);
+
+/** Words for the fields that timeline entries list. */
+const FIELD_LABELS: Record<string, string> = {
+  jurisdiction: 'State or jurisdiction',
+  name: 'Requester',
+  email: 'E-mail',
+  phone: 'Phone',
+  role: 'Title or role',
+  organization_type: 'Type of organization',
+  organization_name: 'Organization',
+  track: 'Program',
+  topics: 'Topics',
+  preferred_format: 'Preferred format',
+  title: 'Title',
+  needs: 'What they need',
+  outcomes: 'Desired outcomes',
+  preferred_start: 'Preferred start',
+  deadline: 'Deadline',
+  expected_participants: 'Expected participants',
+  date: 'Date',
+  start_time: 'Start time',
+  duration_minutes: 'Duration (minutes)',
+  format: 'Format',
+  status: 'Status',
+  participant_count: 'Participants',
+  consultant_ids: 'Facilitators',
+  jurisdictions: 'Participating states',
+  attendees: 'Attendees',
+  summary: 'Summary notes',
+  follow_up_actions: 'Follow-up actions',
+  follow_up_date: 'Follow-up date',
+};
+const label = (field: string) => FIELD_LABELS[field] ?? field;
+
+/** An engagement field's value in words. */
+function engagementValue(field: string, v: unknown, userName: (id: unknown) => string): string {
+  if (field === 'consultant_ids' && Array.isArray(v)) return show(v.map(userName));
+  if (field === 'format') return FORMATS[v as keyof typeof FORMATS] ?? show(v);
+  if (field === 'status') return ENGAGEMENT_STATUSES[v as keyof typeof ENGAGEMENT_STATUSES] ?? show(v);
+  if (field === 'attendees' && Array.isArray(v)) {
+    return show(v.map((a: { name?: string; role?: string; jurisdiction?: string }) => [a.name, [a.role, a.jurisdiction].filter(Boolean).join(', ')].filter(Boolean).join(' (') + (a.role || a.jurisdiction ? ')' : '')));
+  }
+  return show(v);
+}
 const show = (v: unknown) => (v === null || v === undefined || v === '' ? '(empty)' : Array.isArray(v) ? v.join(', ') || '(none)' : String(v));
 
 /** One timeline entry in words: a headline, the changes (before and after) and any text. */
@@ -42,7 +87,23 @@ export function describeEvent(e: TimelineEvent, userName: (id: unknown) => strin
       break;
     case 'case.updated':
       headline = 'Edited the request';
-      changes = Object.keys(a).map((field) => ({ field, before: show(b[field]), after: show(a[field]) }));
+      changes = Object.keys(a).map((field) => ({ field: label(field), before: show(b[field]), after: show(a[field]) }));
+      break;
+    case 'engagement.added':
+      headline = `Added an engagement: ${engagementValue('format', a.format, userName)} on ${show(a.date)} (${engagementValue('status', a.status, userName).toLowerCase()})`;
+      break;
+    case 'engagement.updated':
+      headline = 'Changed an engagement';
+      changes = Object.keys(a)
+        .filter((f) => f !== 'engagement_id')
+        .map((field) => ({ field: label(field), before: engagementValue(field, b[field], userName), after: engagementValue(field, a[field], userName) }));
+      break;
+    case 'engagement.deleted':
+      headline = `Deleted the engagement of ${show(b.date)} (${engagementValue('format', b.format, userName)}, ${engagementValue('status', b.status, userName).toLowerCase()})`;
+      break;
+    case 'case.feedback_received':
+      headline = 'Rated the help';
+      text = `Quality ${show(a.quality)}, relevance ${show(a.relevance)}, usefulness ${show(a.usefulness)} (out of 5)${a.comment ? `: ${String(a.comment)}` : ''}`;
       break;
     case 'case.note_added':
       headline = 'Added an internal note';

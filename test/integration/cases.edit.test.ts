@@ -45,7 +45,7 @@ describeEachEngine('Editing a case: GET and POST /cases/:id/edit', (ctx) => {
     assert.deepEqual(events[0].after, { title: 'A sharper title', deadline: '2027-09-30', topics: ['early-learning', 'equity-lens'] });
     const page = await director.get(`/cases/${kase.id}`);
     assert.match(page.text, /Edited the request/);
-    assert.match(page.text, /title: Equity lens for our strategic plan → A sharper title/);
+    assert.match(page.text, /Title: Equity lens for our strategic plan → A sharper title/);
   });
 
   it('POST /cases/:id, clearing optional fields, stores them empty and records them as emptied', async () => {

@@ -43,6 +43,8 @@ describe('loadConfig', () => {
         timeZone: 'America/New_York',
         responseTargetBusinessDays: 5,
         scryptLogN: 10,
+        smtpUrl: undefined,
+        mailFrom: 'LEEP TA Tracker <leep@localhost>',
       },
     );
     assert.ok(config.secret.length >= 32);

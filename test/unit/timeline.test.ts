@@ -76,10 +76,10 @@ describe('describeEvent', () => {
     );
     assert.equal(d.headline, 'Edited the request');
     assert.deepEqual(d.changes, [
-      { field: 'title', before: 'Old title', after: 'New title' },
-      { field: 'outcomes', before: '(empty)', after: 'A plan' },
-      { field: 'topics', before: 'equity-lens', after: '(none)' },
-      { field: 'expected_participants', before: '12', after: '(empty)' },
+      { field: 'Title', before: 'Old title', after: 'New title' },
+      { field: 'Desired outcomes', before: '(empty)', after: 'A plan' },
+      { field: 'Topics', before: 'equity-lens', after: '(none)' },
+      { field: 'Expected participants', before: '12', after: '(empty)' },
     ]);
   });
 
@@ -93,8 +93,8 @@ describe('describeEvent', () => {
   });
 
   it('describeEvent, for a kind it does not know, shows its kind and every field before and after', () => {
-    const d = describeEvent(event('engagement.deleted', { before: { date: '2026-01-05' }, after: { reason: 'Entered twice' } }), userName);
-    assert.equal(d.headline, 'engagement.deleted');
+    const d = describeEvent(event('case.archived', { before: { date: '2026-01-05' }, after: { reason: 'Entered twice' } }), userName);
+    assert.equal(d.headline, 'case.archived');
     assert.deepEqual(d.changes, [
       { field: 'reason', before: '(empty)', after: 'Entered twice' },
       { field: 'date', before: '2026-01-05', after: '(empty)' },
@@ -103,5 +103,23 @@ describe('describeEvent', () => {
 
   it('describeEvent, for any event, keeps its time', () => {
     assert.equal(describeEvent(event('case.note_added', { after: { body: 'x' } }), userName).at, AT);
+  });
+
+  it('describeEvent, for engagements added, changed and deleted, names formats, statuses and facilitators in words', () => {
+    const added = describeEvent(event('engagement.added', { after: { engagement_id: 3, date: '2026-01-05', format: 'small_group', status: 'scheduled' } }), userName);
+    assert.equal(added.headline, 'Added an engagement: Small-group facilitation on 2026-01-05 (scheduled)');
+    const changed = describeEvent(
+      event('engagement.updated', {
+        before: { engagement_id: 3, status: 'scheduled', consultant_ids: [] },
+        after: { engagement_id: 3, status: 'delivered', consultant_ids: [1] },
+      }),
+      userName,
+    );
+    assert.deepEqual(changed.changes, [
+      { field: 'Status', before: 'Scheduled', after: 'Delivered' },
+      { field: 'Facilitators', before: '(none)', after: userName(1) },
+    ]);
+    const deleted = describeEvent(event('engagement.deleted', { before: { engagement_id: 3, date: '2026-01-05', format: 'one_on_one', status: 'cancelled' } }), userName);
+    assert.equal(deleted.headline, 'Deleted the engagement of 2026-01-05 (One-on-one discussion, cancelled)');
   });
 });

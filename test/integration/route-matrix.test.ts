@@ -1,0 +1,195 @@
+import assert from 'node:assert/strict';
+import type { Express } from 'express';
+import request from 'supertest';
+import { describeEachEngine } from '../helpers/db';
+import { csrfTokenOf, encodeForm, testApp } from '../helpers/app';
+import { Agent, makeUser, signInAs } from '../helpers/auth';
+import { requestPayload } from '../helpers/factories';
+
+/**
+ * Who may use each route. `public`: anyone. `staff`: any signed-in staff member. `case`: staff on
+ * the case (an outside consultant gets 404, as for a case that does not exist). `director`:
+ * directors only (consultants 403). `api`: a director's bearer token only (a session is not
+ * enough). `setup`: gone (404) once a user exists.
+ */
+type Access = 'public' | 'staff' | 'case' | 'director' | 'api' | 'setup';
+
+const MATRIX: Record<string, Access> = {
+  'GET /': 'public',
+  'GET /healthz': 'public',
+  'GET /requests/new': 'public',
+  'POST /requests': 'public',
+  'GET /requests/received': 'public',
+  'GET /status/:token': 'public',
+  'POST /status/:token/messages': 'public',
+  'GET /status/:token/engagements/:eid.ics': 'public',
+  'POST /status/:token/feedback': 'public',
+  'POST /api/v1/requests': 'public',
+  'GET /login': 'public',
+  'POST /login': 'public',
+  'POST /logout': 'public',
+  'GET /setup': 'setup',
+  'POST /setup': 'setup',
+  'GET /account/password': 'staff',
+  'POST /account/password': 'staff',
+  'GET /admin/users': 'director',
+  'GET /admin/users/new': 'director',
+  'POST /admin/users': 'director',
+  'GET /admin/users/:id/edit': 'director',
+  'POST /admin/users/:id': 'director',
+  'POST /admin/users/:id/deactivate': 'director',
+  'POST /admin/users/:id/reactivate': 'director',
+  'GET /cases': 'staff',
+  'GET /cases/triage': 'director',
+  'GET /cases/new': 'staff',
+  'POST /cases': 'staff',
+  'GET /cases/:id': 'case',
+  'GET /cases/:id/edit': 'director',
+  'POST /cases/:id': 'director',
+  'POST /cases/:id/assignment': 'director',
+  'POST /cases/:id/priority': 'director',
+  'POST /cases/:id/status': 'case',
+  'POST /cases/:id/notes': 'case',
+  'POST /cases/:id/messages': 'case',
+  'GET /my-work': 'staff',
+  'GET /cases/:id/engagements/new': 'case',
+  'POST /cases/:id/engagements': 'case',
+  'GET /engagements/:id.ics': 'case',
+  'GET /engagements/:id/edit': 'case',
+  'POST /engagements/:id': 'case',
+  'POST /engagements/:id/cancel': 'case',
+  'POST /engagements/:id/delete': 'case',
+  'GET /dashboard': 'director',
+  'GET /reports/engagements': 'director',
+  'GET /reports/coverage.csv': 'director',
+  'GET /reports/engagements.csv': 'director',
+  'GET /reports/cases.csv': 'director',
+  'GET /states/:code': 'director',
+  'GET /api/v1/cases': 'api',
+  'GET /api/v1/engagements': 'api',
+  'GET /api/v1/reports/coverage': 'api',
+  'GET /admin/tokens': 'director',
+  'POST /admin/tokens': 'director',
+  'POST /admin/tokens/:id/revoke': 'director',
+  'GET /admin/outbox': 'director',
+  'GET /admin/outbox/:id': 'director',
+  'POST /admin/outbox/:id/retry': 'director',
+  'GET /admin/import': 'director',
+  'POST /admin/import': 'director',
+};
+
+/** Every route the app registers, as "METHOD /path". */
+function registeredRoutes(app: Express): string[] {
+  const out: string[] = [];
+  const walk = (stack: { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: unknown[] } }[]) => {
+    for (const layer of stack) {
+      if (layer.route) for (const m of Object.keys(layer.route.methods)) out.push(`${m.toUpperCase()} ${layer.route.path}`);
+      else if (layer.handle?.stack) walk(layer.handle.stack as typeof stack);
+    }
+  };
+  walk((app as unknown as { router: { stack: Parameters<typeof walk>[0] } }).router.stack);
+  return out;
+}
+
+type Role = 'anonymous' | 'consultant' | 'outsider' | 'director';
+
+/** The statuses a role may get on a route of this access: a refusal is exact, an allowance is "not refused". */
+function expected(access: Access, role: Role): number | 'allowed' {
+  switch (access) {
+    case 'public':
+      return 'allowed';
+    case 'setup':
+      return 404;
+    case 'api':
+      return 401;
+    case 'staff':
+      return role === 'anonymous' ? 401 : 'allowed';
+    case 'case':
+      return role === 'anonymous' ? 401 : role === 'outsider' ? 404 : 'allowed';
+    case 'director':
+      return role === 'anonymous' ? 401 : role === 'director' ? 'allowed' : 403;
+  }
+}
+
+// Routes that remove what later routes use run last, signing out the very last.
+const destructive = (route: string) => (route === 'POST /logout' ? 2 : /delete|deactivate|revoke|cancel/.test(route) ? 1 : 0);
+
+describeEachEngine('Role × route matrix', (ctx) => {
+  const { app } = testApp();
+
+  it('every registered route, and only those, is listed in the matrix', () => {
+    const routes = registeredRoutes(app).sort();
+    assert.deepEqual(routes, Object.keys(MATRIX).sort());
+  });
+
+  for (const role of ['anonymous', 'consultant', 'outsider', 'director'] as Role[]) {
+    it(`every route, for ${role === 'outsider' ? 'a consultant not on the case' : `a ${role}`}, answers as the matrix says`, async function () {
+      this.timeout(60_000);
+      // Fresh objects for this role: its destructive routes must not disturb another role's run.
+      const director = await makeUser({ role: 'director' });
+      const lead = await makeUser({ role: 'consultant' });
+      const outsider = await makeUser({ role: 'consultant' });
+      const spare = await makeUser({ role: 'consultant' });
+      const created = await request(app).post('/api/v1/requests').send(requestPayload());
+      const token = new URL(created.body.status_url).pathname.split('/').pop() as string;
+      const caseId = Number((await ctx.db.knex('cases').where({ reference: created.body.reference }).first('id')).id);
+      const d = await signInAs(app, director);
+      const dToken = await d.csrf(`/cases/${caseId}`);
+      await d.post(`/cases/${caseId}/assignment`).type('form').send(encodeForm({ _csrf: dToken, lead_consultant_id: String(lead.id) })).expect(303);
+      const l = await signInAs(app, lead);
+      const lToken = await l.csrf(`/cases/${caseId}/engagements/new`);
+      await l
+        .post(`/cases/${caseId}/engagements`)
+        .type('form')
+        .send(encodeForm({ _csrf: lToken, status: 'scheduled', date: '2031-05-01', start_time: '10:00', duration_minutes: '60', format: 'one_on_one', consultant_ids: [String(lead.id)], participant_count: '2', jurisdictions: ['OH'] }))
+        .expect(303);
+      const engagementId = Number((await ctx.db.knex('engagements').where({ case_id: caseId }).first('id')).id);
+      const tokensCsrf = await d.csrf('/admin/tokens');
+      await d.post('/admin/tokens').type('form').send(encodeForm({ _csrf: tokensCsrf, name: `matrix ${role}` })).expect(303);
+      const tokenId = Number((await ctx.db.knex('api_tokens').orderBy('id', 'desc').first('id')).id);
+      const outboxId = Number((await ctx.db.knex('outbox').orderBy('id', 'desc').first('id')).id);
+
+      let agent: Agent;
+      if (role === 'anonymous') agent = request.agent(app);
+      else agent = role === 'director' ? d : await signInAs(app, role === 'consultant' ? lead : outsider);
+      const csrf = csrfTokenOf((await agent.get(role === 'anonymous' ? '/requests/new' : '/account/password').expect(200)).text);
+
+      const fill = (path: string) =>
+        path
+          .replace(':token', token)
+          .replace(':eid', String(engagementId))
+          .replace(':code', 'OH')
+          .replace(/^\/engagements\/:id/, `/engagements/${engagementId}`)
+          .replace(/^\/cases\/:id/, `/cases/${caseId}`)
+          .replace(/^\/admin\/users\/:id/, `/admin/users/${spare.id}`)
+          .replace(/^\/admin\/tokens\/:id/, `/admin/tokens/${tokenId}`)
+          .replace(/^\/admin\/outbox\/:id/, `/admin/outbox/${outboxId}`);
+
+      const routes = Object.keys(MATRIX).sort((a, b) => Number(destructive(a)) - Number(destructive(b)));
+      const wrong: string[] = [];
+      for (const route of routes) {
+        const [method, path] = route.split(' ');
+        const url = fill(path);
+        const res = method === 'GET' ? await agent.get(url) : await agent.post(url).type('form').send(encodeForm({ _csrf: csrf }));
+        const want = expected(MATRIX[route], role);
+        const ok = want === 'allowed' ? res.status < 500 && ![401, 403, 404].includes(res.status) : res.status === want;
+        if (!ok) wrong.push(`${route} (${url}): ${res.status}, expected ${want}`);
+      }
+      assert.deepEqual(wrong, []);
+    });
+  }
+
+  it('GET /api/v1/*, with a director token, answers 200, and a session alone answers 401', async () => {
+    const director = await makeUser({ role: 'director' });
+    const d = await signInAs(app, director);
+    // The token is read before the post is built: the agent attaches its cookies when it builds it.
+    const csrf = await d.csrf('/admin/tokens');
+    const made = await d.post('/admin/tokens').type('form').send(encodeForm({ _csrf: csrf, name: 'matrix api' }));
+    assert.equal(made.status, 303, made.text.slice(0, 2000));
+    const token = /<code class="new-token">([^<]+)<\/code>/.exec((await d.get('/admin/tokens')).text)?.[1] as string;
+    for (const path of ['/api/v1/cases', '/api/v1/engagements', '/api/v1/reports/coverage']) {
+      assert.equal((await request(app).get(path).set('Authorization', `Bearer ${token}`)).status, 200, path);
+      assert.equal((await d.get(path)).status, 401, `${path} with a session only`);
+    }
+  });
+});
