@@ -114,7 +114,7 @@ export async function updatePassword(req: Request, res: Response): Promise<void>
   const body = (req.body ?? {}) as Record<string, unknown>;
   try {
     const input = formToPayload(body, passwordChangeSchema) as { current_password: string; password: string; password_confirmation?: string };
-    await changePassword((req.user as { id: number }).id, { current_password: input.current_password ?? '', password: input.password ?? '', password_confirmation: input.password_confirmation }, scryptOf(req));
+    await changePassword((req.user as { id: number }).id, { current_password: input.current_password ?? '', password: input.password ?? '', password_confirmation: input.password_confirmation }, scryptOf(req), req.sessionID);
     // 303 after the post, so that reloading the page cannot send the old password again.
     res.redirect(303, '/account/password?changed=1');
   } catch (err) {

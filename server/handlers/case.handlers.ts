@@ -14,6 +14,7 @@ import { randomToken } from '../services/tokens';
 import { ORGANIZATION_TYPES, PREFERRED_FORMATS, PRIORITIES, SOURCES, STATUSES, TRACKS, choices } from '../vocabulary';
 import { errorsOf } from './auth.handlers';
 import { engagementsForPage } from './engagement.handlers';
+import { feedbackOf } from '../services/feedback.service';
 
 const cfg = (req: Request) => req.app.locals.config as Config;
 const staffOf = (req: Request) => req.user as Staff & { name: string };
@@ -97,12 +98,13 @@ export async function triage(req: Request, res: Response): Promise<void> {
 async function renderCase(req: Request, res: Response, status = 200, extra: Record<string, unknown> = {}): Promise<void> {
   const user = staffOf(req);
   const kase = await caseForUser(idOf(req), user, { path: req.originalUrl, ip: req.ip });
-  const [detail, engagements] = await Promise.all([caseDetail(kase, user), engagementsForPage(kase)]);
+  const [detail, engagements, feedback] = await Promise.all([caseDetail(kase, user), engagementsForPage(kase), feedbackOf(kase.id)]);
   // After a failed form the page keeps what was typed in it, and every other form its stored values.
   const kept = (extra.values ?? {}) as Record<string, unknown>;
   const failedMove = extra.failedForm === 'status' ? String(kept.to ?? '') : undefined;
   res.status(status).render('pages/cases/show', {
     engagements,
+    feedback,
     canAddEngagement: !['declined', 'withdrawn'].includes(kase.status),
     title: `${kase.reference}: ${kase.title}`,
     kase,

@@ -122,11 +122,12 @@ export async function setUserActive(id: number, active: boolean, actor: Actor): 
   });
 }
 
-/** Changes one's own password after checking the current one. */
+/** Changes one's own password after checking the current one, and ends one's other sessions. */
 export async function changePassword(
   userId: number,
   input: { current_password: string; password: string; password_confirmation?: string },
   scrypt: ScryptParams,
+  keepSessionId?: string,
 ): Promise<void> {
   const user = await findUserById(userId);
   if (!user) throw new NotFoundError();
@@ -139,6 +140,8 @@ export async function changePassword(
   const at = nowIso();
   await db.transaction(async (trx) => {
     await updateUser(trx, userId, { password_hash: hash, updated_at: at });
+    // Whoever may have had the old password is signed out everywhere but here.
+    await trx('sessions').where({ user_id: userId }).whereNot('sid', keepSessionId ?? '').delete();
     await insertAudit(trx, { actor_user_id: userId, action: 'user.password_changed', subject: `user:${userId}`, created_at: at });
   });
 }

@@ -293,6 +293,18 @@ describeEachEngine('Changing one\'s own password', (ctx) => {
     assert.equal(event?.actor_user_id, user.id);
   });
 
+  it('POST /account/password, while signed in on two devices, ends the other session and keeps this one', async () => {
+    const { app } = testApp();
+    const user = await makeUser();
+    const laptop = await signInAs(app, user);
+    const phone = await signInAs(app, user);
+    const token = await laptop.csrf();
+    const res = await laptop.post('/account/password').type('form').send(encodeForm({ _csrf: token, current_password: user.password, password: NEW_PASSWORD, password_confirmation: NEW_PASSWORD }));
+    assert.equal(res.status, 303);
+    assert.equal((await laptop.get('/cases')).status, 200);
+    assert.equal((await phone.get('/cases')).status, 401);
+  });
+
   it('POST /account/password, with a wrong current password, answers 422 at current_password and keeps the old password', async () => {
     const { app } = testApp();
     const user = await makeUser();
