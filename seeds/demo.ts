@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { insertMany, resetIdSequence } from '../server/db';
+import { ConflictError } from '../server/errors';
 import { JURISDICTIONS } from './data/jurisdictions';
 
 /**
@@ -86,7 +87,7 @@ export async function generateDemo(knex: Knex, o: DemoOptions): Promise<{ cases:
   const at = new Date(end).toISOString();
 
   return knex.transaction(async (trx) => {
-    if (Number((await trx('cases').count({ n: '*' }))[0].n) > 0) throw new Error('The database already has cases; demo data goes into an empty database.');
+    if (Number((await trx('cases').count({ n: '*' }))[0].n) > 0) throw new ConflictError('The database already has cases; demo data goes into an empty database.');
 
     // People: one director and the consultants, each with two or three areas of expertise.
     const director = 'director@leep.example';

@@ -3,7 +3,7 @@ import { stringify } from 'csv-stringify';
 import type { Config } from '../config';
 import { toDate } from '../db';
 import { NotFoundError } from '../errors';
-import { caseRows, engagementRows } from '../queries/export.queries';
+import { caseRows, engagementRows, inPages } from '../queries/export.queries';
 import { listJurisdictions, listTopics } from '../queries/reference.queries';
 import { ReportFilters } from '../queries/report.queries';
 import { listUsers } from '../queries/user.queries';
@@ -68,8 +68,10 @@ export async function dashboard(req: Request, res: Response): Promise<void> {
     yearLinks: figures.years.map((y) => ({ ...y, href: link('/reports/engagements', { from: y.from, to: y.to }) })),
     trackLinks: figures.byTrack.map((r) => ({ ...r, href: link('/reports/engagements', { track: r.key }) })),
     formatLinks: figures.byFormat.map((r) => ({ ...r, href: link('/reports/engagements', { format: r.key }) })),
-    topicLinks: figures.byTopic.map((r) => ({ ...r, href: link('/reports/engagements', { topic: r.key }) })),
-    consultantLinks: figures.byConsultant.map((r) => ({ ...r, href: link('/reports/engagements', { consultant: r.key }) })),
+    // Under a topic (or consultant) filter, another topic's row counts engagements listing both,
+    // which no list can show (it takes one topic): such a row gets no link rather than a wrong one.
+    topicLinks: figures.byTopic.map((r) => ({ ...r, href: !filters.topic || r.key === filters.topic ? link('/reports/engagements', { topic: r.key }) : undefined })),
+    consultantLinks: figures.byConsultant.map((r) => ({ ...r, href: !filters.consultant || r.key === String(filters.consultant) ? link('/reports/engagements', { consultant: r.key }) : undefined })),
     ...options,
   });
 }
@@ -79,13 +81,12 @@ const PER_PAGE = 50;
 /** GET /reports/engagements: the delivered engagements behind a dashboard figure. */
 export async function engagementList(req: Request, res: Response): Promise<void> {
   const { filters, problems } = filtersOf(req);
-  const page = Math.max(1, Math.min(100_000, Number.parseInt(String(req.query.page ?? '1'), 10) || 1));
-  const [rows, [{ n }]] = await Promise.all([
-    engagementRows(filters).limit(PER_PAGE).offset((page - 1) * PER_PAGE),
-    engagementRows(filters).clearSelect().clearOrder().count({ n: '*' }),
-  ]);
+  const [{ n }] = await engagementRows(filters).clearSelect().clearOrder().count({ n: '*' });
   const total = Number(n);
   const pages = Math.max(1, Math.ceil(total / PER_PAGE));
+  // A page past the end (an old link, a typed number) shows the last page rather than nothing.
+  const page = Math.max(1, Math.min(pages, Number.parseInt(String(req.query.page ?? '1'), 10) || 1));
+  const rows = await engagementRows(filters).limit(PER_PAGE).offset((page - 1) * PER_PAGE);
   const qs = filterParams(filters);
   res.render('pages/reports/engagements', {
     title: 'Delivered engagements',
@@ -128,10 +129,8 @@ export async function engagementsCsv(req: Request, res: Response): Promise<void>
   const csv = csvResponse(res, `leep-engagements-${filters.from}-to-${filters.to}.csv`, [
     'engagement_id', 'case_reference', 'track', 'date', 'start_time', 'duration_minutes', 'hours', 'format', 'status', 'participant_count', 'jurisdictions', 'consultants', 'topics',
   ]);
-  // Streamed row by row: a decade of engagements never sits in memory at once.
-  const stream = engagementRows(filters).stream();
-  stream.on('error', (err: Error) => csv.destroy(err));
-  for await (const r of stream as AsyncIterable<Record<string, unknown>>) {
+  // Read a page at a time: a decade of engagements never sits in memory at once.
+  for await (const r of inPages(() => engagementRows(filters))) {
     const ok = csv.write([r.id, r.reference, r.track, r.date, r.start_time ?? '', r.duration_minutes, hoursOf(Number(r.duration_minutes)), r.format, r.status, r.participant_count, r.jurisdictions ?? '', r.consultants ?? '', r.topics ?? '']);
     if (!ok) await new Promise((resolve) => csv.once('drain', resolve));
   }
@@ -143,9 +142,7 @@ export async function casesCsv(req: Request, res: Response): Promise<void> {
   const csv = csvResponse(res, `leep-cases-${filters.from}-to-${filters.to}.csv`, [
     'reference', 'track', 'status', 'priority', 'source', 'jurisdiction', 'jurisdiction_name', 'title', 'requester_name', 'organization', 'submitted_at', 'first_assigned_at', 'first_engagement_at', 'closed_at', 'lead_consultant',
   ]);
-  const stream = caseRows(filters).stream();
-  stream.on('error', (err: Error) => csv.destroy(err));
-  for await (const r of stream as AsyncIterable<Record<string, unknown>>) {
+  for await (const r of inPages(() => caseRows(filters))) {
     const ok = csv.write([r.reference, r.track, STATUSES[r.status as keyof typeof STATUSES] ? r.status : r.status, r.priority, r.source, r.jurisdiction_code, r.jurisdiction_name, r.title, r.requester_name, r.organization_name, iso(r.submitted_at), iso(r.first_assigned_at), iso(r.first_engagement_at), iso(r.closed_at), r.lead_name ?? '']);
     if (!ok) await new Promise((resolve) => csv.once('drain', resolve));
   }

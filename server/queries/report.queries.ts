@@ -147,7 +147,10 @@ export async function percentileSeconds(f: ReportFilters, later: string, p: numb
   const rank = Math.max(1, Math.ceil(p * count));
   const expr = secondsBetweenSql(`c.${later}`, 'c.submitted_at', q);
   const [row] = await base().select(q.raw(`${expr} as secs`)).orderByRaw(`${expr} asc`).limit(1).offset(rank - 1);
-  return { value: num(row.secs), n: count };
+  // SQLite's julianday difference is off by some microseconds (floating point), which tips a
+  // value lying exactly on a rounding edge (1.05 days) the wrong way; timestamps are stored to
+  // the millisecond, so the exact value is the nearest millisecond.
+  return { value: Math.round(num(row.secs) * 1000) / 1000, n: count };
 }
 
 /** How many assigned cases of the period were assigned within the target (business days). */

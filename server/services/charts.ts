@@ -60,14 +60,26 @@ export function tileMap(tiles: Tile[], measureLabel: string, format: (v: number)
     `<desc id="map-desc">Each square is a state, the District of Columbia or a territory, placed roughly where it lies, shaded darker for more ${esc(measureLabel)}, with its value written on it. The table after the map gives the same figures.</desc>` +
     `${cells}</svg>`;
   // `swatch` names the CSS class of the legend's colour square (0: not served, 1-5: the shades).
+  // A class starts one unit above the one before: 1 for counts, 0.1 for hours (shown to 0.1),
+  // so that every value, whole or not, falls in the class its shade says.
+  const decimals = decimalsOf(tiles.map((t) => t.value));
+  const unit = 10 ** -decimals;
+  const round = (v: number) => Math.round(v * 10 ** decimals) / 10 ** decimals;
   const legend = [{ swatch: 0, fill: UNSERVED.fill, label: 'Not served' }];
-  let lower = 1;
+  let lower = unit;
   for (let i = 0; i < limits.length; i += 1) {
     if (i > 0 && limits[i] === limits[i - 1]) continue;
     legend.push({ swatch: i + 1, fill: SHADES[i].fill, label: lower === limits[i] ? format(lower) : `${format(lower)}–${format(limits[i])}` });
-    lower = limits[i] + 1;
+    lower = round(limits[i] + unit);
   }
   return { svg, legend };
+}
+
+/** How many decimals the values are given to (at most 3). */
+function decimalsOf(values: number[]): number {
+  let d = 0;
+  for (const v of values) while (d < 3 && Math.abs(Math.round(v * 10 ** d) - v * 10 ** d) > 1e-6) d += 1;
+  return d;
 }
 
 /** Jurisdictions served by year: a bar of the cumulative count, its newly served part darker. */

@@ -1,0 +1,152 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import knexFactory from 'knex';
+import { generateDemo } from '../../seeds/demo';
+import { knexConfig, useDatabase } from '../../server/db';
+import { dashboardFigures } from '../../server/services/report.service';
+import { testApp } from '../helpers/app';
+import { makeUser, signInAs } from '../helpers/auth';
+import { describeEachEngine, freshDatabase } from '../helpers/db';
+import { digestTables, loadRaw, projectFigures, readDashboard, recountDashboard } from '../helpers/reports';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+// The sizes of `npm run demo` (server/demo.ts), on a fixed day.
+const DEMO = { cases: 300, engagements: 1260, consultants: 12, jurisdictions: 16, seed: 2017, today: '2026-11-23', passwordHash: 'not-a-real-hash', details: true };
+const PERIOD = { from: '2017-01-01', to: DEMO.today };
+const TABLES = [
+  { name: 'cases', orderBy: ['id'] },
+  { name: 'engagements', orderBy: ['id'] },
+  { name: 'engagement_jurisdictions', orderBy: ['engagement_id', 'jurisdiction_code'] },
+];
+
+describeEachEngine('Demo data (generateDemo at the sizes of npm run demo)', (ctx) => {
+  let result: Awaited<ReturnType<typeof generateDemo>>;
+
+  before(async function () {
+    this.timeout(60_000);
+    result = await generateDemo(ctx.db.knex, DEMO);
+  });
+
+  it('generateDemo, into a fresh database, loads 300 cases and 1,260 engagements', async () => {
+    assert.equal(result.cases, 300);
+    assert.equal(result.engagements, 1260);
+    assert.equal(Number((await ctx.db.knex('cases').count({ n: '*' }))[0].n), 300);
+    assert.equal(Number((await ctx.db.knex('engagements').count({ n: '*' }))[0].n), 1260);
+  });
+
+  it('generateDemo, run again into a second fresh database, writes the same cases, engagements and engagement jurisdictions', async function () {
+    this.timeout(60_000);
+    const other = await freshDatabase(ctx.engine);
+    try {
+      await generateDemo(other.knex, DEMO);
+      const [a, b] = await Promise.all([digestTables(ctx.db.knex, TABLES), digestTables(other.knex, TABLES)]);
+      assert.equal(b, a);
+    } finally {
+      await other.destroy();
+      useDatabase(ctx.db.knex);
+    }
+  });
+
+  it('generateDemo, into a database that already has cases, throws and adds nothing', async () => {
+    await assert.rejects(generateDemo(ctx.db.knex, DEMO), /already has cases/);
+    assert.equal(Number((await ctx.db.knex('cases').count({ n: '*' }))[0].n), 300);
+    assert.equal(Number((await ctx.db.knex('users').where({ email: 'director@leep.example' }).count({ n: '*' }))[0].n), 1);
+  });
+
+  it('dashboardFigures, on the demo data since 2017, shows 16 jurisdictions served (15 states and DC), growing year by year to 16', async () => {
+    const figures = await dashboardFigures(PERIOD, { responseTargetBusinessDays: 5 }, new Date(`${DEMO.today}T17:00:00.000Z`));
+    assert.equal(figures.headline.statesServed, 16);
+    assert.deepStrictEqual(figures.headline.territoriesServed, []);
+    const served = figures.states.filter((s) => s.served).map((s) => s.code);
+    assert.ok(served.includes('DC'));
+    assert.equal(served.filter((c) => c !== 'DC').length, 15);
+    assert.deepStrictEqual([...served].sort(), result.served);
+    assert.deepStrictEqual(figures.years.map((y) => y.year), [2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024, 2025, 2026]);
+    for (let i = 1; i < figures.years.length; i += 1) assert.ok(figures.years[i].cumulative >= figures.years[i - 1].cumulative, `${figures.years[i].year}`);
+    assert.equal(figures.years[figures.years.length - 1].cumulative, 16);
+    assert.ok(figures.years.filter((y) => y.newly > 0).length >= 5, 'jurisdictions join over several years');
+  });
+
+  it('dashboardFigures, on the demo data since 2017, equals a recount of the raw rows', async () => {
+    const now = new Date(`${DEMO.today}T17:00:00.000Z`);
+    const raw = await loadRaw(ctx.db.knex);
+    assert.deepStrictEqual(projectFigures(await dashboardFigures(PERIOD, { responseTargetBusinessDays: 5 }, now)), recountDashboard(raw, PERIOD, { target: 5, now }));
+  });
+
+  it('GET /dashboard, on the demo data since 2017, shows 16 of 51 served and a cumulative column that reaches 16', async () => {
+    const { app } = testApp();
+    const agent = await signInAs(app, await makeUser({ role: 'director' }));
+    const res = await agent.get(`/dashboard?from=${PERIOD.from}&to=${PERIOD.to}`);
+    assert.equal(res.status, 200);
+    const shown = readDashboard(res.text);
+    assert.equal(shown.statesServed, 16);
+    assert.equal(shown.statesTotal, 51);
+    assert.equal(shown.rows.filter((r) => r.served).length, 16);
+    assert.equal(shown.years.length, 10);
+    assert.equal(shown.years[shown.years.length - 1].cumulative, 16);
+    for (let i = 1; i < shown.years.length; i += 1) assert.ok(shown.years[i].cumulative >= shown.years[i - 1].cumulative);
+  });
+});
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `npx tsx server/cli.ts …` with its own DATA_DIR, as a person would from the checkout. */
+function cli(args: string[], dataDir: string): Promise<Run> {
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
+  delete env.DATABASE_URL;
+  return new Promise((resolve, reject) => {
+    const child = spawn('npx', ['tsx', 'server/cli.ts', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('Command line: seed:demo [sqlite]', function () {
+  this.timeout(60_000);
+  let dataDir: string;
+
+  before(() => {
+    dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'leep-seed-demo-'));
+  });
+  after(() => {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  const countsIn = async () => {
+    const knex = knexFactory(knexConfig(path.join(dataDir, 'leep.sqlite3')));
+    try {
+      const count = async (table: string) => Number((await knex(table).count({ n: '*' }))[0].n);
+      return { cases: await count('cases'), engagements: await count('engagements'), users: await count('users') };
+    } finally {
+      await knex.destroy();
+    }
+  };
+
+  it('seed:demo --cases 60, on an empty database, exits 0, says what it made and stores it', async () => {
+    const run = await cli(['seed:demo', '--cases', '60'], dataDir);
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /^Demo data: 60 cases, 252 engagements, \d+ jurisdictions served, in \d+\.\d s\.$/m);
+    assert.deepStrictEqual(await countsIn(), { cases: 60, engagements: 252, users: 13 });
+  });
+
+  it('seed:demo, run again on the same database, exits non-zero with a clear message and adds nothing', async () => {
+    const before = await countsIn();
+    assert.equal(before.cases, 60, 'the first run left its data');
+    const run = await cli(['seed:demo', '--cases', '60'], dataDir);
+    assert.notEqual(run.code, 0);
+    assert.match(run.stderr, /The database already has cases; demo data goes into an empty database\./);
+    assert.doesNotMatch(run.stderr, /^\s+at /m, 'a message, not a stack trace');
+    assert.deepStrictEqual(await countsIn(), before);
+  });
+});
