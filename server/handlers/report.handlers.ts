@@ -3,6 +3,7 @@ import { stringify } from 'csv-stringify';
 import type { Config } from '../config';
 import { toDate } from '../db';
 import { NotFoundError } from '../errors';
+import { feedbackSummary } from '../queries/feedback.queries';
 import { caseRows, engagementRows, inPages } from '../queries/export.queries';
 import { listJurisdictions, listTopics } from '../queries/reference.queries';
 import { ReportFilters } from '../queries/report.queries';
@@ -30,7 +31,19 @@ async function filterOptions() {
 export async function dashboard(req: Request, res: Response): Promise<void> {
   const { filters, problems } = filtersOf(req);
   const measure = req.query.measure === 'hours' ? 'hours' : 'engagements';
-  const [figures, options] = await Promise.all([dashboardFigures(filters, cfg(req)), filterOptions()]);
+  const [figures, options, feedbackAll, feedbackByFormat, feedbackByConsultant] = await Promise.all([
+    dashboardFigures(filters, cfg(req)),
+    filterOptions(),
+    feedbackSummary(filters, 'all'),
+    feedbackSummary(filters, 'format'),
+    feedbackSummary(filters, 'consultant'),
+  ]);
+  const rate = (r: { completed: number; answered: number }) => (r.completed ? Math.round((r.answered / r.completed) * 1000) / 10 : null);
+  const feedback = {
+    all: { ...feedbackAll[0], rate: rate(feedbackAll[0]) },
+    byFormat: feedbackByFormat.map((r) => ({ ...r, label: FORMATS[r.key as keyof typeof FORMATS] ?? r.key, rate: rate(r) })),
+    byConsultant: feedbackByConsultant.map((r) => ({ ...r, rate: rate(r) })),
+  };
   const tiles = [...figures.states, ...figures.territories].map((j) => ({
     code: j.code,
     name: j.name,
@@ -43,6 +56,7 @@ export async function dashboard(req: Request, res: Response): Promise<void> {
   const link = (path: string, changes: Partial<Record<keyof ReportFilters, string | number | undefined>> = {}) => `${path}?${filterParams(filters, changes)}`;
   res.render('pages/reports/dashboard', {
     title: 'Coverage and activity',
+    feedback,
     filters,
     problems,
     measure,

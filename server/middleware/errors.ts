@@ -24,7 +24,11 @@ export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const status = known?.status ?? 500;
   if (!known || status >= 500) req.log?.error({ err }, 'request failed');
   else req.log?.info({ status, code: known.code }, known.message);
-  if (res.headersSent) return;
+  // Part of the answer (a download) is already out: end the connection so the client stops waiting.
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
   const requestId = String(req.id ?? '');
   const message = known?.message ?? 'Something went wrong on our side. The team has been told; please try again later.';
   res.status(status);

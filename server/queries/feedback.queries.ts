@@ -1,5 +1,5 @@
 import { Queryable, db, num } from '../db';
-import type { ReportFilters } from './report.queries';
+import { ReportFilters, periodInstants } from './report.queries';
 
 export interface FeedbackFigures {
   completed: number;
@@ -9,10 +9,6 @@ export interface FeedbackFigures {
   usefulness: number | null;
 }
 
-function period(f: ReportFilters) {
-  const [y, m, d] = f.to.split('-').map(Number);
-  return [`${f.from}T00:00:00.000Z`, new Date(Date.UTC(y, m - 1, d + 1)).toISOString()];
-}
 
 const measures = (q: Queryable) => [
   q.raw('count(distinct c.id) as completed'),
@@ -37,7 +33,7 @@ const figures = (r: Record<string, unknown>): FeedbackFigures => ({
  * delivered engagements and each consultant who facilitated them.
  */
 export async function feedbackSummary(f: ReportFilters, by: 'all' | 'format' | 'consultant', q: Queryable = db): Promise<(FeedbackFigures & { key: string; label?: string })[]> {
-  const [from, to] = period(f);
+  const [from, to] = periodInstants(f);
   const query = q('cases as c').leftJoin('feedback as fb', 'fb.case_id', 'c.id').where('c.status', 'completed').andWhere('c.closed_at', '>=', from).andWhere('c.closed_at', '<', to);
   if (f.track) query.where('c.track', f.track);
   if (f.jurisdiction) query.where('c.jurisdiction_code', f.jurisdiction);

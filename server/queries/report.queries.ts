@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { Queryable, db, num, secondsBetweenSql } from '../db';
+import { addDays, zonedToUtc } from '../services/time';
 
 /** The filters every report takes (PRODUCT.md, "Reports"). Dates are YYYY-MM-DD, inclusive. */
 export interface ReportFilters {
@@ -10,6 +11,14 @@ export interface ReportFilters {
   topic?: string;
   consultant?: number;
   jurisdiction?: string;
+  /** The program's time zone: a day of the period runs from its midnight there (default UTC). */
+  timeZone?: string;
+}
+
+/** The instants that open and close the period, [start, end), in the filters' time zone. */
+export function periodInstants(f: Pick<ReportFilters, 'from' | 'to' | 'timeZone'>): [string, string] {
+  const zone = f.timeZone ?? 'UTC';
+  return [zonedToUtc(f.from, '00:00', zone).toISOString(), zonedToUtc(addDays(f.to, 1), '00:00', zone).toISOString()];
 }
 
 export interface Totals {
@@ -112,7 +121,10 @@ export async function breakdown(f: ReportFilters, by: Dimension, q: Queryable = 
 /** Cases submitted in the period that match the case filters (the case's own jurisdiction and topics). */
 export function casesInPeriod(f: ReportFilters, q: Queryable = db, options: { period?: boolean } = { period: true }): Knex.QueryBuilder {
   const query = q('cases as c');
-  if (options.period !== false) query.where('c.submitted_at', '>=', `${f.from}T00:00:00.000Z`).andWhere('c.submitted_at', '<', nextDayIso(f.to));
+  if (options.period !== false) {
+    const [start, end] = periodInstants(f);
+    query.where('c.submitted_at', '>=', start).andWhere('c.submitted_at', '<', end);
+  }
   if (f.track) query.where('c.track', f.track);
   if (f.jurisdiction) query.where('c.jurisdiction_code', f.jurisdiction);
   if (f.topic) {
@@ -128,11 +140,6 @@ export function casesInPeriod(f: ReportFilters, q: Queryable = db, options: { pe
     );
   }
   return query;
-}
-
-function nextDayIso(date: string): string {
-  const [y, m, d] = date.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1, d + 1)).toISOString();
 }
 
 /**

@@ -31,7 +31,7 @@ export function parseReportFilters(query: Record<string, unknown>, timeZone: str
     problems.push('The end of the period was before its start; the two were swapped.');
     [from, to] = [to, from];
   }
-  const filters: ReportFilters = { from, to };
+  const filters: ReportFilters = { from, to, timeZone };
   const track = one(query.track);
   if (track) (track in TRACKS ? (filters.track = track) : problems.push(`Unknown program “${track}”.`));
   const format = one(query.format);

@@ -374,13 +374,18 @@ export function deliveredIn(raw: Raw, f: ReportFilters): RawEngagement[] {
   );
 }
 
+/** The calendar day of an instant in a time zone (UTC when none is given). */
+function dayIn(ms: number, zone = 'UTC'): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
+}
+
 /**
- * Cases submitted in the period under the case filters. The period's days are UTC days of
- * `submitted_at`, as the application reads them.
+ * Cases submitted in the period under the case filters. The period's days are days of
+ * `submitted_at` in the filters' time zone (the program's, when the filters come from a page).
  */
 export function casesIn(raw: Raw, f: ReportFilters, options: { period: boolean } = { period: true }): RawCase[] {
   return raw.cases.filter((c) => {
-    const day = new Date(c.submitted).toISOString().slice(0, 10);
+    const day = dayIn(new Date(c.submitted).getTime(), f.timeZone);
     return (
       (!options.period || (day >= f.from && day <= f.to)) &&
       (!f.track || c.track === f.track) &&

@@ -126,7 +126,7 @@ describeEachEngine('Report filters with values that make no sense', (ctx) => {
     const now = new Date(SHAPE.now);
     const { filters, problems } = parseReportFilters({ from: '2020-02-30', track: 'bogus', topic: 'Not A Slug!' }, TZ);
     assert.equal(problems.length, 3);
-    assert.deepStrictEqual(filters, { from: PROGRAM_START, to: todayIn(TZ) });
+    assert.deepStrictEqual(filters, { from: PROGRAM_START, to: todayIn(TZ), timeZone: TZ });
     assert.deepStrictEqual(projectFigures(await dashboardFigures(filters, { responseTargetBusinessDays: 5 }, now)), recountDashboard(raw, filters, { target: 5, now }));
   });
 });

@@ -4,7 +4,14 @@ import { PROGRAM_START, filterParams, parseReportFilters } from '../../server/se
 const TZ = 'America/New_York';
 // 03:00 UTC on New Year's Day is still New Year's Eve in New York.
 const NOW = new Date('2026-01-01T03:00:00.000Z');
-const parse = (query: Record<string, unknown>) => parseReportFilters(query, TZ, NOW);
+// Every parse carries the program's time zone (the period's days run from midnight there);
+// the assertions below compare the rest.
+const parse = (query: Record<string, unknown>) => {
+  const parsed = parseReportFilters(query, TZ, NOW);
+  const { timeZone, ...filters } = parsed.filters;
+  assert.equal(timeZone, TZ);
+  return { ...parsed, filters };
+};
 
 describe('report filters: parseReportFilters', () => {
   it('parseReportFilters, with no query, gives 2017-01-01 to today in the program’s time zone and no problems', () => {
