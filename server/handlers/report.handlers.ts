@@ -9,7 +9,7 @@ import { listJurisdictions, listTopics } from '../queries/reference.queries';
 import { ReportFilters } from '../queries/report.queries';
 import { listUsers } from '../queries/user.queries';
 import { tileMap, servedByYearChart } from '../services/charts';
-import { dashboardFigures, filterParams, hoursOf, parseReportFilters } from '../services/report.service';
+import { dashboardFiguresCached, filterParams, hoursOf, parseReportFilters } from '../services/report.service';
 import { stateHistory } from '../services/state.service';
 import { FORMATS, STATUSES, TRACKS, choices } from '../vocabulary';
 
@@ -32,7 +32,7 @@ export async function dashboard(req: Request, res: Response): Promise<void> {
   const { filters, problems } = filtersOf(req);
   const measure = req.query.measure === 'hours' ? 'hours' : 'engagements';
   const [figures, options, feedbackAll, feedbackByFormat, feedbackByConsultant] = await Promise.all([
-    dashboardFigures(filters, cfg(req)),
+    dashboardFiguresCached(filters, cfg(req)),
     filterOptions(),
     feedbackSummary(filters, 'all'),
     feedbackSummary(filters, 'format'),
@@ -130,7 +130,7 @@ const iso = (v: unknown) => (v ? (toDate(v) as Date).toISOString() : '');
 
 export async function coverageCsv(req: Request, res: Response): Promise<void> {
   const { filters } = filtersOf(req);
-  const figures = await dashboardFigures(filters, cfg(req));
+  const figures = await dashboardFiguresCached(filters, cfg(req));
   const csv = csvResponse(res, `leep-coverage-${filters.from}-to-${filters.to}.csv`, ['code', 'name', 'kind', 'served', 'first_served', 'last_served', 'engagements', 'hours', 'participants']);
   for (const j of [...figures.states, ...figures.territories]) {
     csv.write([j.code, j.name, j.kind, j.served ? 'yes' : 'no', j.served?.first_served ?? '', j.served?.last_served ?? '', j.served?.engagements ?? 0, j.served?.hours ?? 0, j.served?.participants ?? 0]);
