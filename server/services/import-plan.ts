@@ -1,0 +1,197 @@
+/** Reading and checking an import file, row by row; nothing here writes. */
+import { parse } from 'csv-parse/sync';
+import { db } from '../db';
+import { ENGAGEMENT_STATUSES } from '../schemas/engagement.schemas';
+import { FORMATS, ORGANIZATION_TYPES, STATUSES, TRACKS } from '../vocabulary';
+import { addDays, todayIn } from './time';
+
+/** The columns of an import file, in order (README.md, "Importing historical records"). */
+export const IMPORT_COLUMNS = [
+  'case_key', 'track', 'jurisdiction', 'title', 'requester_name', 'requester_email', 'organization_type', 'organization_name', 'topics',
+  'submitted_date', 'case_status', 'lead_consultant_email', 'engagement_date', 'start_time', 'duration_minutes', 'format',
+  'engagement_status', 'participant_count', 'participant_jurisdictions', 'consultant_emails', 'engagement_topics', 'summary',
+] as const;
+const CASE_COLUMNS = IMPORT_COLUMNS.slice(1, 12);
+const ENGAGEMENT_COLUMNS = IMPORT_COLUMNS.slice(12);
+
+export interface ImportProblem {
+  row: number;
+  column: string;
+  message: string;
+}
+
+export interface PlannedEngagement {
+  row: number;
+  date: string;
+  start_time: string | null;
+  duration_minutes: number;
+  format: string;
+  status: string;
+  participant_count: number;
+  jurisdictions: string[];
+  consultants: string[];
+  topic_ids: number[];
+  summary: string | null;
+  key: string;
+}
+
+export interface PlannedCase {
+  key: string;
+  row: number;
+  track: string;
+  jurisdiction: string;
+  title: string;
+  requester_name: string;
+  requester_email: string;
+  organization_type: string;
+  organization_name: string;
+  topic_ids: number[];
+  submitted: string;
+  status: string | null;
+  lead: string | null;
+  engagements: PlannedEngagement[];
+}
+
+export interface ImportResult {
+  rows: number;
+  problems: ImportProblem[];
+  dryRun: boolean;
+  created: { cases: number; engagements: number; consultants: number };
+  skipped: { cases: number; engagements: number };
+}
+
+const EMAIL = /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/;
+const realDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+const split = (s: string) => s.split(';').map((x) => x.trim()).filter(Boolean);
+
+async function lookups() {
+  const [jurisdictions, topics, users] = await Promise.all([db('jurisdictions').select('code', 'name'), db('topics').select('id', 'slug', 'name'), db('users').select('id', 'email')]);
+  const jur = new Map<string, string>();
+  for (const j of jurisdictions) {
+    jur.set(String(j.code).toLowerCase(), j.code);
+    jur.set(String(j.name).toLowerCase(), j.code);
+  }
+  const top = new Map<string, number>();
+  for (const t of topics) {
+    top.set(String(t.slug).toLowerCase(), Number(t.id));
+    top.set(String(t.name).toLowerCase(), Number(t.id));
+  }
+  return { jur, top, users: new Map(users.map((u) => [String(u.email).toLowerCase(), Number(u.id)])) };
+}
+
+/** Reads the file and checks every row; nothing is written. */
+export async function planImport(text: string, timeZone: string): Promise<{ cases: PlannedCase[]; problems: ImportProblem[]; rows: number }> {
+  const problems: ImportProblem[] = [];
+  let records: Record<string, string>[];
+  try {
+    records = parse(text, { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), bom: true, trim: true, skip_empty_lines: true, relax_column_count: false });
+  } catch (err) {
+    const line = (err as { lines?: number }).lines;
+    return { cases: [], rows: 0, problems: [{ row: line ?? 1, column: '', message: `The file is not valid CSV: ${(err as Error).message}` }] };
+  }
+  const header = text.replace(/^\ufeff/, '').split(/\r?\n/, 1)[0].split(',').map((h) => h.trim().toLowerCase());
+  const missing = IMPORT_COLUMNS.filter((c) => !header.includes(c));
+  if (missing.length) return { cases: [], rows: records.length, problems: [{ row: 1, column: missing.join(', '), message: 'Missing columns: the first row must name every column of the layout' }] };
+  const unknown = header.filter((h) => !(IMPORT_COLUMNS as readonly string[]).includes(h));
+  if (unknown.length) problems.push({ row: 1, column: unknown.join(', '), message: 'Unknown columns' });
+
+  const { jur, top } = await lookups();
+  const latest = addDays(todayIn(timeZone), 1);
+  const cases = new Map<string, PlannedCase>();
+  const firstRowOf = new Map<string, Record<string, string>>();
+  const seenKeys = new Map<string, number>();
+
+  records.forEach((rec, i) => {
+    const row = i + 2; // the header is row 1
+    const bad = (column: string, message: string) => problems.push({ row, column, message });
+    const key = rec.case_key;
+    if (!key) return bad('case_key', 'Enter the case key that groups the rows of one case');
+    if (!/^[A-Za-z0-9._-]{1,100}$/.test(key)) return bad('case_key', 'Use letters, digits, dots, dashes or underscores (at most 100)');
+
+    const previous = firstRowOf.get(key);
+    if (previous) {
+      for (const c of CASE_COLUMNS) if ((rec[c] ?? '') !== (previous[c] ?? '')) bad(c, `Differs from the first row of case ${key}`);
+    } else {
+      firstRowOf.set(key, rec);
+      const track = rec.track || 'ta';
+      if (!(track in TRACKS)) bad('track', 'Use ta, network or cohort');
+      const jurisdiction = jur.get(rec.jurisdiction.toLowerCase());
+      if (!jurisdiction) bad('jurisdiction', `“${rec.jurisdiction}” is not a state, DC or territory (code or name)`);
+      if (!rec.title) bad('title', 'Enter a title');
+      else if (rec.title.length > 120) bad('title', 'Title must be 120 characters or fewer');
+      if (!rec.requester_name) bad('requester_name', 'Enter the requester’s name');
+      if (!EMAIL.test(rec.requester_email)) bad('requester_email', 'Enter an e-mail address like name@example.org');
+      if (!(rec.organization_type in ORGANIZATION_TYPES)) bad('organization_type', `Use one of ${Object.keys(ORGANIZATION_TYPES).join(', ')}`);
+      if (!rec.organization_name) bad('organization_name', 'Enter the organization');
+      const topicIds = split(rec.topics).map((t) => top.get(t.toLowerCase()));
+      if (!topicIds.length || topicIds.some((t) => t === undefined)) bad('topics', 'List one or more known topics by name, separated by semicolons');
+      if (!realDate(rec.submitted_date)) bad('submitted_date', 'Enter a real date like 2018-03-15');
+      else if (rec.submitted_date > latest) bad('submitted_date', 'The submission date is in the future');
+      if (rec.case_status && !(rec.case_status in STATUSES)) bad('case_status', `Use one of ${Object.keys(STATUSES).join(', ')}`);
+      if (rec.lead_consultant_email && !EMAIL.test(rec.lead_consultant_email)) bad('lead_consultant_email', 'Enter an e-mail address');
+      cases.set(key, {
+        key,
+        row,
+        track,
+        jurisdiction: jurisdiction ?? '',
+        title: rec.title,
+        requester_name: rec.requester_name,
+        requester_email: rec.requester_email.toLowerCase(),
+        organization_type: rec.organization_type,
+        organization_name: rec.organization_name,
+        topic_ids: topicIds.filter((t): t is number => t !== undefined),
+        submitted: rec.submitted_date,
+        status: rec.case_status || null,
+        lead: rec.lead_consultant_email ? rec.lead_consultant_email.toLowerCase() : null,
+        engagements: [],
+      });
+    }
+    const kase = cases.get(key) as PlannedCase;
+
+    if (!rec.engagement_date) {
+      const extra = ENGAGEMENT_COLUMNS.filter((c) => rec[c]);
+      if (extra.length) bad(extra[0], 'Engagement columns are filled but engagement_date is empty');
+      return;
+    }
+    const count = problems.length;
+    if (!realDate(rec.engagement_date)) bad('engagement_date', 'Enter a real date like 2018-04-02');
+    if (rec.start_time && !/^([01]\d|2[0-3]):[0-5]\d$/.test(rec.start_time)) bad('start_time', 'Enter a time like 14:30, or leave it empty');
+    const duration = Number(rec.duration_minutes);
+    if (!/^\d+$/.test(rec.duration_minutes) || duration < 5 || duration > 600) bad('duration_minutes', 'Enter a whole number of minutes from 5 to 600');
+    if (!(rec.format in FORMATS)) bad('format', `Use one of ${Object.keys(FORMATS).join(', ')}`);
+    if (!(rec.engagement_status in ENGAGEMENT_STATUSES)) bad('engagement_status', 'Use scheduled, delivered or cancelled');
+    else if (rec.engagement_status === 'delivered' && rec.engagement_date > latest) bad('engagement_date', 'A delivered engagement cannot be in the future');
+    const participants = Number(rec.participant_count);
+    if (!/^\d+$/.test(rec.participant_count) || participants < 1 || participants > 10000) bad('participant_count', 'Enter a whole number of participants, at least 1');
+    const participantCodes = rec.participant_jurisdictions ? split(rec.participant_jurisdictions).map((j) => jur.get(j.toLowerCase())) : [kase.jurisdiction];
+    if (participantCodes.some((c) => !c)) bad('participant_jurisdictions', 'List states, DC or territories by code or name, separated by semicolons');
+    const consultants = rec.consultant_emails ? split(rec.consultant_emails).map((e) => e.toLowerCase()) : kase.lead ? [kase.lead] : [];
+    if (!consultants.length) bad('consultant_emails', 'Name at least one consultant by e-mail (or a lead consultant for the case)');
+    else if (consultants.some((e) => !EMAIL.test(e))) bad('consultant_emails', 'List e-mail addresses separated by semicolons');
+    const engTopics = split(rec.engagement_topics).map((t) => top.get(t.toLowerCase()));
+    if (engTopics.some((t) => t === undefined)) bad('engagement_topics', 'List known topics by name, separated by semicolons');
+    if (rec.summary.length > 10000) bad('summary', 'Summary must be 10,000 characters or fewer');
+    if (problems.length !== count) return;
+    // The same engagement in the same case (date, time, format, duration) is told apart by how
+    // many times it appears, so a re-import matches each to itself.
+    const base = `import:${key}:${rec.engagement_date}:${rec.start_time}:${rec.format}:${duration}`;
+    const n = (seenKeys.get(base) ?? 0) + 1;
+    seenKeys.set(base, n);
+    kase.engagements.push({
+      row,
+      date: rec.engagement_date,
+      start_time: rec.start_time || null,
+      duration_minutes: duration,
+      format: rec.format,
+      status: rec.engagement_status,
+      participant_count: participants,
+      jurisdictions: [...new Set(participantCodes as string[])],
+      consultants: [...new Set(consultants)],
+      topic_ids: [...new Set(engTopics as number[])],
+      summary: rec.summary || null,
+      key: `${base}:${n}`,
+    });
+  });
+  return { cases: [...cases.values()], problems, rows: records.length };
+}
+
