@@ -22,9 +22,21 @@ export class KnexSessionStore extends session.Store {
     );
   }
 
+  /** Whichever comes first: the cookie's end (absolute timeout) or the idle limit since last seen. */
   private expiry(sess: SessionData): number {
-    const cookieExpiry = sess.cookie?.expires ? new Date(sess.cookie.expires).getTime() : NaN;
-    return Number.isFinite(cookieExpiry) ? cookieExpiry : Date.now() + this.idleMs;
+    const cookieExpiry = sess.cookie?.expires ? new Date(sess.cookie.expires).getTime() : Infinity;
+    const idleExpiry = ((sess as { lastSeenAt?: number }).lastSeenAt ?? Date.now()) + this.idleMs;
+    return Math.min(cookieExpiry, idleExpiry);
+  }
+
+  // The expiry this instance last wrote for a session: express-session touches the store on every
+  // request, and most touches would write the same value again.
+  private written = new Map<string, number>();
+
+  private remember(sid: string, expiresAt: number): void {
+    this.written.delete(sid);
+    this.written.set(sid, expiresAt);
+    if (this.written.size > 10_000) this.written.delete(this.written.keys().next().value as string);
   }
 
   override get(sid: string, callback: (err: unknown, session?: SessionData | null) => void): void {
@@ -44,15 +56,25 @@ export class KnexSessionStore extends session.Store {
         user_id: (sess as { userId?: number }).userId ?? null,
       };
       await db('sessions').insert(row).onConflict('sid').merge(['data', 'expires_at', 'user_id']);
+      this.remember(sid, row.expires_at);
       await this.cleanupNowAndThen();
     });
   }
 
   override touch(sid: string, sess: SessionData, callback?: (err?: unknown) => void): void {
-    this.run(callback, () => db('sessions').where({ sid }).update({ expires_at: this.expiry(sess) }));
+    const expiresAt = this.expiry(sess);
+    if (this.written.get(sid) === expiresAt) {
+      callback?.();
+      return;
+    }
+    this.run(callback, async () => {
+      await db('sessions').where({ sid }).update({ expires_at: expiresAt });
+      this.remember(sid, expiresAt);
+    });
   }
 
   override destroy(sid: string, callback?: (err?: unknown) => void): void {
+    this.written.delete(sid);
     this.run(callback, () => db('sessions').where({ sid }).delete());
   }
 

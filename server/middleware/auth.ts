@@ -8,6 +8,7 @@ import { KnexSessionStore } from '../session-store';
 
 export const IDLE_TIMEOUT_MS = 30 * 60_000;
 export const ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60_000;
+const SEEN_RESOLUTION_MS = 60_000;
 
 /** Sign-in sessions: stored in the database, HttpOnly and SameSite=Lax cookie, Secure behind HTTPS. */
 export function sessions(config: Config): RequestHandler {
@@ -17,9 +18,12 @@ export function sessions(config: Config): RequestHandler {
     store: new KnexSessionStore(IDLE_TIMEOUT_MS),
     resave: false,
     saveUninitialized: false,
-    rolling: true,
+    // The cookie lives for the absolute limit; the idle limit is kept on the server (lastSeenAt,
+    // and the stored expiry), so an active user is not signed out and the browser holds no secret
+    // longer than the session is valid.
+    rolling: false,
     proxy: config.trustProxy !== false,
-    cookie: { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: IDLE_TIMEOUT_MS, path: '/' },
+    cookie: { httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: ABSOLUTE_TIMEOUT_MS, path: '/' },
   });
 }
 
@@ -62,7 +66,8 @@ export const loadCurrentUser: RequestHandler = async (req, res, next) => {
     res.locals.sessionEnded = true;
     return next();
   }
-  s.lastSeenAt = now;
+  // Written at most once a minute, so that reading pages does not write the session each time.
+  if (now - (s.lastSeenAt ?? 0) > SEEN_RESOLUTION_MS) s.lastSeenAt = now;
   req.user = { id: user.id, name: user.name, email: user.email, role: user.role };
   res.locals.currentUser = req.user;
   res.locals.navItems = navItems(user.role, req.path);

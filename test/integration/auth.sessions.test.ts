@@ -130,6 +130,18 @@ describeEachEngine('Sign-in sessions', (ctx) => {
     assert.equal((await request(app).get('/cases').set('Cookie', cookie)).status, 200);
   });
 
+  it('GET /cases, read again within the minute, leaves the stored session as it was (no write per page)', async () => {
+    const { app } = testApp();
+    const user = await makeUser();
+    const cookie = await signedInCookie(app, user);
+    assert.equal((await request(app).get('/cases').set('Cookie', cookie)).status, 200);
+    const before = await ctx.db.knex('sessions').where({ user_id: user.id }).first('data', 'expires_at');
+    assert.equal((await request(app).get('/cases').set('Cookie', cookie)).status, 200);
+    assert.equal((await request(app).get('/my-work').set('Cookie', cookie)).status, 200);
+    const after = await ctx.db.knex('sessions').where({ user_id: user.id }).first('data', 'expires_at');
+    assert.deepEqual(after, before);
+  });
+
   it('GET /cases, 12 hours and a minute after sign-in, answers 401 even though the session was just used', async () => {
     const { app } = testApp();
     const user = await makeUser();
@@ -197,8 +209,8 @@ describeEachEngine('Sign-in sessions', (ctx) => {
   });
 });
 
-describeEachEngine('Session cookie flags', () => {
-  it('POST /login, over http, sets leep.sid HttpOnly, SameSite=Lax, Path=/, without Secure or Domain, for 30 minutes', async () => {
+describeEachEngine('Session cookie flags', (ctx) => {
+  it('POST /login, over http, sets leep.sid HttpOnly, SameSite=Lax, Path=/, without Secure or Domain, for the 12-hour limit, the store ending it after 30 idle minutes', async () => {
     const { app } = testApp();
     const user = await makeUser();
     const { res } = await attemptSignIn(app, user.email, user.password);
@@ -210,7 +222,10 @@ describeEachEngine('Session cookie flags', () => {
     assert.equal(cookie.attributes.secure, undefined);
     assert.equal(cookie.attributes.domain, undefined);
     const lifetime = new Date(String(cookie.attributes.expires)).getTime() - Date.now();
-    assert.ok(lifetime > 29 * MINUTE && lifetime <= 30 * MINUTE + 5000, `expires in about 30 minutes (got ${lifetime} ms)`);
+    assert.ok(lifetime > 719 * MINUTE && lifetime <= 720 * MINUTE + 5000, `expires in about 12 hours (got ${lifetime} ms)`);
+    const [row] = await ctx.db.knex('sessions').where({ user_id: user.id }).select('expires_at');
+    const idle = Number(row.expires_at) - Date.now();
+    assert.ok(idle > 29 * MINUTE && idle <= 30 * MINUTE + 5000, `the stored session ends after about 30 idle minutes (got ${idle} ms)`);
   });
 
   it('POST /login, behind an HTTPS proxy, sets __Host-leep.sid with Secure, HttpOnly, SameSite=Lax and Path=/', async () => {
