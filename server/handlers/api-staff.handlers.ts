@@ -4,7 +4,8 @@ import { toDate } from '../db';
 import { UnauthorizedError, ValidationError } from '../errors';
 import { caseRows, engagementRows } from '../queries/export.queries';
 import { validateApiQuery } from '../schemas/api.schemas';
-import { dashboardFiguresCached, parseReportFilters } from '../services/report.service';
+import { PROGRAM_START, dashboardFiguresCached, parseReportFilters } from '../services/report.service';
+import { todayIn } from '../services/time';
 import { authenticateToken } from '../services/token.service';
 
 /** `Authorization: Bearer <token>` of an active director; anything else answers 401. */
@@ -22,7 +23,14 @@ export async function requireApiToken(req: Request, res: Response, next: NextFun
 
 function query(req: Request) {
   const q = validateApiQuery({ ...(req.query as Record<string, unknown>) });
-  const { filters, problems } = parseReportFilters(q, (req.app.locals.config as Config).timeZone);
+  const timeZone = (req.app.locals.config as Config).timeZone;
+  // The dashboard swaps a period given backwards and says so; an API client is told instead.
+  const today = todayIn(timeZone);
+  const from = q.from ?? PROGRAM_START;
+  if ((q.to ?? today) < from) {
+    throw new ValidationError([q.to ? { field: 'to', message: `to must be on or after from (${from})` } : { field: 'from', message: `from must be on or before to (today, ${today})` }]);
+  }
+  const { filters, problems } = parseReportFilters(q, timeZone);
   if (problems.length) throw new ValidationError([{ field: 'to', message: problems.join(' ') }]);
   const page = Number(q.page ?? 1);
   const perPage = Number(q.per_page ?? 50);

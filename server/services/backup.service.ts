@@ -26,6 +26,24 @@ function open(file: string, mode: number): Promise<SqliteDb> {
 
 const close = (db: SqliteDb) => new Promise<void>((resolve) => db.close(() => resolve()));
 
+/** The files SQLite may keep beside a database. */
+const sidecars = (file: string) => [`${file}-wal`, `${file}-shm`, `${file}-journal`];
+
+/**
+ * The copy inherits the live database's WAL mode, and opening a WAL database (even to read it)
+ * leaves -wal and -shm files beside it. Switching the copy to a rollback journal makes it one
+ * self-contained file; the app turns WAL back on when it opens a restored copy.
+ */
+async function makeSelfContained(file: string): Promise<void> {
+  const db = await open(file, sqlite3.OPEN_READWRITE);
+  try {
+    await new Promise<void>((resolve, reject) => db.get('PRAGMA journal_mode = DELETE', (err) => (err ? reject(err) : resolve())));
+  } finally {
+    await close(db);
+  }
+  for (const f of sidecars(file)) fs.rmSync(f, { force: true });
+}
+
 /** `PRAGMA integrity_check` of a SQLite file: "ok" when it is sound. */
 export async function integrityCheck(file: string): Promise<string> {
   const db = await open(file, sqlite3.OPEN_READONLY);
@@ -58,12 +76,13 @@ export async function backupSqlite(source: string, target: string): Promise<{ pa
     const pages = backup.pageCount;
     await new Promise<void>((resolve) => backup.finish(() => resolve()));
     if (backup.failed) throw new Error('The backup failed.');
+    await makeSelfContained(partial);
     const integrity = await integrityCheck(partial);
     if (integrity !== 'ok') throw new Error(`The copy failed its integrity check: ${integrity}`);
     fs.renameSync(partial, target);
     return { pages, integrity };
   } catch (err) {
-    fs.rmSync(partial, { force: true });
+    for (const f of [partial, ...sidecars(partial)]) fs.rmSync(f, { force: true });
     throw err;
   } finally {
     await close(db);

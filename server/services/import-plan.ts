@@ -61,6 +61,11 @@ export interface ImportResult {
 }
 
 const EMAIL = /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/;
+// The longest values the database keeps (db/migrations): a longer one is a problem of its row,
+// not a failed transaction.
+const MAX = { case_key: 93, requester_name: 120, organization_name: 200, email: 254 };
+const isEmail = (s: string) => s.length <= MAX.email && EMAIL.test(s);
+const CASE_KEY = new RegExp(`^[A-Za-z0-9._-]{1,${MAX.case_key}}$`);
 const realDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
 const split = (s: string) => s.split(';').map((x) => x.trim()).filter(Boolean);
 
@@ -82,14 +87,26 @@ async function lookups() {
 /** Reads the file and checks every row; nothing is written. */
 export async function planImport(text: string, timeZone: string): Promise<{ cases: PlannedCase[]; problems: ImportProblem[]; rows: number }> {
   const problems: ImportProblem[] = [];
-  let records: Record<string, string>[];
+  // The header as the CSV parser reads it, so that quoted column names are read like any field.
+  let header: string[] = [];
+  let parsed: { record: Record<string, string>; info: { records: number; empty_lines: number } }[];
   try {
-    records = parse(text, { columns: (header: string[]) => header.map((h) => h.trim().toLowerCase()), bom: true, trim: true, skip_empty_lines: true, relax_column_count: false });
+    parsed = parse(text, {
+      columns: (names: string[]) => (header = names.map((h) => String(h).trim().toLowerCase())),
+      info: true,
+      bom: true,
+      trim: true,
+      skip_empty_lines: true,
+      relax_column_count: false,
+    });
   } catch (err) {
     const line = (err as { lines?: number }).lines;
     return { cases: [], rows: 0, problems: [{ row: line ?? 1, column: '', message: `The file is not valid CSV: ${(err as Error).message}` }] };
   }
-  const header = text.replace(/^\ufeff/, '').split(/\r?\n/, 1)[0].split(',').map((h) => h.trim().toLowerCase());
+  const records = parsed.map((p) => p.record);
+  // Rows are numbered as a spreadsheet shows them: the header is row 1, a blank line is a row of
+  // its own, and a quoted value over several lines stays in one row.
+  const rowNumbers = parsed.map((p) => p.info.records + p.info.empty_lines + 1);
   const missing = IMPORT_COLUMNS.filter((c) => !header.includes(c));
   if (missing.length) return { cases: [], rows: records.length, problems: [{ row: 1, column: missing.join(', '), message: 'Missing columns: the first row must name every column of the layout' }] };
   const unknown = header.filter((h) => !(IMPORT_COLUMNS as readonly string[]).includes(h));
@@ -102,11 +119,12 @@ export async function planImport(text: string, timeZone: string): Promise<{ case
   const seenKeys = new Map<string, number>();
 
   records.forEach((rec, i) => {
-    const row = i + 2; // the header is row 1
+    const row = rowNumbers[i];
     const bad = (column: string, message: string) => problems.push({ row, column, message });
     const key = rec.case_key;
     if (!key) return bad('case_key', 'Enter the case key that groups the rows of one case');
-    if (!/^[A-Za-z0-9._-]{1,100}$/.test(key)) return bad('case_key', 'Use letters, digits, dots, dashes or underscores (at most 100)');
+    // The case is kept with the idempotency key "import:<case_key>", at most 100 characters.
+    if (!CASE_KEY.test(key)) return bad('case_key', `Use letters, digits, dots, dashes or underscores (at most ${MAX.case_key})`);
 
     const previous = firstRowOf.get(key);
     if (previous) {
@@ -120,15 +138,17 @@ export async function planImport(text: string, timeZone: string): Promise<{ case
       if (!rec.title) bad('title', 'Enter a title');
       else if (rec.title.length > 120) bad('title', 'Title must be 120 characters or fewer');
       if (!rec.requester_name) bad('requester_name', 'Enter the requester’s name');
-      if (!EMAIL.test(rec.requester_email)) bad('requester_email', 'Enter an e-mail address like name@example.org');
+      else if (rec.requester_name.length > MAX.requester_name) bad('requester_name', `Name must be ${MAX.requester_name} characters or fewer`);
+      if (!isEmail(rec.requester_email)) bad('requester_email', 'Enter an e-mail address like name@example.org');
       if (!(rec.organization_type in ORGANIZATION_TYPES)) bad('organization_type', `Use one of ${Object.keys(ORGANIZATION_TYPES).join(', ')}`);
       if (!rec.organization_name) bad('organization_name', 'Enter the organization');
+      else if (rec.organization_name.length > MAX.organization_name) bad('organization_name', `Organization must be ${MAX.organization_name} characters or fewer`);
       const topicIds = split(rec.topics).map((t) => top.get(t.toLowerCase()));
       if (!topicIds.length || topicIds.some((t) => t === undefined)) bad('topics', 'List one or more known topics by name, separated by semicolons');
       if (!realDate(rec.submitted_date)) bad('submitted_date', 'Enter a real date like 2018-03-15');
       else if (rec.submitted_date > latest) bad('submitted_date', 'The submission date is in the future');
       if (rec.case_status && !(rec.case_status in STATUSES)) bad('case_status', `Use one of ${Object.keys(STATUSES).join(', ')}`);
-      if (rec.lead_consultant_email && !EMAIL.test(rec.lead_consultant_email)) bad('lead_consultant_email', 'Enter an e-mail address');
+      if (rec.lead_consultant_email && !isEmail(rec.lead_consultant_email)) bad('lead_consultant_email', 'Enter an e-mail address');
       cases.set(key, {
         key,
         row,
@@ -167,7 +187,7 @@ export async function planImport(text: string, timeZone: string): Promise<{ case
     if (participantCodes.some((c) => !c)) bad('participant_jurisdictions', 'List states, DC or territories by code or name, separated by semicolons');
     const consultants = rec.consultant_emails ? split(rec.consultant_emails).map((e) => e.toLowerCase()) : kase.lead ? [kase.lead] : [];
     if (!consultants.length) bad('consultant_emails', 'Name at least one consultant by e-mail (or a lead consultant for the case)');
-    else if (consultants.some((e) => !EMAIL.test(e))) bad('consultant_emails', 'List e-mail addresses separated by semicolons');
+    else if (consultants.some((e) => !isEmail(e))) bad('consultant_emails', 'List e-mail addresses separated by semicolons');
     const engTopics = split(rec.engagement_topics).map((t) => top.get(t.toLowerCase()));
     if (engTopics.some((t) => t === undefined)) bad('engagement_topics', 'List known topics by name, separated by semicolons');
     if (rec.summary.length > 10000) bad('summary', 'Summary must be 10,000 characters or fewer');

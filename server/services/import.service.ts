@@ -4,6 +4,7 @@ import { insertCase, insertCaseEvent, insertCaseTopics, nextReferenceNumber } fr
 import { insertEngagement, replaceChildren } from '../queries/engagement.queries';
 import { hashToken, randomToken } from './tokens';
 import { ImportResult, PlannedCase, planImport } from './import-plan';
+import { todayIn } from './time';
 
 export { IMPORT_COLUMNS } from './import-plan';
 export type { ImportProblem, ImportResult } from './import-plan';
@@ -28,6 +29,7 @@ export async function importCsv(text: string, options: { dryRun: boolean; timeZo
     if (options.dryRun) await countWhatWouldBeNew(plan.cases, result);
     return result;
   }
+  const today = todayIn(options.timeZone);
   await db.transaction(async (trx) => {
     const users = new Map((await trx('users').select('id', 'email')).map((u) => [String(u.email).toLowerCase(), Number(u.id)]));
     const userId = async (email: string) => {
@@ -54,7 +56,10 @@ export async function importCsv(text: string, options: { dryRun: boolean; timeZo
         const reference = `TA-${year}-${String(await nextReferenceNumber(trx, year)).padStart(4, '0')}`;
         const lead = c.lead ? await userId(c.lead) : null;
         const delivered = c.engagements.filter((e) => e.status === 'delivered').map((e) => e.date).sort();
-        const status = c.status ?? (delivered.length ? 'completed' : lead ? 'assigned' : 'new');
+        // Worked out from the engagements: a case with delivered work is finished unless more is
+        // still scheduled from today on, in which case the work is under way.
+        const upcoming = c.engagements.some((e) => e.status === 'scheduled' && e.date >= today);
+        const status = c.status ?? (delivered.length ? (upcoming ? 'in_progress' : 'completed') : lead ? 'assigned' : 'new');
         const closed = ['completed', 'declined', 'withdrawn'].includes(status) ? `${(delivered[delivered.length - 1] ?? c.submitted)}T17:00:00.000Z` : null;
         const at = nowIso();
         caseId = await insertCase(trx, {
