@@ -155,7 +155,13 @@ async function importFile(argv: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  const text = fs.readFileSync(file, 'utf8');
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    console.error(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    return 2;
+  }
   const result = await importCsv(text, { dryRun: Boolean(values['dry-run']), timeZone: config.timeZone, source: path.basename(file), onProgress: progressBar('Importing') });
   if (result.problems.length) {
     console.error(`${result.problems.length} problem${result.problems.length === 1 ? '' : 's'} in ${file}; nothing was imported:`);
