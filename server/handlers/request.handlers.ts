@@ -71,8 +71,9 @@ export function received(_req: Request, res: Response): void {
 
 async function renderStatus(req: Request, res: Response, status = 200, extra: Record<string, unknown> = {}): Promise<void> {
   const found = await findCaseByStatusToken(String(req.params.token));
-  // The link is a secret: keep it out of caches, search engines and other sites' logs.
-  res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', 'X-Robots-Tag': 'noindex' });
+  // The link is a secret: keep it out of caches, search engines and other sites' logs
+  // (same-origin, not no-referrer: with no-referrer browsers post the page's forms with Origin: null).
+  res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'same-origin', 'X-Robots-Tag': 'noindex' });
   if (!found) throw new NotFoundError('We could not find a request for this link. Check that you copied the whole link from your e-mail.');
   const [jurisdictions, consultant, messages, engagements, feedback] = await Promise.all([
     listJurisdictions(),
@@ -124,7 +125,7 @@ export async function postStatusMessage(req: Request, res: Response): Promise<vo
   const body = (req.body ?? {}) as Record<string, unknown>;
   try {
     await receiveRequesterMessage(found, formToPayload(body, messageSchema));
-    res.set('Referrer-Policy', 'no-referrer');
+    res.set('Referrer-Policy', 'same-origin');
     res.redirect(303, `/status/${String(req.params.token)}?sent=1#messages`);
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
@@ -137,7 +138,7 @@ export async function postStatusMessage(req: Request, res: Response): Promise<vo
 export async function statusCalendar(req: Request, res: Response): Promise<void> {
   const found = await findCaseByStatusToken(String(req.params.token));
   const engagement = found ? await findEngagement(idParam(req, 'eid')) : undefined;
-  res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer' });
+  res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'same-origin' });
   if (!found || !engagement || engagement.case_id !== found.id || engagement.status !== 'scheduled') {
     throw new NotFoundError('We could not find that engagement.');
   }
@@ -151,7 +152,7 @@ export async function postFeedback(req: Request, res: Response): Promise<void> {
   const body = (req.body ?? {}) as Record<string, unknown>;
   try {
     await submitFeedback(found, formToPayload(body, feedbackSchema));
-    res.set('Referrer-Policy', 'no-referrer');
+    res.set('Referrer-Policy', 'same-origin');
     res.redirect(303, `/status/${String(req.params.token)}?thanks=1#feedback`);
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;

@@ -76,7 +76,9 @@ export function sameOrigin(config: Config): RequestHandler {
         return next(new ForbiddenError('Cross-site requests are not accepted.'));
       }
       if (host !== req.get('host') && host !== ours) return next(new ForbiddenError('Cross-site requests are not accepted.'));
-    } else if (origin === 'null') {
+    } else if (origin === 'null' && req.get('sec-fetch-site') !== 'same-origin') {
+      // Browsers send Origin: null from pages with a no-referrer policy; Sec-Fetch-Site still
+      // says whether the post came from this site.
       return next(new ForbiddenError('Cross-site requests are not accepted.'));
     }
     next();

@@ -4,10 +4,14 @@ import type { CaseRow } from '../queries/case.queries';
 import { validateFeedback } from '../schemas/feedback.schemas';
 import { recordEvent } from './events.service';
 
+const ALREADY_RECEIVED = 'Thank you: feedback for this request was already received.';
+
 /** The requester's one answer to the survey of a completed case. */
 export async function submitFeedback(kase: CaseRow, payload: unknown): Promise<void> {
-  const input = validateFeedback(payload);
+  // Checked before the answers: with no survey on the page, form errors would point at nothing.
   if (kase.status !== 'completed') throw new ConflictError('Feedback opens once the request is complete.');
+  if (await feedbackOf(kase.id)) throw new ConflictError(ALREADY_RECEIVED);
+  const input = validateFeedback(payload);
   const at = nowIso();
   try {
     await db.transaction(async (trx) => {
@@ -15,7 +19,8 @@ export async function submitFeedback(kase: CaseRow, payload: unknown): Promise<v
       await recordEvent(trx, { case_id: kase.id, actor_kind: 'requester', kind: 'case.feedback_received', after: { quality: input.quality, relevance: input.relevance, usefulness: input.usefulness, comment: input.comment?.trim() || null }, created_at: at });
     });
   } catch (err) {
-    if (isUniqueViolation(err)) throw new ConflictError('Thank you: feedback for this request was already received.');
+    // Two answers at once: the second finds the first's row.
+    if (isUniqueViolation(err)) throw new ConflictError(ALREADY_RECEIVED);
     throw err;
   }
 }

@@ -20,12 +20,39 @@ function template(name: string): Handlebars.TemplateDelegate {
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
+// A link ends at a space, an angle bracket or a quote, and not on the punctuation after it.
+const LINK = /https?:\/\/[^\s<>"']+/g;
+
+/** The link without the punctuation that ends the sentence around it. */
+function linkText(url: string): string {
+  let end = url.length;
+  while (end > 0 && /[.,;:!?)\]]/.test(url[end - 1])) {
+    // A closing parenthesis belongs to the link when the link opened one ("…/Foo_(bar)").
+    if (url[end - 1] === ')' && (url.slice(0, end).match(/\(/g)?.length ?? 0) >= (url.slice(0, end).match(/\)/g)?.length ?? 0)) break;
+    end -= 1;
+  }
+  return url.slice(0, end);
+}
+
+/** One paragraph: the links found in the text as written, then each piece escaped on its own. */
+function paragraphToHtml(para: string): string {
+  let html = '';
+  let at = 0;
+  for (const m of para.matchAll(LINK)) {
+    const url = linkText(m[0]);
+    if (!/^https?:\/\/[^/]/.test(url)) continue;
+    html += `${escapeHtml(para.slice(at, m.index))}<a href="${escapeHtml(url)}">${escapeHtml(url)}</a>`;
+    at = (m.index as number) + url.length;
+  }
+  return (html + escapeHtml(para.slice(at))).replace(/\n/g, '<br>');
+}
+
 /** The HTML part from the text: paragraphs kept, every character escaped, links made clickable. */
 export function textToHtml(text: string): string {
   return text
     .trim()
     .split(/\n{2,}/)
-    .map((para) => `<p>${escapeHtml(para).replace(/https?:\/\/[^\s<]+/g, (url) => `<a href="${url}">${url}</a>`).replace(/\n/g, '<br>')}</p>`)
+    .map((para) => `<p>${paragraphToHtml(para)}</p>`)
     .join('\n');
 }
 

@@ -110,6 +110,8 @@ export async function notifyFor(trx: Knex.Transaction, event: RecordedEvent): Pr
     }
     case 'case.status_changed': {
       if (after.status !== 'completed') break;
+      // Completed again after a reopening: a requester who already answered is not asked twice.
+      if (await trx('feedback').where({ case_id: kase.id }).first('id')) break;
       messages.push({ kind: 'case-completed', to: kase.requester_email, subject: `Your request ${kase.reference} is complete: how did it go?`, data: { ...common, feedbackUrl: token ? `${statusUrl}#feedback` : statusUrl } });
       break;
     }

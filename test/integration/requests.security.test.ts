@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import request from 'supertest';
 import { describeEachEngine } from '../helpers/db';
-import { encodeForm, formAgent, statusTokenOf, submitForm, testApp } from '../helpers/app';
+import { csrfTokenOf, encodeForm, formAgent, statusTokenOf, submitForm, testApp } from '../helpers/app';
 import { requestForm, requestPayload } from '../helpers/factories';
 import { escapeHtml, shownValue } from '../helpers/html';
 import { assertStoresNothing, countRows } from '../helpers/store';
@@ -200,7 +200,7 @@ describeEachEngine('Public intake security', (ctx) => {
       assert.equal(res.status, 404);
       assert.match(res.text, /Page not found/);
       assert.match(res.headers['cache-control'], /no-store/);
-      assert.equal(res.headers['referrer-policy'], 'no-referrer');
+      assert.equal(res.headers['referrer-policy'], 'same-origin');
     });
 
     it('GET /status/:token, with a malformed token, answers 404', async () => {
@@ -210,13 +210,24 @@ describeEachEngine('Public intake security', (ctx) => {
       }
     });
 
-    it('GET /status/:token, with a real token, answers 200 with Cache-Control no-store, Referrer-Policy no-referrer and noindex', async () => {
+    it('GET /status/:token, with a real token, answers 200 with Cache-Control no-store, Referrer-Policy same-origin and noindex', async () => {
       const res = await request(app).post('/api/v1/requests').send(requestPayload()).expect(201);
       const page = await request(app).get(new URL(res.body.status_url).pathname);
       assert.equal(page.status, 200);
       assert.match(page.headers['cache-control'], /no-store/);
-      assert.equal(page.headers['referrer-policy'], 'no-referrer');
+      assert.equal(page.headers['referrer-policy'], 'same-origin');
       assert.equal(page.headers['x-robots-tag'], 'noindex');
+    });
+
+    it('POST /status/:token/messages, from the page itself with Origin: null and Sec-Fetch-Site: same-origin, is accepted (303)', async () => {
+      const res = await request(app).post('/api/v1/requests').send(requestPayload()).expect(201);
+      const path = new URL(res.body.status_url).pathname;
+      const agent = request.agent(app);
+      const token = csrfTokenOf((await agent.get(path)).text);
+      const post = await agent.post(`${path}/messages`).set('Origin', 'null').set('Sec-Fetch-Site', 'same-origin').type('form').send(encodeForm({ _csrf: token, body: 'Thank you!' }));
+      assert.equal(post.status, 303);
+      const crossSite = await agent.post(`${path}/messages`).set('Origin', 'null').set('Sec-Fetch-Site', 'cross-site').type('form').send(encodeForm({ _csrf: token, body: 'From elsewhere' }));
+      assert.equal(crossSite.status, 403);
     });
 
     it('POST /api/v1/requests, for a new case, stores the status token only as its SHA-256', async () => {
