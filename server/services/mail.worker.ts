@@ -4,6 +4,7 @@ import { claimDue, markFailedAttempt, markSent } from '../queries/outbox.queries
 
 export const MAX_ATTEMPTS = 8;
 const LEASE_MS = 2 * 60_000;
+const BATCH = 20;
 
 /** Wait before the next try after `attempts` failures: 30 s, 1 min, 2 min … at most an hour. */
 export function backoffMs(attempts: number): number {
@@ -28,31 +29,38 @@ export function startMailWorker(config: Pick<Config, 'smtpUrl' | 'mailFrom'>, op
   let running: Promise<number> | undefined;
   let stopped = false;
 
+  /** Sends one claimed message; a failure is put back with backoff, or failed after the last try. */
+  const sendOne = async (m: Awaited<ReturnType<typeof claimDue>>[number]): Promise<boolean> => {
+    try {
+      await transport.sendMail({
+        from: config.mailFrom,
+        to: m.to_address,
+        subject: m.subject,
+        text: m.text_body,
+        html: m.html_body,
+        attachments: m.ics ? [{ filename: 'leep-meeting.ics', content: m.ics, contentType: 'text/calendar; charset=utf-8; method=PUBLISH' }] : [],
+      });
+      await markSent(m.id, new Date().toISOString());
+      return true;
+    } catch (err) {
+      const attempts = m.attempts + 1;
+      const next = attempts >= MAX_ATTEMPTS ? null : Date.now() + backoffMs(attempts);
+      await markFailedAttempt(m.id, (err as Error).message ?? String(err), next);
+      options.log?.('mail not sent', { id: m.id, attempts, error: (err as Error).message });
+      return false;
+    }
+  };
+
   const runOnce = async (): Promise<number> => {
     if (running) return running;
     running = (async () => {
       let sent = 0;
-      const batch = await claimDue(Date.now(), LEASE_MS, 20);
-      for (const m of batch) {
-        try {
-          await transport.sendMail({
-            from: config.mailFrom,
-            to: m.to_address,
-            subject: m.subject,
-            text: m.text_body,
-            html: m.html_body,
-            attachments: m.ics ? [{ filename: 'leep-meeting.ics', content: m.ics, contentType: 'text/calendar; charset=utf-8; method=PUBLISH' }] : [],
-          });
-          await markSent(m.id, new Date().toISOString());
-          sent += 1;
-        } catch (err) {
-          const attempts = m.attempts + 1;
-          const next = attempts >= MAX_ATTEMPTS ? null : Date.now() + backoffMs(attempts);
-          await markFailedAttempt(m.id, (err as Error).message ?? String(err), next);
-          options.log?.('mail not sent', { id: m.id, attempts, error: (err as Error).message });
-        }
+      // Batch after batch until nothing due is left, so that a backlog clears in one run.
+      while (true) {
+        const batch = await claimDue(Date.now(), LEASE_MS, BATCH);
+        for (const m of batch) if (await sendOne(m)) sent += 1;
+        if (batch.length < BATCH) return sent;
       }
-      return sent;
     })().finally(() => {
       running = undefined;
     });
