@@ -1,0 +1,256 @@
+// The end-to-end tests' harness: the built server on a fresh SQLite directory, one Chromium for the
+// whole run, and the CLI for staff accounts. Checks made on pages live in browser-a11y.ts.
+import assert from 'node:assert/strict';
+import { ChildProcess, execFile, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Browser, BrowserContext, BrowserContextOptions, Page, Response } from 'playwright-core';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const ENTRY = path.join(ROOT, 'dist', 'server', 'index.js');
+const CLI = path.join(ROOT, 'dist', 'server', 'cli.js');
+const SECRET = 'e2e-browser-secret-0123456789-abcdefghijkl';
+
+/** Debian's Chromium; CI installs it, a laptop may not have it. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+// Each run writes its screenshots under test-results/ (not tracked). With UPDATE_SCREENSHOTS=1
+// they go to test/e2e/screenshots/, the copies the README shows, to be committed.
+export const SCREENSHOT_DIR = process.env.UPDATE_SCREENSHOTS
+  ? path.join(ROOT, 'test', 'e2e', 'screenshots')
+  : path.join(ROOT, 'test-results', 'screenshots');
+
+/** The sizes the tests look at the app in: a desktop browser and a small phone. */
+export const DESKTOP = { width: 1280, height: 900 };
+export const PHONE = { width: 375, height: 740 };
+
+let notified = false;
+
+/**
+ * True when Chromium is here. Otherwise prints, once, a notice saying why the browser tests are
+ * not registered, so that `npm test` on a laptop without Chromium still passes and says so.
+ */
+export function chromiumAvailable(): boolean {
+  if (fs.existsSync(CHROMIUM_PATH)) return true;
+  if (!notified) {
+    notified = true;
+    console.log(`\n  Browser tests: no Chromium at ${CHROMIUM_PATH}, so the end-to-end browser tests are not run (CI installs it; on Debian or Ubuntu: apt-get install chromium).\n`);
+  }
+  return false;
+}
+
+let built: Promise<void> | undefined;
+
+/** Compiles what `npm start` runs, once per test run (types are `npm test`'s first step). */
+export function buildOnce(): Promise<void> {
+  built ??= promisify(execFile)(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json', '--noCheck'], { cwd: ROOT }).then(() => {
+    assert.ok(fs.existsSync(ENTRY), `${ENTRY} was built`);
+  });
+  return built;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningApp {
+  baseUrl: string;
+  dataDir: string;
+  /** The environment the server runs with, for the CLI to reach the same database. */
+  env: Record<string, string>;
+  /** Undefined while the server runs; otherwise how it ended and what it wrote to stderr. */
+  crashed(): string | undefined;
+  stop(): Promise<void>;
+}
+
+/** Starts `node dist/server/index.js` as production runs it, on an empty data directory, and waits until it is healthy. */
+export async function startApp(): Promise<RunningApp> {
+  await buildOnce();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'leep-browser-'));
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const env = {
+    PATH: process.env.PATH ?? '',
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    NODE_ENV: 'production',
+    SECRET,
+    LOG_LEVEL: 'silent',
+    PUBLIC_URL: baseUrl,
+    // Every submission of a test file comes from 127.0.0.1; the default (10) would throttle a long journey.
+    INTAKE_RATE_LIMIT: '1000',
+  };
+  const child: ChildProcess = spawn(process.execPath, [ENTRY], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr?.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let exitCode: number | null | undefined;
+  void exited.then((code) => (exitCode = code));
+
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    if (exitCode !== undefined) throw new Error(`the server exited with ${exitCode} before it was healthy:\n${stderr}`);
+    if (Date.now() > deadline) throw new Error(`the server was not healthy within 30 s:\n${stderr}`);
+    try {
+      if ((await fetch(`${baseUrl}/healthz`)).status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+
+  return {
+    baseUrl,
+    dataDir,
+    env,
+    crashed: () => (exitCode === undefined ? undefined : `the server exited with ${exitCode}:\n${stderr}`),
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.kill('SIGTERM');
+        await exited;
+        clearTimeout(timer);
+      }
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface StaffAccount {
+  email: string;
+  name: string;
+  role: 'director' | 'consultant';
+  password: string;
+}
+
+/** Creates a staff account with the CLI, as an operator does, the password on standard input. */
+export async function createUserWithCli(app: RunningApp, user: StaffAccount): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, 'user:create', '--email', user.email, '--name', user.name, '--role', user.role], {
+      cwd: ROOT,
+      env: app.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout?.on('data', (d) => (output += d));
+    child.stderr?.on('data', (d) => (output += d));
+    child.once('error', reject);
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`user:create exited with ${code}: ${output}`))));
+    child.stdin?.end(`${user.password}\n`);
+  });
+}
+
+let browser: Promise<Browser> | undefined;
+
+/** The one Chromium of the run, launched on first use and closed after the last test. */
+export function sharedBrowser(): Promise<Browser> {
+  browser ??= import('playwright-core').then(({ chromium }) =>
+    chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+    }),
+  );
+  return browser;
+}
+
+// A root hook (registered when the first test file imports this module, outside any describe): it
+// runs once, after every test file of the run, whichever of them opened the browser.
+if (typeof after === 'function') {
+  after(async function () {
+    this.timeout(20_000);
+    if (browser) await (await browser).close();
+  });
+}
+
+/** Content-Security-Policy violations and script errors a page reported, to assert that there are none. */
+export interface PageProblems {
+  problems: string[];
+}
+
+/**
+ * A new browser context (its own cookies: one person) at one of our sizes. It records what the
+ * browser complains about (script errors, blocked inline code) so that tests can assert none.
+ */
+export async function newPerson(baseUrl: string, options: BrowserContextOptions & { phone?: boolean } = {}): Promise<{ context: BrowserContext; page: Page } & PageProblems> {
+  const { phone, ...rest } = options;
+  const context = await (await sharedBrowser()).newContext({
+    baseURL: baseUrl,
+    viewport: phone ? PHONE : DESKTOP,
+    isMobile: Boolean(phone),
+    hasTouch: Boolean(phone),
+    deviceScaleFactor: 1,
+    locale: 'en-US',
+    timezoneId: 'America/New_York',
+    acceptDownloads: true,
+    // No sliding menus or skip links half-way through a transition in the screenshots.
+    reducedMotion: 'reduce',
+    ...rest,
+  });
+  const problems: string[] = [];
+  context.on('console', (msg) => {
+    // A page answered with 4xx on purpose (422, 401) is logged as a failed load: the responses are checked below instead.
+    if (msg.type() === 'error' && !msg.text().startsWith('Failed to load resource')) problems.push(`${msg.location().url}: ${msg.text()}`);
+  });
+  context.on('weberror', (e) => problems.push(e.error().message));
+  context.on('response', (r) => {
+    // Stylesheets, scripts, images and fonts must all load. The app has no favicon; the browser's guess at one is not the app's.
+    if (r.request().resourceType() !== 'document' && r.status() >= 400 && new URL(r.url()).pathname !== '/favicon.ico') problems.push(`${r.status()} for ${r.url()}`);
+  });
+  context.on('requestfailed', (r) => problems.push(`${r.failure()?.errorText} for ${r.url()}`));
+  // tsx compiles the tests with esbuild's keepNames, which wraps functions passed to page.evaluate
+  // in a __name() helper that only exists in Node; give the pages a do-nothing one.
+  await context.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((fn) => fn);' });
+  const page = await context.newPage();
+  return { context, page, problems };
+}
+
+/** Saves a screenshot, <name>-<desktop|phone>.png, in SCREENSHOT_DIR. */
+export async function screenshot(page: Page, name: string, size: 'desktop' | 'phone', options: { maxHeight?: number } = {}): Promise<string> {
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const file = path.join(SCREENSHOT_DIR, `${name}-${size}.png`);
+  const before = page.viewportSize();
+  const wanted = size === 'desktop' ? DESKTOP : PHONE;
+  if (before?.width !== wanted.width) await page.setViewportSize(wanted);
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  const clip = options.maxHeight && height > options.maxHeight ? { x: 0, y: 0, width: wanted.width, height: options.maxHeight } : undefined;
+  await page.screenshot({ path: file, fullPage: true, clip, animations: 'disabled', caret: 'hide' });
+  if (before && before.width !== wanted.width) await page.setViewportSize(before);
+  const bytes = fs.statSync(file).size;
+  assert.ok(bytes < 600 * 1024, `${path.basename(file)} is ${Math.round(bytes / 1024)} KB, over 600 KB`);
+  return file;
+}
+
+/** Today and other days as YYYY-MM-DD in the app's time zone (America/New_York). */
+export function isoDay(offsetDays = 0): string {
+  const d = new Date(Date.now() + offsetDays * 86_400_000);
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'America/New_York', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+}
+
+/**
+ * Submits a form by `act` (a click, or Enter on a focused button) and waits for the page that
+ * answers to load. Fails at once, with the text of that page, if the form's answer is not `status`
+ * (303 for a success, 422 for a form sent back), or if the page that loads is not at `url`.
+ */
+export async function submitForm(page: Page, act: () => Promise<unknown>, expected: { status: number; url?: RegExp }): Promise<Response> {
+  const loaded = page.waitForEvent('load');
+  const responded = page.waitForResponse((r) => r.request().method() === 'POST' && r.request().isNavigationRequest());
+  await act();
+  const response = await responded;
+  await loaded;
+  if (response.status() !== expected.status) {
+    const shown = (await page.locator('main').innerText().catch(() => '')).replace(/\s+/g, ' ').slice(0, 400);
+    assert.fail(`POST ${new URL(response.url()).pathname} answered ${response.status()}, not ${expected.status}; the page says: ${shown}`);
+  }
+  if (expected.url) assert.match(page.url(), expected.url, 'the page that answers the form');
+  return response;
+}
