@@ -9,7 +9,7 @@ import { backupSqlite } from './services/backup.service';
 import { importCsv } from './services/import.service';
 import { AppError, ValidationError } from './errors';
 import { createUser } from './services/user.service';
-import { hashPassword } from './services/password.service';
+import { hashPassword, scryptParams } from './services/password.service';
 import { todayIn } from './services/time';
 import { generateDemo } from '../seeds/demo';
 import { DEMO_PASSWORD } from './demo-password';
@@ -72,7 +72,7 @@ async function userCreate(argv: string[]): Promise<number> {
   const config = loadConfig();
   const payload: Record<string, unknown> = { email: values.email, name: values.name, role: values.role, password };
   if (values.capacity !== undefined) payload.capacity = /^\d+$/.test(values.capacity) ? Number(values.capacity) : values.capacity;
-  const user = await createUser(payload, { scrypt: { logN: config.scryptLogN, r: 8, p: 1 } });
+  const user = await createUser(payload, { scrypt: scryptParams(config.scryptLogN) });
   console.log(`Created ${user.role} ${user.name} <${user.email}> (id ${user.id}).`);
   return 0;
 }
@@ -108,7 +108,7 @@ async function seedDemo(argv: string[]): Promise<number> {
     jurisdictions: whole('jurisdictions', values.jurisdictions, 16, 1, 56),
     seed: whole('seed', values.seed, 2017, 0, 2 ** 31),
     today,
-    passwordHash: await hashPassword(DEMO_PASSWORD, { logN: config.scryptLogN, r: 8, p: 1 }),
+    passwordHash: await hashPassword(DEMO_PASSWORD, scryptParams(config.scryptLogN)),
     details: cases <= 5000,
   });
   console.log(`Demo data: ${result.cases} cases, ${result.engagements} engagements, ${result.served.length} jurisdictions served, in ${((Date.now() - started) / 1000).toFixed(1)} s.`);

@@ -5,7 +5,7 @@ import { seedReferenceData } from '../seeds/reference';
 import { DEMO_PASSWORD } from './demo-password';
 import { db, migrateLatest, openDatabase } from './db';
 import { configOrExit, startServer } from './index';
-import { hashPassword } from './services/password.service';
+import { hashPassword, scryptParams } from './services/password.service';
 import { todayIn } from './services/time';
 
 /** `npm run demo`: a fresh demo database (data/demo.sqlite3) with the demo history, then the app on it. */
@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     jurisdictions: 16,
     seed: 2017,
     today: todayIn(config.timeZone),
-    passwordHash: await hashPassword(DEMO_PASSWORD, { logN: config.scryptLogN, r: 8, p: 1 }),
+    passwordHash: await hashPassword(DEMO_PASSWORD, scryptParams(config.scryptLogN)),
     details: true,
   });
   await startServer(config, { databaseReady: true });

@@ -6,8 +6,9 @@ import { passwordChangeSchema, userCreateSchema } from '../schemas/user.schemas'
 import { formToPayload } from '../schemas/validate';
 import { signIn } from '../services/auth.service';
 import { changePassword, createUser } from '../services/user.service';
+import { scryptParams } from '../services/password.service';
 
-const scryptOf = (req: Request) => ({ logN: (req.app.locals.config as Config).scryptLogN, r: 8, p: 1 });
+const scryptOf = (req: Request) => scryptParams((req.app.locals.config as Config).scryptLogN);
 
 /** Where a user lands after signing in: consultants on their work, directors on the cases. */
 export const homeOf = (role: 'director' | 'consultant') => (role === 'consultant' ? '/my-work' : '/cases');

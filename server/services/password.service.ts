@@ -11,17 +11,45 @@ export interface ScryptParams {
   p: number;
 }
 
+/**
+ * OWASP's equivalent scrypt settings (Password Storage Cheat Sheet): the same work with less
+ * memory as N falls and p rises. The default, N=2^15 with p=3, needs 32 MiB a hash instead of
+ * N=2^17's 128 MiB, which keeps a server under its memory budget while people sign in.
+ */
+const OWASP_P: Record<number, number> = { 17: 1, 16: 2, 15: 3, 14: 5, 13: 10 };
+
+/** The scrypt settings for a cost (log2 of N): r=8 and OWASP's p for that N (p=1 below 13, tests only). */
+export function scryptParams(logN: number): ScryptParams {
+  return { logN, r: 8, p: OWASP_P[logN] ?? 1 };
+}
+
+// At most two hashes at a time: each holds its memory (32 MiB by default) for a fraction of a
+// second, and a burst of sign-ins must not multiply it.
+const MAX_CONCURRENT_HASHES = 2;
+let hashing = 0;
+const waiting: (() => void)[] = [];
+async function withHashSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (hashing >= MAX_CONCURRENT_HASHES) await new Promise<void>((resolve) => waiting.push(resolve));
+  hashing += 1;
+  try {
+    return await work();
+  } finally {
+    hashing -= 1;
+    waiting.shift()?.();
+  }
+}
+
 const KEY_LENGTH = 32;
 export const MIN_PASSWORD_LENGTH = 12;
 export const MAX_PASSWORD_LENGTH = 256;
 
-// N=2^17, r=8, p=1 needs 128 MiB; scrypt refuses to run unless maxmem is above that.
+// scrypt needs 128·r·N bytes (128 MiB at N=2^17) and refuses to run unless maxmem is above that.
 const maxmem = (params: ScryptParams) => 128 * params.r * 2 ** params.logN * 2 + 1024 * 1024;
 
 /** Hashes a password with scrypt; the stored string carries the algorithm and its parameters. */
 export async function hashPassword(password: string, params: ScryptParams): Promise<string> {
   const salt = crypto.randomBytes(16);
-  const key = await scrypt(password, salt, KEY_LENGTH, { N: 2 ** params.logN, r: params.r, p: params.p, maxmem: maxmem(params) });
+  const key = await withHashSlot(() => scrypt(password, salt, KEY_LENGTH, { N: 2 ** params.logN, r: params.r, p: params.p, maxmem: maxmem(params) }));
   return `scrypt$ln=${params.logN},r=${params.r},p=${params.p}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
@@ -35,19 +63,21 @@ function parse(stored: string): { params: ScryptParams; salt: Buffer; key: Buffe
 export async function verifyPassword(password: string, stored: string | null): Promise<boolean> {
   const parsed = stored ? parse(stored) : undefined;
   if (!parsed) return false;
-  const key = await scrypt(password, parsed.salt, parsed.key.length, {
+  const key = await withHashSlot(() => scrypt(password, parsed.salt, parsed.key.length, {
     N: 2 ** parsed.params.logN,
     r: parsed.params.r,
     p: parsed.params.p,
     maxmem: maxmem(parsed.params),
-  });
+  }));
   return crypto.timingSafeEqual(key, parsed.key);
 }
 
 /** True when a stored hash was made with weaker parameters than the current ones. */
 export function needsRehash(stored: string, params: ScryptParams): boolean {
   const parsed = parse(stored);
-  return !parsed || parsed.params.logN < params.logN || parsed.params.r < params.r;
+  // Less work than the current settings (N·r·p), whichever of OWASP's equivalent forms it has.
+  const work = (p: ScryptParams) => 2 ** p.logN * p.r * p.p;
+  return !parsed || work(parsed.params) < work(params);
 }
 
 let dummy: Promise<string> | undefined;

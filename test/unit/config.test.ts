@@ -85,7 +85,7 @@ describe('loadConfig', () => {
     assert.equal(config.logLevel, 'warn');
     assert.equal(config.timeZone, 'America/Chicago');
     assert.equal(config.responseTargetBusinessDays, 7);
-    assert.equal(config.scryptLogN, 17, 'production hashes at OWASP cost');
+    assert.equal(config.scryptLogN, 15, 'production hashes at an OWASP setting (N=2^15, p=3)');
   });
 
   it('loadConfig, without DATABASE_URL, puts the SQLite file in DATA_DIR', () => {
@@ -162,7 +162,7 @@ describe('loadConfig', () => {
     assertRefused({ NODE_ENV: 'test', PUBLIC_URL: 'leep.example' }, /^PUBLIC_URL /);
   });
 
-  it('loadConfig, in production with SCRYPT_LOG_N below 17, throws a ConfigError', () => {
+  it('loadConfig, in production with SCRYPT_LOG_N below 13, throws a ConfigError', () => {
     assertRefused({ NODE_ENV: 'production', SECRET, SCRYPT_LOG_N: '12' }, /SCRYPT_LOG_N/);
   });
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../server/config';
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hashPassword, needsRehash, passwordProblem, verifyPassword } from '../../server/services/password.service';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hashPassword, needsRehash, passwordProblem, scryptParams, verifyPassword } from '../../server/services/password.service';
 
 const FAST = { logN: 10, r: 8, p: 1 };
 const HASH_FORMAT = /^scrypt\$ln=(\d+),r=8,p=1\$[A-Za-z0-9+/]+=*\$[A-Za-z0-9+/]+=*$/;
@@ -60,9 +60,18 @@ describe('Password hashing (password.service)', () => {
 });
 
 describe('Password cost settings (config)', () => {
-  it('loadConfig, in production with no SCRYPT_LOG_N, uses OWASP\'s N = 2^17', () => {
+  it('loadConfig, in production with no SCRYPT_LOG_N, uses OWASP\'s N = 2^15 with p = 3 (32 MiB a hash)', () => {
     const config = loadConfig({ NODE_ENV: 'production', SECRET: 'x'.repeat(40), DATA_DIR: '/tmp/leep-unused' });
-    assert.equal(config.scryptLogN, 17);
+    assert.equal(config.scryptLogN, 15);
+    assert.deepEqual(scryptParams(config.scryptLogN), { logN: 15, r: 8, p: 3 });
+    assert.deepEqual(scryptParams(17), { logN: 17, r: 8, p: 1 });
+    assert.deepEqual(scryptParams(13), { logN: 13, r: 8, p: 10 });
+  });
+
+  it('needsRehash, with OWASP\'s N = 2^17 p = 1 hash against the N = 2^15 p = 3 setting, keeps it (more work), and rehashes a lighter one', async () => {
+    const strong = '$'; // only the parameters are read
+    assert.equal(needsRehash(`scrypt$ln=17,r=8,p=1${strong}c2FsdA==$a2V5`, scryptParams(15)), false);
+    assert.equal(needsRehash(`scrypt$ln=14,r=8,p=5${strong}c2FsdA==$a2V5`, scryptParams(15)), true);
   });
 
   it('loadConfig, in tests, uses a lower cost that SCRYPT_LOG_N can change', () => {
@@ -70,7 +79,7 @@ describe('Password cost settings (config)', () => {
     assert.equal(loadConfig({ NODE_ENV: 'test', SCRYPT_LOG_N: '12' }).scryptLogN, 12);
   });
 
-  it('loadConfig, in production with SCRYPT_LOG_N below 17, refuses to start', () => {
+  it('loadConfig, in production with SCRYPT_LOG_N below 13, refuses to start', () => {
     assert.throws(() => loadConfig({ NODE_ENV: 'production', SECRET: 'x'.repeat(40), SCRYPT_LOG_N: '12' }), /SCRYPT_LOG_N/);
   });
 });
