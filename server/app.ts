@@ -15,11 +15,15 @@ import { reportRoutes } from './routes/report.routes';
 import { apiRoutes } from './routes/api.routes';
 import { importRoutes } from './routes/import.routes';
 import { publicRoutes } from './routes/public.routes';
+import { cohortRoutes } from './routes/cohort.routes';
+import { applicationRoutes } from './routes/application.routes';
+import { networkRoutes } from './routes/network.routes';
 import { PUBLIC_DIR } from './paths';
 import { setupViews } from './views';
 import { configureNotifications } from './services/notification.service';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+const hideStatusToken = (url: string) => url.replace(/^\/(status|applications)\/[^/?#]+/, '/$1/:token');
 // The package exports only its script; its CSS, fonts and images sit beside it in dist/.
 const USWDS_DIST = path.resolve(path.dirname(require.resolve('@uswds/uswds')), '..');
 
@@ -44,9 +48,14 @@ export function createApp(config: Config): Express {
         res.setHeader('X-Request-Id', id);
         return id;
       },
-      // Status links carry a secret token: log the route, not the token.
+      // Status links (of requests and of cohort applications) carry a secret token: log the route,
+      // not the token, in the request's URL and in the redirect that hands the link out.
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.replace(/^\/status\/[^/?]+/, '/status/:token') }),
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: hideStatusToken(req.url) }),
+        res: (res: { statusCode: number; headers?: Record<string, unknown> }) => ({
+          statusCode: res.statusCode,
+          headers: typeof res.headers?.location === 'string' ? { ...res.headers, location: hideStatusToken(res.headers.location) } : res.headers,
+        }),
       },
       customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
     }),
@@ -77,6 +86,9 @@ export function createApp(config: Config): Express {
   app.use(reportRoutes());
   app.use(apiRoutes());
   app.use(importRoutes(protectAfterUpload));
+  app.use(cohortRoutes(config));
+  app.use(applicationRoutes());
+  app.use(networkRoutes());
 
   app.use(notFound);
   app.use(errorHandler);

@@ -57,3 +57,28 @@ export type Role = keyof typeof ROLES;
 export function choices<T extends Record<string, string>>(set: T): { value: keyof T & string; label: string }[] {
   return Object.entries(set).map(([value, label]) => ({ value: value as keyof T & string, label }));
 }
+
+// The National Cohort and the State Policy Network.
+
+export const MEETING_MODES = { virtual: 'Virtual', in_person: 'In person' } as const;
+export type MeetingMode = keyof typeof MEETING_MODES;
+
+export const DECISIONS = { selected: 'Selected', waitlisted: 'Waitlisted', not_selected: 'Not selected' } as const;
+export type Decision = keyof typeof DECISIONS;
+
+/** What each decision means, in words for the applicant on their status page. */
+export const DECISION_FOR_APPLICANT: Record<Decision | 'pending', string> = {
+  pending: 'We have received your application. Reviewers are reading it; you will see the decision here once the selection is made.',
+  selected: 'Congratulations: you have been selected for the cohort. The meetings are listed below; the LEEP team will be in touch about assignments.',
+  waitlisted: 'You are on the waiting list. If a place opens in the cohort, the LEEP team will contact you.',
+  not_selected: 'Thank you for applying. We are not able to offer you a place in this cohort; we hope you will apply again.',
+};
+
+export const ATTENDANCE = { present: 'Present', excused: 'Excused', absent: 'Absent' } as const;
+export type AttendanceStatus = keyof typeof ATTENDANCE;
+
+export const NETWORK_ORGANIZATIONS = { state_board: 'State board of education', state_agency: 'State education agency', other: 'Other' } as const;
+export type NetworkOrganization = keyof typeof NETWORK_ORGANIZATIONS;
+
+export const NETWORK_EVENT_KINDS = { expert_talk: 'Expert talk', peer_discussion: 'Peer-to-peer discussion' } as const;
+export type NetworkEventKind = keyof typeof NETWORK_EVENT_KINDS;

@@ -166,7 +166,17 @@ export async function casesCsv(req: Request, res: Response): Promise<void> {
 /** GET /states/:code: one jurisdiction's whole history across tracks. */
 export async function statePage(req: Request, res: Response): Promise<void> {
   const code = String(req.params.code).toUpperCase();
-  const history = await stateHistory(code);
+  const perPage = 100;
+  const page = Math.max(1, Math.min(10_000, Number.parseInt(String(req.query.page ?? '1'), 10) || 1));
+  const history = await stateHistory(code, { page, perPage });
   if (!history) throw new NotFoundError('There is no state or jurisdiction with that code.');
-  res.render('pages/reports/state', { title: history.jurisdiction.name, ...history });
+  const pages = Math.max(1, Math.ceil(Math.max(history.counts.cases, history.counts.engagements) / perPage));
+  res.render('pages/reports/state', {
+    title: history.jurisdiction.name,
+    ...history,
+    page,
+    pages,
+    prevHref: page > 1 ? `/states/${code}?page=${page - 1}` : undefined,
+    nextHref: page < pages ? `/states/${code}?page=${page + 1}` : undefined,
+  });
 }

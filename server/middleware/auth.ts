@@ -39,6 +39,8 @@ function navItems(role: 'director' | 'consultant', path: string) {
           { href: '/dashboard', label: 'Dashboard' },
           { href: '/cases', label: 'Cases' },
           { href: '/cases/triage', label: 'Triage' },
+          { href: '/cohorts', label: 'Cohorts' },
+          { href: '/network', label: 'Network' },
           { href: '/admin/users', label: 'Users' },
           { href: '/admin/import', label: 'Import' },
           { href: '/admin/tokens', label: 'API tokens' },
@@ -47,6 +49,7 @@ function navItems(role: 'director' | 'consultant', path: string) {
       : [
           { href: '/my-work', label: 'My work' },
           { href: '/cases', label: 'My cases' },
+          { href: '/reviews', label: 'Reviews' },
         ];
   return items.map((i) => ({ ...i, current: path === i.href || (i.href !== '/cases' && path.startsWith(`${i.href}/`)) }));
 }

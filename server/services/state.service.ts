@@ -4,11 +4,18 @@ import { ENGAGEMENT_STATUSES } from '../schemas/engagement.schemas';
 import { FORMATS, STATUSES, TRACKS } from '../vocabulary';
 import { hoursOf } from './report.service';
 
+export interface HistoryPaging {
+  /** 1-based page of the engagements and of the cases, `perPage` of each. */
+  page: number;
+  perPage: number;
+}
+
 /**
  * One jurisdiction's story: when it was first and last served, every case of it and every
  * engagement that lists it (whatever case it belongs to), in time order, across all tracks.
+ * With `paging`, one page of each list (a decade of work is thousands of engagements).
  */
-export async function stateHistory(code: string) {
+export async function stateHistory(code: string, paging?: HistoryPaging) {
   if (!/^[A-Z]{2}$/.test(code)) return undefined;
   const jurisdiction = await findJurisdiction(code);
   if (!jurisdiction) return undefined;
@@ -16,12 +23,17 @@ export async function stateHistory(code: string) {
     .join('engagements as e', 'e.id', 'ej.engagement_id')
     .where({ 'ej.jurisdiction_code': code, 'ej.status': 'delivered' })
     .select(db.raw('min(e.date) as first_served'), db.raw('max(e.date) as last_served'), db.raw('count(*) as engagements'), db.raw('coalesce(sum(e.duration_minutes), 0) as minutes'), db.raw('coalesce(sum(e.participant_count), 0) as participants'));
-  const cases = await db('cases as c')
+  const pageOf = <T extends { limit(n: number): T; offset(n: number): T }>(q: T): T => (paging ? q.limit(paging.perPage).offset((paging.page - 1) * paging.perPage) : q);
+  const [[caseCount], [engagementCount]] = await Promise.all([
+    db('cases').where('jurisdiction_code', code).count({ n: '*' }),
+    db('engagement_jurisdictions').where('jurisdiction_code', code).count({ n: '*' }),
+  ]);
+  const cases = await pageOf(db('cases as c'))
     .leftJoin('users as u', 'u.id', 'c.lead_consultant_id')
     .where('c.jurisdiction_code', code)
     .orderBy('c.submitted_at', 'asc')
     .select('c.id', 'c.reference', 'c.title', 'c.track', 'c.status', 'c.submitted_at', 'c.closed_at', 'u.name as lead_name');
-  const engagements = await db('engagement_jurisdictions as ej')
+  const engagements = await pageOf(db('engagement_jurisdictions as ej'))
     .join('engagements as e', 'e.id', 'ej.engagement_id')
     .join('cases as c', 'c.id', 'e.case_id')
     .where('ej.jurisdiction_code', code)
@@ -50,6 +62,7 @@ export async function stateHistory(code: string) {
     .orderBy('engagements', 'desc');
   return {
     jurisdiction,
+    counts: { cases: num(caseCount.n), engagements: num(engagementCount.n) },
     served: num(served.engagements) > 0 ? { first: served.first_served as string, last: served.last_served as string } : undefined,
     totals: { engagements: num(served.engagements), hours: hoursOf(num(served.minutes)), participants: num(served.participants) },
     cases: cases.map((c) => ({ ...c, trackLabel: TRACKS[c.track as keyof typeof TRACKS], statusLabel: STATUSES[c.status as keyof typeof STATUSES] })),

@@ -5,6 +5,7 @@ import { describeEachEngine } from '../helpers/db';
 import { csrfTokenOf, encodeForm, testApp } from '../helpers/app';
 import { Agent, makeUser, signInAs } from '../helpers/auth';
 import { requestPayload } from '../helpers/factories';
+import { applyTo, daysFromToday, makeCohort, makeEvent, makeTeam } from '../helpers/programs';
 
 /**
  * Who may use each route. `public`: anyone. `staff`: any signed-in staff member. `case`: staff on
@@ -76,6 +77,40 @@ const MATRIX: Record<string, Access> = {
   'POST /admin/outbox/:id/retry': 'director',
   'GET /admin/import': 'director',
   'POST /admin/import': 'director',
+  'GET /cohorts': 'public',
+  'GET /cohorts/new': 'director',
+  'POST /cohorts': 'director',
+  'GET /cohorts/:id': 'director',
+  'GET /cohorts/:id/edit': 'director',
+  'POST /cohorts/:id': 'director',
+  'GET /cohorts/:id/apply': 'public',
+  'POST /cohorts/:id/apply': 'public',
+  'GET /cohorts/:id/applications': 'director',
+  'GET /cohorts/:id/applications/:aid': 'director',
+  'POST /cohorts/:id/applications/:aid/decision': 'director',
+  'GET /cohorts/:id/meetings/:mid/attendance': 'director',
+  'POST /cohorts/:id/meetings/:mid/attendance': 'director',
+  'POST /cohorts/:id/assignments': 'director',
+  'GET /cohorts/:id/assignments/:asid': 'director',
+  'POST /cohorts/:id/assignments/:asid': 'director',
+  'GET /applications/:token': 'public',
+  'GET /reviews': 'staff',
+  'GET /reviews/:id': 'staff',
+  'POST /reviews/:id': 'staff',
+  'GET /network': 'director',
+  'GET /network/teams/new': 'director',
+  'POST /network/teams': 'director',
+  'GET /network/teams/:id': 'director',
+  'GET /network/teams/:id/edit': 'director',
+  'POST /network/teams/:id': 'director',
+  'GET /network/teams/:id/training': 'director',
+  'POST /network/teams/:id/training': 'director',
+  'GET /network/events/new': 'director',
+  'POST /network/events': 'director',
+  'GET /network/events/:id': 'director',
+  'GET /network/events/:id/edit': 'director',
+  'POST /network/events/:id': 'director',
+  'POST /network/events/:id/attendance': 'director',
 };
 
 /** Every route the app registers, as "METHOD /path". */
@@ -122,6 +157,9 @@ describeEachEngine('Role × route matrix', (ctx) => {
     assert.deepEqual(routes, Object.keys(MATRIX).sort());
   });
 
+  // Each role's run registers a state team of its own (one team a state).
+  const teamStates: Record<Role, string> = { anonymous: 'VT', consultant: 'NH', outsider: 'ME', director: 'RI' };
+
   for (const role of ['anonymous', 'consultant', 'outsider', 'director'] as Role[]) {
     it(`every route, for ${role === 'outsider' ? 'a consultant not on the case' : `a ${role}`}, answers as the matrix says`, async function () {
       this.timeout(60_000);
@@ -148,6 +186,14 @@ describeEachEngine('Role × route matrix', (ctx) => {
       await d.post('/admin/tokens').type('form').send(encodeForm({ _csrf: tokensCsrf, name: `matrix ${role}` })).expect(303);
       const tokenId = Number((await ctx.db.knex('api_tokens').orderBy('id', 'desc').first('id')).id);
       const outboxId = Number((await ctx.db.knex('outbox').orderBy('id', 'desc').first('id')).id);
+      // The National Cohort and the State Policy Network: an open cohort with a past meeting, an
+      // application, an assignment, a state team and a past network event.
+      const cohort = await makeCohort(ctx.db.knex, { director, meetings: [{ date: daysFromToday(-2) }] });
+      const application = await applyTo(cohort.id);
+      const [assignmentRow] = await ctx.db.knex('cohort_assignments').insert({ cohort_id: cohort.id, title: 'Reading', due_on: daysFromToday(7), created_at: new Date().toISOString(), updated_at: new Date().toISOString() }).returning('id');
+      const assignmentId = Number(typeof assignmentRow === 'object' ? assignmentRow.id : assignmentRow);
+      const teamId = await makeTeam(teamStates[role]);
+      const eventId = await makeEvent(director, daysFromToday(-1));
 
       let agent: Agent;
       if (role === 'anonymous') agent = request.agent(app);
@@ -156,6 +202,14 @@ describeEachEngine('Role × route matrix', (ctx) => {
 
       const fill = (path: string) =>
         path
+          .replace(/^\/applications\/:token/, `/applications/${application.token}`)
+          .replace(':aid', String(application.id))
+          .replace(':mid', String(cohort.meetings[0].id))
+          .replace(':asid', String(assignmentId))
+          .replace(/^\/cohorts\/:id/, `/cohorts/${cohort.id}`)
+          .replace(/^\/reviews\/:id/, `/reviews/${application.id}`)
+          .replace(/^\/network\/teams\/:id/, `/network/teams/${teamId}`)
+          .replace(/^\/network\/events\/:id/, `/network/events/${eventId}`)
           .replace(':token', token)
           .replace(':eid', String(engagementId))
           .replace(':code', 'OH')

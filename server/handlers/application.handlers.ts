@@ -1,0 +1,139 @@
+import type { Request, Response } from 'express';
+import { NotFoundError, ValidationError } from '../errors';
+import { applicationsForReviewer } from '../queries/application.queries';
+import { findCohort, meetingsOfCohort } from '../queries/cohort.queries';
+import { listJurisdictions } from '../queries/reference.queries';
+import { CRITERIA, applicationSchema, reviewSchema } from '../schemas/application.schemas';
+import { formToPayload, keptValues } from '../schemas/validate';
+import { applicationOr404, closedMessage, findApplicationByToken, reviewsVisibleTo, scoreApplication, submitApplication } from '../services/application.service';
+import { windowOpen } from '../services/cohort.service';
+import { todayIn } from '../services/time';
+import { randomToken } from '../services/tokens';
+import { DECISIONS, DECISION_FOR_APPLICANT, MEETING_MODES } from '../vocabulary';
+import { errorsOf } from './auth.handlers';
+import { bodyOf, cfg, jurisdictionNames } from './cohort.handlers';
+import { reviewView } from './cohort-roster.handlers';
+import { idParam } from './params';
+
+async function cohortOf(req: Request) {
+  const cohort = await findCohort(idParam(req));
+  if (!cohort) throw new NotFoundError('We could not find that cohort.');
+  return cohort;
+}
+
+async function renderApply(req: Request, res: Response, status: number, values: Record<string, unknown>, error?: ValidationError): Promise<void> {
+  const cohort = await cohortOf(req);
+  const today = todayIn(cfg(req).timeZone);
+  const open = windowOpen(cohort, today);
+  const jurisdictions = await listJurisdictions();
+  res.status(status).render('pages/cohorts/apply', {
+    title: `${error ? 'Error: ' : ''}Apply to ${cohort.name}`,
+    cohort,
+    open,
+    closedText: open ? undefined : closedMessage(cohort, today),
+    meetings: (await meetingsOfCohort(cohort.id)).filter((m) => m.status !== 'cancelled').map((m) => ({ ...m, modeLabel: MEETING_MODES[m.mode as keyof typeof MEETING_MODES] })),
+    jurisdictionOptions: jurisdictions.map((j) => ({ value: j.code, label: j.name })),
+    values,
+    ...errorsOf(error),
+  });
+}
+
+/** GET /cohorts/:id/apply: the public application form, or a notice that applications are closed. */
+export const applyForm = (req: Request, res: Response) => renderApply(req, res, 200, { idempotency_key: randomToken() });
+
+/** POST /cohorts/:id/apply: 303 to the applicant's status link; 409 outside the window. */
+export async function apply(req: Request, res: Response): Promise<void> {
+  const cohort = await cohortOf(req);
+  const body = bodyOf(req);
+  try {
+    const result = await submitApplication(cohort.id, formToPayload(body, applicationSchema), { secret: cfg(req).secret, timeZone: cfg(req).timeZone });
+    // A bot that filled the hidden field is told nothing and gets nothing stored.
+    if (result.kind === 'honeypot') return res.redirect(303, '/requests/received');
+    res.set('Referrer-Policy', 'no-referrer');
+    res.redirect(303, `/applications/${result.token}?received=1`);
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    await renderApply(req, res, 422, keptValues(body), err);
+  }
+}
+
+/** GET /applications/:token: the applicant's private status page. */
+export async function status(req: Request, res: Response): Promise<void> {
+  const found = await findApplicationByToken(String(req.params.token));
+  // The link is a secret: keep it out of caches, search engines and other sites' logs.
+  res.set({ 'Cache-Control': 'no-store', 'Referrer-Policy': 'no-referrer', 'X-Robots-Tag': 'noindex' });
+  if (!found) throw new NotFoundError('We could not find an application for this link. Check that you copied the whole link.');
+  const { application, cohort } = found;
+  const decision = (application.decision ?? 'pending') as keyof typeof DECISION_FOR_APPLICANT;
+  const names = await jurisdictionNames();
+  const selected = application.decision === 'selected';
+  res.render('pages/applications/show', {
+    title: `Your application to ${cohort.name}`,
+    application,
+    cohort,
+    received: req.query.received === '1',
+    statusLabel: application.decision ? DECISIONS[application.decision as keyof typeof DECISIONS] : 'Under review',
+    statusText: DECISION_FOR_APPLICANT[decision],
+    jurisdiction: names.get(application.jurisdiction_code) ?? application.jurisdiction_code,
+    answers: CRITERIA.map((c) => ({ label: c.label, text: application[c.answer] })),
+    // The meetings are for those who take part; nothing of the reviews is ever shown here.
+    meetings: selected ? (await meetingsOfCohort(cohort.id)).filter((m) => m.status !== 'cancelled').map((m) => ({ ...m, modeLabel: MEETING_MODES[m.mode as keyof typeof MEETING_MODES] })) : [],
+    selected,
+  });
+}
+
+/** GET /reviews: every application, with whether the signed-in reviewer has scored it (nothing of others' scores). */
+export async function reviews(req: Request, res: Response): Promise<void> {
+  const rows = await applicationsForReviewer((req.user as { id: number }).id);
+  const names = await jurisdictionNames();
+  const cohorts: { id: number; name: string; year: number; applications: ((typeof rows)[number] & { jurisdiction: string })[]; toScore: number }[] = [];
+  for (const row of rows) {
+    let group = cohorts.find((c) => c.id === row.cohort_id);
+    if (!group) cohorts.push((group = { id: row.cohort_id, name: row.cohort_name, year: row.cohort_year, applications: [], toScore: 0 }));
+    group.applications.push({ ...row, jurisdiction: names.get(row.jurisdiction_code) ?? row.jurisdiction_code });
+    if (!row.scored) group.toScore += 1;
+  }
+  res.render('pages/applications/reviews', { title: 'Applications to review', cohorts });
+}
+
+async function renderReview(req: Request, res: Response, status = 200, extra: { values?: Record<string, unknown>; error?: ValidationError } = {}): Promise<void> {
+  const application = await applicationOr404(idParam(req));
+  const cohort = await findCohort(application.cohort_id);
+  const user = req.user as { id: number };
+  const names = await jurisdictionNames();
+  // Blind scoring: `visible` holds nothing of other reviewers until this reviewer has scored.
+  const visible = await reviewsVisibleTo(application.id, user.id);
+  res.status(status).render('pages/applications/review', {
+    title: `${extra.error ? 'Error: ' : ''}Review: ${application.name}`,
+    application,
+    cohort,
+    jurisdiction: names.get(application.jurisdiction_code) ?? application.jurisdiction_code,
+    answers: CRITERIA.map((c) => ({ label: c.label, text: application[c.answer] })),
+    criteria: CRITERIA.map((c) => ({ ...c, scoreField: `${c.key}_score`, commentField: `${c.key}_comment`, legend: `Score for ${c.label.charAt(0).toLowerCase()}${c.label.slice(1)}`, commentLabel: `Comment on ${c.label.charAt(0).toLowerCase()}${c.label.slice(1)}` })),
+    scores: [1, 2, 3, 4, 5].map((n) => ({ value: String(n), label: `${n}${n === 1 ? ' (weak)' : n === 5 ? ' (outstanding)' : ''}` })),
+    scored: visible.scored,
+    mine: visible.scored ? reviewView(visible.mine) : undefined,
+    others: visible.scored ? visible.others.map(reviewView) : [],
+    mean: visible.scored ? visible.mean : undefined,
+    count: visible.scored ? visible.count : undefined,
+    flash: req.query.saved ? 'Your scores are saved.' : undefined,
+    values: extra.values ?? {},
+    ...errorsOf(extra.error),
+  });
+}
+
+/** GET /reviews/:id: the application and the reviewer's score form (blind until scored). */
+export const reviewPage = (req: Request, res: Response) => renderReview(req, res);
+
+/** POST /reviews/:id: the reviewer's scores; final once given (409 for a second review). */
+export async function score(req: Request, res: Response): Promise<void> {
+  const application = await applicationOr404(idParam(req));
+  const body = bodyOf(req);
+  try {
+    await scoreApplication(application.id, formToPayload(body, reviewSchema), req.user as { id: number });
+    res.redirect(303, `/reviews/${application.id}?saved=1`);
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    await renderReview(req, res, 422, { values: keptValues(body), error: err });
+  }
+}
