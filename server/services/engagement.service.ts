@@ -101,6 +101,15 @@ function diff(before: Record<string, unknown>, after: Record<string, unknown>) {
   return { before: b, after: a };
 }
 
+/**
+ * Cohort meetings and network events are kept from their programs' pages (attendance sets their
+ * states and counts), so the general engagement forms leave them alone.
+ */
+async function refuseProgramEngagement(caseId: number): Promise<void> {
+  const [cohort, events] = await Promise.all([db('cohorts').where({ case_id: caseId }).first('id'), db('network_event_cases').where({ case_id: caseId }).first('id')]);
+  if (cohort || events) throw new ConflictError('This meeting belongs to a program: change it, and take its attendance, from the cohort or network page.');
+}
+
 /** The engagement if the user may work on its case; otherwise 404. */
 export async function engagementForUser(id: number, user: Staff, meta: { path?: string; ip?: string } = {}): Promise<EngagementFull> {
   const engagement = await findEngagement(id);
@@ -126,6 +135,7 @@ export async function caseOpenForEngagements(caseId: number, user: Staff, meta: 
 /** Adds an engagement to a case; a delivered one may move the case to in progress. */
 export async function createEngagement(caseId: number, payload: unknown, actor: Staff, ctx: EngagementContext): Promise<number> {
   await caseOpenForEngagements(caseId, actor);
+  await refuseProgramEngagement(caseId);
   const input = validateEngagement(payload);
   const topicIds = await checkRules(input, ctx);
   return db.transaction(async (trx) => {
@@ -150,6 +160,7 @@ export async function createEngagement(caseId: number, payload: unknown, actor: 
 /** Changes an engagement; the timeline keeps each changed field before and after. */
 export async function updateEngagement(id: number, payload: unknown, actor: Staff, ctx: EngagementContext): Promise<EngagementFull> {
   const existing = await engagementForUser(id, actor);
+  await refuseProgramEngagement(existing.case_id);
   const input = validateEngagement(payload);
   const topicIds = await checkRules(input, ctx, existing.consultant_ids);
   await db.transaction(async (trx) => {
@@ -170,6 +181,7 @@ export async function updateEngagement(id: number, payload: unknown, actor: Staf
 /** Cancels an engagement: it keeps its record but counts nowhere. */
 export async function cancelEngagement(id: number, actor: Staff): Promise<EngagementFull> {
   const existing = await engagementForUser(id, actor);
+  await refuseProgramEngagement(existing.case_id);
   if (existing.status === 'cancelled') return existing;
   await db.transaction(async (trx) => {
     const at = nowIso();
@@ -183,6 +195,7 @@ export async function cancelEngagement(id: number, actor: Staff): Promise<Engage
 /** Deletes an engagement; the timeline keeps what it was. */
 export async function deleteEngagement(id: number, actor: Staff): Promise<EngagementFull> {
   const existing = await engagementForUser(id, actor);
+  await refuseProgramEngagement(existing.case_id);
   await db.transaction(async (trx) => {
     await deleteEngagementRow(trx, id);
     await recordEvent(trx, { case_id: existing.case_id, actor_user_id: actor.id, actor_kind: 'staff', kind: 'engagement.deleted', before: { engagement_id: id, ...snapshot(existing) }, created_at: nowIso() });

@@ -42,6 +42,9 @@ export async function notifyFor(trx: Knex.Transaction, event: RecordedEvent): Pr
   const s = settings;
   const kase = await trx('cases as c').join('jurisdictions as j', 'j.code', 'c.jurisdiction_code').where('c.id', event.case_id).first('c.*', 'j.name as jurisdiction_name');
   if (!kase) return;
+  // A cohort's case and a year's network events case are the program's own work, opened by a
+  // director for the director: no request to acknowledge, no requester to write to.
+  if (await isProgramCase(trx, kase)) return;
   const token = openToken(s.secret, kase.status_token_enc);
   const statusUrl = token ? `${s.publicUrl}/status/${token}` : `${s.publicUrl}/ (use the link in your first e-mail from LEEP)`;
   const caseUrl = `${s.publicUrl}/cases/${kase.id}`;
@@ -63,6 +66,8 @@ export async function notifyFor(trx: Knex.Transaction, event: RecordedEvent): Pr
 
   switch (event.kind) {
     case 'case.created': {
+      // Only a request starts new; a case opened already assigned is the program's own work.
+      if (kase.status !== 'new') break;
       messages.push({ kind: 'request-received', to: kase.requester_email, subject: `We received your request ${kase.reference}`, data: common });
       const directors = await trx('users').where({ role: 'director', active: true }).select('email');
       for (const d of directors) messages.push({ kind: 'request-new', to: d.email, subject: `New request ${kase.reference} from ${kase.jurisdiction_name}`, data: common });
@@ -135,4 +140,13 @@ export async function notifyFor(trx: Knex.Transaction, event: RecordedEvent): Pr
       created_at: at.toISOString(),
     });
   }
+}
+
+async function isProgramCase(trx: Knex.Transaction, kase: { id: number; status: string; track: string }): Promise<boolean> {
+  if (kase.track === 'ta') return false;
+  const [cohort, events] = await Promise.all([
+    trx('cohorts').where({ case_id: kase.id }).first('id'),
+    trx('network_event_cases').where({ case_id: kase.id }).first('id'),
+  ]);
+  return Boolean(cohort || events);
 }
