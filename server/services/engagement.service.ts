@@ -103,7 +103,8 @@ function diff(before: Record<string, unknown>, after: Record<string, unknown>) {
 
 /**
  * Cohort meetings and network events are kept from their programs' pages (attendance sets their
- * states and counts), so the general engagement forms leave them alone.
+ * states and counts), so the general engagement forms do not add, edit or delete them; cancelling
+ * one is allowed.
  */
 async function refuseProgramEngagement(caseId: number): Promise<void> {
   const [cohort, events] = await Promise.all([db('cohorts').where({ case_id: caseId }).first('id'), db('network_event_cases').where({ case_id: caseId }).first('id')]);
@@ -181,7 +182,6 @@ export async function updateEngagement(id: number, payload: unknown, actor: Staf
 /** Cancels an engagement: it keeps its record but counts nowhere. */
 export async function cancelEngagement(id: number, actor: Staff): Promise<EngagementFull> {
   const existing = await engagementForUser(id, actor);
-  await refuseProgramEngagement(existing.case_id);
   if (existing.status === 'cancelled') return existing;
   await db.transaction(async (trx) => {
     const at = nowIso();

@@ -21,7 +21,7 @@ describeEachEngine('Program cases and mail', (ctx) => {
 describeEachEngine('Program engagements and the general engagement forms', (ctx) => {
   const { app } = testApp();
 
-  it('POST /engagements/:id, /cancel, /delete and POST /cases/:id/engagements, on a cohort\'s meeting or case, answer 409 and change nothing', async () => {
+  it('POST /engagements/:id, /delete and POST /cases/:id/engagements, on a cohort\'s meeting or case, answer 409 and change nothing', async () => {
     const director = await makeUser({ role: 'director' });
     const cohort = await makeCohort(ctx.db.knex, { director, meetings: [{ date: daysFromToday(10) }] });
     const meeting = cohort.meetings[0].engagement_id;
@@ -29,7 +29,7 @@ describeEachEngine('Program engagements and the general engagement forms', (ctx)
     const d = await signInAs(app, director);
     const token = await d.csrf('/account/password');
     const fields = { _csrf: token, status: 'scheduled', date: daysFromToday(11), duration_minutes: '60', format: 'small_group', consultant_ids: [String(director.id)], participant_count: '3', jurisdictions: ['OH'] };
-    for (const path of [`/engagements/${meeting}`, `/engagements/${meeting}/cancel`, `/engagements/${meeting}/delete`, `/cases/${cohort.caseId}/engagements`]) {
+    for (const path of [`/engagements/${meeting}`, `/engagements/${meeting}/delete`, `/cases/${cohort.caseId}/engagements`]) {
       const res = await d.post(path).type('form').send(encodeForm(fields));
       assert.equal(res.status, 409, path);
     }
