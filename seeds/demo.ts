@@ -279,7 +279,17 @@ export async function generateDemo(knex: Knex, o: DemoOptions): Promise<{ cases:
     await insertMany(trx, 'case_supporters', supporters);
     await insertMany(trx, 'case_events', events);
     await insertMany(trx, 'engagements', engRows);
-    await insertMany(trx, 'engagement_consultants', engConsultants.filter((e, i, all) => all.findIndex((x) => x.engagement_id === e.engagement_id && x.user_id === e.user_id) === i));
+    const seenPairs = new Set<string>();
+    await insertMany(
+      trx,
+      'engagement_consultants',
+      engConsultants.filter((e) => {
+        const key = `${e.engagement_id}:${e.user_id}`;
+        if (seenPairs.has(key)) return false;
+        seenPairs.add(key);
+        return true;
+      }),
+    );
     await insertMany(trx, 'engagement_jurisdictions', engJurisdictions);
     await insertMany(trx, 'engagement_topics', engTopics);
     await insertMany(trx, 'engagement_attendees', attendees);

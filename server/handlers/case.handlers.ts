@@ -3,7 +3,7 @@ import { idParam } from './params';
 import type { Config } from '../config';
 import { ValidationError } from '../errors';
 import { listJurisdictions, listTopics } from '../queries/reference.queries';
-import { listUsers } from '../queries/user.queries';
+import { listUserNames } from '../queries/user.queries';
 import { assignmentSchema, caseUpdateSchema, messageSchema, noteSchema, prioritySchema, statusSchema } from '../schemas/case.schemas';
 import { requestCreateSchema } from '../schemas/request.schemas';
 import { formToPayload, keptValues } from '../schemas/validate';
@@ -47,7 +47,7 @@ function listHref(base: string, query: Record<string, unknown>, changes: Record<
 export async function index(req: Request, res: Response): Promise<void> {
   const user = staffOf(req);
   const lq = parseListQuery(req.query as Record<string, unknown>, user, cfg(req));
-  const [{ rows, total, page, pages }, look, users] = await Promise.all([caseListPage(lq, cfg(req)), lookups(), user.role === 'director' ? listUsers() : Promise.resolve([])]);
+  const [{ rows, total, page, pages }, look, users] = await Promise.all([caseListPage(lq, cfg(req)), lookups(), user.role === 'director' ? listUserNames() : Promise.resolve([])]);
   const query = req.query as Record<string, unknown>;
   res.render('pages/cases/index', {
     title: user.role === 'director' ? 'All cases' : 'My cases',

@@ -7,8 +7,9 @@ import { feedbackSummary } from '../queries/feedback.queries';
 import { caseRows, engagementRows, inPages } from '../queries/export.queries';
 import { listJurisdictions, listTopics } from '../queries/reference.queries';
 import { ReportFilters } from '../queries/report.queries';
-import { listUsers } from '../queries/user.queries';
+import { listUserNames } from '../queries/user.queries';
 import { tileMap, servedByYearChart } from '../services/charts';
+import { cachedFigures } from '../services/figures-cache';
 import { dashboardFiguresCached, filterParams, hoursOf, parseReportFilters } from '../services/report.service';
 import { stateHistory } from '../services/state.service';
 import { FORMATS, STATUSES, TRACKS, choices } from '../vocabulary';
@@ -17,7 +18,7 @@ const cfg = (req: Request) => req.app.locals.config as Config;
 const filtersOf = (req: Request) => parseReportFilters(req.query as Record<string, unknown>, cfg(req).timeZone);
 
 async function filterOptions() {
-  const [jurisdictions, topics, users] = await Promise.all([listJurisdictions(), listTopics({ includeRetired: true }), listUsers()]);
+  const [jurisdictions, topics, users] = await Promise.all([listJurisdictions(), listTopics({ includeRetired: true }), listUserNames()]);
   return {
     jurisdictionOptions: jurisdictions.map((j) => ({ value: j.code, label: j.name })),
     topicOptions: topics.map((t) => ({ value: t.slug, label: t.name })),
@@ -31,12 +32,13 @@ async function filterOptions() {
 export async function dashboard(req: Request, res: Response): Promise<void> {
   const { filters, problems } = filtersOf(req);
   const measure = req.query.measure === 'hours' ? 'hours' : 'engagements';
-  const [figures, options, feedbackAll, feedbackByFormat, feedbackByConsultant] = await Promise.all([
+  const [figures, options, [feedbackAll, feedbackByFormat, feedbackByConsultant]] = await Promise.all([
     dashboardFiguresCached(filters, cfg(req)),
     filterOptions(),
-    feedbackSummary(filters, 'all'),
-    feedbackSummary(filters, 'format'),
-    feedbackSummary(filters, 'consultant'),
+    // Feedback changes with the same data version as the figures (a new answer is a new row).
+    cachedFigures(`feedback:${JSON.stringify(filters)}`, () =>
+      Promise.all([feedbackSummary(filters, 'all'), feedbackSummary(filters, 'format'), feedbackSummary(filters, 'consultant')]),
+    ),
   ]);
   const rate = (r: { completed: number; answered: number }) => (r.completed ? Math.round((r.answered / r.completed) * 1000) / 10 : null);
   const feedback = {

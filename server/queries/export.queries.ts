@@ -4,7 +4,7 @@ import { ReportFilters, casesInPeriod, deliveredEngagements } from './report.que
 
 /** Delivered engagements behind the figures, one row each, with their lists joined as text. */
 export function engagementRows(f: ReportFilters, q: Queryable = db): Knex.QueryBuilder {
-  return deliveredEngagements(f, q)
+  return deliveredEngagements(f, q, { withCase: true })
     .select(
       'e.id',
       'c.id as case_id',

@@ -84,3 +84,8 @@ export async function insertAudit(
     created_at: event.created_at,
   });
 }
+
+/** Every user's id and name, by name: for menus and for naming people in timelines. */
+export async function listUserNames(q: Queryable = db): Promise<{ id: number; name: string; active: boolean }[]> {
+  return (await q('users').orderBy('name').select('id', 'name', 'active')).map((u: { id: unknown; name: string; active: unknown }) => ({ id: Number(u.id), name: u.name, active: bool(u.active) }));
+}

@@ -9,7 +9,7 @@ import { CaseStatus, STATUSES } from '../vocabulary';
 import { Staff } from './case.service';
 import { rankConsultants } from './suggestion.service';
 import { describeEvent } from './timeline';
-import { listUsers } from '../queries/user.queries';
+import { listUserNames } from '../queries/user.queries';
 import { MOVES, businessDaysBefore, businessDaysBetween, mayMake } from './workflow';
 
 export const PER_PAGE = 25;
@@ -97,7 +97,7 @@ export async function caseDetail(kase: CaseRow, user: Staff) {
     suggestions = rankConsultants(candidates, topics, jurisdictionName);
     staff = candidates.map((c) => ({ id: c.id, name: c.name }));
   }
-  const users = await listUsers();
+  const users = await listUserNames();
   const names = new Map(users.map((u) => [u.id, u.name]));
   const userName = (id: unknown) => names.get(Number(id)) ?? `user ${String(id)}`;
   const supporterNames = supporters.map((id) => ({ id, name: userName(id) }));

@@ -37,8 +37,9 @@ export async function stateHistory(code: string, paging?: HistoryPaging) {
     .join('engagements as e', 'e.id', 'ej.engagement_id')
     .join('cases as c', 'c.id', 'e.case_id')
     .where('ej.jurisdiction_code', code)
-    .orderBy('e.date', 'asc')
-    .orderBy('e.id', 'asc')
+    // The date stored on engagement_jurisdictions: its index gives the order, so a page stops early.
+    .orderBy('ej.date', 'asc')
+    .orderBy('ej.engagement_id', 'asc')
     .select(
       'e.id',
       'e.date',
