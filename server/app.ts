@@ -6,6 +6,7 @@ import pinoHttp from 'pino-http';
 import type { Config } from './config';
 import { logger } from './logger';
 import { loadCurrentUser, sessions } from './middleware/auth';
+import { refuseNul } from './middleware/input';
 import { errorHandler, notFound } from './middleware/errors';
 import { csrf, sameOrigin, securityHeaders } from './middleware/security';
 import { authRoutes } from './routes/auth.routes';
@@ -66,6 +67,7 @@ export function createApp(config: Config): Express {
 
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 200 }));
   app.use(express.json({ limit: '200kb' }));
+  app.use(refuseNul);
   app.use(cookieParser());
   app.use(sessions(config));
   app.use(loadCurrentUser);

@@ -2,8 +2,8 @@ import type { Request, Response } from 'express';
 import type { Config } from '../config';
 import { AppError, NotFoundError, ValidationError } from '../errors';
 import { countUsers } from '../queries/user.queries';
-import { passwordChangeSchema, userCreateSchema } from '../schemas/user.schemas';
-import { formToPayload } from '../schemas/validate';
+import { passwordChangeSchema, userCreateSchema, validatePasswordChange } from '../schemas/user.schemas';
+import { formToPayload, keptValues } from '../schemas/validate';
 import { signIn } from '../services/auth.service';
 import { changePassword, createUser } from '../services/user.service';
 import { scryptParams } from '../services/password.service';
@@ -56,7 +56,7 @@ export async function login(req: Request, res: Response): Promise<void> {
   const values = { email: typeof body.email === 'string' ? body.email : '', next: typeof body.next === 'string' ? body.next : '' };
   try {
     const user = await signIn(
-      { email: String(body.email ?? ''), password: String(body.password ?? ''), next: values.next || undefined },
+      { email: values.email, password: typeof body.password === 'string' ? body.password : '', next: values.next || undefined },
       req.ip ?? 'unknown',
       scryptOf(req),
     );
@@ -103,7 +103,7 @@ export async function setup(req: Request, res: Response): Promise<void> {
     res.redirect(303, '/cases');
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
-    res.status(422).render('pages/auth/setup', { title: 'Error: Set up LEEP TA Tracker', values: { name: body.name, email: body.email }, ...errorsOf(err) });
+    res.status(422).render('pages/auth/setup', { title: 'Error: Set up LEEP TA Tracker', values: keptValues({ name: body.name, email: body.email }), ...errorsOf(err) });
   }
 }
 
@@ -114,8 +114,8 @@ export function passwordForm(req: Request, res: Response): void {
 export async function updatePassword(req: Request, res: Response): Promise<void> {
   const body = (req.body ?? {}) as Record<string, unknown>;
   try {
-    const input = formToPayload(body, passwordChangeSchema) as { current_password: string; password: string; password_confirmation?: string };
-    await changePassword((req.user as { id: number }).id, { current_password: input.current_password ?? '', password: input.password ?? '', password_confirmation: input.password_confirmation }, scryptOf(req), req.sessionID);
+    const input = validatePasswordChange(formToPayload(body, passwordChangeSchema));
+    await changePassword((req.user as { id: number }).id, input, scryptOf(req), req.sessionID);
     // 303 after the post, so that reloading the page cannot send the old password again.
     res.redirect(303, '/account/password?changed=1');
   } catch (err) {

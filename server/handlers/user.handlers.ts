@@ -4,7 +4,7 @@ import { NotFoundError, ValidationError } from '../errors';
 import { listTopics } from '../queries/reference.queries';
 import { findUserById, listUsers, topicIdsOfUser } from '../queries/user.queries';
 import { userCreateSchema, userUpdateSchema } from '../schemas/user.schemas';
-import { formToPayload } from '../schemas/validate';
+import { formToPayload, keptValues } from '../schemas/validate';
 import { createUser, setUserActive, updateUserDetails } from '../services/user.service';
 import { ROLES, choices } from '../vocabulary';
 import { errorsOf, scryptOf } from './auth.handlers';
@@ -40,7 +40,7 @@ export async function create(req: Request, res: Response): Promise<void> {
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
     const { password: _p, password_confirmation: _c, ...kept } = body;
-    res.status(422).render('pages/admin/users/new', { title: 'Error: Add a user', values: kept, ...errorsOf(err), ...(await formContext()) });
+    res.status(422).render('pages/admin/users/new', { title: 'Error: Add a user', values: keptValues(kept), ...errorsOf(err), ...(await formContext()) });
   }
 }
 
@@ -69,7 +69,7 @@ export async function update(req: Request, res: Response): Promise<void> {
     res.redirect(303, '/admin/users?saved=1');
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
-    res.status(422).render('pages/admin/users/edit', { title: `Error: Edit ${user.name}`, user, values: body, ...errorsOf(err), ...(await formContext()) });
+    res.status(422).render('pages/admin/users/edit', { title: `Error: Edit ${user.name}`, user, values: keptValues(body), ...errorsOf(err), ...(await formContext()) });
   }
 }
 

@@ -12,6 +12,9 @@ function toAppError(err: unknown): AppError | undefined {
   if (e?.type === 'entity.too.large') return new AppError(413, 'too_large', 'The request is too large.');
   if (e?.type && /^(encoding|charset)\.unsupported$/.test(e.type)) return new AppError(415, 'unsupported', 'That encoding is not supported.');
   if (e?.type === 'parameters.too.many') return new AppError(413, 'too_large', 'The request has too many fields.');
+  if ((err as { name?: string })?.name === 'MulterError') {
+    return e.code === 'LIMIT_FILE_SIZE' ? new AppError(413, 'too_large', 'The file is too large (10 MB at most).') : new AppError(400, 'bad_upload', 'The upload could not be read: send one CSV file in the "file" field.');
+  }
   const status = e?.status ?? e?.statusCode;
   if (e?.expose && status && status >= 400 && status < 500) return new AppError(status, 'bad_request', 'The request could not be understood.');
   if (isDatabaseUnavailable(err)) return new ServiceUnavailableError();

@@ -102,12 +102,19 @@ export function formToPayload(body: Record<string, unknown>, schema: Schema): Re
     let value = body[name];
     if (value === undefined) continue;
     const type = Array.isArray(prop.type) ? prop.type[0] : prop.type;
+    // Only text and numbers are read as a form sends them; anything else (an object posted as JSON
+    // to a form route) is passed on as it is, for the schema to refuse.
+    const primitive = (v: unknown) => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
     if (type === 'array') {
-      const list = (Array.isArray(value) ? value : [value]).map((v) => String(v).trim()).filter((v) => v !== '');
+      const list = (Array.isArray(value) ? value : [value]).map((v) => (primitive(v) ? String(v).trim() : v)).filter((v) => v !== '');
       if (list.length) out[name] = list;
       continue;
     }
     if (Array.isArray(value)) value = value[value.length - 1];
+    if (!primitive(value)) {
+      out[name] = value;
+      continue;
+    }
     const text = typeof value === 'string' ? value.replace(/\r\n/g, '\n') : String(value);
     if (text.trim() === '') continue;
     if (type === 'integer' || type === 'number') {
@@ -121,9 +128,16 @@ export function formToPayload(body: Record<string, unknown>, schema: Schema): Re
   return out;
 }
 
-/** A copy of the form body with every field as typed, for re-rendering a form that failed. */
+/**
+ * A copy of the form body with every field as typed, for re-rendering a form that failed: text
+ * and lists of text only (something else, posted as JSON, is not shown back).
+ */
 export function keptValues(body: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(body ?? {})) out[k] = v;
+  const text = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined);
+  for (const [k, v] of Object.entries(body ?? {})) {
+    if (Array.isArray(v)) out[k] = v.map(text).filter((x) => x !== undefined);
+    else if (text(v) !== undefined) out[k] = text(v);
+  }
   return out;
 }

@@ -86,6 +86,9 @@ async function lookups() {
 
 /** Reads the file and checks every row; nothing is written. */
 export async function planImport(text: string, timeZone: string): Promise<{ cases: PlannedCase[]; problems: ImportProblem[]; rows: number }> {
+  if (text.includes('\u0000')) {
+    return { cases: [], rows: 0, problems: [{ row: 1, column: '', message: 'The file contains NUL characters: save it as a UTF-8 text CSV file' }] };
+  }
   const problems: ImportProblem[] = [];
   // The header as the CSV parser reads it, so that quoted column names are read like any field.
   let header: string[] = [];
