@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
-import { db, nowIso } from '../db';
+import { db, isUniqueViolation, nowIso } from '../db';
+import { ConflictError } from '../errors';
 import { insertCase, insertCaseEvent, insertCaseTopics, nextReferenceNumber } from '../queries/case.queries';
 import { insertEngagement, replaceChildren } from '../queries/engagement.queries';
 import { hashToken, randomToken } from './tokens';
@@ -29,7 +30,19 @@ export async function importCsv(text: string, options: { dryRun: boolean; timeZo
     if (options.dryRun) await countWhatWouldBeNew(plan.cases, result);
     return result;
   }
-  const today = todayIn(options.timeZone);
+  try {
+    await runImport(plan.cases, result, { ...options, today: todayIn(options.timeZone) });
+  } catch (err) {
+    // Another import of the same records committed first: nothing of this one was written.
+    if (isUniqueViolation(err)) throw new ConflictError('These records were imported at the same moment by someone else. Check the file again to see what is already there.');
+    throw err;
+  }
+  return result;
+}
+
+async function runImport(cases: PlannedCase[], result: ImportResult, options: { source?: string; today: string; onProgress?: (done: number, total: number) => void }): Promise<void> {
+  const plan = { cases };
+  const { today } = options;
   await db.transaction(async (trx) => {
     const users = new Map((await trx('users').select('id', 'email')).map((u) => [String(u.email).toLowerCase(), Number(u.id)]));
     const userId = async (email: string) => {
@@ -120,7 +133,6 @@ export async function importCsv(text: string, options: { dryRun: boolean; timeZo
       options.onProgress?.(done, plan.cases.length);
     }
   });
-  return result;
 }
 
 /** For a dry run: how many cases and engagements the real run would add or skip. */
