@@ -170,7 +170,8 @@ export async function statePage(req: Request, res: Response): Promise<void> {
   const code = String(req.params.code).toUpperCase();
   const perPage = 100;
   const page = Math.max(1, Math.min(10_000, Number.parseInt(String(req.query.page ?? '1'), 10) || 1));
-  const history = await stateHistory(code, { page, perPage });
+  // A state's history changes only with cases and engagements: cached per data version.
+  const history = await cachedFigures(`state:${code}:${page}`, () => stateHistory(code, { page, perPage }));
   if (!history) throw new NotFoundError('There is no state or jurisdiction with that code.');
   const pages = Math.max(1, Math.ceil(Math.max(history.counts.cases, history.counts.engagements) / perPage));
   res.render('pages/reports/state', {
