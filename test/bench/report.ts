@@ -208,7 +208,7 @@ export function renderMarkdown(r: BenchResults): string {
   const slowGeneration = r.runs.some((x) => x.size === 'L' && x.generationSeconds > 30);
   const notes = [...keys, ...(slowGeneration ? ['generation'] : [])].map((k) => NOTES[k]).filter(Boolean);
   if (notes.length) {
-    out.push('', '## Why the missed targets are missed', '', 'Findings from reading the slow routes and EXPLAIN QUERY PLAN on the L data (test/bench/notes.ts); the app was not changed to reach the targets.', '');
+    out.push('', '## Why the missed targets are missed', '', 'From reading the slow routes, timing their queries and EXPLAIN QUERY PLAN on the L data of the first full run (commit ac68569: dashboard 7.2 s, state page 1.7 s, 878 MB at L), what was fixed since and what still costs (test/bench/notes.ts).', '');
     for (const note of notes) out.push(note, '');
   }
   return out.join('\n');
