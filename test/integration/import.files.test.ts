@@ -95,7 +95,7 @@ describeEachEngine('Import files: encodings, layouts and names', (ctx) => {
   });
 
   const notCsv: { name: string; body: Buffer; message: RegExp }[] = [
-    { name: 'a PNG image', body: Buffer.from('89504e470d0a1a0a0000000d4948445200000010000000100806000000', 'hex'), message: /Missing columns|not valid CSV/ },
+    { name: 'a PNG image', body: Buffer.from('89504e470d0a1a0a0000000d4948445200000010000000100806000000', 'hex'), message: /Missing columns|not valid CSV|contains NUL characters/ },
     { name: 'a JSON document', body: Buffer.from('{"case_key": "2017-OH-01", "track": "ta"}\n'), message: /not valid CSV/ },
     { name: 'a CSV file whose quote is never closed', body: Buffer.from(`${DOCUMENTED_COLUMNS.join(',')}\n"2017-OH-01,ta\n`), message: /not valid CSV/ },
     { name: 'rows with more fields than the header', body: Buffer.from(`${DOCUMENTED_COLUMNS.join(',')}\n${[...DOCUMENTED_COLUMNS, 'extra'].map(() => 'x').join(',')}\n`), message: /not valid CSV/ },
