@@ -17,9 +17,25 @@ export interface Topic {
   position: number;
 }
 
+// The 56 jurisdictions are reference data seeded at start and never changed by the app, yet
+// nearly every page lists them: read once per database and kept.
+const jurisdictionLists = new WeakMap<object, Promise<Jurisdiction[]>>();
+
 /** All 56 jurisdictions, by name. */
 export async function listJurisdictions(q: Queryable = db): Promise<Jurisdiction[]> {
-  return q('jurisdictions').orderBy('name');
+  if (q !== db) return q('jurisdictions').orderBy('name');
+  let list = jurisdictionLists.get(db);
+  if (!list) {
+    const read: Promise<Jurisdiction[]> = Promise.resolve(db('jurisdictions').orderBy('name'));
+    list = read;
+    jurisdictionLists.set(db, read);
+    // A failed read (database down) or one before seeding is not remembered.
+    read.then(
+      (rows) => rows.length || jurisdictionLists.delete(db),
+      () => jurisdictionLists.delete(db),
+    );
+  }
+  return list;
 }
 
 export async function findJurisdiction(code: string, q: Queryable = db): Promise<Jurisdiction | undefined> {
