@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { idParam } from './params';
+import { pageNav } from './paging';
 import type { Config } from '../config';
 import { ValidationError } from '../errors';
 import { listJurisdictions, listTopics } from '../queries/reference.queries';
@@ -53,12 +54,7 @@ export async function index(req: Request, res: Response): Promise<void> {
     title: user.role === 'director' ? 'All cases' : 'My cases',
     rows,
     total,
-    page,
-    pages,
-    from: total ? (page - 1) * PER_PAGE + 1 : 0,
-    to: Math.min(total, page * PER_PAGE),
-    prevHref: page > 1 ? listHref('/cases', query, { page: String(page - 1) }) : undefined,
-    nextHref: page < pages ? listHref('/cases', query, { page: String(page + 1) }) : undefined,
+    ...pageNav(total, page, pages, PER_PAGE, (n) => listHref('/cases', query, { page: String(n) })),
     values: { ...query, status: lq.filters.status ?? [], overdue: lq.overdue ? '1' : '' },
     statuses: choices(STATUSES),
     consultants: users.filter((u) => u.active).map((u) => ({ value: String(u.id), label: u.name })),
@@ -83,12 +79,7 @@ export async function triage(req: Request, res: Response): Promise<void> {
     title: 'Triage',
     rows,
     total,
-    page,
-    pages,
-    from: total ? (page - 1) * PER_PAGE + 1 : 0,
-    to: Math.min(total, page * PER_PAGE),
-    prevHref: page > 1 ? `/cases/triage?page=${page - 1}` : undefined,
-    nextHref: page < pages ? `/cases/triage?page=${page + 1}` : undefined,
+    ...pageNav(total, page, pages, PER_PAGE, (n) => `/cases/triage?page=${n}`),
     target: cfg(req).responseTargetBusinessDays,
     // Counted over every new case, not only this page's.
     overdueCount,

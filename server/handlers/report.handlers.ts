@@ -12,6 +12,7 @@ import { tileMap, servedByYearChart } from '../services/charts';
 import { cachedFigures } from '../services/figures-cache';
 import { dashboardFiguresCached, filterParams, hoursOf, parseReportFilters } from '../services/report.service';
 import { stateHistory } from '../services/state.service';
+import { pageNav } from './paging';
 import { FORMATS, STATUSES, TRACKS, choices } from '../vocabulary';
 
 const cfg = (req: Request) => req.app.locals.config as Config;
@@ -110,10 +111,7 @@ export async function engagementList(req: Request, res: Response): Promise<void>
     problems,
     rows: rows.map((r: Record<string, unknown>) => ({ ...r, hours: hoursOf(Number(r.duration_minutes)), formatLabel: FORMATS[r.format as keyof typeof FORMATS] })),
     total,
-    page,
-    pages,
-    prevHref: page > 1 ? `/reports/engagements?${qs}&page=${page - 1}` : undefined,
-    nextHref: page < pages ? `/reports/engagements?${qs}&page=${page + 1}` : undefined,
+    ...pageNav(total, page, pages, PER_PAGE, (n) => `/reports/engagements?${qs}&page=${n}`),
     csvHref: `/reports/engagements.csv?${qs}`,
     dashboardHref: `/dashboard?${qs}`,
   });
@@ -177,9 +175,6 @@ export async function statePage(req: Request, res: Response): Promise<void> {
   res.render('pages/reports/state', {
     title: history.jurisdiction.name,
     ...history,
-    page,
-    pages,
-    prevHref: page > 1 ? `/states/${code}?page=${page - 1}` : undefined,
-    nextHref: page < pages ? `/states/${code}?page=${page + 1}` : undefined,
+    ...pageNav(Math.max(history.counts.cases, history.counts.engagements), page, pages, perPage, (n) => `/states/${code}?page=${n}`),
   });
 }
