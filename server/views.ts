@@ -1,10 +1,18 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Express } from 'express';
-import { create } from 'express-handlebars';
+import Handlebars from 'handlebars';
 import type { Config } from './config';
 import { VIEWS_DIR } from './paths';
 
 const VIEWS = VIEWS_DIR;
+const EXT = '.hbs';
+const LAYOUTS_DIR = path.join(VIEWS, 'layouts');
+const PARTIALS_DIR = path.join(VIEWS, 'partials');
+// Partials inside indented markup must not indent the text of a <textarea> they render.
+const COMPILE_OPTIONS = { preventIndent: true };
+
+const numberFmt = new Intl.NumberFormat('en-US');
 
 /** Handlebars helpers; dates and times are shown in the program's time zone. */
 export function helpers(config: Pick<Config, 'timeZone'>) {
@@ -18,6 +26,8 @@ export function helpers(config: Pick<Config, 'timeZone'>) {
     minute: '2-digit',
     timeZoneName: 'short',
   });
+  // Formatters are made once: building an Intl formatter costs far more than using one.
+  const calendarFmt = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: 'long', day: 'numeric' });
   const toDate = (v: unknown) => (v instanceof Date ? v : new Date(String(v)));
   return {
     eq: (a: unknown, b: unknown) => a === b,
@@ -35,29 +45,85 @@ export function helpers(config: Pick<Config, 'timeZone'>) {
     calendarDate: (v: unknown) => {
       if (!v || !/^\d{4}-\d{2}-\d{2}$/.test(String(v))) return '';
       const [y, m, d] = String(v).split('-').map(Number);
-      return new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: 'long', day: 'numeric' }).format(Date.UTC(y, m - 1, d));
+      return calendarFmt.format(Date.UTC(y, m - 1, d));
     },
     isoDateTime: (v: unknown) => (v ? toDate(v).toISOString() : ''),
-    number: (v: unknown) => Number(v ?? 0).toLocaleString('en-US'),
+    number: (v: unknown) => numberFmt.format(Number(v ?? 0)),
     add: (a: unknown, b: unknown) => Number(a) + Number(b),
     json: (v: unknown) => JSON.stringify(v),
     concat: (...args: unknown[]) => args.slice(0, -1).join(''),
   };
 }
 
-/** Registers Handlebars once at start-up; views are compiled once and cached outside development. */
-export function setupViews(app: Express, config: Config): void {
-  const hbs = create({
-    extname: '.hbs',
-    defaultLayout: 'main',
-    layoutsDir: path.join(VIEWS, 'layouts'),
-    partialsDir: path.join(VIEWS, 'partials'),
-    helpers: helpers(config),
-    // Partials inside indented markup must not indent the text of a <textarea> they render.
-    compilerOptions: { preventIndent: true },
+/** Every `.hbs` file below `dir`, as paths relative to it with forward slashes. */
+function templatesIn(dir: string, prefix = ''): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const rel = prefix ? `${prefix}/${e.name}` : e.name;
+    if (e.isDirectory()) return templatesIn(path.join(dir, e.name), rel);
+    return e.name.endsWith(EXT) ? [rel] : [];
   });
-  app.engine('.hbs', hbs.engine);
-  app.set('view engine', '.hbs');
+}
+
+type RenderOptions = Record<string, unknown> & { layout?: string | false | null; settings?: unknown; _locals?: unknown; cache?: boolean };
+type Callback = (err: Error | null, html?: string) => void;
+
+/**
+ * The view engine: Handlebars with the partials of views/partials (named by their path, e.g.
+ * `layout/header`) and the layouts of views/layouts (`main` unless a render names another, or
+ * `layout: false`). Outside development every template is compiled once and kept, so that a
+ * render is only the template's own work: no file-system lookups, no promise chain per partial.
+ */
+export function createViewEngine(config: Pick<Config, 'timeZone'>, options: { cache: boolean }) {
+  let env: typeof Handlebars | undefined;
+  const compiled = new Map<string, Handlebars.TemplateDelegate>();
+
+  const environment = (): typeof Handlebars => {
+    if (env && options.cache) return env;
+    const fresh = Handlebars.create();
+    fresh.registerHelper(helpers(config));
+    for (const rel of templatesIn(PARTIALS_DIR)) {
+      fresh.registerPartial(rel.slice(0, -EXT.length), fresh.compile(fs.readFileSync(path.join(PARTIALS_DIR, rel), 'utf8').trim(), COMPILE_OPTIONS));
+    }
+    env = fresh;
+    compiled.clear();
+    return fresh;
+  };
+
+  const template = (file: string): Handlebars.TemplateDelegate => {
+    const hb = environment();
+    let t = options.cache ? compiled.get(file) : undefined;
+    if (!t) {
+      t = hb.compile(fs.readFileSync(file, 'utf8').trim(), COMPILE_OPTIONS);
+      if (options.cache) compiled.set(file, t);
+    }
+    return t;
+  };
+
+  /** Renders a view file with its layout, as Express's engine signature asks. */
+  return function engine(file: string, options: object, callback: Callback): void {
+    const locals = options as RenderOptions;
+    let html: string;
+    try {
+      html = template(file)(locals).trim();
+      const layout = 'layout' in locals ? locals.layout : 'main';
+      if (layout) {
+        const layoutFile = path.join(LAYOUTS_DIR, `${layout}${EXT}`);
+        html = template(layoutFile)({ ...locals, body: html }).trim();
+      }
+    } catch (err) {
+      callback(err as Error);
+      return;
+    }
+    callback(null, html);
+  };
+}
+
+/** Registers the view engine once at start-up; views are compiled once and cached outside development. */
+export function setupViews(app: Express, config: Config): void {
+  const cache = config.env !== 'development';
+  app.engine(EXT, createViewEngine(config, { cache }));
+  app.set('view engine', EXT);
   app.set('views', VIEWS);
-  app.set('view cache', config.env !== 'development');
+  app.set('view cache', cache);
 }
