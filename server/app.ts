@@ -1,12 +1,11 @@
-import crypto from 'node:crypto';
 import path from 'node:path';
 import cookieParser from 'cookie-parser';
 import express, { Express } from 'express';
-import pinoHttp from 'pino-http';
 import type { Config } from './config';
 import { logger } from './logger';
 import { loadCurrentUser, sessions } from './middleware/auth';
 import { refuseNul } from './middleware/input';
+import { requestLog } from './middleware/request-log';
 import { errorHandler, notFound } from './middleware/errors';
 import { csrf, sameOrigin, securityHeaders } from './middleware/security';
 import { authRoutes } from './routes/auth.routes';
@@ -23,8 +22,6 @@ import { PUBLIC_DIR } from './paths';
 import { setupViews } from './views';
 import { configureNotifications } from './services/notification.service';
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
-const hideStatusToken = (url: string) => url.replace(/^\/(status|applications)\/[^/?#]+/, '/$1/:token');
 // The package exports only its script; its CSS, fonts and images sit beside it in dist/.
 const USWDS_DIST = path.resolve(path.dirname(require.resolve('@uswds/uswds')), '..');
 
@@ -38,29 +35,12 @@ export function createApp(config: Config): Express {
     new Intl.DateTimeFormat('en-US', { timeZone: config.timeZone, timeZoneName: 'longGeneric' }).formatToParts(new Date()).find((p) => p.type === 'timeZoneName')?.value ?? config.timeZone;
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
+  // Pages are made per request and never cached by browsers; an ETag would only cost a hash of
+  // every answer (static files keep theirs, from serve-static).
+  app.set('etag', false);
   setupViews(app, config);
 
-  app.use(
-    pinoHttp({
-      logger: logger(config),
-      genReqId: (req, res) => {
-        const given = req.headers['x-request-id'];
-        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : crypto.randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      // Status links (of requests and of cohort applications) carry a secret token: log the route,
-      // not the token, in the request's URL and in the redirect that hands the link out.
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: hideStatusToken(req.url) }),
-        res: (res: { statusCode: number; headers?: Record<string, unknown> }) => ({
-          statusCode: res.statusCode,
-          headers: typeof res.headers?.location === 'string' ? { ...res.headers, location: hideStatusToken(res.headers.location) } : res.headers,
-        }),
-      },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug'),
-    }),
-  );
+  app.use(requestLog(logger(config)));
   app.use(securityHeaders(config));
   app.use('/uswds', express.static(USWDS_DIST, { maxAge: '7d', index: false }));
   app.use('/public', express.static(PUBLIC_DIR, { maxAge: config.env === 'production' ? '1d' : 0, index: false }));

@@ -17,6 +17,10 @@ declare global {
   namespace Express {
     interface Request {
       user?: { id: number; name: string; email: string; role: 'director' | 'consultant' };
+      /** This request's id (X-Request-Id), in its log lines and its error page. */
+      id: string;
+      /** A logger bound to this request's id, method and URL. */
+      log: import('pino').Logger;
     }
   }
 }
