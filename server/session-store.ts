@@ -1,7 +1,39 @@
+import type { Request } from 'express';
 import session, { SessionData } from 'express-session';
-import { db } from './db';
+import { bool, db, rawRows } from './db';
+import { DATA_VERSION_SQL, versionOfRow } from './services/figures-cache';
+
+/** The signed-in user as read with the session, in the same query. */
+export interface SessionUser {
+  id: number;
+  name: string;
+  email: string;
+  role: 'director' | 'consultant';
+  active: boolean;
+}
+
+/** What was read with a session: its user, and the data version at the start of the request. */
+export interface SessionContext {
+  user?: SessionUser;
+  dataVersion: string;
+}
+
+// What was read with each session, until express-session hands the session to its request.
+const contexts = new WeakMap<SessionData, SessionContext>();
+
+// The session, its user and the data version (which cached pages check) in one round trip: every
+// signed-in request needs all three, and a round trip costs more than the lookups themselves.
+const GET_SQL = `select s.data, s.expires_at, u.id as user_id, u.name, u.email, u.role, u.active, ${DATA_VERSION_SQL}
+  from sessions s left join users u on u.id = s.user_id where s.sid = ?`;
 
 type Callback = (err?: unknown, value?: unknown) => void;
+
+const CONTEXT = Symbol('sessionContext');
+
+/** What was read together with this request's session, if the session was loaded from the store. */
+export function sessionContext(req: Request): SessionContext | undefined {
+  return (req as Request & { [CONTEXT]?: SessionContext })[CONTEXT];
+}
 
 /**
  * Sign-in sessions kept in the `sessions` table through the app's one knex instance, so that
@@ -41,10 +73,23 @@ export class KnexSessionStore extends session.Store {
 
   override get(sid: string, callback: (err: unknown, session?: SessionData | null) => void): void {
     this.run(callback as Callback, async () => {
-      const row = await db('sessions').where({ sid }).first('data', 'expires_at');
+      const [row] = rawRows(await db.raw(GET_SQL, [sid]));
       if (!row || Number(row.expires_at) <= Date.now()) return null;
-      return JSON.parse(row.data) as SessionData;
+      const sess = JSON.parse(String(row.data)) as SessionData;
+      const user: SessionUser | undefined =
+        row.user_id === null || row.user_id === undefined
+          ? undefined
+          : { id: Number(row.user_id), name: String(row.name), email: String(row.email), role: row.role as SessionUser['role'], active: bool(row.active) };
+      contexts.set(sess, { user, dataVersion: versionOfRow(row) });
+      return sess;
     });
+  }
+
+  /** Hands what was read with the session to the request (see `sessionContext`). */
+  override createSession(req: Request, sess: SessionData): session.Session & Partial<SessionData> {
+    const context = contexts.get(sess);
+    if (context) (req as Request & { [CONTEXT]?: SessionContext })[CONTEXT] = context;
+    return super.createSession(req, sess);
   }
 
   override set(sid: string, sess: SessionData, callback?: (err?: unknown) => void): void {

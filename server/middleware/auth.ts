@@ -4,7 +4,7 @@ import type { Config } from '../config';
 import { ForbiddenError, UnauthorizedError } from '../errors';
 import { findUserById } from '../queries/user.queries';
 import { auditRefusal } from '../services/auth.service';
-import { KnexSessionStore } from '../session-store';
+import { KnexSessionStore, sessionContext } from '../session-store';
 
 export const IDLE_TIMEOUT_MS = 30 * 60_000;
 export const ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60_000;
@@ -63,7 +63,9 @@ export const loadCurrentUser: RequestHandler = async (req, res, next) => {
   if (!s?.userId) return next();
   const now = Date.now();
   const expired = !s.createdAt || now - s.createdAt > ABSOLUTE_TIMEOUT_MS || !s.lastSeenAt || now - s.lastSeenAt > IDLE_TIMEOUT_MS;
-  const user = expired ? undefined : await findUserById(s.userId);
+  // Normally read with the session itself; a session made during this request has none yet.
+  const preloaded = sessionContext(req)?.user;
+  const user = expired ? undefined : preloaded?.id === s.userId ? preloaded : await findUserById(s.userId);
   if (!user || !user.active) {
     await endSession(req);
     res.locals.sessionEnded = true;
@@ -72,6 +74,9 @@ export const loadCurrentUser: RequestHandler = async (req, res, next) => {
   // Written at most once a minute, so that reading pages does not write the session each time.
   if (now - (s.lastSeenAt ?? 0) > SEEN_RESOLUTION_MS) s.lastSeenAt = now;
   req.user = { id: user.id, name: user.name, email: user.email, role: user.role };
+  // A signed-in page is private: no browser or proxy keeps it (the back button after signing out
+  // on a shared computer must not show it).
+  res.setHeader('Cache-Control', 'no-store');
   res.locals.currentUser = req.user;
   res.locals.navItems = navItems(user.role, req.path);
   next();

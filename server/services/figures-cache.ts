@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { db } from '../db';
+import { db, rawRows } from '../db';
 
 /**
  * A small in-process cache for report figures. Every change to a case or an engagement appends
@@ -12,17 +12,29 @@ const MAX_ENTRIES = 200;
 // One cache per database (tests give each file a database of its own).
 const caches = new WeakMap<Knex, Map<string, { version: string; value: unknown }>>();
 
-export async function dataVersion(): Promise<string> {
-  const [row] = await db.select(
-    db.raw('(select max(id) from case_events) as e'),
-    db.raw('(select max(updated_at) from users) as u'),
-    db.raw('(select max(updated_at) from topics) as t'),
-    db.raw('(select max(id) from feedback) as f'),
-    db.raw('(select max(id) from cases) as c'),
-    db.raw('(select max(id) from engagements) as g'),
-  );
+// The newest of each: any change to what pages and figures show moves one of them.
+const VERSION_COLUMNS = [
+  '(select max(id) from case_events) as dv_e',
+  '(select max(updated_at) from users) as dv_u',
+  '(select max(updated_at) from topics) as dv_t',
+  '(select max(id) from feedback) as dv_f',
+  '(select max(id) from cases) as dv_c',
+  '(select max(id) from engagements) as dv_g',
+];
+
+/** SQL select items that read the data version, for a query that wants it alongside its own columns. */
+export const DATA_VERSION_SQL = VERSION_COLUMNS.join(', ');
+
+/** The data version from a row that selected DATA_VERSION_SQL. */
+export function versionOfRow(row: Record<string, unknown>): string {
   const stamp = (v: unknown) => (v instanceof Date ? v.toISOString() : String(v ?? ''));
-  return [row.e, row.u, row.t, row.f, row.c, row.g].map(stamp).join('|');
+  return [row.dv_e, row.dv_u, row.dv_t, row.dv_f, row.dv_c, row.dv_g].map(stamp).join('|');
+}
+
+/** The current data version (one query of index lookups). */
+export async function dataVersion(): Promise<string> {
+  const [row] = rawRows(await db.raw(`select ${DATA_VERSION_SQL}`));
+  return versionOfRow(row);
 }
 
 /** The value for a key at the current data version, computed once per version. */
