@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { idParam } from './params';
 import { pageNav } from './paging';
+import { renderCachedPage } from './cached-page';
 import type { Config } from '../config';
 import { ValidationError } from '../errors';
 import { listJurisdictions, listTopics } from '../queries/reference.queries';
@@ -46,11 +47,15 @@ function listHref(base: string, query: Record<string, unknown>, changes: Record<
 }
 
 export async function index(req: Request, res: Response): Promise<void> {
+  await renderCachedPage(req, res, `cases:${req.originalUrl}`, async () => ({ view: 'pages/cases/index', locals: await indexLocals(req) }));
+}
+
+async function indexLocals(req: Request): Promise<Record<string, unknown>> {
   const user = staffOf(req);
   const lq = parseListQuery(req.query as Record<string, unknown>, user, cfg(req));
   const [{ rows, total, page, pages }, look, users] = await Promise.all([caseListPage(lq, cfg(req)), lookups(), user.role === 'director' ? listUserNames() : Promise.resolve([])]);
   const query = req.query as Record<string, unknown>;
-  res.render('pages/cases/index', {
+  return {
     title: user.role === 'director' ? 'All cases' : 'My cases',
     rows,
     total,
@@ -69,7 +74,7 @@ export async function index(req: Request, res: Response): Promise<void> {
     ],
     target: cfg(req).responseTargetBusinessDays,
     ...look,
-  });
+  };
 }
 
 export async function triage(req: Request, res: Response): Promise<void> {
@@ -86,14 +91,19 @@ export async function triage(req: Request, res: Response): Promise<void> {
   });
 }
 
-async function renderCase(req: Request, res: Response, status = 200, extra: Record<string, unknown> = {}): Promise<void> {
+async function renderCase(req: Request, res: Response, status: number, extra: Record<string, unknown>): Promise<void> {
+  res.status(status).render('pages/cases/show', await caseLocals(req, extra));
+}
+
+/** What the case page shows; `extra` carries a failed form's errors and values. */
+async function caseLocals(req: Request, extra: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
   const user = staffOf(req);
   const kase = await caseForUser(idOf(req), user, { path: req.originalUrl, ip: req.ip });
   const [detail, engagements, feedback] = await Promise.all([caseDetail(kase, user), engagementsForPage(kase), feedbackOf(kase.id)]);
   // After a failed form the page keeps what was typed in it, and every other form its stored values.
   const kept = (extra.values ?? {}) as Record<string, unknown>;
   const failedMove = extra.failedForm === 'status' ? String(kept.to ?? '') : undefined;
-  res.status(status).render('pages/cases/show', {
+  return {
     engagements,
     feedback,
     canAddEngagement: !['declined', 'withdrawn'].includes(kase.status),
@@ -118,10 +128,10 @@ async function renderCase(req: Request, res: Response, status = 200, extra: Reco
     statusErrorElsewhere: failedMove !== undefined && !detail.moves.some((m) => m.to === failedMove),
     // The message box keeps its text and error only when it was the form that failed.
     messageForm: extra.failedForm === 'messages' ? { values: extra.values, errors: extra.errors } : { values: {}, errors: {} },
-  });
+  };
 }
 
-export const show = (req: Request, res: Response) => renderCase(req, res);
+export const show = (req: Request, res: Response) => renderCachedPage(req, res, `case:${req.originalUrl}`, async () => ({ view: 'pages/cases/show', locals: await caseLocals(req) }));
 
 /** Runs a case action; a validation failure re-renders the case page (422) with the message at its field. */
 function caseAction(schema: { properties?: Record<string, unknown> }, act: (caseId: number, payload: Record<string, unknown>, user: Staff) => Promise<unknown>, anchor: string) {

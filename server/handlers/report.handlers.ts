@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { stringify } from 'csv-stringify';
+import { stringify as stringifySync } from 'csv-stringify/sync';
 import type { Config } from '../config';
 import { toDate } from '../db';
 import { NotFoundError } from '../errors';
@@ -13,6 +14,7 @@ import { cachedFigures } from '../services/figures-cache';
 import { dashboardFiguresCached, filterParams, hoursOf, parseReportFilters } from '../services/report.service';
 import { stateHistory } from '../services/state.service';
 import { pageNav } from './paging';
+import { cachedText, PageSpec, renderCachedPage } from './cached-page';
 import { FORMATS, STATUSES, TRACKS, choices } from '../vocabulary';
 
 const cfg = (req: Request) => req.app.locals.config as Config;
@@ -31,6 +33,10 @@ async function filterOptions() {
 
 /** GET /dashboard: coverage and activity under the filters, every figure linked to its rows. */
 export async function dashboard(req: Request, res: Response): Promise<void> {
+  await renderCachedPage(req, res, `dashboard:${req.originalUrl}`, () => dashboardPage(req));
+}
+
+async function dashboardPage(req: Request): Promise<PageSpec> {
   const { filters, problems } = filtersOf(req);
   const measure = req.query.measure === 'hours' ? 'hours' : 'engagements';
   const [figures, options, [feedbackAll, feedbackByFormat, feedbackByConsultant]] = await Promise.all([
@@ -57,40 +63,43 @@ export async function dashboard(req: Request, res: Response): Promise<void> {
   const map = tileMap(tiles, measure, (v) => v.toLocaleString('en-US'));
   const qs = filterParams(filters);
   const link = (path: string, changes: Partial<Record<keyof ReportFilters, string | number | undefined>> = {}) => `${path}?${filterParams(filters, changes)}`;
-  res.render('pages/reports/dashboard', {
-    title: 'Coverage and activity',
-    feedback,
-    filters,
-    problems,
-    measure,
-    values: { ...filters, consultant: filters.consultant ? String(filters.consultant) : '' },
-    ...figures,
-    mapSvg: map.svg,
-    legend: map.legend,
-    yearsSvg: servedByYearChart(figures.years),
-    qs,
-    links: {
-      engagements: link('/reports/engagements'),
-      coverageCsv: link('/reports/coverage.csv'),
-      engagementsCsv: link('/reports/engagements.csv'),
-      casesCsv: link('/reports/cases.csv'),
-      openCases: `/cases?${new URLSearchParams([
-        ...['new', 'assigned', 'in_progress', 'on_hold'].map((s): [string, string] => ['status', s]),
-        ...(filters.track ? [['track', filters.track] as [string, string]] : []),
-        ...(filters.jurisdiction ? [['jurisdiction', filters.jurisdiction] as [string, string]] : []),
-        ...(filters.topic ? [['topic', filters.topic] as [string, string]] : []),
-        ...(filters.consultant ? [['consultant', String(filters.consultant)] as [string, string]] : []),
-      ]).toString()}`,
+  return {
+    view: 'pages/reports/dashboard',
+    locals: {
+      title: 'Coverage and activity',
+      feedback,
+      filters,
+      problems,
+      measure,
+      values: { ...filters, consultant: filters.consultant ? String(filters.consultant) : '' },
+      ...figures,
+      mapSvg: map.svg,
+      legend: map.legend,
+      yearsSvg: servedByYearChart(figures.years),
+      qs,
+      links: {
+        engagements: link('/reports/engagements'),
+        coverageCsv: link('/reports/coverage.csv'),
+        engagementsCsv: link('/reports/engagements.csv'),
+        casesCsv: link('/reports/cases.csv'),
+        openCases: `/cases?${new URLSearchParams([
+          ...['new', 'assigned', 'in_progress', 'on_hold'].map((s): [string, string] => ['status', s]),
+          ...(filters.track ? [['track', filters.track] as [string, string]] : []),
+          ...(filters.jurisdiction ? [['jurisdiction', filters.jurisdiction] as [string, string]] : []),
+          ...(filters.topic ? [['topic', filters.topic] as [string, string]] : []),
+          ...(filters.consultant ? [['consultant', String(filters.consultant)] as [string, string]] : []),
+        ]).toString()}`,
+      },
+      yearLinks: figures.years.map((y) => ({ ...y, href: link('/reports/engagements', { from: y.from, to: y.to }) })),
+      trackLinks: figures.byTrack.map((r) => ({ ...r, href: link('/reports/engagements', { track: r.key }) })),
+      formatLinks: figures.byFormat.map((r) => ({ ...r, href: link('/reports/engagements', { format: r.key }) })),
+      // Under a topic (or consultant) filter, another topic's row counts engagements listing both,
+      // which no list can show (it takes one topic): such a row gets no link rather than a wrong one.
+      topicLinks: figures.byTopic.map((r) => ({ ...r, href: !filters.topic || r.key === filters.topic ? link('/reports/engagements', { topic: r.key }) : undefined })),
+      consultantLinks: figures.byConsultant.map((r) => ({ ...r, href: !filters.consultant || r.key === String(filters.consultant) ? link('/reports/engagements', { consultant: r.key }) : undefined })),
+      ...options,
     },
-    yearLinks: figures.years.map((y) => ({ ...y, href: link('/reports/engagements', { from: y.from, to: y.to }) })),
-    trackLinks: figures.byTrack.map((r) => ({ ...r, href: link('/reports/engagements', { track: r.key }) })),
-    formatLinks: figures.byFormat.map((r) => ({ ...r, href: link('/reports/engagements', { format: r.key }) })),
-    // Under a topic (or consultant) filter, another topic's row counts engagements listing both,
-    // which no list can show (it takes one topic): such a row gets no link rather than a wrong one.
-    topicLinks: figures.byTopic.map((r) => ({ ...r, href: !filters.topic || r.key === filters.topic ? link('/reports/engagements', { topic: r.key }) : undefined })),
-    consultantLinks: figures.byConsultant.map((r) => ({ ...r, href: !filters.consultant || r.key === String(filters.consultant) ? link('/reports/engagements', { consultant: r.key }) : undefined })),
-    ...options,
-  });
+  };
 }
 
 const PER_PAGE = 50;
@@ -117,9 +126,12 @@ export async function engagementList(req: Request, res: Response): Promise<void>
   });
 }
 
+const BOM = Buffer.from('\ufeff');
+const csvHeaders = (res: Response, name: string) => res.status(200).type('text/csv; charset=utf-8').set('Content-Disposition', `attachment; filename="${name}"`);
+
 /** Starts a CSV download that Excel opens as UTF-8 (byte-order mark first). */
 function csvResponse(res: Response, name: string, columns: string[]) {
-  res.status(200).type('text/csv; charset=utf-8').set('Content-Disposition', `attachment; filename="${name}"`);
+  csvHeaders(res, name);
   res.write('\ufeff');
   const csv = stringify({ header: true, columns });
   csv.pipe(res);
@@ -128,14 +140,17 @@ function csvResponse(res: Response, name: string, columns: string[]) {
 
 const iso = (v: unknown) => (v ? (toDate(v) as Date).toISOString() : '');
 
+/** GET /reports/coverage.csv: one row per jurisdiction (57 at most), made once per data version. */
 export async function coverageCsv(req: Request, res: Response): Promise<void> {
   const { filters } = filtersOf(req);
-  const figures = await dashboardFiguresCached(filters, cfg(req));
-  const csv = csvResponse(res, `leep-coverage-${filters.from}-to-${filters.to}.csv`, ['code', 'name', 'kind', 'served', 'first_served', 'last_served', 'engagements', 'hours', 'participants']);
-  for (const j of [...figures.states, ...figures.territories]) {
-    csv.write([j.code, j.name, j.kind, j.served ? 'yes' : 'no', j.served?.first_served ?? '', j.served?.last_served ?? '', j.served?.engagements ?? 0, j.served?.hours ?? 0, j.served?.participants ?? 0]);
-  }
-  csv.end();
+  const text = await cachedText(req, `coverage.csv:${req.originalUrl}`, async () => {
+    const figures = await dashboardFiguresCached(filters, cfg(req));
+    return stringifySync(
+      [...figures.states, ...figures.territories].map((j) => [j.code, j.name, j.kind, j.served ? 'yes' : 'no', j.served?.first_served ?? '', j.served?.last_served ?? '', j.served?.engagements ?? 0, j.served?.hours ?? 0, j.served?.participants ?? 0]),
+      { header: true, columns: ['code', 'name', 'kind', 'served', 'first_served', 'last_served', 'engagements', 'hours', 'participants'] },
+    );
+  });
+  csvHeaders(res, `leep-coverage-${filters.from}-to-${filters.to}.csv`).send(Buffer.concat([BOM, text]));
 }
 
 export async function engagementsCsv(req: Request, res: Response): Promise<void> {
@@ -165,6 +180,10 @@ export async function casesCsv(req: Request, res: Response): Promise<void> {
 
 /** GET /states/:code: one jurisdiction's whole history across tracks. */
 export async function statePage(req: Request, res: Response): Promise<void> {
+  await renderCachedPage(req, res, `state:${req.originalUrl}`, () => statePageSpec(req));
+}
+
+async function statePageSpec(req: Request): Promise<PageSpec> {
   const code = String(req.params.code).toUpperCase();
   const perPage = 100;
   const page = Math.max(1, Math.min(10_000, Number.parseInt(String(req.query.page ?? '1'), 10) || 1));
@@ -172,9 +191,12 @@ export async function statePage(req: Request, res: Response): Promise<void> {
   const history = await cachedFigures(`state:${code}:${page}`, () => stateHistory(code, { page, perPage }));
   if (!history) throw new NotFoundError('There is no state or jurisdiction with that code.');
   const pages = Math.max(1, Math.ceil(Math.max(history.counts.cases, history.counts.engagements) / perPage));
-  res.render('pages/reports/state', {
-    title: history.jurisdiction.name,
-    ...history,
-    ...pageNav(Math.max(history.counts.cases, history.counts.engagements), page, pages, perPage, (n) => `/states/${code}?page=${n}`),
-  });
+  return {
+    view: 'pages/reports/state',
+    locals: {
+      title: history.jurisdiction.name,
+      ...history,
+      ...pageNav(Math.max(history.counts.cases, history.counts.engagements), page, pages, perPage, (n) => `/states/${code}?page=${n}`),
+    },
+  };
 }
