@@ -18,9 +18,13 @@ export interface OutboxRow {
   sent_at: string | Date | null;
 }
 
-/** Adds a message; a message with the same dedupe key (same event, same recipient) is added once. */
-export async function enqueue(q: Queryable, row: Omit<OutboxRow, 'id' | 'status' | 'attempts' | 'last_error' | 'sent_at'>): Promise<void> {
-  await q('outbox').insert({ ...row, status: 'waiting', attempts: 0 }).onConflict('dedupe_key').ignore();
+/** Adds messages in one statement; a message with the same dedupe key (same event, same recipient) is added once. */
+export async function enqueue(q: Queryable, rows: Omit<OutboxRow, 'id' | 'status' | 'attempts' | 'last_error' | 'sent_at'>[]): Promise<void> {
+  if (!rows.length) return;
+  await q('outbox')
+    .insert(rows.map((row) => ({ ...row, status: 'waiting', attempts: 0 })))
+    .onConflict('dedupe_key')
+    .ignore();
 }
 
 /**

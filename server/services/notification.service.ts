@@ -36,11 +36,18 @@ interface Message {
 
 const obj = (v: unknown) => (v && typeof v === 'object' ? (v as Record<string, unknown>) : {});
 
-/** The messages an event causes, written to the outbox in the event's own transaction. */
-export async function notifyFor(trx: Knex.Transaction, event: RecordedEvent): Promise<void> {
+/** A case as the messages need it: its row and its jurisdiction's name. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- a cases row as knex reads it
+export type NotifiedCase = Record<string, any> & { id: number; status: string; track: string; jurisdiction_name: string };
+
+/**
+ * The messages an event causes, written to the outbox in the event's own transaction. `known` is
+ * the case when the caller has just written it (a new request), which saves reading it back.
+ */
+export async function notifyFor(trx: Knex.Transaction, event: RecordedEvent, known?: NotifiedCase): Promise<void> {
   if (!settings) return;
   const s = settings;
-  const kase = await trx('cases as c').join('jurisdictions as j', 'j.code', 'c.jurisdiction_code').where('c.id', event.case_id).first('c.*', 'j.name as jurisdiction_name');
+  const kase = known ?? (await trx('cases as c').join('jurisdictions as j', 'j.code', 'c.jurisdiction_code').where('c.id', event.case_id).first('c.*', 'j.name as jurisdiction_name'));
   if (!kase) return;
   // A cohort's case and a year's network events case are the program's own work, opened by a
   // director for the director: no request to acknowledge, no requester to write to.
@@ -125,21 +132,24 @@ export async function notifyFor(trx: Knex.Transaction, event: RecordedEvent): Pr
   }
 
   const at = new Date();
-  for (const m of messages) {
-    const mail = renderMail(m.kind, m.subject, m.data);
-    await enqueue(trx, {
-      kind: m.kind,
-      case_id: kase.id,
-      to_address: m.to,
-      subject: mail.subject,
-      text_body: mail.text,
-      html_body: mail.html,
-      ics: m.ics ?? null,
-      next_attempt_at: at.getTime(),
-      dedupe_key: `event:${event.id}:${m.kind}:${m.to}`,
-      created_at: at.toISOString(),
-    });
-  }
+  await enqueue(
+    trx,
+    messages.map((m) => {
+      const mail = renderMail(m.kind, m.subject, m.data);
+      return {
+        kind: m.kind,
+        case_id: kase.id,
+        to_address: m.to,
+        subject: mail.subject,
+        text_body: mail.text,
+        html_body: mail.html,
+        ics: m.ics ?? null,
+        next_attempt_at: at.getTime(),
+        dedupe_key: `event:${event.id}:${m.kind}:${m.to}`,
+        created_at: at.toISOString(),
+      };
+    }),
+  );
 }
 
 async function isProgramCase(trx: Knex.Transaction, kase: { id: number; status: string; track: string }): Promise<boolean> {

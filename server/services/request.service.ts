@@ -10,7 +10,7 @@ import {
   setSupporters,
   topicsOfCase,
 } from '../queries/case.queries';
-import { activeTopicsBySlug } from '../queries/reference.queries';
+import { activeTopicsBySlug, listJurisdictions } from '../queries/reference.queries';
 import { RequestCreate, validateRequestCreate } from '../schemas/request.schemas';
 import { Source } from '../vocabulary';
 import { recordEvent } from './events.service';
@@ -33,8 +33,15 @@ export type SubmitResult =
 
 /** The calendar year of an instant in the program's time zone. */
 export function yearIn(timeZone: string, at: Date): number {
-  return Number(new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric' }).format(at));
+  let fmt = yearFormats.get(timeZone);
+  if (!fmt) {
+    fmt = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric' });
+    yearFormats.set(timeZone, fmt);
+  }
+  return Number(fmt.format(at));
 }
+// Made once per time zone: an Intl formatter costs far more to build than to use.
+const yearFormats = new Map<string, Intl.DateTimeFormat>();
 
 function formatReference(year: number, n: number): string {
   return `TA-${year}-${String(n).padStart(4, '0')}`;
@@ -91,12 +98,13 @@ export async function submitRequest(payload: unknown, ctx: SubmitContext): Promi
 
   const now = ctx.now ?? new Date();
   const token = statusTokenFor(input, ctx.secret);
+  const jurisdictionName = (await listJurisdictions()).find((j) => j.code === input.jurisdiction)?.name ?? input.jurisdiction;
   const at = nowIso(now);
   try {
     return await db.transaction(async (trx) => {
       const year = yearIn(ctx.timeZone, now);
       const reference = formatReference(year, await nextReferenceNumber(trx, year));
-      const caseId = await insertCase(trx, {
+      const row: Omit<CaseRow, 'id'> = {
         reference,
         track: input.track ?? 'ta',
         status: 'new',
@@ -129,7 +137,8 @@ export async function submitRequest(payload: unknown, ctx: SubmitContext): Promi
         closed_at: null,
         created_at: at,
         updated_at: at,
-      });
+      };
+      const caseId = await insertCase(trx, row);
       await insertCaseTopics(trx, caseId, topicIds);
       if (ctx.supporterUserId) await setSupporters(trx, caseId, [ctx.supporterUserId]);
       await recordEvent(trx, {
@@ -139,7 +148,7 @@ export async function submitRequest(payload: unknown, ctx: SubmitContext): Promi
         kind: 'case.created',
         after: { reference, status: 'new', source: ctx.source, jurisdiction: input.jurisdiction, title: input.title, topics: input.topics },
         created_at: at,
-      });
+      }, { ...row, id: caseId, jurisdiction_name: jurisdictionName });
       return { kind: 'created' as const, caseId, reference, token };
     });
   } catch (err) {

@@ -28,8 +28,15 @@ export function safeEqual(a: string, b: string): boolean {
   return x.length === y.length && crypto.timingSafeEqual(x, y);
 }
 
+// Derived once per secret: HKDF on every submission and every e-mail would be wasted work.
+const tokenKeys = new Map<string, Buffer>();
 function tokenKey(secret: string): Buffer {
-  return Buffer.from(crypto.hkdfSync('sha256', secret, 'leep-status-token', 'aes-256-gcm', 32));
+  let key = tokenKeys.get(secret);
+  if (!key) {
+    key = Buffer.from(crypto.hkdfSync('sha256', secret, 'leep-status-token', 'aes-256-gcm', 32));
+    tokenKeys.set(secret, key);
+  }
+  return key;
 }
 
 /** Encrypts a status token (AES-256-GCM) so that later messages can carry the link. */
