@@ -2,6 +2,9 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
+/** scrypt's cost (log2 of N) when SCRYPT_LOG_N is not set: N=2^15 with p=3, one of OWASP's settings. */
+export const DEFAULT_SCRYPT_LOG_N = 15;
+
 /** Settings read once from the environment; see the configuration table in README.md. */
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -101,7 +104,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     logLevel: env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info'),
     timeZone,
     responseTargetBusinessDays: int(env, 'RESPONSE_TARGET_DAYS', 5, 1, 60),
-    scryptLogN: int(env, 'SCRYPT_LOG_N', nodeEnv === 'test' ? 10 : 15, 10, 17),
+    scryptLogN: int(env, 'SCRYPT_LOG_N', nodeEnv === 'test' ? 10 : DEFAULT_SCRYPT_LOG_N, 10, 17),
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: env.MAIL_FROM || `LEEP TA Tracker <leep@${new URL(publicUrl).hostname}>`,
   };

@@ -14,7 +14,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { hashPassword } from '../../server/services/password.service';
+import { hashPassword, scryptParams } from '../../server/services/password.service';
+import { DEFAULT_SCRYPT_LOG_N } from '../../server/config';
 import { todayIn } from '../../server/services/time';
 import { DEMO_PASSWORD } from '../../server/demo-password';
 import { Dataset, EngineName, postgresDataset, SizeName, SIZES, sqliteDataset } from './data';
@@ -277,8 +278,10 @@ async function main() {
   const engines: EngineName[] = process.env.BENCH_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
   const built = build();
   const today = todayIn('America/New_York');
-  say('hashing the demo password (scrypt, N=2^17)');
-  const passwordHash = await hashPassword(DEMO_PASSWORD, { logN: 17, r: 8, p: 1 });
+  // The app's own setting (SCRYPT_LOG_N's default), as every password set through the app has.
+  const params = scryptParams(DEFAULT_SCRYPT_LOG_N);
+  say(`hashing the demo password (scrypt, N=2^${params.logN}, p=${params.p})`);
+  const passwordHash = await hashPassword(DEMO_PASSWORD, params);
 
   const baselines = { http: await measureBaseline('http', o, core), express: await measureBaseline('express', o, core) };
   const runs: SizeRun[] = [];
