@@ -37,6 +37,68 @@ export function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//i.test(url);
 }
 
+type RowsCallback = (this: unknown, err: Error | null, rows?: unknown) => void;
+
+interface SqliteStatement {
+  all(params: unknown[], cb: RowsCallback): void;
+  run(params: unknown[], cb: RowsCallback): void;
+  finalize(cb?: () => void): void;
+}
+
+/** The parts of a node-sqlite3 Database that knex calls. */
+interface SqliteConnection {
+  exec(sql: string, cb: (err: Error | null) => void): void;
+  prepare(sql: string, cb: (err: Error | null) => void): SqliteStatement;
+  all(sql: string, params: unknown[], cb: RowsCallback): void;
+  run(sql: string, params: unknown[], cb: RowsCallback): void;
+}
+
+const STATEMENTS_KEPT = 200;
+
+/**
+ * Keeps the connection's prepared statements and runs each SQL text through its own again: knex
+ * hands node-sqlite3 the same few texts over and over, and preparing one (parsing, planning)
+ * costs as much as running it. Only `all` and `run` are taken over, the two knex uses; both run
+ * a statement to its end, so a kept statement holds no lock or snapshot between uses. A statement
+ * that failed is finalized and prepared anew next time. Knex's pool of one connection runs one
+ * query at a time, so a statement is never used twice at once.
+ */
+function reusePreparedStatements(conn: SqliteConnection): void {
+  const kept = new Map<string, SqliteStatement>();
+  const forget = (sql: string, statement: SqliteStatement) => {
+    if (kept.get(sql) !== statement) return;
+    kept.delete(sql);
+    statement.finalize();
+  };
+  for (const method of ['all', 'run'] as const) {
+    const runOn = (sql: string, statement: SqliteStatement, params: unknown[], cb: RowsCallback, once: boolean) =>
+      statement[method](params, function (this: unknown, err, rows) {
+        if (once) statement.finalize();
+        else if (err) forget(sql, statement);
+        cb.call(this, err, rows);
+      });
+    conn[method] = (sql, params, cb) => {
+      const ready = kept.get(sql);
+      if (ready) {
+        // Most recently used last, so that the least recently used is finalized first.
+        kept.delete(sql);
+        kept.set(sql, ready);
+        return runOn(sql, ready, params, cb, false);
+      }
+      // Run only once prepared: node-sqlite3 drops, without a callback, what was queued on a
+      // statement that failed to prepare (a syntax error, SQLITE_BUSY on the schema).
+      const statement = conn.prepare(sql, (err) => {
+        if (err) return cb.call(statement, err);
+        // Another call prepared the same text meanwhile: this one is used once.
+        if (kept.has(sql)) return runOn(sql, statement, params, cb, true);
+        kept.set(sql, statement);
+        if (kept.size > STATEMENTS_KEPT) forget(kept.keys().next().value as string, kept.values().next().value as SqliteStatement);
+        runOn(sql, statement, params, cb, false);
+      });
+    };
+  }
+}
+
 /** Knex settings for a database URL (PostgreSQL) or SQLite file path. */
 export function knexConfig(databaseUrl: string, options: { searchPath?: string } = {}): Knex.Config {
   const migrations = { migrationSource: new MigrationSource() };
@@ -59,7 +121,8 @@ export function knexConfig(databaseUrl: string, options: { searchPath?: string }
     pool: {
       min: 1,
       max: 1,
-      afterCreate(conn: { exec(sql: string, cb: (err: Error | null) => void): void }, done: (err: Error | null, conn: unknown) => void) {
+      afterCreate(conn: SqliteConnection, done: (err: Error | null, conn: unknown) => void) {
+        reusePreparedStatements(conn);
         conn.exec(
           [
             // WAL: readers do not block the writer, and a crash loses no committed transaction.
