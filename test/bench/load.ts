@@ -32,6 +32,8 @@ export interface Measured {
   statusCodes: Record<string, number>;
   /** True when a route answered fewer than SLOW_ANSWERS in a timed round and was measured by count instead. */
   slow: boolean;
+  /** Requests answered in the warm-up (not in the figures above, but in the server's CPU time). */
+  warmupRequests: number;
   rounds: Round[];
 }
 
@@ -87,8 +89,9 @@ export async function measure(
   target: Target,
   o: { seconds: number; rounds: number; warmup: number; settle?: () => Promise<void>; onRound?: (i: number, r: Round) => void },
 ): Promise<Measured> {
+  let warmupRequests = 0;
   if (o.warmup > 0) {
-    await once(target, o.warmup);
+    warmupRequests = (await once(target, o.warmup)).requests;
     await o.settle?.();
   }
   let rounds: Round[] = [];
@@ -121,6 +124,7 @@ export async function measure(
     requests: rounds.reduce((a, r) => a + r.requests, 0),
     statusCodes,
     slow,
+    warmupRequests,
     rounds,
   };
 }

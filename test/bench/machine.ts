@@ -50,6 +50,21 @@ export function machineInfo(pinned: boolean): MachineInfo {
 }
 
 /** Peak and current resident memory of a process, in MB (10^6 bytes), from /proc (Linux only). */
+let clockTicks: number | undefined;
+
+/** CPU seconds (user + system, all threads) a process has used so far, or null without /proc. */
+export function cpuSecondsOf(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    clockTicks ??= Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+    // utime and stime: fields 14 and 15 of /proc/<pid>/stat, the 12th and 13th after the command name.
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+  } catch {
+    return null;
+  }
+}
+
 export function memoryOf(pid: number | undefined): { peakMB: number | null; rssMB: number | null } {
   if (!pid) return { peakMB: null, rssMB: null };
   try {

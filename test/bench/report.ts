@@ -19,6 +19,8 @@ export interface RouteResult {
   afterWriteMs?: number;
   /** The highest resident memory sampled while this route was loaded. */
   peakRssMB: number | null;
+  /** Server CPU time (all threads) per answered request, warm-up and rounds together: steadier than req/s. */
+  cpuMicrosPerRequest?: number | null;
   measured: Measured;
 }
 
@@ -135,13 +137,13 @@ function routeTable(routes: RouteResult[], r: BenchResults): string[] {
   const http = r.baselines.http.rps;
   const express = r.baselines.express.rps;
   const lines = [
-    '| route | req/s | mean ms | p50 ms | p99 ms | errors | non-2xx | × node:http | × Express | answer | one request after a write | peak RSS under load |',
-    '|---|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|--:|',
+    '| route | req/s | mean ms | p50 ms | p99 ms | errors | non-2xx | × node:http | × Express | server CPU a request | answer | one request after a write | peak RSS under load |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|--:|',
   ];
   for (const route of routes) {
     const m = route.measured;
     lines.push(
-      `| ${route.label}${m.slow ? ' †' : ''} | ${m.rps < 10 ? n1(m.rps) : n0(m.rps)} | ${n1(m.mean)} | ${n0(m.p50)} | ${n0(m.p99)} | ${m.errors} | ${m.non2xx} | ${n2(m.rps / http)} | ${n2(m.rps / express)} | ` +
+      `| ${route.label}${m.slow ? ' †' : ''} | ${m.rps < 10 ? n1(m.rps) : n0(m.rps)} | ${n1(m.mean)} | ${n0(m.p50)} | ${n0(m.p99)} | ${m.errors} | ${m.non2xx} | ${n2(m.rps / http)} | ${n2(m.rps / express)} | ${route.cpuMicrosPerRequest ? `${n0(route.cpuMicrosPerRequest)} µs` : '?'} | ` +
         `${route.firstStatus}, ${route.firstBytes >= 1024 * 1024 ? `${n1(route.firstBytes / 1024 / 1024)} MiB` : `${n1(route.firstBytes / 1024)} KiB`} | ` +
         `${route.afterWriteMs === undefined ? '—' : `${n0(route.afterWriteMs)} ms`} | ${route.peakRssMB === null ? '?' : `${n0(route.peakRssMB)} MB`} |`,
     );

@@ -19,7 +19,7 @@ import { DEFAULT_SCRYPT_LOG_N } from '../../server/config';
 import { todayIn } from '../../server/services/time';
 import { DEMO_PASSWORD } from '../../server/demo-password';
 import { Dataset, EngineName, postgresDataset, SizeName, SIZES, sqliteDataset } from './data';
-import { canPin, machineInfo, memoryOf, pinSelfToCore } from './machine';
+import { canPin, cpuSecondsOf, machineInfo, memoryOf, pinSelfToCore } from './machine';
 import { CONNECTIONS, measure, Measured, Target } from './load';
 import { baselineArgs, ENTRY, freePort, ROOT, Running, startNode, stop, waitUntilUp } from './processes';
 import { BenchResults, RouteResult, SizeRun, writeReport } from './report';
@@ -210,6 +210,7 @@ async function runSize(dataset: Dataset, o: ReturnType<typeof parseOptions>, cor
       const first = await probe(route.target.url, init, route.expected);
       say(`${tag} ${i + 1}/${all.length} ${route.label}: first answer ${first.status} (${fmt(first.bytes / 1024, 1)} KiB, ${fmt(first.ms, 1)} ms)`);
       if (!first.ok) say(`  warning: expected ${route.expected}`);
+      const cpuBefore = cpuSecondsOf(server.child.pid);
       const { value: measured, peakRssMB } = await sampled(server.child.pid, () =>
         measure(route.target, {
           ...o,
@@ -221,6 +222,9 @@ async function runSize(dataset: Dataset, o: ReturnType<typeof parseOptions>, cor
             ),
         }),
       );
+      const cpuAfter = cpuSecondsOf(server.child.pid);
+      const answered = measured.requests + measured.warmupRequests;
+      const cpuMicrosPerRequest = cpuBefore !== null && cpuAfter !== null && answered ? ((cpuAfter - cpuBefore) * 1e6) / answered : null;
       // The same page once more, just after a new submission: the figures caches start over.
       let afterWriteMs: number | undefined;
       if (route.target.method === 'GET' && !route.key.startsWith('ladder')) {
@@ -240,6 +244,7 @@ async function runSize(dataset: Dataset, o: ReturnType<typeof parseOptions>, cor
         firstMs: first.ms,
         afterWriteMs,
         peakRssMB,
+        cpuMicrosPerRequest,
         measured,
       });
     }
