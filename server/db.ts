@@ -51,6 +51,7 @@ interface SqliteConnection {
   prepare(sql: string, cb: (err: Error | null) => void): SqliteStatement;
   all(sql: string, params: unknown[], cb: RowsCallback): void;
   run(sql: string, params: unknown[], cb: RowsCallback): void;
+  close(cb: (err: Error | null) => void): void;
 }
 
 const STATEMENTS_KEPT = 200;
@@ -60,8 +61,9 @@ const STATEMENTS_KEPT = 200;
  * hands node-sqlite3 the same few texts over and over, and preparing one (parsing, planning)
  * costs as much as running it. Only `all` and `run` are taken over, the two knex uses; both run
  * a statement to its end, so a kept statement holds no lock or snapshot between uses. A statement
- * that failed is finalized and prepared anew next time. Knex's pool of one connection runs one
- * query at a time, so a statement is never used twice at once.
+ * that failed is finalized and prepared anew next time; node-sqlite3 queues the calls made on one
+ * statement, so two at once (in a transaction's Promise.all) take turns. Closing the connection
+ * finalizes them first: SQLite will not close a database with statements still open.
  */
 function reusePreparedStatements(conn: SqliteConnection): void {
   const kept = new Map<string, SqliteStatement>();
@@ -97,6 +99,14 @@ function reusePreparedStatements(conn: SqliteConnection): void {
       });
     };
   }
+  const close = conn.close.bind(conn);
+  conn.close = (cb) => {
+    const open = [...kept.values()];
+    kept.clear();
+    let left = open.length;
+    if (!left) return close(cb);
+    for (const statement of open) statement.finalize(() => (left -= 1) || close(cb));
+  };
 }
 
 /** Knex settings for a database URL (PostgreSQL) or SQLite file path. */

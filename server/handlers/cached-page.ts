@@ -20,7 +20,8 @@ const versionOf = async (req: Request) => sessionContext(req)?.dataVersion ?? (a
 // Ages in business days and "today" move with the clock, not the data: a kept page is at most a
 // minute behind the clock, and never behind the data.
 const MINUTE = 60_000;
-const keyOf = (req: Request, key: string) => `${req.user?.id ?? 0}|${Math.floor(Date.now() / MINUTE)}|${key}`;
+// The role too: what a page shows depends on it, and a changed role must never be served the old one's page.
+const keyOf = (req: Request, key: string) => `${req.user?.id ?? 0}|${req.user?.role ?? ''}|${Math.floor(Date.now() / MINUTE)}|${key}`;
 
 const render = (res: Response, view: string, locals: Record<string, unknown>) =>
   new Promise<string>((resolve, reject) => res.render(view, locals, (err, html) => (err ? reject(err) : resolve(html))));

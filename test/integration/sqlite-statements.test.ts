@@ -77,3 +77,25 @@ describe('Prepared statements kept on the SQLite connection', () => {
     assert.deepEqual(await knex.raw('select 1 as n, count(*) as c from things'), [{ n: 1, c: names.length }]);
   });
 });
+
+describe('Closing a SQLite connection that kept prepared statements', () => {
+  it('knex.destroy(), after queries that left statements prepared, closes the file: the WAL is folded back and removed', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leep-close-'));
+    const file = path.join(dir, 'close.sqlite3');
+    const knex = knexFactory(knexConfig(file));
+    await knex.schema.createTable('notes', (t) => {
+      t.increments('id');
+      t.string('body');
+    });
+    for (let i = 0; i < 5; i += 1) await knex('notes').insert({ body: `note ${i}` });
+    assert.equal((await knex('notes').pluck('id')).length, 5);
+    assert.ok(fs.existsSync(`${file}-wal`), 'the WAL is there while the connection is open');
+    await knex.destroy();
+    // SQLite checkpoints and deletes the WAL only when the last connection really closes.
+    assert.equal(fs.existsSync(`${file}-wal`), false);
+    const again = knexFactory(knexConfig(file));
+    assert.deepEqual(await again('notes').orderBy('id').pluck('body'), ['note 0', 'note 1', 'note 2', 'note 3', 'note 4']);
+    await again.destroy();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+});
