@@ -2,33 +2,25 @@ import type { Knex } from 'knex';
 import { db, rawRows } from '../db';
 
 /**
- * A small in-process cache for report figures. Every change to a case or an engagement appends
- * a timeline event (PRODUCT.md), so the newest event's id, with the last change to users and
- * topics (whose names the reports show), is a version of everything the figures read: a cached
- * entry is used only while that version is unchanged. Reading the version is two index lookups,
- * and each app instance checks it on every request, so no instance serves stale figures.
+ * A small in-process cache for report figures. The data version (below) moves with every
+ * committed change to what the figures read, so a cached entry is used only while it is
+ * unchanged. Each app instance reads the version on every request (with the session, or alone),
+ * so no instance serves stale figures.
  */
 const MAX_ENTRIES = 200;
 // One cache per database (tests give each file a database of its own).
 const caches = new WeakMap<Knex, Map<string, { version: string; value: unknown }>>();
 
-// The newest of each: any change to what pages and figures show moves one of them.
-const VERSION_COLUMNS = [
-  '(select max(id) from case_events) as dv_e',
-  '(select max(updated_at) from users) as dv_u',
-  '(select max(updated_at) from topics) as dv_t',
-  '(select max(id) from feedback) as dv_f',
-  '(select max(id) from cases) as dv_c',
-  '(select max(id) from engagements) as dv_g',
-];
-
-/** SQL select items that read the data version, for a query that wants it alongside its own columns. */
-export const DATA_VERSION_SQL = VERSION_COLUMNS.join(', ');
+/**
+ * SQL select items that read the data version, for a query that wants it alongside its own
+ * columns: a counter that triggers move on every committed change to what pages and figures show
+ * (migration 20261201000002).
+ */
+export const DATA_VERSION_SQL = '(select version from data_version where id = 1) as dv';
 
 /** The data version from a row that selected DATA_VERSION_SQL. */
 export function versionOfRow(row: Record<string, unknown>): string {
-  const stamp = (v: unknown) => (v instanceof Date ? v.toISOString() : String(v ?? ''));
-  return [row.dv_e, row.dv_u, row.dv_t, row.dv_f, row.dv_c, row.dv_g].map(stamp).join('|');
+  return String(row.dv ?? '');
 }
 
 /** The current data version (one query of index lookups). */
