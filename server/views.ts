@@ -90,8 +90,7 @@ export function createViewEngine(config: Pick<Config, 'timeZone'>, options: { ca
     return fresh;
   };
 
-  const template = (file: string): Handlebars.TemplateDelegate => {
-    const hb = environment();
+  const template = (hb: typeof Handlebars, file: string): Handlebars.TemplateDelegate => {
     let t = options.cache ? compiled.get(file) : undefined;
     if (!t) {
       t = hb.compile(fs.readFileSync(file, 'utf8').trim(), COMPILE_OPTIONS);
@@ -105,11 +104,13 @@ export function createViewEngine(config: Pick<Config, 'timeZone'>, options: { ca
     const locals = options as RenderOptions;
     let html: string;
     try {
-      html = template(file)(locals).trim();
+      // In development every render reads the templates afresh, once for the view and its layout.
+      const hb = environment();
+      html = template(hb, file)(locals).trim();
       const layout = 'layout' in locals ? locals.layout : 'main';
       if (layout) {
         const layoutFile = path.join(LAYOUTS_DIR, `${layout}${EXT}`);
-        html = template(layoutFile)({ ...locals, body: html }).trim();
+        html = template(hb, layoutFile)({ ...locals, body: html }).trim();
       }
     } catch (err) {
       callback(err as Error);
