@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Request, Response } from 'express';
 import { sessionContext } from '../session-store';
 import { dataVersion } from '../services/figures-cache';
-import { cachedPage, keepPage } from '../services/page-cache';
+import { CachedPage, cachedPage, keepPage } from '../services/page-cache';
 
 // Where each request's CSRF token goes in a kept body, and where the body goes in the layout:
 // random, so that no text a user typed can pass for either.
@@ -38,6 +38,17 @@ async function send(res: Response, parts: Buffer[], layout: Record<string, unkno
   res.status(200).type('html').send(Buffer.concat(chunks));
 }
 
+/** What is kept for `key` at this request's data version, made by `make` when there is none. */
+async function kept(req: Request, key: string, make: () => Promise<Omit<CachedPage, 'version'>>): Promise<CachedPage> {
+  const version = await versionOf(req);
+  const fullKey = keyOf(req, key);
+  const hit = cachedPage(fullKey, version);
+  if (hit) return hit;
+  const page = { version, ...(await make()) };
+  keepPage(fullKey, page);
+  return page;
+}
+
 /**
  * Renders a staff page once per data version and user, and afterwards only the layout around the
  * kept body. The body is what the page's own queries and template make; it changes only when the
@@ -47,25 +58,16 @@ async function send(res: Response, parts: Buffer[], layout: Record<string, unkno
  * everything it depends on besides the user and the data: the path and query string.
  */
 export async function renderCachedPage(req: Request, res: Response, key: string, build: () => Promise<PageSpec>): Promise<void> {
-  const version = await versionOf(req);
-  const fullKey = keyOf(req, key);
-  const hit = cachedPage(fullKey, version);
-  if (hit) return send(res, hit.parts, hit.layout);
-  const spec = await build();
-  const html = await render(res, spec.view, { ...spec.locals, layout: false, csrfToken: () => TOKEN_MARK });
-  const parts = html.split(TOKEN_MARK).map((p) => Buffer.from(p));
-  const layout = { title: spec.locals.title };
-  keepPage(fullKey, { version, parts, layout });
-  return send(res, parts, layout);
+  const page = await kept(req, key, async () => {
+    const spec = await build();
+    const html = await render(res, spec.view, { ...spec.locals, layout: false, csrfToken: () => TOKEN_MARK });
+    return { parts: html.split(TOKEN_MARK).map((p) => Buffer.from(p)), layout: { title: spec.locals.title } };
+  });
+  return send(res, page.parts, page.layout);
 }
 
 /** A text answer (a CSV export) made once per data version and user, as pages are (above). */
 export async function cachedText(req: Request, key: string, build: () => Promise<string>): Promise<Buffer> {
-  const version = await versionOf(req);
-  const fullKey = keyOf(req, key);
-  const hit = cachedPage(fullKey, version);
-  if (hit) return hit.parts[0];
-  const text = Buffer.from(await build());
-  keepPage(fullKey, { version, parts: [text], layout: {} });
-  return text;
+  const page = await kept(req, key, async () => ({ parts: [Buffer.from(await build())], layout: {} }));
+  return page.parts[0];
 }

@@ -1,5 +1,5 @@
-import type { Knex } from 'knex';
 import { db, rawRows } from '../db';
+import { VersionedCache } from './versioned-cache';
 
 /**
  * A small in-process cache for report figures. The data version (below) moves with every
@@ -7,9 +7,7 @@ import { db, rawRows } from '../db';
  * unchanged. Each app instance reads the version on every request (with the session, or alone),
  * so no instance serves stale figures.
  */
-const MAX_ENTRIES = 200;
-// One cache per database (tests give each file a database of its own).
-const caches = new WeakMap<Knex, Map<string, { version: string; value: unknown }>>();
+const figures = new VersionedCache<unknown>({ entries: 200 });
 
 /**
  * SQL select items that read the data version, for a query that wants it alongside its own
@@ -32,25 +30,9 @@ export async function dataVersion(): Promise<string> {
 /** The value for a key at the current data version, computed once per version. */
 export async function cachedFigures<T>(key: string, compute: () => Promise<T>): Promise<T> {
   const version = await dataVersion();
-  let entries = caches.get(db);
-  if (!entries) {
-    entries = new Map();
-    caches.set(db, entries);
-  }
-  const hit = entries.get(key);
-  if (hit && hit.version === version) {
-    // Most recently used last, so that the oldest is dropped first.
-    entries.delete(key);
-    entries.set(key, hit);
-    return hit.value as T;
-  }
+  const hit = figures.get(key, version);
+  if (hit !== undefined) return hit as T;
   const value = await compute();
-  entries.set(key, { version, value });
-  if (entries.size > MAX_ENTRIES) entries.delete(entries.keys().next().value as string);
+  figures.set(key, version, value);
   return value;
-}
-
-/** Forgets this database's entries (tests that change rows behind the app's back). */
-export function clearFiguresCache(): void {
-  caches.delete(db);
 }
