@@ -21,6 +21,7 @@ import { networkRoutes } from './routes/network.routes';
 import { PUBLIC_DIR } from './paths';
 import { setupViews } from './views';
 import { configureNotifications } from './services/notification.service';
+import { setProgramTimeZone } from './services/time';
 
 // The package exports only its script; its CSS, fonts and images sit beside it in dist/.
 const USWDS_DIST = path.resolve(path.dirname(require.resolve('@uswds/uswds')), '..');
@@ -30,6 +31,7 @@ export function createApp(config: Config): Express {
   const app = express();
   app.locals.config = config;
   configureNotifications(config);
+  setProgramTimeZone(config.timeZone);
   // "Eastern Time" for America/New_York: shown next to times that people type or read.
   app.locals.timeZoneLabel =
     new Intl.DateTimeFormat('en-US', { timeZone: config.timeZone, timeZoneName: 'longGeneric' }).formatToParts(new Date()).find((p) => p.type === 'timeZoneName')?.value ?? config.timeZone;

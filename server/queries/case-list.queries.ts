@@ -36,6 +36,7 @@ export interface CaseListRow {
   requester_name: string;
   organization_name: string;
   submitted_at: string | Date;
+  closed_at: string | Date | null;
   deadline: string | null;
   lead_consultant_id: number | null;
   lead_name: string | null;
@@ -99,6 +100,7 @@ export async function listCases(
       'cases.requester_name',
       'cases.organization_name',
       'cases.submitted_at',
+      'cases.closed_at',
       'cases.deadline',
       'cases.lead_consultant_id',
       'lead.name as lead_name',

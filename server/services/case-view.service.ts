@@ -10,7 +10,8 @@ import { Staff } from './case.service';
 import { rankConsultants } from './suggestion.service';
 import { describeEvent } from './timeline';
 import { listUserNames } from '../queries/user.queries';
-import { MOVES, businessDaysBefore, businessDaysBetween, mayMake } from './workflow';
+import { MOVES, mayMake } from './workflow';
+import { businessDaysBefore, businessDaysBetween } from './time';
 
 export const PER_PAGE = 25;
 /** The largest id an integer column holds: a larger one would make PostgreSQL fail the query. */
@@ -26,7 +27,7 @@ export interface ListQuery {
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim().slice(0, 200) : undefined);
 
 /** Reads the list's filters from a query string, ignoring anything malformed. */
-export function parseListQuery(query: Record<string, unknown>, user: Staff, config: Pick<Config, 'responseTargetBusinessDays'>, now = new Date()): ListQuery {
+export function parseListQuery(query: Record<string, unknown>, user: Staff, config: Pick<Config, 'responseTargetBusinessDays' | 'timeZone'>, now = new Date()): ListQuery {
   // Own keys only: `toString` or `constructor` are "in" any object, and would pass for a status or a sort.
   const statuses = ([] as unknown[]).concat(query.status ?? []).map(String).filter((s) => Object.hasOwn(STATUSES, s));
   const consultant = Number(query.consultant);
@@ -41,7 +42,7 @@ export function parseListQuery(query: Record<string, unknown>, user: Staff, conf
       track: str(query.track),
       topic: str(query.topic),
       consultant: Number.isInteger(consultant) && consultant > 0 && consultant <= MAX_ID ? consultant : undefined,
-      overdueBefore: overdue ? businessDaysBefore(now, config.responseTargetBusinessDays).toISOString() : undefined,
+      overdueBefore: overdue ? businessDaysBefore(now, config.responseTargetBusinessDays, config.timeZone).toISOString() : undefined,
       q: str(query.q),
       visibleTo: user.role === 'consultant' ? user.id : undefined,
     },
@@ -52,7 +53,7 @@ export function parseListQuery(query: Record<string, unknown>, user: Staff, conf
 }
 
 /** One page of the case list (the last one if asked for a page past it), each row with its age in business days and whether it is overdue. */
-export async function caseListPage(lq: ListQuery, config: Pick<Config, 'responseTargetBusinessDays'>, now = new Date()) {
+export async function caseListPage(lq: ListQuery, config: Pick<Config, 'responseTargetBusinessDays' | 'timeZone'>, now = new Date()) {
   let page = lq.page;
   let { rows, total } = await listCases(lq.filters, lq.sort, page, PER_PAGE);
   // A page past the last (an old link, a typed URL) shows the last page rather than an empty one.
@@ -63,7 +64,8 @@ export async function caseListPage(lq: ListQuery, config: Pick<Config, 'response
   }
   return {
     rows: rows.map((r) => {
-      const age = businessDaysBetween(toDate(r.submitted_at) as Date, now);
+      // A closed case stops ageing: its age is counted to the day it was closed.
+      const age = businessDaysBetween(toDate(r.submitted_at) as Date, (toDate(r.closed_at) as Date | null) ?? now, config.timeZone);
       return { ...r, statusLabel: STATUSES[r.status as CaseStatus], ageDays: age, overdue: r.status === 'new' && age >= config.responseTargetBusinessDays };
     }),
     total,
@@ -73,7 +75,7 @@ export async function caseListPage(lq: ListQuery, config: Pick<Config, 'response
 }
 
 /** How many new cases have waited past the response target (all of them, not one page's worth). */
-export async function overdueNewCount(user: Staff, config: Pick<Config, 'responseTargetBusinessDays'>, now = new Date()): Promise<number> {
+export async function overdueNewCount(user: Staff, config: Pick<Config, 'responseTargetBusinessDays' | 'timeZone'>, now = new Date()): Promise<number> {
   const lq = parseListQuery({ status: 'new', overdue: '1' }, user, config, now);
   return (await listCases(lq.filters, lq.sort, 1, 1)).total;
 }

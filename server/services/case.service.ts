@@ -26,7 +26,8 @@ import {
 import { CaseStatus } from '../vocabulary';
 import { auditRefusal } from './auth.service';
 import { recordEvent } from './events.service';
-import { CLOSED_STATUSES, businessDaysBetween, findMove, mayMake } from './workflow';
+import { CLOSED_STATUSES, findMove, mayMake } from './workflow';
+import { businessDaysBetween, programTimeZone } from './time';
 
 export interface Staff {
   id: number;
@@ -68,7 +69,7 @@ async function lockedCase(trx: Knex.Transaction, caseId: number): Promise<CaseRo
 }
 
 /** Assigns the lead and supporting consultants (directors). A new case moves to assigned. */
-export async function assignConsultants(caseId: number, payload: unknown, actor: Staff): Promise<void> {
+export async function assignConsultants(caseId: number, payload: unknown, actor: Staff, timeZone = programTimeZone()): Promise<void> {
   const input = validateAssignment(payload);
   const supporting = (input.supporting_ids ?? []).filter((id) => id !== input.lead_consultant_id);
   for (const [field, ids] of [['lead_consultant_id', [input.lead_consultant_id]], ['supporting_ids', supporting]] as const) {
@@ -88,7 +89,7 @@ export async function assignConsultants(caseId: number, payload: unknown, actor:
     const changes: Partial<CaseRow> = { lead_consultant_id: input.lead_consultant_id, updated_at: at };
     if (!kase.first_assigned_at) {
       changes.first_assigned_at = at;
-      changes.assignment_business_days = businessDaysBetween(toDate(kase.submitted_at) as Date, new Date(at));
+      changes.assignment_business_days = businessDaysBetween(toDate(kase.submitted_at) as Date, new Date(at), timeZone);
     }
     if (kase.status === 'new') changes.status = 'assigned';
     await updateCase(trx, caseId, changes);

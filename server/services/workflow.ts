@@ -54,28 +54,3 @@ export function mayMake(move: Move, role: 'director' | 'consultant'): boolean {
 
 export const OPEN_STATUSES: readonly CaseStatus[] = ['new', 'assigned', 'in_progress', 'on_hold'];
 export const CLOSED_STATUSES: readonly CaseStatus[] = ['completed', 'declined', 'withdrawn'];
-
-/** The instant `days` business days (Monday to Friday) before `at`. */
-export function businessDaysBefore(at: Date, days: number): Date {
-  const d = new Date(at.getTime());
-  let left = days;
-  while (left > 0) {
-    d.setUTCDate(d.getUTCDate() - 1);
-    const wd = d.getUTCDay();
-    if (wd !== 0 && wd !== 6) left -= 1;
-  }
-  return d;
-}
-
-/** Whole business days between two instants (the age of a request in triage). */
-export function businessDaysBetween(from: Date, to: Date): number {
-  let n = 0;
-  const d = new Date(from.getTime());
-  while (true) {
-    d.setUTCDate(d.getUTCDate() + 1);
-    if (d.getTime() > to.getTime()) break;
-    const wd = d.getUTCDay();
-    if (wd !== 0 && wd !== 6) n += 1;
-  }
-  return n;
-}

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { CLOSED_STATUSES, MOVES, OPEN_STATUSES, businessDaysBefore, businessDaysBetween, findMove, mayMake } from '../../server/services/workflow';
+import { CLOSED_STATUSES, MOVES, OPEN_STATUSES, findMove, mayMake } from '../../server/services/workflow';
 import { STATUSES, type CaseStatus } from '../../server/vocabulary';
 
 const ALL = Object.keys(STATUSES) as CaseStatus[];
@@ -20,7 +20,6 @@ const ALLOWED: [CaseStatus, CaseStatus, string, 'director' | 'staff' | 'system']
 ];
 
 // Monday 23 November 2026, 15:00 UTC, and the days around it.
-const at = (day: string, time = '15:00:00') => new Date(`${day}T${time}Z`);
 
 describe('workflow', () => {
   describe('findMove', () => {
@@ -81,73 +80,6 @@ describe('workflow', () => {
     it('mayMake, for a consultant, allows only hold, resume and complete', () => {
       const allowed = ALLOWED.filter(([f, t]) => mayMake(findMove(f, t)!, 'consultant')).map(([, , action]) => action);
       assert.deepEqual(allowed.sort(), ['complete', 'hold', 'resume']);
-    });
-  });
-
-  describe('businessDaysBefore', () => {
-    it('businessDaysBefore, one day before a Monday, gives the Friday before at the same time', () => {
-      assert.equal(businessDaysBefore(at('2026-11-23'), 1).toISOString(), '2026-11-20T15:00:00.000Z');
-    });
-
-    it('businessDaysBefore, five days before a Monday, gives the Monday a week earlier', () => {
-      assert.equal(businessDaysBefore(at('2026-11-23'), 5).toISOString(), '2026-11-16T15:00:00.000Z');
-    });
-
-    it('businessDaysBefore, one day before a Saturday or a Sunday, gives the Friday', () => {
-      assert.equal(businessDaysBefore(at('2026-11-21'), 1).toISOString(), '2026-11-20T15:00:00.000Z');
-      assert.equal(businessDaysBefore(at('2026-11-22'), 1).toISOString(), '2026-11-20T15:00:00.000Z');
-    });
-
-    it('businessDaysBefore, ten days before a Wednesday, skips two weekends', () => {
-      assert.equal(businessDaysBefore(at('2026-11-25'), 10).toISOString(), '2026-11-11T15:00:00.000Z');
-    });
-
-    it('businessDaysBefore, zero days, gives the same instant and leaves the argument alone', () => {
-      const monday = at('2026-11-23');
-      assert.equal(businessDaysBefore(monday, 0).getTime(), monday.getTime());
-      businessDaysBefore(monday, 3);
-      assert.equal(monday.toISOString(), '2026-11-23T15:00:00.000Z');
-    });
-  });
-
-  describe('businessDaysBetween', () => {
-    it('businessDaysBetween, the same instant, is 0', () => {
-      assert.equal(businessDaysBetween(at('2026-11-23'), at('2026-11-23')), 0);
-    });
-
-    it('businessDaysBetween, Friday to the next Monday at the same time, is 1', () => {
-      assert.equal(businessDaysBetween(at('2026-11-20'), at('2026-11-23')), 1);
-    });
-
-    it('businessDaysBetween, Friday afternoon to Monday a minute before the same time, is 0', () => {
-      assert.equal(businessDaysBetween(at('2026-11-20'), at('2026-11-23', '14:59:00')), 0);
-    });
-
-    it('businessDaysBetween, Saturday to Sunday or Friday to Sunday, is 0', () => {
-      assert.equal(businessDaysBetween(at('2026-11-21'), at('2026-11-22')), 0);
-      assert.equal(businessDaysBetween(at('2026-11-20'), at('2026-11-22')), 0);
-    });
-
-    it('businessDaysBetween, Monday to the next Monday, is 5', () => {
-      assert.equal(businessDaysBetween(at('2026-11-16'), at('2026-11-23')), 5);
-    });
-
-    it('businessDaysBetween, across two weekends (Monday to the Monday two weeks on), is 10', () => {
-      assert.equal(businessDaysBetween(at('2026-11-16'), at('2026-11-30')), 10);
-    });
-
-    it('businessDaysBetween, a Saturday to the following Wednesday, is 3', () => {
-      assert.equal(businessDaysBetween(at('2026-11-21'), at('2026-11-25')), 3);
-    });
-
-    it('businessDaysBetween, with the end before the start, is 0', () => {
-      assert.equal(businessDaysBetween(at('2026-11-30'), at('2026-11-16')), 0);
-    });
-
-    it('businessDaysBetween and businessDaysBefore, for 1 to 15 days back from each weekday, agree', () => {
-      for (const day of ['2026-11-23', '2026-11-24', '2026-11-25', '2026-11-26', '2026-11-27']) {
-        for (let n = 1; n <= 15; n += 1) assert.equal(businessDaysBetween(businessDaysBefore(at(day), n), at(day)), n, `${n} before ${day}`);
-      }
     });
   });
 });
