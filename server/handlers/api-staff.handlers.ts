@@ -119,6 +119,9 @@ export async function apiCoverage(req: Request, res: Response): Promise<void> {
     participants: f.headline.participants,
     open_cases: f.headline.openCases,
     jurisdictions: [...f.states, ...f.territories].map(row),
-    by_year: f.years.map((y) => ({ year: y.year, newly_served: y.newly, served_cumulative: y.cumulative, engagements: y.engagements, hours: y.hours, participants: y.participants })),
+    new_to_leep: f.headline.newToLeep,
+    // Jurisdiction counts (states_served, new_to_leep, by_year) are of the 50 states and DC; territories are listed apart.
+    territories_in_counts: false,
+    by_year: f.years.map((y) => ({ year: y.year, states_served: y.served, new_to_leep: y.newly, newly_served: y.newly, served_cumulative: y.cumulative, engagements: y.engagements, hours: y.hours, participants: y.participants })),
   });
 }

@@ -97,3 +97,12 @@ export async function engagementsOfCase(caseId: number, q: Queryable = db): Prom
 export async function deleteEngagementRow(q: Queryable, id: number): Promise<void> {
   await q('engagements').where({ id }).delete();
 }
+
+/** The earliest delivered engagement of a case (by date, then start time; no time counts as midday). */
+export async function firstDeliveredEngagement(q: Queryable, caseId: number): Promise<{ date: string; start_time: string | null } | undefined> {
+  return q('engagements')
+    .where({ case_id: caseId, status: 'delivered' })
+    .orderBy('date', 'asc')
+    .orderByRaw("coalesce(start_time, '12:00') asc")
+    .first('date', 'start_time');
+}

@@ -29,13 +29,14 @@ const figures = (r: Record<string, unknown>): FeedbackFigures => ({
 });
 
 /**
- * Feedback on cases completed in the period (closed_at), under the case filters: mean ratings
+ * Feedback on cases completed in the period (closed_at) whose requesters were asked (not imported), under the case filters: mean ratings
  * and how many answered. By format and by consultant, a case counts under each format of its
  * delivered engagements and each consultant who facilitated them.
  */
 export async function feedbackSummary(f: ReportFilters, by: 'all' | 'format' | 'consultant', q: Queryable = db): Promise<(FeedbackFigures & { key: string; label?: string })[]> {
   const [from, to] = periodInstants(f);
-  const query = q('cases as c').leftJoin('feedback as fb', 'fb.case_id', 'c.id').where('c.status', 'completed').andWhere('c.closed_at', '>=', from).andWhere('c.closed_at', '<', to);
+  // Imported cases are left out: their requesters were never asked, so they are not "not answered".
+  const query = q('cases as c').leftJoin('feedback as fb', 'fb.case_id', 'c.id').where('c.status', 'completed').whereNot('c.source', 'import').andWhere('c.closed_at', '>=', from).andWhere('c.closed_at', '<', to);
   if (f.track) query.where('c.track', f.track);
   if (f.jurisdiction) query.where('c.jurisdiction_code', f.jurisdiction);
   if (by === 'all') {

@@ -64,6 +64,42 @@ export async function totals(f: ReportFilters, q: Queryable = db): Promise<Total
   return toTotals(row);
 }
 
+/**
+ * Distinct totals of the delivered engagements that list at least one of something: a state (50
+ * + DC), a territory, a topic or a consultant. A table that credits an engagement in full under
+ * each of its states (or topics, consultants) has this as its total row, not the sum of its rows.
+ */
+export async function distinctTotals(f: ReportFilters, listing: 'state' | 'territory' | 'topic' | 'consultant', q: Queryable = db): Promise<Totals> {
+  const query = deliveredEngagements(f, q);
+  query.whereExists(function () {
+    if (listing === 'topic') this.select(q.raw('1')).from('engagement_topics as dt').whereRaw('dt.engagement_id = e.id');
+    else if (listing === 'consultant') this.select(q.raw('1')).from('engagement_consultants as dc').whereRaw('dc.engagement_id = e.id');
+    else {
+      this.select(q.raw('1')).from('engagement_jurisdictions as dj').join('jurisdictions as jj', 'jj.code', 'dj.jurisdiction_code').whereRaw('dj.engagement_id = e.id');
+      if (listing === 'territory') this.where('jj.kind', 'territory');
+      else this.whereNot('jj.kind', 'territory');
+      if (f.jurisdiction) this.where('dj.jurisdiction_code', f.jurisdiction);
+    }
+  });
+  const [row] = await query.select(sums(q));
+  return toTotals(row);
+}
+
+/** Distinct jurisdictions served in each year of the period: year → codes. */
+export async function servedByYear(f: ReportFilters, q: Queryable = db): Promise<Map<number, string[]>> {
+  const { jurisdiction, ...rest } = f;
+  const query = deliveredEngagements(rest, q).join('engagement_jurisdictions as ey', 'ey.engagement_id', 'e.id');
+  if (jurisdiction) query.where('ey.jurisdiction_code', jurisdiction);
+  const rows = await query.distinct('e.year as year', 'ey.jurisdiction_code as code');
+  const out = new Map<number, string[]>();
+  for (const r of rows as { year: unknown; code: unknown }[]) {
+    const year = Number(r.year);
+    if (!out.has(year)) out.set(year, []);
+    (out.get(year) as string[]).push(String(r.code));
+  }
+  return out;
+}
+
 export interface CoverageRow extends Totals {
   code: string;
   first_served: string;
@@ -155,7 +191,9 @@ export async function percentileSeconds(f: ReportFilters, later: string, p: numb
   const count = num(n);
   if (!count) return { value: null, n: 0 };
   const rank = Math.max(1, Math.ceil(p * count));
-  const expr = secondsBetweenSql(`c.${later}`, 'c.submitted_at', q);
+  // A time never goes below zero (an imported engagement may predate its request).
+  const raw = secondsBetweenSql(`c.${later}`, 'c.submitted_at', q);
+  const expr = `(case when ${raw} < 0 then 0 else ${raw} end)`;
   const [row] = await base().select(q.raw(`${expr} as secs`)).orderByRaw(`${expr} asc`).limit(1).offset(rank - 1);
   // SQLite's julianday difference is off by some microseconds (floating point), which tips a
   // value lying exactly on a rounding edge (1.05 days) the wrong way; timestamps are stored to
@@ -169,6 +207,12 @@ export async function assignedWithin(f: ReportFilters, targetDays: number, q: Qu
     .whereNotNull('c.first_assigned_at')
     .select(q.raw('count(*) as assigned'), q.raw('coalesce(sum(case when c.assignment_business_days <= ? then 1 else 0 end), 0) as within', [targetDays]));
   return { within: num(row.within), assigned: num(row.assigned) };
+}
+
+/** Cases of the period with a lead but no known assignment time (imported without one): left out of the assignment figures. */
+export async function assignmentUnknown(f: ReportFilters, q: Queryable = db): Promise<number> {
+  const [{ n }] = await casesInPeriod(f, q).whereNull('c.first_assigned_at').whereNotNull('c.lead_consultant_id').count({ n: '*' });
+  return num(n);
 }
 
 /** Open cases now (whatever the period), counted by age since submission. */

@@ -1,11 +1,15 @@
 import Ajv, { ErrorObject, JSONSchemaType, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { FieldError, ValidationError } from '../errors';
+import { EARLIEST_DATE, LATEST_DATE, isDateInRange } from '../services/time';
 
 // One AJV for the whole app. It never coerces or fills defaults: a form body is first put into
 // the JSON shape (see `formToPayload`) so that the API and the form are judged by the same rules.
 const ajv = new Ajv({ allErrors: true, strict: true });
 addFormats(ajv, ['email', 'date', 'time', 'uri']);
+// Every date the app takes (forms, API, report filters) lies in 2000-01-01..2100-12-31: a far
+// date is a typing slip, and years like 9999 overflow the time-zone arithmetic of the reports.
+ajv.addFormat('date', { type: 'string', validate: isDateInRange });
 
 type Schema = { properties?: Record<string, PropertySchema>; required?: readonly string[] };
 type PropertySchema = { type?: string | string[]; title?: string; maxLength?: number; minimum?: number; maximum?: number; items?: PropertySchema };
@@ -45,7 +49,7 @@ function messageOf(err: ErrorObject, schema: Schema, field: string): string {
       return `Choose at most ${err.params.limit} for ${lowerFirst(label)}`;
     case 'format':
       if (err.params.format === 'email') return 'Enter an e-mail address in the correct format, like name@example.org';
-      if (err.params.format === 'date') return `${label} must be a real date, like 2027-03-15`;
+      if (err.params.format === 'date') return `${label} must be a real date from ${EARLIEST_DATE} to ${LATEST_DATE}, like 2027-03-15`;
       if (err.params.format === 'time') return `${label} must be a time, like 14:30`;
       return `${label} is not in the correct format`;
     case 'enum':

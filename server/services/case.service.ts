@@ -27,7 +27,8 @@ import { CaseStatus } from '../vocabulary';
 import { auditRefusal } from './auth.service';
 import { recordEvent } from './events.service';
 import { CLOSED_STATUSES, findMove, mayMake } from './workflow';
-import { businessDaysBetween, programTimeZone } from './time';
+import { businessDaysBetween, programTimeZone, zonedToUtc } from './time';
+import { firstDeliveredEngagement } from '../queries/engagement.queries';
 
 export interface Staff {
   id: number;
@@ -150,20 +151,27 @@ export async function changeStatus(caseId: number, payload: unknown, actor: Staf
   });
 }
 
+/** When an engagement took place: its start, or midday of its date when no time was given. */
+export function engagementInstant(e: { date: string; start_time: string | null }, timeZone: string): Date {
+  return zonedToUtc(e.date, e.start_time ?? '12:00', timeZone);
+}
+
 /**
- * Called inside the transaction that records a delivered engagement: stamps the first
- * engagement time and moves an assigned case to in progress.
+ * Called inside the transaction of every change to a case's engagements (added, edited,
+ * re-dated, cancelled, deleted, attendance taken): the first engagement time is derived again
+ * from the engagements delivered now, so it moves back when the first one is cancelled, deleted
+ * or re-dated, and an assigned case with a delivered engagement moves to in progress.
  */
-export async function noteDeliveredEngagement(trx: Knex.Transaction, caseId: number, actorId: number | null, deliveredAt?: Date): Promise<void> {
+export async function noteEngagementChange(trx: Knex.Transaction, caseId: number, actorId: number | null, timeZone = programTimeZone()): Promise<void> {
   const kase = await lockedCase(trx, caseId);
+  const first = await firstDeliveredEngagement(trx, caseId);
   const at = nowIso();
   const changes: Partial<CaseRow> = {};
-  // The time of the first delivered engagement is when it took place, not when it was logged,
-  // so that "time to first delivered engagement" is not lengthened by late record-keeping.
-  const when = deliveredAt ?? new Date(at);
-  const known = toDate(kase.first_engagement_at);
-  if (!known || when.getTime() < known.getTime()) changes.first_engagement_at = when.toISOString();
-  if (kase.status === 'assigned') changes.status = 'in_progress';
+  // When it took place, not when it was logged: late record-keeping does not lengthen the figure.
+  const when = first ? engagementInstant(first, timeZone).toISOString() : null;
+  const known = toDate(kase.first_engagement_at)?.toISOString() ?? null;
+  if (when !== known) changes.first_engagement_at = when;
+  if (first && kase.status === 'assigned') changes.status = 'in_progress';
   if (!Object.keys(changes).length) return;
   await updateCase(trx, caseId, { ...changes, updated_at: at });
   if (changes.status) {

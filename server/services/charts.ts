@@ -44,9 +44,11 @@ export function tileMap(tiles: Tile[], measureLabel: string, format: (v: number)
   const cells = tiles
     .map((t) => {
       const shade = shadeOf(t.value, limits);
+      // "1 engagement", "1 hour": the measure's name in the singular for exactly one.
+      const unit = t.value === 1 ? measureLabel.replace(/s$/, '') : measureLabel;
       const x = t.col * (size + gap);
       const y = t.row * (size + gap);
-      return `<g><title>${esc(t.name)}: ${esc(t.value > 0 ? `${format(t.value)} ${measureLabel}` : 'not served')}</title>` +
+      return `<g><title>${esc(t.name)}: ${esc(t.value > 0 ? `${format(t.value)} ${unit}` : 'not served')}</title>` +
         `<rect x="${x}" y="${y}" width="${size}" height="${size}" rx="4" fill="${shade.fill}" stroke="#ffffff"/>` +
         `<text x="${x + size / 2}" y="${y + 22}" text-anchor="middle" font-size="15" font-weight="700" fill="${shade.text}">${esc(t.code)}</text>` +
         `<text x="${x + size / 2}" y="${y + 41}" text-anchor="middle" font-size="12" fill="${shade.text}">${t.value > 0 ? esc(format(t.value)) : '–'}</text></g>`;
@@ -82,7 +84,7 @@ function decimalsOf(values: number[]): number {
   return d;
 }
 
-/** Jurisdictions served by year: a bar of the cumulative count, its newly served part darker. */
+/** States (50 + DC) served by year: a bar of those served so far, its new-to-LEEP part darker. */
 export function servedByYearChart(years: { year: number; newly: number; cumulative: number }[]): string {
   const barW = 44;
   const gap = 16;
@@ -96,7 +98,7 @@ export function servedByYearChart(years: { year: number; newly: number; cumulati
       const hTotal = Math.round((y.cumulative / max) * chartH);
       const hNew = Math.round((y.newly / max) * chartH);
       const base = top + chartH;
-      return `<g><title>${y.year}: ${y.newly} newly served, ${y.cumulative} in all</title>` +
+      return `<g><title>${y.year}: ${y.newly} new to LEEP, ${y.cumulative} served so far</title>` +
         `<rect x="${x}" y="${base - hTotal}" width="${barW}" height="${hTotal - hNew}" fill="#aacdec"/>` +
         `<rect x="${x}" y="${base - hNew}" width="${barW}" height="${hNew}" fill="#005ea2"/>` +
         `<text x="${x + barW / 2}" y="${base - hTotal - 6}" text-anchor="middle" font-size="13" fill="#1b1b1b">${y.cumulative}</text>` +
@@ -105,8 +107,8 @@ export function servedByYearChart(years: { year: number; newly: number; cumulati
     .join('');
   return (
     `<svg class="bar-chart" viewBox="0 0 ${width} ${top + chartH + 28}" role="img" aria-labelledby="years-title years-desc" xmlns="http://www.w3.org/2000/svg">` +
-    `<title id="years-title">States and jurisdictions served, by year</title>` +
-    `<desc id="years-desc">For each year, the bar's height is the number served from the start of the period to the end of that year; its dark part is those served for the first time that year. The table after the chart gives the same figures.</desc>` +
+    `<title id="years-title">States served (50 states and DC, territories not included), by year</title>` +
+    `<desc id="years-desc">For each year, the bar's height is the number of states and DC served since the first record up to the end of that year; its dark part is those new to LEEP that year (served for the first time ever). Territories are not in these counts. The table after the chart gives the same figures.</desc>` +
     `${bars}</svg>`
   );
 }

@@ -3,10 +3,10 @@ import { nowIso } from '../db';
 import { insertCase, insertCaseTopics, nextReferenceNumber } from '../queries/case.queries';
 import { EngagementFull, deleteEngagementRow, insertEngagement, replaceChildren, updateEngagementRow } from '../queries/engagement.queries';
 import type { Attendee } from '../schemas/engagement.schemas';
-import { noteDeliveredEngagement } from './case.service';
+import { noteEngagementChange } from './case.service';
 import { recordEvent } from './events.service';
 import { snapshot } from './engagement.service';
-import { addDays, todayIn, zonedToUtc } from './time';
+import { addDays, todayIn } from './time';
 import { yearIn } from './request.service';
 import { hashToken, randomToken, sealToken } from './tokens';
 
@@ -201,14 +201,15 @@ async function saveEngagement(trx: Knex.Transaction, existing: EngagementFull, c
 /** Moves a meeting or event to another day, time or length; its listed jurisdictions keep the new date. */
 export async function rescheduleProgramEngagement(trx: Knex.Transaction, existing: EngagementFull, when: When, actor: Actor, ctx: ProgramContext): Promise<void> {
   const saved = await saveEngagement(trx, existing, { date: when.date, start_time: when.start_time, duration_minutes: when.duration_minutes, ...bucketsOf(when.date) }, actor);
-  // A delivered meeting moved earlier than the case knew is now its first engagement.
-  if (saved.status === 'delivered') await noteDeliveredEngagement(trx, saved.case_id, actor.id, zonedToUtc(saved.date, saved.start_time ?? '12:00', ctx.timeZone));
+  // A delivered meeting moved in time may change which engagement is the case's first.
+  await noteEngagementChange(trx, saved.case_id, actor.id, ctx.timeZone);
 }
 
 /** Removes a meeting or event that never took place; the timeline keeps what it was. */
 export async function removeProgramEngagement(trx: Knex.Transaction, existing: EngagementFull, actor: Actor): Promise<void> {
   await deleteEngagementRow(trx, existing.id);
   await recordEvent(trx, { case_id: existing.case_id, actor_user_id: actor.id, actor_kind: 'staff', kind: 'engagement.deleted', before: { engagement_id: existing.id, ...snapshot(existing) }, created_at: nowIso() });
+  await noteEngagementChange(trx, existing.case_id, actor.id);
 }
 
 export interface Attended {
@@ -239,7 +240,7 @@ export async function deliverProgramEngagement(trx: Knex.Transaction, existing: 
     },
     actor,
   );
-  await noteDeliveredEngagement(trx, saved.case_id, actor.id, zonedToUtc(saved.date, saved.start_time ?? '12:00', ctx.timeZone));
+  await noteEngagementChange(trx, saved.case_id, actor.id, ctx.timeZone);
 }
 
 /** When attendance may be taken: from the day of the meeting (a day's grace for time zones), as for any delivered engagement. */

@@ -1,4 +1,3 @@
-import { Knex } from 'knex';
 import { db, nowIso } from '../db';
 import { ConflictError, FieldError, NotFoundError, ValidationError } from '../errors';
 import {
@@ -12,9 +11,9 @@ import {
 import { activeTopicsBySlug } from '../queries/reference.queries';
 import { findUserById } from '../queries/user.queries';
 import { EngagementInput, validateEngagement } from '../schemas/engagement.schemas';
-import { Staff, caseForUser, noteDeliveredEngagement } from './case.service';
+import { Staff, caseForUser, noteEngagementChange } from './case.service';
 import { recordEvent } from './events.service';
-import { addDays, todayIn, zonedToUtc } from './time';
+import { addDays, programTimeZone, todayIn } from './time';
 
 export interface EngagementContext {
   timeZone: string;
@@ -119,11 +118,6 @@ export async function engagementForUser(id: number, user: Staff, meta: { path?: 
   return engagement;
 }
 
-async function afterSave(trx: Knex.Transaction, caseId: number, row: { status: string; date: string; start_time: string | null }, actor: Staff, ctx: EngagementContext): Promise<void> {
-  if (row.status !== 'delivered') return;
-  // When it took place: its start, or midday of its date when no time was given.
-  await noteDeliveredEngagement(trx, caseId, actor.id, zonedToUtc(row.date, row.start_time ?? '12:00', ctx.timeZone));
-}
 
 /** The case, if the user may add engagements to it: not to a declined or withdrawn case (409). */
 export async function caseOpenForEngagements(caseId: number, user: Staff, meta: { path?: string; ip?: string } = {}) {
@@ -153,7 +147,7 @@ export async function createEngagement(caseId: number, payload: unknown, actor: 
       after: { engagement_id: id, ...snapshot({ ...row, ...children, topics: input.topics ?? [] }) },
       created_at: at,
     });
-    await afterSave(trx, caseId, row, actor, ctx);
+    await noteEngagementChange(trx, caseId, actor.id, ctx.timeZone);
     return id;
   });
 }
@@ -174,13 +168,13 @@ export async function updateEngagement(id: number, payload: unknown, actor: Staf
     if (Object.keys(changes.after).length) {
       await recordEvent(trx, { case_id: existing.case_id, actor_user_id: actor.id, actor_kind: 'staff', kind: 'engagement.updated', before: { engagement_id: id, ...changes.before }, after: { engagement_id: id, ...changes.after }, created_at: at });
     }
-    await afterSave(trx, existing.case_id, row, actor, ctx);
+    await noteEngagementChange(trx, existing.case_id, actor.id, ctx.timeZone);
   });
   return existing;
 }
 
 /** Cancels an engagement: it keeps its record but counts nowhere. */
-export async function cancelEngagement(id: number, actor: Staff): Promise<EngagementFull> {
+export async function cancelEngagement(id: number, actor: Staff, timeZone = programTimeZone()): Promise<EngagementFull> {
   const existing = await engagementForUser(id, actor);
   if (existing.status === 'cancelled') return existing;
   await db.transaction(async (trx) => {
@@ -188,17 +182,19 @@ export async function cancelEngagement(id: number, actor: Staff): Promise<Engage
     await updateEngagementRow(trx, id, { status: 'cancelled', updated_at: at });
     await trx('engagement_jurisdictions').where({ engagement_id: id }).update({ status: 'cancelled' });
     await recordEvent(trx, { case_id: existing.case_id, actor_user_id: actor.id, actor_kind: 'staff', kind: 'engagement.updated', before: { engagement_id: id, status: existing.status }, after: { engagement_id: id, status: 'cancelled' }, created_at: at });
+    await noteEngagementChange(trx, existing.case_id, actor.id, timeZone);
   });
   return existing;
 }
 
 /** Deletes an engagement; the timeline keeps what it was. */
-export async function deleteEngagement(id: number, actor: Staff): Promise<EngagementFull> {
+export async function deleteEngagement(id: number, actor: Staff, timeZone = programTimeZone()): Promise<EngagementFull> {
   const existing = await engagementForUser(id, actor);
   await refuseProgramEngagement(existing.case_id);
   await db.transaction(async (trx) => {
     await deleteEngagementRow(trx, id);
     await recordEvent(trx, { case_id: existing.case_id, actor_user_id: actor.id, actor_kind: 'staff', kind: 'engagement.deleted', before: { engagement_id: id, ...snapshot(existing) }, created_at: nowIso() });
+    await noteEngagementChange(trx, existing.case_id, actor.id, timeZone);
   });
   return existing;
 }

@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { db } from '../db';
 import { ENGAGEMENT_STATUSES } from '../schemas/engagement.schemas';
 import { FORMATS, ORGANIZATION_TYPES, STATUSES, TRACKS } from '../vocabulary';
-import { addDays, todayIn } from './time';
+import { EARLIEST_DATE, LATEST_DATE, addDays, isDateInRange, todayIn } from './time';
 
 /** The columns of an import file, in order (README.md, "Importing historical records"). */
 export const IMPORT_COLUMNS = [
@@ -11,7 +11,9 @@ export const IMPORT_COLUMNS = [
   'submitted_date', 'case_status', 'lead_consultant_email', 'engagement_date', 'start_time', 'duration_minutes', 'format',
   'engagement_status', 'participant_count', 'participant_jurisdictions', 'consultant_emails', 'engagement_topics', 'summary',
 ] as const;
-const CASE_COLUMNS = IMPORT_COLUMNS.slice(1, 12);
+/** Columns a file may carry or leave out. */
+export const OPTIONAL_IMPORT_COLUMNS = ['assigned_date'] as const;
+const CASE_COLUMNS = [...IMPORT_COLUMNS.slice(1, 12), ...OPTIONAL_IMPORT_COLUMNS];
 const ENGAGEMENT_COLUMNS = IMPORT_COLUMNS.slice(12);
 
 export interface ImportProblem {
@@ -49,6 +51,8 @@ export interface PlannedCase {
   submitted: string;
   status: string | null;
   lead: string | null;
+  /** When the lead was first assigned, if the file says; without it the case is left out of assignment figures. */
+  assigned: string | null;
   engagements: PlannedEngagement[];
 }
 
@@ -66,7 +70,7 @@ const EMAIL = /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/;
 const MAX = { case_key: 93, requester_name: 120, organization_name: 200, email: 254 };
 const isEmail = (s: string) => s.length <= MAX.email && EMAIL.test(s);
 const CASE_KEY = new RegExp(`^[A-Za-z0-9._-]{1,${MAX.case_key}}$`);
-const realDate = (s: string) => /^\d{4}-\d{2}-\d{2}$/.test(s) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+const realDate = isDateInRange;
 const split = (s: string) => s.split(';').map((x) => x.trim()).filter(Boolean);
 
 async function lookups() {
@@ -112,7 +116,7 @@ export async function planImport(text: string, timeZone: string): Promise<{ case
   const rowNumbers = parsed.map((p) => p.info.records + p.info.empty_lines + 1);
   const missing = IMPORT_COLUMNS.filter((c) => !header.includes(c));
   if (missing.length) return { cases: [], rows: records.length, problems: [{ row: 1, column: missing.join(', '), message: 'Missing columns: the first row must name every column of the layout' }] };
-  const unknown = header.filter((h) => !(IMPORT_COLUMNS as readonly string[]).includes(h));
+  const unknown = header.filter((h) => !([...IMPORT_COLUMNS, ...OPTIONAL_IMPORT_COLUMNS] as readonly string[]).includes(h));
   if (unknown.length) problems.push({ row: 1, column: unknown.join(', '), message: 'Unknown columns' });
 
   const { jur, top } = await lookups();
@@ -148,10 +152,17 @@ export async function planImport(text: string, timeZone: string): Promise<{ case
       else if (rec.organization_name.length > MAX.organization_name) bad('organization_name', `Organization must be ${MAX.organization_name} characters or fewer`);
       const topicIds = split(rec.topics).map((t) => top.get(t.toLowerCase()));
       if (!topicIds.length || topicIds.some((t) => t === undefined)) bad('topics', 'List one or more known topics by name, separated by semicolons');
-      if (!realDate(rec.submitted_date)) bad('submitted_date', 'Enter a real date like 2018-03-15');
+      if (!realDate(rec.submitted_date)) bad('submitted_date', `Enter a real date from ${EARLIEST_DATE} to ${LATEST_DATE}, like 2018-03-15`);
       else if (rec.submitted_date > latest) bad('submitted_date', 'The submission date is in the future');
       if (rec.case_status && !(rec.case_status in STATUSES)) bad('case_status', `Use one of ${Object.keys(STATUSES).join(', ')}`);
       if (rec.lead_consultant_email && !isEmail(rec.lead_consultant_email)) bad('lead_consultant_email', 'Enter an e-mail address');
+      const assigned = rec.assigned_date ?? '';
+      if (assigned) {
+        if (!realDate(assigned)) bad('assigned_date', `Enter a real date from ${EARLIEST_DATE} to ${LATEST_DATE}, like 2018-03-20, or leave it empty`);
+        else if (!rec.lead_consultant_email) bad('assigned_date', 'An assignment date needs a lead consultant');
+        else if (realDate(rec.submitted_date) && assigned < rec.submitted_date) bad('assigned_date', 'The assignment date is before the submission date');
+        else if (assigned > latest) bad('assigned_date', 'The assignment date is in the future');
+      }
       cases.set(key, {
         key,
         row,
@@ -166,6 +177,7 @@ export async function planImport(text: string, timeZone: string): Promise<{ case
         submitted: rec.submitted_date,
         status: rec.case_status || null,
         lead: rec.lead_consultant_email ? rec.lead_consultant_email.toLowerCase() : null,
+        assigned: rec.lead_consultant_email && assigned ? assigned : null,
         engagements: [],
       });
     }
@@ -177,7 +189,7 @@ export async function planImport(text: string, timeZone: string): Promise<{ case
       return;
     }
     const count = problems.length;
-    if (!realDate(rec.engagement_date)) bad('engagement_date', 'Enter a real date like 2018-04-02');
+    if (!realDate(rec.engagement_date)) bad('engagement_date', `Enter a real date from ${EARLIEST_DATE} to ${LATEST_DATE}, like 2018-04-02`);
     if (rec.start_time && !/^([01]\d|2[0-3]):[0-5]\d$/.test(rec.start_time)) bad('start_time', 'Enter a time like 14:30, or leave it empty');
     const duration = Number(rec.duration_minutes);
     if (!/^\d+$/.test(rec.duration_minutes) || duration < 5 || duration > 600) bad('duration_minutes', 'Enter a whole number of minutes from 5 to 600');

@@ -1,11 +1,12 @@
 import crypto from 'node:crypto';
 import { db, isUniqueViolation, nowIso } from '../db';
 import { ConflictError } from '../errors';
-import { insertCase, insertCaseEvent, insertCaseTopics, nextReferenceNumber } from '../queries/case.queries';
-import { insertEngagement, replaceChildren } from '../queries/engagement.queries';
+import { insertCase, insertCaseEvent, insertCaseTopics, nextReferenceNumber, updateCase } from '../queries/case.queries';
+import { firstDeliveredEngagement, insertEngagement, replaceChildren } from '../queries/engagement.queries';
+import { engagementInstant } from './case.service';
 import { hashToken, randomToken } from './tokens';
 import { ImportResult, PlannedCase, planImport } from './import-plan';
-import { todayIn } from './time';
+import { businessDaysBetween, todayIn } from './time';
 
 export { IMPORT_COLUMNS } from './import-plan';
 export type { ImportProblem, ImportResult } from './import-plan';
@@ -40,7 +41,7 @@ export async function importCsv(text: string, options: { dryRun: boolean; timeZo
   return result;
 }
 
-async function runImport(cases: PlannedCase[], result: ImportResult, options: { source?: string; today: string; onProgress?: (done: number, total: number) => void }): Promise<void> {
+async function runImport(cases: PlannedCase[], result: ImportResult, options: { source?: string; today: string; timeZone: string; onProgress?: (done: number, total: number) => void }): Promise<void> {
   const plan = { cases };
   const { today } = options;
   await db.transaction(async (trx) => {
@@ -102,9 +103,10 @@ async function runImport(cases: PlannedCase[], result: ImportResult, options: { 
           idempotency_key: `import:${c.key}`,
           request_hash: crypto.createHash('sha256').update(c.key).digest('hex'),
           submitted_at: submittedAt,
-          first_assigned_at: lead ? submittedAt : null,
-          assignment_business_days: lead ? 0 : null,
-          first_engagement_at: delivered.length ? `${delivered[0]}T15:00:00.000Z` : null,
+          // Without an assignment date the assignment time is unknown: left out of the figures.
+          first_assigned_at: lead && c.assigned ? `${c.assigned}T12:00:00.000Z` : null,
+          assignment_business_days: lead && c.assigned ? businessDaysBetween(new Date(submittedAt), new Date(`${c.assigned}T12:00:00.000Z`), options.timeZone) : null,
+          first_engagement_at: null,
           closed_at: closed,
           created_at: at,
           updated_at: at,
@@ -129,6 +131,9 @@ async function runImport(cases: PlannedCase[], result: ImportResult, options: { 
         await insertCaseEvent(trx, { case_id: caseId, actor_kind: 'system', kind: 'engagement.added', after: { engagement_id: id, date: e.date, status: e.status, source: 'import' }, created_at: at });
         result.created.engagements += 1;
       }
+      // Derived from the delivered engagements, as for any case (see noteEngagementChange).
+      const first = await firstDeliveredEngagement(trx, caseId);
+      await updateCase(trx, caseId, { first_engagement_at: first ? engagementInstant(first, options.timeZone).toISOString() : null });
       done += 1;
       options.onProgress?.(done, plan.cases.length);
     }

@@ -1,9 +1,9 @@
 import type { Config } from '../config';
 import { listJurisdictions, listTopics } from '../queries/reference.queries';
-import { ReportFilters, assignedWithin, breakdown, coverage, openCasesByAge, percentileSeconds, totals } from '../queries/report.queries';
+import { ReportFilters, assignedWithin, assignmentUnknown, breakdown, coverage, distinctTotals, openCasesByAge, percentileSeconds, servedByYear, totals } from '../queries/report.queries';
 import { FORMATS, TRACKS } from '../vocabulary';
 import { cachedFigures } from './figures-cache';
-import { todayIn } from './time';
+import { EARLIEST_DATE, todayIn } from './time';
 
 export const PROGRAM_START = '2017-01-01';
 
@@ -86,7 +86,7 @@ export function dashboardFiguresCached(f: ReportFilters, config: Pick<Config, 'r
 /** Every figure of the dashboard, computed by SQL aggregates under one set of filters. */
 export async function dashboardFigures(f: ReportFilters, config: Pick<Config, 'responseTargetBusinessDays'>, now = new Date()) {
   const buckets = ageBuckets(now);
-  const [all, cov, byYear, byTrack, byFormat, byTopic, byConsultant, assignMedian, assignP90, firstMedian, firstP90, within, open, jurisdictions, topics] = await Promise.all([
+  const [all, cov, byYear, byTrack, byFormat, byTopic, byConsultant, assignMedian, assignP90, firstMedian, firstP90, within, open, jurisdictions, topics, ever, servedYears, unknownAssignment, stateTotal, territoryTotal, topicTotal, consultantTotal] = await Promise.all([
     totals(f),
     coverage(f),
     breakdown(f, 'year'),
@@ -102,21 +102,41 @@ export async function dashboardFigures(f: ReportFilters, config: Pick<Config, 'r
     openCasesByAge(f, buckets.slice(1)),
     listJurisdictions(),
     listTopics({ includeRetired: true }),
+    // "New to LEEP": first served ever (since the first record), under the same other filters.
+    coverage({ ...f, from: EARLIEST_DATE }),
+    servedByYear(f),
+    assignmentUnknown(f),
+    distinctTotals(f, 'state'),
+    distinctTotals(f, 'territory'),
+    distinctTotals(f, 'topic'),
+    distinctTotals(f, 'consultant'),
   ]);
   const byCode = new Map(cov.map((c) => [c.code, c]));
   const rows = jurisdictions.map((j) => ({ ...j, served: byCode.get(j.code) }));
   const states = rows.filter((r) => r.kind !== 'territory');
   const territories = rows.filter((r) => r.kind === 'territory');
 
+  // Jurisdiction counts by year are of states (50 + DC), as the headline's: territories apart.
+  const isState = new Map(jurisdictions.map((j) => [j.code, j.kind !== 'territory']));
+  const firstEver = ever.filter((c) => isState.get(c.code)).map((c) => c.first_served);
   const fromYear = Number(f.from.slice(0, 4));
   const toYear = Number(f.to.slice(0, 4));
   const yearRows = [];
-  let cumulative = 0;
   for (let year = fromYear; year <= toYear; year += 1) {
-    const newly = cov.filter((c) => Number(c.first_served.slice(0, 4)) === year).length;
-    cumulative += newly;
+    const yFrom = year === fromYear ? f.from : `${year}-01-01`;
+    const yTo = year === toYear ? f.to : `${year}-12-31`;
     const t = byYear.find((b) => Number(b.key) === year) ?? { engagements: 0, minutes: 0, participants: 0 };
-    yearRows.push({ year, newly, cumulative, engagements: t.engagements, hours: hoursOf(t.minutes), participants: t.participants, from: year === fromYear ? f.from : `${year}-01-01`, to: year === toYear ? f.to : `${year}-12-31` });
+    yearRows.push({
+      year,
+      served: (servedYears.get(year) ?? []).filter((code) => isState.get(code)).length,
+      newly: firstEver.filter((d) => d >= yFrom && d <= yTo).length,
+      cumulative: firstEver.filter((d) => d <= yTo).length,
+      engagements: t.engagements,
+      hours: hoursOf(t.minutes),
+      participants: t.participants,
+      from: yFrom,
+      to: yTo,
+    });
   }
 
   // Open cases: bucket i counts those submitted before cutoff i, so each band is a difference.
@@ -130,6 +150,7 @@ export async function dashboardFigures(f: ReportFilters, config: Pick<Config, 'r
       statesServed: states.filter((s) => s.served).length,
       statesTotal: states.length,
       territoriesServed: territories.filter((t) => t.served).map((t) => t.name),
+      newToLeep: firstEver.filter((d) => d >= f.from && d <= f.to).length,
       engagements: all.engagements,
       hours: hoursOf(all.minutes),
       participants: all.participants,
@@ -142,6 +163,8 @@ export async function dashboardFigures(f: ReportFilters, config: Pick<Config, 'r
     byFormat: byFormat.map((r) => ({ ...withHours(r), label: FORMATS[r.key as keyof typeof FORMATS] ?? r.key })),
     byTopic: byTopic.map((r) => ({ ...withHours(r), label: topicName.get(r.key) ?? r.key })).sort((a, b) => b.engagements - a.engagements),
     byConsultant: byConsultant.map(withHours).sort((a, b) => b.engagements - a.engagements),
+    // The total rows of the tables that credit an engagement under each of its states, topics or consultants.
+    distinct: { states: withHours(stateTotal), territories: withHours(territoryTotal), topics: withHours(topicTotal), consultants: withHours(consultantTotal) },
     response: {
       assignMedianDays: days(assignMedian.value),
       assignP90Days: days(assignP90.value),
@@ -152,6 +175,7 @@ export async function dashboardFigures(f: ReportFilters, config: Pick<Config, 'r
       withinTarget: within.within,
       assigned: within.assigned,
       withinShare: within.assigned ? Math.round((within.within / within.assigned) * 1000) / 10 : null,
+      assignmentUnknown: unknownAssignment,
       target: config.responseTargetBusinessDays,
     },
     openByAge,

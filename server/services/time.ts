@@ -7,6 +7,15 @@ export function setProgramTimeZone(zone: string): void {
   programZone = zone;
 }
 
+/** The earliest and latest dates the app accepts anywhere (forms, API, reports, imports). */
+export const EARLIEST_DATE = '2000-01-01';
+export const LATEST_DATE = '2100-12-31';
+
+/** A real calendar date written YYYY-MM-DD, from EARLIEST_DATE to LATEST_DATE. */
+export function isDateInRange(s: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(s) && s >= EARLIEST_DATE && s <= LATEST_DATE && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+}
+
 /** The program's time zone: where its days, business days and local times are counted. */
 export const programTimeZone = (): string => programZone;
 

@@ -5,7 +5,7 @@ import type { Express } from 'express';
 import type { Knex } from 'knex';
 import type request from 'supertest';
 import { nowIso } from '../../server/db';
-import { noteDeliveredEngagement } from '../../server/services/case.service';
+import { noteEngagementChange } from '../../server/services/case.service';
 import { submitRequest } from '../../server/services/request.service';
 import type { CaseStatus, Source } from '../../server/vocabulary';
 import { csrfTokenOf, encodeForm } from './app';
@@ -89,7 +89,7 @@ export async function addEngagement(knex: Knex, caseId: number, status: 'deliver
 /** What the engagements feature does when it logs a delivered engagement: the row, then the case's bookkeeping. */
 export async function logDeliveredEngagement(knex: Knex, caseId: number, actorId: number | null): Promise<number> {
   const id = await addEngagement(knex, caseId, 'delivered');
-  await knex.transaction((trx) => noteDeliveredEngagement(trx, caseId, actorId));
+  await knex.transaction((trx) => noteEngagementChange(trx, caseId, actorId));
   return id;
 }
 

@@ -464,9 +464,12 @@ export const AGE_BANDS = [
 ];
 
 export interface Recount {
-  headline: { statesServed: number; statesTotal: number; territoriesServed: string[]; engagements: number; hours: number; participants: number; openCases: number };
+  headline: { statesServed: number; statesTotal: number; territoriesServed: string[]; newToLeep: number; engagements: number; hours: number; participants: number; openCases: number };
   coverage: CoverageFigure[];
-  years: { year: number; newly: number; cumulative: number; engagements: number; hours: number; participants: number }[];
+  /** States (50 + DC) served in the year, new to LEEP in it (first served ever), served so far by its end. */
+  years: { year: number; served: number; newly: number; cumulative: number; engagements: number; hours: number; participants: number }[];
+  /** Distinct totals of the engagements listing a state, a territory, a topic, a consultant. */
+  distinct: { states: Sums; territories: Sums; topics: Sums; consultants: Sums };
   byTrack: Group[];
   byFormat: Group[];
   byTopic: Group[];
@@ -481,6 +484,7 @@ export interface Recount {
     withinTarget: number;
     assigned: number;
     withinShare: number | null;
+    assignmentUnknown: number;
     target: number;
   };
   openByAge: { label: string; count: number }[];
@@ -493,19 +497,34 @@ export function recountDashboard(raw: Raw, f: ReportFilters, o: { target: number
   const kindOf = new Map(raw.jurisdictions.map((j) => [j.code, j.kind]));
   const nameOf = new Map(raw.jurisdictions.map((j) => [j.code, j.name]));
 
+  // First served ever: every delivered engagement from the first record, under the other filters.
+  const isState = (code: string) => kindOf.get(code) !== 'territory';
+  const firstEver = recountCoverage(raw, { ...f, from: '0000-01-01' }).filter((c) => isState(c.code)).map((c) => c.first_served);
   const years: Recount['years'] = [];
-  let cumulative = 0;
-  for (let year = Number(f.from.slice(0, 4)); year <= Number(f.to.slice(0, 4)); year += 1) {
-    const newly = coverage.filter((c) => Number(c.first_served.slice(0, 4)) === year).length;
-    cumulative += newly;
-    years.push({ year, newly, cumulative, ...sum(delivered.filter((e) => Number(e.date.slice(0, 4)) === year)) });
+  const fromYear = Number(f.from.slice(0, 4));
+  const toYear = Number(f.to.slice(0, 4));
+  for (let year = fromYear; year <= toYear; year += 1) {
+    const yFrom = year === fromYear ? f.from : `${year}-01-01`;
+    const yTo = year === toYear ? f.to : `${year}-12-31`;
+    const inYear = delivered.filter((e) => Number(e.date.slice(0, 4)) === year);
+    const served = new Set(inYear.flatMap((e) => e.jurisdictions).filter((c) => isState(c) && (!f.jurisdiction || c === f.jurisdiction)));
+    years.push({ year, served: served.size, newly: firstEver.filter((d) => d >= yFrom && d <= yTo).length, cumulative: firstEver.filter((d) => d <= yTo).length, ...sum(inYear) });
   }
+  const listing = (test: (e: RawEngagement) => boolean) => sum(delivered.filter(test));
+  const jurisdictionsOf = (e: RawEngagement) => e.jurisdictions.filter((c) => !f.jurisdiction || c === f.jurisdiction);
+  const distinct = {
+    states: listing((e) => jurisdictionsOf(e).some(isState)),
+    territories: listing((e) => jurisdictionsOf(e).some((c) => !isState(c))),
+    topics: listing((e) => e.topics.length > 0),
+    consultants: listing((e) => e.consultants.length > 0),
+  };
 
   const inPeriod = casesIn(raw, f);
   const assignedCases = inPeriod.filter((c) => c.assigned !== null);
   const engagedCases = inPeriod.filter((c) => c.engaged !== null);
-  const assignLags = assignedCases.map((c) => (c.assigned as number) - c.submitted);
-  const firstLags = engagedCases.map((c) => (c.engaged as number) - c.submitted);
+  // A time never goes below zero.
+  const assignLags = assignedCases.map((c) => Math.max(0, (c.assigned as number) - c.submitted));
+  const firstLags = engagedCases.map((c) => Math.max(0, (c.engaged as number) - c.submitted));
   const within = assignedCases.filter((c) => c.businessDays !== null && c.businessDays <= o.target).length;
   const d = (v: number | null) => (v === null ? null : daysOf(v));
 
@@ -526,6 +545,7 @@ export function recountDashboard(raw: Raw, f: ReportFilters, o: { target: number
       statesServed: coverage.filter((c) => kindOf.get(c.code) !== 'territory').length,
       statesTotal: raw.jurisdictions.filter((j) => j.kind !== 'territory').length,
       territoriesServed: coverage.filter((c) => kindOf.get(c.code) === 'territory').map((c) => nameOf.get(c.code) as string).sort(),
+      newToLeep: firstEver.filter((d) => d >= f.from && d <= f.to).length,
       engagements: total.engagements,
       hours: total.hours,
       participants: total.participants,
@@ -533,6 +553,7 @@ export function recountDashboard(raw: Raw, f: ReportFilters, o: { target: number
     },
     coverage,
     years,
+    distinct,
     byTrack: groupBy(delivered, (e) => [raw.caseById.get(e.case_id)?.track as string]),
     byFormat: groupBy(delivered, (e) => [e.format]),
     byTopic: groupBy(delivered, (e) => e.topics, (k) => topicName.get(k) ?? k),
@@ -547,6 +568,7 @@ export function recountDashboard(raw: Raw, f: ReportFilters, o: { target: number
       withinTarget: within,
       assigned: assignedCases.length,
       withinShare: assignedCases.length ? Math.round((within / assignedCases.length) * 1000) / 10 : null,
+      assignmentUnknown: inPeriod.filter((c) => c.assigned === null && c.lead !== null).length,
       target: o.target,
     },
     openByAge,
@@ -570,7 +592,8 @@ export function projectFigures(fig: Figures): Recount {
         return { code: j.code, first_served: s.first_served, last_served: s.last_served, engagements: s.engagements, hours: s.hours, participants: s.participants };
       })
       .sort((a, b) => (a.code < b.code ? -1 : 1)),
-    years: fig.years.map((y) => ({ year: y.year, newly: y.newly, cumulative: y.cumulative, engagements: y.engagements, hours: y.hours, participants: y.participants })),
+    years: fig.years.map((y) => ({ year: y.year, served: y.served, newly: y.newly, cumulative: y.cumulative, engagements: y.engagements, hours: y.hours, participants: y.participants })),
+    distinct: Object.fromEntries(Object.entries(fig.distinct).map(([k, v]) => [k, { engagements: v.engagements, hours: v.hours, participants: v.participants }])) as Recount['distinct'],
     byTrack: groups(fig.byTrack, false),
     byFormat: groups(fig.byFormat, false),
     byTopic: groups(fig.byTopic, true),
@@ -631,12 +654,18 @@ export function readDashboard(html: string) {
   for (const m of html.matchAll(row)) {
     rows.push({ code: m[1], served: m[2] === 'Yes', first: m[3], last: m[4], engagements: number(m[5]), hours: number(m[6]), participants: number(m[7]) });
   }
-  const years = [...html.matchAll(/<tr><th scope="row">(\d{4})<\/th><td class="text-right">(\d+)<\/td><td class="text-right">(\d+)<\/td><td class="text-right"><a href="[^"]*">([\d,]+)<\/a><\/td>/g)].map((m) => ({
+  const years = [...html.matchAll(/<tr><th scope="row">(\d{4})<\/th><td class="text-right">(\d+)<\/td><td class="text-right">(\d+)<\/td><td class="text-right">(\d+)<\/td><td class="text-right"><a href="[^"]*">([\d,]+)<\/a><\/td>/g)].map((m) => ({
     year: Number(m[1]),
-    newly: Number(m[2]),
-    cumulative: Number(m[3]),
-    engagements: number(m[4]),
+    served: Number(m[2]),
+    newly: Number(m[3]),
+    cumulative: Number(m[4]),
+    engagements: number(m[5]),
   }));
+  const newToLeep = /<p class="headline__note">(\d+) new to LEEP in the period/.exec(html);
+  const total = (label: string) => {
+    const m = new RegExp(`<tfoot><tr><th scope="row">${label}</th>(?:<td></td>)*<td class="text-right">([\\d,]+)</td><td class="text-right">([\\d,.]+)</td><td class="text-right">([\\d,]+)</td></tr></tfoot>`).exec(html);
+    return m ? { engagements: number(m[1]), hours: number(m[2]), participants: number(m[3]) } : undefined;
+  };
   return {
     statesServed: number(states[1]),
     statesTotal: number(states[2]),
@@ -644,6 +673,8 @@ export function readDashboard(html: string) {
     hours: number(note[1]),
     participants: number(note[2]),
     openCases: number(open[1]),
+    newToLeep: newToLeep ? Number(newToLeep[1]) : undefined,
+    totals: { states: total('All states and DC \\(each engagement once\\)'), territories: total('All territories \\(each engagement once\\)'), topics: total('Engagements with a topic \\(each once\\)'), consultants: total('Engagements with a consultant \\(each once\\)') },
     rows,
     years,
   };

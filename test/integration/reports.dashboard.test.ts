@@ -90,8 +90,11 @@ function recountSuite(shapeName: string, make: (knex: Knex) => Promise<{ now: Da
         assert.deepStrictEqual(byCode(shown.rows), byCode(expectedRows(raw, expected.coverage)));
         assert.deepStrictEqual(
           shown.years,
-          expected.years.map((y) => ({ year: y.year, newly: y.newly, cumulative: y.cumulative, engagements: y.engagements })),
+          expected.years.map((y) => ({ year: y.year, served: y.served, newly: y.newly, cumulative: y.cumulative, engagements: y.engagements })),
         );
+        assert.equal(shown.newToLeep, expected.headline.newToLeep);
+        // The total rows of the tables crediting an engagement under each state, topic or consultant are distinct totals.
+        assert.deepStrictEqual(shown.totals, expected.distinct);
       });
     }
   });

@@ -55,7 +55,10 @@ describe('charts: tileMap', () => {
     assert.match(svg, /<title id="map-title">Map of the states and territories by engagements<\/title>/);
     assert.match(svg, /<desc id="map-desc">[^<]+<\/desc>/);
     // Every square has its own title saying its value, or that it was not served.
-    assert.equal((svg.match(/<g><title>Tile \d+: (\d+ engagements|not served)<\/title>/g) ?? []).length, 56);
+    assert.equal((svg.match(/<g><title>Tile \d+: (1 engagement|\d+ engagements|not served)<\/title>/g) ?? []).length, 56);
+    // One is one engagement, not "1 engagements".
+    assert.ok(svg.includes('<g><title>Tile 1: 1 engagement</title>'));
+    assert.ok(!/\b1 engagements\b/.test(svg));
   });
 
   it('tileMap, for tiles of value 0, shades them as not served and writes a dash', () => {
@@ -66,7 +69,7 @@ describe('charts: tileMap', () => {
 
   it('tileMap, for names with markup characters, escapes them', () => {
     const { svg } = tileMap([{ code: 'X&', name: 'A <b> & "c"', row: 0, col: 0, value: 1 }], 'hours', fmt);
-    assert.ok(svg.includes('A &lt;b&gt; &amp; &quot;c&quot;: 1 hours'));
+    assert.ok(svg.includes('A &lt;b&gt; &amp; &quot;c&quot;: 1 hour<'));
     assert.ok(!svg.includes('<b>'));
   });
 
@@ -124,7 +127,7 @@ describe('charts: servedByYearChart', () => {
     assert.match(svg, /<title id="years-title">[^<]+<\/title>/);
     assert.match(svg, /<desc id="years-desc">[^<]+<\/desc>/);
     assert.equal((svg.match(/<rect /g) ?? []).length, 6);
-    assert.deepStrictEqual([...svg.matchAll(/<g><title>(\d{4}): (\d+) newly served, (\d+) in all<\/title>/g)].map((m) => m.slice(1).map(Number)), [
+    assert.deepStrictEqual([...svg.matchAll(/<g><title>(\d{4}): (\d+) new to LEEP, (\d+) served so far<\/title>/g)].map((m) => m.slice(1).map(Number)), [
       [2017, 2, 2],
       [2018, 0, 2],
       [2019, 3, 5],
