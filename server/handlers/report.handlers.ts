@@ -1,6 +1,4 @@
 import type { Request, Response } from 'express';
-import { stringify } from 'csv-stringify';
-import { stringify as stringifySync } from 'csv-stringify/sync';
 import type { Config } from '../config';
 import { toDate } from '../db';
 import { NotFoundError } from '../errors';
@@ -15,7 +13,10 @@ import { dashboardFiguresCached, filterParams, hoursOf, parseReportFilters } fro
 import { stateHistory } from '../services/state.service';
 import { pageNav } from './paging';
 import { cachedText, PageSpec, renderCachedPage } from './cached-page';
-import { FORMATS, STATUSES, TRACKS, choices } from '../vocabulary';
+import { FORMATS, PRIORITIES, SOURCES, STATUSES, TRACKS, choices } from '../vocabulary';
+import { ENGAGEMENT_STATUSES } from '../schemas/engagement.schemas';
+import { localDateTime } from '../services/time';
+import { csvHeaders, csvStream, csvText } from './csv';
 
 const cfg = (req: Request) => req.app.locals.config as Config;
 const filtersOf = (req: Request) => parseReportFilters(req.query as Record<string, unknown>, cfg(req).timeZone);
@@ -126,41 +127,30 @@ export async function engagementList(req: Request, res: Response): Promise<void>
   });
 }
 
-const BOM = Buffer.from('\ufeff');
-const csvHeaders = (res: Response, name: string) => res.status(200).type('text/csv; charset=utf-8').set('Content-Disposition', `attachment; filename="${name}"`);
-
-/** Starts a CSV download that Excel opens as UTF-8 (byte-order mark first). */
-function csvResponse(res: Response, name: string, columns: string[]) {
-  csvHeaders(res, name);
-  res.write('\ufeff');
-  const csv = stringify({ header: true, columns });
-  csv.pipe(res);
-  return csv;
-}
-
-const iso = (v: unknown) => (v ? (toDate(v) as Date).toISOString() : '');
+const KINDS: Record<string, string> = { state: 'State', district: 'District', territory: 'Territory' };
+const word = (list: Record<string, string>, key: unknown) => list[String(key)] ?? String(key ?? '');
 
 /** GET /reports/coverage.csv: one row per jurisdiction (57 at most), made once per data version. */
 export async function coverageCsv(req: Request, res: Response): Promise<void> {
   const { filters } = filtersOf(req);
   const text = await cachedText(req, `coverage.csv:${req.originalUrl}`, async () => {
     const figures = await dashboardFiguresCached(filters, cfg(req));
-    return stringifySync(
-      [...figures.states, ...figures.territories].map((j) => [j.code, j.name, j.kind, j.served ? 'yes' : 'no', j.served?.first_served ?? '', j.served?.last_served ?? '', j.served?.engagements ?? 0, j.served?.hours ?? 0, j.served?.participants ?? 0]),
-      { header: true, columns: ['code', 'name', 'kind', 'served', 'first_served', 'last_served', 'engagements', 'hours', 'participants'] },
+    return csvText(
+      ['Code', 'State or jurisdiction', 'Kind', 'Served', 'First served', 'Last served', 'Engagements (each counted under every state it lists)', 'Hours', 'Participants'],
+      [...figures.states, ...figures.territories].map((j) => [j.code, j.name, word(KINDS, j.kind), j.served ? 'Yes' : 'No', j.served?.first_served ?? '', j.served?.last_served ?? '', j.served?.engagements ?? 0, j.served?.hours ?? 0, j.served?.participants ?? 0]),
     );
   });
-  csvHeaders(res, `leep-coverage-${filters.from}-to-${filters.to}.csv`).send(Buffer.concat([BOM, text]));
+  csvHeaders(res, `leep-coverage-${filters.from}-to-${filters.to}.csv`).send(text);
 }
 
 export async function engagementsCsv(req: Request, res: Response): Promise<void> {
   const { filters } = filtersOf(req);
-  const csv = csvResponse(res, `leep-engagements-${filters.from}-to-${filters.to}.csv`, [
-    'engagement_id', 'case_reference', 'track', 'date', 'start_time', 'duration_minutes', 'hours', 'format', 'status', 'participant_count', 'jurisdictions', 'consultants', 'topics',
+  const csv = csvStream(res, `leep-engagements-${filters.from}-to-${filters.to}.csv`, [
+    'Engagement', 'Case reference', 'Program', 'Date', 'Start time', 'Duration (minutes)', 'Hours', 'Format', 'Status', 'Participants', 'States and jurisdictions', 'Consultants', 'Topics',
   ]);
   // Read a page at a time: a decade of engagements never sits in memory at once.
   for await (const r of inPages(() => engagementRows(filters))) {
-    const ok = csv.write([r.id, r.reference, r.track, r.date, r.start_time ?? '', r.duration_minutes, hoursOf(Number(r.duration_minutes)), r.format, r.status, r.participant_count, r.jurisdictions ?? '', r.consultants ?? '', r.topics ?? '']);
+    const ok = csv.write([r.id, r.reference, word(TRACKS, r.track), r.date, r.start_time ?? '', r.duration_minutes, hoursOf(Number(r.duration_minutes)), word(FORMATS, r.format), word(ENGAGEMENT_STATUSES, r.status), r.participant_count, r.jurisdictions ?? '', r.consultants ?? '', r.topics ?? '']);
     if (!ok) await new Promise((resolve) => csv.once('drain', resolve));
   }
   csv.end();
@@ -168,11 +158,14 @@ export async function engagementsCsv(req: Request, res: Response): Promise<void>
 
 export async function casesCsv(req: Request, res: Response): Promise<void> {
   const { filters } = filtersOf(req);
-  const csv = csvResponse(res, `leep-cases-${filters.from}-to-${filters.to}.csv`, [
-    'reference', 'track', 'status', 'priority', 'source', 'jurisdiction', 'jurisdiction_name', 'title', 'requester_name', 'organization', 'submitted_at', 'first_assigned_at', 'first_engagement_at', 'closed_at', 'lead_consultant',
+  const zone = cfg(req).timeZone;
+  const local = (v: unknown) => (v ? localDateTime(toDate(v) as Date, zone) : '');
+  const csv = csvStream(res, `leep-cases-${filters.from}-to-${filters.to}.csv`, [
+    'Reference', 'Program', 'Status', 'Priority', 'Source', 'Jurisdiction code', 'State or jurisdiction', 'Title', 'Requester', 'Organization',
+    `Submitted (${zone})`, `First assigned (${zone})`, `First delivered engagement (${zone})`, `Closed (${zone})`, 'Lead consultant',
   ]);
   for await (const r of inPages(() => caseRows(filters))) {
-    const ok = csv.write([r.reference, r.track, STATUSES[r.status as keyof typeof STATUSES] ? r.status : r.status, r.priority, r.source, r.jurisdiction_code, r.jurisdiction_name, r.title, r.requester_name, r.organization_name, iso(r.submitted_at), iso(r.first_assigned_at), iso(r.first_engagement_at), iso(r.closed_at), r.lead_name ?? '']);
+    const ok = csv.write([r.reference, word(TRACKS, r.track), word(STATUSES, r.status), word(PRIORITIES, r.priority), word(SOURCES, r.source), r.jurisdiction_code, r.jurisdiction_name, r.title, r.requester_name, r.organization_name, local(r.submitted_at), local(r.first_assigned_at), local(r.first_engagement_at), local(r.closed_at), r.lead_name ?? '']);
     if (!ok) await new Promise((resolve) => csv.once('drain', resolve));
   }
   csv.end();

@@ -1,4 +1,5 @@
-import { db, nowIso } from '../db';
+import { db, nowIso, toDate } from '../db';
+import { CaseRow, findCaseById } from '../queries/case.queries';
 import { ConflictError, FieldError, NotFoundError, ValidationError } from '../errors';
 import {
   EngagementFull,
@@ -13,7 +14,7 @@ import { findUserById } from '../queries/user.queries';
 import { EngagementInput, validateEngagement } from '../schemas/engagement.schemas';
 import { Staff, caseForUser, noteEngagementChange } from './case.service';
 import { recordEvent } from './events.service';
-import { addDays, programTimeZone, todayIn } from './time';
+import { addDays, dateIn, programTimeZone, todayIn } from './time';
 
 export interface EngagementContext {
   timeZone: string;
@@ -24,8 +25,14 @@ export interface EngagementContext {
  * The rules beyond the schema (issue: "Rules"); returns the topic ids to store. `keep` are the
  * facilitators already on the engagement: one who has since left stays on it through an edit.
  */
-async function checkRules(input: EngagementInput, ctx: EngagementContext, keep: number[] = []): Promise<number[]> {
+async function checkRules(input: EngagementInput, ctx: EngagementContext, kase: Pick<CaseRow, 'submitted_at' | 'source'>, keep: number[] = []): Promise<number[]> {
   const errors: FieldError[] = [];
+  // Work delivered before the request came in would give a negative response time. Imported
+  // history may carry such dates (the request was logged late); the form and the API may not.
+  const submittedOn = dateIn(toDate(kase.submitted_at) as Date, ctx.timeZone);
+  if (input.status === 'delivered' && kase.source !== 'import' && input.date < submittedOn) {
+    errors.push({ field: 'date', message: `A delivered engagement cannot be dated before the request was submitted (${submittedOn})` });
+  }
   // A delivered engagement cannot be in the future; one day of grace for time zones.
   if (input.status === 'delivered' && input.date > addDays(todayIn(ctx.timeZone, ctx.now), 1)) {
     errors.push({ field: 'date', message: 'A delivered engagement cannot be in the future. Mark it scheduled, or correct the date' });
@@ -129,10 +136,10 @@ export async function caseOpenForEngagements(caseId: number, user: Staff, meta: 
 
 /** Adds an engagement to a case; a delivered one may move the case to in progress. */
 export async function createEngagement(caseId: number, payload: unknown, actor: Staff, ctx: EngagementContext): Promise<number> {
-  await caseOpenForEngagements(caseId, actor);
+  const kase = await caseOpenForEngagements(caseId, actor);
   await refuseProgramEngagement(caseId);
   const input = validateEngagement(payload);
-  const topicIds = await checkRules(input, ctx);
+  const topicIds = await checkRules(input, ctx, kase);
   return db.transaction(async (trx) => {
     const at = nowIso();
     const row = rowOf(input);
@@ -157,7 +164,9 @@ export async function updateEngagement(id: number, payload: unknown, actor: Staf
   const existing = await engagementForUser(id, actor);
   await refuseProgramEngagement(existing.case_id);
   const input = validateEngagement(payload);
-  const topicIds = await checkRules(input, ctx, existing.consultant_ids);
+  const kase = await findCaseById(existing.case_id);
+  if (!kase) throw new NotFoundError('We could not find that case.');
+  const topicIds = await checkRules(input, ctx, kase, existing.consultant_ids);
   await db.transaction(async (trx) => {
     const at = nowIso();
     const row = rowOf(input);

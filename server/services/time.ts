@@ -146,3 +146,10 @@ export function businessDaysBefore(now: Date, days: number, timeZone: string): D
   }
   return zonedToUtc(addDays(date, 1), '00:00', timeZone);
 }
+
+/** An instant as the program's people read it in a spreadsheet: `YYYY-MM-DD HH:MM`, local time. */
+export function localDateTime(at: Date, timeZone: string): string {
+  const p = parts(at, timeZone);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${p.year}-${two(p.month)}-${two(p.day)} ${two(p.hour)}:${two(p.minute)}`;
+}

@@ -784,3 +784,32 @@ export async function digestTables(knex: Knex, tables: { name: string; orderBy: 
   }
   return hash.digest('hex');
 }
+
+// ---------------------------------------------------------------------------------------------
+// The first delivered engagement, recounted from the engagements (not from the case's column).
+
+/** A local wall-clock time as an instant, found by trying every quarter-hour offset: no zone arithmetic shared with the app. */
+export function instantIn(date: string, time: string, zone: string): number {
+  const wall = `${date} ${time}`;
+  const fmt = new Intl.DateTimeFormat('sv-SE', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  for (let q = -56; q <= 56; q += 1) {
+    const t = Date.parse(`${date}T${time}:00Z`) - q * 15 * 60_000;
+    if (fmt.format(t) === wall) return t;
+  }
+  throw new Error(`no instant for ${wall} in ${zone}`);
+}
+
+/**
+ * The raw rows with each case's first engagement recounted by PRODUCT.md's definition: the
+ * earliest engagement delivered now, at its start time (midday when it has none) in the zone.
+ */
+export function withDerivedFirstEngagements(raw: Raw, zone: string): Raw {
+  const first = new Map<number, number>();
+  for (const e of raw.engagements) {
+    if (e.status !== 'delivered') continue;
+    const t = instantIn(e.date, e.start_time ?? '12:00', zone);
+    if (!first.has(e.case_id) || t < (first.get(e.case_id) as number)) first.set(e.case_id, t);
+  }
+  const cases = raw.cases.map((c) => ({ ...c, engaged: first.get(c.id) ?? null }));
+  return { ...raw, cases, caseById: new Map(cases.map((c) => [c.id, c])) };
+}

@@ -5,7 +5,8 @@ import { filterParams, parseReportFilters } from '../../server/services/report.s
 import { testApp } from '../helpers/app';
 import { Agent, makeUser, signInAs } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
-import { Raw, Shape, casesIn, csvBody, deliveredIn, generateReportData, hours, loadRaw, parseCsv, recountCoverage } from '../helpers/reports';
+import { parse } from 'csv-parse/sync';
+import { Raw, Shape, casesIn, csvBody, deliveredIn, generateReportData, hours, loadRaw, recountCoverage } from '../helpers/reports';
 
 const SHAPE: Shape = {
   seed: 64,
@@ -24,7 +25,14 @@ const SHAPE: Shape = {
 };
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const LOCAL_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/;
+const ZONE = 'America/New_York';
+/** An instant as the oracle writes it in local time: Intl alone, none of the app's time code. */
+const localOf = (ms: number | null) => (ms === null ? '' : new Intl.DateTimeFormat('sv-SE', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(ms));
+const TRACK_WORDS: Record<string, string> = { ta: 'Technical Assistance', network: 'State Policy Network', cohort: 'National Cohort' };
+const FORMAT_WORDS: Record<string, string> = { one_on_one: 'One-on-one discussion', small_group: 'Small-group facilitation', online_training: 'Customized online training' };
+const STATUS_WORDS: Record<string, string> = { new: 'New', assigned: 'Assigned', in_progress: 'In progress', on_hold: 'On hold', completed: 'Completed', declined: 'Declined', withdrawn: 'Withdrawn' };
+const KIND_WORDS: Record<string, string> = { state: 'State', district: 'District', territory: 'Territory' };
 const BOM = '\ufeff';
 
 const filtersOf = (query: Record<string, string | number>) => parseReportFilters(Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)])), 'America/New_York').filters;
@@ -36,7 +44,7 @@ function readCsv(res: request.Response, header: string[]): Record<string, string
   assert.match(String(res.headers['content-disposition']), /^attachment; filename="leep-[a-z]+-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv"$/);
   const text = csvBody(res);
   assert.ok(text.startsWith(BOM), 'the file starts with the UTF-8 byte-order mark');
-  const rows = parseCsv(text.slice(BOM.length));
+  const rows: string[][] = parse(text.slice(BOM.length), { relax_column_count: true });
   assert.deepStrictEqual(rows[0], header, 'the first row is the header');
   const body = rows.slice(1);
   assert.ok(!body.some((r) => r.join(',') === header.join(',')), 'exactly one header row');
@@ -44,9 +52,12 @@ function readCsv(res: request.Response, header: string[]): Record<string, string
   return body.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
 }
 
-const ENGAGEMENT_HEADER = ['engagement_id', 'case_reference', 'track', 'date', 'start_time', 'duration_minutes', 'hours', 'format', 'status', 'participant_count', 'jurisdictions', 'consultants', 'topics'];
-const COVERAGE_HEADER = ['code', 'name', 'kind', 'served', 'first_served', 'last_served', 'engagements', 'hours', 'participants'];
-const CASE_HEADER = ['reference', 'track', 'status', 'priority', 'source', 'jurisdiction', 'jurisdiction_name', 'title', 'requester_name', 'organization', 'submitted_at', 'first_assigned_at', 'first_engagement_at', 'closed_at', 'lead_consultant'];
+const ENGAGEMENT_HEADER = ['Engagement', 'Case reference', 'Program', 'Date', 'Start time', 'Duration (minutes)', 'Hours', 'Format', 'Status', 'Participants', 'States and jurisdictions', 'Consultants', 'Topics'];
+const COVERAGE_HEADER = ['Code', 'State or jurisdiction', 'Kind', 'Served', 'First served', 'Last served', 'Engagements (each counted under every state it lists)', 'Hours', 'Participants'];
+const CASE_HEADER = [
+  'Reference', 'Program', 'Status', 'Priority', 'Source', 'Jurisdiction code', 'State or jurisdiction', 'Title', 'Requester', 'Organization',
+  `Submitted (${ZONE})`, `First assigned (${ZONE})`, `First delivered engagement (${ZONE})`, `Closed (${ZONE})`, 'Lead consultant',
+];
 
 describeEachEngine('CSV exports on generated data', (ctx) => {
   let raw: Raw;
@@ -81,27 +92,27 @@ describeEachEngine('CSV exports on generated data', (ctx) => {
       const f = filtersOf(c.query());
       const expected = deliveredIn(raw, f);
       const rows = readCsv(await agent.get(`/reports/engagements.csv?${filterParams(f)}`), ENGAGEMENT_HEADER);
-      assert.deepStrictEqual(rows.map((r) => Number(r.engagement_id)).sort((a, b) => a - b), expected.map((e) => e.id).sort((a, b) => a - b));
+      assert.deepStrictEqual(rows.map((r) => Number(r.Engagement)).sort((a, b) => a - b), expected.map((e) => e.id).sort((a, b) => a - b));
       const topicName = new Map(raw.topics.map((t) => [t.slug, t.name]));
       for (const r of rows) {
-        const e = expected.find((x) => x.id === Number(r.engagement_id));
+        const e = expected.find((x) => x.id === Number(r.Engagement));
         assert.ok(e);
         const kase = raw.caseById.get(e.case_id);
-        assert.match(r.date, ISO_DATE);
+        assert.match(r.Date, ISO_DATE);
         assert.deepStrictEqual(
-          { reference: r.case_reference, track: r.track, date: r.date, start: r.start_time, minutes: Number(r.duration_minutes), hours: Number(r.hours), format: r.format, status: r.status, participants: Number(r.participant_count) },
-          { reference: kase?.reference, track: kase?.track, date: e.date, start: e.start_time ?? '', minutes: e.minutes, hours: hours(e.minutes), format: e.format, status: 'delivered', participants: e.participants },
+          { reference: r['Case reference'], track: r.Program, date: r.Date, start: r['Start time'], minutes: Number(r['Duration (minutes)']), hours: Number(r.Hours), format: r.Format, status: r.Status, participants: Number(r.Participants) },
+          { reference: kase?.reference, track: TRACK_WORDS[kase?.track as string], date: e.date, start: e.start_time ?? '', minutes: e.minutes, hours: hours(e.minutes), format: FORMAT_WORDS[e.format], status: 'Delivered', participants: e.participants },
         );
         const list = (s: string) => (s ? s.split('; ').sort() : []);
-        assert.deepStrictEqual(list(r.jurisdictions), [...e.jurisdictions].sort());
-        assert.deepStrictEqual(list(r.consultants), e.consultants.map((u) => raw.users.get(u) as string).sort());
-        assert.deepStrictEqual(list(r.topics), e.topics.map((t) => topicName.get(t) as string).sort());
+        assert.deepStrictEqual(list(r['States and jurisdictions']), [...e.jurisdictions].sort());
+        assert.deepStrictEqual(list(r.Consultants), e.consultants.map((u) => raw.users.get(u) as string).sort());
+        assert.deepStrictEqual(list(r.Topics), e.topics.map((t) => topicName.get(t) as string).sort());
       }
       // Newest first.
       for (let i = 1; i < rows.length; i += 1) {
         const a = rows[i - 1];
         const b = rows[i];
-        assert.ok(a.date > b.date || (a.date === b.date && Number(a.engagement_id) > Number(b.engagement_id)));
+        assert.ok(a.Date > b.Date || (a.Date === b.Date && Number(a.Engagement) > Number(b.Engagement)));
       }
     });
 
@@ -109,41 +120,41 @@ describeEachEngine('CSV exports on generated data', (ctx) => {
       const f = filtersOf(c.query());
       const coverage = new Map(recountCoverage(raw, f).map((r) => [r.code, r]));
       const rows = readCsv(await agent.get(`/reports/coverage.csv?${filterParams(f)}`), COVERAGE_HEADER);
-      assert.deepStrictEqual(rows.map((r) => r.code).sort(), raw.jurisdictions.map((j) => j.code).sort());
+      assert.deepStrictEqual(rows.map((r) => r.Code).sort(), raw.jurisdictions.map((j) => j.code).sort());
       for (const r of rows) {
-        const j = raw.jurisdictions.find((x) => x.code === r.code);
-        const cov = coverage.get(r.code);
-        assert.equal(r.name, j?.name);
-        assert.equal(r.kind, j?.kind);
+        const j = raw.jurisdictions.find((x) => x.code === r.Code);
+        const cov = coverage.get(r.Code);
+        assert.equal(r['State or jurisdiction'], j?.name);
+        assert.equal(r.Kind, KIND_WORDS[j?.kind as string]);
         if (cov) {
-          assert.match(r.first_served, ISO_DATE);
-          assert.match(r.last_served, ISO_DATE);
+          assert.match(r['First served'], ISO_DATE);
+          assert.match(r['Last served'], ISO_DATE);
         }
         assert.deepStrictEqual(
-          { served: r.served, first: r.first_served, last: r.last_served, engagements: Number(r.engagements), hours: Number(r.hours), participants: Number(r.participants) },
+          { served: r.Served, first: r['First served'], last: r['Last served'], engagements: Number(r[COVERAGE_HEADER[6]]), hours: Number(r.Hours), participants: Number(r.Participants) },
           cov
-            ? { served: 'yes', first: cov.first_served, last: cov.last_served, engagements: cov.engagements, hours: cov.hours, participants: cov.participants }
-            : { served: 'no', first: '', last: '', engagements: 0, hours: 0, participants: 0 },
-          r.code,
+            ? { served: 'Yes', first: cov.first_served, last: cov.last_served, engagements: cov.engagements, hours: cov.hours, participants: cov.participants }
+            : { served: 'No', first: '', last: '', engagements: 0, hours: 0, participants: 0 },
+          r.Code,
         );
       }
       if (!f.jurisdiction) assert.ok(coverage.size >= 3, 'the recount finds several served jurisdictions');
     });
 
-    it(`GET /reports/cases.csv, filtered ${c.name}, lists exactly the cases submitted in the period under the case filters, with ISO timestamps`, async () => {
+    it(`GET /reports/cases.csv, filtered ${c.name}, lists exactly the cases submitted in the period under the case filters, with local times and words`, async () => {
       const f = filtersOf(c.query());
       const expected = casesIn(raw, f);
       const rows = readCsv(await agent.get(`/reports/cases.csv?${filterParams(f)}`), CASE_HEADER);
-      assert.deepStrictEqual(rows.map((r) => r.reference).sort(), expected.map((x) => x.reference).sort());
-      const iso = (v: number | null) => (v === null ? '' : new Date(v).toISOString());
+      assert.deepStrictEqual(rows.map((r) => r.Reference).sort(), expected.map((x) => x.reference).sort());
+      const [submitted, assigned, engaged, closed] = CASE_HEADER.slice(10, 14);
       for (const r of rows) {
-        const kase = expected.find((x) => x.reference === r.reference);
+        const kase = expected.find((x) => x.reference === r.Reference);
         assert.ok(kase);
-        assert.match(r.submitted_at, ISO_INSTANT);
-        for (const field of ['first_assigned_at', 'first_engagement_at', 'closed_at']) if (r[field]) assert.match(r[field], ISO_INSTANT);
+        assert.match(r[submitted], LOCAL_TIME);
+        for (const field of [assigned, engaged, closed]) if (r[field]) assert.match(r[field], LOCAL_TIME);
         assert.deepStrictEqual(
-          { submitted: r.submitted_at, assigned: r.first_assigned_at, engaged: r.first_engagement_at, track: r.track, status: r.status, jurisdiction: r.jurisdiction, lead: r.lead_consultant },
-          { submitted: iso(kase.submitted), assigned: iso(kase.assigned), engaged: iso(kase.engaged), track: kase.track, status: kase.status, jurisdiction: kase.jurisdiction_code, lead: kase.lead === null ? '' : raw.users.get(kase.lead) },
+          { submitted: r[submitted], assigned: r[assigned], engaged: r[engaged], track: r.Program, status: r.Status, jurisdiction: r['Jurisdiction code'], lead: r['Lead consultant'] },
+          { submitted: localOf(kase.submitted), assigned: localOf(kase.assigned), engaged: localOf(kase.engaged), track: TRACK_WORDS[kase.track], status: STATUS_WORDS[kase.status], jurisdiction: kase.jurisdiction_code, lead: kase.lead === null ? '' : raw.users.get(kase.lead) },
         );
       }
     });
