@@ -9,6 +9,7 @@ import { requestLog } from './middleware/request-log';
 import { errorHandler, notFound } from './middleware/errors';
 import { csrf, sameOrigin, securityHeaders } from './middleware/security';
 import { authRoutes } from './routes/auth.routes';
+import { mfaRoutes } from './routes/mfa.routes';
 import { caseRoutes } from './routes/case.routes';
 import { engagementRoutes } from './routes/engagement.routes';
 import { reportRoutes } from './routes/report.routes';
@@ -24,6 +25,7 @@ import { configureNotifications } from './services/notification.service';
 
 // The package exports only its script; its CSS, fonts and images sit beside it in dist/.
 const USWDS_DIST = path.resolve(path.dirname(require.resolve('@uswds/uswds')), '..');
+const WEBAUTHN_BROWSER = path.resolve(path.dirname(require.resolve('@simplewebauthn/browser')), '..', 'dist', 'bundle', 'index.umd.min.js');
 
 /** Builds the Express app (without listening): what `index.ts` serves and supertest drives. */
 export function createApp(config: Config): Express {
@@ -43,6 +45,8 @@ export function createApp(config: Config): Express {
   app.use(requestLog(logger(config)));
   app.use(securityHeaders(config));
   app.use('/uswds', express.static(USWDS_DIST, { maxAge: '7d', index: false }));
+  // The WebAuthn browser helper, served from here (the CSP allows scripts from this site only).
+  app.get('/vendor/simplewebauthn-browser.js', (_req, res) => res.sendFile(WEBAUTHN_BROWSER, { maxAge: config.env === 'production' ? '1d' : 0 }));
   app.use('/public', express.static(PUBLIC_DIR, { maxAge: config.env === 'production' ? '1d' : 0, index: false }));
 
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 200 }));
@@ -62,7 +66,8 @@ export function createApp(config: Config): Express {
   });
 
   app.use(publicRoutes(config));
-  app.use(authRoutes());
+  app.use(authRoutes(config));
+  app.use(mfaRoutes(config));
   app.use(caseRoutes());
   app.use(engagementRoutes());
   app.use(reportRoutes());
