@@ -3,7 +3,7 @@ import cookieParser from 'cookie-parser';
 import express, { Express } from 'express';
 import type { Config } from './config';
 import { logger } from './logger';
-import { loadCurrentUser, sessions } from './middleware/auth';
+import { loadCurrentUser, requireSecureTransport, sessions } from './middleware/auth';
 import { refuseNul } from './middleware/input';
 import { requestLog } from './middleware/request-log';
 import { errorHandler, notFound } from './middleware/errors';
@@ -56,6 +56,9 @@ export function createApp(config: Config): Express {
   app.use(sessions(config));
   app.use(loadCurrentUser);
 
+  // Before the CSRF check: over plain http the browser never sends back the Secure CSRF cookie,
+  // and the answer must say why the sign-in cannot work, not that the form expired.
+  app.post(['/login', '/login/*rest', '/setup'], requireSecureTransport(config));
   const { protect, protectAfterUpload, provideToken } = csrf(config);
   app.use(sameOrigin(config));
   app.use(provideToken);

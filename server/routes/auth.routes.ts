@@ -3,13 +3,12 @@ import rateLimit from 'express-rate-limit';
 import * as auth from '../handlers/auth.handlers';
 import * as users from '../handlers/user.handlers';
 import { TooManyRequestsError } from '../errors';
-import { directorOnly, requireSecureTransport, requireStaff } from '../middleware/auth';
+import { directorOnly, requireStaff } from '../middleware/auth';
 import type { Config } from '../config';
 
 /** Sign-in, first-run setup, one's own account, and the directors' user administration. */
 export function authRoutes(config: Config): Router {
   const router = Router();
-  const secure = requireSecureTransport(config);
   // A coarse per-address brake in front of the per-account throttle, so that hashing is never
   // the first line of defence.
   const loginBrake = rateLimit({
@@ -21,10 +20,10 @@ export function authRoutes(config: Config): Router {
   });
 
   router.get('/login', auth.loginForm);
-  router.post('/login', secure, loginBrake, auth.login);
+  router.post('/login', loginBrake, auth.login);
   router.post('/logout', auth.logout);
   router.get('/setup', auth.setupForm);
-  router.post('/setup', secure, loginBrake, auth.setup);
+  router.post('/setup', loginBrake, auth.setup);
 
   router.get('/account/password', requireStaff, auth.passwordForm);
   router.post('/account/password', requireStaff, loginBrake, auth.updatePassword);

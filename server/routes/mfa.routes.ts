@@ -5,21 +5,20 @@ import * as account from '../handlers/account-security.handlers';
 import * as mfa from '../handlers/mfa.handlers';
 import * as users from '../handlers/user.handlers';
 import { TooManyRequestsError } from '../errors';
-import { directorOnly, requireSecureTransport, requireStaff } from '../middleware/auth';
+import { directorOnly, requireStaff } from '../middleware/auth';
 
 /** The second step of sign-in, one's own second factors, and the directors' resets. */
 export function mfaRoutes(config: Config): Router {
   const router = Router();
-  const secure = requireSecureTransport(config);
   // A coarse per-address brake in front of the per-user throttle of the second step.
   const brake = rateLimit({ windowMs: 60_000, limit: 30, standardHeaders: 'draft-7', legacyHeaders: false, handler: (_req, _res, next) => next(new TooManyRequestsError()) });
 
   router.get('/login/verify', mfa.verifyForm);
-  router.post('/login/verify', secure, brake, mfa.verify);
-  router.post('/login/passkey/options', secure, brake, mfa.passkeyOptions);
-  router.post('/login/passkey', secure, brake, mfa.passkeySignIn);
+  router.post('/login/verify', brake, mfa.verify);
+  router.post('/login/passkey/options', brake, mfa.passkeyOptions);
+  router.post('/login/passkey', brake, mfa.passkeySignIn);
   router.get('/login/enrol', mfa.enrolForm);
-  router.post('/login/enrol', secure, brake, mfa.enrol);
+  router.post('/login/enrol', brake, mfa.enrol);
 
   router.get('/account/security', requireStaff, account.show);
   router.get('/account/security/totp', requireStaff, account.totpForm);
