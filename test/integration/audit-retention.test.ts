@@ -6,6 +6,7 @@ import path from 'node:path';
 import { describeEachEngine, TestDatabase } from '../helpers/db';
 import { attemptSignIn, freshAddress } from '../helpers/auth';
 import { testApp } from '../helpers/app';
+import { pruneThrottles } from '../../server/queries/throttle.queries';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -93,7 +94,6 @@ describeEachEngine('Audit retention and throttle expiry', (ctx) => {
     const grown = Number((await ctx.db.knex('login_throttles').count({ n: '*' }))[0].n);
     assert.equal(grown - before, 31, 'two rows an e-mail (account, and account from this address) and one for the address');
     // An hour and a bit later, with every wait over:
-    const { pruneThrottles } = await import('../../server/queries/throttle.queries');
     await ctx.db.knex('login_throttles').where('key', 'like', 'account:spray%').orWhere({ key: `ip:${address}` }).update({ locked_until: 0 });
     const removed = await pruneThrottles(Date.now() + 61 * 60_000, 60 * 60_000);
     assert.ok(removed >= 31, `the spray's rows are gone (removed ${removed})`);
