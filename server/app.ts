@@ -25,7 +25,7 @@ import { configureNotifications } from './services/notification.service';
 
 // The package exports only its script; its CSS, fonts and images sit beside it in dist/.
 const USWDS_DIST = path.resolve(path.dirname(require.resolve('@uswds/uswds')), '..');
-const WEBAUTHN_BROWSER = path.resolve(path.dirname(require.resolve('@simplewebauthn/browser')), '..', 'dist', 'bundle', 'index.umd.min.js');
+const WEBAUTHN_BROWSER = path.resolve(path.dirname(require.resolve('@simplewebauthn/browser')), '..', 'dist', 'bundle');
 
 /** Builds the Express app (without listening): what `index.ts` serves and supertest drives. */
 export function createApp(config: Config): Express {
@@ -46,7 +46,7 @@ export function createApp(config: Config): Express {
   app.use(securityHeaders(config));
   app.use('/uswds', express.static(USWDS_DIST, { maxAge: '7d', index: false }));
   // The WebAuthn browser helper, served from here (the CSP allows scripts from this site only).
-  app.get('/vendor/simplewebauthn-browser.js', (_req, res) => res.sendFile(WEBAUTHN_BROWSER, { maxAge: config.env === 'production' ? '1d' : 0 }));
+  app.use('/vendor/simplewebauthn', express.static(WEBAUTHN_BROWSER, { maxAge: config.env === 'production' ? '1d' : 0, index: false }));
   app.use('/public', express.static(PUBLIC_DIR, { maxAge: config.env === 'production' ? '1d' : 0, index: false }));
 
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 200 }));
@@ -58,7 +58,8 @@ export function createApp(config: Config): Express {
 
   // Before the CSRF check: over plain http the browser never sends back the Secure CSRF cookie,
   // and the answer must say why the sign-in cannot work, not that the form expired.
-  app.post(['/login', '/login/*rest', '/setup'], requireSecureTransport(config));
+  const secureSignIn = requireSecureTransport(config);
+  app.use((req, res, next) => (req.method === 'POST' && /^\/(login(\/|$)|setup$)/.test(req.path) ? secureSignIn(req, res, next) : next()));
   const { protect, protectAfterUpload, provideToken } = csrf(config);
   app.use(sameOrigin(config));
   app.use(provideToken);

@@ -29,7 +29,7 @@ async function renderPage(req: Request, res: Response, status = 200, failure?: s
     values: {},
     errors: {},
     errorList: [],
-    pageScripts: ['/vendor/simplewebauthn-browser.js', '/public/js/passkeys.js'],
+    pageScripts: ['/vendor/simplewebauthn/index.umd.min.js', '/public/js/passkeys.js'],
   });
 }
 

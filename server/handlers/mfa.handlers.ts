@@ -39,7 +39,7 @@ async function renderVerify(res: Response, userId: number, status: number, extra
     hasTotp: factors.totp,
     codeHint: `${factors.totp ? 'The 6 digits your authenticator app shows, or one' : 'One'} of your recovery codes (like ABCDE-12345).`,
     hasPasskeys: factors.passkeys.length > 0,
-    pageScripts: factors.passkeys.length ? ['/vendor/simplewebauthn-browser.js', '/public/js/passkeys.js'] : [],
+    pageScripts: factors.passkeys.length ? ['/vendor/simplewebauthn/index.umd.min.js', '/public/js/passkeys.js'] : [],
     errors: {},
     errorList: [],
     ...extra,
