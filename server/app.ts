@@ -3,12 +3,13 @@ import cookieParser from 'cookie-parser';
 import express, { Express } from 'express';
 import type { Config } from './config';
 import { logger } from './logger';
-import { loadCurrentUser, sessions } from './middleware/auth';
+import { loadCurrentUser, requireSecureTransport, sessions } from './middleware/auth';
 import { refuseNul } from './middleware/input';
 import { requestLog } from './middleware/request-log';
 import { errorHandler, notFound } from './middleware/errors';
 import { csrf, sameOrigin, securityHeaders } from './middleware/security';
 import { authRoutes } from './routes/auth.routes';
+import { mfaRoutes } from './routes/mfa.routes';
 import { caseRoutes } from './routes/case.routes';
 import { engagementRoutes } from './routes/engagement.routes';
 import { reportRoutes } from './routes/report.routes';
@@ -25,6 +26,7 @@ import { setProgramTimeZone } from './services/time';
 
 // The package exports only its script; its CSS, fonts and images sit beside it in dist/.
 const USWDS_DIST = path.resolve(path.dirname(require.resolve('@uswds/uswds')), '..');
+const WEBAUTHN_BROWSER = path.resolve(path.dirname(require.resolve('@simplewebauthn/browser')), '..', 'dist', 'bundle');
 
 /** Builds the Express app (without listening): what `index.ts` serves and supertest drives. */
 export function createApp(config: Config): Express {
@@ -45,6 +47,8 @@ export function createApp(config: Config): Express {
   app.use(requestLog(logger(config)));
   app.use(securityHeaders(config));
   app.use('/uswds', express.static(USWDS_DIST, { maxAge: '7d', index: false }));
+  // The WebAuthn browser helper, served from here (the CSP allows scripts from this site only).
+  app.use('/vendor/simplewebauthn', express.static(WEBAUTHN_BROWSER, { maxAge: config.env === 'production' ? '1d' : 0, index: false }));
   app.use('/public', express.static(PUBLIC_DIR, { maxAge: config.env === 'production' ? '1d' : 0, index: false }));
 
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 200 }));
@@ -54,6 +58,10 @@ export function createApp(config: Config): Express {
   app.use(sessions(config));
   app.use(loadCurrentUser);
 
+  // Before the CSRF check: over plain http the browser never sends back the Secure CSRF cookie,
+  // and the answer must say why the sign-in cannot work, not that the form expired.
+  const secureSignIn = requireSecureTransport(config);
+  app.use((req, res, next) => (req.method === 'POST' && /^\/(login(\/|$)|setup$)/.test(req.path) ? secureSignIn(req, res, next) : next()));
   const { protect, protectAfterUpload, provideToken } = csrf(config);
   app.use(sameOrigin(config));
   app.use(provideToken);
@@ -64,7 +72,8 @@ export function createApp(config: Config): Express {
   });
 
   app.use(publicRoutes(config));
-  app.use(authRoutes());
+  app.use(authRoutes(config));
+  app.use(mfaRoutes(config));
   app.use(caseRoutes());
   app.use(engagementRoutes());
   app.use(reportRoutes());

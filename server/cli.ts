@@ -11,6 +11,7 @@ import { AppError, ValidationError } from './errors';
 import { createUser } from './services/user.service';
 import { hashPassword, scryptParams } from './services/password.service';
 import { todayIn } from './services/time';
+import { pruneRecords } from './services/retention.service';
 import { generateDemo } from '../seeds/demo';
 import { DEMO_PASSWORD } from './demo-password';
 
@@ -31,6 +32,9 @@ Commands:
   backup <file>                             a consistent copy of the SQLite database, taken while
                                             the app runs (SQLite's online backup); on PostgreSQL
                                             use pg_dump (see README)
+  audit:prune [--days N]                    delete audit events older than N days (default
+                                            AUDIT_RETENTION_DAYS, 730) and expired sign-in
+                                            throttle rows; run it daily (cron, a systemd timer)
   help                                      show this text
 
 The database is the one the app uses: DATABASE_URL, or the SQLite file under DATA_DIR.`;
@@ -173,6 +177,18 @@ async function importFile(argv: string[]): Promise<number> {
   return 0;
 }
 
+async function auditPrune(argv: string[], fallbackDays: number): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { days: { type: 'string' } }, strict: true });
+  const days = values.days === undefined ? fallbackDays : /^\d+$/.test(values.days) ? Number(values.days) : NaN;
+  if (!Number.isInteger(days) || days < 1) {
+    console.error('audit:prune --days needs a whole number of days, 1 or more.');
+    return 2;
+  }
+  const result = await pruneRecords(days);
+  console.log(`Deleted ${result.auditEvents} audit events recorded before ${result.cutoff} and ${result.throttles} expired sign-in throttle rows.`);
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === 'help' || command === '--help') {
@@ -196,6 +212,8 @@ async function main(argv: string[]): Promise<number> {
         return await seedDemo(rest);
       case 'import':
         return await importFile(rest);
+      case 'audit:prune':
+        return await auditPrune(rest, config.auditRetentionDays);
       default:
         console.error(`Unknown command "${command}".\n\n${USAGE}`);
         return 2;

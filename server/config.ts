@@ -27,6 +27,10 @@ export interface Config {
   /** smtp(s)://user:pass@host:port; without it, messages wait in the outbox for a director to read. */
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** Who must use a second factor at sign-in: directors (default), all staff, or off (development). */
+  mfaRequired: 'directors' | 'all' | 'off';
+  /** How long audit events are kept (AUDIT_RETENTION_DAYS, default two years); `audit:prune` removes older ones. */
+  auditRetentionDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -90,6 +94,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   } catch {
     throw new ConfigError(`TIME_ZONE is not a known time zone: "${timeZone}"`);
   }
+  const mfaRequired = env.MFA_REQUIRED || (nodeEnv === 'test' ? 'off' : 'directors');
+  if (!['directors', 'all', 'off'].includes(mfaRequired)) throw new ConfigError(`MFA_REQUIRED must be directors, all or off, got "${mfaRequired}"`);
   const config: Config = {
     env: nodeEnv as Config['env'],
     port,
@@ -107,6 +113,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     scryptLogN: int(env, 'SCRYPT_LOG_N', nodeEnv === 'test' ? 10 : DEFAULT_SCRYPT_LOG_N, 10, 17),
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: env.MAIL_FROM || `LEEP TA Tracker <leep@${new URL(publicUrl).hostname}>`,
+    mfaRequired: mfaRequired as Config['mfaRequired'],
+    auditRetentionDays: int(env, 'AUDIT_RETENTION_DAYS', 730, 30, 36_500),
   };
   if (config.smtpUrl && !/^smtps?:\/\/[^/]+/.test(config.smtpUrl)) throw new ConfigError('SMTP_URL must look like smtp://user:password@host:587 or smtps://…');
   if (config.scryptLogN < 13 && nodeEnv === 'production') {

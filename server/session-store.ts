@@ -98,7 +98,8 @@ export class KnexSessionStore extends session.Store {
         sid,
         data: JSON.stringify(sess),
         expires_at: this.expiry(sess),
-        user_id: (sess as { userId?: number }).userId ?? null,
+        // A half-signed-in session belongs to its user too, so that a reset or a deactivation ends it.
+        user_id: (sess as { userId?: number }).userId ?? (sess as { mfa?: { userId: number } }).mfa?.userId ?? null,
       };
       await db('sessions').insert(row).onConflict('sid').merge(['data', 'expires_at', 'user_id']);
       this.remember(sid, row.expires_at);

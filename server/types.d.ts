@@ -10,6 +10,13 @@ declare module 'express-session' {
     flash?: string;
     /** A new API token, shown once on the next page and then forgotten. */
     newApiToken?: string;
+    /**
+     * Half signed in: the password was right, the second step (code or passkey, or enrolling a
+     * first factor) is still to do. Nothing but the second-step pages is reachable meanwhile.
+     */
+    mfa?: { userId: number; stage: 'verify' | 'enrol'; startedAt: number; next?: string };
+    /** The WebAuthn challenge the browser was last given (registration or sign-in). */
+    webauthnChallenge?: string;
   }
 }
 

@@ -4,7 +4,8 @@ import { AppError, NotFoundError, ValidationError } from '../errors';
 import { countUsers } from '../queries/user.queries';
 import { passwordChangeSchema, userCreateSchema, validatePasswordChange } from '../schemas/user.schemas';
 import { formToPayload, keptValues } from '../schemas/validate';
-import { signIn } from '../services/auth.service';
+import { recordSignIn, signIn } from '../services/auth.service';
+import { MfaContext, factorsOf, mfaCovers } from '../services/mfa.service';
 import { changePassword, createUser } from '../services/user.service';
 import { scryptParams } from '../services/password.service';
 
@@ -26,18 +27,62 @@ function errorsOf(err: ValidationError | undefined) {
   };
 }
 
-function startSession(req: Request, userId: number): Promise<void> {
+/** A new session id with these contents, so that a session id planted or seen before is worthless after. */
+function rotateSession(req: Request, fill: () => void): Promise<void> {
   return new Promise((resolve, reject) => {
-    // A new session id at sign-in, so a session id planted before sign-in is worthless after it.
     req.session.regenerate((err) => {
       if (err) return reject(err);
-      const now = Date.now();
-      req.session.userId = userId;
-      req.session.createdAt = now;
-      req.session.lastSeenAt = now;
+      fill();
       req.session.save((saveErr) => (saveErr ? reject(saveErr) : resolve()));
     });
   });
+}
+
+function startSession(req: Request, userId: number): Promise<void> {
+  const now = Date.now();
+  return rotateSession(req, () => {
+    req.session.userId = userId;
+    req.session.createdAt = now;
+    req.session.lastSeenAt = now;
+  });
+}
+
+/** How long the second step may take after the password. */
+export const SECOND_STEP_MS = 10 * 60_000;
+
+/** The half-signed-in state of this session, if it is current. */
+export function pendingSignIn(req: Request): NonNullable<Request['session']['mfa']> | undefined {
+  const pending = req.session?.mfa;
+  if (!pending || req.session.userId || Date.now() - pending.startedAt > SECOND_STEP_MS) return undefined;
+  return pending;
+}
+
+export function mfaContextOf(req: Request): MfaContext {
+  const config = req.app.locals.config as Config;
+  return { secret: config.secret, required: config.mfaRequired, issuer: 'LEEP TA Tracker' };
+}
+
+/**
+ * After the password: either signed in at once (no factor and none required), or half signed in,
+ * with only the second step (or enrolment of a first factor) reachable. Returns where to go.
+ */
+async function afterPassword(req: Request, user: { id: number; role: 'director' | 'consultant' }, next: string | undefined, method: string): Promise<string> {
+  const factors = await factorsOf(user.id);
+  if (!factors.any && !mfaCovers(user.role, mfaContextOf(req).required)) {
+    await completeSignIn(req, user.id, method);
+    return safeNext(next, homeOf(user.role));
+  }
+  const stage = factors.any ? 'verify' : 'enrol';
+  await rotateSession(req, () => {
+    req.session.mfa = { userId: user.id, stage, startedAt: Date.now(), next };
+  });
+  return stage === 'verify' ? '/login/verify' : '/login/enrol';
+}
+
+/** The end of a sign-in: a new session id, the user in it, and the sign-in recorded. */
+export async function completeSignIn(req: Request, userId: number, method: string): Promise<void> {
+  await startSession(req, userId);
+  await recordSignIn(userId, req.ip ?? 'unknown', method);
 }
 
 export function loginForm(req: Request, res: Response): void {
@@ -60,8 +105,7 @@ export async function login(req: Request, res: Response): Promise<void> {
       req.ip ?? 'unknown',
       scryptOf(req),
     );
-    await startSession(req, user.id);
-    res.redirect(303, safeNext(values.next, homeOf(user.role)));
+    res.redirect(303, await afterPassword(req, user, values.next || undefined, 'password'));
   } catch (err) {
     if (err instanceof ValidationError) {
       res.status(422).render('pages/auth/login', { title: 'Error: Sign in', values, ...errorsOf(err) });
@@ -99,8 +143,7 @@ export async function setup(req: Request, res: Response): Promise<void> {
   try {
     const payload = { ...formToPayload(body, userCreateSchema), role: 'director' };
     const user = await createUser(payload, { scrypt: scryptOf(req), onlyIfNoUsers: true });
-    await startSession(req, user.id);
-    res.redirect(303, '/cases');
+    res.redirect(303, await afterPassword(req, { id: user.id, role: 'director' }, '/cases', 'setup'));
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
     res.status(422).render('pages/auth/setup', { title: 'Error: Set up LEEP TA Tracker', values: keptValues({ name: body.name, email: body.email }), ...errorsOf(err) });
@@ -125,4 +168,4 @@ export async function updatePassword(req: Request, res: Response): Promise<void>
   }
 }
 
-export { scryptOf, errorsOf };
+export { scryptOf, errorsOf, safeNext };

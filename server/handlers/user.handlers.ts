@@ -8,6 +8,19 @@ import { formToPayload, keptValues } from '../schemas/validate';
 import { createUser, setUserActive, updateUserDetails } from '../services/user.service';
 import { ROLES, choices } from '../vocabulary';
 import { errorsOf, scryptOf } from './auth.handlers';
+import { clearSignInWait, signInWaitOf } from '../services/auth.service';
+import { factorsOf, resetFactors } from '../services/mfa.service';
+
+const DONE: Record<string, string> = {
+  'mfa-reset': 'Their second factors have been removed and their sessions ended. They will set up a new one at their next sign-in.',
+  'wait-cleared': 'They can sign in again now.',
+};
+
+/** What the edit page shows about a user's sign-in: factors and any wait after failed attempts. */
+async function signInStateOf(user: { id: number; email: string }) {
+  const [factors, waitUntil] = await Promise.all([factorsOf(user.id), signInWaitOf(user.email)]);
+  return { factors, waiting: waitUntil > Date.now() ? new Date(waitUntil).toISOString() : undefined };
+}
 
 const actorOf = (req: Request) => req.user as { id: number; role: 'director' | 'consultant' };
 
@@ -52,6 +65,9 @@ export async function editForm(req: Request, res: Response): Promise<void> {
   res.render('pages/admin/users/edit', {
     title: `Edit ${user.name}`,
     user,
+    isSelf: user.id === req.user?.id,
+    signIn: await signInStateOf(user),
+    notice: DONE[String(req.query.done ?? '')],
     values: { name: user.name, email: user.email, role: user.role, capacity: String(user.capacity), topics: topics.filter((t) => mine.has(t.id)).map((t) => t.slug) },
     errors: {},
     errorList: [],
@@ -69,7 +85,7 @@ export async function update(req: Request, res: Response): Promise<void> {
     res.redirect(303, '/admin/users?saved=1');
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
-    res.status(422).render('pages/admin/users/edit', { title: `Error: Edit ${user.name}`, user, values: keptValues(body), ...errorsOf(err), ...(await formContext()) });
+    res.status(422).render('pages/admin/users/edit', { title: `Error: Edit ${user.name}`, user, isSelf: user.id === req.user?.id, signIn: await signInStateOf(user), values: keptValues(body), ...errorsOf(err), ...(await formContext()) });
   }
 }
 
@@ -81,4 +97,16 @@ export async function deactivate(req: Request, res: Response): Promise<void> {
 export async function reactivate(req: Request, res: Response): Promise<void> {
   await setUserActive(userId(req), true, actorOf(req));
   res.redirect(303, '/admin/users?saved=1');
+}
+
+/** POST /admin/users/:id/mfa-reset: a director removes another user's second factors; their sessions end. */
+export async function resetMfa(req: Request, res: Response): Promise<void> {
+  await resetFactors(actorOf(req).id, userId(req), req.ip ?? 'unknown');
+  res.redirect(303, `/admin/users/${userId(req)}/edit?done=mfa-reset`);
+}
+
+/** POST /admin/users/:id/sign-in-wait/clear: a director lets a user sign in again at once after failed attempts. */
+export async function clearWait(req: Request, res: Response): Promise<void> {
+  await clearSignInWait(actorOf(req).id, userId(req), req.ip ?? 'unknown');
+  res.redirect(303, `/admin/users/${userId(req)}/edit?done=wait-cleared`);
 }

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import session from 'express-session';
 import type { Config } from '../config';
-import { ForbiddenError, UnauthorizedError } from '../errors';
+import { AppError, ForbiddenError, UnauthorizedError } from '../errors';
 import { findUserById } from '../queries/user.queries';
 import { auditRefusal } from '../services/auth.service';
 import { KnexSessionStore, sessionContext } from '../session-store';
@@ -82,9 +82,23 @@ export const loadCurrentUser: RequestHandler = async (req, res, next) => {
   next();
 };
 
-/** Staff only. A signed-out visitor gets the sign-in form right there, with status 401. */
+/** Half signed in (password right, second step to do), and not too long ago. */
+function halfSignedIn(req: Request): 'verify' | 'enrol' | undefined {
+  const pending = req.session?.mfa;
+  return pending && !req.session.userId && Date.now() - pending.startedAt <= 10 * 60_000 ? pending.stage : undefined;
+}
+
+/**
+ * Staff only. A signed-out visitor gets the sign-in form right there, with status 401; a visitor
+ * half signed in is sent back to the second step (303) and reaches nothing else.
+ */
 export function requireStaff(req: Request, res: Response, next: NextFunction): void {
   if (req.user) return next();
+  const stage = halfSignedIn(req);
+  if (stage && req.method === 'GET' && req.accepts('html') && !req.path.startsWith('/api/')) {
+    res.redirect(303, stage === 'verify' ? '/login/verify' : '/login/enrol');
+    return;
+  }
   if (req.method === 'GET' && req.accepts('html') && !req.path.startsWith('/api/')) {
     res.status(401).render('pages/auth/login', {
       title: 'Sign in',
@@ -109,3 +123,21 @@ export function requireDirector(req: Request, _res: Response, next: NextFunction
 
 /** Both guards for a director's page. */
 export const directorOnly: RequestHandler[] = [requireStaff, requireDirector];
+
+/**
+ * Refuses a sign-in over plain http when PUBLIC_URL is https: the browser would drop the Secure
+ * session cookie and the sign-in would seem to work but not hold. Usually a proxy that does not
+ * say X-Forwarded-Proto, or TRUST_PROXY not set for it.
+ */
+export function requireSecureTransport(config: Config): RequestHandler {
+  return (req, _res, next) => {
+    if (!config.secureCookies || req.secure) return next();
+    next(
+      new AppError(
+        400,
+        'insecure_transport',
+        'Signing in needs HTTPS: this request reached the app over plain http while PUBLIC_URL is https. If the app is behind a proxy that ends HTTPS, set TRUST_PROXY to that proxy (a hop count or its addresses) and make the proxy send X-Forwarded-Proto: https.',
+      ),
+    );
+  };
+}

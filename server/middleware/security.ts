@@ -37,7 +37,10 @@ export function securityHeaders(config: Config): RequestHandler {
 export function csrf(config: Config) {
   const options = {
     getSecret: () => config.secret,
-    getSessionIdentifier: (req: Request) => ((req.session as { userId?: number } | undefined)?.userId ? req.sessionID : 'anonymous'),
+    getSessionIdentifier: (req: Request) => {
+      const s = req.session as { userId?: number; mfa?: unknown } | undefined;
+      return s?.userId || s?.mfa ? req.sessionID : 'anonymous';
+    },
     cookieName: config.secureCookies ? '__Host-leep.csrf' : 'leep.csrf',
     cookieOptions: { sameSite: 'lax' as const, secure: config.secureCookies, httpOnly: true, path: '/' },
     getCsrfTokenFromRequest: (req: Request) => (req.body as Record<string, string> | undefined)?._csrf ?? req.get('x-csrf-token'),

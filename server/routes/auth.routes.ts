@@ -4,9 +4,10 @@ import * as auth from '../handlers/auth.handlers';
 import * as users from '../handlers/user.handlers';
 import { TooManyRequestsError } from '../errors';
 import { directorOnly, requireStaff } from '../middleware/auth';
+import type { Config } from '../config';
 
 /** Sign-in, first-run setup, one's own account, and the directors' user administration. */
-export function authRoutes(): Router {
+export function authRoutes(config: Config): Router {
   const router = Router();
   // A coarse per-address brake in front of the per-account throttle, so that hashing is never
   // the first line of defence.

@@ -1,16 +1,10 @@
 import { nowIso, db } from '../db';
-import { AppError, TooManyRequestsError, ValidationError } from '../errors';
-import { clearThrottle, lockIfReached, lockedUntil, releaseAttempt, takeAttempt } from '../queries/throttle.queries';
-import { UserRow, findUserByEmail, insertAudit, updateUser } from '../queries/user.queries';
+import { AppError, NotFoundError, ValidationError } from '../errors';
+import { clearThrottle, clearThrottlePrefixes, waitUnder } from '../queries/throttle.queries';
+import { UserRow, findUserByEmail, findUserById, insertAudit, updateUser } from '../queries/user.queries';
 import { validateLogin } from '../schemas/user.schemas';
 import { ScryptParams, burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from './password.service';
-
-export const THROTTLE = {
-  windowMs: 15 * 60_000,
-  lockMs: 15 * 60_000,
-  perAccount: 5,
-  perAddress: 20,
-};
+import { THROTTLE, accountKey, addressKey, noteFailure, pairKey, waitError, waitUntil } from './throttle.service';
 
 /** The one answer for an unknown e-mail, a wrong password and a deactivated account. */
 export class InvalidCredentialsError extends AppError {
@@ -19,13 +13,11 @@ export class InvalidCredentialsError extends AppError {
   }
 }
 
-const accountKey = (email: string) => `account:${email.trim().toLowerCase()}`;
-const addressKey = (ip: string) => `ip:${ip}`;
-
 /**
- * Checks a sign-in. Throttling is checked before any hashing, so a locked account or address
- * costs the server nothing; every attempt is counted per account and per address before the
- * password is checked (a success gives it back), and every failure is audited.
+ * Checks a password sign-in (the first step). A key that must wait (see throttle.service) is
+ * refused before any hashing, so it costs the server nothing; only failures are counted, per
+ * account from this address, per account and per address; every failure is audited. A success
+ * clears the account's counts.
  */
 export async function signIn(payload: unknown, ip: string, scrypt: ScryptParams, now = Date.now()): Promise<UserRow> {
   const input = validateLogin(payload);
@@ -35,19 +27,11 @@ export async function signIn(payload: unknown, ip: string, scrypt: ScryptParams,
       ...(input.password ? [] : [{ field: 'password', message: 'Enter your password' }]),
     ]);
   }
-  const [account, address] = [accountKey(input.email), addressKey(ip)];
-  // The attempt is counted before the password is checked (and given back if it succeeds), so
-  // that a burst of concurrent attempts cannot all get past the limit.
-  let granted = await takeAttempt(account, now, THROTTLE.windowMs, THROTTLE.perAccount);
-  if (granted && !(await takeAttempt(address, now, THROTTLE.windowMs, THROTTLE.perAddress))) {
-    await releaseAttempt(account);
-    granted = false;
-  }
-  if (!granted) {
+  const [account, pair, address] = [accountKey(input.email), pairKey(input.email, ip), addressKey(ip)];
+  const until = await waitUntil([account, pair, address], now);
+  if (until > now) {
     await insertAudit(db, { action: 'sign_in.throttled', subject: account, ip, created_at: nowIso() });
-    const until = Math.max(await lockedUntil([account, address], now), now + 60_000);
-    const minutes = Math.max(1, Math.ceil((until - now) / 60_000));
-    throw new TooManyRequestsError(`Too many failed sign-ins. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}.`);
+    throw waitError(until, now);
   }
 
   const user = await findUserByEmail(input.email);
@@ -57,8 +41,7 @@ export async function signIn(payload: unknown, ip: string, scrypt: ScryptParams,
 
   const at = nowIso();
   if (!ok || !user) {
-    await lockIfReached(account, now, THROTTLE.perAccount, THROTTLE.lockMs);
-    await lockIfReached(address, now, THROTTLE.perAddress, THROTTLE.lockMs);
+    await noteFailure([[pair, THROTTLE.pair], [account, THROTTLE.account], [address, THROTTLE.address]], now);
     await insertAudit(db, {
       actor_user_id: user?.id ?? null,
       action: 'sign_in.failed',
@@ -71,12 +54,30 @@ export async function signIn(payload: unknown, ip: string, scrypt: ScryptParams,
   }
 
   await clearThrottle(account);
-  await releaseAttempt(address);
-  const changes: Partial<UserRow> = { last_sign_in_at: at };
-  if (needsRehash(user.password_hash as string, scrypt)) changes.password_hash = await hashPassword(input.password, scrypt);
-  await updateUser(db, user.id, changes);
-  await insertAudit(db, { actor_user_id: user.id, action: 'sign_in.succeeded', subject: `user:${user.id}`, ip, created_at: at });
+  await clearThrottle(pair);
+  if (needsRehash(user.password_hash as string, scrypt)) await updateUser(db, user.id, { password_hash: await hashPassword(input.password, scrypt) });
+  await insertAudit(db, { actor_user_id: user.id, action: 'sign_in.password_accepted', subject: `user:${user.id}`, ip, created_at: at });
   return user;
+}
+
+/** Records a completed sign-in (after the second step, or after the password when none is needed). */
+export async function recordSignIn(userId: number, ip: string, method: string): Promise<void> {
+  const at = nowIso();
+  await updateUser(db, userId, { last_sign_in_at: at });
+  await insertAudit(db, { actor_user_id: userId, action: 'sign_in.succeeded', subject: `user:${userId}`, ip, detail: { method }, created_at: at });
+}
+
+/** Whether a user's sign-in is held back by a wait, and until when (for the directors' user page). */
+export async function signInWaitOf(email: string, now = Date.now()): Promise<number> {
+  return waitUnder(accountKey(email), now);
+}
+
+/** A director clears the failed sign-ins of another user's account (from every address); audited. */
+export async function clearSignInWait(actorId: number, userId: number, ip: string): Promise<void> {
+  const user = await findUserById(userId);
+  if (!user) throw new NotFoundError();
+  const cleared = await clearThrottlePrefixes([accountKey(user.email)]);
+  await insertAudit(db, { actor_user_id: actorId, action: 'sign_in.wait_cleared', subject: `user:${userId}`, ip, detail: { keys: cleared }, created_at: nowIso() });
 }
 
 /** Records a refused access (403, or 404 for a case the user may not see). */

@@ -5,15 +5,17 @@ import { describeEachEngine } from '../helpers/db';
 import { csrfTokenOf, encodeForm, testApp } from '../helpers/app';
 import { Agent, makeUser, signInAs } from '../helpers/auth';
 import { requestPayload } from '../helpers/factories';
+import { enrolTotp } from '../helpers/mfa';
 import { applyTo, daysFromToday, makeCohort, makeEvent, makeTeam } from '../helpers/programs';
 
 /**
  * Who may use each route. `public`: anyone. `staff`: any signed-in staff member. `case`: staff on
  * the case (an outside consultant gets 404, as for a case that does not exist). `director`:
  * directors only (consultants 403). `api`: a director's bearer token only (a session is not
- * enough). `setup`: gone (404) once a user exists.
+ * enough). `setup`: gone (404) once a user exists. `second-step`: only a session half signed in
+ * (password right, code or passkey to come) is served; others are sent to /login or refused.
  */
-type Access = 'public' | 'staff' | 'case' | 'director' | 'api' | 'setup';
+type Access = 'public' | 'staff' | 'case' | 'director' | 'api' | 'setup' | 'second-step';
 
 const MATRIX: Record<string, Access> = {
   'GET /': 'public',
@@ -33,6 +35,22 @@ const MATRIX: Record<string, Access> = {
   'POST /setup': 'setup',
   'GET /account/password': 'staff',
   'POST /account/password': 'staff',
+  'GET /login/verify': 'second-step',
+  'POST /login/verify': 'second-step',
+  'POST /login/passkey/options': 'second-step',
+  'POST /login/passkey': 'second-step',
+  'GET /login/enrol': 'second-step',
+  'POST /login/enrol': 'second-step',
+  'GET /account/security': 'staff',
+  'GET /account/security/totp': 'staff',
+  'POST /account/security/totp': 'staff',
+  'POST /account/security/totp/remove': 'staff',
+  'POST /account/security/recovery-codes': 'staff',
+  'POST /account/security/passkeys/options': 'staff',
+  'POST /account/security/passkeys': 'staff',
+  'POST /account/security/passkeys/:id/delete': 'staff',
+  'POST /admin/users/:id/mfa-reset': 'director',
+  'POST /admin/users/:id/sign-in-wait/clear': 'director',
   'GET /admin/users': 'director',
   'GET /admin/users/new': 'director',
   'POST /admin/users': 'director',
@@ -126,10 +144,17 @@ function registeredRoutes(app: Express): string[] {
   return out;
 }
 
-type Role = 'anonymous' | 'consultant' | 'outsider' | 'director';
+type Role = 'anonymous' | 'consultant' | 'outsider' | 'director' | 'half';
 
-/** The statuses a role may get on a route of this access: a refusal is exact, an allowance is "not refused". */
-function expected(access: Access, role: Role): number | 'allowed' {
+/**
+ * The statuses a role may get on a route of this access: a refusal is exact, an allowance is "not
+ * refused". A half-signed-in session is a signed-out one everywhere but on the second step,
+ * except that a page asked for sends it back to the second step.
+ */
+function expected(access: Access, role: Role, method: string): number | 'allowed' | 'to-second-step' | 'not-served' {
+  if (access === 'second-step') return role === 'half' ? 'allowed' : 'not-served';
+  if (role === 'half' && ['staff', 'case', 'director'].includes(access)) return method === 'GET' ? 'to-second-step' : 401;
+  if (role === 'half') return expected(access, 'anonymous', method);
   switch (access) {
     case 'public':
       return 'allowed';
@@ -150,7 +175,7 @@ function expected(access: Access, role: Role): number | 'allowed' {
 const destructive = (route: string) => (route === 'POST /logout' ? 2 : /delete|deactivate|revoke|cancel/.test(route) ? 1 : 0);
 
 describeEachEngine('Role × route matrix', (ctx) => {
-  const { app } = testApp();
+  const { app, config } = testApp();
 
   it('every registered route, and only those, is listed in the matrix', () => {
     const routes = registeredRoutes(app).sort();
@@ -158,10 +183,11 @@ describeEachEngine('Role × route matrix', (ctx) => {
   });
 
   // Each role's run registers a state team of its own (one team a state).
-  const teamStates: Record<Role, string> = { anonymous: 'VT', consultant: 'NH', outsider: 'ME', director: 'RI' };
+  const teamStates: Record<Role, string> = { anonymous: 'VT', consultant: 'NH', outsider: 'ME', director: 'RI', half: 'CT' };
+  const who: Record<Role, string> = { anonymous: 'an anonymous visitor', consultant: 'a consultant', outsider: 'a consultant not on the case', director: 'a director', half: 'a director half signed in (password only)' };
 
-  for (const role of ['anonymous', 'consultant', 'outsider', 'director'] as Role[]) {
-    it(`every route, for ${role === 'outsider' ? 'a consultant not on the case' : `a ${role}`}, answers as the matrix says`, async function () {
+  for (const role of ['anonymous', 'consultant', 'outsider', 'director', 'half'] as Role[]) {
+    it(`every route, for ${who[role]}, answers as the matrix says`, async function () {
       this.timeout(60_000);
       // Fresh objects for this role: its destructive routes must not disturb another role's run.
       const director = await makeUser({ role: 'director' });
@@ -196,9 +222,20 @@ describeEachEngine('Role × route matrix', (ctx) => {
       const eventId = await makeEvent(director, daysFromToday(-1));
 
       let agent: Agent;
+      let actor = role === 'director' ? director : role === 'consultant' ? lead : outsider;
       if (role === 'anonymous') agent = request.agent(app);
-      else agent = role === 'director' ? d : await signInAs(app, role === 'consultant' ? lead : outsider);
-      const csrf = csrfTokenOf((await agent.get(role === 'anonymous' ? '/requests/new' : '/account/password').expect(200)).text);
+      else if (role === 'half') {
+        actor = await makeUser({ role: 'director' });
+        await enrolTotp(config, actor.id);
+        agent = request.agent(app);
+        const login = await agent.get('/login');
+        const pw = await agent.post('/login').type('form').send(encodeForm({ _csrf: csrfTokenOf(login.text), email: actor.email, password: actor.password }));
+        assert.equal(pw.headers.location, '/login/verify');
+      } else agent = role === 'director' ? d : await signInAs(app, actor);
+      const csrf = csrfTokenOf((await agent.get(role === 'anonymous' ? '/requests/new' : role === 'half' ? '/login/verify' : '/account/password').expect(200)).text);
+      // One passkey of the acting user's own, for the route that removes one.
+      await ctx.db.knex('passkeys').insert({ user_id: actor.id, credential_id: `matrix-${role}-${Date.now()}`, public_key: 'AA', counter: 0, name: 'Matrix key', created_at: new Date().toISOString() });
+      const passkeyId = Number((await ctx.db.knex('passkeys').where({ user_id: actor.id }).orderBy('id', 'desc').first('id')).id);
 
       const fill = (path: string) =>
         path
@@ -216,6 +253,7 @@ describeEachEngine('Role × route matrix', (ctx) => {
           .replace(/^\/engagements\/:id/, `/engagements/${engagementId}`)
           .replace(/^\/cases\/:id/, `/cases/${caseId}`)
           .replace(/^\/admin\/users\/:id/, `/admin/users/${spare.id}`)
+          .replace(/^\/account\/security\/passkeys\/:id/, `/account/security/passkeys/${passkeyId}`)
           .replace(/^\/admin\/tokens\/:id/, `/admin/tokens/${tokenId}`)
           .replace(/^\/admin\/outbox\/:id/, `/admin/outbox/${outboxId}`);
 
@@ -225,8 +263,15 @@ describeEachEngine('Role × route matrix', (ctx) => {
         const [method, path] = route.split(' ');
         const url = fill(path);
         const res = method === 'GET' ? await agent.get(url) : await agent.post(url).type('form').send(encodeForm({ _csrf: csrf }));
-        const want = expected(MATRIX[route], role);
-        const ok = want === 'allowed' ? res.status < 500 && ![401, 403, 404].includes(res.status) : res.status === want;
+        const want = expected(MATRIX[route], role, method);
+        const ok =
+          want === 'allowed'
+            ? res.status < 500 && ![403, 404].includes(res.status) && (res.status !== 401 || (role === 'half' && route === 'POST /login/passkey')) && res.headers.location !== '/login'
+            : want === 'to-second-step'
+              ? res.status === 303 && res.headers.location === '/login/verify'
+              : want === 'not-served'
+                ? (res.status === 303 && res.headers.location === '/login') || res.status === 401
+                : res.status === want;
         if (!ok) wrong.push(`${route} (${url}): ${res.status}, expected ${want}`);
       }
       assert.deepEqual(wrong, []);
