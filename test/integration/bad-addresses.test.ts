@@ -1,25 +1,10 @@
 import assert from 'node:assert/strict';
-import { Writable } from 'node:stream';
 import request from 'supertest';
-import { createApp } from '../../server/app';
-import { loadConfig } from '../../server/config';
-import { makeLogger } from '../../server/logger';
+import { testAppWithLog } from '../helpers/log';
 import { describeEachEngine } from '../helpers/db';
 import { makeUser, signInAs } from '../helpers/auth';
 
-/** The app with its log written to an array of lines, at LOG_LEVEL=debug. */
-function appWithLog() {
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk, _enc, done) {
-      lines.push(...String(chunk).split('\n').filter(Boolean));
-      done();
-    },
-  });
-  const config = loadConfig({ NODE_ENV: 'test', PUBLIC_URL: 'http://leep.test', LOG_LEVEL: 'debug' });
-  const app = createApp(config, { log: makeLogger(config, sink) });
-  return { app, lines };
-}
+const appWithLog = () => testAppWithLog();
 
 describeEachEngine('Malformed percent-encoding in an address', () => {
   const paths = ['/status/%FF%FE', '/cases/%FF', '/states/%FF', '/applications/%E0%A4%A', '/engagements/%C0/edit'];
