@@ -8,8 +8,6 @@ declare module 'express-session' {
     /** The last request (epoch ms): the idle timeout counts from here. */
     lastSeenAt?: number;
     flash?: string;
-    /** A new API token, shown once on the next page and then forgotten. */
-    newApiToken?: string;
   }
 }
 
