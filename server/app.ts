@@ -2,6 +2,7 @@ import path from 'node:path';
 import cookieParser from 'cookie-parser';
 import express, { Express } from 'express';
 import type { Config } from './config';
+import type { Logger } from 'pino';
 import { logger } from './logger';
 import { loadCurrentUser, requireSecureTransport, sessions } from './middleware/auth';
 import { refuseNul } from './middleware/input';
@@ -29,7 +30,7 @@ const USWDS_DIST = path.resolve(path.dirname(require.resolve('@uswds/uswds')), '
 const WEBAUTHN_BROWSER = path.resolve(path.dirname(require.resolve('@simplewebauthn/browser')), '..', 'dist', 'bundle');
 
 /** Builds the Express app (without listening): what `index.ts` serves and supertest drives. */
-export function createApp(config: Config): Express {
+export function createApp(config: Config, options: { log?: Logger } = {}): Express {
   const app = express();
   app.locals.config = config;
   configureNotifications(config);
@@ -44,7 +45,7 @@ export function createApp(config: Config): Express {
   app.set('etag', false);
   setupViews(app, config);
 
-  app.use(requestLog(logger(config)));
+  app.use(requestLog(options.log ?? logger(config)));
   app.use(securityHeaders(config));
   app.use('/uswds', express.static(USWDS_DIST, { maxAge: '7d', index: false }));
   // The WebAuthn browser helper, served from here (the CSP allows scripts from this site only).

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 
 /** scrypt's cost (log2 of N) when SCRYPT_LOG_N is not set: N=2^15 with p=3, one of OWASP's settings. */
@@ -16,7 +17,8 @@ export interface Config {
   /** Absolute origin used in links sent to requesters (status links in API answers and mail). */
   publicUrl: string;
   secret: string;
-  trustProxy: boolean | number | string;
+  /** false, a hop count, or a list of proxy addresses/subnets (never `true`: anyone could then set X-Forwarded-For). */
+  trustProxy: false | number | string;
   secureCookies: boolean;
   intakeRateLimit: number;
   logLevel: string;
@@ -31,6 +33,10 @@ export interface Config {
   mfaRequired: 'directors' | 'all' | 'off';
   /** How long audit events are kept (AUDIT_RETENTION_DAYS, default two years); `audit:prune` removes older ones. */
   auditRetentionDays: number;
+  /** PostgreSQL: longest a statement (or its wait for a lock) may run before it is cancelled. */
+  dbStatementTimeoutMs: number;
+  /** Longest a request waits for a database connection (or for PostgreSQL to accept one). */
+  dbAcquireTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -44,11 +50,29 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number
   return n;
 }
 
-function parseTrustProxy(raw: string | undefined): boolean | number | string {
-  if (raw === undefined || raw === '' || raw === 'false') return false;
-  if (raw === 'true') return true;
-  if (/^\d+$/.test(raw)) return Number(raw);
-  return raw; // an address list or a preset such as "loopback", as Express takes it
+const PROXY_PRESETS = ['loopback', 'linklocal', 'uniquelocal'];
+
+/**
+ * A hop count or a list of the proxies' addresses (with Express's presets). `true` would trust
+ * every X-Forwarded-For hop, so a client could claim any address and walk past the rate limits.
+ */
+function parseTrustProxy(raw: string | undefined): false | number | string {
+  if (raw === undefined || raw === '' || raw === 'false' || raw === '0') return false;
+  if (raw === 'true') {
+    throw new ConfigError('TRUST_PROXY=true would let any client set its own address through X-Forwarded-For: give the number of proxies in front of the app (e.g. 1) or their addresses (e.g. "10.0.0.0/8, loopback")');
+  }
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops > 10) throw new ConfigError(`TRUST_PROXY must be a number of proxies from 1 to 10 or a list of their addresses, got "${raw}"`);
+    return hops;
+  }
+  const items = raw.split(',').map((s) => s.trim());
+  for (const item of items) {
+    const [address, bits, extra] = item.split('/');
+    const okAddress = PROXY_PRESETS.includes(item) || (net.isIP(address) !== 0 && extra === undefined && (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (net.isIPv4(address) ? 32 : 128))));
+    if (!okAddress) throw new ConfigError(`TRUST_PROXY must be a number of proxies or a comma-separated list of addresses, subnets (10.0.0.0/8) or loopback/linklocal/uniquelocal; "${item}" is none of these`);
+  }
+  return items.join(', ');
 }
 
 /**
@@ -115,6 +139,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     mailFrom: env.MAIL_FROM || `LEEP TA Tracker <leep@${new URL(publicUrl).hostname}>`,
     mfaRequired: mfaRequired as Config['mfaRequired'],
     auditRetentionDays: int(env, 'AUDIT_RETENTION_DAYS', 730, 30, 36_500),
+    // Together under 10 s, so that a frozen database gets a 503 with Retry-After, not a hung page.
+    dbStatementTimeoutMs: int(env, 'DB_STATEMENT_TIMEOUT_MS', 5000, 100, 600_000),
+    dbAcquireTimeoutMs: int(env, 'DB_ACQUIRE_TIMEOUT_MS', 4000, 100, 600_000),
   };
   if (config.smtpUrl && !/^smtps?:\/\/[^/]+/.test(config.smtpUrl)) throw new ConfigError('SMTP_URL must look like smtp://user:password@host:587 or smtps://…');
   if (config.scryptLogN < 13 && nodeEnv === 'production') {

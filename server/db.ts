@@ -109,15 +109,32 @@ function reusePreparedStatements(conn: SqliteConnection): void {
   };
 }
 
+export interface DatabaseOptions {
+  searchPath?: string;
+  /** PostgreSQL cancels a statement (or its wait for a lock) that runs longer than this. */
+  statementTimeoutMs?: number;
+  /** A query waits at most this long for a connection from the pool (or a new one to open). */
+  acquireTimeoutMs?: number;
+}
+
 /** Knex settings for a database URL (PostgreSQL) or SQLite file path. */
-export function knexConfig(databaseUrl: string, options: { searchPath?: string } = {}): Knex.Config {
+export function knexConfig(databaseUrl: string, options: DatabaseOptions = {}): Knex.Config {
   const migrations = { migrationSource: new MigrationSource() };
+  // An error names the SQL with its placeholders, never the values (an e-mail, a name) bound to it.
+  const compileSqlOnError = false;
+  const acquireConnectionTimeout = options.acquireTimeoutMs;
   if (isPostgresUrl(databaseUrl)) {
     return {
       client: 'pg',
-      connection: databaseUrl,
+      // A frozen database (a lock held, a stuck server) then costs a request seconds, not minutes:
+      // it gets a 503 with Retry-After instead of hanging.
+      connection: options.statementTimeoutMs
+        ? { connectionString: databaseUrl, statement_timeout: options.statementTimeoutMs, connectionTimeoutMillis: options.acquireTimeoutMs }
+        : databaseUrl,
       searchPath: options.searchPath ? [options.searchPath] : undefined,
       pool: { min: 0, max: 10 },
+      acquireConnectionTimeout,
+      compileSqlOnError,
       migrations,
     };
   }
@@ -126,6 +143,8 @@ export function knexConfig(databaseUrl: string, options: { searchPath?: string }
     client: 'sqlite3',
     connection: { filename: databaseUrl },
     useNullAsDefault: true,
+    acquireConnectionTimeout,
+    compileSqlOnError,
     // One connection: a deferred transaction that reads first cannot be upgraded to a writer
     // while another connection writes (SQLITE_BUSY); one connection serializes them instead.
     pool: {
@@ -153,14 +172,45 @@ export function knexConfig(databaseUrl: string, options: { searchPath?: string }
 }
 
 /** Opens the process's database and makes it the one `db`. */
-export function openDatabase(databaseUrl: string, options: { searchPath?: string } = {}): Knex {
+export function openDatabase(databaseUrl: string, options: DatabaseOptions = {}): Knex {
   db = knexFactory(knexConfig(databaseUrl, options));
+  watchStorage(db);
   return db;
 }
 
 /** Uses an existing knex instance as the process's database (tests). */
 export function useDatabase(instance: Knex): void {
   db = instance;
+  watchStorage(instance);
+}
+
+// The database cannot store anything: the disk is full, failing or read-only. Reads may still
+// work, so `select 1` alone would call it healthy.
+const STORAGE_FAILURES = ['SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_READONLY', '53100', '25006'];
+const WRITES = new Set(['insert', 'update', 'del', 'delete']);
+// Without writes (a load balancer sends none to an instance it took out) a failure is forgotten after a minute.
+const STORAGE_FAILURE_KEPT_MS = 60_000;
+let storageFailure: { code: string; at: Date } | undefined;
+const watched = new WeakSet<Knex>();
+
+/** Notes a failed write (until the next write that succeeds), for `/healthz` to report. */
+function watchStorage(instance: Knex): void {
+  if (watched.has(instance)) return;
+  watched.add(instance);
+  storageFailure = undefined;
+  instance.on('query-error', (err: { code?: string }) => {
+    const code = String(err?.code ?? '');
+    if (STORAGE_FAILURES.some((c) => code === c || code.startsWith(`${c}_`))) storageFailure = { code, at: new Date() };
+  });
+  instance.on('query-response', (_response: unknown, query: { method?: string; sql?: string }) => {
+    if (storageFailure && WRITES.has(query?.method ?? '')) storageFailure = undefined;
+  });
+}
+
+/** The last storage failure (disk full, I/O error, read-only database) not yet followed by a successful write. */
+export function storageProblem(now = Date.now()): { code: string; at: Date } | undefined {
+  if (storageFailure && now - storageFailure.at.getTime() > STORAGE_FAILURE_KEPT_MS) storageFailure = undefined;
+  return storageFailure;
 }
 
 /**
@@ -222,9 +272,13 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   const e = err as { code?: string; name?: string; message?: string };
   if (!e) return false;
   if (e.name === 'KnexTimeoutError') return true;
-  return ['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', '57P01', '57P03', '08006', '08001', '08003', 'SQLITE_CANTOPEN', 'SQLITE_IOERR', 'SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_BUSY', 'SQLITE_LOCKED'].includes(
-    e.code ?? '',
-  ) || /Unable to acquire a connection|aborted|Connection terminated/.test(e.message ?? '');
+  const code = e.code ?? '';
+  // 57014: a statement cancelled by statement_timeout; 55P03: a lock not granted in time;
+  // 53100: disk full; 25006: a read-only server (a standby).
+  return [
+    'ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', '57P01', '57P03', '57014', '55P03', '53100', '25006', '08006', '08001', '08003',
+    'SQLITE_CANTOPEN', 'SQLITE_IOERR', 'SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_FULL', 'SQLITE_READONLY',
+  ].some((c) => code === c || code.startsWith(`${c}_`)) || /Unable to acquire a connection|aborted|Connection terminated|timeout exceeded when trying to connect/.test(e.message ?? '');
 }
 
 /** Case-insensitive "contains" for search boxes: ILIKE on PostgreSQL, LIKE (ASCII-insensitive) on SQLite. */

@@ -2,7 +2,8 @@ import type { Server } from 'node:http';
 import { seedReferenceData } from '../seeds/reference';
 import { createApp } from './app';
 import { Config, ConfigError, loadConfig } from './config';
-import { db, migrateLatest, openDatabase } from './db';
+import knexFactory from 'knex';
+import { db, knexConfig, migrateLatest, openDatabase } from './db';
 import { logger } from './logger';
 import { startMailWorker } from './services/mail.worker';
 
@@ -13,9 +14,15 @@ import { startMailWorker } from './services/mail.worker';
 export async function startServer(config: Readonly<Config>, options: { databaseReady?: boolean } = {}): Promise<Server> {
   const log = logger(config);
   if (!options.databaseReady) {
-    openDatabase(config.databaseUrl);
-    await migrateLatest();
-    await seedReferenceData(db);
+    // Migrations may rebuild a large table: they run without the statement timeout of requests.
+    const migrator = knexFactory(knexConfig(config.databaseUrl));
+    try {
+      await migrateLatest(migrator);
+      await seedReferenceData(migrator);
+    } finally {
+      await migrator.destroy();
+    }
+    openDatabase(config.databaseUrl, { statementTimeoutMs: config.dbStatementTimeoutMs, acquireTimeoutMs: config.dbAcquireTimeoutMs });
   }
   const app = createApp(config);
   const server: Server = await new Promise((resolve) => {

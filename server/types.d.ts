@@ -8,8 +8,6 @@ declare module 'express-session' {
     /** The last request (epoch ms): the idle timeout counts from here. */
     lastSeenAt?: number;
     flash?: string;
-    /** A new API token, shown once on the next page and then forgotten. */
-    newApiToken?: string;
     /**
      * Half signed in: the password was right, the second step (code or passkey, or enrolling a
      * first factor) is still to do. Nothing but the second-step pages is reachable meanwhile.

@@ -12,7 +12,12 @@ export async function apiCreateRequest(req: Request, res: Response): Promise<voi
   if (headerKey && payload && typeof payload === 'object' && !Array.isArray(payload) && !('idempotency_key' in payload)) {
     payload = { ...(payload as Record<string, unknown>), idempotency_key: headerKey };
   }
-  const result = await submitRequest(payload, { source: 'api', secret: config.secret, timeZone: config.timeZone });
+  const result = await submitRequest(payload, { source: 'api', secret: config.secret, timeZone: config.timeZone, clientAddress: req.ip });
   if (result.kind === 'honeypot') throw new ValidationError([{ field: 'website', message: 'Leave this field empty' }]);
+  // Already received, from another address: the reference, not the link to the requester's page.
+  if (result.kind === 'replayed_elsewhere') {
+    res.status(200).json({ reference: result.reference });
+    return;
+  }
   res.status(201).json({ reference: result.reference, status_url: `${config.publicUrl}/status/${result.token}` });
 }

@@ -222,6 +222,7 @@ export async function create(req: Request, res: Response): Promise<void> {
       timeZone: cfg(req).timeZone,
       actorUserId: staffOf(req).id,
       supporterUserId: staffOf(req).role === 'consultant' ? staffOf(req).id : undefined,
+      clientAddress: req.ip,
     });
     if (result.kind === 'honeypot') throw new ValidationError([{ field: 'website', message: 'Leave this field empty' }]);
     res.redirect(303, `/cases/${result.caseId}`);

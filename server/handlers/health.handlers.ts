@@ -1,9 +1,17 @@
 import type { Request, Response } from 'express';
-import { db } from '../db';
+import { db, storageProblem } from '../db';
 
-/** 200 when the database answers within two seconds, 503 otherwise. */
+/**
+ * 200 when the database answers within two seconds and its last write did not fail for lack of
+ * storage (a full disk, an I/O error, a read-only file), 503 otherwise.
+ */
 export async function healthz(_req: Request, res: Response): Promise<void> {
   res.set('Cache-Control', 'no-store');
+  const storage = storageProblem();
+  if (storage) {
+    res.status(503).set('Retry-After', '30').json({ status: 'unavailable', problem: 'the database cannot store data', code: storage.code });
+    return;
+  }
   try {
     await db.raw('select 1 as ok').timeout(2000, { cancel: false });
     res.status(200).json({ status: 'ok' });

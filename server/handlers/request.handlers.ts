@@ -55,9 +55,11 @@ export async function createRequest(req: Request, res: Response): Promise<void> 
       source: 'web_form',
       secret: config(req).secret,
       timeZone: config(req).timeZone,
+      clientAddress: req.ip,
     });
-    // A bot that filled the hidden field is told nothing and gets nothing stored.
-    if (result.kind === 'honeypot') return res.redirect(303, '/requests/received');
+    // A bot that filled the hidden field is told nothing and gets nothing stored; the same
+    // submission replayed from another address is told it was received, without the status link.
+    if (result.kind === 'honeypot' || result.kind === 'replayed_elsewhere') return res.redirect(303, '/requests/received');
     res.redirect(303, `/status/${result.token}`);
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;

@@ -4,24 +4,23 @@ import { ValidationError } from '../errors';
 import { createApiToken, listApiTokens, revokeApiToken } from '../services/token.service';
 import { errorsOf } from './auth.handlers';
 
-async function render(req: Request, res: Response, status = 200, extra: Record<string, unknown> = {}): Promise<void> {
+async function render(res: Response, status = 200, extra: Record<string, unknown> = {}): Promise<void> {
   const tokens = await listApiTokens();
-  const newToken = req.session.newApiToken;
-  delete req.session.newApiToken;
-  res.status(status).render('pages/admin/tokens', { title: 'API tokens', tokens, newToken, values: {}, errors: {}, errorList: [], ...extra });
+  res.status(status).render('pages/admin/tokens', { title: 'API tokens', tokens, values: {}, errors: {}, errorList: [], ...extra });
 }
 
-export const index = (req: Request, res: Response) => render(req, res);
+export const index = (_req: Request, res: Response) => render(res);
 
 export async function create(req: Request, res: Response): Promise<void> {
   try {
     const { token } = await createApiToken((req.user as { id: number }).id, (req.body ?? {}).name);
-    // Shown once, on the page this redirect leads to; only its hash is kept.
-    req.session.newApiToken = token;
-    res.redirect(303, '/admin/tokens');
+    // Shown once, on the answer to this POST itself (no redirect): the token is never written to
+    // the session store, and only its hash is kept. Neither the browser nor a proxy keeps the page.
+    res.set('Cache-Control', 'no-store');
+    await render(res, 201, { newToken: token });
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
-    await render(req, res, 422, { values: { name: (req.body ?? {}).name }, ...errorsOf(err) });
+    await render(res, 422, { values: { name: (req.body ?? {}).name }, ...errorsOf(err) });
   }
 }
 

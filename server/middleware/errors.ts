@@ -15,6 +15,9 @@ function toAppError(err: unknown): AppError | undefined {
   if ((err as { name?: string })?.name === 'MulterError') {
     return e.code === 'LIMIT_FILE_SIZE' ? new AppError(413, 'too_large', 'The file is too large (10 MB at most).') : new AppError(400, 'bad_upload', 'The upload could not be read: send one CSV file in the "file" field.');
   }
+  // The router's "Failed to decode param '…'" (status 400, not exposed): a malformed address. Its
+  // message carries the raw parameter, which may be a status link's token: it is never logged.
+  if (err instanceof URIError) return new AppError(400, 'bad_address', 'This address is not valid.');
   const status = e?.status ?? e?.statusCode;
   if (e?.expose && status && status >= 400 && status < 500) return new AppError(status, 'bad_request', 'The request could not be understood.');
   if (isDatabaseUnavailable(err)) return new ServiceUnavailableError();

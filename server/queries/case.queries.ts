@@ -29,6 +29,8 @@ export interface CaseRow {
   status_token_enc?: string | null;
   idempotency_key: string | null;
   request_hash: string | null;
+  /** A keyed hash of the address that first sent the idempotency key. */
+  idempotency_client?: string | null;
   submitted_at: string | Date;
   first_assigned_at: string | Date | null;
   /** Business days from submission to first assignment, stored at that moment. */

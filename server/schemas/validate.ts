@@ -2,6 +2,7 @@ import Ajv, { ErrorObject, JSONSchemaType, ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { FieldError, ValidationError } from '../errors';
 import { EARLIEST_DATE, LATEST_DATE, isDateInRange } from '../services/time';
+import { SINGLE_LINE_MAX, textProblem, textProblemMessage } from './text-rules';
 
 // One AJV for the whole app. It never coerces or fills defaults: a form body is first put into
 // the JSON shape (see `formToPayload`) so that the API and the form are judged by the same rules.
@@ -12,7 +13,7 @@ addFormats(ajv, ['email', 'date', 'time', 'uri']);
 ajv.addFormat('date', { type: 'string', validate: isDateInRange });
 
 type Schema = { properties?: Record<string, PropertySchema>; required?: readonly string[] };
-type PropertySchema = { type?: string | string[]; title?: string; maxLength?: number; minimum?: number; maximum?: number; items?: PropertySchema };
+type PropertySchema = { type?: string | string[]; title?: string; maxLength?: number; minimum?: number; maximum?: number; items?: PropertySchema; enum?: readonly unknown[]; format?: string };
 
 export interface Validator<T> {
   schema: Schema;
@@ -84,11 +85,51 @@ export function fieldErrors(errors: ErrorObject[] | null | undefined, schema: Sc
     .map(([field, message]) => ({ field, message }));
 }
 
+/** The free-text fields of a schema (not passwords, choices or formatted values), and whether each is one line. */
+function textFields(schema: Schema): Map<string, boolean> {
+  const fields = new Map<string, boolean>();
+  for (const [name, prop] of Object.entries(schema.properties ?? {})) {
+    const types = Array.isArray(prop.type) ? prop.type : [prop.type];
+    if (!types.includes('string') || prop.enum || prop.format || /password/.test(name)) continue;
+    fields.set(name, prop.maxLength !== undefined && prop.maxLength <= SINGLE_LINE_MAX);
+  }
+  return fields;
+}
+
+/**
+ * Applies the text rules (text-rules.ts) to a payload: one-line fields are trimmed, and a field
+ * with control, direction-changing or only invisible characters gets a message. Returns the
+ * payload to validate (a trimmed copy when anything was trimmed) and the messages.
+ */
+function applyTextRules(payload: unknown, schema: Schema, fields: Map<string, boolean>): { payload: unknown; errors: FieldError[] } {
+  if (!payload || typeof payload !== 'object' || Array.isArray(payload)) return { payload, errors: [] };
+  const out: Record<string, unknown> = { ...(payload as Record<string, unknown>) };
+  const errors: FieldError[] = [];
+  for (const [name, singleLine] of fields) {
+    const value = out[name];
+    if (typeof value !== 'string') continue;
+    if (singleLine) out[name] = value.trim();
+    const problem = textProblem(out[name] as string, singleLine);
+    if (problem) errors.push({ field: name, message: textProblemMessage(problem, schema.properties?.[name]?.title ?? name) });
+  }
+  return { payload: out, errors };
+}
+
 /** Compiles a schema once, at start-up. */
 export function compile<T>(schema: JSONSchemaType<T> | Schema): Validator<T> {
   const check: ValidateFunction = ajv.compile(schema as object);
-  const validator = ((payload: unknown): T => {
-    if (!check(payload)) throw new ValidationError(fieldErrors(check.errors, schema as Schema));
+  const fields = textFields(schema as Schema);
+  const validator = ((raw: unknown): T => {
+    const { payload, errors: textErrors } = applyTextRules(raw, schema as Schema, fields);
+    const schemaErrors = check(payload) ? [] : fieldErrors(check.errors, schema as Schema);
+    if (schemaErrors.length || textErrors.length) {
+      // The schema's message first (a missing or too long field), then the text rules' for the rest.
+      const named = new Set(schemaErrors.map((e) => e.field));
+      const order = Object.keys((schema as Schema).properties ?? {});
+      const all = [...schemaErrors, ...textErrors.filter((e) => !named.has(e.field))];
+      all.sort((a, b) => (order.indexOf(a.field) + 1 || 999) - (order.indexOf(b.field) + 1 || 999));
+      throw new ValidationError(all);
+    }
     return payload as T;
   }) as Validator<T>;
   validator.schema = schema as Schema;

@@ -14,7 +14,7 @@ import { activeTopicsBySlug, listJurisdictions } from '../queries/reference.quer
 import { RequestCreate, validateRequestCreate } from '../schemas/request.schemas';
 import { Source } from '../vocabulary';
 import { recordEvent } from './events.service';
-import { derivedToken, fingerprint, hashToken, randomToken, sealToken } from './tokens';
+import { derivedToken, fingerprint, hashToken, randomToken, safeEqual, sealToken } from './tokens';
 
 export interface SubmitContext {
   source: Source;
@@ -25,10 +25,14 @@ export interface SubmitContext {
   actorUserId?: number;
   /** A consultant who opens a case supports it, so that they can see what they opened. */
   supporterUserId?: number;
+  /** The client's address: a replayed submission gives its status link back only to the same one. */
+  clientAddress?: string;
 }
 
 export type SubmitResult =
   | { kind: 'created' | 'replayed'; caseId: number; reference: string; token: string }
+  /** The same key and request from another address: the reference only, never the status link. */
+  | { kind: 'replayed_elsewhere'; caseId: number; reference: string }
   | { kind: 'honeypot' };
 
 /** The calendar year of an instant in the program's time zone. */
@@ -71,11 +75,21 @@ function statusTokenFor(input: RequestCreate, secret: string): string {
   return input.idempotency_key ? derivedToken(secret, 'status', input.idempotency_key) : randomToken();
 }
 
-function replayOf(existing: CaseRow, requestHash: string, input: RequestCreate, secret: string): SubmitResult {
+/** A keyed hash of the client's address, so that the address itself is never stored. */
+function clientOf(ctx: SubmitContext): string | null {
+  return ctx.clientAddress ? derivedToken(ctx.secret, 'idempotency-client', ctx.clientAddress) : null;
+}
+
+function replayOf(existing: CaseRow, requestHash: string, input: RequestCreate, ctx: SubmitContext): SubmitResult {
   if (existing.request_hash !== requestHash) {
     throw new ConflictError('This submission key was already used for a different request.');
   }
-  return { kind: 'replayed', caseId: existing.id, reference: existing.reference, token: statusTokenFor(input, secret) };
+  // Idempotency keys are not secrets: whoever learns one (and the request) must not get the link.
+  const client = clientOf(ctx);
+  if (!client || !existing.idempotency_client || !safeEqual(client, existing.idempotency_client)) {
+    return { kind: 'replayed_elsewhere', caseId: existing.id, reference: existing.reference };
+  }
+  return { kind: 'replayed', caseId: existing.id, reference: existing.reference, token: statusTokenFor(input, ctx.secret) };
 }
 
 /**
@@ -93,7 +107,7 @@ export async function submitRequest(payload: unknown, ctx: SubmitContext): Promi
 
   if (key) {
     const existing = await findCaseByIdempotencyKey(key);
-    if (existing) return replayOf(existing, requestHash, input, ctx.secret);
+    if (existing) return replayOf(existing, requestHash, input, ctx);
   }
 
   const now = ctx.now ?? new Date();
@@ -130,6 +144,7 @@ export async function submitRequest(payload: unknown, ctx: SubmitContext): Promi
         status_token_hash: hashToken(token),
         status_token_enc: sealToken(ctx.secret, token),
         idempotency_key: key ?? null,
+        idempotency_client: key ? clientOf(ctx) : null,
         request_hash: requestHash,
         submitted_at: at,
         first_assigned_at: null,
@@ -155,7 +170,7 @@ export async function submitRequest(payload: unknown, ctx: SubmitContext): Promi
     // Two submissions with the same key raced: the other one won, answer with its case.
     if (key && isUniqueViolation(err)) {
       const existing = await findCaseByIdempotencyKey(key);
-      if (existing) return replayOf(existing, requestHash, input, ctx.secret);
+      if (existing) return replayOf(existing, requestHash, input, ctx);
     }
     throw err;
   }

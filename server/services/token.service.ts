@@ -1,6 +1,7 @@
 import { db, nowIso } from '../db';
 import { NotFoundError, ValidationError } from '../errors';
 import { insertAudit } from '../queries/user.queries';
+import { textProblem, textProblemMessage } from '../schemas/text-rules';
 import { hashToken, randomToken } from './tokens';
 
 export interface ApiTokenRow {
@@ -20,6 +21,8 @@ export async function createApiToken(userId: number, name: unknown): Promise<{ t
   const label = typeof name === 'string' ? name.trim() : '';
   if (!label) throw new ValidationError([{ field: 'name', message: 'Enter a name for the token, such as the tool that will use it' }]);
   if (label.length > 100) throw new ValidationError([{ field: 'name', message: 'Name must be 100 characters or fewer' }]);
+  const problem = textProblem(label, true);
+  if (problem) throw new ValidationError([{ field: 'name', message: textProblemMessage(problem, 'Name') }]);
   const token = `${PREFIX}${randomToken()}`;
   const at = nowIso();
   return db.transaction(async (trx) => {

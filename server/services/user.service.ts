@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import { db, isPostgres, isUniqueViolation, nowIso } from '../db';
 import { ConflictError, FieldError, NotFoundError, ValidationError } from '../errors';
 import { activeTopicsBySlug } from '../queries/reference.queries';
@@ -12,6 +13,7 @@ import {
   setUserTopics,
   updateUser,
 } from '../queries/user.queries';
+import { revokeTokensOfUser } from '../queries/token.queries';
 import { UserCreateInput, UserUpdateInput, validateUserCreate, validateUserUpdate } from '../schemas/user.schemas';
 import { ScryptParams, hashPassword, passwordProblem, verifyPassword } from './password.service';
 
@@ -95,6 +97,8 @@ export async function updateUserDetails(id: number, payload: unknown, actor: Act
     await db.transaction(async (trx) => {
       await updateUser(trx, id, { name: input.name.trim(), email, role: input.role, capacity: input.capacity ?? before.capacity, updated_at: at });
       await setUserTopics(trx, id, topicIds);
+      // A director's tokens end with the role, for good: promoting back does not revive them.
+      if (before.role === 'director' && input.role !== 'director') await revokeTokens(trx, id, actor.id, at, 'demoted');
       await insertAudit(trx, {
         actor_user_id: actor.id,
         action: 'user.updated',
@@ -109,7 +113,13 @@ export async function updateUserDetails(id: number, payload: unknown, actor: Act
   }
 }
 
-/** Deactivates (and signs out everywhere) or reactivates a staff account. */
+async function revokeTokens(trx: Knex.Transaction, userId: number, actorId: number, at: string, reason: string): Promise<void> {
+  for (const tokenId of await revokeTokensOfUser(trx, userId, at)) {
+    await insertAudit(trx, { actor_user_id: actorId, action: 'api_token.revoked', subject: `api_token:${tokenId}`, detail: { reason }, created_at: at });
+  }
+}
+
+/** Deactivates (signs out everywhere, revokes the API tokens of) or reactivates a staff account. */
 export async function setUserActive(id: number, active: boolean, actor: Actor): Promise<void> {
   const user = await findUserById(id);
   if (!user) throw new NotFoundError();
@@ -118,6 +128,8 @@ export async function setUserActive(id: number, active: boolean, actor: Actor): 
   await db.transaction(async (trx) => {
     await updateUser(trx, id, { active, updated_at: at });
     if (!active) await deleteSessionsOfUser(trx, id);
+    // Revoked for good: reactivating the account does not revive them.
+    if (!active) await revokeTokens(trx, id, actor.id, at, 'deactivated');
     await insertAudit(trx, { actor_user_id: actor.id, action: active ? 'user.reactivated' : 'user.deactivated', subject: `user:${id}`, created_at: at });
   });
 }

@@ -24,12 +24,12 @@ describeEachEngine('API tokens', (ctx) => {
     return { me, agent, csrf: csrfTokenOf(page.text) };
   }
 
-  /** Creates a token through the page, as a director does, and reads it from the page the redirect leads to. */
+  /** Creates a token through the page, as a director does, and reads it from the answer to the POST. */
   async function createToken(d: Awaited<ReturnType<typeof director>>, name = `Workbook ${crypto.randomBytes(3).toString('hex')}`) {
-    const made = await d.agent.post('/admin/tokens').type('form').send(encodeForm({ _csrf: d.csrf, name }));
-    assert.equal(made.status, 303);
-    assert.equal(made.headers.location, '/admin/tokens');
-    const shown = await d.agent.get('/admin/tokens');
+    const shown = await d.agent.post('/admin/tokens').type('form').send(encodeForm({ _csrf: d.csrf, name }));
+    assert.equal(shown.status, 201);
+    assert.equal(shown.headers.location, undefined, 'no redirect: the token is on this answer');
+    assert.match(String(shown.headers['cache-control']), /no-store/);
     const token = /<code class="new-token">([^<]+)<\/code>/.exec(shown.text)?.[1];
     assert.ok(token, 'the new token is on the page');
     const row = await ctx.db.knex('api_tokens').where({ name }).first();
@@ -41,7 +41,7 @@ describeEachEngine('API tokens', (ctx) => {
 
   const tokenCount = async () => Number((await ctx.db.knex('api_tokens').count({ n: '*' }))[0].n);
 
-  it('POST /admin/tokens, as a director, answers 303 and the next page shows the token once, then never again', async () => {
+  it('POST /admin/tokens, as a director, answers 201 with the token on the page, and no later page shows it again', async () => {
     const d = await director();
     const { token, page } = await createToken(d);
 
@@ -51,6 +51,15 @@ describeEachEngine('API tokens', (ctx) => {
     assert.equal(again.status, 200);
     assert.ok(!again.text.includes(token), 'the token is not shown a second time');
     assert.doesNotMatch(again.text, /class="new-token"/);
+  });
+
+  it('POST /admin/tokens, as a director, never writes the token into the sessions table, before or after the tokens page is read', async () => {
+    const d = await director();
+    const { token } = await createToken(d);
+    const sessionsHolding = async () => (await ctx.db.knex('sessions').select('*')).filter((row) => JSON.stringify(row).includes(token)).length;
+    assert.equal(await sessionsHolding(), 0, 'right after the POST');
+    await d.agent.get('/cases');
+    assert.equal(await sessionsHolding(), 0, 'after another page');
   });
 
   it('POST /admin/tokens keeps only the SHA-256 of the token, and the list shows its prefix, owner and "Never" used', async () => {
@@ -188,7 +197,7 @@ describeEachEngine('API tokens', (ctx) => {
     assert.equal(res.status, 401);
   });
 
-  it('GET /api/v1/cases, with the token of a director since demoted to consultant, answers 401, and 200 again once promoted back', async () => {
+  it('GET /api/v1/cases, with the token of a director since demoted to consultant, answers 401, and still 401 once promoted back', async () => {
     const owner = await director();
     const { token } = await createToken(owner);
     const admin = await director();
@@ -203,10 +212,14 @@ describeEachEngine('API tokens', (ctx) => {
     for (const path of ENDPOINTS) assert.equal((await api(path, token)).status, 401, path);
 
     await edit('director');
-    assert.equal((await api('/api/v1/cases', token)).status, 200);
+    for (const path of ENDPOINTS) assert.equal((await api(path, token)).status, 401, `${path}: revoked for good`);
+    const row = await ctx.db.knex('api_tokens').where({ token_hash: sha256(token) }).first();
+    assert.ok(row.revoked_at, 'the token is marked revoked');
+    const [event] = await auditEvents(ctx.db.knex, 'api_token.revoked', `api_token:${row.id}`);
+    assert.equal(event?.actor_user_id, admin.me.id);
   });
 
-  it('GET /api/v1/cases, with the token of a director since deactivated, answers 401', async () => {
+  it('GET /api/v1/cases, with the token of a director since deactivated, answers 401, and still 401 once reactivated', async () => {
     const owner = await director();
     const { token } = await createToken(owner);
     const admin = await director();
@@ -216,6 +229,10 @@ describeEachEngine('API tokens', (ctx) => {
     assert.equal(res.status, 303);
 
     for (const path of ENDPOINTS) assert.equal((await api(path, token)).status, 401, path);
+    const back = await admin.agent.post(`/admin/users/${owner.me.id}/reactivate`).type('form').send(encodeForm({ _csrf: csrf }));
+    assert.equal(back.status, 303);
+    assert.equal((await ctx.db.knex('users').where({ id: owner.me.id }).first()).active ? 1 : 0, 1, 'the account is active again');
+    for (const path of ENDPOINTS) assert.equal((await api(path, token)).status, 401, `${path}: revoked for good`);
   });
 
   it('GET and POST /admin/tokens, as a consultant, answer 403 and create no token', async () => {

@@ -141,4 +141,46 @@ describeEachEngine('Repeated submissions', (ctx) => {
       assert.deepEqual(res.body.errors.map((e: { field: string }) => e.field), ['idempotency_key']);
     });
   });
+  describe('a replay from another address', () => {
+    // Behind one proxy hop, X-Forwarded-For names the client.
+    const proxied = testApp({ TRUST_PROXY: '1' }).app;
+    const from = (address: string) => (req: request.Test) => req.set('X-Forwarded-For', address);
+
+    it('POST /api/v1/requests, replayed with the same Idempotency-Key and body from another address, answers 200 with the reference and no status link, and keeps one case', async () => {
+      const key = newKey();
+      const payload = requestPayload();
+      const first = await request(proxied).post('/api/v1/requests').use(from('198.51.100.7')).set('Idempotency-Key', key).send(payload);
+      assert.equal(first.status, 201);
+      const token = String(first.body.status_url).split('/status/')[1];
+      const other = await request(proxied).post('/api/v1/requests').use(from('203.0.113.99')).set('Idempotency-Key', key).send(payload);
+      assert.equal(other.status, 200);
+      assert.deepEqual(other.body, { reference: first.body.reference });
+      assert.ok(!other.text.includes(token), 'the status token is nowhere in the answer');
+      assert.equal(await countWithKey(key), 1);
+      const same = await request(proxied).post('/api/v1/requests').use(from('198.51.100.7')).set('Idempotency-Key', key).send(payload);
+      assert.equal(same.status, 201, 'the first address still gets its link back');
+      assert.equal(same.body.status_url, first.body.status_url);
+    });
+
+    it('POST /requests, replayed with the same key and form from another address, redirects to the "received" page, not to the status page', async () => {
+      const form = requestForm();
+      const first = await formAgent(proxied, '/requests/new');
+      const made = await first.agent.post('/requests').use(from('198.51.100.8')).type('form').send(encodeForm({ ...form, _csrf: first.token }));
+      assert.equal(made.status, 303);
+      assert.match(made.headers.location, /^\/status\//);
+      const second = await formAgent(proxied, '/requests/new');
+      const replay = await second.agent.post('/requests').use(from('203.0.113.98')).type('form').send(encodeForm({ ...form, _csrf: second.token }));
+      assert.equal(replay.status, 303);
+      assert.equal(replay.headers.location, '/requests/received');
+      assert.equal(await countWithKey(String(form.idempotency_key)), 1);
+    });
+
+    it('POST /api/v1/requests, with a key, stores a keyed hash of the address and never the address itself', async () => {
+      const key = newKey();
+      await request(proxied).post('/api/v1/requests').use(from('198.51.100.77')).set('Idempotency-Key', key).send(requestPayload()).expect(201);
+      const row = await ctx.db.knex('cases').where({ idempotency_key: key }).first();
+      assert.match(String(row.idempotency_client), /^[A-Za-z0-9_-]{43}$/);
+      assert.ok(!JSON.stringify(row).includes('198.51.100.77'));
+    });
+  });
 });

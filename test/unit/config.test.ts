@@ -45,6 +45,8 @@ describe('loadConfig', () => {
         scryptLogN: 10,
         smtpUrl: undefined,
         mailFrom: 'LEEP TA Tracker <leep@localhost>',
+        dbStatementTimeoutMs: 5000,
+        dbAcquireTimeoutMs: 4000,
       },
     );
     assert.ok(config.secret.length >= 32);
@@ -93,10 +95,28 @@ describe('loadConfig', () => {
     assert.equal(config.databaseUrl, path.join('/srv/leep-data', 'leep.sqlite3'));
   });
 
-  it('loadConfig, with TRUST_PROXY as true, false or a list, keeps what Express takes', () => {
-    assert.equal(loadConfig({ NODE_ENV: 'test', TRUST_PROXY: 'true' }).trustProxy, true);
+  it('loadConfig, with TRUST_PROXY as false, a hop count or a list of addresses, keeps what Express takes', () => {
     assert.equal(loadConfig({ NODE_ENV: 'test', TRUST_PROXY: 'false' }).trustProxy, false);
+    assert.equal(loadConfig({ NODE_ENV: 'test', TRUST_PROXY: '2' }).trustProxy, 2);
     assert.equal(loadConfig({ NODE_ENV: 'test', TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy, 'loopback, 10.0.0.0/8');
+    assert.equal(loadConfig({ NODE_ENV: 'test', TRUST_PROXY: '192.0.2.7,2001:db8::/32' }).trustProxy, '192.0.2.7, 2001:db8::/32');
+  });
+
+  it('loadConfig, with TRUST_PROXY=true, refuses to start with a message that names a hop count or addresses', () => {
+    assertRefused({ NODE_ENV: 'test', TRUST_PROXY: 'true' }, /^TRUST_PROXY=true would let any client set its own address.*number of proxies.*addresses/);
+  });
+
+  for (const bad of ['yes', '10.0.0.0/33', '10.0.0.0/8, everyone', '11', '*']) {
+    it(`loadConfig, with TRUST_PROXY "${bad}", throws a ConfigError naming TRUST_PROXY`, () => {
+      assertRefused({ NODE_ENV: 'test', TRUST_PROXY: bad }, /^TRUST_PROXY /);
+    });
+  }
+
+  it('loadConfig, with DB_STATEMENT_TIMEOUT_MS and DB_ACQUIRE_TIMEOUT_MS, reads them, and refuses nonsense', () => {
+    const config = loadConfig({ NODE_ENV: 'test', DB_STATEMENT_TIMEOUT_MS: '1500', DB_ACQUIRE_TIMEOUT_MS: '800' });
+    assert.equal(config.dbStatementTimeoutMs, 1500);
+    assert.equal(config.dbAcquireTimeoutMs, 800);
+    assertRefused({ NODE_ENV: 'test', DB_STATEMENT_TIMEOUT_MS: '5s' }, /^DB_STATEMENT_TIMEOUT_MS /);
   });
 
   for (const port of ['abc', '70000', '-1', '80.5', '3000 ']) {
