@@ -12,6 +12,7 @@ import { authRoutes } from './routes/auth.routes';
 import { caseRoutes } from './routes/case.routes';
 import { engagementRoutes } from './routes/engagement.routes';
 import { reportRoutes } from './routes/report.routes';
+import { topicRoutes } from './routes/topic.routes';
 import { apiRoutes } from './routes/api.routes';
 import { importRoutes } from './routes/import.routes';
 import { publicRoutes } from './routes/public.routes';
@@ -68,6 +69,7 @@ export function createApp(config: Config): Express {
   app.use(caseRoutes());
   app.use(engagementRoutes());
   app.use(reportRoutes());
+  app.use(topicRoutes());
   app.use(apiRoutes());
   app.use(importRoutes(protectAfterUpload));
   app.use(cohortRoutes(config));
