@@ -14,6 +14,7 @@ import { mfaRoutes } from './routes/mfa.routes';
 import { caseRoutes } from './routes/case.routes';
 import { engagementRoutes } from './routes/engagement.routes';
 import { reportRoutes } from './routes/report.routes';
+import { topicRoutes } from './routes/topic.routes';
 import { apiRoutes } from './routes/api.routes';
 import { importRoutes } from './routes/import.routes';
 import { publicRoutes } from './routes/public.routes';
@@ -78,6 +79,7 @@ export function createApp(config: Config, options: { log?: Logger } = {}): Expre
   app.use(caseRoutes());
   app.use(engagementRoutes());
   app.use(reportRoutes());
+  app.use(topicRoutes());
   app.use(apiRoutes());
   app.use(importRoutes(protectAfterUpload));
   app.use(cohortRoutes(config));

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import type { Config } from '../config';
 import { toDate } from '../db';
-import { NotFoundError } from '../errors';
+import { AppError, NotFoundError } from '../errors';
 import { feedbackSummary } from '../queries/feedback.queries';
 import { caseRows, engagementRows, inPages } from '../queries/export.queries';
 import { listJurisdictions, listTopics } from '../queries/reference.queries';
@@ -19,7 +19,12 @@ import { localDateTime } from '../services/time';
 import { csvHeaders, csvStream, csvText } from './csv';
 
 const cfg = (req: Request) => req.app.locals.config as Config;
-const filtersOf = (req: Request) => parseReportFilters(req.query as Record<string, unknown>, cfg(req).timeZone);
+/** The report filters of the query string; a date outside the years the app keeps answers 422, naming the field. */
+function filtersOf(req: Request) {
+  const parsed = parseReportFilters(req.query as Record<string, unknown>, cfg(req).timeZone);
+  if (parsed.refused.length) throw new AppError(422, 'invalid_filter', parsed.refused.map((r) => `${r.message}.`).join(' '));
+  return parsed;
+}
 
 async function filterOptions() {
   const [jurisdictions, topics, users] = await Promise.all([listJurisdictions(), listTopics({ includeRetired: true }), listUserNames()]);

@@ -42,6 +42,7 @@ function navItems(role: 'director' | 'consultant', path: string) {
           { href: '/cohorts', label: 'Cohorts' },
           { href: '/network', label: 'Network' },
           { href: '/admin/users', label: 'Users' },
+          { href: '/admin/topics', label: 'Topics' },
           { href: '/admin/import', label: 'Import' },
           { href: '/admin/tokens', label: 'API tokens' },
           { href: '/admin/outbox', label: 'Mail' },

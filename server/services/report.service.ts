@@ -3,7 +3,8 @@ import { listJurisdictions, listTopics } from '../queries/reference.queries';
 import { ReportFilters, assignedWithin, assignmentUnknown, breakdown, coverage, distinctTotals, openCasesByAge, percentileSeconds, servedByYear, totals } from '../queries/report.queries';
 import { FORMATS, TRACKS } from '../vocabulary';
 import { cachedFigures } from './figures-cache';
-import { EARLIEST_DATE, todayIn } from './time';
+import { EARLIEST_DATE, LATEST_DATE, isDateInRange, todayIn } from './time';
+import type { FieldError } from '../errors';
 
 export const PROGRAM_START = '2017-01-01';
 
@@ -15,11 +16,21 @@ const one = (v: unknown) => (typeof v === 'string' ? v.trim() : Array.isArray(v)
  * Reads report filters from a query string. Defaults: 2017-01-01 to today. A value that makes no
  * sense is left out and named in `problems`, so the page still shows figures.
  */
-export function parseReportFilters(query: Record<string, unknown>, timeZone: string, now = new Date()): { filters: ReportFilters; problems: string[] } {
+export function parseReportFilters(query: Record<string, unknown>, timeZone: string, now = new Date()): { filters: ReportFilters; problems: string[]; refused: FieldError[] } {
   const problems: string[] = [];
+  const refused: FieldError[] = [];
   const today = todayIn(timeZone, now);
   let from = one(query.from) || PROGRAM_START;
   let to = one(query.to) || today;
+  // A real date outside the years the app keeps is refused, not guessed at (the caller answers 422).
+  if (realDate(from) && !isDateInRange(from)) {
+    refused.push({ field: 'from', message: `“From” must be a date from ${EARLIEST_DATE} to ${LATEST_DATE} (got ${from})` });
+    from = PROGRAM_START;
+  }
+  if (realDate(to) && !isDateInRange(to)) {
+    refused.push({ field: 'to', message: `“To” must be a date from ${EARLIEST_DATE} to ${LATEST_DATE} (got ${to})` });
+    to = today;
+  }
   if (!realDate(from)) {
     problems.push(`“${from}” is not a date; the period starts on ${PROGRAM_START}.`);
     from = PROGRAM_START;
@@ -43,7 +54,7 @@ export function parseReportFilters(query: Record<string, unknown>, timeZone: str
   if (consultant) (/^\d{1,9}$/.test(consultant) ? (filters.consultant = Number(consultant)) : problems.push(`Unknown consultant “${consultant}”.`));
   const jurisdiction = one(query.jurisdiction).toUpperCase();
   if (jurisdiction) (/^[A-Z]{2}$/.test(jurisdiction) ? (filters.jurisdiction = jurisdiction) : problems.push(`Unknown jurisdiction “${jurisdiction}”.`));
-  return { filters, problems };
+  return { filters, problems, refused };
 }
 
 /** The filters as query-string pairs, for links that keep them. */

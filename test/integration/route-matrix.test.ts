@@ -58,6 +58,11 @@ const MATRIX: Record<string, Access> = {
   'POST /admin/users/:id': 'director',
   'POST /admin/users/:id/deactivate': 'director',
   'POST /admin/users/:id/reactivate': 'director',
+  'GET /admin/topics': 'director',
+  'POST /admin/topics': 'director',
+  'POST /admin/topics/:id': 'director',
+  'POST /admin/topics/:id/retire': 'director',
+  'POST /admin/topics/:id/restore': 'director',
   'GET /cases': 'staff',
   'GET /cases/triage': 'director',
   'GET /cases/new': 'staff',
@@ -254,6 +259,7 @@ describeEachEngine('Role × route matrix', (ctx) => {
           .replace(/^\/cases\/:id/, `/cases/${caseId}`)
           .replace(/^\/admin\/users\/:id/, `/admin/users/${spare.id}`)
           .replace(/^\/account\/security\/passkeys\/:id/, `/account/security/passkeys/${passkeyId}`)
+          .replace(/^\/admin\/topics\/:id/, '/admin/topics/1')
           .replace(/^\/admin\/tokens\/:id/, `/admin/tokens/${tokenId}`)
           .replace(/^\/admin\/outbox\/:id/, `/admin/outbox/${outboxId}`);
 

@@ -1,0 +1,65 @@
+import type { Request, Response } from 'express';
+import { ValidationError } from '../errors';
+import { topicsWithUse } from '../queries/topic.queries';
+import { topicSchema } from '../schemas/topic.schemas';
+import { formToPayload, keptValues } from '../schemas/validate';
+import { addTopic, renameTopic, setTopicActive } from '../services/topic.service';
+import { errorsOf } from './auth.handlers';
+import { idParam } from './params';
+
+const actorOf = (req: Request) => req.user as { id: number; role: 'director' | 'consultant' };
+
+/** The topics page; `failed` re-renders it with a form's errors (the add form, or one topic's rename). */
+async function renderIndex(req: Request, res: Response, status = 200, failed?: { err: ValidationError; topicId?: number }): Promise<void> {
+  const topics = await topicsWithUse();
+  const body = keptValues((req.body ?? {}) as Record<string, unknown>);
+  const forNew = failed && failed.topicId === undefined;
+  res.status(status).render('pages/admin/topics/index', {
+    title: failed ? 'Error: Topics' : 'Topics',
+    topics: topics.map((t) => {
+      const mine = failed?.topicId === t.id;
+      return { ...t, renameValue: mine ? body.name : t.name, renameError: mine ? failed?.err.errors.find((e) => e.field === 'name')?.message : undefined };
+    }),
+    values: forNew ? body : {},
+    ...(forNew ? errorsOf(failed.err) : { errors: {}, errorList: failed ? failed.err.errors.map((e) => ({ ...e, field: `rename-${failed.topicId}` })) : [] }),
+    flash: req.query.saved ? 'Saved.' : undefined,
+  });
+}
+
+/** GET /admin/topics: every topic, active and retired, with how much it is used. */
+export async function index(req: Request, res: Response): Promise<void> {
+  await renderIndex(req, res);
+}
+
+/** POST /admin/topics: adds a topic. */
+export async function create(req: Request, res: Response): Promise<void> {
+  try {
+    await addTopic(formToPayload((req.body ?? {}) as Record<string, unknown>, topicSchema), actorOf(req));
+    res.redirect(303, '/admin/topics?saved=1');
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    await renderIndex(req, res, 422, { err });
+  }
+}
+
+/** POST /admin/topics/:id: renames a topic. */
+export async function rename(req: Request, res: Response): Promise<void> {
+  const id = idParam(req);
+  try {
+    await renameTopic(id, formToPayload((req.body ?? {}) as Record<string, unknown>, topicSchema), actorOf(req));
+    res.redirect(303, '/admin/topics?saved=1');
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    await renderIndex(req, res, 422, { err, topicId: id });
+  }
+}
+
+export async function retire(req: Request, res: Response): Promise<void> {
+  await setTopicActive(idParam(req), false, actorOf(req));
+  res.redirect(303, '/admin/topics?saved=1');
+}
+
+export async function restore(req: Request, res: Response): Promise<void> {
+  await setTopicActive(idParam(req), true, actorOf(req));
+  res.redirect(303, '/admin/topics?saved=1');
+}
