@@ -13,7 +13,8 @@ async function main(): Promise<void> {
   const base = configOrExit();
   const file = path.join(base.dataDir, 'demo.sqlite3');
   for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
-  const config = configOrExit({ ...process.env, DATABASE_URL: file });
+  // The demo signs in with the printed password alone unless MFA_REQUIRED says otherwise.
+  const config = configOrExit({ MFA_REQUIRED: 'off', ...process.env, DATABASE_URL: file });
   openDatabase(file);
   await migrateLatest();
   await seedReferenceData(db);

@@ -72,12 +72,16 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-/** Starts `node dist/server/index.js` as production runs it, on an empty data directory, and waits until it is healthy. */
-export async function startApp(): Promise<RunningApp> {
+/**
+ * Starts `node dist/server/index.js` as production runs it, on an empty data directory, and waits
+ * until it is healthy. MFA_REQUIRED is off unless `env` says otherwise (the tests of second factors
+ * do); `hostName: 'localhost'` serves it under a name (passkeys need one: an address is no RP ID).
+ */
+export async function startApp(options: { env?: Record<string, string>; hostName?: string } = {}): Promise<RunningApp> {
   await buildOnce();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'leep-browser-'));
   const port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
+  const baseUrl = `http://${options.hostName ?? '127.0.0.1'}:${port}`;
   const env = {
     PATH: process.env.PATH ?? '',
     PORT: String(port),
@@ -89,6 +93,8 @@ export async function startApp(): Promise<RunningApp> {
     PUBLIC_URL: baseUrl,
     // Every submission of a test file comes from 127.0.0.1; the default (10) would throttle a long journey.
     INTAKE_RATE_LIMIT: '1000',
+    MFA_REQUIRED: 'off',
+    ...options.env,
   };
   const child: ChildProcess = spawn(process.execPath, [ENTRY], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';

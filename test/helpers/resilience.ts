@@ -60,6 +60,8 @@ export function serverEnv(port: number, env: Record<string, string>): Record<str
     PORT: String(port),
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     INTAKE_RATE_LIMIT: '1000000',
+    // These tests sign in with the password alone; second factors have tests of their own.
+    MFA_REQUIRED: 'off',
     ...env,
   };
 }

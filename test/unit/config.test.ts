@@ -47,9 +47,27 @@ describe('loadConfig', () => {
         mailFrom: 'LEEP TA Tracker <leep@localhost>',
         dbStatementTimeoutMs: 5000,
         dbAcquireTimeoutMs: 4000,
+        mfaRequired: 'off',
+        auditRetentionDays: 730,
       },
     );
     assert.ok(config.secret.length >= 32);
+  });
+
+  it('loadConfig, outside tests, requires a second factor of directors unless MFA_REQUIRED says otherwise', () => {
+    assert.equal(loadConfig({ NODE_ENV: 'production', SECRET }).mfaRequired, 'directors');
+    assert.equal(loadConfig({ NODE_ENV: 'development', DATA_DIR: tempDir() }).mfaRequired, 'directors');
+    for (const value of ['directors', 'all', 'off'] as const) assert.equal(loadConfig({ NODE_ENV: 'production', SECRET, MFA_REQUIRED: value }).mfaRequired, value);
+  });
+
+  it('loadConfig, with MFA_REQUIRED=everyone, refuses to start naming MFA_REQUIRED and its values', () => {
+    assertRefused({ NODE_ENV: 'production', SECRET, MFA_REQUIRED: 'everyone' }, /MFA_REQUIRED must be directors, all or off/);
+  });
+
+  it('loadConfig, with AUDIT_RETENTION_DAYS=90 reads it, and with 7 or "two years" refuses to start naming it', () => {
+    assert.equal(loadConfig({ NODE_ENV: 'test', AUDIT_RETENTION_DAYS: '90' }).auditRetentionDays, 90);
+    assertRefused({ NODE_ENV: 'test', AUDIT_RETENTION_DAYS: '7' }, /AUDIT_RETENTION_DAYS must be between 30/);
+    assertRefused({ NODE_ENV: 'test', AUDIT_RETENTION_DAYS: 'two years' }, /AUDIT_RETENTION_DAYS must be a whole number/);
   });
 
   it('loadConfig, for any environment, returns a frozen object', () => {
