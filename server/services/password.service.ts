@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { promisify } from 'node:util';
 import { ZxcvbnFactory } from '@zxcvbn-ts/core';
 import * as common from '@zxcvbn-ts/language-common';
+import { isBreached } from './breached-passwords';
 
 const scrypt = promisify(crypto.scrypt) as (pw: string, salt: Buffer, keylen: number, opts: crypto.ScryptOptions) => Promise<Buffer>;
 
@@ -92,15 +93,35 @@ export async function burnPasswordCheck(password: string, params: ScryptParams):
 
 const strength = new ZxcvbnFactory({ dictionary: common.dictionary, graphs: common.adjacencyGraphs });
 
+/** The program's own words: the first guesses of anyone who attacks this site. */
+const PROGRAM_WORDS = ['leep', 'nasbe', 'equity', 'excellence', 'leading', 'board', 'state'];
+
+/** The words of a name and an e-mail address (its local part's pieces and the domain's labels). */
+export function personalWords(inputs: string[]): string[] {
+  const words = new Set<string>();
+  for (const input of inputs) {
+    const lower = input.trim().toLowerCase();
+    if (!lower) continue;
+    words.add(lower);
+    const [local, domain] = lower.split('@');
+    if (domain !== undefined) words.add(local);
+    for (const piece of lower.split(/[^\p{L}\p{N}]+/u)) if (piece.length >= 3) words.add(piece);
+  }
+  return [...words];
+}
+
 /**
- * The password policy (OWASP ASVS 2.1): at least 12 characters, up to 256, any characters, and
- * not a common or easily guessed password. Returns the problem in words, or undefined.
+ * The password policy (OWASP ASVS 2.1, NIST 800-63B 5.1.1.2): at least 12 characters, up to 256,
+ * any characters; not in the list of breached passwords, nor such a password or one of the
+ * program's or the user's own words with only digits and signs around it ("Spring2025!!!",
+ * "Nasbe2024!!!"); and not easily guessed, counting the program's and the user's words
+ * (name, e-mail address and their parts) as known to the attacker. Returns the problem in words.
  */
 export function passwordProblem(password: string, userInputs: string[] = []): string | undefined {
   if (password.length < MIN_PASSWORD_LENGTH) return `Password must be at least ${MIN_PASSWORD_LENGTH} characters long`;
   if (password.length > MAX_PASSWORD_LENGTH) return `Password must be ${MAX_PASSWORD_LENGTH} characters or fewer`;
   // zxcvbn only scores the e-mail address as one cheap word: "X<e-mail>!" still scored 3, so an
-  // address (or its local part) anywhere in the password is refused outright (NIST 800-63B 5.1.1.2).
+  // address (or its local part) anywhere in the password is refused outright.
   const lower = password.toLowerCase();
   for (const input of userInputs) {
     const at = input.indexOf('@');
@@ -109,7 +130,20 @@ export function passwordProblem(password: string, userInputs: string[] = []): st
     const local = email.slice(0, at);
     if (lower.includes(email) || (local.length >= 4 && lower.includes(local))) return 'Your password must not contain your e-mail address';
   }
-  const result = strength.check(password, [...userInputs, 'leep', 'nasbe', 'equity']);
+  if (isBreached(lower)) return 'This password is too common: it has appeared in data breaches, so attackers try it first. Choose another one';
+  const known = [...personalWords(userInputs), ...PROGRAM_WORDS];
+  // What is left once the digits, signs and spaces at both ends are taken off.
+  const core = lower.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '');
+  if (core.length >= 3 && (isBreached(core) || known.includes(core))) {
+    return 'This password is a common word or password with digits or signs added, which attackers try first. Try a longer phrase of unrelated words';
+  }
+  // Only known words once digits and signs are set aside: "WhitfieldDana12", "OhioLeep2024".
+  let rest = lower;
+  for (const word of [...known].sort((a, b) => b.length - a.length)) if (word.length >= 3) rest = rest.split(word).join('');
+  if (rest !== lower && rest.replace(/[^\p{L}]/gu, '').length < 4) {
+    return "This password is made of your name, your e-mail address or the program's name, which attackers try first. Try a longer phrase of unrelated words";
+  }
+  const result = strength.check(password, known);
   if (result.score < 3) return 'This password is too common or too easy to guess. Try a longer phrase of unrelated words';
   return undefined;
 }

@@ -74,7 +74,7 @@ describeEachEngine('Command line: user:create', (ctx) => {
     const address = email();
     const run = await cli(ctx.db, ['user:create', '--email', address, '--name', 'Weak Password', '--role', 'director'], 'passwordpassword\n');
     assert.equal(run.code, 1);
-    assert.match(run.stderr, /password: This password is too common or too easy to guess/);
+    assert.match(run.stderr, /password: This password is too common/);
     assert.equal(await userByEmail(address), undefined);
   });
 

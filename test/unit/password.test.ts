@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../server/config';
+import { breachedCount, isBreached } from '../../server/services/breached-passwords';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hashPassword, needsRehash, passwordProblem, scryptParams, verifyPassword } from '../../server/services/password.service';
 
 const FAST = { logN: 10, r: 8, p: 1 };
@@ -112,8 +113,8 @@ describe('Password policy (passwordProblem)', () => {
   });
 
   for (const common of ['password1234', 'qwertyuiop123', 'passwordpassword', '123456789012', 'iloveyou1234']) {
-    it(`passwordProblem, with the common password "${common}", refuses it as too easy to guess`, () => {
-      assert.match(passwordProblem(common) ?? '', /too common or too easy to guess/);
+    it(`passwordProblem, with the common password "${common}", refuses it as breached or too easy to guess`, () => {
+      assert.match(passwordProblem(common) ?? '', /data breaches|too common or too easy to guess/);
     });
   }
 
@@ -134,3 +135,40 @@ describe('Password policy (passwordProblem)', () => {
     assert.equal(passwordProblem('XGranite-lamp-harbor!', ['dana.whitfield@example.org', 'Dana Whitfield']), undefined);
   });
 });
+
+describe('Password policy: breached passwords and known words', () => {
+  it('breachedCount, the offline list shipped in the repository, holds at least 100,000 passwords', () => {
+    assert.ok(breachedCount() >= 100_000, `${breachedCount()} passwords`);
+  });
+
+  it('isBreached, for well-known leaked passwords in any case, answers true, and false for a random phrase', () => {
+    for (const word of ['iloveyou', 'Password1234', 'correcthorsebatterystaple', 'qwerty123456', 'sunshine']) assert.equal(isBreached(word), true, word);
+    assert.equal(isBreached('Granite-lamp-harbor-41'), false);
+    assert.equal(isBreached('crème brûlée'), false);
+  });
+
+  for (const breached of ['correcthorsebatterystaple', 'Spring2025!!!', 'iloveyou2024!!', 'Nasbe2024!!!', 'LEEP2026-2027!', 'Sunshine!!2024']) {
+    it(`passwordProblem, with "${breached}" (found by the hostile test), refuses it`, () => {
+      assert.ok(passwordProblem(breached, ['Dana Whitfield', 'dana.whitfield@example.org']), breached);
+    });
+  }
+
+  it("passwordProblem, with the user's surname and digits around it, refuses it, and accepts it for another user", () => {
+    assert.match(passwordProblem('Whitfield2024!!!', ['Dana Whitfield', 'dana.whitfield@example.org']) ?? '', /digits or signs added/);
+    assert.equal(passwordProblem('Whitfield2024!!!', ['Marisol Vega', 'marisol.vega@example.org']), undefined);
+  });
+
+  for (const own of ['WhitfieldDana12', 'Ohio.Whitfield.2024', 'Stateboard.Ohio.Dana.1990', 'LeepNasbeDana2026']) {
+    it(`passwordProblem, with "${own}", made of the pieces of the user's name, e-mail domain and the program's words, refuses it; another user may use it`, () => {
+      assert.match(passwordProblem(own, ['Dana Whitfield', 'dana.whitfield@stateboard-ohio.org']) ?? '', /made of your name|digits or signs added/);
+      if (!/leep|nasbe/i.test(own)) assert.equal(passwordProblem(own, ['Marisol Vega', 'mv@example.org']), undefined);
+    });
+  }
+
+  it("passwordProblem, with a short mix of the pieces of the user's name and e-mail domain, refuses it, and accepts it for a stranger", () => {
+    const inputs = ['Dana Whitfield', 'dana.whitfield@stateboard-ohio.org'];
+    assert.match(passwordProblem('StateboardDana1', inputs) ?? '', /too common or too easy to guess|made of your name/);
+    assert.equal(passwordProblem('StateboardDana1', ['Marisol Vega', 'mv@example.org']), undefined);
+  });
+});
+
