@@ -5,6 +5,7 @@ import type { Config } from './config';
 import { logger } from './logger';
 import { loadCurrentUser, sessions } from './middleware/auth';
 import { refuseNul } from './middleware/input';
+import { keepFormAfterSessionEnd } from './middleware/kept-form';
 import { requestLog } from './middleware/request-log';
 import { errorHandler, notFound } from './middleware/errors';
 import { csrf, sameOrigin, securityHeaders } from './middleware/security';
@@ -55,6 +56,7 @@ export function createApp(config: Config): Express {
   const { protect, protectAfterUpload, provideToken } = csrf(config);
   app.use(sameOrigin(config));
   app.use(provideToken);
+  app.use(keepFormAfterSessionEnd(config));
   app.use(protect);
   app.use((req, res, next) => {
     res.locals.path = req.path;

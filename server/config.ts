@@ -27,6 +27,8 @@ export interface Config {
   /** smtp(s)://user:pass@host:port; without it, messages wait in the outbox for a director to read. */
   smtpUrl: string | undefined;
   mailFrom: string;
+  /** The most request receipts one e-mail address gets in 24 hours (the public form cannot be used to mail strangers). */
+  receiptsPerAddressPerDay: number;
 }
 
 export class ConfigError extends Error {}
@@ -107,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     scryptLogN: int(env, 'SCRYPT_LOG_N', nodeEnv === 'test' ? 10 : DEFAULT_SCRYPT_LOG_N, 10, 17),
     smtpUrl: env.SMTP_URL || undefined,
     mailFrom: env.MAIL_FROM || `LEEP TA Tracker <leep@${new URL(publicUrl).hostname}>`,
+    receiptsPerAddressPerDay: int(env, 'RECEIPTS_PER_DAY', 3, 0, 1000),
   };
   if (config.smtpUrl && !/^smtps?:\/\/[^/]+/.test(config.smtpUrl)) throw new ConfigError('SMTP_URL must look like smtp://user:password@host:587 or smtps://…');
   if (config.scryptLogN < 13 && nodeEnv === 'production') {

@@ -10,6 +10,11 @@ declare module 'express-session' {
     flash?: string;
     /** A new API token, shown once on the next page and then forgotten. */
     newApiToken?: string;
+    /**
+     * A staff form posted after the session had ended: the page to go back to after signing in,
+     * where the form was sent, and what was typed in it (kept here, never in a URL).
+     */
+    keptForm?: { returnTo: string; action: string; fields: Record<string, string | string[]> };
   }
 }
 

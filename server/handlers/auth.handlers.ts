@@ -27,11 +27,15 @@ function errorsOf(err: ValidationError | undefined) {
 }
 
 function startSession(req: Request, userId: number): Promise<void> {
+  // A staff form sent after the session ended waits in the signed-out session: it goes on into the
+  // new one, so that the page it came from shows what was typed (middleware/kept-form.ts).
+  const keptForm = req.session.keptForm;
   return new Promise((resolve, reject) => {
     // A new session id at sign-in, so a session id planted before sign-in is worthless after it.
     req.session.regenerate((err) => {
       if (err) return reject(err);
       const now = Date.now();
+      if (keptForm) req.session.keptForm = keptForm;
       req.session.userId = userId;
       req.session.createdAt = now;
       req.session.lastSeenAt = now;

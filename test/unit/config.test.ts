@@ -45,6 +45,7 @@ describe('loadConfig', () => {
         scryptLogN: 10,
         smtpUrl: undefined,
         mailFrom: 'LEEP TA Tracker <leep@localhost>',
+        receiptsPerAddressPerDay: 3,
       },
     );
     assert.ok(config.secret.length >= 32);
