@@ -11,7 +11,7 @@ import { requestCreateSchema } from '../schemas/request.schemas';
 import { formToPayload, keptValues } from '../schemas/validate';
 import { addNote, assignConsultants, caseForUser, changeStatus, editCase, sendMessage, setPriority, Staff } from '../services/case.service';
 import { caseDetail, caseListPage, overdueNewCount, parseListQuery, PER_PAGE } from '../services/case-view.service';
-import { submitRequest } from '../services/request.service';
+import { receiptSkipped, submitRequest } from '../services/request.service';
 import { randomToken } from '../services/tokens';
 import { ORGANIZATION_TYPES, PREFERRED_FORMATS, PRIORITIES, SOURCES, STATUSES, TRACKS, choices } from '../vocabulary';
 import { errorsOf } from './auth.handlers';
@@ -100,13 +100,15 @@ async function renderCase(req: Request, res: Response, status: number, extra: Re
 async function caseLocals(req: Request, extra: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
   const user = staffOf(req);
   const kase = await caseForUser(idOf(req), user, { path: req.originalUrl, ip: req.ip });
-  const [detail, engagements, feedback] = await Promise.all([caseDetail(kase, user), engagementsForPage(kase), feedbackOf(kase.id)]);
+  const [detail, engagements, feedback, noReceipt] = await Promise.all([caseDetail(kase, user), engagementsForPage(kase), feedbackOf(kase.id), receiptSkipped(kase)]);
   // After a failed form the page keeps what was typed in it, and every other form its stored values.
   const kept = (extra.values ?? {}) as Record<string, unknown>;
   const failedMove = extra.failedForm === 'status' ? String(kept.to ?? '') : undefined;
   return {
     engagements,
     feedback,
+    // A request from an address that had had its receipts for the day: stored, but not acknowledged.
+    receiptSkipped: noReceipt,
     canAddEngagement: !['declined', 'withdrawn'].includes(kase.status),
     title: `${kase.reference}: ${kase.title}`,
     kase,

@@ -13,6 +13,7 @@ import { formatAttendees, parseAttendees } from '../services/attendees';
 import type { Staff } from '../services/case.service';
 import { cancelEngagement, caseOpenForEngagements, createEngagement, deleteEngagement, engagementForUser, refuseProgramEngagement, updateEngagement } from '../services/engagement.service';
 import { askFirst } from './confirm';
+import { takeKeptForm } from '../middleware/kept-form';
 import { engagementCalendar } from '../services/ical.service';
 import { todayIn } from '../services/time';
 import { FORMATS, choices } from '../vocabulary';
@@ -73,6 +74,8 @@ async function payloadOf(body: Record<string, unknown>): Promise<Record<string, 
 export async function newForm(req: Request, res: Response): Promise<void> {
   const kase = await caseOpenForEngagements(idParam(req), staffOf(req), meta(req));
   const today = todayIn(cfg(req).timeZone);
+  // Back after signing in again, with what was typed into the form before the session ended.
+  const kept = takeKeptForm(req, /^\/cases\/\d+\/engagements$/);
   res.render('pages/engagements/form', {
     title: `Add an engagement to ${kase.reference}`,
     kase,
@@ -84,7 +87,9 @@ export async function newForm(req: Request, res: Response): Promise<void> {
       format: kase.preferred_format in FORMATS ? kase.preferred_format : '',
       consultant_ids: [String(staffOf(req).id)],
       jurisdictions: [kase.jurisdiction_code],
+      ...(kept ? keptValues(kept.fields) : {}),
     },
+    restored: Boolean(kept),
     errors: {},
     errorList: [],
     ...(await formContext(kase.id)),
@@ -113,6 +118,7 @@ export async function create(req: Request, res: Response): Promise<void> {
 export async function editForm(req: Request, res: Response): Promise<void> {
   const e = await engagementForUser(idParam(req), staffOf(req), meta(req));
   const kase = await findCaseById(e.case_id);
+  const kept = takeKeptForm(req, /^\/engagements\/\d+$/);
   res.render('pages/engagements/form', {
     title: `Edit engagement of ${e.date}`,
     kase,
@@ -125,7 +131,9 @@ export async function editForm(req: Request, res: Response): Promise<void> {
       participant_count: String(e.participant_count),
       consultant_ids: e.consultant_ids.map(String),
       attendees: formatAttendees(e.attendees),
+      ...(kept ? keptValues(kept.fields) : {}),
     },
+    restored: Boolean(kept),
     errors: {},
     errorList: [],
     ...(await formContext(e.case_id, e.consultant_ids)),

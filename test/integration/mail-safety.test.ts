@@ -16,9 +16,10 @@ const STATUS_LINK = /\/status\/([A-Za-z0-9_-]{20,100})/g;
 describeEachEngine('Mail that cannot be misused', (ctx) => {
   const { app } = testApp();
   let saved: ReturnType<typeof notificationSettings>;
+  let director: Awaited<ReturnType<typeof makeUser>>;
 
   before(async () => {
-    await makeUser({ role: 'director' });
+    director = await makeUser({ role: 'director' });
     // Notifications are set per process: this file's limit is put back for the files after it.
     saved = notificationSettings();
     configureNotifications({ ...(saved as NonNullable<typeof saved>), receiptsPerAddressPerDay: 3 });
@@ -44,6 +45,11 @@ describeEachEngine('Mail that cannot be misused', (ctx) => {
     assert.match(fourth.text, /We did not send a confirmation e-mail for this request/);
     const first = await request(app).get(new URL(made[0].status_url).pathname).expect(200);
     assert.doesNotMatch(first.text, /We did not send a confirmation/);
+    // The staff see it on the case.
+    const staff = await signInAs(app, director);
+    const byRef = new Map(cases.map((c) => [c.reference, Number(c.id)]));
+    assert.match((await staff.get(`/cases/${byRef.get(made[3].reference)}`).expect(200)).text, /No confirmation e-mail was sent: this address had already received the most confirmations sent in a day/);
+    assert.doesNotMatch((await staff.get(`/cases/${byRef.get(made[0].reference)}`).expect(200)).text, /No confirmation e-mail was sent/);
   });
 
   it('POST /requests, with http://phish.example in the title, name and needs, puts it in no href of any mail and in no subject', async () => {

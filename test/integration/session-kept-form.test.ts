@@ -5,7 +5,7 @@ import { csrfTokenOf, encodeForm, testApp } from '../helpers/app';
 import { editSessionsOf, makeUser, signInAs } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
 import { countFor, shownValue } from '../helpers/cases';
-import { makeCase } from '../helpers/engagements';
+import { daysFromToday, engagementForm, makeCase } from '../helpers/engagements';
 
 describeEachEngine('A staff form sent after the session ended', (ctx) => {
   const { app, config } = testApp();
@@ -55,5 +55,22 @@ describeEachEngine('A staff form sent after the session ended', (ctx) => {
     const back = await agent.get(`/cases/${kase.id}`).expect(200);
     assert.equal(shownValue(back.text, 'body'), 'Would Tuesday suit you?');
     assert.equal(await countFor(ctx.db.knex, 'case_messages', kase.id), 0);
+  });
+
+  it('POST /cases/:id/engagements, after the idle limit, leads back to the engagement form with the typed values and adds nothing', async () => {
+    const { lead, kase, agent, csrf } = await expiredOnCasePage();
+    const page = `/cases/${kase.id}/engagements/new`;
+    const res = await agent
+      .post(`/cases/${kase.id}/engagements`)
+      .set('Referer', `${config.publicUrl}${page}`)
+      .type('form')
+      .send(encodeForm({ ...engagementForm([lead], { date: daysFromToday(30), location: 'Capitol, room 12' }), _csrf: csrf }));
+    assert.equal(res.status, 401);
+    const signedIn = await agent.post('/login').type('form').send(encodeForm({ _csrf: csrfTokenOf(res.text), email: lead.email, password: lead.password, next: page }));
+    assert.equal(signedIn.headers.location, page);
+    const back = await agent.get(page).expect(200);
+    assert.equal(shownValue(back.text, 'date'), daysFromToday(30));
+    assert.equal(shownValue(back.text, 'location'), 'Capitol, room 12');
+    assert.equal((await ctx.db.knex('engagements').where({ case_id: kase.id })).length, 0);
   });
 });
