@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { logger } from './logger';
 import { loadCurrentUser, requireSecureTransport, sessions } from './middleware/auth';
 import { refuseNul } from './middleware/input';
+import { keepFormAfterSessionEnd } from './middleware/kept-form';
 import { requestLog } from './middleware/request-log';
 import { errorHandler, notFound } from './middleware/errors';
 import { csrf, sameOrigin, securityHeaders } from './middleware/security';
@@ -67,6 +68,7 @@ export function createApp(config: Config, options: { log?: Logger } = {}): Expre
   const { protect, protectAfterUpload, provideToken } = csrf(config);
   app.use(sameOrigin(config));
   app.use(provideToken);
+  app.use(keepFormAfterSessionEnd(config));
   app.use(protect);
   app.use((req, res, next) => {
     res.locals.path = req.path;

@@ -37,6 +37,8 @@ export interface Config {
   dbStatementTimeoutMs: number;
   /** Longest a request waits for a database connection (or for PostgreSQL to accept one). */
   dbAcquireTimeoutMs: number;
+  /** The most request receipts one e-mail address gets in 24 hours (the public form cannot be used to mail strangers). */
+  receiptsPerAddressPerDay: number;
 }
 
 export class ConfigError extends Error {}
@@ -142,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     // Together under 10 s, so that a frozen database gets a 503 with Retry-After, not a hung page.
     dbStatementTimeoutMs: int(env, 'DB_STATEMENT_TIMEOUT_MS', 5000, 100, 600_000),
     dbAcquireTimeoutMs: int(env, 'DB_ACQUIRE_TIMEOUT_MS', 4000, 100, 600_000),
+    receiptsPerAddressPerDay: int(env, 'RECEIPTS_PER_DAY', 3, 0, 1000),
   };
   if (config.smtpUrl && !/^smtps?:\/\/[^/]+/.test(config.smtpUrl)) throw new ConfigError('SMTP_URL must look like smtp://user:password@host:587 or smtps://…');
   if (config.scryptLogN < 13 && nodeEnv === 'production') {

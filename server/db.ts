@@ -319,3 +319,12 @@ export async function insertMany(q: Queryable, table: string, rows: Record<strin
   const chunk = isPostgres(q) ? Math.max(1, Math.floor(60000 / perRow)) : Math.max(1, Math.min(500, Math.floor(30000 / perRow)));
   for (let i = 0; i < rows.length; i += chunk) await q(table).insert(rows.slice(i, i + chunk));
 }
+
+/**
+ * Serializes the transactions that take the same key until they end: a transaction-scoped
+ * advisory lock on PostgreSQL; nothing on SQLite, where one writer at a time is the rule already.
+ */
+export async function lockForTransaction(trx: Queryable, key: string): Promise<void> {
+  if (!isPostgres(trx)) return;
+  await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [key]);
+}

@@ -15,6 +15,11 @@ declare module 'express-session' {
     mfa?: { userId: number; stage: 'verify' | 'enrol'; startedAt: number; next?: string };
     /** The WebAuthn challenge the browser was last given (registration or sign-in). */
     webauthnChallenge?: string;
+    /**
+     * A staff form posted after the session had ended: the page to go back to after signing in,
+     * where the form was sent, and what was typed in it (kept here, never in a URL).
+     */
+    keptForm?: { returnTo: string; action: string; fields: Record<string, string | string[]> };
   }
 }
 

@@ -40,8 +40,8 @@ export const STATUS_FOR_REQUESTER: Record<CaseStatus, string> = {
   in_progress: 'Your technical assistance is under way.',
   on_hold: 'Your request is on hold for now. Your consultant will let you know when work resumes.',
   completed: 'This request is complete. Thank you for working with LEEP.',
-  declined: 'The LEEP team is not able to take on this request. See the messages below for the reason.',
-  withdrawn: 'This request has been withdrawn.',
+  declined: 'The LEEP team is not able to take on this request. The reason is below. You can still write to the team, and you are welcome to send a new request.',
+  withdrawn: 'This request has been closed as withdrawn. The reason is below. You can still write to the team, and you are welcome to send a new request.',
 };
 
 export const PRIORITIES = { normal: 'Normal', high: 'High' } as const;

@@ -27,11 +27,17 @@ function errorsOf(err: ValidationError | undefined) {
   };
 }
 
-/** A new session id with these contents, so that a session id planted or seen before is worthless after. */
+/**
+ * A new session id with these contents, so that a session id planted or seen before is worthless after.
+ * A staff form sent after the session ended waits in the signed-out session: it goes on into each new
+ * one, so that the page it came from shows what was typed after signing in (middleware/kept-form.ts).
+ */
 function rotateSession(req: Request, fill: () => void): Promise<void> {
+  const keptForm = req.session.keptForm;
   return new Promise((resolve, reject) => {
     req.session.regenerate((err) => {
       if (err) return reject(err);
+      if (keptForm) req.session.keptForm = keptForm;
       fill();
       req.session.save((saveErr) => (saveErr ? reject(saveErr) : resolve()));
     });

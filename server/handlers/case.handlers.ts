@@ -3,7 +3,7 @@ import { idParam } from './params';
 import { pageNav } from './paging';
 import { renderCachedPage } from './cached-page';
 import type { Config } from '../config';
-import { ValidationError } from '../errors';
+import { ConflictError, ValidationError } from '../errors';
 import { listJurisdictions, listTopics } from '../queries/reference.queries';
 import { listUserNames } from '../queries/user.queries';
 import { assignmentSchema, caseUpdateSchema, messageSchema, noteSchema, prioritySchema, statusSchema } from '../schemas/case.schemas';
@@ -11,10 +11,11 @@ import { requestCreateSchema } from '../schemas/request.schemas';
 import { formToPayload, keptValues } from '../schemas/validate';
 import { addNote, assignConsultants, caseForUser, changeStatus, editCase, sendMessage, setPriority, Staff } from '../services/case.service';
 import { caseDetail, caseListPage, overdueNewCount, parseListQuery, PER_PAGE } from '../services/case-view.service';
-import { submitRequest } from '../services/request.service';
+import { receiptSkipped, submitRequest } from '../services/request.service';
 import { randomToken } from '../services/tokens';
 import { ORGANIZATION_TYPES, PREFERRED_FORMATS, PRIORITIES, SOURCES, STATUSES, TRACKS, choices } from '../vocabulary';
 import { errorsOf } from './auth.handlers';
+import { takeKeptForm } from '../middleware/kept-form';
 import { engagementsForPage } from './engagement.handlers';
 import { feedbackOf } from '../services/feedback.service';
 
@@ -99,13 +100,15 @@ async function renderCase(req: Request, res: Response, status: number, extra: Re
 async function caseLocals(req: Request, extra: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
   const user = staffOf(req);
   const kase = await caseForUser(idOf(req), user, { path: req.originalUrl, ip: req.ip });
-  const [detail, engagements, feedback] = await Promise.all([caseDetail(kase, user), engagementsForPage(kase), feedbackOf(kase.id)]);
+  const [detail, engagements, feedback, noReceipt] = await Promise.all([caseDetail(kase, user), engagementsForPage(kase), feedbackOf(kase.id), receiptSkipped(kase)]);
   // After a failed form the page keeps what was typed in it, and every other form its stored values.
   const kept = (extra.values ?? {}) as Record<string, unknown>;
   const failedMove = extra.failedForm === 'status' ? String(kept.to ?? '') : undefined;
   return {
     engagements,
     feedback,
+    // A request from an address that had had its receipts for the day: stored, but not acknowledged.
+    receiptSkipped: noReceipt,
     canAddEngagement: !['declined', 'withdrawn'].includes(kase.status),
     title: `${kase.reference}: ${kase.title}`,
     kase,
@@ -131,7 +134,22 @@ async function caseLocals(req: Request, extra: Record<string, unknown> = {}): Pr
   };
 }
 
-export const show = (req: Request, res: Response) => renderCachedPage(req, res, `case:${req.originalUrl}`, async () => ({ view: 'pages/cases/show', locals: await caseLocals(req) }));
+export async function show(req: Request, res: Response): Promise<void> {
+  // Back after signing in again, with the text of a form that was sent too late: shown, not kept.
+  const kept = takeKeptForm(req, /^\/cases\/\d+\/(notes|messages|status)$/);
+  if (kept) return renderCase(req, res, 200, restoredForm(kept.action, kept.fields));
+  return renderCachedPage(req, res, `case:${req.originalUrl}`, async () => ({ view: 'pages/cases/show', locals: await caseLocals(req) }));
+}
+
+/** A kept form's text put back in its box on the case page (the same boxes as after a failed post). */
+function restoredForm(action: string, fields: Record<string, string | string[]>): Record<string, unknown> {
+  const form = /\/(notes|messages|status)$/.exec(action)?.[1];
+  const text = (k: string) => (typeof fields[k] === 'string' ? fields[k] : '');
+  const common = { restored: true, errors: {}, errorList: [] };
+  if (form === 'notes') return { ...common, values: { note: text('body') }, failedForm: 'notes' };
+  if (form === 'messages') return { ...common, values: { body: text('body') }, failedForm: 'messages' };
+  return { ...common, values: { to: text('to'), reason: text('reason'), closing_summary: text('closing_summary') }, failedForm: 'status' };
+}
 
 /** Runs a case action; a validation failure re-renders the case page (422) with the message at its field. */
 function caseAction(schema: { properties?: Record<string, unknown> }, act: (caseId: number, payload: Record<string, unknown>, user: Staff) => Promise<unknown>, anchor: string) {
@@ -143,6 +161,9 @@ function caseAction(schema: { properties?: Record<string, unknown> }, act: (case
       await act(idOf(req), formToPayload(body, schema as never), user);
       res.redirect(303, `/cases/${idOf(req)}?saved=1#${anchor}`);
     } catch (err) {
+      // A refused status move (stale, or not allowed) lands on the case page, saying what
+      // happened and what the status is now, instead of on an error page that leads nowhere.
+      if (err instanceof ConflictError && anchor === 'status') return renderCase(req, res, 409, { refusal: err.message });
       if (!(err instanceof ValidationError)) throw err;
       // The note box is `field-note` on the page, so that its error links to it, not to the message box.
       const fields = anchor === 'notes' ? new ValidationError(err.errors.map((e) => (e.field === 'body' ? { ...e, field: 'note' } : e))) : err;

@@ -11,7 +11,9 @@ import { ENGAGEMENT_STATUSES, engagementSchema, validateEngagement } from '../sc
 import { formToPayload, keptValues } from '../schemas/validate';
 import { formatAttendees, parseAttendees } from '../services/attendees';
 import type { Staff } from '../services/case.service';
-import { cancelEngagement, caseOpenForEngagements, createEngagement, deleteEngagement, engagementForUser, updateEngagement } from '../services/engagement.service';
+import { cancelEngagement, caseOpenForEngagements, createEngagement, deleteEngagement, engagementForUser, refuseProgramEngagement, updateEngagement } from '../services/engagement.service';
+import { askFirst } from './confirm';
+import { takeKeptForm } from '../middleware/kept-form';
 import { engagementCalendar } from '../services/ical.service';
 import { todayIn } from '../services/time';
 import { FORMATS, choices } from '../vocabulary';
@@ -72,6 +74,8 @@ async function payloadOf(body: Record<string, unknown>): Promise<Record<string, 
 export async function newForm(req: Request, res: Response): Promise<void> {
   const kase = await caseOpenForEngagements(idParam(req), staffOf(req), meta(req));
   const today = todayIn(cfg(req).timeZone);
+  // Back after signing in again, with what was typed into the form before the session ended.
+  const kept = takeKeptForm(req, /^\/cases\/\d+\/engagements$/);
   res.render('pages/engagements/form', {
     title: `Add an engagement to ${kase.reference}`,
     kase,
@@ -83,7 +87,9 @@ export async function newForm(req: Request, res: Response): Promise<void> {
       format: kase.preferred_format in FORMATS ? kase.preferred_format : '',
       consultant_ids: [String(staffOf(req).id)],
       jurisdictions: [kase.jurisdiction_code],
+      ...(kept ? keptValues(kept.fields) : {}),
     },
+    restored: Boolean(kept),
     errors: {},
     errorList: [],
     ...(await formContext(kase.id)),
@@ -112,6 +118,7 @@ export async function create(req: Request, res: Response): Promise<void> {
 export async function editForm(req: Request, res: Response): Promise<void> {
   const e = await engagementForUser(idParam(req), staffOf(req), meta(req));
   const kase = await findCaseById(e.case_id);
+  const kept = takeKeptForm(req, /^\/engagements\/\d+$/);
   res.render('pages/engagements/form', {
     title: `Edit engagement of ${e.date}`,
     kase,
@@ -124,7 +131,9 @@ export async function editForm(req: Request, res: Response): Promise<void> {
       participant_count: String(e.participant_count),
       consultant_ids: e.consultant_ids.map(String),
       attendees: formatAttendees(e.attendees),
+      ...(kept ? keptValues(kept.fields) : {}),
     },
+    restored: Boolean(kept),
     errors: {},
     errorList: [],
     ...(await formContext(e.case_id, e.consultant_ids)),
@@ -152,13 +161,41 @@ export async function update(req: Request, res: Response): Promise<void> {
   }
 }
 
+/** "The small-group facilitation of March 1, 2030": an engagement named in a question. */
+const named = (e: { format: string; date: string }) => `the ${(FORMATS[e.format as keyof typeof FORMATS] ?? e.format).toLowerCase()} of ${e.date}`;
+
 export async function cancel(req: Request, res: Response): Promise<void> {
-  const e = await cancelEngagement(idParam(req), staffOf(req));
+  const found = await engagementForUser(idParam(req), staffOf(req), meta(req));
+  const asked =
+    found.status !== 'cancelled' &&
+    askFirst(req, res, {
+      title: `Cancel ${named(found)}?`,
+      details: [
+        'It stays on the case as cancelled, and counts in no report.',
+        ...(found.status === 'scheduled' ? ['The requester and the facilitating consultants are sent a cancellation that removes it from their calendars.'] : []),
+      ],
+      confirmLabel: 'Yes, cancel the engagement',
+      backHref: `/cases/${found.case_id}#engagements`,
+    });
+  if (asked) return;
+  const e = await cancelEngagement(found.id, staffOf(req));
   res.redirect(303, `/cases/${e.case_id}?saved=1#engagements`);
 }
 
 export async function remove(req: Request, res: Response): Promise<void> {
-  const e = await deleteEngagement(idParam(req), staffOf(req));
+  const found = await engagementForUser(idParam(req), staffOf(req), meta(req));
+  await refuseProgramEngagement(found.case_id);
+  const asked = askFirst(req, res, {
+    title: `Delete ${named(found)}?`,
+    details: [
+      'It is removed from the case and from every report; the timeline keeps what it was. To keep it on record, cancel it instead.',
+      ...(found.status === 'scheduled' ? ['The requester and the facilitating consultants are sent a cancellation that removes it from their calendars.'] : []),
+    ],
+    confirmLabel: 'Yes, delete the engagement',
+    backHref: `/cases/${found.case_id}#engagements`,
+  });
+  if (asked) return;
+  const e = await deleteEngagement(found.id, staffOf(req));
   res.redirect(303, `/cases/${e.case_id}?saved=1#engagements`);
 }
 

@@ -7,8 +7,10 @@ import { requestCreateSchema } from '../schemas/request.schemas';
 import { formToPayload, keptValues } from '../schemas/validate';
 import { findCaseByStatusToken, submitRequest } from '../services/request.service';
 import { randomToken } from '../services/tokens';
-import { FORMATS, ORGANIZATION_TYPES, PREFERRED_FORMATS, STATUSES, STATUS_FOR_REQUESTER, TRACKS, choices } from '../vocabulary';
-import { ConflictError, NotFoundError } from '../errors';
+import { CaseStatus, FORMATS, ORGANIZATION_TYPES, PREFERRED_FORMATS, STATUSES, STATUS_FOR_REQUESTER, TRACKS, choices } from '../vocabulary';
+import { NotFoundError } from '../errors';
+import { CLOSED_STATUSES } from '../services/workflow';
+import { receiptSkipped } from '../services/request.service';
 import { caseMessages } from '../queries/case.queries';
 import { engagementsOfCase, findEngagement } from '../queries/engagement.queries';
 import { todayIn } from '../services/time';
@@ -85,10 +87,17 @@ async function renderStatus(req: Request, res: Response, status = 200, extra: Re
     feedbackOf(found.id),
   ]);
   const today = todayIn(config(req).timeZone);
-  // Only what the requester needs to attend: never the staff's summary notes or follow-ups.
-  const upcoming = engagements
-    .filter((e) => e.status === 'scheduled' && e.date >= today)
-    .map((e) => ({ id: e.id, date: e.date, start_time: e.start_time, duration_minutes: e.duration_minutes, formatLabel: FORMATS[e.format as keyof typeof FORMATS] }));
+  const closed = CLOSED_STATUSES.includes(found.status as CaseStatus);
+  // Only what the requester needs to attend: never the staff's summary notes or follow-ups. A
+  // completed or closed case has no meetings ahead, whatever is left on it.
+  const upcoming = closed
+    ? []
+    : engagements
+        .filter((e) => e.status === 'scheduled' && e.date >= today)
+        .map((e) => ({ id: e.id, date: e.date, start_time: e.start_time, duration_minutes: e.duration_minutes, formatLabel: FORMATS[e.format as keyof typeof FORMATS], location: e.location, meeting_url: e.meeting_url }));
+  // Form actions come from the token, never from the address the page was reached by (a trailing
+  // slash, or the address of a form that failed, would make them point elsewhere).
+  const statusPath = `/status/${String(req.params.token)}`;
   res.status(status).render('pages/status/show', {
     title: `Request ${found.reference}`,
     kase: found,
@@ -104,8 +113,11 @@ async function renderStatus(req: Request, res: Response, status = 200, extra: Re
     feedbackGiven: Boolean(feedback),
     ratings: [1, 2, 3, 4, 5].map((n) => ({ value: String(n), label: `${n}${n === 1 ? ' (poor)' : n === 5 ? ' (excellent)' : ''}` })),
     messages: messages.map((m) => ({ body: m.body, created_at: m.created_at, fromStaff: m.author_kind === 'staff', author: m.author_kind === 'staff' ? m.author_name : found.requester_name })),
-    canMessage: !['declined', 'withdrawn'].includes(found.status),
-    statusPath: req.originalUrl.split('?')[0].replace(/\/messages$/, ''),
+    canMessage: true,
+    closed,
+    closingReason: ['declined', 'withdrawn'].includes(found.status) ? found.closing_reason : undefined,
+    receiptSkipped: await receiptSkipped(found),
+    statusPath,
     values: {},
     errors: {},
     errorList: [],
@@ -123,7 +135,6 @@ export const showStatus = (req: Request, res: Response) => renderStatus(req, res
 export async function postStatusMessage(req: Request, res: Response): Promise<void> {
   const found = await findCaseByStatusToken(String(req.params.token));
   if (!found) throw new NotFoundError('We could not find a request for this link.');
-  if (['declined', 'withdrawn'].includes(found.status)) throw new ConflictError('This request is closed. To ask for something new, please send a new request.');
   const body = (req.body ?? {}) as Record<string, unknown>;
   try {
     await receiveRequesterMessage(found, formToPayload(body, messageSchema));

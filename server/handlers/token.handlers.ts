@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { idParam } from './params';
-import { ValidationError } from '../errors';
+import { NotFoundError, ValidationError } from '../errors';
+import { askFirst } from './confirm';
 import { createApiToken, listApiTokens, revokeApiToken } from '../services/token.service';
 import { errorsOf } from './auth.handlers';
 
@@ -26,6 +27,15 @@ export async function create(req: Request, res: Response): Promise<void> {
 
 export async function revoke(req: Request, res: Response): Promise<void> {
   const id = idParam(req);
+  const token = (await listApiTokens()).find((t) => Number(t.id) === id && !t.revoked_at);
+  if (!token) throw new NotFoundError('No active token with that number.');
+  const asked = askFirst(req, res, {
+    title: `Revoke the API token "${token.name}"?`,
+    details: ['Programs that use it are refused from the moment it is revoked. This cannot be undone: a new token would have to be made and given to them.'],
+    confirmLabel: 'Yes, revoke the token',
+    backHref: '/admin/tokens',
+  });
+  if (asked) return;
   await revokeApiToken(id, (req.user as { id: number }).id);
   res.redirect(303, '/admin/tokens');
 }

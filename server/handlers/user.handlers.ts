@@ -21,6 +21,7 @@ async function signInStateOf(user: { id: number; email: string }) {
   const [factors, waitUntil] = await Promise.all([factorsOf(user.id), signInWaitOf(user.email)]);
   return { factors, waiting: waitUntil > Date.now() ? new Date(waitUntil).toISOString() : undefined };
 }
+import { askFirst } from './confirm';
 
 const actorOf = (req: Request) => req.user as { id: number; role: 'director' | 'consultant' };
 
@@ -90,6 +91,15 @@ export async function update(req: Request, res: Response): Promise<void> {
 }
 
 export async function deactivate(req: Request, res: Response): Promise<void> {
+  const user = await findUserById(userId(req));
+  if (!user) throw new NotFoundError();
+  const asked = askFirst(req, res, {
+    title: `Deactivate ${user.name}?`,
+    details: [`${user.name} (${user.email}) will be signed out at once and will no longer be able to sign in. Their cases, engagements and notes are kept; reassign their open cases from each case page. A director can reactivate the account later.`],
+    confirmLabel: `Yes, deactivate ${user.name}`,
+    backHref: '/admin/users',
+  });
+  if (asked) return;
   await setUserActive(userId(req), false, actorOf(req));
   res.redirect(303, '/admin/users?saved=1');
 }

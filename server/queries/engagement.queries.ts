@@ -15,6 +15,10 @@ export interface EngagementRow {
   summary: string | null;
   follow_up_actions: string | null;
   follow_up_date: string | null;
+  location?: string | null;
+  meeting_url?: string | null;
+  /** The calendar SEQUENCE: raised at each move or cancellation. */
+  sequence?: number;
   created_by: number | null;
   created_at: string | Date;
   updated_at: string | Date;
@@ -56,7 +60,7 @@ export async function replaceChildren(q: Queryable, row: Pick<EngagementRow, 'id
 }
 
 function normalize(row: EngagementRow): EngagementRow {
-  return { ...row, id: Number(row.id), case_id: Number(row.case_id), duration_minutes: num(row.duration_minutes), participant_count: num(row.participant_count), year: num(row.year), month: num(row.month) };
+  return { ...row, id: Number(row.id), case_id: Number(row.case_id), duration_minutes: num(row.duration_minutes), participant_count: num(row.participant_count), sequence: num(row.sequence), year: num(row.year), month: num(row.month) };
 }
 
 /** Engagements with their children, in date order. */
@@ -105,4 +109,10 @@ export async function firstDeliveredEngagement(q: Queryable, caseId: number): Pr
     .orderBy('date', 'asc')
     .orderByRaw("coalesce(start_time, '12:00') asc")
     .first('date', 'start_time');
+}
+
+/** A case's engagements still scheduled (rows only), in date order. */
+export async function scheduledEngagementsOfCase(caseId: number, q: Queryable = db): Promise<EngagementRow[]> {
+  const rows: EngagementRow[] = await q('engagements').where({ case_id: caseId, status: 'scheduled' }).orderBy('date').orderBy('id');
+  return rows.map(normalize);
 }

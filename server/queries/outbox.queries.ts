@@ -46,8 +46,9 @@ export async function claimDue(now: number, leaseMs: number, limit: number, q: Q
   return claimed;
 }
 
-export async function markSent(id: number, at: string, q: Queryable = db): Promise<void> {
-  await q('outbox').where({ id }).update({ status: 'sent', sent_at: at, last_error: null, attempts: q.raw('attempts + 1') });
+/** Marks a message sent, with its bodies as they are to be kept from now on (status links masked). */
+export async function markSent(id: number, at: string, kept: Pick<OutboxRow, 'text_body' | 'html_body' | 'ics'>, q: Queryable = db): Promise<void> {
+  await q('outbox').where({ id }).update({ ...kept, status: 'sent', sent_at: at, last_error: null, attempts: q.raw('attempts + 1') });
 }
 
 export async function markFailedAttempt(id: number, error: string, nextAttemptAt: number | null, q: Queryable = db): Promise<void> {
@@ -70,4 +71,9 @@ export async function listOutbox(status: string | undefined, limit: number, offs
 
 export async function findOutbox(id: number, q: Queryable = db): Promise<OutboxRow | undefined> {
   return q('outbox').where({ id }).first();
+}
+
+/** The receipt written for a case's request, if one was. */
+export async function receiptOfCase(caseId: number, q: Queryable = db): Promise<{ id: number } | undefined> {
+  return q('outbox').where({ case_id: caseId, kind: 'request-received' }).first('id');
 }

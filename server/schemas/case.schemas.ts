@@ -21,6 +21,8 @@ export interface StatusInput {
   to: keyof typeof STATUSES;
   reason?: string;
   closing_summary?: string;
+  /** On completing: "yes" cancels the engagements still scheduled (and mails the cancellations). */
+  cancel_scheduled?: 'yes';
 }
 export const statusSchema = {
   $id: 'case.status',
@@ -31,6 +33,7 @@ export const statusSchema = {
     to: { type: 'string', title: 'A new status', enum: Object.keys(STATUSES) },
     reason: { type: 'string', title: 'A reason', maxLength: 500 },
     closing_summary: { type: 'string', title: 'A closing summary', maxLength: 5000 },
+    cancel_scheduled: { type: 'string', title: 'Whether to cancel the scheduled engagements', enum: ['yes'] },
   },
 } as const;
 export const validateStatus = compile<StatusInput>(statusSchema);

@@ -26,6 +26,8 @@ export interface EngagementInput {
   summary?: string;
   follow_up_actions?: string;
   follow_up_date?: string;
+  location?: string;
+  meeting_url?: string;
 }
 
 export const engagementSchema = {
@@ -75,6 +77,9 @@ export const engagementSchema = {
     summary: { type: 'string', title: 'Summary notes', maxLength: 10000 },
     follow_up_actions: { type: 'string', title: 'Follow-up actions', maxLength: 5000 },
     follow_up_date: { type: 'string', title: 'Follow-up date', format: 'date' },
+    location: { type: 'string', title: 'Place', maxLength: 300 },
+    // http or https only: a javascript: or data: link would run when the requester clicks it.
+    meeting_url: { type: 'string', title: 'A video-meeting link starting with https:// or http://', maxLength: 500, pattern: '^https?://[^\\s/]+[^\\s]*$' },
   },
 } as const;
 

@@ -28,7 +28,8 @@ import { auditRefusal } from './auth.service';
 import { recordEvent } from './events.service';
 import { CLOSED_STATUSES, findMove, mayMake } from './workflow';
 import { businessDaysBetween, programTimeZone, zonedToUtc } from './time';
-import { firstDeliveredEngagement } from '../queries/engagement.queries';
+import { firstDeliveredEngagement, scheduledEngagementsOfCase } from '../queries/engagement.queries';
+import { cancelInTransaction } from './engagement-cancel';
 
 export interface Staff {
   id: number;
@@ -127,11 +128,19 @@ export async function changeStatus(caseId: number, payload: unknown, actor: Staf
     const reason = input.reason?.trim();
     const summary = input.closing_summary?.trim();
     if (move.needs === 'reason' && !reason) throw new ValidationError([{ field: 'reason', message: 'Enter a reason' }]);
+    const at = nowIso();
     if (move.needs === 'summary') {
       if ((await deliveredEngagementCount(caseId, trx)) === 0) throw new ConflictError('A case can be completed only after at least one delivered engagement.');
       if (!summary) throw new ValidationError([{ field: 'closing_summary', message: 'Enter a closing summary' }]);
+      // A completed case has no meetings ahead: the ones still scheduled are cancelled (and the
+      // cancellations mailed) only when the person completing it said so on the form.
+      const scheduled = await scheduledEngagementsOfCase(caseId, trx);
+      if (scheduled.length && input.cancel_scheduled !== 'yes') {
+        const n = scheduled.length;
+        throw new ValidationError([{ field: 'cancel_scheduled', message: `${n} ${n === 1 ? 'engagement is' : 'engagements are'} still scheduled. Cancel ${n === 1 ? 'it' : 'them'} and complete the case, or go back and mark ${n === 1 ? 'it' : 'them'} delivered first` }]);
+      }
+      for (const e of scheduled) await cancelInTransaction(trx, e, actor.id, at);
     }
-    const at = nowIso();
     const changes: Partial<CaseRow> = { status: input.to, updated_at: at };
     if (CLOSED_STATUSES.includes(input.to)) changes.closed_at = at;
     if (input.to === 'completed') changes.closing_summary = summary ?? null;

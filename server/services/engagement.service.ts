@@ -15,6 +15,9 @@ import { EngagementInput, validateEngagement } from '../schemas/engagement.schem
 import { Staff, caseForUser, noteEngagementChange } from './case.service';
 import { recordEvent } from './events.service';
 import { addDays, dateIn, programTimeZone, todayIn } from './time';
+import { cancelInTransaction } from './engagement-cancel';
+
+const CALENDAR_FIELDS = ['date', 'start_time', 'duration_minutes', 'location', 'meeting_url', 'status'];
 
 export interface EngagementContext {
   timeZone: string;
@@ -72,6 +75,8 @@ function rowOf(input: EngagementInput) {
     summary: input.summary?.trim() || null,
     follow_up_actions: input.follow_up_actions?.trim() || null,
     follow_up_date: input.follow_up_date ?? null,
+    location: input.location?.trim() || null,
+    meeting_url: input.meeting_url?.trim() || null,
   };
 }
 
@@ -92,6 +97,8 @@ export function snapshot(e: Omit<EngagementFull, 'id' | 'case_id' | 'created_by'
     summary: e.summary,
     follow_up_actions: e.follow_up_actions,
     follow_up_date: e.follow_up_date,
+    location: e.location ?? null,
+    meeting_url: e.meeting_url ?? null,
   };
 }
 
@@ -112,7 +119,7 @@ function diff(before: Record<string, unknown>, after: Record<string, unknown>) {
  * states and counts), so the general engagement forms do not add, edit or delete them; cancelling
  * one is allowed.
  */
-async function refuseProgramEngagement(caseId: number): Promise<void> {
+export async function refuseProgramEngagement(caseId: number): Promise<void> {
   const [cohort, events] = await Promise.all([db('cohorts').where({ case_id: caseId }).first('id'), db('network_event_cases').where({ case_id: caseId }).first('id')]);
   if (cohort || events) throw new ConflictError('This meeting belongs to a program: change it, and take its attendance, from the cohort or network page.');
 }
@@ -171,9 +178,12 @@ export async function updateEngagement(id: number, payload: unknown, actor: Staf
     const at = nowIso();
     const row = rowOf(input);
     const children = { consultant_ids: input.consultant_ids, jurisdictions: input.jurisdictions, topic_ids: topicIds, attendees: input.attendees ?? [] };
-    await updateEngagementRow(trx, id, { ...row, updated_at: at });
-    await replaceChildren(trx, { id, ...row }, children);
     const changes = diff(snapshot(existing), snapshot({ ...row, ...children, topics: input.topics ?? [] }));
+    // A new calendar SEQUENCE when the meeting moves or changes status, so that the file mailed
+    // with the change replaces the event people already have.
+    const recalendared = CALENDAR_FIELDS.some((k) => k in changes.after);
+    await updateEngagementRow(trx, id, { ...row, ...(recalendared ? { sequence: Number(existing.sequence ?? 0) + 1 } : {}), updated_at: at });
+    await replaceChildren(trx, { id, ...row }, children);
     if (Object.keys(changes.after).length) {
       await recordEvent(trx, { case_id: existing.case_id, actor_user_id: actor.id, actor_kind: 'staff', kind: 'engagement.updated', before: { engagement_id: id, ...changes.before }, after: { engagement_id: id, ...changes.after }, created_at: at });
     }
@@ -187,10 +197,7 @@ export async function cancelEngagement(id: number, actor: Staff, timeZone = prog
   const existing = await engagementForUser(id, actor);
   if (existing.status === 'cancelled') return existing;
   await db.transaction(async (trx) => {
-    const at = nowIso();
-    await updateEngagementRow(trx, id, { status: 'cancelled', updated_at: at });
-    await trx('engagement_jurisdictions').where({ engagement_id: id }).update({ status: 'cancelled' });
-    await recordEvent(trx, { case_id: existing.case_id, actor_user_id: actor.id, actor_kind: 'staff', kind: 'engagement.updated', before: { engagement_id: id, status: existing.status }, after: { engagement_id: id, status: 'cancelled' }, created_at: at });
+    await cancelInTransaction(trx, existing, actor.id, nowIso());
     await noteEngagementChange(trx, existing.case_id, actor.id, timeZone);
   });
   return existing;
@@ -202,7 +209,7 @@ export async function deleteEngagement(id: number, actor: Staff, timeZone = prog
   await refuseProgramEngagement(existing.case_id);
   await db.transaction(async (trx) => {
     await deleteEngagementRow(trx, id);
-    await recordEvent(trx, { case_id: existing.case_id, actor_user_id: actor.id, actor_kind: 'staff', kind: 'engagement.deleted', before: { engagement_id: id, ...snapshot(existing) }, created_at: nowIso() });
+    await recordEvent(trx, { case_id: existing.case_id, actor_user_id: actor.id, actor_kind: 'staff', kind: 'engagement.deleted', before: { engagement_id: id, ...snapshot(existing), sequence: Number(existing.sequence ?? 0) + 1 }, created_at: nowIso() });
     await noteEngagementChange(trx, existing.case_id, actor.id, timeZone);
   });
   return existing;

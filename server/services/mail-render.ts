@@ -34,31 +34,43 @@ function linkText(url: string): string {
   return url.slice(0, end);
 }
 
-/** One paragraph: the links found in the text as written, then each piece escaped on its own. */
-function paragraphToHtml(para: string): string {
+/**
+ * One paragraph: the links found in the text as written, then each piece escaped on its own. Only
+ * the app's own links (`linkable`) are made clickable: a link typed by a requester into a title,
+ * a name or a message stays plain text, so that no mail of ours carries a stranger's link.
+ */
+function paragraphToHtml(para: string, linkable?: ReadonlySet<string>): string {
   let html = '';
   let at = 0;
   for (const m of para.matchAll(LINK)) {
     const url = linkText(m[0]);
     if (!/^https?:\/\/[^/]/.test(url)) continue;
+    if (linkable && !linkable.has(url)) continue;
     html += `${escapeHtml(para.slice(at, m.index))}<a href="${escapeHtml(url)}">${escapeHtml(url)}</a>`;
     at = (m.index as number) + url.length;
   }
   return (html + escapeHtml(para.slice(at))).replace(/\n/g, '<br>');
 }
 
-/** The HTML part from the text: paragraphs kept, every character escaped, links made clickable. */
-export function textToHtml(text: string): string {
+/**
+ * The HTML part from the text: paragraphs kept, every character escaped, links made clickable
+ * (only those in `linkable`, when it is given).
+ */
+export function textToHtml(text: string, linkable?: ReadonlySet<string>): string {
   return text
     .trim()
     .split(/\n{2,}/)
-    .map((para) => `<p>${paragraphToHtml(para)}</p>`)
+    .map((para) => `<p>${paragraphToHtml(para, linkable)}</p>`)
     .join('\n');
 }
 
-/** A message from its template (views/mail/<kind>.txt.hbs): plain text and HTML. */
+/**
+ * A message from its template (views/mail/<kind>.txt.hbs): plain text and HTML. The links made
+ * clickable are the ones the app put in the data (its `…Url` values), never a link in typed text.
+ */
 export function renderMail(kind: string, subject: string, data: Record<string, unknown>): { subject: string; text: string; html: string } {
   const text = template(`${kind}.txt.hbs`)(data).replace(/\n{3,}/g, '\n\n').trim() + '\n';
-  const html = template('layout.html.hbs')({ subject, bodyHtml: textToHtml(text) });
+  const linkable = new Set(Object.entries(data).filter(([k, v]) => k.endsWith('Url') && typeof v === 'string').map(([, v]) => v as string));
+  const html = template('layout.html.hbs')({ subject, bodyHtml: textToHtml(text, linkable) });
   return { subject, text, html };
 }

@@ -1,6 +1,18 @@
 import nodemailer, { Transporter } from 'nodemailer';
 import type { Config } from '../config';
 import { claimDue, markFailedAttempt, markSent } from '../queries/outbox.queries';
+import { calendarMethod } from './ical.service';
+
+/** What a sent message's status links become in the outbox: a status link opens a request. */
+export const MASKED_STATUS_LINK = '/status/[link removed after sending]';
+
+/**
+ * The text with every status link masked. The link is in the message only until it is sent:
+ * after that the outbox (which a director can read, and a backup keeps) holds no working one.
+ */
+export function maskStatusLinks(text: string): string {
+  return text.replace(/\/status\/[A-Za-z0-9_-]{20,100}/g, MASKED_STATUS_LINK);
+}
 
 export const MAX_ATTEMPTS = 8;
 const LEASE_MS = 2 * 60_000;
@@ -38,9 +50,9 @@ export function startMailWorker(config: Pick<Config, 'smtpUrl' | 'mailFrom'>, op
         subject: m.subject,
         text: m.text_body,
         html: m.html_body,
-        attachments: m.ics ? [{ filename: 'leep-meeting.ics', content: m.ics, contentType: 'text/calendar; charset=utf-8; method=PUBLISH' }] : [],
+        attachments: m.ics ? [{ filename: 'leep-meeting.ics', content: m.ics, contentType: `text/calendar; charset=utf-8; method=${calendarMethod(m.ics)}` }] : [],
       });
-      await markSent(m.id, new Date().toISOString());
+      await markSent(m.id, new Date().toISOString(), { text_body: maskStatusLinks(m.text_body), html_body: maskStatusLinks(m.html_body), ics: m.ics === null ? null : maskStatusLinks(m.ics) });
       return true;
     } catch (err) {
       const attempts = m.attempts + 1;

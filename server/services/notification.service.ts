@@ -1,12 +1,13 @@
 import type { Knex } from 'knex';
 import type { Config } from '../config';
 import { enqueue } from '../queries/outbox.queries';
-import { FORMATS, TRACKS } from '../vocabulary';
-import { engagementCalendar } from './ical.service';
+import { lockForTransaction } from '../db';
+import { TRACKS } from '../vocabulary';
+import { EngagementMailContext, Message, engagementMessages } from './engagement-mail';
 import { renderMail } from './mail-render';
 import { openToken } from './tokens';
 
-type Settings = Pick<Config, 'publicUrl' | 'secret' | 'timeZone' | 'responseTargetBusinessDays'>;
+type Settings = Pick<Config, 'publicUrl' | 'secret' | 'timeZone' | 'responseTargetBusinessDays' | 'mailFrom' | 'receiptsPerAddressPerDay'>;
 let settings: Settings | undefined;
 
 /**
@@ -15,6 +16,32 @@ let settings: Settings | undefined;
  */
 export function configureNotifications(config: Settings | undefined): void {
   settings = config;
+}
+
+/** The settings notifications run with now (tests put them back after changing them). */
+export function notificationSettings(): Settings | undefined {
+  return settings;
+}
+
+const DAY_MS = 24 * 60 * 60_000;
+
+/**
+ * Whether one more receipt may go to this address: at most `limit` in 24 hours, so that the public
+ * form cannot be used to send our mail to strangers. Counted from the outbox inside the
+ * submission's transaction; the lock makes two submissions for one address count in turn.
+ */
+async function mayReceiveReceipt(trx: Knex.Transaction, email: string, limit: number): Promise<boolean> {
+  const address = String(email).toLowerCase();
+  await lockForTransaction(trx, `receipts:${address}`);
+  const since = new Date(Date.now() - DAY_MS).toISOString();
+  const [{ n }] = await trx('outbox').where('kind', 'request-received').andWhere('created_at', '>=', since).andWhereRaw('lower(to_address) = ?', [address]).count({ n: '*' });
+  return Number(n) < limit;
+}
+
+/** The sender's name and address, from MAIL_FROM ("Name <address>" or an address). */
+function organizerOf(mailFrom: string): { name: string; email: string } {
+  const m = /^\s*"?([^"<]*?)"?\s*<([^>]+)>\s*$/.exec(mailFrom);
+  return m ? { name: m[1] || 'LEEP', email: m[2] } : { name: 'LEEP', email: mailFrom.trim() };
 }
 
 export interface RecordedEvent {
@@ -26,13 +53,6 @@ export interface RecordedEvent {
   after?: unknown;
 }
 
-interface Message {
-  kind: string;
-  to: string;
-  subject: string;
-  data: Record<string, unknown>;
-  ics?: string;
-}
 
 const obj = (v: unknown) => (v && typeof v === 'object' ? (v as Record<string, unknown>) : {});
 
@@ -75,17 +95,27 @@ export async function notifyFor(trx: Knex.Transaction, event: RecordedEvent, kno
     case 'case.created': {
       // Only a request starts new; a case opened already assigned is the program's own work.
       if (kase.status !== 'new') break;
-      messages.push({ kind: 'request-received', to: kase.requester_email, subject: `We received your request ${kase.reference}`, data: common });
+      if (await mayReceiveReceipt(trx, kase.requester_email, s.receiptsPerAddressPerDay)) {
+        messages.push({ kind: 'request-received', to: kase.requester_email, subject: `We received your request ${kase.reference}`, data: common });
+      }
       const directors = await trx('users').where({ role: 'director', active: true }).select('email');
       for (const d of directors) messages.push({ kind: 'request-new', to: d.email, subject: `New request ${kase.reference} from ${kase.jurisdiction_name}`, data: common });
       break;
     }
     case 'case.assigned': {
-      if (before.lead_consultant_id === after.lead_consultant_id) break;
+      const leadChanged = before.lead_consultant_id !== after.lead_consultant_id;
       const lead = await userById(after.lead_consultant_id);
-      if (!lead) break;
-      messages.push({ kind: 'consultant-assigned', to: lead.email, subject: `You are the lead on ${kase.reference}`, data: { ...common, consultantName: lead.name } });
-      messages.push({ kind: 'requester-assigned', to: kase.requester_email, subject: `Your LEEP consultant for ${kase.reference}`, data: { ...common, consultantName: lead.name } });
+      if (leadChanged && lead) {
+        messages.push({ kind: 'consultant-assigned', to: lead.email, subject: `You are the lead on ${kase.reference}`, data: { ...common, consultantName: lead.name } });
+        messages.push({ kind: 'requester-assigned', to: kase.requester_email, subject: `Your LEEP consultant for ${kase.reference}`, data: { ...common, consultantName: lead.name } });
+      }
+      // Supporting consultants newly on the case (one who was already on it is not told again).
+      const had = new Set(((before.supporting_ids as unknown[]) ?? []).map(Number));
+      for (const id of ((after.supporting_ids as unknown[]) ?? []).map(Number)) {
+        if (had.has(id)) continue;
+        const u = await userById(id);
+        if (u?.active) messages.push({ kind: 'supporter-assigned', to: u.email, subject: `You are supporting ${kase.reference}`, data: { ...common, consultantName: u.name, leadName: lead?.name } });
+      }
       break;
     }
     case 'case.message_sent': {
@@ -103,24 +133,19 @@ export async function notifyFor(trx: Knex.Transaction, event: RecordedEvent, kno
       break;
     }
     case 'engagement.added':
-    case 'engagement.updated': {
-      const moved = event.kind === 'engagement.updated' && ['date', 'start_time', 'duration_minutes'].some((k) => k in after);
-      const rescheduled = event.kind === 'engagement.updated' && after.status === 'scheduled';
-      if (event.kind === 'engagement.added' ? after.status !== 'scheduled' : !(moved || rescheduled)) break;
-      const e = await trx('engagements').where({ id: Number(after.engagement_id) }).first();
-      if (!e || e.status !== 'scheduled') break;
-      const format = FORMATS[e.format as keyof typeof FORMATS] ?? e.format;
-      const when = e.start_time ? `${e.date} at ${e.start_time} (${s.timeZone.replace('_', ' ')})` : `${e.date} (all day)`;
-      messages.push({
-        kind: 'engagement-scheduled',
-        to: kase.requester_email,
-        subject: `${moved ? 'Moved' : 'Scheduled'}: ${format} on ${e.date} (${kase.reference})`,
-        data: { ...common, moved, when, format, duration: e.duration_minutes },
-        ics: engagementCalendar(e, { reference: kase.reference, title: kase.title, timeZone: s.timeZone, host: new URL(s.publicUrl).host, url: token ? statusUrl : undefined }),
-      });
+    case 'engagement.updated':
+    case 'engagement.deleted':
+      messages.push(
+        ...(await engagementMessages(trx, { kind: event.kind, before, after }, { kase: kase as unknown as EngagementMailContext['kase'], common, timeZone: s.timeZone, host: new URL(s.publicUrl).host, organizer: organizerOf(s.mailFrom) })),
+      );
       break;
-    }
     case 'case.status_changed': {
+      if (after.status === 'declined' || after.status === 'withdrawn') {
+        const declined = after.status === 'declined';
+        const subject = declined ? `Your request ${kase.reference} has been declined` : `Your request ${kase.reference} has been closed`;
+        messages.push({ kind: 'request-closed', to: kase.requester_email, subject, data: { ...common, declined, reason: after.reason ?? 'No reason was given.' } });
+        break;
+      }
       if (after.status !== 'completed') break;
       // Completed again after a reopening: a requester who already answered is not asked twice.
       if (await trx('feedback').where({ case_id: kase.id }).first('id')) break;

@@ -11,6 +11,7 @@ import {
   topicsOfCase,
 } from '../queries/case.queries';
 import { activeTopicsBySlug, listJurisdictions } from '../queries/reference.queries';
+import { receiptOfCase } from '../queries/outbox.queries';
 import { RequestCreate, validateRequestCreate } from '../schemas/request.schemas';
 import { Source } from '../vocabulary';
 import { recordEvent } from './events.service';
@@ -182,4 +183,13 @@ export async function findCaseByStatusToken(token: string): Promise<(CaseRow & {
   const row = await findCaseByTokenHash(hashToken(token));
   if (!row) return undefined;
   return { ...row, topics: await topicsOfCase(row.id) };
+}
+
+/**
+ * True when a request from the public form (or the API) got no receipt: its address had had its
+ * receipts for the day. The status page says so; staff see it on the case page.
+ */
+export async function receiptSkipped(kase: Pick<CaseRow, 'id' | 'source'>): Promise<boolean> {
+  if (kase.source !== 'web_form' && kase.source !== 'api') return false;
+  return !(await receiptOfCase(kase.id));
 }

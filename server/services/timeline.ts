@@ -42,6 +42,8 @@ const FIELD_LABELS: Record<string, string> = {
   summary: 'Summary notes',
   follow_up_actions: 'Follow-up actions',
   follow_up_date: 'Follow-up date',
+  location: 'Place',
+  meeting_url: 'Video-meeting link',
 };
 const label = (field: string) => FIELD_LABELS[field] ?? field;
 

@@ -321,8 +321,7 @@ if (chromiumAvailable()) {
       const { page } = requester;
       await page.goto(statusUrl);
       assert.match((await page.locator('#status-heading').textContent()) ?? '', /Status: Completed/);
-      assert.equal(await page.locator('#upcoming-heading + ul li').count(), 0, 'the delivered meeting is no longer upcoming');
-      assert.match((await page.locator('section[aria-labelledby="upcoming-heading"]').textContent()) ?? '', /No meetings are scheduled/);
+      assert.equal(await page.locator('#upcoming-heading').count(), 0, 'a completed case shows no upcoming meetings');
       const feedback = page.locator('#feedback form');
       await feedback.waitFor();
       await auditPage(page, 'the status page with the feedback form (phone)');

@@ -5,7 +5,7 @@ import { Config, loadConfig } from '../../server/config';
 
 /** The app as tests drive it, with test settings and any overrides (env-style names). */
 export function testApp(env: Record<string, string> = {}): { app: Express; config: Readonly<Config> } {
-  const config = loadConfig({ NODE_ENV: 'test', PUBLIC_URL: 'http://leep.test', INTAKE_RATE_LIMIT: '100000', ...env });
+  const config = loadConfig({ NODE_ENV: 'test', PUBLIC_URL: 'http://leep.test', INTAKE_RATE_LIMIT: '100000', RECEIPTS_PER_DAY: '1000', ...env });
   return { app: createApp(config), config };
 }
 

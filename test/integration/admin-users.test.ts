@@ -168,7 +168,7 @@ describeEachEngine('User administration', (ctx) => {
   it('POST /admin/users/:id/deactivate, by a director on their own account, answers 409 and they stay active', async () => {
     const { me, agent } = await director();
     const token = await agent.csrf('/admin/users');
-    const res = await agent.post(`/admin/users/${me.id}/deactivate`).type('form').send(encodeForm({ _csrf: token }));
+    const res = await agent.post(`/admin/users/${me.id}/deactivate`).type('form').send(encodeForm({ _csrf: token, confirm: 'yes' }));
     assert.equal(res.status, 409);
     assert.match(res.text, /You cannot deactivate your own account/);
     assert.ok(isActive(await userRow(me.id)));
@@ -180,7 +180,7 @@ describeEachEngine('User administration', (ctx) => {
     const { app, me, agent } = await director();
     const user = await makeUser();
     const token = await agent.csrf('/admin/users');
-    assert.equal((await agent.post(`/admin/users/${user.id}/deactivate`).type('form').send(encodeForm({ _csrf: token }))).status, 303);
+    assert.equal((await agent.post(`/admin/users/${user.id}/deactivate`).type('form').send(encodeForm({ _csrf: token, confirm: 'yes' }))).status, 303);
     assert.equal(isActive(await userRow(user.id)), false);
     assert.equal((await attemptSignIn(app, user.email, user.password)).res.status, 401);
 
@@ -210,7 +210,7 @@ describeEachEngine('User administration', (ctx) => {
     const token = await agent.csrf('/admin/users');
     assert.equal((await agent.get('/admin/users/999999/edit')).status, 404);
     assert.equal((await agent.get('/admin/users/abc/edit')).status, 404);
-    assert.equal((await agent.post('/admin/users/999999/deactivate').type('form').send(encodeForm({ _csrf: token }))).status, 404);
+    assert.equal((await agent.post('/admin/users/999999/deactivate').type('form').send(encodeForm({ _csrf: token, confirm: 'yes' }))).status, 404);
     const update = await agent.post('/admin/users/999999').type('form').send(encodeForm({ _csrf: token, name: 'X', email: uniqueEmail('x'), role: 'consultant', capacity: '1' }));
     assert.equal(update.status, 404);
   });

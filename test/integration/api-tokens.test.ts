@@ -135,7 +135,7 @@ describeEachEngine('API tokens', (ctx) => {
     const { token, row } = await createToken(d);
     assert.equal((await api('/api/v1/cases', token)).status, 200);
 
-    const res = await d.agent.post(`/admin/tokens/${row.id}/revoke`).type('form').send(encodeForm({ _csrf: d.csrf }));
+    const res = await d.agent.post(`/admin/tokens/${row.id}/revoke`).type('form').send(encodeForm({ _csrf: d.csrf, confirm: 'yes' }));
 
     assert.equal(res.status, 303);
     for (const path of ENDPOINTS) {
@@ -154,16 +154,16 @@ describeEachEngine('API tokens', (ctx) => {
   it('POST /admin/tokens/:id/revoke, for a token already revoked or that does not exist, answers 404', async () => {
     const d = await director();
     const { row } = await createToken(d);
-    assert.equal((await d.agent.post(`/admin/tokens/${row.id}/revoke`).type('form').send(encodeForm({ _csrf: d.csrf }))).status, 303);
-    assert.equal((await d.agent.post(`/admin/tokens/${row.id}/revoke`).type('form').send(encodeForm({ _csrf: d.csrf }))).status, 404);
-    assert.equal((await d.agent.post('/admin/tokens/99999999/revoke').type('form').send(encodeForm({ _csrf: d.csrf }))).status, 404);
+    assert.equal((await d.agent.post(`/admin/tokens/${row.id}/revoke`).type('form').send(encodeForm({ _csrf: d.csrf, confirm: 'yes' }))).status, 303);
+    assert.equal((await d.agent.post(`/admin/tokens/${row.id}/revoke`).type('form').send(encodeForm({ _csrf: d.csrf, confirm: 'yes' }))).status, 404);
+    assert.equal((await d.agent.post('/admin/tokens/99999999/revoke').type('form').send(encodeForm({ _csrf: d.csrf, confirm: 'yes' }))).status, 404);
   });
 
   it('POST /admin/tokens/:id/revoke, by another director, revokes the token at once', async () => {
     const owner = await director();
     const { token, row } = await createToken(owner);
     const other = await director();
-    const res = await other.agent.post(`/admin/tokens/${row.id}/revoke`).type('form').send(encodeForm({ _csrf: other.csrf }));
+    const res = await other.agent.post(`/admin/tokens/${row.id}/revoke`).type('form').send(encodeForm({ _csrf: other.csrf, confirm: 'yes' }));
     assert.equal(res.status, 303);
     assert.equal((await api('/api/v1/cases', token)).status, 401);
   });
@@ -225,7 +225,7 @@ describeEachEngine('API tokens', (ctx) => {
     const admin = await director();
     assert.equal((await api('/api/v1/reports/coverage', token)).status, 200);
     const csrf = await admin.agent.csrf('/admin/users');
-    const res = await admin.agent.post(`/admin/users/${owner.me.id}/deactivate`).type('form').send(encodeForm({ _csrf: csrf }));
+    const res = await admin.agent.post(`/admin/users/${owner.me.id}/deactivate`).type('form').send(encodeForm({ _csrf: csrf, confirm: 'yes' }));
     assert.equal(res.status, 303);
 
     for (const path of ENDPOINTS) assert.equal((await api(path, token)).status, 401, path);
@@ -250,7 +250,7 @@ describeEachEngine('API tokens', (ctx) => {
     const { token, row } = await createToken(d);
     const consultant = await signInAs(app, await makeUser({ role: 'consultant' }));
     const csrf = await consultant.csrf();
-    const res = await consultant.post(`/admin/tokens/${row.id}/revoke`).type('form').send(encodeForm({ _csrf: csrf }));
+    const res = await consultant.post(`/admin/tokens/${row.id}/revoke`).type('form').send(encodeForm({ _csrf: csrf, confirm: 'yes' }));
     assert.equal(res.status, 403);
     assert.equal((await ctx.db.knex('api_tokens').where({ id: row.id }).first()).revoked_at, null);
     assert.equal((await api('/api/v1/cases', token)).status, 200);

@@ -197,7 +197,7 @@ describeEachEngine('Sign-in sessions', (ctx) => {
 
     const directorAgent = await signInAs(app, director);
     const token = await directorAgent.csrf('/admin/users');
-    const res = await directorAgent.post(`/admin/users/${consultant.id}/deactivate`).type('form').send(encodeForm({ _csrf: token }));
+    const res = await directorAgent.post(`/admin/users/${consultant.id}/deactivate`).type('form').send(encodeForm({ _csrf: token, confirm: 'yes' }));
     assert.equal(res.status, 303);
     assert.equal((await ctx.db.knex('sessions').where({ user_id: consultant.id })).length, 0);
 

@@ -175,7 +175,7 @@ describeEachEngine('Cohorts: attendance, assignments and completion', (ctx) => {
     const director = await makeUser({ role: 'director' });
     const { cohort, p } = await cohortWithRoster(ctx.db.knex, director);
     const d = await client(app, director);
-    assert.equal((await d.post(`/engagements/${cohort.meetings[2].engagement_id}/cancel`)).status, 303);
+    assert.equal((await d.post(`/engagements/${cohort.meetings[2].engagement_id}/cancel`, { confirm: 'yes' })).status, 303);
     const before = await programState(ctx.db.knex);
     assert.equal((await d.post(`/cohorts/${cohort.id}/meetings/${cohort.meetings[2].id}/attendance`, attendanceForm(p.map((x) => [x, 'present'])))).status, 409);
     assert.equal(await programState(ctx.db.knex), before);

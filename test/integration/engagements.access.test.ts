@@ -27,8 +27,8 @@ describeEachEngine('Engagement access', (ctx) => {
       editForm: (await agent.get(`/engagements/${engagementId}/edit`)).status,
       update: (await postForm(agent, `/engagements/${engagementId}`, form)).status,
       calendar: (await agent.get(`/engagements/${engagementId}.ics`)).status,
-      cancel: (await postForm(agent, `/engagements/${engagementId}/cancel`)).status,
-      delete: (await postForm(agent, `/engagements/${engagementId}/delete`)).status,
+      cancel: (await postForm(agent, `/engagements/${engagementId}/cancel`, { confirm: 'yes' })).status,
+      delete: (await postForm(agent, `/engagements/${engagementId}/delete`, { confirm: 'yes' })).status,
     };
   }
 
@@ -97,7 +97,7 @@ describeEachEngine('Engagement access', (ctx) => {
     await changeStatus(kase.id, { to: 'withdrawn', reason: 'The board changed its plans' }, { id: director.id, role: 'director' });
     const agent = await staffAgent(app, lead);
     assert.equal((await postForm(agent, `/cases/${kase.id}/engagements`, engagementForm([lead]))).status, 409);
-    assert.equal((await postForm(agent, `/engagements/${engagementId}/cancel`)).status, 303);
+    assert.equal((await postForm(agent, `/engagements/${engagementId}/cancel`, { confirm: 'yes' })).status, 303);
   });
 
   it('every engagement page and action, when not signed in, answers 401 and changes nothing', async () => {
@@ -112,8 +112,8 @@ describeEachEngine('Engagement access', (ctx) => {
       editForm: (await agent.get(`/engagements/${engagementId}/edit`)).status,
       update: (await post(`/engagements/${engagementId}`, engagementForm([lead]))).status,
       calendar: (await agent.get(`/engagements/${engagementId}.ics`)).status,
-      cancel: (await post(`/engagements/${engagementId}/cancel`)).status,
-      delete: (await post(`/engagements/${engagementId}/delete`)).status,
+      cancel: (await post(`/engagements/${engagementId}/cancel`, { confirm: 'yes' })).status,
+      delete: (await post(`/engagements/${engagementId}/delete`, { confirm: 'yes' })).status,
     }));
     assert.deepEqual(statuses, { myWork: 401, newForm: 401, create: 401, editForm: 401, calendar: 401, update: 401, cancel: 401, delete: 401 });
   });
@@ -124,7 +124,7 @@ describeEachEngine('Engagement access', (ctx) => {
     const kase = await makeCase(config);
     assert.equal((await agent.get('/engagements/99999999999/edit')).status, 404);
     assert.equal((await agent.get('/engagements/99999999999.ics')).status, 404);
-    assert.equal((await postForm(agent, '/engagements/99999999999/cancel')).status, 404);
+    assert.equal((await postForm(agent, '/engagements/99999999999/cancel', { confirm: 'yes' })).status, 404);
     assert.equal((await request(app).get(`${kase.statusPath}/engagements/99999999999.ics`)).status, 404);
   });
 });

@@ -71,7 +71,7 @@ describeEachEngine('Engagements and the case status', (ctx) => {
   it('POST /cases/:id/status to completed, on a case in progress whose only delivered engagement was deleted, answers 409 and changes nothing', async () => {
     const { consultant, kase, agent } = await consultantOnCase();
     const id = await addEngagement(ctx.db.knex, agent, kase.id, delivered(consultant));
-    assert.equal((await postForm(agent, `/engagements/${id}/delete`)).status, 303);
+    assert.equal((await postForm(agent, `/engagements/${id}/delete`, { confirm: 'yes' })).status, 303);
     assert.equal((await caseRow(ctx.db.knex, kase.id)).status, 'in_progress');
     const events = (await eventsOf(ctx.db.knex, kase.id)).length;
     const res = await postForm(agent, `/cases/${kase.id}/status`, complete);
@@ -102,7 +102,7 @@ describeEachEngine('Engagements and the case status', (ctx) => {
   it('POST /cases/:id/status to completed, when the only delivered engagement was cancelled, answers 409 and changes nothing', async () => {
     const { consultant, kase, agent } = await consultantOnCase();
     const id = await addEngagement(ctx.db.knex, agent, kase.id, delivered(consultant));
-    assert.equal((await postForm(agent, `/engagements/${id}/cancel`)).status, 303);
+    assert.equal((await postForm(agent, `/engagements/${id}/cancel`, { confirm: 'yes' })).status, 303);
     assert.equal((await ctx.db.knex('engagements').where({ id }).first()).status, 'cancelled');
     const res = await postForm(agent, `/cases/${kase.id}/status`, complete);
     assert.equal(res.status, 409);

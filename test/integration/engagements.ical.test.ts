@@ -101,7 +101,7 @@ describeEachEngine('Engagement calendar files', (ctx) => {
     const { consultant, kase, agent } = await consultantOnCase();
     const id = await addEngagement(ctx.db.knex, agent, kase.id, engagementForm([consultant]));
     assert.equal((await request(app).get(`${kase.statusPath}/engagements/${id}.ics`)).status, 200);
-    assert.equal((await postForm(agent, `/engagements/${id}/cancel`)).status, 303);
+    assert.equal((await postForm(agent, `/engagements/${id}/cancel`, { confirm: 'yes' })).status, 303);
     assert.equal((await request(app).get(`${kase.statusPath}/engagements/${id}.ics`)).status, 404);
   });
 

@@ -67,7 +67,7 @@ describeEachEngine('Engagements on the requester status page', (ctx) => {
     const pastScheduled = await addEngagement(ctx.db.knex, agent, kase.id, engagementForm([consultant], { date: daysFromToday(-3) }));
     const delivered = await addEngagement(ctx.db.knex, agent, kase.id, engagementForm([consultant], { status: 'delivered', date: daysFromToday(-1), summary: 'Held' }));
     const cancelled = await addEngagement(ctx.db.knex, agent, kase.id, engagementForm([consultant], { date: daysFromToday(20) }));
-    assert.equal((await postForm(agent, `/engagements/${cancelled}/cancel`)).status, 303);
+    assert.equal((await postForm(agent, `/engagements/${cancelled}/cancel`, { confirm: 'yes' })).status, 303);
     const upcoming = await addEngagement(ctx.db.knex, agent, kase.id, engagementForm([consultant], { date: daysFromToday(9) }));
     const section = upcomingSection((await request(app).get(kase.statusPath)).text);
     assert.deepEqual([...section.matchAll(/\/engagements\/(\d+)\.ics/g)].map((m) => Number(m[1])), [upcoming]);

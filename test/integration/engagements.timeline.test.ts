@@ -79,6 +79,8 @@ describeEachEngine('Engagement timeline and stored rows', (ctx) => {
       summary: null,
       follow_up_actions: 'Send the slides',
       follow_up_date: daysFromToday(9),
+      location: null,
+      meeting_url: null,
     });
   });
 
@@ -166,7 +168,7 @@ describeEachEngine('Engagement timeline and stored rows', (ctx) => {
   it('POST /engagements/:id/cancel, on a scheduled engagement, keeps the row, marks it and its jurisdictions cancelled and records the status change', async () => {
     const { consultant, kase, agent } = await consultantOnCase();
     const id = await addEngagement(ctx.db.knex, agent, kase.id, engagementForm([consultant], { jurisdictions: ['OH', 'KY'] }));
-    const res = await postForm(agent, `/engagements/${id}/cancel`);
+    const res = await postForm(agent, `/engagements/${id}/cancel`, { confirm: 'yes' });
     assert.equal(res.status, 303);
     assert.equal(res.headers.location, `/cases/${kase.id}?saved=1#engagements`);
     assert.equal((await ctx.db.knex('engagements').where({ id }).first()).status, 'cancelled');
@@ -181,8 +183,8 @@ describeEachEngine('Engagement timeline and stored rows', (ctx) => {
   it('POST /engagements/:id/cancel, on an engagement already cancelled, records nothing more', async () => {
     const { consultant, kase, agent } = await consultantOnCase();
     const id = await addEngagement(ctx.db.knex, agent, kase.id, engagementForm([consultant]));
-    assert.equal((await postForm(agent, `/engagements/${id}/cancel`)).status, 303);
-    const again = await postForm(agent, `/engagements/${id}/cancel`);
+    assert.equal((await postForm(agent, `/engagements/${id}/cancel`, { confirm: 'yes' })).status, 303);
+    const again = await postForm(agent, `/engagements/${id}/cancel`, { confirm: 'yes' });
     assert.equal(again.status, 303);
     assert.equal((await eventsOf(ctx.db.knex, kase.id, 'engagement.updated')).length, 1);
   });
@@ -197,13 +199,14 @@ describeEachEngine('Engagement timeline and stored rows', (ctx) => {
     );
     assert.deepEqual(await rowCounts(id), { engagements: 1, engagement_consultants: 1, engagement_jurisdictions: 2, engagement_topics: 2, engagement_attendees: 2 });
     const [added] = await eventsOf(ctx.db.knex, kase.id, 'engagement.added');
-    const res = await postForm(agent, `/engagements/${id}/delete`);
+    const res = await postForm(agent, `/engagements/${id}/delete`, { confirm: 'yes' });
     assert.equal(res.status, 303);
     assert.equal(res.headers.location, `/cases/${kase.id}?saved=1#engagements`);
     assert.deepEqual(await rowCounts(id), { engagements: 0, engagement_consultants: 0, engagement_jurisdictions: 0, engagement_topics: 0, engagement_attendees: 0 });
     const deleted = await eventsOf(ctx.db.knex, kase.id, 'engagement.deleted');
     assert.equal(deleted.length, 1);
-    assert.deepEqual(deleted[0].before, added.after);
+    // What was added, and the calendar SEQUENCE its cancelling calendar file was sent with.
+    assert.deepEqual(deleted[0].before, { ...added.after, sequence: 1 });
     assert.equal(deleted[0].after, null);
     assert.equal(deleted[0].actor_user_id, consultant.id);
     // The timeline keeps the earlier events: it is append-only.

@@ -92,7 +92,7 @@ describeEachEngine('Mail delivery through SMTP', (ctx) => {
     const toRequester = only(got, email);
     assert.deepEqual(toRequester.to, [email]);
     assert.deepEqual(addressesIn(toRequester.headers.from), addressesIn(MAIL_FROM));
-    assert.match(toRequester.text, /^Dear Dana Whitfield,/);
+    assert.match(toRequester.text, /^Hello,/);
     assert.deepEqual(linksIn(toRequester.text), [`http://leep.test${statusPath}`]);
     assert.match(toRequester.html, re(`<a href="http://leep.test${statusPath}">http://leep.test${statusPath}</a>`));
     const page = await request(app).get(pathOf(linksIn(toRequester.text)[0]));
@@ -117,9 +117,12 @@ describeEachEngine('Mail delivery through SMTP', (ctx) => {
     const mark = smtp.received.length;
     const assignment = { lead_consultant_id: String(lead.id), supporting_ids: [String(supporter.id)] };
     assert.equal((await director.post(`/cases/${kase.id}/assignment`, assignment)).status, 303);
-    assert.equal(await deliverAll(worker), 2);
+    assert.equal(await deliverAll(worker), 3);
     const got = newFor(mark, kase.reference);
-    assert.deepEqual(linesFor(got, kase.reference), [`${email} | Your LEEP consultant for ${kase.reference}`, `${lead.email} | You are the lead on ${kase.reference}`].sort());
+    assert.deepEqual(
+      linesFor(got, kase.reference),
+      [`${email} | Your LEEP consultant for ${kase.reference}`, `${lead.email} | You are the lead on ${kase.reference}`, `${supporter.email} | You are supporting ${kase.reference}`].sort(),
+    );
     const toLead = only(got, lead.email);
     assert.match(toLead.text, re(`Dear ${lead.name},`));
     assert.deepEqual(linksIn(toLead.text), [`http://leep.test/cases/${kase.id}`]);
@@ -246,17 +249,19 @@ describeEachEngine('Mail delivery through SMTP', (ctx) => {
     const moved = daysFromToday(12);
     let mark = smtp.received.length;
     assert.equal((await postForm(agent, `/engagements/${id}`, engagementForm([lead], { date: moved, start_time: '14:30' }))).status, 303);
-    assert.equal(await deliverAll(worker), 1);
+    // The requester and the engagement's consultant are both told.
+    assert.equal(await deliverAll(worker), 2);
     let got = newFor(mark, kase.reference);
-    assert.deepEqual(linesFor(got, kase.reference), [`dana.whitfield@example.org | Moved: Small-group facilitation on ${moved} (${kase.reference})`]);
+    assert.deepEqual(linesFor(got, kase.reference), [`dana.whitfield@example.org | Moved: Small-group facilitation on ${moved} (${kase.reference})`, `${lead.email} | Moved: Small-group facilitation on ${moved} (${kase.reference})`].sort());
+    got = got.filter((m) => m.rcptTo.includes('dana.whitfield@example.org'));
     assert.match(got[0].text, /has moved/);
     assert.equal(new Date(onlyEvent(got[0].attachments[0].text).start).toISOString(), zonedToUtc(moved, '14:30', ZONE).toISOString());
 
     // Only the time changes: still a move.
     mark = smtp.received.length;
     assert.equal((await postForm(agent, `/engagements/${id}`, engagementForm([lead], { date: moved, start_time: '16:00' }))).status, 303);
-    assert.equal(await deliverAll(worker), 1);
-    got = newFor(mark, kase.reference);
+    assert.equal(await deliverAll(worker), 2);
+    got = newFor(mark, kase.reference).filter((m) => m.rcptTo.includes('dana.whitfield@example.org'));
     assert.deepEqual(linesFor(got, kase.reference), [`dana.whitfield@example.org | Moved: Small-group facilitation on ${moved} (${kase.reference})`]);
     assert.equal(new Date(onlyEvent(got[0].attachments[0].text).start).toISOString(), zonedToUtc(moved, '16:00', ZONE).toISOString());
 

@@ -49,6 +49,7 @@ describe('loadConfig', () => {
         dbAcquireTimeoutMs: 4000,
         mfaRequired: 'off',
         auditRetentionDays: 730,
+        receiptsPerAddressPerDay: 3,
       },
     );
     assert.ok(config.secret.length >= 32);

@@ -20,8 +20,10 @@ describe('mail-render', () => {
   it('renderMail, for a request received, gives a text part with the reference, the status link and the target, ending in one line break', () => {
     const mail = renderMail('request-received', 'We received your request TA-2030-0042', common);
     assert.equal(mail.subject, 'We received your request TA-2030-0042');
-    assert.match(mail.text, /^Dear Dana Whitfield,\n\n/);
-    assert.match(mail.text, /Your reference is TA-2030-0042: "Equity lens for our plan"\./);
+    // A receipt goes to whatever address was typed: it repeats none of the requester's own text.
+    assert.match(mail.text, /^Hello,\n\n/);
+    assert.match(mail.text, /Your reference is TA-2030-0042 \(Ohio\)\./);
+    assert.ok(!mail.text.includes('Dana Whitfield') && !mail.text.includes('Equity lens for our plan'), mail.text);
     assert.match(mail.text, /usually within 5 business days/);
     assert.match(mail.text, /\n\nhttp:\/\/leep\.test\/status\/abcDEF123_-xyz\n\n/);
     assert.ok(mail.text.endsWith('The LEEP team\n'));
@@ -35,7 +37,7 @@ describe('mail-render', () => {
     const body = bodyOf(mail.html);
     assert.equal(body.match(/<p>/g)?.length, mail.text.trim().split(/\n{2,}/).length);
     assert.match(body, /<p><a href="http:\/\/leep\.test\/status\/abcDEF123_-xyz">http:\/\/leep\.test\/status\/abcDEF123_-xyz<\/a><\/p>/);
-    assert.match(body, /<p>Dear Dana Whitfield,<\/p>/);
+    assert.match(body, /<p>Hello,<\/p>/);
   });
 
   it('renderMail, for a message with HTML in it, keeps the text as written and escapes every character of it in the HTML part', () => {
@@ -46,11 +48,9 @@ describe('mail-render', () => {
     assert.ok(!mail.html.includes('<script'), 'a script tag reached the HTML part');
     assert.ok(!mail.html.includes('>this</a>'), 'the sender\'s own markup reached the HTML part');
     assert.ok(!mail.html.includes('<Lead>'));
-    // The sender's markup is shown as text; the bare URL in it is still made a link, of the URL alone.
-    assert.ok(
-      mail.html.includes('See &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;a href=&quot;<a href="http://evil.example">http://evil.example</a>&quot;&gt;this&lt;/a&gt;<br>Second line'),
-      mail.html,
-    );
+    // The sender's markup is shown as text, and a URL typed in it is not made a link: only the app's own links are.
+    assert.ok(mail.html.includes('See &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;a href=&quot;http://evil.example&quot;&gt;this&lt;/a&gt;<br>Second line'), mail.html);
+    assert.ok(!/href="http:\/\/evil/.test(mail.html), 'a typed link became a link');
     assert.match(mail.html, /Lou &lt;Lead&gt; of the LEEP team/);
   });
 

@@ -1,0 +1,84 @@
+import type { Knex } from 'knex';
+import { FORMATS } from '../vocabulary';
+import { CalendarEngagement, engagementCalendar } from './ical.service';
+
+/** One message to write to the outbox. */
+export interface Message {
+  kind: string;
+  to: string;
+  subject: string;
+  data: Record<string, unknown>;
+  ics?: string;
+}
+
+export interface EngagementMailContext {
+  kase: { id: number; reference: string; title: string; status: string; requester_email: string };
+  common: Record<string, unknown>;
+  timeZone: string;
+  host: string;
+  /** The sender, as the calendar's ORGANIZER (RFC 5546 wants one on REQUEST and CANCEL). */
+  organizer: { name: string; email: string };
+}
+
+type EngagementEvent = { kind: string; before: Record<string, unknown>; after: Record<string, unknown> };
+type Engagement = CalendarEngagement & { consultant_ids: number[] };
+
+const CLOSED = ['completed', 'declined', 'withdrawn'];
+// A change to any of these moves the meeting in the requester's calendar.
+const CALENDAR_FIELDS = ['date', 'start_time', 'duration_minutes', 'location', 'meeting_url'];
+
+/** The engagement as it is now, or as the deletion event kept it. */
+async function engagementOf(trx: Knex.Transaction, event: EngagementEvent): Promise<Engagement | undefined> {
+  if (event.kind === 'engagement.deleted') {
+    const b = event.before;
+    return { ...(b as unknown as CalendarEngagement), id: Number(b.engagement_id), status: 'cancelled', consultant_ids: (b.consultant_ids as number[]) ?? [] };
+  }
+  const id = Number(event.after.engagement_id);
+  const e = await trx('engagements').where({ id }).first();
+  if (!e) return undefined;
+  const consultants = await trx('engagement_consultants').where({ engagement_id: id }).select('user_id');
+  return { ...e, id: Number(e.id), sequence: Number(e.sequence ?? 0), duration_minutes: Number(e.duration_minutes), consultant_ids: consultants.map((c) => Number(c.user_id)) };
+}
+
+/**
+ * The messages an engagement's event causes: to the requester when a meeting is scheduled, moved
+ * or cancelled, and to its consultants when it is moved or cancelled, each with a calendar file
+ * that adds, updates (same UID, higher SEQUENCE) or cancels (METHOD:CANCEL) the event.
+ */
+export async function engagementMessages(trx: Knex.Transaction, event: EngagementEvent, ctx: EngagementMailContext): Promise<Message[]> {
+  const { before, after, kind } = event;
+  const cancelled = kind === 'engagement.deleted' ? before.status === 'scheduled' : kind === 'engagement.updated' && after.status === 'cancelled' && before.status === 'scheduled';
+  const moved = kind === 'engagement.updated' && CALENDAR_FIELDS.some((k) => k in after);
+  const rescheduled = kind === 'engagement.updated' && after.status === 'scheduled';
+  const added = kind === 'engagement.added' && after.status === 'scheduled';
+  if (!cancelled && !moved && !rescheduled && !added) return [];
+  const e = await engagementOf(trx, event);
+  if (!e) return [];
+  // A completed or closed case has no meetings ahead: a change to one left on it tells nobody.
+  if (!cancelled && (e.status !== 'scheduled' || CLOSED.includes(ctx.kase.status))) return [];
+
+  const format = FORMATS[e.format as keyof typeof FORMATS] ?? e.format;
+  const when = e.start_time ? `${e.date} at ${e.start_time} (${ctx.timeZone.replace('_', ' ')})` : `${e.date} (all day)`;
+  const ics = engagementCalendar(e, {
+    reference: ctx.kase.reference,
+    title: ctx.kase.title,
+    timeZone: ctx.timeZone,
+    host: ctx.host,
+    method: cancelled ? 'CANCEL' : 'REQUEST',
+    organizer: ctx.organizer,
+  });
+  const data = { ...ctx.common, when, format, duration: e.duration_minutes, location: e.location ?? undefined, meetingUrl: e.meeting_url ?? undefined, moved, cancelled };
+  const messages: Message[] = [];
+  if (cancelled) {
+    messages.push({ kind: 'engagement-cancelled', to: ctx.kase.requester_email, subject: `Cancelled: ${format} on ${e.date} (${ctx.kase.reference})`, data, ics });
+  } else {
+    messages.push({ kind: 'engagement-scheduled', to: ctx.kase.requester_email, subject: `${moved ? 'Moved' : 'Scheduled'}: ${format} on ${e.date} (${ctx.kase.reference})`, data, ics });
+  }
+  if (cancelled || moved) {
+    const team = e.consultant_ids.length ? await trx('users').whereIn('id', e.consultant_ids).andWhere('active', true).select('name', 'email') : [];
+    for (const u of team) {
+      messages.push({ kind: 'engagement-team', to: u.email, subject: `${cancelled ? 'Cancelled' : 'Moved'}: ${format} on ${e.date} (${ctx.kase.reference})`, data: { ...data, consultantName: u.name }, ics });
+    }
+  }
+  return messages;
+}
