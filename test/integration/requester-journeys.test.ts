@@ -164,6 +164,19 @@ describeEachEngine('Requester journeys after a mistake, a refusal or a change', 
       assert.match(page.text, /Room 4, State Capitol/);
     });
 
+    it('POST /engagements/:id, moving a meeting left on a completed case, mails nobody and the status page shows no meetings', async () => {
+      const { lead, kase } = await caseInProgress();
+      assert.equal((await director.post(`/cases/${kase.id}/status`, { to: 'completed', closing_summary: 'Done' })).status, 303);
+      const agent = await staffAgent(app, lead);
+      const fields = engagementForm([lead], { date: daysFromToday(9) });
+      assert.equal((await postForm(agent, `/cases/${kase.id}/engagements`, fields)).status, 303);
+      const id = Number((await ctx.db.knex('engagements').where({ case_id: kase.id, status: 'scheduled' }).first('id')).id);
+      assert.equal((await postForm(agent, `/engagements/${id}`, { ...fields, date: daysFromToday(11) })).status, 303);
+      const mails = await ctx.db.knex('outbox').where({ case_id: kase.id }).whereIn('kind', ['engagement-scheduled', 'engagement-team']);
+      assert.deepEqual(mails, []);
+      assert.doesNotMatch((await request(app).get(kase.statusPath).expect(200)).text, /Upcoming meetings/);
+    });
+
     it('POST /engagements/:id, with a javascript: video-meeting link, answers 422 at the field and saves nothing', async () => {
       const { lead, kase } = await caseInProgress();
       const agent = await staffAgent(app, lead);
