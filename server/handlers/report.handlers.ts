@@ -184,17 +184,21 @@ export async function statePage(req: Request, res: Response): Promise<void> {
 async function statePageSpec(req: Request): Promise<PageSpec> {
   const code = String(req.params.code).toUpperCase();
   const perPage = 100;
-  const page = Math.max(1, Math.min(10_000, Number.parseInt(String(req.query.page ?? '1'), 10) || 1));
+  // The engagements and the cases are paged each on its own: a link moves one list and keeps the other.
+  const pageParam = (name: string) => Math.max(1, Math.min(10_000, Number.parseInt(String(req.query[name] ?? '1'), 10) || 1));
+  const wanted = { engagementsPage: pageParam('engagements_page'), casesPage: pageParam('cases_page'), perPage };
   // A state's history changes only with cases and engagements: cached per data version.
-  const history = await cachedFigures(`state:${code}:${page}`, () => stateHistory(code, { page, perPage }));
+  const history = await cachedFigures(`state:${code}:${wanted.engagementsPage}:${wanted.casesPage}`, () => stateHistory(code, wanted));
   if (!history) throw new NotFoundError('There is no state or jurisdiction with that code.');
-  const pages = Math.max(1, Math.ceil(Math.max(history.counts.cases, history.counts.engagements) / perPage));
+  const { engagements, cases, engagementsOf, casesOf } = history.pages;
+  const href = (e: number, c: number) => `/states/${code}?${new URLSearchParams({ ...(e > 1 ? { engagements_page: String(e) } : {}), ...(c > 1 ? { cases_page: String(c) } : {}) }).toString()}#${e !== engagements ? 'engagements' : 'cases'}`;
   return {
     view: 'pages/reports/state',
     locals: {
       title: history.jurisdiction.name,
       ...history,
-      ...pageNav(Math.max(history.counts.cases, history.counts.engagements), page, pages, perPage, (n) => `/states/${code}?page=${n}`),
+      engagementPages: pageNav(history.counts.engagements, engagements, engagementsOf, perPage, (n) => href(n, cases)),
+      casePages: pageNav(history.counts.cases, cases, casesOf, perPage, (n) => href(engagements, n)),
     },
   };
 }

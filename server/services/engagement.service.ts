@@ -30,10 +30,10 @@ export interface EngagementContext {
  */
 async function checkRules(input: EngagementInput, ctx: EngagementContext, kase: Pick<CaseRow, 'submitted_at' | 'source'>, keep: number[] = []): Promise<number[]> {
   const errors: FieldError[] = [];
-  // Work delivered before the request came in would give a negative response time. Imported
-  // history may carry such dates (the request was logged late); the form and the API may not.
+  // Work delivered before a requester asked for it would give a negative response time. Cases
+  // staff open (a program's, or logged after the fact) and imported history may carry earlier dates.
   const submittedOn = dateIn(toDate(kase.submitted_at) as Date, ctx.timeZone);
-  if (input.status === 'delivered' && kase.source !== 'import' && input.date < submittedOn) {
+  if (input.status === 'delivered' && (kase.source === 'web_form' || kase.source === 'api') && input.date < submittedOn) {
     errors.push({ field: 'date', message: `A delivered engagement cannot be dated before the request was submitted (${submittedOn})` });
   }
   // A delivered engagement cannot be in the future; one day of grace for time zones.

@@ -5,8 +5,9 @@ import { FORMATS, STATUSES, TRACKS } from '../vocabulary';
 import { hoursOf } from './report.service';
 
 export interface HistoryPaging {
-  /** 1-based page of the engagements and of the cases, `perPage` of each. */
-  page: number;
+  /** 1-based pages of the engagements and of the cases, each list paged on its own, `perPage` rows a page. */
+  engagementsPage: number;
+  casesPage: number;
   perPage: number;
 }
 
@@ -23,17 +24,23 @@ export async function stateHistory(code: string, paging?: HistoryPaging) {
     .join('engagements as e', 'e.id', 'ej.engagement_id')
     .where({ 'ej.jurisdiction_code': code, 'ej.status': 'delivered' })
     .select(db.raw('min(e.date) as first_served'), db.raw('max(e.date) as last_served'), db.raw('count(*) as engagements'), db.raw('coalesce(sum(e.duration_minutes), 0) as minutes'), db.raw('coalesce(sum(e.participant_count), 0) as participants'));
-  const pageOf = <T extends { limit(n: number): T; offset(n: number): T }>(q: T): T => (paging ? q.limit(paging.perPage).offset((paging.page - 1) * paging.perPage) : q);
   const [[caseCount], [engagementCount]] = await Promise.all([
     db('cases').where('jurisdiction_code', code).count({ n: '*' }),
     db('engagement_jurisdictions').where('jurisdiction_code', code).count({ n: '*' }),
   ]);
-  const cases = await pageOf(db('cases as c'))
+  const counts = { cases: num(caseCount.n), engagements: num(engagementCount.n) };
+  // A page past a list's end (an old link) shows its last page rather than nothing.
+  const lastPage = (n: number) => Math.max(1, Math.ceil(n / (paging?.perPage ?? 1)));
+  const pages = paging
+    ? { engagements: Math.min(paging.engagementsPage, lastPage(counts.engagements)), cases: Math.min(paging.casesPage, lastPage(counts.cases)) }
+    : { engagements: 1, cases: 1 };
+  const pageOf = <T extends { limit(n: number): T; offset(n: number): T }>(q: T, page: number): T => (paging ? q.limit(paging.perPage).offset((page - 1) * paging.perPage) : q);
+  const cases = await pageOf(db('cases as c'), pages.cases)
     .leftJoin('users as u', 'u.id', 'c.lead_consultant_id')
     .where('c.jurisdiction_code', code)
     .orderBy('c.submitted_at', 'asc')
     .select('c.id', 'c.reference', 'c.title', 'c.track', 'c.status', 'c.submitted_at', 'c.closed_at', 'u.name as lead_name');
-  const engagements = await pageOf(db('engagement_jurisdictions as ej'))
+  const engagements = await pageOf(db('engagement_jurisdictions as ej'), pages.engagements)
     .join('engagements as e', 'e.id', 'ej.engagement_id')
     .join('cases as c', 'c.id', 'e.case_id')
     .where('ej.jurisdiction_code', code)
@@ -63,7 +70,8 @@ export async function stateHistory(code: string, paging?: HistoryPaging) {
     .orderBy('engagements', 'desc');
   return {
     jurisdiction,
-    counts: { cases: num(caseCount.n), engagements: num(engagementCount.n) },
+    counts,
+    pages: { ...pages, engagementsOf: lastPage(counts.engagements), casesOf: lastPage(counts.cases) },
     served: num(served.engagements) > 0 ? { first: served.first_served as string, last: served.last_served as string } : undefined,
     totals: { engagements: num(served.engagements), hours: hoursOf(num(served.minutes)), participants: num(served.participants) },
     cases: cases.map((c) => ({ ...c, trackLabel: TRACKS[c.track as keyof typeof TRACKS], statusLabel: STATUSES[c.status as keyof typeof STATUSES] })),

@@ -13,7 +13,10 @@ export const LATEST_DATE = '2100-12-31';
 
 /** A real calendar date written YYYY-MM-DD, from EARLIEST_DATE to LATEST_DATE. */
 export function isDateInRange(s: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(s) && s >= EARLIEST_DATE && s <= LATEST_DATE && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(s) || s < EARLIEST_DATE || s > LATEST_DATE) return false;
+  // 2020-13-01 or 2021-02-30: no such day (an invalid Date, or one that rolls over to another day).
+  const t = Date.parse(`${s}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().startsWith(s);
 }
 
 /** The program's time zone: where its days, business days and local times are counted. */

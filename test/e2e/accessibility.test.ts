@@ -112,6 +112,7 @@ if (chromiumAvailable()) {
         '/admin/users',
         '/admin/users/new',
         userEdit,
+        '/admin/topics',
         '/admin/tokens',
         '/admin/import',
         '/admin/outbox',

@@ -6,6 +6,7 @@ import type { Knex } from 'knex';
 import ical from 'node-ical';
 import type request from 'supertest';
 import type { Config } from '../../server/config';
+import { db } from '../../server/db';
 import { assignConsultants } from '../../server/services/case.service';
 import { createEngagement } from '../../server/services/engagement.service';
 import { submitRequest } from '../../server/services/request.service';
@@ -33,7 +34,7 @@ export interface TestCase {
  */
 export async function makeCase(
   config: Readonly<Config>,
-  options: { lead?: TestUser; supporters?: TestUser[]; director?: TestUser; jurisdiction?: string; title?: string } = {},
+  options: { lead?: TestUser; supporters?: TestUser[]; director?: TestUser; jurisdiction?: string; title?: string; submittedDaysAgo?: number } = {},
 ): Promise<TestCase> {
   const result = await submitRequest(requestPayload({ jurisdiction: options.jurisdiction ?? 'OH', ...(options.title ? { title: options.title } : {}) }), {
     source: 'api',
@@ -41,6 +42,10 @@ export async function makeCase(
     timeZone: config.timeZone,
   });
   if (result.kind === 'honeypot') throw new Error('the test request was taken for a bot');
+  // Submitted some time ago (400 days unless told), so that delivered engagements in the recent
+  // past come after the request, as the engagement rules require.
+  const ago = options.submittedDaysAgo ?? 400;
+  if (ago) await db('cases').where({ id: result.caseId }).update({ submitted_at: new Date(Date.now() - ago * 86_400_000).toISOString() });
   if (options.lead) {
     const director = options.director ?? (await makeUser({ role: 'director' }));
     await assignConsultants(result.caseId, { lead_consultant_id: options.lead.id, supporting_ids: (options.supporters ?? []).map((u) => u.id) }, { id: director.id, role: 'director' });

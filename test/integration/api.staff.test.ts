@@ -163,7 +163,8 @@ describeEachEngine('Staff API on generated data', (ctx) => {
     { query: 'sort=date', field: 'sort' },
     { query: 'from=2022-01-01&to=2021-01-01', field: 'to', message: /to must be on or after from \(2022-01-01\)/ },
     { query: 'to=2016-12-31', field: 'to', message: /to must be on or after from \(2017-01-01\)/ },
-    { query: 'from=2999-01-01', field: 'from', message: /from must be on or before to/ },
+    { query: 'from=2099-01-01', field: 'from', message: /from must be on or before to/ },
+    { query: 'from=2999-01-01', field: 'from', message: /from must be a real date from 2000-01-01 to 2100-12-31/ },
   ];
   for (const endpoint of ['/api/v1/cases', '/api/v1/engagements', '/api/v1/reports/coverage']) {
     for (const b of bad) {
@@ -227,7 +228,7 @@ describeEachEngine('Staff API on generated data', (ctx) => {
       assert.deepStrictEqual(cov.jurisdictions.map(({ name: _n, kind: _k, ...rest }: Record<string, unknown>) => rest), figRows);
       assert.deepStrictEqual(
         cov.by_year,
-        fig.years.map((y) => ({ year: y.year, newly_served: y.newly, served_cumulative: y.cumulative, engagements: y.engagements, hours: y.hours, participants: y.participants })),
+        fig.years.map((y) => ({ year: y.year, states_served: y.served, new_to_leep: y.newly, newly_served: y.newly, served_cumulative: y.cumulative, engagements: y.engagements, hours: y.hours, participants: y.participants })),
       );
 
       // A recount of the raw rows agrees, so the comparison is not of two empty answers.
@@ -261,7 +262,7 @@ describeEachEngine('Staff API on generated data', (ctx) => {
           })),
         ),
       );
-      assert.deepStrictEqual(shown.years, cov.by_year.map((y: { year: number; newly_served: number; served_cumulative: number; engagements: number }) => ({ year: y.year, newly: y.newly_served, cumulative: y.served_cumulative, engagements: y.engagements })));
+      assert.deepStrictEqual(shown.years, cov.by_year.map((y: { year: number; states_served: number; new_to_leep: number; served_cumulative: number; engagements: number }) => ({ year: y.year, served: y.states_served, newly: y.new_to_leep, cumulative: y.served_cumulative, engagements: y.engagements })));
     });
   }
 

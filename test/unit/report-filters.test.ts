@@ -15,7 +15,7 @@ const parse = (query: Record<string, unknown>) => {
 
 describe('report filters: parseReportFilters', () => {
   it('parseReportFilters, with no query, gives 2017-01-01 to today in the program’s time zone and no problems', () => {
-    assert.deepStrictEqual(parse({}), { filters: { from: PROGRAM_START, to: '2025-12-31' }, problems: [] });
+    assert.deepStrictEqual(parse({}), { filters: { from: PROGRAM_START, to: '2025-12-31' }, problems: [], refused: [] });
     assert.equal(PROGRAM_START, '2017-01-01');
   });
 
@@ -40,7 +40,7 @@ describe('report filters: parseReportFilters', () => {
   });
 
   it('parseReportFilters, with a leap day in a leap year, accepts it', () => {
-    assert.deepStrictEqual(parse({ from: '2020-02-29', to: '2024-02-29' }), { filters: { from: '2020-02-29', to: '2024-02-29' }, problems: [] });
+    assert.deepStrictEqual(parse({ from: '2020-02-29', to: '2024-02-29' }), { filters: { from: '2020-02-29', to: '2024-02-29' }, problems: [], refused: [] });
   });
 
   it('parseReportFilters, with the end before the start, swaps them and says so', () => {
@@ -60,7 +60,7 @@ describe('report filters: parseReportFilters', () => {
   });
 
   it('parseReportFilters, with empty and blank values, treats them as not given', () => {
-    assert.deepStrictEqual(parse({ from: '', to: '  ', track: '', consultant: ' ', jurisdiction: '' }), { filters: { from: PROGRAM_START, to: '2025-12-31' }, problems: [] });
+    assert.deepStrictEqual(parse({ from: '', to: '  ', track: '', consultant: ' ', jurisdiction: '' }), { filters: { from: PROGRAM_START, to: '2025-12-31' }, problems: [], refused: [] });
   });
 
   it('parseReportFilters, with a value that is not text (a nested object), ignores it', () => {
@@ -86,6 +86,6 @@ describe('report filters: filterParams', () => {
   it('filterParams, read back by parseReportFilters, gives the same filters', () => {
     const f = { from: '2018-02-01', to: '2022-11-30', track: 'network', format: 'online_training', topic: 'school-climate', consultant: 3, jurisdiction: 'PR' };
     const back = parse(Object.fromEntries(new URLSearchParams(filterParams(f))));
-    assert.deepStrictEqual(back, { filters: f, problems: [] });
+    assert.deepStrictEqual(back, { filters: f, problems: [], refused: [] });
   });
 });

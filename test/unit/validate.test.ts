@@ -119,7 +119,7 @@ describe('fieldErrors', () => {
   it('fieldErrors, for a bad e-mail address or date, gives an example of the right form', () => {
     assert.match(errorsOf(requestPayload({ email: 'dana' }))[0].message, /like name@example\.org/);
     assert.deepEqual(errorsOf(requestPayload({ preferred_start: '2027-02-30' })), [
-      { field: 'preferred_start', message: 'Preferred start date must be a real date, like 2027-03-15' },
+      { field: 'preferred_start', message: 'Preferred start date must be a real date from 2000-01-01 to 2100-12-31, like 2027-03-15' },
     ]);
   });
 
