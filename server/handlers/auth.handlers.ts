@@ -4,6 +4,7 @@ import { AppError, NotFoundError, ValidationError } from '../errors';
 import { countUsers } from '../queries/user.queries';
 import { passwordChangeSchema, userCreateSchema, validatePasswordChange } from '../schemas/user.schemas';
 import { formToPayload, keptValues } from '../schemas/validate';
+import { halfSignedIn } from '../middleware/auth';
 import { recordSignIn, signIn } from '../services/auth.service';
 import { MfaContext, factorsOf, mfaCovers } from '../services/mfa.service';
 import { changePassword, createUser } from '../services/user.service';
@@ -53,15 +54,8 @@ function startSession(req: Request, userId: number): Promise<void> {
   });
 }
 
-/** How long the second step may take after the password. */
-export const SECOND_STEP_MS = 10 * 60_000;
-
 /** The half-signed-in state of this session, if it is current. */
-export function pendingSignIn(req: Request): NonNullable<Request['session']['mfa']> | undefined {
-  const pending = req.session?.mfa;
-  if (!pending || req.session.userId || Date.now() - pending.startedAt > SECOND_STEP_MS) return undefined;
-  return pending;
-}
+export const pendingSignIn = halfSignedIn;
 
 export function mfaContextOf(req: Request): MfaContext {
   const config = req.app.locals.config as Config;

@@ -34,6 +34,7 @@ async function finish(req: Request, userId: number, method: string, next: string
 
 async function renderVerify(res: Response, userId: number, status: number, extra: Record<string, unknown> = {}): Promise<void> {
   const factors = await factorsOf(userId);
+  res.setHeader('Cache-Control', 'no-store');
   res.status(status).render('pages/auth/verify', {
     title: status === 200 ? 'Confirm it is you' : 'Error: Confirm it is you',
     hasTotp: factors.totp,
@@ -93,6 +94,8 @@ export async function passkeySignIn(req: Request, res: Response): Promise<void> 
 
 async function renderEnrol(req: Request, res: Response, userId: number, status: number, extra: Record<string, unknown> = {}): Promise<void> {
   const setup = await totpSetup(mfaContextOf(req), userId);
+  // The key is a secret: no browser or proxy keeps the page.
+  res.setHeader('Cache-Control', 'no-store');
   res.status(status).render('pages/auth/enrol', {
     title: status === 200 ? 'Set up a second factor' : 'Error: Set up a second factor',
     setup,
@@ -117,6 +120,7 @@ export async function enrol(req: Request, res: Response): Promise<void> {
   try {
     const codes = await confirmTotp(mfaContextOf(req), pending.userId, codeOf(req), ipOf(req));
     const next = await finish(req, pending.userId, 'totp_enrolment', pending.next);
+    res.setHeader('Cache-Control', 'no-store');
     res.render('pages/account/recovery-codes', { title: 'Your recovery codes', codes, continueTo: next });
   } catch (err) {
     if (err instanceof ConflictError) return void res.redirect(303, '/login');

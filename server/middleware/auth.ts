@@ -83,10 +83,13 @@ export const loadCurrentUser: RequestHandler = async (req, res, next) => {
   next();
 };
 
-/** Half signed in (password right, second step to do), and not too long ago. */
-function halfSignedIn(req: Request): 'verify' | 'enrol' | undefined {
+/** How long the second step may take after the password. */
+export const SECOND_STEP_MS = 10 * 60_000;
+
+/** The half-signed-in state of this session (password right, second step to do), if not too old. */
+export function halfSignedIn(req: Request): NonNullable<Request['session']['mfa']> | undefined {
   const pending = req.session?.mfa;
-  return pending && !req.session.userId && Date.now() - pending.startedAt <= 10 * 60_000 ? pending.stage : undefined;
+  return pending && !req.session.userId && Date.now() - pending.startedAt <= SECOND_STEP_MS ? pending : undefined;
 }
 
 /**
@@ -95,7 +98,7 @@ function halfSignedIn(req: Request): 'verify' | 'enrol' | undefined {
  */
 export function requireStaff(req: Request, res: Response, next: NextFunction): void {
   if (req.user) return next();
-  const stage = halfSignedIn(req);
+  const stage = halfSignedIn(req)?.stage;
   if (stage && req.method === 'GET' && req.accepts('html') && !req.path.startsWith('/api/')) {
     res.redirect(303, stage === 'verify' ? '/login/verify' : '/login/enrol');
     return;

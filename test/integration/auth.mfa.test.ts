@@ -23,6 +23,7 @@ describeEachEngine('Staff second factor: enrolment', (ctx) => {
     assert.equal((await agent.get('/api/v1/cases').set('Accept', 'application/json')).status, 401);
     const enrol = await agent.get('/login/enrol');
     assert.equal(enrol.status, 200);
+    assert.equal(enrol.headers['cache-control'], 'no-store', 'the page with the key is never kept');
     assert.match(enrol.text, /<svg role="img" aria-label="QR code of the key for your authenticator app"/);
     assert.match(enrol.text, /<code class="totp-key" id="totp-key">([A-Z2-7]{4} ?)+<\/code>/);
     assert.equal((await auditEvents(ctx.db.knex, 'sign_in.succeeded', `user:${director.id}`)).length, 0, 'not signed in yet');
