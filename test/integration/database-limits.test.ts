@@ -6,6 +6,7 @@ import { describeEachEngine, engines } from '../helpers/db';
 import { makeUser, signInAs } from '../helpers/auth';
 import { requestPayload } from '../helpers/factories';
 import { testAppWithLog } from '../helpers/log';
+import { makeLogger } from '../../server/logger';
 
 /** A second knex instance on the suite's own database, with the given limits. */
 function limited(ctx: { db: { url: string; searchPath?: string } }, options: DatabaseOptions, pool?: { min: number; max: number }): Knex {
@@ -124,5 +125,21 @@ onPostgres('Database limits on PostgreSQL: a frozen table', (ctx) => {
       await timed.destroy();
       await locker.destroy();
     }
+  });
+});
+
+describe('The log and database errors', () => {
+  it("makeLogger, given a PostgreSQL error whose detail repeats a row's values, writes the error without them", () => {
+    const lines: string[] = [];
+    const log = makeLogger({ logLevel: 'error' }, { write: (line: string) => void lines.push(line) });
+    const err = Object.assign(new Error('insert into "cases" ("requester_email") values ($1) - null value in column "title" violates not-null constraint'), {
+      code: '23502',
+      detail: 'Failing row contains (7, dana.whitfield@example.org, null).',
+      where: 'SQL function "x" statement 1',
+    });
+    log.error({ err }, 'request failed');
+    assert.equal(lines.length, 1);
+    assert.match(lines[0], /23502/);
+    assert.ok(!lines[0].includes('dana.whitfield@example.org'), lines[0]);
   });
 });
