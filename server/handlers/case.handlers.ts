@@ -177,7 +177,7 @@ export const assign = caseAction(
   assignmentSchema,
   (id, payload, user) => {
     // Checkbox values arrive as text; the schema wants numbers.
-    const supporting = ([] as unknown[]).concat(payload.supporting_ids ?? []).map((v) => (/^\d+$/.test(String(v)) ? Number(v) : v));
+    const supporting = ([] as unknown[]).concat(payload.supporting_ids ?? []).map((v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v));
     return assignConsultants(id, { ...payload, ...(supporting.length ? { supporting_ids: supporting } : {}) }, user);
   },
   'assignment',
