@@ -141,10 +141,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     mailFrom: env.MAIL_FROM || `LEEP TA Tracker <leep@${new URL(publicUrl).hostname}>`,
     mfaRequired: mfaRequired as Config['mfaRequired'],
     auditRetentionDays: int(env, 'AUDIT_RETENTION_DAYS', 730, 30, 36_500),
-    // Together under 10 s, so that a frozen database gets a 503 with Retry-After, not a hung page.
-    dbStatementTimeoutMs: int(env, 'DB_STATEMENT_TIMEOUT_MS', 5000, 100, 600_000),
-    dbAcquireTimeoutMs: int(env, 'DB_ACQUIRE_TIMEOUT_MS', 4000, 100, 600_000),
     receiptsPerAddressPerDay: int(env, 'RECEIPTS_PER_DAY', 3, 0, 1000),
+    // Together under 10 s, so that a frozen database gets a 503 with Retry-After, not a hung page;
+    // the wait for a connection is the longer, since a burst of submissions queues for the pool.
+    dbStatementTimeoutMs: int(env, 'DB_STATEMENT_TIMEOUT_MS', 3000, 100, 600_000),
+    dbAcquireTimeoutMs: int(env, 'DB_ACQUIRE_TIMEOUT_MS', 6000, 100, 600_000),
   };
   if (config.smtpUrl && !/^smtps?:\/\/[^/]+/.test(config.smtpUrl)) throw new ConfigError('SMTP_URL must look like smtp://user:password@host:587 or smtps://…');
   if (config.scryptLogN < 13 && nodeEnv === 'production') {

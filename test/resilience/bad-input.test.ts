@@ -48,7 +48,7 @@ describeEachEngine('Bad input at every POST route (property-based)', (ctx) => {
       .send(encodeForm({ _csrf: csrf, status: 'scheduled', date: '2031-05-01', start_time: '10:00', duration_minutes: '60', format: 'one_on_one', consultant_ids: [String(lead.id)], participant_count: '2', jurisdictions: ['OH'] }))
       .expect(303);
     csrf = await d.csrf('/admin/tokens');
-    await d.post('/admin/tokens').type('form').send(encodeForm({ _csrf: csrf, name: 'fuzz' })).expect(303);
+    await d.post('/admin/tokens').type('form').send(encodeForm({ _csrf: csrf, name: 'fuzz' })).expect(201);
     ids.engagements = String((await ctx.db.knex('engagements').where({ case_id: caseId }).first('id')).id);
     ids.eid = ids.engagements;
     ids.users = String(spare.id);

@@ -31,7 +31,11 @@ for (const engine of engines()) {
         drop = async () => undefined;
       }
       // One after the other: the first migrates, the second finds nothing left to do.
-      for (let i = 0; i < instances; i += 1) servers.push(await startServer({ DATABASE_URL: databaseUrl, DATA_DIR: scratch.dir }));
+      // 300 submissions at once queue for the pool and for the reference counter's row lock far
+      // longer than the 9 s a request may wait by default (then it gets a 503 with Retry-After):
+      // this test is about references, so the servers wait as long as it takes.
+      const patient = { DB_STATEMENT_TIMEOUT_MS: '60000', DB_ACQUIRE_TIMEOUT_MS: '60000' };
+      for (let i = 0; i < instances; i += 1) servers.push(await startServer({ DATABASE_URL: databaseUrl, DATA_DIR: scratch.dir, ...patient }));
       knex ??= knexFactory(knexConfig(databaseUrl));
     });
 

@@ -45,11 +45,11 @@ describe('loadConfig', () => {
         scryptLogN: 10,
         smtpUrl: undefined,
         mailFrom: 'LEEP TA Tracker <leep@localhost>',
-        dbStatementTimeoutMs: 5000,
-        dbAcquireTimeoutMs: 4000,
         mfaRequired: 'off',
         auditRetentionDays: 730,
         receiptsPerAddressPerDay: 3,
+        dbStatementTimeoutMs: 3000,
+        dbAcquireTimeoutMs: 6000,
       },
     );
     assert.ok(config.secret.length >= 32);
