@@ -8,6 +8,7 @@ import { db, isPostgresUrl, migrateLatest, openDatabase } from './db';
 import { backupSqlite } from './services/backup.service';
 import { importCsv } from './services/import.service';
 import { AppError, ValidationError } from './errors';
+import { listTopics } from './queries/reference.queries';
 import { createUser } from './services/user.service';
 import { hashPassword, scryptParams } from './services/password.service';
 import { todayIn } from './services/time';
@@ -18,8 +19,9 @@ const USAGE = `Usage: npm run cli -- <command> [options]
 
 Commands:
   migrate                                   apply pending database migrations
-  user:create --email <address> --name <name> --role <director|consultant> [--capacity <n>]
-                                            create a staff account; the password is read from
+  user:create --email <address> --name <name> --role <director|consultant> [--capacity <n>] [--expertise <slug,slug>]
+                                            create a staff account (expertise: topic slugs, for
+                                            the suggested consultants); the password is read from
                                             standard input (typed without echo on a terminal)
   seed:demo [--cases N] [--engagements N] [--consultants N] [--jurisdictions N] [--seed N] [--today YYYY-MM-DD]
                                             fill an empty database with a deterministic history
@@ -61,7 +63,7 @@ async function readPassword(prompt: string): Promise<string> {
 async function userCreate(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, capacity: { type: 'string' } },
+    options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, capacity: { type: 'string' }, expertise: { type: 'string' } },
     strict: true,
   });
   if (!values.email || !values.name || !values.role) {
@@ -72,7 +74,17 @@ async function userCreate(argv: string[]): Promise<number> {
   const config = loadConfig();
   const payload: Record<string, unknown> = { email: values.email, name: values.name, role: values.role, password };
   if (values.capacity !== undefined) payload.capacity = /^\d+$/.test(values.capacity) ? Number(values.capacity) : values.capacity;
-  const user = await createUser(payload, { scrypt: scryptParams(config.scryptLogN) });
+  if (values.expertise !== undefined) payload.topics = values.expertise.split(',').map((s) => s.trim()).filter(Boolean);
+  let user;
+  try {
+    user = await createUser(payload, { scrypt: scryptParams(config.scryptLogN) });
+  } catch (err) {
+    // Name the topics one may give, rather than only "choose from the list".
+    if (err instanceof ValidationError && err.errors.some((e) => e.field === 'topics')) {
+      console.error(`--expertise takes topic slugs separated by commas: ${(await listTopics()).map((t) => t.slug).join(', ')}`);
+    }
+    throw err;
+  }
   console.log(`Created ${user.role} ${user.name} <${user.email}> (id ${user.id}).`);
   return 0;
 }

@@ -5,11 +5,12 @@ import { describeEachEngine } from '../helpers/db';
 import { csrfTokenOf, encodeForm, testApp } from '../helpers/app';
 import { Agent, makeUser, signInAs } from '../helpers/auth';
 import { requestPayload } from '../helpers/factories';
-import { applyTo, daysFromToday, makeCohort, makeEvent, makeTeam } from '../helpers/programs';
+import { applyTo, daysFromToday, makeCohort, makeEvent, makeReviewer, makeTeam } from '../helpers/programs';
 
 /**
  * Who may use each route. `public`: anyone. `staff`: any signed-in staff member. `case`: staff on
- * the case (an outside consultant gets 404, as for a case that does not exist). `director`:
+ * the case (an outside consultant gets 404, as for a case that does not exist); also a cohort's
+ * reviewers on `/reviews/:id`. `director`:
  * directors only (consultants 403). `api`: a director's bearer token only (a session is not
  * enough). `setup`: gone (404) once a user exists.
  */
@@ -18,6 +19,7 @@ type Access = 'public' | 'staff' | 'case' | 'director' | 'api' | 'setup';
 const MATRIX: Record<string, Access> = {
   'GET /': 'public',
   'GET /healthz': 'public',
+  'GET /favicon.ico': 'public',
   'GET /requests/new': 'public',
   'POST /requests': 'public',
   'GET /requests/received': 'public',
@@ -90,13 +92,14 @@ const MATRIX: Record<string, Access> = {
   'POST /cohorts/:id/applications/:aid/decision': 'director',
   'GET /cohorts/:id/meetings/:mid/attendance': 'director',
   'POST /cohorts/:id/meetings/:mid/attendance': 'director',
+  'POST /cohorts/:id/reviewers': 'director',
   'POST /cohorts/:id/assignments': 'director',
   'GET /cohorts/:id/assignments/:asid': 'director',
   'POST /cohorts/:id/assignments/:asid': 'director',
   'GET /applications/:token': 'public',
   'GET /reviews': 'staff',
-  'GET /reviews/:id': 'staff',
-  'POST /reviews/:id': 'staff',
+  'GET /reviews/:id': 'case',
+  'POST /reviews/:id': 'case',
   'GET /network': 'director',
   'GET /network/teams/new': 'director',
   'POST /network/teams': 'director',
@@ -190,6 +193,8 @@ describeEachEngine('Role × route matrix', (ctx) => {
       // application, an assignment, a state team and a past network event.
       const cohort = await makeCohort(ctx.db.knex, { director, meetings: [{ date: daysFromToday(-2) }] });
       const application = await applyTo(cohort.id);
+      // The lead reviews the cohort (`case` access: a reviewer may, another consultant gets 404).
+      await makeReviewer(cohort.id, lead);
       const [assignmentRow] = await ctx.db.knex('cohort_assignments').insert({ cohort_id: cohort.id, title: 'Reading', due_on: daysFromToday(7), created_at: new Date().toISOString(), updated_at: new Date().toISOString() }).returning('id');
       const assignmentId = Number(typeof assignmentRow === 'object' ? assignmentRow.id : assignmentRow);
       const teamId = await makeTeam(teamStates[role]);
