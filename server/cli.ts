@@ -12,7 +12,7 @@ import { listTopics } from './queries/reference.queries';
 import { createUser } from './services/user.service';
 import { hashPassword, scryptParams } from './services/password.service';
 import { todayIn } from './services/time';
-import { generateDemo } from '../seeds/demo';
+import { demoSummary, generateDemo } from '../seeds/demo';
 import { DEMO_PASSWORD } from './demo-password';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
@@ -122,8 +122,9 @@ async function seedDemo(argv: string[]): Promise<number> {
     today,
     passwordHash: await hashPassword(DEMO_PASSWORD, scryptParams(config.scryptLogN)),
     details: cases <= 5000,
+    programs: cases <= 5000 ? { secret: config.secret, timeZone: config.timeZone } : undefined,
   });
-  console.log(`Demo data: ${result.cases} cases, ${result.engagements} engagements, ${result.served.length} jurisdictions served, in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  console.log(`Demo data: ${demoSummary(result)}, in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
   console.log(`Sign in as ${result.director} (director) or ${result.consultants[0]?.email} (consultant), password ${DEMO_PASSWORD}`);
   return 0;
 }
