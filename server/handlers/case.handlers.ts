@@ -11,7 +11,7 @@ import { requestCreateSchema } from '../schemas/request.schemas';
 import { formToPayload, keptValues } from '../schemas/validate';
 import { addNote, assignConsultants, caseForUser, changeStatus, editCase, sendMessage, setPriority, Staff } from '../services/case.service';
 import { caseDetail, caseListPage, overdueNewCount, parseListQuery, PER_PAGE } from '../services/case-view.service';
-import { submitRequest } from '../services/request.service';
+import { openStaffCase } from '../services/staff-case.service';
 import { randomToken } from '../services/tokens';
 import { ORGANIZATION_TYPES, PREFERRED_FORMATS, PRIORITIES, SOURCES, STATUSES, TRACKS, choices } from '../vocabulary';
 import { errorsOf } from './auth.handlers';
@@ -208,25 +208,28 @@ export async function update(req: Request, res: Response): Promise<void> {
   }
 }
 
-export async function newForm(_req: Request, res: Response): Promise<void> {
-  res.render('pages/cases/new', { title: 'Open a case', values: { track: 'ta', idempotency_key: randomToken() }, errors: {}, errorList: [], ...(await lookups()) });
+/** The staff form's own fields: for a director, the lead and the priority to set at once. */
+async function staffFormLookups(req: Request) {
+  if (staffOf(req).role !== 'director') return { isDirector: false };
+  const users = await listUserNames();
+  return { isDirector: true, leadOptions: users.filter((u) => u.active).map((u) => ({ value: String(u.id), label: u.name })), priorities: choices(PRIORITIES) };
 }
 
-/** Staff open a case on a state's behalf: the request form's fields, with the source recorded. */
+export async function newForm(req: Request, res: Response): Promise<void> {
+  res.render('pages/cases/new', { title: 'Open a case', values: { track: 'ta', priority: 'normal', idempotency_key: randomToken() }, errors: {}, errorList: [], ...(await lookups()), ...(await staffFormLookups(req)) });
+}
+
+/** Staff open a case on a state's behalf: the request form's fields, with the source recorded (and, for a director, lead and priority). */
 export async function create(req: Request, res: Response): Promise<void> {
   const body = (req.body ?? {}) as Record<string, unknown>;
   try {
-    const result = await submitRequest(formToPayload(body, requestCreateSchema), {
-      source: 'staff',
+    const { caseId } = await openStaffCase(formToPayload(body, requestCreateSchema), { lead_consultant_id: body.lead_consultant_id, priority: body.priority }, staffOf(req), {
       secret: cfg(req).secret,
       timeZone: cfg(req).timeZone,
-      actorUserId: staffOf(req).id,
-      supporterUserId: staffOf(req).role === 'consultant' ? staffOf(req).id : undefined,
     });
-    if (result.kind === 'honeypot') throw new ValidationError([{ field: 'website', message: 'Leave this field empty' }]);
-    res.redirect(303, `/cases/${result.caseId}`);
+    res.redirect(303, `/cases/${caseId}`);
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
-    res.status(422).render('pages/cases/new', { title: 'Error: Open a case', values: keptValues(body), ...errorsOf(err), ...(await lookups()) });
+    res.status(422).render('pages/cases/new', { title: 'Error: Open a case', values: keptValues(body), ...errorsOf(err), ...(await lookups()), ...(await staffFormLookups(req)) });
   }
 }

@@ -4,6 +4,7 @@ import { enqueue } from '../queries/outbox.queries';
 import { FORMATS, TRACKS } from '../vocabulary';
 import { engagementCalendar } from './ical.service';
 import { renderMail } from './mail-render';
+import { humanTime } from './human-time';
 import { openToken } from './tokens';
 
 type Settings = Pick<Config, 'publicUrl' | 'secret' | 'timeZone' | 'responseTargetBusinessDays'>;
@@ -110,11 +111,12 @@ export async function notifyFor(trx: Knex.Transaction, event: RecordedEvent, kno
       const e = await trx('engagements').where({ id: Number(after.engagement_id) }).first();
       if (!e || e.status !== 'scheduled') break;
       const format = FORMATS[e.format as keyof typeof FORMATS] ?? e.format;
-      const when = e.start_time ? `${e.date} at ${e.start_time} (${s.timeZone.replace('_', ' ')})` : `${e.date} (all day)`;
+      const human = humanTime(s.timeZone);
+      const when = e.start_time ? human.dateAndTime(e.date, e.start_time) : `${human.calendarDate(e.date)} (all day)`;
       messages.push({
         kind: 'engagement-scheduled',
         to: kase.requester_email,
-        subject: `${moved ? 'Moved' : 'Scheduled'}: ${format} on ${e.date} (${kase.reference})`,
+        subject: `${moved ? 'Moved' : 'Scheduled'}: ${format} on ${human.calendarDate(e.date)} (${kase.reference})`,
         data: { ...common, moved, when, format, duration: e.duration_minutes },
         ics: engagementCalendar(e, { reference: kase.reference, title: kase.title, timeZone: s.timeZone, host: new URL(s.publicUrl).host, url: token ? statusUrl : undefined }),
       });

@@ -599,10 +599,10 @@ export function recountState(raw: Raw, code: string) {
 // ---------------------------------------------------------------------------------------------
 // Reading what the pages and exports show.
 
-/** A calendar date as the views write it ("July 1, 2019"). */
+/** A calendar date as the views write it ("Jul 1, 2019"). */
 export function calendarDate(date: string): string {
   const [y, m, d] = date.split('-').map(Number);
-  return new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: 'long', day: 'numeric' }).format(Date.UTC(y, m - 1, d));
+  return new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric' }).format(Date.UTC(y, m - 1, d));
 }
 
 const number = (text: string) => Number(text.replace(/,/g, ''));

@@ -5,10 +5,10 @@ import { testApp } from '../helpers/app';
 import { makeUser } from '../helpers/auth';
 import { addEngagement, daysFromToday, engagementForm, makeCase, postForm, staffAgent } from '../helpers/engagements';
 
-/** A YYYY-MM-DD date as the pages write it ("March 4, 2031"). */
+/** A YYYY-MM-DD date as the pages write it ("Mar 4, 2031"). */
 function shown(date: string): string {
   const [y, m, d] = date.split('-').map(Number);
-  return new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: 'long', day: 'numeric' }).format(Date.UTC(y, m - 1, d));
+  return new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric' }).format(Date.UTC(y, m - 1, d));
 }
 
 /** The "Upcoming meetings" section of the status page. */
