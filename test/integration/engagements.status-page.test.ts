@@ -35,7 +35,7 @@ describeEachEngine('Engagements on the requester status page', (ctx) => {
     const res = await request(app).get(kase.statusPath);
     assert.equal(res.status, 200);
     const section = upcomingSection(res.text);
-    assert.ok(section.includes(`${shown(date)}, 14:30`), `the date and time are not shown:\n${section}`);
+    assert.ok(section.includes(`${shown(date)}, 2:30 PM ET`), `the date and time are not shown:\n${section}`);
     assert.match(section, /Customized online training, 90 minutes/);
     assert.ok(section.includes(`href="${kase.statusPath}/engagements/${id}.ics"`), 'no calendar link');
   });
