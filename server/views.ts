@@ -36,6 +36,7 @@ export function helpers(config: Pick<Config, 'timeZone'>) {
     /** A calendar date and a stored local start time (if any), e.g. "Dec 3, 2026, 2:00 PM ET". */
     dateAndTime: (date: unknown, time: unknown) => human.dateAndTime(date, typeof time === 'string' ? time : undefined),
     isoDateTime: (v: unknown) => (v ? (v instanceof Date ? v : new Date(String(v))).toISOString() : ''),
+    lowercase: (v: unknown) => String(v ?? '').toLowerCase(),
     /** `a` when the condition holds, else `b`: one partial worded for the public or for staff. */
     choose: (cond: unknown, a: unknown, b: unknown) => (cond ? a : b),
     /** The label of a value among [{value, label}] options: words in captions, never codes. */

@@ -73,8 +73,28 @@ async function indexLocals(req: Request): Promise<Record<string, unknown>> {
       { value: 'jurisdiction_asc', label: 'State' },
     ],
     target: cfg(req).responseTargetBusinessDays,
+    sortHeads: sortHeads(query, lq.sort),
     ...look,
   };
+}
+
+// The columns one can sort by from the table's head: each link keeps the filters (all in the URL)
+// and turns the column's order around when it is already the sort.
+const SORTABLE: { key: string; label: string; asc?: string; desc?: string }[] = [
+  { key: 'reference', label: 'Reference', asc: 'reference_asc' },
+  { key: 'state', label: 'State', asc: 'jurisdiction_asc' },
+  { key: 'status', label: 'Status', asc: 'status_asc' },
+  { key: 'submitted', label: 'Submitted', desc: 'submitted_desc', asc: 'submitted_asc' },
+];
+
+function sortHeads(query: Record<string, unknown>, sort: string) {
+  return Object.fromEntries(
+    SORTABLE.map((c) => {
+      const current = sort === c.asc ? 'ascending' : sort === c.desc ? 'descending' : undefined;
+      const next = current === 'descending' ? c.asc : current === 'ascending' && c.desc ? c.desc : (c.desc ?? c.asc);
+      return [c.key, { label: c.label, sort: current, next: next === c.desc ? 'newest first' : 'ascending', href: listHref('/cases', query, { sort: next, page: undefined }) }];
+    }),
+  );
 }
 
 export async function triage(req: Request, res: Response): Promise<void> {
