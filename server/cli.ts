@@ -182,7 +182,9 @@ async function importFile(argv: string[]): Promise<number> {
     return 1;
   }
   const verb = result.dryRun ? 'Dry run: would import' : 'Imported';
-  console.log(`${verb} ${result.created.cases} cases and ${result.created.engagements} engagements from ${result.rows} rows${result.skipped.cases || result.skipped.engagements ? ` (already there: ${result.skipped.cases} cases, ${result.skipped.engagements} engagements)` : ''}${result.created.consultants ? `; ${result.created.consultants} inactive consultant accounts created` : ''}.`);
+  const accounts = result.created.consultants ? `; ${result.dryRun ? 'would create ' : ''}${result.created.consultants} inactive consultant accounts${result.dryRun ? '' : ' created'}` : '';
+  console.log(`${verb} ${result.created.cases} cases and ${result.created.engagements} engagements from ${result.rows} rows${result.skipped.cases || result.skipped.engagements ? ` (already there: ${result.skipped.cases} cases, ${result.skipped.engagements} engagements)` : ''}${accounts}.`);
+  for (const a of result.dryRun ? result.accounts : []) console.log(`  ${a.name} <${a.email}>${a.sameNameAs ? `: the same name as ${a.sameNameAs}; is it the same person?` : ''}`);
   return 0;
 }
 

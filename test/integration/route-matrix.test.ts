@@ -78,6 +78,7 @@ const MATRIX: Record<string, Access> = {
   'GET /admin/outbox/:id': 'director',
   'POST /admin/outbox/:id/retry': 'director',
   'GET /admin/import': 'director',
+  'GET /admin/import/sample.csv': 'director',
   'POST /admin/import': 'director',
   'GET /cohorts': 'public',
   'GET /cohorts/new': 'director',
