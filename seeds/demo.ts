@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import { insertMany, resetIdSequence } from '../server/db';
 import { ConflictError } from '../server/errors';
 import { JURISDICTIONS } from './data/jurisdictions';
+import { ProgramDemoResult, generateProgramDemo } from './demo-programs';
 
 /**
  * A realistic, deterministic history of LEEP's work from 2017 to a given day: consultants, cases
@@ -22,6 +23,22 @@ export interface DemoOptions {
   passwordHash: string;
   /** Attendees, messages and notes; left out for benchmark sizes. */
   details?: boolean;
+  /**
+   * With details: also the programs (cohorts, network, survey answers, requests in triage), made
+   * through the services with this secret and time zone, dated from the real today.
+   */
+  programs?: { secret: string; timeZone: string };
+}
+
+export interface DemoResult {
+  cases: number;
+  engagements: number;
+  served: string[];
+  consultants: { email: string; name: string }[];
+  director: string;
+  messages: number;
+  notes: number;
+  programs?: ProgramDemoResult;
 }
 
 // LEEP's 16: DC first, then states in the order they joined; the rest only at larger sizes.
@@ -46,7 +63,7 @@ const TOPICS = ['equity-lens', 'courageous-conversations', 'opportunity-gaps', '
 const FORMATS = ['one_on_one', 'small_group', 'online_training'];
 
 /** mulberry32: a small seeded generator, so the same seed always gives the same history. */
-function rng(seed: number) {
+export function rng(seed: number) {
   let a = seed >>> 0;
   const next = () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -76,7 +93,31 @@ function businessDays(from: number, to: number): number {
   return n;
 }
 
-export async function generateDemo(knex: Knex, o: DemoOptions): Promise<{ cases: number; engagements: number; served: string[]; consultants: { email: string; name: string }[]; director: string }> {
+/** What the demo made, in one line: the history, then each program's figures. */
+export function demoSummary(r: DemoResult): string {
+  const parts = [`${r.cases} cases`, `${r.engagements} engagements`, `${r.served.length} jurisdictions served`];
+  const p = r.programs;
+  if (p) {
+    parts.push(
+      `${p.cohorts} National Cohorts (${p.applications} applications, ${p.reviews} reviews, ${p.selected} selected, ${p.attendanceMarks} attendance marks, ${p.completions} assignments completed)`,
+      `${p.teams} State Policy Network teams and ${p.events} events`,
+      `${p.feedback} survey answers`,
+      `${p.newRequests} new requests in triage`,
+      `${r.messages} messages and ${r.notes} notes`,
+    );
+  }
+  return parts.join(', ');
+}
+
+export async function generateDemo(knex: Knex, o: DemoOptions): Promise<DemoResult> {
+  const { result, directorId, consultantIds } = await generateHistory(knex, o);
+  if (!o.details || !o.programs) return result;
+  const programs = await generateProgramDemo(knex, rng(o.seed + 1), { ...o.programs, served: result.served, directorId, consultantIds });
+  const count = async (table: string) => Number((await knex(table).count({ n: '*' }))[0].n);
+  return { ...result, messages: await count('case_messages'), notes: await count('case_notes'), programs };
+}
+
+async function generateHistory(knex: Knex, o: DemoOptions): Promise<{ result: DemoResult; directorId: number; consultantIds: number[] }> {
   const r = rng(o.seed);
   const start = msOf('2017-01-09');
   const end = msOf(o.today);
@@ -293,9 +334,16 @@ export async function generateDemo(knex: Knex, o: DemoOptions): Promise<{ cases:
     await insertMany(trx, 'engagement_jurisdictions', engJurisdictions);
     await insertMany(trx, 'engagement_topics', engTopics);
     await insertMany(trx, 'engagement_attendees', attendees);
+    let messages = 0;
+    let notes = 0;
     if (o.details) {
       const open = plan.filter((p) => p.status === 'in_progress').slice(-20);
-      await insertMany(trx, 'case_messages', open.map((p) => ({ case_id: p.id, author_kind: 'staff', author_user_id: p.lead, body: 'Thank you for your request. I look forward to working with your board.', created_at: new Date(p.assigned + DAY).toISOString() })));
+      const staffMessages = open.map((p) => ({ case_id: p.id, author_kind: 'staff', author_user_id: p.lead, body: 'Thank you for your request. I look forward to working with your board.', created_at: new Date(p.assigned + DAY).toISOString() }));
+      // Every other requester answers, so that the case pages show a conversation.
+      const replies = open.filter((_p, i) => i % 2 === 0).map((p) => ({ case_id: p.id, author_kind: 'requester', author_user_id: null, body: 'Thank you! Could we meet before our March board meeting?', created_at: new Date(p.assigned + 2 * DAY).toISOString() }));
+      await insertMany(trx, 'case_messages', [...staffMessages, ...replies].sort((a, b) => a.case_id - b.case_id || a.created_at.localeCompare(b.created_at)));
+      messages = staffMessages.length + replies.length;
+      notes = open.length;
       await insertMany(trx, 'case_notes', open.map((p) => ({ case_id: p.id, author_user_id: p.lead, body: 'Initial call held; the chair wants a session before the spring retreat.', created_at: new Date(p.assigned + 2 * DAY).toISOString() })));
     }
     for (const [year, last] of counters) {
@@ -304,6 +352,10 @@ export async function generateDemo(knex: Knex, o: DemoOptions): Promise<{ cases:
     for (const table of ['cases', 'case_events', 'engagements', 'engagement_attendees', 'case_messages', 'case_notes']) await resetIdSequence(trx, table);
 
     const served = [...new Set(engJurisdictions.filter((e) => e.status === 'delivered').map((e) => e.jurisdiction_code as string))].sort();
-    return { cases: caseRows.length, engagements: engRows.length, served, consultants: consultants.map(({ email, name }) => ({ email, name })), director };
+    return {
+      result: { cases: caseRows.length, engagements: engRows.length, served, consultants: consultants.map(({ email, name }) => ({ email, name })), director, messages, notes },
+      directorId,
+      consultantIds: consultants.map((c) => c.id),
+    };
   });
 }

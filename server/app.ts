@@ -53,6 +53,8 @@ export function createApp(config: Config, options: { log?: Logger } = {}): Expre
   // The WebAuthn browser helper, served from here (the CSP allows scripts from this site only).
   app.use('/vendor/simplewebauthn', express.static(WEBAUTHN_BROWSER, { maxAge: config.env === 'production' ? '1d' : 0, index: false }));
   app.use('/public', express.static(PUBLIC_DIR, { maxAge: config.env === 'production' ? '1d' : 0, index: false }));
+  // Browsers ask for /favicon.ico whatever the page says: answer it rather than log a 404 a page.
+  app.get('/favicon.ico', (_req, res) => res.type('image/svg+xml').set('Cache-Control', 'public, max-age=86400').sendFile(path.join(PUBLIC_DIR, 'img', 'favicon.svg')));
 
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 200 }));
   app.use(express.json({ limit: '200kb' }));

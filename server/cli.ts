@@ -8,19 +8,21 @@ import { db, isPostgresUrl, migrateLatest, openDatabase } from './db';
 import { backupSqlite } from './services/backup.service';
 import { importCsv } from './services/import.service';
 import { AppError, ValidationError } from './errors';
+import { listTopics } from './queries/reference.queries';
 import { createUser } from './services/user.service';
 import { hashPassword, scryptParams } from './services/password.service';
 import { todayIn } from './services/time';
 import { pruneRecords } from './services/retention.service';
-import { generateDemo } from '../seeds/demo';
+import { demoSummary, generateDemo } from '../seeds/demo';
 import { DEMO_PASSWORD } from './demo-password';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
 Commands:
   migrate                                   apply pending database migrations
-  user:create --email <address> --name <name> --role <director|consultant> [--capacity <n>]
-                                            create a staff account; the password is read from
+  user:create --email <address> --name <name> --role <director|consultant> [--capacity <n>] [--expertise <slug,slug>]
+                                            create a staff account (expertise: topic slugs, for
+                                            the suggested consultants); the password is read from
                                             standard input (typed without echo on a terminal)
   seed:demo [--cases N] [--engagements N] [--consultants N] [--jurisdictions N] [--seed N] [--today YYYY-MM-DD]
                                             fill an empty database with a deterministic history
@@ -65,7 +67,7 @@ async function readPassword(prompt: string): Promise<string> {
 async function userCreate(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, capacity: { type: 'string' } },
+    options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, capacity: { type: 'string' }, expertise: { type: 'string' } },
     strict: true,
   });
   if (!values.email || !values.name || !values.role) {
@@ -76,7 +78,17 @@ async function userCreate(argv: string[]): Promise<number> {
   const config = loadConfig();
   const payload: Record<string, unknown> = { email: values.email, name: values.name, role: values.role, password };
   if (values.capacity !== undefined) payload.capacity = /^\d+$/.test(values.capacity) ? Number(values.capacity) : values.capacity;
-  const user = await createUser(payload, { scrypt: scryptParams(config.scryptLogN) });
+  if (values.expertise !== undefined) payload.topics = values.expertise.split(',').map((s) => s.trim()).filter(Boolean);
+  let user;
+  try {
+    user = await createUser(payload, { scrypt: scryptParams(config.scryptLogN) });
+  } catch (err) {
+    // Name the topics one may give, rather than only "choose from the list".
+    if (err instanceof ValidationError && err.errors.some((e) => e.field === 'topics')) {
+      console.error(`--expertise takes topic slugs separated by commas: ${(await listTopics()).map((t) => t.slug).join(', ')}`);
+    }
+    throw err;
+  }
   console.log(`Created ${user.role} ${user.name} <${user.email}> (id ${user.id}).`);
   return 0;
 }
@@ -114,8 +126,9 @@ async function seedDemo(argv: string[]): Promise<number> {
     today,
     passwordHash: await hashPassword(DEMO_PASSWORD, scryptParams(config.scryptLogN)),
     details: cases <= 5000,
+    programs: cases <= 5000 ? { secret: config.secret, timeZone: config.timeZone } : undefined,
   });
-  console.log(`Demo data: ${result.cases} cases, ${result.engagements} engagements, ${result.served.length} jurisdictions served, in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  console.log(`Demo data: ${demoSummary(result)}, in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
   console.log(`Sign in as ${result.director} (director) or ${result.consultants[0]?.email} (consultant), password ${DEMO_PASSWORD}`);
   return 0;
 }
@@ -173,7 +186,9 @@ async function importFile(argv: string[]): Promise<number> {
     return 1;
   }
   const verb = result.dryRun ? 'Dry run: would import' : 'Imported';
-  console.log(`${verb} ${result.created.cases} cases and ${result.created.engagements} engagements from ${result.rows} rows${result.skipped.cases || result.skipped.engagements ? ` (already there: ${result.skipped.cases} cases, ${result.skipped.engagements} engagements)` : ''}${result.created.consultants ? `; ${result.created.consultants} inactive consultant accounts created` : ''}.`);
+  const accounts = result.created.consultants ? `; ${result.dryRun ? 'would create ' : ''}${result.created.consultants} inactive consultant accounts${result.dryRun ? '' : ' created'}` : '';
+  console.log(`${verb} ${result.created.cases} cases and ${result.created.engagements} engagements from ${result.rows} rows${result.skipped.cases || result.skipped.engagements ? ` (already there: ${result.skipped.cases} cases, ${result.skipped.engagements} engagements)` : ''}${accounts}.`);
+  for (const a of result.dryRun ? result.accounts : []) console.log(`  ${a.name} <${a.email}>${a.sameNameAs ? `: the same name as ${a.sameNameAs}; is it the same person?` : ''}`);
   return 0;
 }
 

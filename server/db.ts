@@ -328,3 +328,35 @@ export async function lockForTransaction(trx: Queryable, key: string): Promise<v
   if (!isPostgres(trx)) return;
   await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [key]);
 }
+
+/** The words of a search box, lower-cased: letters and digits only, at most eight. */
+export function searchWords(text: string): string[] {
+  return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 8);
+}
+
+/** Marks around the matched words of a full-text snippet (control characters no text holds). */
+export const MATCH_START = '\u0002';
+export const MATCH_END = '\u0003';
+
+/**
+ * The full-text hits for these words (each a prefix, all required) in engagement summaries,
+ * internal notes and people's names: rows of (case_id, user_id, source, snippet), with the
+ * matched words of the snippet between MATCH_START and MATCH_END. SQLite reads its FTS5 table,
+ * PostgreSQL the texts' tsvectors (both kept by migration 2026120450002). `words` come from
+ * `searchWords`, so they hold letters and digits only.
+ */
+export function fullTextHitsSql(words: string[], instance: Queryable = db): Knex.Raw {
+  if (!isPostgres(instance)) {
+    const match = words.map((w) => `"${w}"*`).join(' ');
+    return instance.raw(`SELECT case_id, user_id, source, snippet(search_texts, 0, char(2), char(3), '…', 16) AS snippet FROM search_texts WHERE search_texts MATCH ?`, [match]);
+  }
+  const query = words.map((w) => `'${w}':*`).join(' & ');
+  const headline = (text: string) => `ts_headline('simple', ${text}, q, 'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=20, MinWords=8')`;
+  const nothing = 'CAST(NULL AS integer)';
+  return instance.raw(
+    `SELECT e.case_id, ${nothing} AS user_id, 'engagement' AS source, ${headline('e.summary')} AS snippet FROM engagements e, to_tsquery('simple', ?) q WHERE to_tsvector('simple', coalesce(e.summary, '')) @@ q
+     UNION ALL SELECT n.case_id, ${nothing}, 'note', ${headline('n.body')} FROM case_notes n, to_tsquery('simple', ?) q WHERE to_tsvector('simple', n.body) @@ q
+     UNION ALL SELECT ${nothing}, u.id, 'user', ${headline('u.name')} FROM users u, to_tsquery('simple', ?) q WHERE to_tsvector('simple', u.name) @@ q`,
+    [query, query, query],
+  );
+}

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { generateDemo } from '../seeds/demo';
+import { demoSummary, generateDemo } from '../seeds/demo';
 import { seedReferenceData } from '../seeds/reference';
 import { DEMO_PASSWORD } from './demo-password';
 import { db, migrateLatest, openDatabase } from './db';
@@ -27,9 +27,10 @@ async function main(): Promise<void> {
     today: todayIn(config.timeZone),
     passwordHash: await hashPassword(DEMO_PASSWORD, scryptParams(config.scryptLogN)),
     details: true,
+    programs: { secret: config.secret, timeZone: config.timeZone },
   });
   await startServer(config, { databaseReady: true });
-  console.log(`\nLEEP TA Tracker demo: ${result.cases} cases, ${result.engagements} engagements, ${result.served.length} jurisdictions served.`);
+  console.log(`\nLEEP TA Tracker demo: ${demoSummary(result)}.`);
   console.log(`Open http://localhost:${config.port} and sign in with password ${DEMO_PASSWORD} as:`);
   console.log(`  ${result.director} (director)`);
   for (const c of result.consultants.slice(0, 3)) console.log(`  ${c.email} (consultant, ${c.name})`);

@@ -5,6 +5,7 @@ import { Config, ConfigError, loadConfig } from './config';
 import knexFactory from 'knex';
 import { db, knexConfig, migrateLatest, openDatabase } from './db';
 import { logger } from './logger';
+import { countUsers } from './queries/user.queries';
 import { startMailWorker } from './services/mail.worker';
 
 /**
@@ -29,7 +30,12 @@ export async function startServer(config: Readonly<Config>, options: { databaseR
     const s = app.listen(config.port, config.host, () => resolve(s));
   });
   server.keepAliveTimeout = 5_000;
-  log.info({ port: config.port, database: config.databaseUrl.startsWith('postgres') ? 'postgresql' : 'sqlite' }, `LEEP TA Tracker listening on http://localhost:${config.port}`);
+  // On an empty database the first line says where to begin: nobody can sign in before /setup.
+  const firstRun = (await countUsers()) === 0;
+  log.info(
+    { port: config.port, database: config.databaseUrl.startsWith('postgres') ? 'postgresql' : 'sqlite', ...(firstRun ? { setup: `${config.publicUrl}/setup` } : {}) },
+    `LEEP TA Tracker listening on http://localhost:${config.port}${firstRun ? `; no user yet: create the first director at ${config.publicUrl}/setup` : ''}`,
+  );
 
   const mail = config.smtpUrl ? startMailWorker(config, { log: (msg, extra) => log.warn(extra ?? {}, msg) }) : undefined;
 

@@ -18,3 +18,4 @@ function findRoot(start: string): string {
 export const ROOT = findRoot(__dirname);
 export const VIEWS_DIR = path.join(ROOT, 'views');
 export const PUBLIC_DIR = path.join(ROOT, 'public');
+export const SEEDS_DIR = path.join(ROOT, 'seeds');

@@ -4,6 +4,7 @@ import type { Express } from 'express';
 import Handlebars from 'handlebars';
 import type { Config } from './config';
 import { VIEWS_DIR } from './paths';
+import { humanTime } from './services/human-time';
 
 const VIEWS = VIEWS_DIR;
 const EXT = '.hbs';
@@ -16,19 +17,7 @@ const numberFmt = new Intl.NumberFormat('en-US');
 
 /** Handlebars helpers; dates and times are shown in the program's time zone. */
 export function helpers(config: Pick<Config, 'timeZone'>) {
-  const dateFmt = new Intl.DateTimeFormat('en-US', { timeZone: config.timeZone, year: 'numeric', month: 'long', day: 'numeric' });
-  const dateTimeFmt = new Intl.DateTimeFormat('en-US', {
-    timeZone: config.timeZone,
-    year: 'numeric',
-    month: 'short',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: '2-digit',
-    timeZoneName: 'short',
-  });
-  // Formatters are made once: building an Intl formatter costs far more than using one.
-  const calendarFmt = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: 'long', day: 'numeric' });
-  const toDate = (v: unknown) => (v instanceof Date ? v : new Date(String(v)));
+  const human = humanTime(config.timeZone);
   return {
     eq: (a: unknown, b: unknown) => a === b,
     lt: (a: unknown, b: unknown) => Number(a) < Number(b),
@@ -37,17 +26,21 @@ export function helpers(config: Pick<Config, 'timeZone'>) {
     and: (...args: unknown[]) => args.slice(0, -1).every(Boolean),
     includes: (list: unknown, value: unknown) => (Array.isArray(list) ? list.map(String).includes(String(value)) : String(list ?? '') === String(value)),
     lookup2: (obj: Record<string, unknown> | undefined, key: string) => obj?.[key],
-    /** A timestamp, e.g. "Nov 23, 2026, 11:37 AM EST". */
-    dateTime: (v: unknown) => (v ? dateTimeFmt.format(toDate(v)) : ''),
-    /** A timestamp's day, e.g. "November 23, 2026". */
-    date: (v: unknown) => (v ? dateFmt.format(toDate(v)) : ''),
+    // One human format everywhere people read (services/human-time.ts): "Dec 3, 2026, 2:00 PM ET".
+    /** A timestamp, e.g. "Nov 23, 2026, 11:37 AM ET". */
+    dateTime: (v: unknown) => human.dateTime(v),
+    /** A timestamp's day, e.g. "Nov 23, 2026". */
+    date: (v: unknown) => human.date(v),
     /** A calendar date stored as YYYY-MM-DD, shown without any time-zone shift. */
-    calendarDate: (v: unknown) => {
-      if (!v || !/^\d{4}-\d{2}-\d{2}$/.test(String(v))) return '';
-      const [y, m, d] = String(v).split('-').map(Number);
-      return calendarFmt.format(Date.UTC(y, m - 1, d));
-    },
-    isoDateTime: (v: unknown) => (v ? toDate(v).toISOString() : ''),
+    calendarDate: (v: unknown) => human.calendarDate(v),
+    /** A calendar date and a stored local start time (if any), e.g. "Dec 3, 2026, 2:00 PM ET". */
+    dateAndTime: (date: unknown, time: unknown) => human.dateAndTime(date, typeof time === 'string' ? time : undefined),
+    isoDateTime: (v: unknown) => (v ? (v instanceof Date ? v : new Date(String(v))).toISOString() : ''),
+    lowercase: (v: unknown) => String(v ?? '').toLowerCase(),
+    /** `a` when the condition holds, else `b`: one partial worded for the public or for staff. */
+    choose: (cond: unknown, a: unknown, b: unknown) => (cond ? a : b),
+    /** The label of a value among [{value, label}] options: words in captions, never codes. */
+    optionLabel: (options: unknown, value: unknown) => (Array.isArray(options) ? options.find((o) => String(o?.value) === String(value))?.label : undefined) ?? String(value ?? ''),
     number: (v: unknown) => numberFmt.format(Number(v ?? 0)),
     add: (a: unknown, b: unknown) => Number(a) + Number(b),
     json: (v: unknown) => JSON.stringify(v),

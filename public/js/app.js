@@ -5,6 +5,12 @@
   var summary = document.querySelector('[data-error-summary]');
   if (summary) summary.focus();
 
+  // "Print this report": hidden without JavaScript (the browser's own Print still works).
+  Array.prototype.forEach.call(document.querySelectorAll('[data-print]'), function (button) {
+    button.hidden = false;
+    button.addEventListener('click', function () { window.print(); });
+  });
+
   // While the phone menu is open, USWDS hides the rest of the page from screen readers with
   // aria-hidden but leaves its links focusable (axe: aria-hidden-focus). Make that part of the page
   // inert as well, for as long as the menu is open.

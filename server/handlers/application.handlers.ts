@@ -1,12 +1,13 @@
 import type { Request, Response } from 'express';
 import { NotFoundError, ValidationError } from '../errors';
-import { applicationsForReviewer } from '../queries/application.queries';
+import { findApplication } from '../queries/application.queries';
 import { findCohort, meetingsOfCohort } from '../queries/cohort.queries';
 import { listJurisdictions } from '../queries/reference.queries';
 import { CRITERIA, applicationSchema, reviewSchema } from '../schemas/application.schemas';
 import { formToPayload, keptValues } from '../schemas/validate';
-import { applicationOr404, closedMessage, findApplicationByToken, reviewsVisibleTo, scoreApplication, submitApplication } from '../services/application.service';
+import { closedMessage, findApplicationByToken, reviewsVisibleTo, scoreApplication, submitApplication } from '../services/application.service';
 import { windowOpen } from '../services/cohort.service';
+import { applicationNumber, reviewListFor, reviewableOr404 } from '../services/review.service';
 import { todayIn } from '../services/time';
 import { randomToken } from '../services/tokens';
 import { DECISIONS, DECISION_FOR_APPLICANT, MEETING_MODES } from '../vocabulary';
@@ -82,37 +83,47 @@ export async function status(req: Request, res: Response): Promise<void> {
   });
 }
 
-/** GET /reviews: every application, with whether the signed-in reviewer has scored it (nothing of others' scores). */
+type SignedIn = { id: number; role: string };
+
+/** GET /reviews: the applications the user may review, with whether they scored each (nothing of others' scores). */
 export async function reviews(req: Request, res: Response): Promise<void> {
-  const rows = await applicationsForReviewer((req.user as { id: number }).id);
+  const user = req.user as SignedIn;
+  const rows = await reviewListFor(user);
   const names = await jurisdictionNames();
-  const cohorts: { id: number; name: string; year: number; applications: ((typeof rows)[number] & { jurisdiction: string })[]; toScore: number }[] = [];
+  const cohorts: { id: number; name: string; year: number; applications: ((typeof rows)[number] & { jurisdiction?: string })[]; toScore: number }[] = [];
   for (const row of rows) {
     let group = cohorts.find((c) => c.id === row.cohort_id);
     if (!group) cohorts.push((group = { id: row.cohort_id, name: row.cohort_name, year: row.cohort_year, applications: [], toScore: 0 }));
-    group.applications.push({ ...row, jurisdiction: names.get(row.jurisdiction_code) ?? row.jurisdiction_code });
+    group.applications.push({ ...row, jurisdiction: row.jurisdiction_code ? (names.get(row.jurisdiction_code) ?? row.jurisdiction_code) : undefined });
     if (!row.scored) group.toScore += 1;
   }
-  res.render('pages/applications/reviews', { title: 'Applications to review', cohorts });
+  res.render('pages/applications/reviews', { title: 'Applications to review', cohorts, isDirector: user.role === 'director' });
 }
 
 async function renderReview(req: Request, res: Response, status = 200, extra: { values?: Record<string, unknown>; error?: ValidationError } = {}): Promise<void> {
-  const application = await applicationOr404(idParam(req));
+  const user = req.user as SignedIn;
+  const application = await reviewableOr404(await findApplication(idParam(req)), user);
   const cohort = await findCohort(application.cohort_id);
-  const user = req.user as { id: number };
+  const isDirector = user.role === 'director';
   const names = await jurisdictionNames();
-  // Blind scoring: `visible` holds nothing of other reviewers until this reviewer has scored.
-  const visible = await reviewsVisibleTo(application.id, user.id);
+  const label = `Application ${await applicationNumber(application)}`;
+  // Blind scoring: `visible` holds nothing of other reviewers for a reviewer, and for a director
+  // nothing until they have scored.
+  const visible = await reviewsVisibleTo(application.id, user);
   res.status(status).render('pages/applications/review', {
-    title: `${extra.error ? 'Error: ' : ''}Review: ${application.name}`,
-    application,
+    title: `${extra.error ? 'Error: ' : ''}Review: ${isDirector ? application.name : label}`,
+    // A reviewer's page never receives the applicant's name, e-mail, organization or state.
+    heading: isDirector ? application.name : label,
+    isDirector,
+    application: { id: application.id, board_role: application.board_role, years_on_board: application.years_on_board },
     cohort,
-    jurisdiction: names.get(application.jurisdiction_code) ?? application.jurisdiction_code,
+    jurisdiction: isDirector ? (names.get(application.jurisdiction_code) ?? application.jurisdiction_code) : undefined,
     answers: CRITERIA.map((c) => ({ label: c.label, text: application[c.answer] })),
     criteria: CRITERIA.map((c) => ({ ...c, scoreField: `${c.key}_score`, commentField: `${c.key}_comment`, legend: `Score for ${c.label.charAt(0).toLowerCase()}${c.label.slice(1)}`, commentLabel: `Comment on ${c.label.charAt(0).toLowerCase()}${c.label.slice(1)}` })),
     scores: [1, 2, 3, 4, 5].map((n) => ({ value: String(n), label: `${n}${n === 1 ? ' (weak)' : n === 5 ? ' (outstanding)' : ''}` })),
     scored: visible.scored,
     mine: visible.scored ? reviewView(visible.mine) : undefined,
+    showOthers: isDirector && visible.scored,
     others: visible.scored ? visible.others.map(reviewView) : [],
     mean: visible.scored ? visible.mean : undefined,
     count: visible.scored ? visible.count : undefined,
@@ -127,7 +138,7 @@ export const reviewPage = (req: Request, res: Response) => renderReview(req, res
 
 /** POST /reviews/:id: the reviewer's scores; final once given (409 for a second review). */
 export async function score(req: Request, res: Response): Promise<void> {
-  const application = await applicationOr404(idParam(req));
+  const application = await reviewableOr404(await findApplication(idParam(req)), req.user as SignedIn);
   const body = bodyOf(req);
   try {
     await scoreApplication(application.id, formToPayload(body, reviewSchema), req.user as { id: number });

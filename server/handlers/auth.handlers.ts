@@ -85,10 +85,12 @@ export async function completeSignIn(req: Request, userId: number, method: strin
   await recordSignIn(userId, req.ip ?? 'unknown', method);
 }
 
-export function loginForm(req: Request, res: Response): void {
+export async function loginForm(req: Request, res: Response): Promise<void> {
   if (req.user) return res.redirect(303, homeOf(req.user.role));
   res.render('pages/auth/login', {
     title: 'Sign in',
+    // Until the first director exists nobody can sign in: point to where that is done.
+    firstRun: (await countUsers()) === 0,
     values: { next: typeof req.query.next === 'string' ? req.query.next : '' },
     errors: {},
     errorList: [],

@@ -11,7 +11,8 @@ import { requestCreateSchema } from '../schemas/request.schemas';
 import { formToPayload, keptValues } from '../schemas/validate';
 import { addNote, assignConsultants, caseForUser, changeStatus, editCase, sendMessage, setPriority, Staff } from '../services/case.service';
 import { caseDetail, caseListPage, overdueNewCount, parseListQuery, PER_PAGE } from '../services/case-view.service';
-import { receiptSkipped, submitRequest } from '../services/request.service';
+import { receiptSkipped } from '../services/request.service';
+import { openStaffCase } from '../services/staff-case.service';
 import { randomToken } from '../services/tokens';
 import { ORGANIZATION_TYPES, PREFERRED_FORMATS, PRIORITIES, SOURCES, STATUSES, TRACKS, choices } from '../vocabulary';
 import { errorsOf } from './auth.handlers';
@@ -74,8 +75,28 @@ async function indexLocals(req: Request): Promise<Record<string, unknown>> {
       { value: 'jurisdiction_asc', label: 'State' },
     ],
     target: cfg(req).responseTargetBusinessDays,
+    sortHeads: sortHeads(query, lq.sort),
     ...look,
   };
+}
+
+// The columns one can sort by from the table's head: each link keeps the filters (all in the URL)
+// and turns the column's order around when it is already the sort.
+const SORTABLE: { key: string; label: string; asc?: string; desc?: string }[] = [
+  { key: 'reference', label: 'Reference', asc: 'reference_asc' },
+  { key: 'state', label: 'State', asc: 'jurisdiction_asc' },
+  { key: 'status', label: 'Status', asc: 'status_asc' },
+  { key: 'submitted', label: 'Submitted', desc: 'submitted_desc', asc: 'submitted_asc' },
+];
+
+function sortHeads(query: Record<string, unknown>, sort: string) {
+  return Object.fromEntries(
+    SORTABLE.map((c) => {
+      const current = sort === c.asc ? 'ascending' : sort === c.desc ? 'descending' : undefined;
+      const next = current === 'descending' ? c.asc : current === 'ascending' && c.desc ? c.desc : (c.desc ?? c.asc);
+      return [c.key, { label: c.label, sort: current, next: next === c.desc ? 'newest first' : 'ascending', href: listHref('/cases', query, { sort: next, page: undefined }) }];
+    }),
+  );
 }
 
 export async function triage(req: Request, res: Response): Promise<void> {
@@ -229,26 +250,29 @@ export async function update(req: Request, res: Response): Promise<void> {
   }
 }
 
-export async function newForm(_req: Request, res: Response): Promise<void> {
-  res.render('pages/cases/new', { title: 'Open a case', values: { track: 'ta', idempotency_key: randomToken() }, errors: {}, errorList: [], ...(await lookups()) });
+/** The staff form's own fields: for a director, the lead and the priority to set at once. */
+async function staffFormLookups(req: Request) {
+  if (staffOf(req).role !== 'director') return { isDirector: false };
+  const users = await listUserNames();
+  return { isDirector: true, leadOptions: users.filter((u) => u.active).map((u) => ({ value: String(u.id), label: u.name })), priorities: choices(PRIORITIES) };
 }
 
-/** Staff open a case on a state's behalf: the request form's fields, with the source recorded. */
+export async function newForm(req: Request, res: Response): Promise<void> {
+  res.render('pages/cases/new', { title: 'Open a case', values: { track: 'ta', priority: 'normal', idempotency_key: randomToken() }, errors: {}, errorList: [], ...(await lookups()), ...(await staffFormLookups(req)) });
+}
+
+/** Staff open a case on a state's behalf: the request form's fields, with the source recorded (and, for a director, lead and priority). */
 export async function create(req: Request, res: Response): Promise<void> {
   const body = (req.body ?? {}) as Record<string, unknown>;
   try {
-    const result = await submitRequest(formToPayload(body, requestCreateSchema), {
-      source: 'staff',
+    const { caseId } = await openStaffCase(formToPayload(body, requestCreateSchema), { lead_consultant_id: body.lead_consultant_id, priority: body.priority }, staffOf(req), {
       secret: cfg(req).secret,
       timeZone: cfg(req).timeZone,
-      actorUserId: staffOf(req).id,
-      supporterUserId: staffOf(req).role === 'consultant' ? staffOf(req).id : undefined,
       clientAddress: req.ip,
     });
-    if (result.kind === 'honeypot') throw new ValidationError([{ field: 'website', message: 'Leave this field empty' }]);
-    res.redirect(303, `/cases/${result.caseId}`);
+    res.redirect(303, `/cases/${caseId}`);
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
-    res.status(422).render('pages/cases/new', { title: 'Error: Open a case', values: keptValues(body), ...errorsOf(err), ...(await lookups()) });
+    res.status(422).render('pages/cases/new', { title: 'Error: Open a case', values: keptValues(body), ...errorsOf(err), ...(await lookups()), ...(await staffFormLookups(req)) });
   }
 }

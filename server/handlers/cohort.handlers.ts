@@ -9,6 +9,7 @@ import { formToPayload, keptValues } from '../schemas/validate';
 import type { Actor, ProgramContext } from '../services/cohort-network-case.service';
 import { attendanceOpen } from '../services/cohort-network-case.service';
 import { addAssignment, cohortDetail, cohortOr404, createCohort, updateCohort, windowOpen } from '../services/cohort.service';
+import { assignReviewers, reviewerChoices } from '../services/review.service';
 import { addDays, todayIn } from '../services/time';
 import { randomToken } from '../services/tokens';
 import { ATTENDANCE, MEETING_MODES, choices } from '../vocabulary';
@@ -105,7 +106,7 @@ export async function update(req: Request, res: Response): Promise<void> {
 /** The director's cohort page, optionally with the new-assignment form's failure. */
 async function renderCohort(req: Request, res: Response, status = 200, extra: { values?: Record<string, unknown>; error?: ValidationError } = {}): Promise<void> {
   const detail = await cohortDetail(idParam(req));
-  const names = await jurisdictionNames();
+  const [names, reviewers] = await Promise.all([jurisdictionNames(), reviewerChoices(detail.cohort.id)]);
   const today = todayIn(cfg(req).timeZone);
   const meetings = detail.meetings.map((m) => ({ ...meetingView(m), canTakeAttendance: m.status !== 'cancelled' && attendanceOpen(m.date, ctxOf(req)) }));
   const roster = detail.roster.map((p) => {
@@ -126,12 +127,27 @@ async function renderCohort(req: Request, res: Response, status = 200, extra: { 
     assignments: detail.assignments.map((a) => ({ ...a, completed: detail.completions.filter((c) => c.assignment_id === a.id && detail.roster.some((p) => p.id === c.application_id)).length })),
     completedCount: roster.filter((p) => p.progress?.completedCourse).length,
     flash: req.query.saved ? 'Saved.' : undefined,
-    values: extra.values ?? { idempotency_key: randomToken() },
+    reviewers: reviewers.chosen,
+    reviewerOptions: reviewers.users.map((u) => ({ value: String(u.id), label: u.name })),
+    values: { reviewer_ids: reviewers.chosen.map((u) => String(u.id)), ...(extra.values ?? { idempotency_key: randomToken() }) },
     ...errorsOf(extra.error),
   });
 }
 
 export const show = (req: Request, res: Response) => renderCohort(req, res);
+
+/** POST /cohorts/:id/reviewers: who reviews this cohort's applications (directors). */
+export async function setReviewers(req: Request, res: Response): Promise<void> {
+  const cohort = await cohortOr404(idParam(req));
+  const body = bodyOf(req);
+  try {
+    await assignReviewers(cohort.id, body);
+    res.redirect(303, `/cohorts/${cohort.id}?saved=1#reviewers`);
+  } catch (err) {
+    if (!(err instanceof ValidationError)) throw err;
+    await renderCohort(req, res, 422, { values: keptValues(body), error: err });
+  }
+}
 
 export async function createAssignment(req: Request, res: Response): Promise<void> {
   const cohort = await cohortOr404(idParam(req));

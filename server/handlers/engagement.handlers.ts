@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { idParam } from './params';
 import type { Config } from '../config';
 import { ValidationError } from '../errors';
-import { findCaseById } from '../queries/case.queries';
+import { findCaseById, topicsOfCase } from '../queries/case.queries';
 import { engagementsOfCase } from '../queries/engagement.queries';
 import { listJurisdictions, listTopics } from '../queries/reference.queries';
 import { assignmentCandidates } from '../queries/consultant.queries';
@@ -87,6 +87,8 @@ export async function newForm(req: Request, res: Response): Promise<void> {
       format: kase.preferred_format in FORMATS ? kase.preferred_format : '',
       consultant_ids: [String(staffOf(req).id)],
       jurisdictions: [kase.jurisdiction_code],
+      // The case's topics, to keep or change.
+      topics: (await topicsOfCase(kase.id)).map((t) => t.slug),
       ...(kept ? keptValues(kept.fields) : {}),
     },
     restored: Boolean(kept),
@@ -128,7 +130,7 @@ export async function editForm(req: Request, res: Response): Promise<void> {
       ...e,
       start_time: e.start_time ?? '',
       duration_minutes: String(e.duration_minutes),
-      participant_count: String(e.participant_count),
+      participant_count: e.participant_count || e.status === 'delivered' ? String(e.participant_count) : '',
       consultant_ids: e.consultant_ids.map(String),
       attendees: formatAttendees(e.attendees),
       ...(kept ? keptValues(kept.fields) : {}),

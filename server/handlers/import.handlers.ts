@@ -1,6 +1,13 @@
 import type { Request, Response } from 'express';
+import path from 'node:path';
 import type { Config } from '../config';
+import { SEEDS_DIR } from '../paths';
 import { IMPORT_COLUMNS, importCsv } from '../services/import.service';
+
+/** GET /admin/import/sample.csv: the sample file, to download and fill in. */
+export function sample(_req: Request, res: Response): void {
+  res.attachment('leep-import-sample.csv').type('text/csv; charset=utf-8').sendFile(path.join(SEEDS_DIR, 'import', 'sample.csv'));
+}
 
 export function form(_req: Request, res: Response): void {
   res.render('pages/admin/import', { title: 'Import historical records', columns: IMPORT_COLUMNS, errors: {}, errorList: [] });

@@ -31,11 +31,13 @@ export function requestLog(log: Logger): RequestHandler {
       res.removeListener('close', done);
       const level = res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'info' : 'debug';
       if (!log.isLevelEnabled(level)) return;
-      const headers = res.getHeaders();
-      const location = headers.location;
+      // Headers only at debug: at info a 4xx line says what happened, not every header sent.
+      const location = res.getHeader('location');
+      const shown = typeof location === 'string' ? { location: hideStatusToken(location) } : {};
+      const headers = level === 'debug' ? { ...res.getHeaders(), ...shown } : shown;
       req.log[level](
         {
-          res: { statusCode: res.statusCode, headers: typeof location === 'string' ? { ...headers, location: hideStatusToken(location) } : headers },
+          res: { statusCode: res.statusCode, headers },
           responseTime: Math.round(performance.now() - started),
         },
         res.writableFinished ? 'request completed' : 'request aborted',

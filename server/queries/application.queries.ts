@@ -97,9 +97,11 @@ export async function setDecision(q: Queryable, id: number, decision: string, us
   await q('applications').where({ id }).update({ decision, decided_at: at, decided_by_user_id: userId, updated_at: at });
 }
 
-/** Every application of every cohort, newest cohort first, with whether `userId` has scored it. */
-export async function applicationsForReviewer(userId: number, q: Queryable = db) {
-  const rows = await q('applications as a')
+/** The applications of these cohorts (all cohorts when not given), newest cohort first, with whether `userId` has scored each. */
+export async function applicationsForReviewer(userId: number, cohortIds?: number[], q: Queryable = db) {
+  const query = q('applications as a');
+  if (cohortIds) query.whereIn('a.cohort_id', cohortIds.length ? cohortIds : [0]);
+  const rows = await query
     .join('cohorts as k', 'k.id', 'a.cohort_id')
     .leftJoin('application_reviews as r', function () {
       this.on('r.application_id', '=', 'a.id').andOn('r.reviewer_user_id', '=', q.raw('?', [userId]));

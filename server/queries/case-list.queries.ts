@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import { Queryable, db, likeOperator, likePattern, num } from '../db';
+import { Queryable, db, num } from '../db';
+import { whereSearchMatches } from './search.queries';
 
 export interface CaseListFilters {
   status?: string[];
@@ -63,15 +64,7 @@ function applyFilters(query: Knex.QueryBuilder, f: CaseListFilters, q: Queryable
   }
   if (f.consultant) whereOnCase(query, f.consultant);
   if (f.overdueBefore) query.where('cases.status', 'new').andWhere('cases.submitted_at', '<', f.overdueBefore);
-  if (f.q) {
-    const op = likeOperator(q);
-    const pattern = likePattern(f.q);
-    query.where((w) => {
-      for (const col of ['cases.reference', 'cases.title', 'cases.requester_name', 'cases.requester_email', 'cases.organization_name']) {
-        w.orWhereRaw(`?? ${op} ? escape '\\'`, [col, pattern]);
-      }
-    });
-  }
+  if (f.q) whereSearchMatches(query, f.q, q);
   return query;
 }
 

@@ -23,6 +23,7 @@ export function cohortRoutes(config: Config): Router {
   router.post('/cohorts/:id/applications/:aid/decision', directorOnly, roster.decision);
   router.get('/cohorts/:id/meetings/:mid/attendance', directorOnly, roster.attendanceForm);
   router.post('/cohorts/:id/meetings/:mid/attendance', directorOnly, roster.attendance);
+  router.post('/cohorts/:id/reviewers', directorOnly, cohorts.setReviewers);
   router.post('/cohorts/:id/assignments', directorOnly, cohorts.createAssignment);
   router.get('/cohorts/:id/assignments/:asid', directorOnly, roster.completionForm);
   router.post('/cohorts/:id/assignments/:asid', directorOnly, roster.completions);

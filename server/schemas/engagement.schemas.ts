@@ -19,7 +19,7 @@ export interface EngagementInput {
   format: keyof typeof FORMATS;
   status: EngagementStatus;
   consultant_ids: number[];
-  participant_count: number;
+  participant_count?: number;
   jurisdictions: string[];
   attendees?: Attendee[];
   topics?: string[];
@@ -34,7 +34,8 @@ export const engagementSchema = {
   $id: 'engagement.save',
   type: 'object',
   additionalProperties: false,
-  required: ['date', 'duration_minutes', 'format', 'status', 'consultant_ids', 'participant_count', 'jurisdictions'],
+  // The number of participants is known once delivered: required then (engagement.service), optional before.
+  required: ['date', 'duration_minutes', 'format', 'status', 'consultant_ids', 'jurisdictions'],
   properties: {
     date: { type: 'string', title: 'Date', format: 'date' },
     start_time: { type: 'string', title: 'Start time', pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$' },

@@ -19,6 +19,7 @@ import { CohortRow, findCohort } from '../queries/cohort.queries';
 import { ApplicationInput, validateApplication, validateDecision, validateReview } from '../schemas/application.schemas';
 import { rankApplications, shownMean } from './application-ranking';
 import { cohortOr404, windowOpen } from './cohort.service';
+import { Reader, readerOf, reviewableOr404 } from './review.service';
 import { todayIn } from './time';
 import { derivedToken, fingerprint, hashToken, randomToken, sealToken } from './tokens';
 
@@ -135,21 +136,26 @@ export async function applicationOr404(id: number): Promise<ApplicationRow> {
 const meanOf = (reviews: ReviewRow[]) => shownMean(reviews.length ? reviews.reduce((s, r) => s + r.equity_score + r.openness_score + r.leadership_score, 0) / (3 * reviews.length) : null);
 
 /**
- * What a reviewer may see of an application's reviews. Blind scoring: until the reviewer has
- * given their own scores, nothing of the others' (not their scores, comments, number or mean) is
- * returned at all, so that no page can show it. Afterwards: their own review, the others' and
- * the mean of them all.
+ * What a reader may see of an application's reviews. Blind scoring: nothing of the others'
+ * reviews (not their scores, comments, number or mean) is returned to a reviewer at all, so that
+ * no page can show it; a reviewer sees only their own review once given. A director, who decides,
+ * sees the others' too, but only after giving their own scores, so that their own judgement is
+ * not led either.
  */
-export async function reviewsVisibleTo(applicationId: number, reviewerId: number): Promise<{ scored: false } | { scored: true; mine: ReviewRow; others: ReviewRow[]; mean: number | null; count: number }> {
-  const mine = await reviewBy(applicationId, reviewerId);
+export async function reviewsVisibleTo(applicationId: number, reader: Reader): Promise<{ scored: false } | { scored: true; mine: ReviewRow; others: ReviewRow[]; mean: number | null; count: number }> {
+  const mine = await reviewBy(applicationId, reader.id);
   if (!mine) return { scored: false };
+  if (reader.role !== 'director') return { scored: true, mine, others: [], mean: null, count: 0 };
   const all = await reviewsOfApplication(applicationId);
-  return { scored: true, mine, others: all.filter((r) => r.reviewer_user_id !== reviewerId), mean: meanOf(all), count: all.length };
+  return { scored: true, mine, others: all.filter((r) => r.reviewer_user_id !== reader.id), mean: meanOf(all), count: all.length };
 }
 
-/** A staff reviewer scores an application on the three criteria; a review is final once given (409 after). */
+/**
+ * A reviewer scores an application on the three criteria; a review is final once given (409
+ * after). Only the cohort's reviewers and directors may (404 for anyone else).
+ */
 export async function scoreApplication(applicationId: number, payload: unknown, reviewer: { id: number }): Promise<void> {
-  const application = await applicationOr404(applicationId);
+  const application = await reviewableOr404(await findApplication(applicationId), await readerOf(reviewer.id));
   if (await reviewBy(application.id, reviewer.id)) throw new ConflictError('You have already scored this application: a review is final once given.');
   const input = validateReview(payload);
   const at = nowIso();

@@ -44,9 +44,13 @@ async function makeSelfContained(file: string): Promise<void> {
   for (const f of sidecars(file)) fs.rmSync(f, { force: true });
 }
 
-/** `PRAGMA integrity_check` of a SQLite file: "ok" when it is sound. */
+/**
+ * `PRAGMA integrity_check` of a SQLite file: "ok" when it is sound. Opened for writing: FTS5's
+ * part of the check (the search index) refuses to run on a read-only connection. The file is the
+ * copy, in rollback-journal mode, so this leaves nothing beside it.
+ */
 export async function integrityCheck(file: string): Promise<string> {
-  const db = await open(file, sqlite3.OPEN_READONLY);
+  const db = await open(file, sqlite3.OPEN_READWRITE);
   try {
     const row = await new Promise<Record<string, unknown>>((resolve, reject) => db.get('PRAGMA integrity_check', (err, r) => (err ? reject(err) : resolve(r))));
     return String(Object.values(row)[0]);

@@ -1,5 +1,6 @@
 import type { Config } from '../config';
-import { toDate } from '../db';
+import { MATCH_END, MATCH_START, toDate } from '../db';
+import { SearchMatch, searchMatchesOf } from '../queries/search.queries';
 import { CaseRow, caseEvents, caseMessages, caseNotes, supporterIds, topicsOfCase } from '../queries/case.queries';
 import { CaseListFilters, SORTS, SortKey, listCases } from '../queries/case-list.queries';
 import { assignmentCandidates } from '../queries/consultant.queries';
@@ -62,16 +63,30 @@ export async function caseListPage(lq: ListQuery, config: Pick<Config, 'response
     page = last;
     ({ rows, total } = await listCases(lq.filters, lq.sort, page, PER_PAGE));
   }
+  const matches = lq.filters.q ? await searchMatchesOf(rows.map((r) => Number(r.id)), lq.filters.q) : new Map();
   return {
     rows: rows.map((r) => {
       // A closed case stops ageing: its age is counted to the day it was closed.
       const age = businessDaysBetween(toDate(r.submitted_at) as Date, (toDate(r.closed_at) as Date | null) ?? now, config.timeZone);
-      return { ...r, statusLabel: STATUSES[r.status as CaseStatus], ageDays: age, overdue: r.status === 'new' && age >= config.responseTargetBusinessDays };
+      return { ...r, statusLabel: STATUSES[r.status as CaseStatus], ageDays: age, overdue: r.status === 'new' && age >= config.responseTargetBusinessDays, match: matchView(matches.get(Number(r.id))) };
     }),
     total,
     page,
     pages: Math.max(1, Math.ceil(total / PER_PAGE)),
   };
+}
+
+const MATCH_SOURCES = { engagement: 'In an engagement summary', note: 'In an internal note', consultant: 'Consultant' } as const;
+
+/** A full-text match as the list shows it: where, and the text in pieces, the matched ones marked. */
+function matchView(match: SearchMatch | undefined) {
+  if (!match) return undefined;
+  const parts = match.snippet.split(MATCH_START).flatMap((piece, i) => {
+    if (i === 0) return [{ text: piece, hit: false }];
+    const [hit, rest = ''] = piece.split(MATCH_END);
+    return [{ text: hit, hit: true }, { text: rest, hit: false }];
+  });
+  return { where: MATCH_SOURCES[match.source], parts: parts.filter((p) => p.text) };
 }
 
 /** How many new cases have waited past the response target (all of them, not one page's worth). */

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { FORMATS } from '../vocabulary';
 import { CalendarEngagement, engagementCalendar } from './ical.service';
+import { humanTime } from './human-time';
 
 /** One message to write to the outbox. */
 export interface Message {
@@ -58,7 +59,9 @@ export async function engagementMessages(trx: Knex.Transaction, event: Engagemen
   if (!cancelled && (e.status !== 'scheduled' || CLOSED.includes(ctx.kase.status))) return [];
 
   const format = FORMATS[e.format as keyof typeof FORMATS] ?? e.format;
-  const when = e.start_time ? `${e.date} at ${e.start_time} (${ctx.timeZone.replace('_', ' ')})` : `${e.date} (all day)`;
+  const human = humanTime(ctx.timeZone);
+  const day = human.calendarDate(e.date);
+  const when = e.start_time ? human.dateAndTime(e.date, e.start_time) : `${day} (all day)`;
   const ics = engagementCalendar(e, {
     reference: ctx.kase.reference,
     title: ctx.kase.title,
@@ -70,14 +73,14 @@ export async function engagementMessages(trx: Knex.Transaction, event: Engagemen
   const data = { ...ctx.common, when, format, duration: e.duration_minutes, location: e.location ?? undefined, meetingUrl: e.meeting_url ?? undefined, moved, cancelled };
   const messages: Message[] = [];
   if (cancelled) {
-    messages.push({ kind: 'engagement-cancelled', to: ctx.kase.requester_email, subject: `Cancelled: ${format} on ${e.date} (${ctx.kase.reference})`, data, ics });
+    messages.push({ kind: 'engagement-cancelled', to: ctx.kase.requester_email, subject: `Cancelled: ${format} on ${day} (${ctx.kase.reference})`, data, ics });
   } else {
-    messages.push({ kind: 'engagement-scheduled', to: ctx.kase.requester_email, subject: `${moved ? 'Moved' : 'Scheduled'}: ${format} on ${e.date} (${ctx.kase.reference})`, data, ics });
+    messages.push({ kind: 'engagement-scheduled', to: ctx.kase.requester_email, subject: `${moved ? 'Moved' : 'Scheduled'}: ${format} on ${day} (${ctx.kase.reference})`, data, ics });
   }
   if (cancelled || moved) {
     const team = e.consultant_ids.length ? await trx('users').whereIn('id', e.consultant_ids).andWhere('active', true).select('name', 'email') : [];
     for (const u of team) {
-      messages.push({ kind: 'engagement-team', to: u.email, subject: `${cancelled ? 'Cancelled' : 'Moved'}: ${format} on ${e.date} (${ctx.kase.reference})`, data: { ...data, consultantName: u.name }, ics });
+      messages.push({ kind: 'engagement-team', to: u.email, subject: `${cancelled ? 'Cancelled' : 'Moved'}: ${format} on ${day} (${ctx.kase.reference})`, data: { ...data, consultantName: u.name }, ics });
     }
   }
   return messages;

@@ -44,7 +44,9 @@ async function checkRules(input: EngagementInput, ctx: EngagementContext, kase: 
     errors.push({ field: 'summary', message: 'Enter summary notes to mark the engagement delivered' });
   }
   const attendees = input.attendees?.length ?? 0;
-  if (input.participant_count < attendees) {
+  if (input.status === 'delivered' && input.participant_count === undefined) {
+    errors.push({ field: 'participant_count', message: 'Enter the number of participants to mark the engagement delivered' });
+  } else if (input.participant_count !== undefined && input.participant_count < attendees) {
     errors.push({ field: 'participant_count', message: `Number of participants must be at least the ${attendees} attendees listed` });
   }
   for (const id of input.consultant_ids) {
@@ -71,7 +73,8 @@ function rowOf(input: EngagementInput) {
     duration_minutes: input.duration_minutes,
     format: input.format,
     status: input.status,
-    participant_count: input.participant_count,
+    // 0 until known, as for the programs' meetings: counted only once delivered.
+    participant_count: input.participant_count ?? 0,
     summary: input.summary?.trim() || null,
     follow_up_actions: input.follow_up_actions?.trim() || null,
     follow_up_date: input.follow_up_date ?? null,

@@ -62,6 +62,11 @@ export interface ImportResult {
   dryRun: boolean;
   created: { cases: number; engagements: number; consultants: number };
   skipped: { cases: number; engagements: number };
+  /**
+   * The inactive consultant accounts the import makes (or, in a dry run, would make), each with
+   * the existing account it may duplicate: the same name under another e-mail.
+   */
+  accounts: { email: string; name: string; sameNameAs?: string }[];
 }
 
 const EMAIL = /^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/;

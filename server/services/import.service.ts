@@ -26,9 +26,13 @@ const nameFromEmail = (email: string) =>
  */
 export async function importCsv(text: string, options: { dryRun: boolean; timeZone: string; source?: string; onProgress?: (done: number, total: number) => void }): Promise<ImportResult> {
   const plan = await planImport(text, options.timeZone);
-  const result: ImportResult = { rows: plan.rows, problems: plan.problems, dryRun: options.dryRun, created: { cases: 0, engagements: 0, consultants: 0 }, skipped: { cases: 0, engagements: 0 } };
+  const result: ImportResult = { rows: plan.rows, problems: plan.problems, dryRun: options.dryRun, created: { cases: 0, engagements: 0, consultants: 0 }, skipped: { cases: 0, engagements: 0 }, accounts: [] };
   if (plan.problems.length || options.dryRun) {
-    if (options.dryRun) await countWhatWouldBeNew(plan.cases, result);
+    if (options.dryRun) {
+      await countWhatWouldBeNew(plan.cases, result);
+      result.accounts = await accountsToMake(plan.cases);
+      result.created.consultants = result.accounts.length;
+    }
     return result;
   }
   try {
@@ -55,6 +59,7 @@ async function runImport(cases: PlannedCase[], result: ImportResult, options: { 
       const id = Number(typeof row === 'object' ? row.id : row);
       users.set(email, id);
       result.created.consultants += 1;
+      result.accounts.push({ email, name: nameFromEmail(email) });
       return id;
     };
     let done = 0;
@@ -138,6 +143,28 @@ async function runImport(cases: PlannedCase[], result: ImportResult, options: { 
       options.onProgress?.(done, plan.cases.length);
     }
   });
+}
+
+/**
+ * For a dry run: the accounts the real run would make (consultants named only by e-mail), each
+ * flagged when an existing account has the same name under another e-mail (likely the same person).
+ */
+async function accountsToMake(cases: PlannedCase[]): Promise<ImportResult['accounts']> {
+  const users = (await db('users').select('email', 'name')) as { email: string; name: string }[];
+  const known = new Set(users.map((u) => u.email.toLowerCase()));
+  const emails = new Set<string>();
+  for (const c of cases) {
+    if (c.lead) emails.add(c.lead);
+    for (const e of c.engagements) for (const email of e.consultants) emails.add(email);
+  }
+  return [...emails]
+    .filter((email) => !known.has(email))
+    .sort()
+    .map((email) => {
+      const name = nameFromEmail(email);
+      const twin = users.find((u) => u.name.trim().toLowerCase() === name.toLowerCase());
+      return { email, name, ...(twin ? { sameNameAs: `${twin.name} <${twin.email}>` } : {}) };
+    });
 }
 
 /** For a dry run: how many cases and engagements the real run would add or skip. */

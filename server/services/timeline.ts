@@ -1,5 +1,6 @@
 import { ENGAGEMENT_STATUSES } from '../schemas/engagement.schemas';
 import { FORMATS, PRIORITIES, STATUSES } from '../vocabulary';
+import { clockTime, humanTime } from './human-time';
 
 export interface TimelineEvent {
   kind: string;
@@ -46,9 +47,13 @@ const FIELD_LABELS: Record<string, string> = {
   meeting_url: 'Video-meeting link',
 };
 const label = (field: string) => FIELD_LABELS[field] ?? field;
+// Calendar dates have no time zone: any zone's formatter shows them the same.
+const DAYS = humanTime('UTC');
 
 /** An engagement field's value in words. */
 function engagementValue(field: string, v: unknown, userName: (id: unknown) => string): string {
+  if ((field === 'date' || field === 'follow_up_date') && typeof v === 'string' && v) return DAYS.calendarDate(v) || v;
+  if (field === 'start_time' && typeof v === 'string' && /^\d{2}:\d{2}/.test(v)) return clockTime(v.slice(0, 5));
   if (field === 'consultant_ids' && Array.isArray(v)) return show(v.map(userName));
   if (field === 'format') return FORMATS[v as keyof typeof FORMATS] ?? show(v);
   if (field === 'status') return ENGAGEMENT_STATUSES[v as keyof typeof ENGAGEMENT_STATUSES] ?? show(v);
@@ -92,7 +97,7 @@ export function describeEvent(e: TimelineEvent, userName: (id: unknown) => strin
       changes = Object.keys(a).map((field) => ({ field: label(field), before: show(b[field]), after: show(a[field]) }));
       break;
     case 'engagement.added':
-      headline = `Added an engagement: ${engagementValue('format', a.format, userName)} on ${show(a.date)} (${engagementValue('status', a.status, userName).toLowerCase()})`;
+      headline = `Added an engagement: ${engagementValue('format', a.format, userName)} on ${engagementValue('date', a.date, userName)} (${engagementValue('status', a.status, userName).toLowerCase()})`;
       break;
     case 'engagement.updated':
       headline = 'Changed an engagement';
@@ -101,7 +106,7 @@ export function describeEvent(e: TimelineEvent, userName: (id: unknown) => strin
         .map((field) => ({ field: label(field), before: engagementValue(field, b[field], userName), after: engagementValue(field, a[field], userName) }));
       break;
     case 'engagement.deleted':
-      headline = `Deleted the engagement of ${show(b.date)} (${engagementValue('format', b.format, userName)}, ${engagementValue('status', b.status, userName).toLowerCase()})`;
+      headline = `Deleted the engagement of ${engagementValue('date', b.date, userName)} (${engagementValue('format', b.format, userName)}, ${engagementValue('status', b.status, userName).toLowerCase()})`;
       break;
     case 'case.feedback_received':
       headline = 'Rated the help';

@@ -271,8 +271,8 @@ if (chromiumAvailable()) {
       assert.match((await page.locator('.usa-summary-box').textContent()) ?? '', new RegExp(`Your consultant: ${EXPERT.name}`));
       const upcoming = page.locator('#upcoming-heading + ul li');
       assert.equal(await upcoming.count(), 1, 'one upcoming meeting');
-      const when = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: 'long', day: 'numeric' }).format(new Date(`${isoDay(14)}T00:00:00Z`));
-      assert.match((await upcoming.textContent()) ?? '', new RegExp(`${when}, 14:30.*Small-group facilitation, 90 minutes`));
+      const when = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric' }).format(new Date(`${isoDay(14)}T00:00:00Z`));
+      assert.match((await upcoming.textContent()) ?? '', new RegExp(`${when}, 2:30 PM ET.*Small-group facilitation, 90 minutes`));
       assert.match((await page.locator('#messages .message-list').textContent()) ?? '', new RegExp(`${EXPERT.name} \\(LEEP\\)[\\s\\S]*current draft of the plan`));
       await auditPage(page, 'the status page with a consultant, a meeting and a message (phone)');
       await screenshot(page, 'status', 'phone');

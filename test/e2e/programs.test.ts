@@ -85,6 +85,11 @@ if (chromiumAvailable()) {
       await page.waitForURL(/\/cohorts\/\d+\?saved=1$/);
       assert.equal(await page.locator('h1').textContent(), COHORT);
       await auditPage(page, 'the cohort page, new');
+      // Only the reviewers a director chooses may score the cohort's applications.
+      await page.locator('fieldset#field-reviewer_ids label').filter({ hasText: REVIEWER.name }).click();
+      await page.getByRole('button', { name: 'Save the reviewers' }).click();
+      await page.waitForURL(/\/cohorts\/\d+\?saved=1#reviewers$/);
+      assert.match(await page.locator('#reviewers').innerText(), new RegExp(`${REVIEWER.name} reviews the applications blind`));
       state.cohortUrl = new URL(page.url()).pathname;
     });
 
@@ -117,15 +122,17 @@ if (chromiumAvailable()) {
       state.statusUrl = page.url().replace(/\?received=1$/, '');
     });
 
-    it("A consultant, from Reviews, opens the application, sees no one else's scores, misses a comment, corrects it and then sees the scores given", async function () {
+    it("A consultant chosen as reviewer, from Reviews, opens the application without the applicant's name, misses a comment, corrects it and then sees only the scores given", async function () {
       this.timeout(60_000);
       needs('statusUrl', 'the application');
       const { page } = reviewer;
       await page.getByRole('link', { name: 'Reviews', exact: true }).click();
       await page.waitForURL('**/reviews');
       await auditPage(page, 'the reviews list');
-      await page.getByRole('link', { name: APPLICANT.name }).click();
+      assert.equal(await page.getByText(APPLICANT.name).count(), 0, "the list does not name the applicant");
+      await page.getByRole('link', { name: 'Application 1', exact: true }).click();
       await page.waitForURL(/\/reviews\/\d+$/);
+      assert.equal(await page.getByText(APPLICANT.name).count(), 0, 'the review page does not name the applicant');
       assert.equal(await page.getByRole('heading', { name: 'Other reviewers' }).count(), 0, 'nothing of other reviewers before scoring');
       await auditPage(page, 'the review form');
       for (const [criterion, score] of [['equity', 5], ['openness', 4], ['leadership', 4]] as const) await page.locator(`label[for="field-${criterion}_score-${score}"]`).click();
@@ -140,7 +147,7 @@ if (chromiumAvailable()) {
       await page.getByRole('button', { name: 'Save my scores' }).click();
       await page.waitForURL(/\/reviews\/\d+\?saved=1$/);
       assert.match(await page.locator('main').innerText(), /Commitment to equity: 5 out of 5/);
-      assert.match(await page.locator('main').innerText(), /Nobody else has scored this application yet/);
+      assert.match(await page.locator('main').innerText(), /Reviews are blind/);
       await auditPage(page, 'the review page after scoring');
       state.reviewUrl = page.url();
     });

@@ -136,6 +136,32 @@ describe('Starting the built server (SQLite)', function () {
     assert.equal(await exitWithin(server, 10_000), 0, server.stderr());
   });
 
+  it('node dist/server/index.js, on an empty database, first logs where to create the first director, links /setup from the sign-in page, serves a favicon and logs no request or response headers at info', async function () {
+    this.timeout(40_000);
+    const dataDir = tempDir();
+    const port = await freePort();
+    const server = startServer({ PORT: String(port), DATA_DIR: dataDir, NODE_ENV: 'production', SECRET, LOG_LEVEL: 'info', PUBLIC_URL: 'https://ta.leep.example' });
+    running.push(server);
+    await waitForHealthy(port, server, 20_000);
+    const first = JSON.parse(server.stdout().split('\n')[0]) as { msg: string; setup?: string };
+    assert.match(first.msg, /no user yet: create the first director at https:\/\/ta\.leep\.example\/setup/);
+    assert.equal(first.setup, 'https://ta.leep.example/setup');
+    const login = await fetch(`http://127.0.0.1:${port}/login`);
+    assert.match(await login.text(), /<a href="\/setup">Create the first director<\/a>/);
+    const icon = await fetch(`http://127.0.0.1:${port}/favicon.ico`);
+    assert.equal(icon.status, 200);
+    assert.match(icon.headers.get('content-type') ?? '', /^image\/svg\+xml/);
+    // A 404 is logged at info: its line names the status, not the headers of either side.
+    const missing = await fetch(`http://127.0.0.1:${port}/no-such-page`, { headers: { 'X-Marker-Header': 'marker-value-4242' } });
+    assert.equal(missing.status, 404);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const line = server.stdout().split('\n').find((l) => l.includes('"statusCode":404'));
+    assert.ok(line, 'the 404 is logged at info');
+    assert.ok(!/marker-value-4242|content-security-policy|x-request-id/i.test(line), `no headers in: ${line}`);
+    server.child.kill('SIGTERM');
+    assert.equal(await exitWithin(server, 10_000), 0, server.stderr());
+  });
+
   it('node dist/server/index.js, started a second time on the same data directory, keeps what was stored and its numbering', async function () {
     this.timeout(40_000);
     const dataDir = tempDir();

@@ -209,8 +209,8 @@ export async function newPerson(baseUrl: string, options: BrowserContextOptions 
   });
   context.on('weberror', (e) => problems.push(e.error().message));
   context.on('response', (r) => {
-    // Stylesheets, scripts, images and fonts must all load. The app has no favicon; the browser's guess at one is not the app's.
-    if (r.request().resourceType() !== 'document' && r.status() >= 400 && new URL(r.url()).pathname !== '/favicon.ico') problems.push(`${r.status()} for ${r.url()}`);
+    // Stylesheets, scripts, images, fonts and the favicon must all load.
+    if (r.request().resourceType() !== 'document' && r.status() >= 400) problems.push(`${r.status()} for ${r.url()}`);
   });
   context.on('requestfailed', (r) => problems.push(`${r.failure()?.errorText} for ${r.url()}`));
   // tsx compiles the tests with esbuild's keepNames, which wraps functions passed to page.evaluate

@@ -62,7 +62,7 @@ export async function makeCase(knex: Knex, options: CaseOptions = {}): Promise<T
   if (options.status && ['completed', 'declined', 'withdrawn'].includes(options.status)) changes.closed_at = nowIso();
   if (Object.keys(changes).length) await knex('cases').where({ id: result.caseId }).update(changes);
   if (options.supporterIds?.length) await knex('case_supporters').insert(options.supporterIds.map((user_id) => ({ case_id: result.caseId, user_id })));
-  return { id: result.caseId, reference: result.reference, statusPath: `/status/${result.token}` };
+  return { id: result.caseId, reference: result.reference, statusPath: `/status/${"token" in result ? result.token : ""}` };
 }
 
 /** Inserts an engagement row for a case, as the engagements feature stores one (delivered by default). */

@@ -50,7 +50,7 @@ export async function makeCase(
     const director = options.director ?? (await makeUser({ role: 'director' }));
     await assignConsultants(result.caseId, { lead_consultant_id: options.lead.id, supporting_ids: (options.supporters ?? []).map((u) => u.id) }, { id: director.id, role: 'director' });
   }
-  return { id: result.caseId, reference: result.reference, statusPath: `/status/${result.token}` };
+  return { id: result.caseId, reference: result.reference, statusPath: `/status/${"token" in result ? result.token : ""}` };
 }
 
 export type Fields = Record<string, string | string[] | undefined>;

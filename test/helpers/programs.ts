@@ -11,6 +11,7 @@ import type { Actor } from '../../server/services/cohort-network-case.service';
 import { createCohort, takeAttendance } from '../../server/services/cohort.service';
 import { createEvent, createTeam, takeEventAttendance } from '../../server/services/network.service';
 import { addDays, todayIn } from '../../server/services/time';
+import { db, nowIso } from '../../server/db';
 import { csrfTokenOf, encodeForm } from './app';
 import { TestUser, makeUser, signInAs } from './auth';
 
@@ -124,6 +125,12 @@ export async function applyTo(cohortId: number, overrides: Fields = {}): Promise
   return { id: result.applicationId, token: result.token, statusPath: `/applications/${result.token}` };
 }
 
+/** Makes the user one of the cohort's reviewers (once). */
+export async function makeReviewer(cohortId: number, user: TestUser): Promise<void> {
+  if (await db('cohort_reviewers').where({ cohort_id: cohortId, user_id: user.id }).first('id')) return;
+  await db('cohort_reviewers').insert({ cohort_id: cohortId, user_id: user.id, created_at: nowIso(), updated_at: nowIso() });
+}
+
 /** Three scores and comments as the review form posts them. */
 export function reviewForm(scores: [number, number, number], comment = 'Thoughtful answers.'): Fields {
   return {
@@ -138,6 +145,11 @@ export function reviewForm(scores: [number, number, number], comment = 'Thoughtf
 
 /** A review stored through the service. */
 export async function scoreAs(reviewer: TestUser, applicationId: number, scores: [number, number, number], comment?: string): Promise<void> {
+  // Only a cohort's reviewers (and directors) may score: make a consultant one first.
+  if (reviewer.role !== 'director') {
+    const { cohort_id } = await db('applications').where({ id: applicationId }).first('cohort_id');
+    await makeReviewer(Number(cohort_id), reviewer);
+  }
   const form = reviewForm(scores, comment);
   const payload: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(form)) payload[k] = k.endsWith('_score') ? Number(v) : v;

@@ -622,10 +622,10 @@ export function recountState(raw: Raw, code: string) {
 // ---------------------------------------------------------------------------------------------
 // Reading what the pages and exports show.
 
-/** A calendar date as the views write it ("July 1, 2019"). */
+/** A calendar date as the views write it ("Jul 1, 2019"). */
 export function calendarDate(date: string): string {
   const [y, m, d] = date.split('-').map(Number);
-  return new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: 'long', day: 'numeric' }).format(Date.UTC(y, m - 1, d));
+  return new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric' }).format(Date.UTC(y, m - 1, d));
 }
 
 const number = (text: string) => Number(text.replace(/,/g, ''));
@@ -650,11 +650,11 @@ export function readDashboard(html: string) {
   if (!states || !engagements || !note || !open) throw new Error('the dashboard does not show its headline figures');
   const rows: ShownRow[] = [];
   const row =
-    /<tr[^>]*>\s*<th scope="row"><a href="\/states\/([A-Z]{2})">[^<]*<\/a><\/th>\s*<td>(Yes|No)<\/td>\s*<td>([^<]*)<\/td>\s*<td>([^<]*)<\/td>\s*<td class="text-right">(?:<a [^>]*>)?([\d,]+)(?:<\/a>)?<\/td>\s*<td class="text-right">([\d,.]+)<\/td>\s*<td class="text-right">([\d,]+)<\/td>\s*<\/tr>/g;
+    /<tr[^>]*>\s*<th scope="row"(?: data-label="[^"]*")?><a href="\/states\/([A-Z]{2})">[^<]*<\/a><\/th>\s*<td(?: data-label="[^"]*")?>(Yes|No)<\/td>\s*<td(?: data-label="[^"]*")?>([^<]*)<\/td>\s*<td(?: data-label="[^"]*")?>([^<]*)<\/td>\s*<td(?: data-label="[^"]*")? class="text-right">(?:<a [^>]*>)?([\d,]+)(?:<\/a>)?<\/td>\s*<td(?: data-label="[^"]*")? class="text-right">([\d,.]+)<\/td>\s*<td(?: data-label="[^"]*")? class="text-right">([\d,]+)<\/td>\s*<\/tr>/g;
   for (const m of html.matchAll(row)) {
     rows.push({ code: m[1], served: m[2] === 'Yes', first: m[3], last: m[4], engagements: number(m[5]), hours: number(m[6]), participants: number(m[7]) });
   }
-  const years = [...html.matchAll(/<tr><th scope="row">(\d{4})<\/th><td class="text-right">(\d+)<\/td><td class="text-right">(\d+)<\/td><td class="text-right">(\d+)<\/td><td class="text-right"><a href="[^"]*">([\d,]+)<\/a><\/td>/g)].map((m) => ({
+  const years = [...html.matchAll(/<tr><th scope="row"(?: data-label="[^"]*")?>(\d{4})<\/th><td(?: data-label="[^"]*")? class="text-right">(\d+)<\/td><td(?: data-label="[^"]*")? class="text-right">(\d+)<\/td><td(?: data-label="[^"]*")? class="text-right">(\d+)<\/td><td(?: data-label="[^"]*")? class="text-right"><a href="[^"]*">([\d,]+)<\/a><\/td>/g)].map((m) => ({
     year: Number(m[1]),
     served: Number(m[2]),
     newly: Number(m[3]),

@@ -5,7 +5,7 @@ import { testApp } from '../helpers/app';
 import { makeUser } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
 import { checkedValues, messageNextTo, shownValue, summaryLinks } from '../helpers/html';
-import { Fields, applyTo, client, daysFromToday, makeCohort, makeEvent, makeTeam, programState, reviewForm, scoreAs } from '../helpers/programs';
+import { Fields, applyTo, client, daysFromToday, makeCohort, makeEvent, makeReviewer, makeTeam, programState, reviewForm, scoreAs } from '../helpers/programs';
 
 /** Every GET route the app registers. */
 function getRoutes(app: Express): string[] {
@@ -28,12 +28,12 @@ describeEachEngine('Cohort applications: blind scoring', (ctx) => {
     const director = await makeUser({ role: 'director', name: 'Quillon Varga' });
     const other = await makeUser({ role: 'consultant', name: 'Odalys Pernet' });
     const cohort = await makeCohort(ctx.db.knex, { director, meetings: [{ date: daysFromToday(-1) }] });
-    const application = await applyTo(cohort.id, { name: 'Avery Stone', jurisdiction: 'OR' });
+    const application = await applyTo(cohort.id, { name: 'Avery Stone', jurisdiction: 'OR', email: 'avery.stone@board.example.gov' });
     // Scores 5,5,4 and 2,3,3: a mean of 22/6 = 3.67, written nowhere else.
     await scoreAs(director, application.id, [5, 5, 4], 'SECRET-FIRST-5524');
     await scoreAs(other, application.id, [2, 3, 3], 'SECRET-SECOND-2233');
     // The mean is looked for as a number standing alone, not inside a random token.
-    return { director, other, cohort, application, secrets: [/SECRET-FIRST/, /SECRET-SECOND/, /Quillon Varga/, /Odalys Pernet/, /(^|[^\w.-])3\.67($|[^\w-])/, /Mean of all/] };
+    return { director, other, cohort, application, identity: [/Avery Stone/, /avery\.stone@/, /Oregon/], secrets: [/SECRET-FIRST/, /SECRET-SECOND/, /Quillon Varga/, /Odalys Pernet/, /(^|[^\w.-])3\.67($|[^\w-])/, /Mean of all/] };
   }
 
   it("GET every route the app has, for a consultant who has not scored the application, shows nothing of the other reviewers' scores, comments, names or mean", async function () {
@@ -43,7 +43,9 @@ describeEachEngine('Cohort applications: blind scoring', (ctx) => {
     const eventId = await makeEvent(director, daysFromToday(-1));
     const [assignment] = await ctx.db.knex('cohort_assignments').insert({ cohort_id: cohort.id, title: 'Reading', due_on: daysFromToday(3), created_at: new Date().toISOString(), updated_at: new Date().toISOString() }).returning('id');
     const assignmentId = Number(typeof assignment === 'object' ? assignment.id : assignment);
-    const reviewer = await client(app, await makeUser({ role: 'consultant', name: 'Blind Reviewer' }));
+    const reviewerUser = await makeUser({ role: 'consultant', name: 'Blind Reviewer' });
+    await makeReviewer(cohort.id, reviewerUser);
+    const reviewer = await client(app, reviewerUser);
     const fill = (path: string) =>
       path
         .replace(/^\/applications\/:token/, `/applications/${application.token}`)
@@ -71,16 +73,96 @@ describeEachEngine('Cohort applications: blind scoring', (ctx) => {
     }
     assert.deepEqual(leaks, []);
 
-    // The control: once the reviewer has scored, the same page shows the others and the mean.
+    // Having scored changes nothing for a reviewer: the others stay hidden.
     assert.equal((await reviewer.post(`/reviews/${application.id}`, reviewForm([3, 3, 3]))).status, 303);
     const after = await reviewer.get(`/reviews/${application.id}`);
-    for (const secret of ['SECRET-FIRST', 'SECRET-SECOND', 'Quillon Varga', 'Odalys Pernet']) assert.ok(after.text.includes(secret), `${secret} is shown after scoring`);
-    assert.match(after.text, /Mean of all 3 reviews: 3\.44\./, '(22 + 9) / 9 = 3.44');
+    assert.equal(after.status, 200);
+    for (const secret of secrets) assert.ok(!secret.test(after.text), `${secret} stays hidden after scoring`);
+    // The control: a director who has scored sees the others and the mean on the same page.
+    const d = await client(app, director);
+    const seen = await d.get(`/reviews/${application.id}`);
+    for (const secret of ['SECRET-SECOND', 'Odalys Pernet', 'Blind Reviewer']) assert.ok(seen.text.includes(secret), `${secret} is shown to a director who scored`);
+    assert.match(seen.text, /Mean of all 3 reviews: 3\.44\./, '(14 + 8 + 9) / 9 = 3.44');
   });
 
-  it('GET /reviews/:id, for a consultant who has not scored, shows the answers and the score form, and no count of reviews or mean', async () => {
+  it("GET /reviews and /reviews/:id, for a cohort's reviewer, show the answers and the board role, never the applicant's name, e-mail or state", async () => {
+    const { cohort, application, identity } = await scoredByOthers();
+    const user = await makeUser({ role: 'consultant' });
+    await makeReviewer(cohort.id, user);
+    const reviewer = await client(app, user);
+    const list = await reviewer.get('/reviews');
+    assert.equal(list.status, 200);
+    assert.match(list.text, new RegExp(`<a href="/reviews/${application.id}">Application 1</a>`));
+    const page = await reviewer.get(`/reviews/${application.id}`);
+    assert.equal(page.status, 200);
+    assert.ok(page.text.includes('I chaired our equity task force'), 'the answers are shown');
+    assert.match(page.text, /Vice chair, 4 years on the board/);
+    assert.match(page.text, /<h1[^>]*>Review: Application 1<\/h1>/);
+    for (const res of [list, page]) for (const secret of identity) assert.ok(!secret.test(res.text), `a reviewer does not see ${secret}`);
+    await scoreAs(user, application.id, [3, 3, 3]);
+    const after = await reviewer.get(`/reviews/${application.id}`);
+    for (const secret of identity) assert.ok(!secret.test(after.text), `a reviewer who scored does not see ${secret}`);
+  });
+
+  it("GET /reviews and /reviews/:id, for a director, show the applicant's name and state", async () => {
     const { application } = await scoredByOthers();
-    const reviewer = await client(app, await makeUser({ role: 'consultant' }));
+    const d = await client(app, await makeUser({ role: 'director' }));
+    const list = await d.get('/reviews');
+    assert.match(list.text, new RegExp(`<a href="/reviews/${application.id}">Avery Stone</a>`));
+    assert.match(list.text, /Oregon/);
+    const page = await d.get(`/reviews/${application.id}`);
+    assert.match(page.text, /Review: Avery Stone/);
+    assert.match(page.text, /Oregon/);
+  });
+
+  it('GET and POST /reviews/:id, for a consultant who is not a reviewer of the cohort, answer 404, store nothing, and GET /reviews lists nothing of it', async () => {
+    const { application, identity } = await scoredByOthers();
+    const outsider = await client(app, await makeUser({ role: 'consultant' }));
+    assert.equal((await outsider.get(`/reviews/${application.id}`)).status, 404);
+    const before = await programState(ctx.db.knex);
+    assert.equal((await outsider.post(`/reviews/${application.id}`, reviewForm([3, 3, 3]))).status, 404);
+    assert.equal(await programState(ctx.db.knex), before);
+    const list = await outsider.get('/reviews');
+    assert.equal(list.status, 200);
+    assert.ok(!list.text.includes(`/reviews/${application.id}"`));
+    for (const secret of identity) assert.ok(!secret.test(list.text));
+    assert.match(list.text, /No applications for you to review/);
+  });
+
+  it('POST /cohorts/:id/reviewers, as a director, sets the reviewers, who may then open the applications; a consultant gets 403 and changes nothing', async () => {
+    const { cohort, application, director } = await scoredByOthers();
+    const chosen = await makeUser({ role: 'consultant', name: 'Chosen Reader' });
+    const c = await client(app, chosen);
+    assert.equal((await c.get(`/reviews/${application.id}`)).status, 404);
+    assert.equal((await c.post(`/cohorts/${cohort.id}/reviewers`, { reviewer_ids: [String(chosen.id)] })).status, 403);
+    assert.equal(Number((await ctx.db.knex('cohort_reviewers').where({ cohort_id: cohort.id, user_id: chosen.id }).count({ n: '*' }))[0].n), 0);
+    const d = await client(app, director);
+    const res = await d.post(`/cohorts/${cohort.id}/reviewers`, { reviewer_ids: [String(chosen.id)] });
+    assert.equal(res.status, 303);
+    assert.match((await d.get(`/cohorts/${cohort.id}`)).text, /Chosen Reader reviews the applications blind/);
+    assert.equal((await c.get(`/reviews/${application.id}`)).status, 200);
+    // Choosing nobody removes them again.
+    assert.equal((await d.post(`/cohorts/${cohort.id}/reviewers`, {})).status, 303);
+    assert.equal((await c.get(`/reviews/${application.id}`)).status, 404);
+  });
+
+  it('POST /cohorts/:id/reviewers, with a user who does not exist, answers 422 with the message at reviewer_ids and changes nothing', async () => {
+    const { cohort, director } = await scoredByOthers();
+    const d = await client(app, director);
+    const before = await programState(ctx.db.knex);
+    const reviewers = await ctx.db.knex('cohort_reviewers').where({ cohort_id: cohort.id }).orderBy('user_id').pluck('user_id');
+    const res = await d.post(`/cohorts/${cohort.id}/reviewers`, { reviewer_ids: ['987654'] });
+    assert.equal(res.status, 422);
+    assert.match(messageNextTo(res.text, 'reviewer_ids') ?? '', /Choose reviewers from the list/);
+    assert.equal(await programState(ctx.db.knex), before);
+    assert.deepEqual(await ctx.db.knex('cohort_reviewers').where({ cohort_id: cohort.id }).orderBy('user_id').pluck('user_id'), reviewers);
+  });
+
+  it("GET /reviews/:id, for a cohort's reviewer who has not scored, shows the answers and the score form, and no count of reviews or mean", async () => {
+    const { application, cohort } = await scoredByOthers();
+    const user = await makeUser({ role: 'consultant' });
+    await makeReviewer(cohort.id, user);
+    const reviewer = await client(app, user);
     const res = await reviewer.get(`/reviews/${application.id}`);
     assert.equal(res.status, 200);
     assert.ok(res.text.includes('I chaired our equity task force'), 'the answers are shown');
@@ -88,9 +170,10 @@ describeEachEngine('Cohort applications: blind scoring', (ctx) => {
     assert.ok(!/Mean of all|Other reviewers|reviews?;/.test(res.text));
   });
 
-  it("POST /reviews/:id, with valid scores, stores them, redirects 303, and the page then shows the reviewer's own scores, the others' and the mean", async () => {
-    const { application } = await scoredByOthers();
+  it("POST /reviews/:id, with valid scores, stores them, redirects 303, and the page then shows the reviewer's own scores and nothing of the others'", async () => {
+    const { application, cohort, secrets } = await scoredByOthers();
     const user = await makeUser({ role: 'consultant' });
+    await makeReviewer(cohort.id, user);
     const reviewer = await client(app, user);
     const res = await reviewer.post(`/reviews/${application.id}`, reviewForm([4, 2, 5], 'My view'));
     assert.equal(res.status, 303);
@@ -103,7 +186,7 @@ describeEachEngine('Cohort applications: blind scoring', (ctx) => {
     const page = await reviewer.get(res.headers.location);
     assert.match(page.text, /Your scores are saved/);
     assert.match(page.text, /Commitment to equity: 4 out of 5/);
-    assert.match(page.text, /Mean of all 3 reviews: 3\.67\./, '(22 + 11) / 9 = 3.67');
+    for (const secret of secrets) assert.ok(!secret.test(page.text), `${secret} stays hidden`);
   });
 
   const invalid: { name: string; fields: Fields; field: string; message: RegExp }[] = [
@@ -116,8 +199,10 @@ describeEachEngine('Cohort applications: blind scoring', (ctx) => {
   ];
   for (const c of invalid) {
     it(`POST /reviews/:id, with ${c.name}, answers 422 with the message at ${c.field}, keeps every value, stores nothing and still shows nothing of the others`, async () => {
-      const { application, secrets } = await scoredByOthers();
-      const reviewer = await client(app, await makeUser({ role: 'consultant' }));
+      const { application, cohort, secrets } = await scoredByOthers();
+      const user = await makeUser({ role: 'consultant' });
+      await makeReviewer(cohort.id, user);
+      const reviewer = await client(app, user);
       const form = { ...reviewForm([4, 4, 4], 'Kept comment'), ...c.fields };
       const before = await programState(ctx.db.knex);
       const res = await reviewer.post(`/reviews/${application.id}`, form);
@@ -135,8 +220,9 @@ describeEachEngine('Cohort applications: blind scoring', (ctx) => {
   }
 
   it('POST /reviews/:id, a second time by the same reviewer, answers 409 and keeps the first scores', async () => {
-    const { application } = await scoredByOthers();
+    const { application, cohort } = await scoredByOthers();
     const user = await makeUser({ role: 'consultant' });
+    await makeReviewer(cohort.id, user);
     const reviewer = await client(app, user);
     assert.equal((await reviewer.post(`/reviews/${application.id}`, reviewForm([1, 1, 1]))).status, 303);
     const before = await programState(ctx.db.knex);
@@ -147,13 +233,14 @@ describeEachEngine('Cohort applications: blind scoring', (ctx) => {
     assert.equal(Number(row.equity_score), 1);
   });
 
-  it('GET /reviews, for a consultant, lists every application with only whether they have scored it', async () => {
-    const { application, secrets } = await scoredByOthers();
+  it("GET /reviews, for a cohort's reviewer, lists its applications with only whether they have scored each", async () => {
+    const { application, cohort, secrets } = await scoredByOthers();
     const user = await makeUser({ role: 'consultant' });
+    await makeReviewer(cohort.id, user);
     const reviewer = await client(app, user);
     const before = await reviewer.get('/reviews');
     assert.equal(before.status, 200);
-    const row = (html: string) => new RegExp(`<a href="/reviews/${application.id}">Avery Stone</a></th>[\\s\\S]*?<td data-label="Your review">(.*?)</td>`).exec(html)?.[1];
+    const row = (html: string) => new RegExp(`<a href="/reviews/${application.id}">Application 1</a></th>[\\s\\S]*?<td data-label="Your review">(.*?)</td>`).exec(html)?.[1];
     assert.equal(row(before.text), '<strong>To score</strong>');
     for (const secret of secrets) assert.ok(!secret.test(before.text), `the list does not show ${secret}`);
     await scoreAs(user, application.id, [3, 3, 3]);

@@ -14,17 +14,20 @@ import { ROOT, runCli, tempDir } from '../helpers/importing';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const sqlite3 = require('sqlite3') as {
-  OPEN_READONLY: number;
+  OPEN_READWRITE: number;
   Database: new (file: string, mode: number, cb: (err: Error | null) => void) => {
     all(sql: string, cb: (err: Error | null, rows: Record<string, unknown>[]) => void): void;
     close(cb: (err: Error | null) => void): void;
   };
 };
 
-/** Runs one query on a SQLite file opened read-only with the sqlite3 driver, outside the app. */
+/**
+ * Runs one query on a SQLite file with the sqlite3 driver, outside the app. Opened for writing:
+ * FTS5's part of `PRAGMA integrity_check` refuses a read-only connection (the files are copies).
+ */
 function readSqlite(file: string, sql: string): Promise<Record<string, unknown>[]> {
   return new Promise((resolve, reject) => {
-    const db = new sqlite3.Database(file, sqlite3.OPEN_READONLY, (err) => {
+    const db = new sqlite3.Database(file, sqlite3.OPEN_READWRITE, (err) => {
       if (err) return reject(err);
       db.all(sql, (qerr, rows) => db.close(() => (qerr ? reject(qerr) : resolve(rows))));
     });

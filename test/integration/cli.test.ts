@@ -97,4 +97,24 @@ describeEachEngine('Command line: user:create', (ctx) => {
     assert.equal(rows.length, 1);
     assert.equal(rows[0].name, 'First One');
   });
+
+  it('user:create, with --expertise topic slugs and --capacity, stores the topics and the capacity', async function () {
+    this.timeout(30_000);
+    const address = email();
+    const run = await cli(ctx.db, ['user:create', '--email', address, '--name', 'Cli Expert', '--role', 'consultant', '--expertise', 'equity-lens, opportunity-gaps', '--capacity', '7'], `${STRONG}\n`);
+    assert.equal(run.code, 0, run.stderr);
+    const row = await userByEmail(address);
+    assert.equal(Number(row.capacity), 7);
+    const slugs = await ctx.db.knex('user_topics').join('topics', 'topics.id', 'user_topics.topic_id').where('user_topics.user_id', row.id).orderBy('topics.slug').pluck('topics.slug');
+    assert.deepEqual(slugs, ['equity-lens', 'opportunity-gaps']);
+  });
+
+  it('user:create, with an --expertise slug that does not exist, exits 1 naming the slugs it takes, and creates no user', async function () {
+    this.timeout(30_000);
+    const address = email();
+    const run = await cli(ctx.db, ['user:create', '--email', address, '--name', 'Cli Unknown', '--role', 'consultant', '--expertise', 'basket-weaving'], `${STRONG}\n`);
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /--expertise takes topic slugs separated by commas: .*equity-lens/);
+    assert.equal(await userByEmail(address), undefined);
+  });
 });

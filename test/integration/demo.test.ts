@@ -15,6 +15,8 @@ import { digestTables, loadRaw, projectFigures, readDashboard, recountDashboard 
 const ROOT = path.resolve(__dirname, '..', '..');
 // The sizes of `npm run demo` (server/demo.ts), on a fixed day.
 const DEMO = { cases: 300, engagements: 1260, consultants: 12, jurisdictions: 16, seed: 2017, today: '2026-11-23', passwordHash: 'not-a-real-hash', details: true };
+// `npm run demo` also makes the programs through the services (random links, the real today).
+const PROGRAMS = { secret: 'test-secret-for-the-demo-programs-000', timeZone: 'America/New_York' };
 const PERIOD = { from: '2017-01-01', to: DEMO.today };
 const TABLES = [
   { name: 'cases', orderBy: ['id'] },
@@ -27,32 +29,81 @@ describeEachEngine('Demo data (generateDemo at the sizes of npm run demo)', (ctx
 
   before(async function () {
     this.timeout(60_000);
-    result = await generateDemo(ctx.db.knex, DEMO);
+    result = await generateDemo(ctx.db.knex, { ...DEMO, programs: PROGRAMS });
   });
 
-  it('generateDemo, into a fresh database, loads 300 cases and 1,260 engagements', async () => {
+  const count = async (table: string, where: Record<string, unknown> = {}) => Number((await ctx.db.knex(table).where(where).count({ n: '*' }))[0].n);
+
+  it('generateDemo, into a fresh database, loads a history of 300 cases and 1,260 engagements', async () => {
     assert.equal(result.cases, 300);
     assert.equal(result.engagements, 1260);
-    assert.equal(Number((await ctx.db.knex('cases').count({ n: '*' }))[0].n), 300);
-    assert.equal(Number((await ctx.db.knex('engagements').count({ n: '*' }))[0].n), 1260);
+    assert.equal(Number((await ctx.db.knex('cases').where('id', '<=', 300).count({ n: '*' }))[0].n), 300);
+    assert.equal(Number((await ctx.db.knex('engagements').where('case_id', '<=', 300).count({ n: '*' }))[0].n), 1260);
   });
 
-  it('generateDemo, run again into a second fresh database, writes the same cases, engagements and engagement jurisdictions', async function () {
-    this.timeout(60_000);
-    const other = await freshDatabase(ctx.engine);
+  it('generateDemo, with the programs, reports non-empty cohorts, network, triage, feedback, messages and notes, and the database holds what it reports', async () => {
+    const p = result.programs;
+    assert.ok(p, 'the programs were made');
+    assert.deepEqual(
+      { cohorts: p.cohorts, teams: p.teams, events: p.events, newRequests: p.newRequests },
+      { cohorts: 2, teams: 6, events: 4, newRequests: 6 },
+    );
+    for (const [name, n] of Object.entries(p)) assert.ok(n > 0, `${name} is not empty`);
+    assert.equal(await count('cohorts'), p.cohorts);
+    assert.equal(await count('applications'), p.applications);
+    assert.equal(await count('application_reviews'), p.reviews);
+    assert.equal(await count('applications', { decision: 'selected' }), p.selected);
+    assert.equal(await count('meeting_attendances'), p.attendanceMarks);
+    assert.equal(await count('assignment_completions'), p.completions);
+    assert.equal(await count('network_teams'), p.teams);
+    assert.ok((await count('network_team_members')) >= 2 * p.teams, 'every team has members');
+    assert.equal(await count('network_events'), p.events);
+    assert.equal(await count('feedback'), p.feedback);
+    assert.equal(await count('case_messages'), result.messages);
+    assert.equal(await count('case_notes'), result.notes);
+    assert.ok(result.messages > 0 && result.notes > 0);
+    // This year's cohort waits on its reviewers: consultant1 (the sign-in the demo prints) has applications to score.
+    const consultant1 = await ctx.db.knex('users').where({ email: 'consultant1@leep.example' }).first('id');
+    assert.ok(await count('cohort_reviewers', { user_id: consultant1.id }), 'consultant1 reviews a cohort');
+    assert.ok((await count('application_reviews')) < (await count('applications')) * 3, 'some applications wait for their reviews');
+  });
+
+  it('GET /cases/triage, /cohorts, /network and /dashboard, on the demo data, show requests waiting (some overdue), both cohorts, the teams and survey answers', async () => {
+    const { app } = testApp();
+    const agent = await signInAs(app, await makeUser({ role: 'director' }));
+    const triage = await agent.get('/cases/triage');
+    assert.equal(triage.status, 200);
+    assert.match(triage.text, /Overdue/);
+    const cohorts = await agent.get('/cohorts');
+    assert.equal((cohorts.text.match(/National Cohort 20\d\d/g) ?? []).length >= 2, true, 'both cohorts are listed');
+    const network = await agent.get('/network');
+    assert.equal(network.status, 200);
+    assert.match(network.text, /Expert talk: funding formulas/);
+    const dashboard = await agent.get('/dashboard?from=2017-01-01');
+    assert.equal(dashboard.status, 200);
+    const answered = /<strong>(\d+) of \d+<\/strong> completed cases answered the survey/.exec(dashboard.text);
+    assert.ok(answered && Number(answered[1]) > 0, 'survey answers are counted');
+  });
+
+  it('generateDemo, run again into two fresh databases, writes the same history of cases, engagements and engagement jurisdictions', async function () {
+    this.timeout(90_000);
+    const [one, two] = [await freshDatabase(ctx.engine), await freshDatabase(ctx.engine)];
     try {
-      await generateDemo(other.knex, DEMO);
-      const [a, b] = await Promise.all([digestTables(ctx.db.knex, TABLES), digestTables(other.knex, TABLES)]);
+      await generateDemo(one.knex, DEMO);
+      await generateDemo(two.knex, DEMO);
+      const [a, b] = await Promise.all([digestTables(one.knex, TABLES), digestTables(two.knex, TABLES)]);
       assert.equal(b, a);
     } finally {
-      await other.destroy();
+      await one.destroy();
+      await two.destroy();
       useDatabase(ctx.db.knex);
     }
   });
 
   it('generateDemo, into a database that already has cases, throws and adds nothing', async () => {
     await assert.rejects(generateDemo(ctx.db.knex, DEMO), /already has cases/);
-    assert.equal(Number((await ctx.db.knex('cases').count({ n: '*' }))[0].n), 300);
+    assert.equal(Number((await ctx.db.knex('cases').where('id', '<=', 300).count({ n: '*' }))[0].n), 300);
+    assert.equal(Number((await ctx.db.knex('cases').where('id', '>', 300 + 20).count({ n: '*' }))[0].n), 0, 'only the programs’ few cases follow the history');
     assert.equal(Number((await ctx.db.knex('users').where({ email: 'director@leep.example' }).count({ n: '*' }))[0].n), 1);
   });
 
@@ -127,7 +178,7 @@ describe('Command line: seed:demo [sqlite]', function () {
     const knex = knexFactory(knexConfig(path.join(dataDir, 'leep.sqlite3')));
     try {
       const count = async (table: string) => Number((await knex(table).count({ n: '*' }))[0].n);
-      return { cases: await count('cases'), engagements: await count('engagements'), users: await count('users') };
+      return { cases: await count('cases'), engagements: await count('engagements'), users: await count('users'), cohorts: await count('cohorts'), teams: await count('network_teams') };
     } finally {
       await knex.destroy();
     }
@@ -136,13 +187,17 @@ describe('Command line: seed:demo [sqlite]', function () {
   it('seed:demo --cases 60, on an empty database, exits 0, says what it made and stores it', async () => {
     const run = await cli(['seed:demo', '--cases', '60'], dataDir);
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /^Demo data: 60 cases, 252 engagements, \d+ jurisdictions served, in \d+\.\d s\.$/m);
-    assert.deepStrictEqual(await countsIn(), { cases: 60, engagements: 252, users: 13 });
+    assert.match(run.stdout, /^Demo data: 60 cases, 252 engagements, \d+ jurisdictions served, 2 National Cohorts \(23 applications, \d+ reviews, 8 selected, 32 attendance marks, \d+ assignments completed\), 6 State Policy Network teams and 4 events, \d+ survey answers, 6 new requests in triage, \d+ messages and \d+ notes, in \d+\.\d s\.$/m);
+    const counts = await countsIn();
+    assert.deepStrictEqual({ users: counts.users, cohorts: counts.cohorts, teams: counts.teams }, { users: 13, cohorts: 2, teams: 6 });
+    // The history, then the programs' cases (two cohorts, the network's by year, six requests) and meetings and events.
+    assert.ok(counts.cases >= 60 + 2 + 1 + 6 && counts.cases <= 60 + 2 + 2 + 6, `${counts.cases} cases`);
+    assert.equal(counts.engagements, 252 + 8 + 4);
   });
 
   it('seed:demo, run again on the same database, exits non-zero with a clear message and adds nothing', async () => {
     const before = await countsIn();
-    assert.equal(before.cases, 60, 'the first run left its data');
+    assert.equal(before.cohorts, 2, 'the first run left its data');
     const run = await cli(['seed:demo', '--cases', '60'], dataDir);
     assert.notEqual(run.code, 0);
     assert.match(run.stderr, /The database already has cases; demo data goes into an empty database\./);

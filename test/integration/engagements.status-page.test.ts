@@ -5,10 +5,10 @@ import { testApp } from '../helpers/app';
 import { makeUser } from '../helpers/auth';
 import { addEngagement, daysFromToday, engagementForm, makeCase, postForm, staffAgent } from '../helpers/engagements';
 
-/** A YYYY-MM-DD date as the pages write it ("March 4, 2031"). */
+/** A YYYY-MM-DD date as the pages write it ("Mar 4, 2031"). */
 function shown(date: string): string {
   const [y, m, d] = date.split('-').map(Number);
-  return new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: 'long', day: 'numeric' }).format(Date.UTC(y, m - 1, d));
+  return new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric' }).format(Date.UTC(y, m - 1, d));
 }
 
 /** The "Upcoming meetings" section of the status page. */
@@ -35,7 +35,7 @@ describeEachEngine('Engagements on the requester status page', (ctx) => {
     const res = await request(app).get(kase.statusPath);
     assert.equal(res.status, 200);
     const section = upcomingSection(res.text);
-    assert.ok(section.includes(`${shown(date)}, 14:30`), `the date and time are not shown:\n${section}`);
+    assert.ok(section.includes(`${shown(date)}, 2:30 PM ET`), `the date and time are not shown:\n${section}`);
     assert.match(section, /Customized online training, 90 minutes/);
     assert.ok(section.includes(`href="${kase.statusPath}/engagements/${id}.ics"`), 'no calendar link');
   });

@@ -81,7 +81,12 @@ describeEachEngine('Import from the command line', (ctx) => {
 
     assert.equal(run.code, 0, run.stderr);
     const t = totalsOf(mixed.cases);
-    assert.equal(run.stdout.trim(), `Dry run: would import ${t.cases} cases and ${t.engagements} engagements from ${t.rows} rows.`);
+    const [summary, ...accounts] = run.stdout.trim().split('\n');
+    assert.equal(summary, `Dry run: would import ${t.cases} cases and ${t.engagements} engagements from ${t.rows} rows; would create 2 inactive consultant accounts.`);
+    // The accounts it would make, one a line, and not the consultant who has one already.
+    assert.equal(accounts.length, 2);
+    for (const line of accounts) assert.match(line, /^ {2}\S.* <[^>]+@[^>]+>$/);
+    assert.ok(!run.stdout.includes(existing.email));
     await assertUnchanged(ctx.db.knex, before);
   });
 
@@ -135,7 +140,7 @@ describeEachEngine('Import from the command line', (ctx) => {
     assert.equal(await ctx.db.knex('cases').whereIn('idempotency_key', keys.map((k) => `import:${k}`)).first(), undefined, 'the sample is not imported yet');
     const dry = await cli('import', SAMPLE, '--dry-run');
     assert.equal(dry.code, 0, dry.stderr);
-    assert.match(dry.stdout, /^Dry run: would import 3 cases and 3 engagements from 4 rows\.$/m);
+    assert.match(dry.stdout, /^Dry run: would import 3 cases and 3 engagements from 4 rows; would create 2 inactive consultant accounts\.$/m);
 
     const run = await cli('import', SAMPLE);
 

@@ -124,7 +124,7 @@ describeEachEngine('Import upload page', (ctx) => {
     assert.equal(res.status, 200);
     assert.match(res.text, /history\.csv is ready to import/);
     const t = totalsOf(mixed.cases);
-    assert.equal(summaryShown(res.text), `It would add ${t.cases} cases and ${t.engagements} engagements from ${t.rows} rows.`);
+    assert.equal(summaryShown(res.text), `It would add ${t.cases} cases and ${t.engagements} engagements from ${t.rows} rows. 2 inactive consultant accounts would be created.`);
     assert.deepStrictEqual(problemsShown(res.text), []);
     await assertUnchanged(ctx.db.knex, before);
   });

@@ -50,7 +50,7 @@ describeEachEngine('My work', (ctx) => {
     assert.ok(!upcoming.includes(notMine.reference));
     // Soonest first.
     assert.ok(upcoming.indexOf(led.reference) < upcoming.indexOf(supported.reference) && upcoming.indexOf(supported.reference) < upcoming.indexOf(facilitatedOnly.reference));
-    assert.match(upcoming, /09:15/);
+    assert.match(upcoming, /, 9:15 AM ET</);
   });
 
   it('GET /my-work, with scheduled engagements whose date has passed, lists them as waiting to be recorded', async () => {

@@ -6,11 +6,12 @@ import { csrfTokenOf, encodeForm, testApp } from '../helpers/app';
 import { Agent, makeUser, signInAs } from '../helpers/auth';
 import { requestPayload } from '../helpers/factories';
 import { enrolTotp } from '../helpers/mfa';
-import { applyTo, daysFromToday, makeCohort, makeEvent, makeTeam } from '../helpers/programs';
+import { applyTo, daysFromToday, makeCohort, makeEvent, makeReviewer, makeTeam } from '../helpers/programs';
 
 /**
  * Who may use each route. `public`: anyone. `staff`: any signed-in staff member. `case`: staff on
- * the case (an outside consultant gets 404, as for a case that does not exist). `director`:
+ * the case (an outside consultant gets 404, as for a case that does not exist); also a cohort's
+ * reviewers on `/reviews/:id`. `director`:
  * directors only (consultants 403). `api`: a director's bearer token only (a session is not
  * enough). `setup`: gone (404) once a user exists. `second-step`: only a session half signed in
  * (password right, code or passkey to come) is served; others are sent to /login or refused.
@@ -20,6 +21,7 @@ type Access = 'public' | 'staff' | 'case' | 'director' | 'api' | 'setup' | 'seco
 const MATRIX: Record<string, Access> = {
   'GET /': 'public',
   'GET /healthz': 'public',
+  'GET /favicon.ico': 'public',
   'GET /requests/new': 'public',
   'POST /requests': 'public',
   'GET /requests/received': 'public',
@@ -99,6 +101,7 @@ const MATRIX: Record<string, Access> = {
   'GET /admin/outbox/:id': 'director',
   'POST /admin/outbox/:id/retry': 'director',
   'GET /admin/import': 'director',
+  'GET /admin/import/sample.csv': 'director',
   'POST /admin/import': 'director',
   'GET /cohorts': 'public',
   'GET /cohorts/new': 'director',
@@ -113,13 +116,14 @@ const MATRIX: Record<string, Access> = {
   'POST /cohorts/:id/applications/:aid/decision': 'director',
   'GET /cohorts/:id/meetings/:mid/attendance': 'director',
   'POST /cohorts/:id/meetings/:mid/attendance': 'director',
+  'POST /cohorts/:id/reviewers': 'director',
   'POST /cohorts/:id/assignments': 'director',
   'GET /cohorts/:id/assignments/:asid': 'director',
   'POST /cohorts/:id/assignments/:asid': 'director',
   'GET /applications/:token': 'public',
   'GET /reviews': 'staff',
-  'GET /reviews/:id': 'staff',
-  'POST /reviews/:id': 'staff',
+  'GET /reviews/:id': 'case',
+  'POST /reviews/:id': 'case',
   'GET /network': 'director',
   'GET /network/teams/new': 'director',
   'POST /network/teams': 'director',
@@ -221,6 +225,8 @@ describeEachEngine('Role × route matrix', (ctx) => {
       // application, an assignment, a state team and a past network event.
       const cohort = await makeCohort(ctx.db.knex, { director, meetings: [{ date: daysFromToday(-2) }] });
       const application = await applyTo(cohort.id);
+      // The lead reviews the cohort (`case` access: a reviewer may, another consultant gets 404).
+      await makeReviewer(cohort.id, lead);
       const [assignmentRow] = await ctx.db.knex('cohort_assignments').insert({ cohort_id: cohort.id, title: 'Reading', due_on: daysFromToday(7), created_at: new Date().toISOString(), updated_at: new Date().toISOString() }).returning('id');
       const assignmentId = Number(typeof assignmentRow === 'object' ? assignmentRow.id : assignmentRow);
       const teamId = await makeTeam(teamStates[role]);

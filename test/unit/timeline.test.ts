@@ -107,7 +107,7 @@ describe('describeEvent', () => {
 
   it('describeEvent, for engagements added, changed and deleted, names formats, statuses and facilitators in words', () => {
     const added = describeEvent(event('engagement.added', { after: { engagement_id: 3, date: '2026-01-05', format: 'small_group', status: 'scheduled' } }), userName);
-    assert.equal(added.headline, 'Added an engagement: Small-group facilitation on 2026-01-05 (scheduled)');
+    assert.equal(added.headline, 'Added an engagement: Small-group facilitation on Jan 5, 2026 (scheduled)');
     const changed = describeEvent(
       event('engagement.updated', {
         before: { engagement_id: 3, status: 'scheduled', consultant_ids: [] },
@@ -120,6 +120,6 @@ describe('describeEvent', () => {
       { field: 'Facilitators', before: '(none)', after: userName(1) },
     ]);
     const deleted = describeEvent(event('engagement.deleted', { before: { engagement_id: 3, date: '2026-01-05', format: 'one_on_one', status: 'cancelled' } }), userName);
-    assert.equal(deleted.headline, 'Deleted the engagement of 2026-01-05 (One-on-one discussion, cancelled)');
+    assert.equal(deleted.headline, 'Deleted the engagement of Jan 5, 2026 (One-on-one discussion, cancelled)');
   });
 });
