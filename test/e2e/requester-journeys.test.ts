@@ -97,6 +97,8 @@ if (chromiumAvailable()) {
     it('The director completes a case with 2 meetings still scheduled: the form asks, and "cancel them" mails the requester two METHOD:CANCEL files with the meetings\' UIDs', async function () {
       this.timeout(120_000);
       const kase = await apiRequest(app, db, 'complete.journey@example.org');
+      // Submitted a month ago, so that the meeting delivered two days ago came after the request.
+      await db('cases').where({ id: kase.caseId }).update({ submitted_at: new Date(Date.now() - 30 * 86_400_000) });
       const { page } = director;
       await page.goto(`/cases/${kase.caseId}`);
       await page.locator('#assignment .usa-radio').filter({ hasText: CONSULTANT.name }).locator('label').click();

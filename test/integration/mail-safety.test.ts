@@ -106,7 +106,7 @@ describeEachEngine('Mail that cannot be misused', (ctx) => {
     const target = await makeUser({ role: 'consultant' });
     const agent = await signInAs(app, me);
     const csrf = await agent.csrf('/admin/tokens');
-    assert.equal((await agent.post('/admin/tokens').type('form').send(encodeForm({ _csrf: csrf, name: 'Workbook' }))).status, 303);
+    assert.equal((await agent.post('/admin/tokens').type('form').send(encodeForm({ _csrf: csrf, name: 'Workbook' }))).status, 201);
     const tokenRow = await ctx.db.knex('api_tokens').where({ name: 'Workbook' }).first();
 
     const askDeactivate = await agent.post(`/admin/users/${target.id}/deactivate`).type('form').send(encodeForm({ _csrf: csrf }));
