@@ -285,7 +285,7 @@ if (chromiumAvailable()) {
       await auditPage(page, 'the status page after a message (phone)');
     });
 
-    it('The consultant records the engagement as delivered two days ago with a second state and completes the case with a closing summary', async function () {
+    it('The consultant records the engagement as delivered today with a second state and completes the case with a closing summary', async function () {
       this.timeout(60_000);
       const editUrl = needs('engagementEditUrl', 'the scheduled engagement');
       const caseUrl = needs('caseUrl', 'the assignment');
@@ -293,7 +293,7 @@ if (chromiumAvailable()) {
       await page.goto(editUrl);
       await auditPage(page, 'the engagement edit form');
       await page.locator('label[for="field-status-delivered"]').click();
-      await page.getByLabel('Date', { exact: true }).fill(isoDay(-2));
+      await page.getByLabel('Date', { exact: true }).fill(isoDay(0));
       await page.locator('label[for="field-jurisdictions-NH"]').click();
       await page.getByLabel('Summary notes').fill('Walked the board through an equity lens for each goal of the plan.');
       await submitForm(page, () => page.getByRole('button', { name: 'Save changes' }).click(), { status: 303, url: /\?saved=1#engagements$/ });
@@ -375,7 +375,7 @@ if (chromiumAvailable()) {
       const ours = rows.filter((r) => r.case_reference === reference);
       assert.equal(ours.length, 1, 'the engagement is in engagements.csv');
       assert.equal(ours[0].status, 'delivered');
-      assert.equal(ours[0].date, isoDay(-2));
+      assert.equal(ours[0].date, isoDay(0));
       assert.equal(ours[0].duration_minutes, '90');
       assert.match(ours[0].jurisdictions, /NH|New Hampshire/);
       assert.match(ours[0].jurisdictions, /VT|Vermont/);
@@ -385,7 +385,7 @@ if (chromiumAvailable()) {
       assert.equal(coverageCsv.status(), 200);
       const coverage = parse(await coverageCsv.text(), { columns: true, bom: true }) as Record<string, string>[];
       assert.deepEqual(coverage.filter((r) => r.served === 'yes').map((r) => r.code).sort(), ['NH', 'VT']);
-      assert.equal(coverage.find((r) => r.code === 'NH')?.last_served, isoDay(-2));
+      assert.equal(coverage.find((r) => r.code === 'NH')?.last_served, isoDay(0));
 
       await page.goto(caseUrl);
       assert.match((await page.locator('.details-list').textContent()) ?? '', /The board adopted equity goals/, 'the closing summary is on the case');
