@@ -372,20 +372,20 @@ if (chromiumAvailable()) {
       const engagementsCsv = await page.request.get('/reports/engagements.csv');
       assert.equal(engagementsCsv.status(), 200);
       const rows = parse(await engagementsCsv.text(), { columns: true, bom: true }) as Record<string, string>[];
-      const ours = rows.filter((r) => r.case_reference === reference);
+      const ours = rows.filter((r) => r['Case reference'] === reference);
       assert.equal(ours.length, 1, 'the engagement is in engagements.csv');
-      assert.equal(ours[0].status, 'delivered');
-      assert.equal(ours[0].date, isoDay(0));
-      assert.equal(ours[0].duration_minutes, '90');
-      assert.match(ours[0].jurisdictions, /NH|New Hampshire/);
-      assert.match(ours[0].jurisdictions, /VT|Vermont/);
-      assert.match(ours[0].consultants, new RegExp(EXPERT.name));
+      assert.equal(ours[0].Status, 'Delivered');
+      assert.equal(ours[0].Date, isoDay(0));
+      assert.equal(ours[0]['Duration (minutes)'], '90');
+      assert.match(ours[0]['States and jurisdictions'], /NH|New Hampshire/);
+      assert.match(ours[0]['States and jurisdictions'], /VT|Vermont/);
+      assert.match(ours[0].Consultants, new RegExp(EXPERT.name));
 
       const coverageCsv = await page.request.get('/reports/coverage.csv');
       assert.equal(coverageCsv.status(), 200);
       const coverage = parse(await coverageCsv.text(), { columns: true, bom: true }) as Record<string, string>[];
-      assert.deepEqual(coverage.filter((r) => r.served === 'yes').map((r) => r.code).sort(), ['NH', 'VT']);
-      assert.equal(coverage.find((r) => r.code === 'NH')?.last_served, isoDay(0));
+      assert.deepEqual(coverage.filter((r) => r.Served === 'Yes').map((r) => r.Code).sort(), ['NH', 'VT']);
+      assert.equal(coverage.find((r) => r.Code === 'NH')?.['Last served'], isoDay(0));
 
       await page.goto(caseUrl);
       assert.match((await page.locator('.details-list').textContent()) ?? '', /The board adopted equity goals/, 'the closing summary is on the case');
