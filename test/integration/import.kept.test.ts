@@ -82,6 +82,18 @@ describeEachEngine('Import: the checked file is kept for "Import this file"', (c
     await assertUnchanged(ctx.db.knex, before);
   });
 
+  it('POST /admin/import/kept, without a CSRF token, answers 403, imports nothing and keeps the file', async () => {
+    const { agent, upload: kept } = await checked();
+    const before = await snapshot(ctx.db.knex);
+
+    const res = await agent.post('/admin/import/kept').type('form').send(encodeForm({ upload: kept }));
+
+    assert.equal(res.status, 403);
+    await assertUnchanged(ctx.db.knex, before);
+    assert.equal(Number((await ctx.db.knex('import_uploads').count({ n: '*' }))[0].n), 1);
+    await ctx.db.knex('import_uploads').delete();
+  });
+
   it('POST /admin/import with action=check, on a file with problems, keeps nothing and offers no "Import this file"', async () => {
     const existing = await makeUser({ role: 'consultant' });
     const mixed = mixedFile(uniqueTag(), existing.email);
