@@ -11,5 +11,6 @@ export function importRoutes(csrfProtect: RequestHandler): Router {
   router.get('/admin/import', directorOnly, importer.form);
   router.get('/admin/import/sample.csv', directorOnly, importer.sample);
   router.post('/admin/import', directorOnly, upload.single('file'), csrfProtect, importer.upload);
+  router.post('/admin/import/kept', directorOnly, importer.importKept);
   return router;
 }

@@ -51,7 +51,7 @@ describeEachEngine('Import files: encodings, layouts and names', (ctx) => {
 
     const check = await upload(agent, sample, { token, action: 'check', name: 'sample.csv' });
     assert.equal(check.status, 200, problemsShown(check.text).map((p) => `${p.row} ${p.column} ${p.message}`).join('\n'));
-    assert.equal(summaryShown(check.text), 'It would add 3 cases and 3 engagements from 4 rows.');
+    assert.equal(summaryShown(check.text), 'It would add 3 cases and 3 engagements from 4 rows. 2 inactive consultant accounts would be created.');
     await assertUnchanged(ctx.db.knex, before);
 
     const run = await upload(agent, sample, { token, action: 'import', name: 'sample.csv' });

@@ -103,6 +103,7 @@ const MATRIX: Record<string, Access> = {
   'GET /admin/import': 'director',
   'GET /admin/import/sample.csv': 'director',
   'POST /admin/import': 'director',
+  'POST /admin/import/kept': 'director',
   'GET /cohorts': 'public',
   'GET /cohorts/new': 'director',
   'POST /cohorts': 'director',
