@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { isStale } = require('../../scripts/build-if-stale.js') as { isStale: (root: string) => boolean };
+const { isStale } = require('../../server/build-if-stale.js') as { isStale: (root: string) => boolean };
 
-describe('scripts/build-if-stale.js (npm run cli builds only when dist/ is behind)', () => {
+describe('server/build-if-stale.js (npm run cli builds only when dist/ is behind)', () => {
   let root: string;
   const touch = (file: string, secondsAgo: number) => {
     const full = path.join(root, file);
