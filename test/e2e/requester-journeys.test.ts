@@ -98,7 +98,7 @@ if (chromiumAvailable()) {
       this.timeout(120_000);
       const kase = await apiRequest(app, db, 'complete.journey@example.org');
       // Submitted a month ago, so that the meeting delivered two days ago came after the request.
-      await db('cases').where({ id: kase.caseId }).update({ submitted_at: new Date(Date.now() - 30 * 86_400_000) });
+      await db('cases').where({ id: kase.caseId }).update({ submitted_at: new Date(Date.now() - 30 * 86_400_000).toISOString() });
       const { page } = director;
       await page.goto(`/cases/${kase.caseId}`);
       await page.locator('#assignment .usa-radio').filter({ hasText: CONSULTANT.name }).locator('label').click();
