@@ -85,17 +85,22 @@ async function cohortDemo(knex: Knex, r: Rng, ctx: ProgramContext, o: { today: s
   }
   out.applications += applicationIds.length;
   // Reviews: every reviewer scores last year's; this year's are half done, so there is work waiting.
+  const totals = new Map<number, number>();
   for (const [k, applicationId] of applicationIds.entries()) {
     for (const [j, reviewer] of o.reviewers.entries()) {
       if (!o.decided && (k + j) % 2 === 1) continue;
       const s = () => r.int(2, 5);
-      await scoreApplication(applicationId, { equity_score: s(), equity_comment: r.pick(COMMENTS), openness_score: s(), openness_comment: r.pick(COMMENTS), leadership_score: s(), leadership_comment: r.pick(COMMENTS) }, { id: reviewer });
+      const scores = { equity_score: s(), equity_comment: r.pick(COMMENTS), openness_score: s(), openness_comment: r.pick(COMMENTS), leadership_score: s(), leadership_comment: r.pick(COMMENTS) };
+      await scoreApplication(applicationId, scores, { id: reviewer });
+      totals.set(applicationId, (totals.get(applicationId) ?? 0) + scores.equity_score + scores.openness_score + scores.leadership_score);
       out.reviews += 1;
     }
   }
   if (!o.decided) return;
-  const selected = applicationIds.slice(0, 8);
-  for (const [k, applicationId] of applicationIds.entries()) {
+  // The director follows the reviewers' ranking (every application has the same number of reviews).
+  const ranked = [...applicationIds].sort((a, b) => (totals.get(b) ?? 0) - (totals.get(a) ?? 0) || a - b);
+  const selected = ranked.slice(0, 8);
+  for (const [k, applicationId] of ranked.entries()) {
     await decide(id, applicationId, { decision: k < 8 ? 'selected' : k < 11 ? 'waitlisted' : 'not_selected' }, o.director);
   }
   out.selected += selected.length;

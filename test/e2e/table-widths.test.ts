@@ -2,13 +2,14 @@
 // The DOM types: the functions given to page.evaluate run in the browser.
 // Staff tables on the demo data, in Chromium against the built server: at 1280 px no table is
 // wider than its container (no sideways scrolling to reach Lead, Edit or an action link), and at
-// 375 px every table stacks (or fits) and the page itself never scrolls sideways.
+// 375 px every table stacks (or fits) and the page itself never scrolls sideways. At 1280 px it
+// also takes the README's screenshots of the staff pages on this realistic data (demo-*.png).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { DEMO_PASSWORD } from '../../server/demo-password';
-import { RunningApp, chromiumAvailable, newPerson, startApp, submitForm } from '../helpers/browser';
+import { RunningApp, chromiumAvailable, newPerson, screenshot, startApp, submitForm } from '../helpers/browser';
 
 const CLI = path.resolve(__dirname, '..', '..', 'dist', 'server', 'cli.js');
 
@@ -40,6 +41,7 @@ function overflowing(page: Page): Promise<string[]> {
 if (chromiumAvailable()) {
   describe('Staff tables fit, in Chromium against the built server with the demo data', function () {
     let app: RunningApp;
+    let caseUrl = '';
     const pages: string[] = ['/cases', '/cases/triage', '/dashboard', '/states/OH', '/cohorts', '/cohorts/1', '/cohorts/1/applications', '/reviews', '/network', '/admin/users', '/my-work'];
 
     before(async function () {
@@ -49,9 +51,15 @@ if (chromiumAvailable()) {
       // The case with the most engagements: the widest case page.
       const sqlite3 = await import('sqlite3');
       const db = new sqlite3.default.Database(path.join(app.dataDir, 'leep.sqlite3'));
-      const id = await new Promise<number>((resolve, reject) => db.get('SELECT case_id AS id FROM engagements GROUP BY case_id ORDER BY count(*) DESC LIMIT 1', (err, row: { id: number }) => (err ? reject(err) : resolve(row.id))));
+      const one = (sql: string) => new Promise<number>((resolve, reject) => db.get(sql, (err, row: { id: number } | undefined) => (err ? reject(err) : row ? resolve(row.id) : reject(new Error(`no row for ${sql}`)))));
+      const id = await one('SELECT case_id AS id FROM engagements GROUP BY case_id ORDER BY count(*) DESC LIMIT 1');
+      // For the README: a completed technical-assistance case entered by staff, with a few engagements.
+      const shown = await one(
+        "SELECT c.id FROM cases c WHERE c.track = 'ta' AND c.source = 'staff' AND c.status = 'completed' AND (SELECT count(*) FROM engagements e WHERE e.case_id = c.id) BETWEEN 2 AND 4 ORDER BY c.id DESC LIMIT 1",
+      );
       db.close();
-      pages.push(`/cases/${id}`);
+      caseUrl = `/cases/${shown}`;
+      pages.push(`/cases/${id}`, caseUrl);
     });
 
     after(async () => {
@@ -78,6 +86,20 @@ if (chromiumAvailable()) {
           }
           assert.ok(tables >= 10, `the pages hold tables to check (${tables})`);
           assert.deepEqual(wrong, []);
+          if (size === 'desktop') {
+            // The README's pictures: the top of each page, readable at its size.
+            const shots: [string, string][] = [['/dashboard', 'demo-dashboard'], [caseUrl, 'demo-case'], ['/cases/triage', 'demo-triage'], ['/cohorts/1/applications', 'demo-cohort']];
+            for (const [url, name] of shots) {
+              const res = await page.goto(url);
+              assert.equal(res?.status(), 200, url);
+              // Each picture shows the top of its page; the case's goes down to its timeline if that is near.
+              const timelineEnd = await page.evaluate(() => {
+                const timeline = document.getElementById('timeline');
+                return timeline ? Math.ceil(timeline.getBoundingClientRect().bottom + window.scrollY) + 24 : 0;
+              });
+              await screenshot(page, name, 'desktop', { maxHeight: timelineEnd > 1400 && timelineEnd < 2200 ? timelineEnd : 1400 });
+            }
+          }
           assert.deepEqual(person.problems, []);
         } finally {
           await person.context.close();
