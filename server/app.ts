@@ -29,6 +29,8 @@ import { setProgramTimeZone } from './services/time';
 
 // The package exports only its script; its CSS, fonts and images sit beside it in dist/.
 const USWDS_DIST = path.resolve(path.dirname(require.resolve('@uswds/uswds')), '..');
+// Swagger UI's browser bundle and stylesheet, for the API's documentation page.
+const SWAGGER_UI = path.dirname(require.resolve('swagger-ui-dist/package.json'));
 const WEBAUTHN_BROWSER = path.resolve(path.dirname(require.resolve('@simplewebauthn/browser')), '..', 'dist', 'bundle');
 
 /** Builds the Express app (without listening): what `index.ts` serves and supertest drives. */
@@ -52,6 +54,9 @@ export function createApp(config: Config, options: { log?: Logger } = {}): Expre
   app.use('/uswds', express.static(USWDS_DIST, { maxAge: '7d', index: false }));
   // The WebAuthn browser helper, served from here (the CSP allows scripts from this site only).
   app.use('/vendor/simplewebauthn', express.static(WEBAUTHN_BROWSER, { maxAge: config.env === 'production' ? '1d' : 0, index: false }));
+  for (const file of ['swagger-ui-bundle.js', 'swagger-ui.css']) {
+    app.get(`/vendor/swagger-ui/${file}`, (_req, res) => res.sendFile(path.join(SWAGGER_UI, file), { maxAge: config.env === 'production' ? '1d' : 0 }));
+  }
   app.use('/public', express.static(PUBLIC_DIR, { maxAge: config.env === 'production' ? '1d' : 0, index: false }));
   // Browsers ask for /favicon.ico whatever the page says: answer it rather than log a 404 a page.
   app.get('/favicon.ico', (_req, res) => res.type('image/svg+xml').set('Cache-Control', 'public, max-age=86400').sendFile(path.join(PUBLIC_DIR, 'img', 'favicon.svg')));

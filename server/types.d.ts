@@ -27,6 +27,8 @@ declare global {
   namespace Express {
     interface Request {
       user?: { id: number; name: string; email: string; role: 'director' | 'consultant' };
+      /** The API token a staff API call came with (set by `requireApiToken`). */
+      apiToken?: { id: number; scope: 'read' | 'write' };
       /** This request's id (X-Request-Id), in its log lines and its error page. */
       id: string;
       /** A logger bound to this request's id, method and URL. */

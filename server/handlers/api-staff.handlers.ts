@@ -1,7 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Config } from '../config';
 import { toDate } from '../db';
-import { UnauthorizedError, ValidationError } from '../errors';
+import { ForbiddenError, UnauthorizedError, ValidationError } from '../errors';
 import { caseRows, engagementRows } from '../queries/export.queries';
 import { validateApiQuery } from '../schemas/api.schemas';
 import { PROGRAM_START, dashboardFiguresCached, parseReportFilters } from '../services/report.service';
@@ -12,13 +12,35 @@ import { authenticateToken } from '../services/token.service';
 export async function requireApiToken(req: Request, res: Response, next: NextFunction): Promise<void> {
   const header = req.get('authorization') ?? '';
   const m = /^Bearer\s+(\S+)$/i.exec(header);
-  const user = m ? await authenticateToken(m[1]) : undefined;
-  if (!user) {
+  const holder = m ? await authenticateToken(m[1]) : undefined;
+  if (!holder) {
     res.set('WWW-Authenticate', 'Bearer realm="LEEP TA Tracker"');
     throw new UnauthorizedError('A valid API token is required: send Authorization: Bearer <token>.');
   }
-  req.user = user;
+  req.user = holder.user;
+  req.apiToken = { id: holder.tokenId, scope: holder.scope };
   next();
+}
+
+/** After `requireApiToken`: only a token with the `write` scope may change anything (else 403). */
+export function requireWriteScope(req: Request, _res: Response, next: NextFunction): void {
+  if (req.apiToken?.scope !== 'write') throw new ForbiddenError('This token may only read. A director can make a token with the write scope under Admin → API tokens.');
+  next();
+}
+
+/** RFC 8288 links to the first, previous, next and last pages of a list, keeping its filters. */
+function setPageLinks(req: Request, res: Response, page: number, perPage: number, total: number): void {
+  const last = Math.max(1, Math.ceil(total / perPage));
+  const at = (n: number) => {
+    const params = new URLSearchParams(req.query as Record<string, string>);
+    params.set('page', String(n));
+    params.set('per_page', String(perPage));
+    return `<${req.baseUrl}${req.path}?${params}>`;
+  };
+  const links = [`${at(1)}; rel="first"`, `${at(last)}; rel="last"`];
+  if (page > 1) links.push(`${at(Math.min(page - 1, last))}; rel="prev"`);
+  if (page < last) links.push(`${at(page + 1)}; rel="next"`);
+  res.set('Link', links.join(', '));
 }
 
 function query(req: Request) {
@@ -32,8 +54,8 @@ function query(req: Request) {
   }
   const { filters, problems } = parseReportFilters(q, timeZone);
   if (problems.length) throw new ValidationError([{ field: 'to', message: problems.join(' ') }]);
-  const page = Number(q.page ?? 1);
-  const perPage = Number(q.per_page ?? 50);
+  const page = q.page ?? 1;
+  const perPage = q.per_page ?? 50;
   return { filters, page, perPage };
 }
 
@@ -43,6 +65,7 @@ const iso = (v: unknown) => (v ? (toDate(v) as Date).toISOString() : null);
 export async function apiCases(req: Request, res: Response): Promise<void> {
   const { filters, page, perPage } = query(req);
   const [rows, [{ n }]] = await Promise.all([caseRows(filters).limit(perPage).offset((page - 1) * perPage), caseRows(filters).clearSelect().clearOrder().count({ n: '*' })]);
+  setPageLinks(req, res, page, perPage, Number(n));
   res.json({
     data: rows.map((r: Record<string, unknown>) => ({
       reference: r.reference,
@@ -72,6 +95,7 @@ const list = (v: unknown) => (typeof v === 'string' && v ? v.split('; ') : []);
 export async function apiEngagements(req: Request, res: Response): Promise<void> {
   const { filters, page, perPage } = query(req);
   const [rows, [{ n }]] = await Promise.all([engagementRows(filters).limit(perPage).offset((page - 1) * perPage), engagementRows(filters).clearSelect().clearOrder().count({ n: '*' })]);
+  setPageLinks(req, res, page, perPage, Number(n));
   res.json({
     data: rows.map((r: Record<string, unknown>) => ({
       id: Number(r.id),

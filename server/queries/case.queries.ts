@@ -153,3 +153,9 @@ export async function deliveredEngagementCount(caseId: number, q: Queryable = db
   const [{ n }] = await q('engagements').where({ case_id: caseId, status: 'delivered' }).count({ n: '*' });
   return Number(n);
 }
+
+/** A case id by its reference (TA-2026-0042). */
+export async function caseIdByReference(reference: string, q: Queryable = db): Promise<number | undefined> {
+  const row = await q('cases').where({ reference }).first('id');
+  return row ? Number(row.id) : undefined;
+}

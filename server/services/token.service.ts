@@ -1,5 +1,5 @@
 import { db, nowIso } from '../db';
-import { NotFoundError, ValidationError } from '../errors';
+import { FieldError, NotFoundError, ValidationError } from '../errors';
 import { insertAudit } from '../queries/user.queries';
 import { textProblem, textProblemMessage } from '../schemas/text-rules';
 import { hashToken, randomToken } from './tokens';
@@ -12,23 +12,33 @@ export interface ApiTokenRow {
   created_at: string | Date;
   last_used_at: string | Date | null;
   revoked_at: string | Date | null;
+  scope: ApiScope;
 }
+
+/** What a token may do: `read` the reports' data, or also `write` engagements and notes. */
+export const API_SCOPES = { read: 'Read only', write: 'Read and write' } as const;
+export type ApiScope = keyof typeof API_SCOPES;
 
 const PREFIX = 'leep_';
 
 /** Makes a named token for a director; the token itself is returned once and never stored. */
-export async function createApiToken(userId: number, name: unknown): Promise<{ token: string; id: number }> {
+export async function createApiToken(userId: number, name: unknown, scope: unknown = 'read'): Promise<{ token: string; id: number }> {
   const label = typeof name === 'string' ? name.trim() : '';
-  if (!label) throw new ValidationError([{ field: 'name', message: 'Enter a name for the token, such as the tool that will use it' }]);
-  if (label.length > 100) throw new ValidationError([{ field: 'name', message: 'Name must be 100 characters or fewer' }]);
-  const problem = textProblem(label, true);
-  if (problem) throw new ValidationError([{ field: 'name', message: textProblemMessage(problem, 'Name') }]);
+  const errors: FieldError[] = [];
+  if (!label) errors.push({ field: 'name', message: 'Enter a name for the token, such as the tool that will use it' });
+  else if (label.length > 100) errors.push({ field: 'name', message: 'Name must be 100 characters or fewer' });
+  else {
+    const problem = textProblem(label, true);
+    if (problem) errors.push({ field: 'name', message: textProblemMessage(problem, 'Name') });
+  }
+  if (typeof scope !== 'string' || !Object.hasOwn(API_SCOPES, scope)) errors.push({ field: 'scope', message: 'Choose what the token may do' });
+  if (errors.length) throw new ValidationError(errors);
   const token = `${PREFIX}${randomToken()}`;
   const at = nowIso();
   return db.transaction(async (trx) => {
-    const [row] = await trx('api_tokens').insert({ user_id: userId, name: label, token_hash: hashToken(token), prefix: token.slice(0, 12), created_at: at }).returning('id');
+    const [row] = await trx('api_tokens').insert({ user_id: userId, name: label, scope, token_hash: hashToken(token), prefix: token.slice(0, 12), created_at: at }).returning('id');
     const id = Number(typeof row === 'object' ? row.id : row);
-    await insertAudit(trx, { actor_user_id: userId, action: 'api_token.created', subject: `api_token:${id}`, detail: { name: label }, created_at: at });
+    await insertAudit(trx, { actor_user_id: userId, action: 'api_token.created', subject: `api_token:${id}`, detail: { name: label, scope }, created_at: at });
     return { token, id };
   });
 }
@@ -51,18 +61,24 @@ export async function revokeApiToken(id: number, actorId: number): Promise<void>
  * The director behind a bearer token, or undefined. A revoked token, or one whose owner is no
  * longer an active director, does not authenticate (a consultant's token cannot be used).
  */
-export async function authenticateToken(token: string): Promise<{ id: number; name: string; email: string; role: 'director' } | undefined> {
+export interface TokenHolder {
+  user: { id: number; name: string; email: string; role: 'director' };
+  tokenId: number;
+  scope: ApiScope;
+}
+
+export async function authenticateToken(token: string): Promise<TokenHolder | undefined> {
   if (!token.startsWith(PREFIX) || token.length > 200) return undefined;
   const row = await db('api_tokens')
     .join('users', 'users.id', 'api_tokens.user_id')
     .where({ 'api_tokens.token_hash': hashToken(token) })
     .whereNull('api_tokens.revoked_at')
-    .first('api_tokens.id', 'api_tokens.last_used_at', 'users.id as user_id', 'users.name', 'users.email', 'users.role', 'users.active');
+    .first('api_tokens.id', 'api_tokens.scope', 'api_tokens.last_used_at', 'users.id as user_id', 'users.name', 'users.email', 'users.role', 'users.active');
   if (!row || row.role !== 'director' || !(row.active === true || row.active === 1)) return undefined;
   const now = Date.now();
   // Last use is recorded at most once a minute, so that a busy integration does not write on every call.
   if (!row.last_used_at || now - new Date(row.last_used_at).getTime() > 60_000) {
     await db('api_tokens').where({ id: row.id }).update({ last_used_at: new Date(now).toISOString() });
   }
-  return { id: Number(row.user_id), name: row.name, email: row.email, role: 'director' };
+  return { user: { id: Number(row.user_id), name: row.name, email: row.email, role: 'director' }, tokenId: Number(row.id), scope: row.scope === 'write' ? 'write' : 'read' };
 }

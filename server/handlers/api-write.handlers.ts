@@ -1,0 +1,157 @@
+import type { Request, Response } from 'express';
+import type { Config } from '../config';
+import { toDate } from '../db';
+import { AppError, NotFoundError } from '../errors';
+import { caseIdByReference, findCaseById } from '../queries/case.queries';
+import type { EngagementFull } from '../queries/engagement.queries';
+import { findEngagement } from '../queries/engagement.queries';
+import { validateEngagementPatch } from '../schemas/api.schemas';
+import { addNote, caseForUser, type Staff } from '../services/case.service';
+import { cancelEngagement, createEngagement, engagementForUser, updateEngagement } from '../services/engagement.service';
+import { type ApiAnswer, runOnce } from '../services/idempotency.service';
+import { idParam } from './params';
+
+const staffOf = (req: Request) => req.user as Staff;
+const timeZone = (req: Request) => (req.app.locals.config as Config).timeZone;
+const meta = (req: Request) => ({ path: req.originalUrl, ip: req.ip });
+
+/** Writes take JSON: a body of another type is refused (415) rather than read as empty. */
+function requireJson(req: Request, bodyRequired: boolean): void {
+  const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
+  if ((hasBody || bodyRequired) && !req.is('application/json')) throw new AppError(415, 'unsupported_media_type', 'Send the request as application/json.');
+}
+
+/** The case a reference names, if the token's owner may see it; otherwise 404. */
+async function caseByReference(req: Request) {
+  const reference = String(req.params.reference ?? '');
+  const id = /^[A-Za-z0-9-]{1,40}$/.test(reference) ? await caseIdByReference(reference) : undefined;
+  if (!id) throw new NotFoundError('We could not find that case.');
+  return caseForUser(id, staffOf(req), meta(req));
+}
+
+/** An engagement as the API shows it. */
+export async function engagementJson(e: EngagementFull) {
+  return {
+    id: e.id,
+    case_reference: (await findCaseById(e.case_id))?.reference ?? '',
+    date: e.date,
+    start_time: e.start_time ?? null,
+    duration_minutes: e.duration_minutes,
+    format: e.format,
+    status: e.status,
+    participant_count: e.participant_count,
+    consultant_ids: e.consultant_ids,
+    jurisdictions: e.jurisdictions,
+    topics: e.topics,
+    attendees: e.attendees,
+    summary: e.summary ?? null,
+    follow_up_actions: e.follow_up_actions ?? null,
+    follow_up_date: e.follow_up_date ?? null,
+    location: e.location ?? null,
+    meeting_url: e.meeting_url ?? null,
+    updated_at: (toDate(e.updated_at) as Date).toISOString(),
+  };
+}
+
+/**
+ * The version of an engagement a client read: its ETag. A PATCH or cancel sent with `If-Match`
+ * (an ETag or `*`) is refused with 412 when the engagement has changed since.
+ */
+export function etagOf(e: Pick<EngagementFull, 'id' | 'updated_at'>): string {
+  return `"${e.id}-${(toDate(e.updated_at) as Date).getTime()}"`;
+}
+
+/** The ETags an `If-Match` header lists (`*` for any), or undefined when it is absent. */
+export function ifMatchOf(req: Request): string[] | undefined {
+  const header = req.get('if-match');
+  if (header === undefined) return undefined;
+  return header.split(',').map((t) => t.trim().replace(/^W\//, '')).filter(Boolean);
+}
+
+function checkIfMatch(req: Request, e: EngagementFull): void {
+  const wanted = ifMatchOf(req);
+  if (wanted && !wanted.includes('*') && !wanted.includes(etagOf(e))) {
+    throw new AppError(412, 'precondition_failed', 'The engagement has changed since you read it: read it again (GET), then send your change with its new ETag.');
+  }
+}
+
+/** The engagement in the JSON shape of the save schema, for a PATCH to change some of its fields. */
+function inputOf(e: EngagementFull): Record<string, unknown> {
+  const input: Record<string, unknown> = {
+    date: e.date,
+    duration_minutes: e.duration_minutes,
+    format: e.format,
+    status: e.status,
+    consultant_ids: e.consultant_ids,
+    jurisdictions: e.jurisdictions,
+    topics: e.topics,
+    attendees: e.attendees,
+  };
+  // 0 is "not yet known" (the schema's minimum is 1).
+  if (e.participant_count > 0) input.participant_count = e.participant_count;
+  for (const k of ['start_time', 'summary', 'follow_up_actions', 'follow_up_date', 'location', 'meeting_url'] as const) {
+    if (e[k] !== null && e[k] !== undefined && e[k] !== '') input[k] = e[k];
+  }
+  return input;
+}
+
+/** Sends an answer, once per Idempotency-Key for the token that made the call. */
+async function answer(req: Request, res: Response, write: () => Promise<ApiAnswer>): Promise<void> {
+  const request = { method: req.method, path: req.path, body: req.body ?? null };
+  const result = await runOnce((req.apiToken as { id: number }).id, req.get('idempotency-key'), request, write);
+  if (result.replayed) res.set('Idempotent-Replayed', 'true');
+  const body = result.body as { id?: number; updated_at?: string } | undefined;
+  if (body?.id && body.updated_at) res.set('ETag', etagOf({ id: body.id, updated_at: body.updated_at }));
+  res.status(result.status).json(result.body);
+}
+
+/** GET /api/v1/engagements/{id}: one engagement, with its ETag. */
+export async function showEngagement(req: Request, res: Response): Promise<void> {
+  const e = await engagementForUser(idParam(req), staffOf(req), meta(req));
+  res.set('ETag', etagOf(e)).json(await engagementJson(e));
+}
+
+/** POST /api/v1/cases/{reference}/engagements: the engagement form's service and rules. */
+export async function createCaseEngagement(req: Request, res: Response): Promise<void> {
+  requireJson(req, true);
+  const kase = await caseByReference(req);
+  await answer(req, res, async () => {
+    const id = await createEngagement(kase.id, req.body, staffOf(req), { timeZone: timeZone(req) });
+    const e = (await findEngagement(id)) as EngagementFull;
+    res.set('Location', `/api/v1/engagements/${id}`);
+    return { status: 201, body: await engagementJson(e) };
+  });
+}
+
+/** PATCH /api/v1/engagements/{id}: the fields sent replace the engagement's; the others are kept. */
+export async function patchEngagement(req: Request, res: Response): Promise<void> {
+  requireJson(req, true);
+  const e = await engagementForUser(idParam(req), staffOf(req), meta(req));
+  const changes = validateEngagementPatch(req.body);
+  checkIfMatch(req, e);
+  await answer(req, res, async () => {
+    await updateEngagement(e.id, { ...inputOf(e), ...changes }, staffOf(req), { timeZone: timeZone(req) });
+    return { status: 200, body: await engagementJson((await findEngagement(e.id)) as EngagementFull) };
+  });
+}
+
+/** POST /api/v1/engagements/{id}/cancel: cancelled, kept on the record, counted nowhere. */
+export async function cancelEngagementApi(req: Request, res: Response): Promise<void> {
+  requireJson(req, false);
+  const e = await engagementForUser(idParam(req), staffOf(req), meta(req));
+  checkIfMatch(req, e);
+  await answer(req, res, async () => {
+    await cancelEngagement(e.id, staffOf(req), timeZone(req));
+    return { status: 200, body: await engagementJson((await findEngagement(e.id)) as EngagementFull) };
+  });
+}
+
+/** POST /api/v1/cases/{reference}/notes: an internal note, as from the case page. */
+export async function addCaseNote(req: Request, res: Response): Promise<void> {
+  requireJson(req, true);
+  const kase = await caseByReference(req);
+  await answer(req, res, async () => {
+    await addNote(kase.id, req.body, staffOf(req));
+    return { status: 201, body: { case_reference: kase.reference, body: String((req.body as { body: string }).body).trim() } };
+  });
+}

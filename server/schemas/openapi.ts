@@ -1,0 +1,431 @@
+import { FORMATS, PRIORITIES, SOURCES, STATUSES, TRACKS } from '../vocabulary';
+import { MAX_PER_PAGE, apiQuerySchema, engagementPatchSchema } from './api.schemas';
+import { noteSchema } from './case.schemas';
+import { ENGAGEMENT_STATUSES, engagementSchema } from './engagement.schemas';
+import { requestCreateSchema } from './request.schemas';
+
+/*
+ * The OpenAPI 3.1 description of /api/v1, made from the very schemas the API validates with: a
+ * change to a schema changes the document. Only the answers' shapes are written here.
+ */
+
+type Json = Record<string, unknown>;
+
+/** An AJV schema as an OpenAPI 3.1 schema (JSON Schema 2020-12): the same rules, without AJV's id. */
+function fromAjv(schema: object): Json {
+  const { $id: _id, ...rest } = JSON.parse(JSON.stringify(schema)) as Json;
+  return rest;
+}
+
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const response = (name: string) => ({ $ref: `#/components/responses/${name}` });
+const nullable = (type: string, extra: Json = {}) => ({ type: [type, 'null'], ...extra });
+const json = (schema: Json, example?: unknown) => ({ 'application/json': { schema, ...(example === undefined ? {} : { example }) } });
+
+const caseSchema = {
+  type: 'object',
+  required: ['reference', 'track', 'status', 'priority', 'source', 'jurisdiction', 'title', 'organization', 'lead_consultant', 'submitted_at', 'first_assigned_at', 'first_engagement_at', 'closed_at'],
+  properties: {
+    reference: { type: 'string', examples: ['TA-2026-0042'] },
+    track: { type: 'string', enum: Object.keys(TRACKS) },
+    status: { type: 'string', enum: Object.keys(STATUSES) },
+    priority: { type: 'string', enum: Object.keys(PRIORITIES) },
+    source: { type: 'string', enum: Object.keys(SOURCES) },
+    jurisdiction: { type: 'string' },
+    title: { type: 'string' },
+    organization: nullable('string'),
+    lead_consultant: nullable('string', { description: 'Name of the lead consultant, once assigned.' }),
+    submitted_at: nullable('string', { format: 'date-time' }),
+    first_assigned_at: nullable('string', { format: 'date-time' }),
+    first_engagement_at: nullable('string', { format: 'date-time' }),
+    closed_at: nullable('string', { format: 'date-time' }),
+  },
+};
+
+const engagementRowSchema = {
+  type: 'object',
+  required: ['id', 'case_reference', 'track', 'date', 'start_time', 'duration_minutes', 'format', 'status', 'participant_count', 'jurisdictions', 'consultants', 'topics'],
+  properties: {
+    id: { type: 'integer' },
+    case_reference: { type: 'string' },
+    track: { type: 'string', enum: Object.keys(TRACKS) },
+    date: { type: 'string', format: 'date' },
+    start_time: nullable('string', { description: 'HH:MM in the program time zone.' }),
+    duration_minutes: { type: 'integer' },
+    format: { type: 'string', enum: Object.keys(FORMATS) },
+    status: { type: 'string', enum: Object.keys(ENGAGEMENT_STATUSES) },
+    participant_count: { type: 'integer' },
+    jurisdictions: { type: 'array', items: { type: 'string' } },
+    consultants: { type: 'array', items: { type: 'string' }, description: 'Names of the facilitating consultants.' },
+    topics: { type: 'array', items: { type: 'string' }, description: 'Names of the topics.' },
+  },
+};
+
+const engagementSchemaOut = {
+  type: 'object',
+  required: ['id', 'case_reference', 'date', 'start_time', 'duration_minutes', 'format', 'status', 'participant_count', 'consultant_ids', 'jurisdictions', 'topics', 'attendees', 'summary', 'follow_up_actions', 'follow_up_date', 'location', 'meeting_url', 'updated_at'],
+  properties: {
+    id: { type: 'integer' },
+    case_reference: { type: 'string' },
+    date: { type: 'string', format: 'date' },
+    start_time: nullable('string'),
+    duration_minutes: { type: 'integer' },
+    format: { type: 'string', enum: Object.keys(FORMATS) },
+    status: { type: 'string', enum: Object.keys(ENGAGEMENT_STATUSES) },
+    participant_count: { type: 'integer', description: '0 until known (required once delivered).' },
+    consultant_ids: { type: 'array', items: { type: 'integer' } },
+    jurisdictions: { type: 'array', items: { type: 'string' } },
+    topics: { type: 'array', items: { type: 'string' } },
+    attendees: fromAjv(engagementSchema.properties.attendees),
+    summary: nullable('string'),
+    follow_up_actions: nullable('string'),
+    follow_up_date: nullable('string', { format: 'date' }),
+    location: nullable('string'),
+    meeting_url: nullable('string'),
+    updated_at: { type: 'string', format: 'date-time' },
+  },
+};
+
+const paged = (item: string) => ({
+  type: 'object',
+  required: ['data', 'page', 'per_page', 'total', 'filters'],
+  properties: {
+    data: { type: 'array', items: ref(item) },
+    page: { type: 'integer', minimum: 1 },
+    per_page: { type: 'integer', minimum: 1, maximum: MAX_PER_PAGE },
+    total: { type: 'integer', minimum: 0, description: 'Rows in all pages.' },
+    filters: ref('Filters'),
+  },
+});
+
+const numbers = { type: 'number' };
+const coverageSchema = {
+  type: 'object',
+  required: ['filters', 'states_served', 'states_total', 'territories_served', 'engagements', 'hours', 'participants', 'open_cases', 'jurisdictions', 'new_to_leep', 'territories_in_counts', 'by_year'],
+  properties: {
+    filters: ref('Filters'),
+    states_served: { type: 'integer', description: 'Of the 50 states and DC.' },
+    states_total: { type: 'integer' },
+    territories_served: { type: 'array', items: { type: 'string' } },
+    engagements: { type: 'integer' },
+    hours: numbers,
+    participants: { type: 'integer' },
+    open_cases: { type: 'integer' },
+    jurisdictions: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['code', 'name', 'kind', 'served', 'first_served', 'last_served', 'engagements', 'hours', 'participants'],
+        properties: {
+          code: { type: 'string' },
+          name: { type: 'string' },
+          kind: { type: 'string' },
+          served: { type: 'boolean' },
+          first_served: nullable('string', { format: 'date' }),
+          last_served: nullable('string', { format: 'date' }),
+          engagements: { type: 'integer' },
+          hours: numbers,
+          participants: { type: 'integer' },
+        },
+      },
+    },
+    new_to_leep: { type: 'integer' },
+    territories_in_counts: { type: 'boolean', const: false },
+    by_year: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['year', 'states_served', 'new_to_leep', 'newly_served', 'served_cumulative', 'engagements', 'hours', 'participants'],
+        properties: {
+          year: { type: 'integer' },
+          states_served: { type: 'integer' },
+          new_to_leep: { type: 'integer' },
+          newly_served: { type: 'integer' },
+          served_cumulative: { type: 'integer' },
+          engagements: { type: 'integer' },
+          hours: numbers,
+          participants: { type: 'integer' },
+        },
+      },
+    },
+  },
+};
+
+const errorSchema = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message', 'request_id'],
+      properties: { code: { type: 'string' }, message: { type: 'string', description: 'Safe to show to a person.' }, request_id: { type: 'string', description: 'Quote it when asking for help.' } },
+    },
+  },
+};
+
+const validationSchema = {
+  type: 'object',
+  required: ['errors'],
+  properties: {
+    errors: {
+      type: 'array',
+      minItems: 1,
+      items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string', description: 'The field (or query parameter, or header) to correct; `_` for the body as a whole.' }, message: { type: 'string' } } },
+    },
+  },
+};
+
+const err = (description: string, headers?: Json) => ({ description, ...(headers ? { headers } : {}), content: json(ref('Error')) });
+
+const idempotencyKey = {
+  name: 'Idempotency-Key',
+  in: 'header',
+  required: false,
+  description: 'Any unique string (a UUID) per call. A retry with the same key and the same call gets the first answer back (with `Idempotent-Replayed: true`) instead of writing twice; the same key with another call answers 422; while the first call is still running, 409. Keys are kept 24 hours.',
+  schema: { type: 'string', minLength: 1, maxLength: 255 },
+};
+const ifMatch = {
+  name: 'If-Match',
+  in: 'header',
+  required: false,
+  description: 'Optional: the ETag of the engagement as you read it (from GET /api/v1/engagements/{id} or a previous change). If it has changed since, the call answers 412 and changes nothing.',
+  schema: { type: 'string' },
+};
+const etagHeader = { ETag: { description: 'The version of the engagement, for If-Match.', schema: { type: 'string' } } };
+
+const listParameters = Object.entries(apiQuerySchema.properties).map(([name, schema]) => ({
+  name,
+  in: 'query',
+  required: false,
+  description: (schema as { description: string }).description,
+  schema: fromAjv(schema),
+}));
+
+const engagementExample = {
+  date: '2026-11-20',
+  start_time: '14:00',
+  duration_minutes: 90,
+  format: 'small_group',
+  status: 'delivered',
+  consultant_ids: [2],
+  participant_count: 12,
+  jurisdictions: ['OH'],
+  topics: ['early-literacy'],
+  summary: 'Worked through the literacy framework with the board.',
+};
+
+const readErrors = { '400': response('Invalid'), '401': response('Unauthorized'), '503': response('Unavailable') };
+const writeErrors = { ...readErrors, '403': response('Forbidden'), '404': response('NotFound'), '409': response('Conflict'), '415': response('UnsupportedMediaType'), '422': response('IdempotencyKeyReused') };
+const referencePath = { name: 'reference', in: 'path', required: true, description: 'The case reference, like TA-2026-0042.', schema: { type: 'string', maxLength: 40, pattern: '^[A-Za-z0-9-]+$' } };
+const idPath = { name: 'id', in: 'path', required: true, description: 'The engagement id.', schema: { type: 'integer', minimum: 1, maximum: 2147483647 } };
+const writeScope = [{ bearerToken: ['write'] }];
+const readScope = [{ bearerToken: ['read'] }];
+
+/** The whole document; `serverUrl` is the site's public address. */
+export function openApiDocument(serverUrl: string): Json {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'LEEP TA Tracker API',
+      version: '1.0.0',
+      summary: "Requests for support, and the staff's cases, engagements and coverage figures.",
+      description: [
+        'The public intake (`POST /api/v1/requests`) needs no token. Every other call needs a director\'s API token, made under Admin → API tokens, sent as `Authorization: Bearer <token>`.',
+        'A token has a scope: `read` reads the lists and figures; `write` also records engagements and notes, through the same rules as the forms (a read token gets 403 on a write).',
+        `Lists are paged with \`page\` (from 1) and \`per_page\` (1 to ${MAX_PER_PAGE}, default 50); the \`Link\` header gives the first, previous, next and last pages. Dates are YYYY-MM-DD in the program time zone; \`from\`/\`to\` filter by period.`,
+        'A wrong value answers 400 with `{"errors":[{"field","message"}]}`, naming each field. Other errors answer `{"error":{"code","message","request_id"}}`.',
+      ].join('\n\n'),
+      contact: { name: 'LEEP program team', url: `${serverUrl}/` },
+      license: { name: 'Proprietary', identifier: 'LicenseRef-Proprietary' },
+    },
+    servers: [{ url: serverUrl, description: 'This site' }],
+    tags: [
+      { name: 'Intake', description: 'Requests for support, with no account (as the public form).' },
+      { name: 'Cases', description: 'Cases, and notes on them (director tokens).' },
+      { name: 'Engagements', description: 'Engagements: list, read, record, change, cancel (director tokens).' },
+      { name: 'Reports', description: "The coverage dashboard's figures (director tokens)." },
+      { name: 'Description', description: 'This document.' },
+    ],
+    paths: {
+      '/api/v1/openapi.json': {
+        get: {
+          operationId: 'getOpenApi',
+          tags: ['Description'],
+          summary: 'This document',
+          description: 'The OpenAPI 3.1 description of this API. Rendered for people at /api/docs.',
+          security: [],
+          responses: { '200': { description: 'The document.', content: json({ type: 'object' }) } },
+        },
+      },
+      '/api/v1/requests': {
+        post: {
+          operationId: 'createRequest',
+          tags: ['Intake'],
+          summary: 'Submit a request for support',
+          description: 'The public request form as JSON: the same fields and rules. A repeated Idempotency-Key (or `idempotency_key`) gives back the same case.',
+          security: [],
+          parameters: [{ ...idempotencyKey, description: 'A key of 8 to 100 letters, digits, - or _ per submission; a retry with the same key gives back the same case instead of a second one. Same as the body field `idempotency_key`.', schema: fromAjv(requestCreateSchema.properties.idempotency_key) }],
+          requestBody: {
+            required: true,
+            content: json(ref('RequestCreate'), {
+              jurisdiction: 'OH',
+              name: 'Dana Smith',
+              email: 'dana.smith@example.org',
+              role: 'Board member',
+              organization_type: 'state_board',
+              organization_name: 'Ohio State Board of Education',
+              topics: ['early-literacy'],
+              preferred_format: 'no_preference',
+              title: 'Help with a literacy policy',
+              needs: 'Our board is revising its early literacy policy and wants support.',
+            }),
+          },
+          responses: {
+            '201': {
+              description: 'Received: the case reference and the requester\'s status page.',
+              content: json({ type: 'object', required: ['reference', 'status_url'], properties: { reference: { type: 'string' }, status_url: { type: 'string', format: 'uri' } } }),
+            },
+            '200': {
+              description: 'Already received (the same Idempotency-Key from another client): the reference only.',
+              content: json({ type: 'object', required: ['reference'], properties: { reference: { type: 'string' } } }),
+            },
+            '400': response('Invalid'),
+            '415': response('UnsupportedMediaType'),
+            '429': response('TooManyRequests'),
+            '503': response('Unavailable'),
+          },
+        },
+      },
+      '/api/v1/cases': {
+        get: {
+          operationId: 'listCases',
+          tags: ['Cases'],
+          summary: 'Cases submitted in a period',
+          description: 'Cases submitted in the period, oldest first, with the dashboard\'s filters.',
+          security: readScope,
+          parameters: listParameters,
+          responses: { '200': { description: 'A page of cases.', headers: { Link: { $ref: '#/components/headers/Link' } }, content: json(ref('CaseList')) }, ...readErrors },
+        },
+      },
+      '/api/v1/cases/{reference}/engagements': {
+        post: {
+          operationId: 'createEngagement',
+          tags: ['Engagements'],
+          summary: 'Record an engagement on a case',
+          description: 'The engagement form as JSON: the same fields and rules (a delivered engagement needs summary notes and a number of participants, cannot be in the future, and so on); it is added to the case timeline. Not on a declined or withdrawn case (409), nor on a program\'s case (409).',
+          security: writeScope,
+          parameters: [referencePath, idempotencyKey],
+          requestBody: { required: true, content: json(ref('EngagementSave'), engagementExample) },
+          responses: {
+            '201': { description: 'Recorded.', headers: { ...etagHeader, Location: { description: 'The new engagement.', schema: { type: 'string' } } }, content: json(ref('Engagement')) },
+            ...writeErrors,
+          },
+        },
+      },
+      '/api/v1/cases/{reference}/notes': {
+        post: {
+          operationId: 'addNote',
+          tags: ['Cases'],
+          summary: 'Add an internal note to a case',
+          description: 'As the note box of the case page: staff only, added to the case timeline.',
+          security: writeScope,
+          parameters: [referencePath, idempotencyKey],
+          requestBody: { required: true, content: json(ref('NoteCreate'), { body: 'Called the board chair; the March date suits them.' }) },
+          responses: {
+            '201': { description: 'Added.', content: json({ type: 'object', required: ['case_reference', 'body'], properties: { case_reference: { type: 'string' }, body: { type: 'string' } } }) },
+            ...writeErrors,
+          },
+        },
+      },
+      '/api/v1/engagements': {
+        get: {
+          operationId: 'listEngagements',
+          tags: ['Engagements'],
+          summary: 'Delivered engagements in a period',
+          description: 'The delivered engagements behind the dashboard, by date, with its filters.',
+          security: readScope,
+          parameters: listParameters,
+          responses: { '200': { description: 'A page of engagements.', headers: { Link: { $ref: '#/components/headers/Link' } }, content: json(ref('EngagementList')) }, ...readErrors },
+        },
+      },
+      '/api/v1/engagements/{id}': {
+        get: {
+          operationId: 'getEngagement',
+          tags: ['Engagements'],
+          summary: 'One engagement',
+          description: 'The engagement with every field, and its ETag for If-Match.',
+          security: readScope,
+          parameters: [idPath],
+          responses: { '200': { description: 'The engagement.', headers: etagHeader, content: json(ref('Engagement')) }, '401': response('Unauthorized'), '404': response('NotFound'), '503': response('Unavailable') },
+        },
+        patch: {
+          operationId: 'updateEngagement',
+          tags: ['Engagements'],
+          summary: 'Change an engagement',
+          description: 'The fields sent replace the engagement\'s; those left out keep their value. The result is judged by the same rules as the edit form, and each changed field is kept on the case timeline. Not a program\'s meeting (409).',
+          security: writeScope,
+          parameters: [idPath, ifMatch, idempotencyKey],
+          requestBody: { required: true, content: json(ref('EngagementPatch'), { status: 'delivered', participant_count: 14, summary: 'Delivered as planned.' }) },
+          responses: { '200': { description: 'Changed.', headers: etagHeader, content: json(ref('Engagement')) }, ...writeErrors, '412': response('PreconditionFailed') },
+        },
+      },
+      '/api/v1/engagements/{id}/cancel': {
+        post: {
+          operationId: 'cancelEngagement',
+          tags: ['Engagements'],
+          summary: 'Cancel an engagement',
+          description: 'As the Cancel button: the engagement keeps its record but counts nowhere; the cancellation is on the case timeline. Cancelling a cancelled engagement changes nothing. No body.',
+          security: writeScope,
+          parameters: [idPath, ifMatch, idempotencyKey],
+          responses: { '200': { description: 'Cancelled.', headers: etagHeader, content: json(ref('Engagement')) }, ...writeErrors, '412': response('PreconditionFailed') },
+        },
+      },
+      '/api/v1/reports/coverage': {
+        get: {
+          operationId: 'getCoverage',
+          tags: ['Reports'],
+          summary: 'Coverage figures',
+          description: 'The coverage dashboard\'s figures for the period and filters, equal to the page\'s.',
+          security: readScope,
+          parameters: listParameters.filter((p) => p.name !== 'page' && p.name !== 'per_page'),
+          responses: { '200': { description: 'The figures.', content: json(ref('Coverage')) }, ...readErrors },
+        },
+      },
+    },
+    components: {
+      securitySchemes: {
+        bearerToken: { type: 'http', scheme: 'bearer', description: "A director's API token (`leep_…`), made under Admin → API tokens. Its scope is `read` or `write`." },
+      },
+      headers: {
+        Link: { description: 'RFC 8288 links to the first, last, previous and next pages.', schema: { type: 'string' } },
+      },
+      schemas: {
+        RequestCreate: fromAjv(requestCreateSchema),
+        EngagementSave: fromAjv(engagementSchema),
+        EngagementPatch: fromAjv(engagementPatchSchema),
+        NoteCreate: fromAjv(noteSchema),
+        Case: caseSchema,
+        CaseList: paged('Case'),
+        EngagementRow: engagementRowSchema,
+        EngagementList: paged('EngagementRow'),
+        Engagement: engagementSchemaOut,
+        Coverage: coverageSchema,
+        Filters: { type: 'object', description: 'The filters applied, after defaults.', additionalProperties: true },
+        Error: errorSchema,
+        ValidationErrors: validationSchema,
+      },
+      responses: {
+        Invalid: { description: 'A wrong value: each field named, with a message (or, for a body that is not JSON at all, an error).', content: json({ anyOf: [ref('ValidationErrors'), ref('Error')] }) },
+        Unauthorized: err('No token, or not a valid one.', { 'WWW-Authenticate': { schema: { type: 'string' } } }),
+        Forbidden: err('The token may only read.'),
+        NotFound: err('No such case or engagement.'),
+        Conflict: err('Not allowed in the current state (a declined case, a program meeting), or the same Idempotency-Key is still being used.'),
+        PreconditionFailed: err('If-Match given, and the engagement has changed since.'),
+        UnsupportedMediaType: err('The body is not application/json.'),
+        IdempotencyKeyReused: err('The Idempotency-Key was already used for a different call.'),
+        TooManyRequests: err('Too many submissions from one address in a minute.', { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } } }),
+        Unavailable: err('The database is down for a moment.', { 'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } } }),
+      },
+    },
+  };
+}
