@@ -210,8 +210,8 @@ const engagementExample = {
   consultant_ids: [2],
   participant_count: 12,
   jurisdictions: ['OH'],
-  topics: ['early-literacy'],
-  summary: 'Worked through the literacy framework with the board.',
+  topics: ['early-learning'],
+  summary: 'Worked through the early learning framework with the board.',
 };
 
 const readErrors = { '400': response('Invalid'), '401': response('Unauthorized'), '503': response('Unavailable') };
@@ -274,10 +274,10 @@ export function openApiDocument(serverUrl: string): Json {
               role: 'Board member',
               organization_type: 'state_board',
               organization_name: 'Ohio State Board of Education',
-              topics: ['early-literacy'],
+              topics: ['early-learning'],
               preferred_format: 'no_preference',
-              title: 'Help with a literacy policy',
-              needs: 'Our board is revising its early literacy policy and wants support.',
+              title: 'Help with an early learning policy',
+              needs: 'Our board is revising its early learning policy and wants support.',
             }),
           },
           responses: {
