@@ -17,6 +17,16 @@ function fromAjv(schema: object): Json {
   return rest;
 }
 
+/**
+ * The request form's schema without its honeypot (`website`, a field people never see and bots
+ * fill in): the API takes it as the form does, but it is no part of what a client should send.
+ */
+const requestCreateContract = (() => {
+  const schema = fromAjv(requestCreateSchema) as { properties: Record<string, unknown> };
+  delete schema.properties.website;
+  return schema;
+})();
+
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const response = (name: string) => ({ $ref: `#/components/responses/${name}` });
 const nullable = (type: string, extra: Json = {}) => ({ type: [type, 'null'], ...extra });
@@ -212,14 +222,20 @@ const engagementExample = {
   jurisdictions: ['OH'],
   topics: ['early-learning'],
   summary: 'Worked through the early learning framework with the board.',
+  attendees: [{ name: 'Pat Lee', role: 'Board chair', jurisdiction: 'OH' }],
+  follow_up_actions: 'Send the draft policy to the board office.',
+  location: 'State board office, Columbus',
+  meeting_url: 'https://meet.example.org/leep-oh',
 };
 
 const readErrors = { '400': response('Invalid'), '401': response('Unauthorized'), '503': response('Unavailable') };
 const writeErrors = { ...readErrors, '403': response('Forbidden'), '404': response('NotFound'), '409': response('Conflict'), '415': response('UnsupportedMediaType'), '422': response('IdempotencyKeyReused') };
 const referencePath = { name: 'reference', in: 'path', required: true, description: 'The case reference, like TA-2026-0042.', schema: { type: 'string', maxLength: 40, pattern: '^[A-Za-z0-9-]+$' } };
 const idPath = { name: 'id', in: 'path', required: true, description: 'The engagement id.', schema: { type: 'integer', minimum: 1, maximum: 2147483647 } };
-const writeScope = [{ bearerToken: ['write'] }];
-const readScope = [{ bearerToken: ['read'] }];
+// HTTP bearer schemes have no scopes in OpenAPI's sense: the scope a call needs is said in
+// `x-token-scope` and in its description.
+const writeScope = [{ bearerToken: [] }];
+const readScope = [{ bearerToken: [] }];
 
 /** The whole document; `serverUrl` is the site's public address. */
 export function openApiDocument(serverUrl: string): Json {
@@ -278,6 +294,9 @@ export function openApiDocument(serverUrl: string): Json {
               preferred_format: 'no_preference',
               title: 'Help with an early learning policy',
               needs: 'Our board is revising its early learning policy and wants support.',
+              phone: '614-555-0100',
+              outcomes: 'A policy draft the board can vote on.',
+              idempotency_key: 'example-submission-0001',
             }),
           },
           responses: {
@@ -303,6 +322,7 @@ export function openApiDocument(serverUrl: string): Json {
           summary: 'Cases submitted in a period',
           description: 'Cases submitted in the period, oldest first, with the dashboard\'s filters.',
           security: readScope,
+          'x-token-scope': 'read',
           parameters: listParameters,
           responses: { '200': { description: 'A page of cases.', headers: { Link: { $ref: '#/components/headers/Link' } }, content: json(ref('CaseList')) }, ...readErrors },
         },
@@ -314,6 +334,7 @@ export function openApiDocument(serverUrl: string): Json {
           summary: 'Record an engagement on a case',
           description: 'The engagement form as JSON: the same fields and rules (a delivered engagement needs summary notes and a number of participants, cannot be in the future, and so on); it is added to the case timeline. Not on a declined or withdrawn case (409), nor on a program\'s case (409).',
           security: writeScope,
+          'x-token-scope': 'write',
           parameters: [referencePath, idempotencyKey],
           requestBody: { required: true, content: json(ref('EngagementSave'), engagementExample) },
           responses: {
@@ -329,6 +350,7 @@ export function openApiDocument(serverUrl: string): Json {
           summary: 'Add an internal note to a case',
           description: 'As the note box of the case page: staff only, added to the case timeline.',
           security: writeScope,
+          'x-token-scope': 'write',
           parameters: [referencePath, idempotencyKey],
           requestBody: { required: true, content: json(ref('NoteCreate'), { body: 'Called the board chair; the March date suits them.' }) },
           responses: {
@@ -344,6 +366,7 @@ export function openApiDocument(serverUrl: string): Json {
           summary: 'Delivered engagements in a period',
           description: 'The delivered engagements behind the dashboard, by date, with its filters.',
           security: readScope,
+          'x-token-scope': 'read',
           parameters: listParameters,
           responses: { '200': { description: 'A page of engagements.', headers: { Link: { $ref: '#/components/headers/Link' } }, content: json(ref('EngagementList')) }, ...readErrors },
         },
@@ -355,6 +378,7 @@ export function openApiDocument(serverUrl: string): Json {
           summary: 'One engagement',
           description: 'The engagement with every field, and its ETag for If-Match.',
           security: readScope,
+          'x-token-scope': 'read',
           parameters: [idPath],
           responses: { '200': { description: 'The engagement.', headers: etagHeader, content: json(ref('Engagement')) }, '401': response('Unauthorized'), '404': response('NotFound'), '503': response('Unavailable') },
         },
@@ -364,8 +388,18 @@ export function openApiDocument(serverUrl: string): Json {
           summary: 'Change an engagement',
           description: 'The fields sent replace the engagement\'s; those left out keep their value. The result is judged by the same rules as the edit form, and each changed field is kept on the case timeline. Not a program\'s meeting (409).',
           security: writeScope,
+          'x-token-scope': 'write',
           parameters: [idPath, ifMatch, idempotencyKey],
-          requestBody: { required: true, content: json(ref('EngagementPatch'), { status: 'delivered', participant_count: 14, summary: 'Delivered as planned.' }) },
+          requestBody: { required: true, content: json(ref('EngagementPatch'), {
+              status: 'delivered',
+              participant_count: 14,
+              summary: 'Delivered as planned.',
+              attendees: [{ name: 'Pat Lee', role: 'Board chair', jurisdiction: 'OH' }],
+              topics: ['early-learning'],
+              follow_up_actions: 'Share the slides.',
+              location: 'Online',
+              meeting_url: 'https://meet.example.org/leep-oh',
+            }) },
           responses: { '200': { description: 'Changed.', headers: etagHeader, content: json(ref('Engagement')) }, ...writeErrors, '412': response('PreconditionFailed') },
         },
       },
@@ -376,6 +410,7 @@ export function openApiDocument(serverUrl: string): Json {
           summary: 'Cancel an engagement',
           description: 'As the Cancel button: the engagement keeps its record but counts nowhere; the cancellation is on the case timeline. Cancelling a cancelled engagement changes nothing. No body.',
           security: writeScope,
+          'x-token-scope': 'write',
           parameters: [idPath, ifMatch, idempotencyKey],
           responses: { '200': { description: 'Cancelled.', headers: etagHeader, content: json(ref('Engagement')) }, ...writeErrors, '412': response('PreconditionFailed') },
         },
@@ -387,6 +422,7 @@ export function openApiDocument(serverUrl: string): Json {
           summary: 'Coverage figures',
           description: 'The coverage dashboard\'s figures for the period and filters, equal to the page\'s.',
           security: readScope,
+          'x-token-scope': 'read',
           parameters: listParameters.filter((p) => p.name !== 'page' && p.name !== 'per_page'),
           responses: { '200': { description: 'The figures.', content: json(ref('Coverage')) }, ...readErrors },
         },
@@ -400,7 +436,7 @@ export function openApiDocument(serverUrl: string): Json {
         Link: { description: 'RFC 8288 links to the first, last, previous and next pages.', schema: { type: 'string' } },
       },
       schemas: {
-        RequestCreate: fromAjv(requestCreateSchema),
+        RequestCreate: requestCreateContract,
         EngagementSave: fromAjv(engagementSchema),
         EngagementPatch: fromAjv(engagementPatchSchema),
         NoteCreate: fromAjv(noteSchema),
