@@ -252,7 +252,6 @@ export function openApiDocument(serverUrl: string): Json {
         'A wrong value answers 400 with `{"errors":[{"field","message"}]}`, naming each field. Other errors answer `{"error":{"code","message","request_id"}}`.',
       ].join('\n\n'),
       contact: { name: 'LEEP program team', url: `${serverUrl}/` },
-      license: { name: 'Proprietary: for the program and its partners' },
     },
     servers: [{ url: serverUrl, description: 'This site' }],
     tags: [
