@@ -94,6 +94,15 @@ const MATRIX: Record<string, Access> = {
   'GET /api/v1/cases': 'api',
   'GET /api/v1/engagements': 'api',
   'GET /api/v1/reports/coverage': 'api',
+  'GET /api/v1/engagements/:id': 'api',
+  'PATCH /api/v1/engagements/:id': 'api',
+  'POST /api/v1/engagements/:id/cancel': 'api',
+  'POST /api/v1/cases/:reference/engagements': 'api',
+  'POST /api/v1/cases/:reference/notes': 'api',
+  'GET /api/v1/openapi.json': 'public',
+  'GET /api/docs': 'public',
+  'GET /vendor/swagger-ui/swagger-ui-bundle.js': 'public',
+  'GET /vendor/swagger-ui/swagger-ui.css': 'public',
   'GET /admin/tokens': 'director',
   'POST /admin/tokens': 'director',
   'POST /admin/tokens/:id/revoke': 'director',
@@ -263,6 +272,8 @@ describeEachEngine('Role × route matrix', (ctx) => {
           .replace(':eid', String(engagementId))
           .replace(':code', 'OH')
           .replace(/^\/engagements\/:id/, `/engagements/${engagementId}`)
+          .replace(/^\/api\/v1\/engagements\/:id/, `/api/v1/engagements/${engagementId}`)
+          .replace(':reference', created.body.reference)
           .replace(/^\/cases\/:id/, `/cases/${caseId}`)
           .replace(/^\/admin\/users\/:id/, `/admin/users/${spare.id}`)
           .replace(/^\/account\/security\/passkeys\/:id/, `/account/security/passkeys/${passkeyId}`)
@@ -275,7 +286,7 @@ describeEachEngine('Role × route matrix', (ctx) => {
       for (const route of routes) {
         const [method, path] = route.split(' ');
         const url = fill(path);
-        const res = method === 'GET' ? await agent.get(url) : await agent.post(url).type('form').send(encodeForm({ _csrf: csrf }));
+        const res = method === 'GET' ? await agent.get(url) : await (method === 'PATCH' ? agent.patch(url) : agent.post(url)).type('form').send(encodeForm({ _csrf: csrf }));
         const want = expected(MATRIX[route], role, method);
         const ok =
           want === 'allowed'
