@@ -66,6 +66,12 @@ describeEachEngine('Bad input at every POST route (property-based)', (ctx) => {
       }
     }
     forms.set('/api/v1/requests', Object.entries(requestPayload()));
+    // The staff API's writes have no page: their bodies start from what the API takes.
+    ids.reference = created.body.reference;
+    const engagement = { status: 'scheduled', date: '2031-05-02', duration_minutes: 60, format: 'one_on_one', consultant_ids: [lead.id], jurisdictions: ['OH'] };
+    forms.set(`/api/v1/cases/${ids.reference}/engagements`, Object.entries(engagement));
+    forms.set(`/api/v1/cases/${ids.reference}/notes`, [['body', 'A note']]);
+    forms.set(`/api/v1/engagements/${ids.engagements}/cancel`, []);
   });
 
   after(() => {
