@@ -5,6 +5,7 @@ import request from 'supertest';
 import { apiQuerySchema } from '../../server/schemas/api.schemas';
 import { engagementSchema } from '../../server/schemas/engagement.schemas';
 import { testApp } from '../helpers/app';
+import { requestPayload } from '../helpers/factories';
 import { describeEachEngine } from '../helpers/db';
 
 type Layer = { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: Layer[] } };
@@ -72,5 +73,16 @@ describeEachEngine('OpenAPI document', () => {
     for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, { parameters?: { name: string }[] }>>)) {
       if (ops.post && path !== '/api/v1/requests') assert.ok(ops.post.parameters?.some((p) => p.name === 'Idempotency-Key'), `${path} takes an Idempotency-Key`);
     }
+  });
+
+  it('POST /api/v1/requests past INTAKE_RATE_LIMIT answers 429 with Retry-After and the error shape the document gives', async () => {
+    const limited = testApp({ INTAKE_RATE_LIMIT: '1' }).app;
+    assert.equal((await request(limited).post('/api/v1/requests').send(requestPayload())).status, 201);
+    const res = await request(limited).post('/api/v1/requests').send(requestPayload());
+    assert.equal(res.status, 429);
+    assert.match(String(res.headers['retry-after']), /^\d+$/);
+    assert.equal(res.body.error.code, 'too_many_requests');
+    const doc = (await request(app).get('/api/v1/openapi.json')).body;
+    assert.deepEqual(doc.paths['/api/v1/requests'].post.responses['429'], { $ref: '#/components/responses/TooManyRequests' });
   });
 });
