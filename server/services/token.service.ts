@@ -57,16 +57,17 @@ export async function revokeApiToken(id: number, actorId: number): Promise<void>
   });
 }
 
-/**
- * The director behind a bearer token, or undefined. A revoked token, or one whose owner is no
- * longer an active director, does not authenticate (a consultant's token cannot be used).
- */
+/** Who a bearer token speaks for, and what it may do. */
 export interface TokenHolder {
   user: { id: number; name: string; email: string; role: 'director' };
   tokenId: number;
   scope: ApiScope;
 }
 
+/**
+ * The director behind a bearer token, or undefined. A revoked token, or one whose owner is no
+ * longer an active director, does not authenticate (a consultant's token cannot be used).
+ */
 export async function authenticateToken(token: string): Promise<TokenHolder | undefined> {
   if (!token.startsWith(PREFIX) || token.length > 200) return undefined;
   const row = await db('api_tokens')
