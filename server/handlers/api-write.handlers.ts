@@ -101,7 +101,10 @@ async function answer(req: Request, res: Response, write: () => Promise<ApiAnswe
   const result = await runOnce((req.apiToken as { id: number }).id, req.get('idempotency-key'), request, write);
   if (result.replayed) res.set('Idempotent-Replayed', 'true');
   const body = result.body as { id?: number; updated_at?: string } | undefined;
-  if (body?.id && body.updated_at) res.set('ETag', etagOf({ id: body.id, updated_at: body.updated_at }));
+  if (body?.id && body.updated_at) {
+    res.set('ETag', etagOf({ id: body.id, updated_at: body.updated_at }));
+    if (result.status === 201) res.set('Location', `/api/v1/engagements/${body.id}`);
+  }
   res.status(result.status).json(result.body);
 }
 
@@ -118,7 +121,6 @@ export async function createCaseEngagement(req: Request, res: Response): Promise
   await answer(req, res, async () => {
     const id = await createEngagement(kase.id, req.body, staffOf(req), { timeZone: timeZone(req) });
     const e = (await findEngagement(id)) as EngagementFull;
-    res.set('Location', `/api/v1/engagements/${id}`);
     return { status: 201, body: await engagementJson(e) };
   });
 }

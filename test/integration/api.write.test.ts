@@ -94,6 +94,7 @@ describeEachEngine('Staff API writes', (ctx) => {
     assert.equal(first.status, 201);
     assert.equal(again.status, 201);
     assert.equal(again.headers['idempotent-replayed'], 'true');
+    assert.equal(again.headers.location, first.headers.location);
     assert.deepEqual(again.body, first.body);
     assert.equal((await ctx.db.knex('engagements').where({ case_id: kase.id })).length, 1);
     const other = await post(`/api/v1/cases/${kase.reference}/engagements`, engagement({ duration_minutes: 90 })).set('Idempotency-Key', 'key-engagement-1');

@@ -79,6 +79,8 @@ const STORED: Record<string, Record<string, Target>> = {
   'cohort.attendance': { summary: { column: 'engagements.summary' } },
   'cohort.assignment': { title: { column: 'cohort_assignments.title' }, idempotency_key: { column: 'cohort_assignments.idempotency_key' } },
   'engagement.save': { 'topics[]': { column: 'topics.slug' }, summary: { column: 'engagements.summary' }, follow_up_actions: { column: 'engagements.follow_up_actions' }, location: { column: 'engagements.location' }, meeting_url: { column: 'engagements.meeting_url' } },
+  // The API's PATCH: the same fields, stored in the same columns.
+  'engagement.patch': { 'topics[]': { column: 'topics.slug' }, summary: { column: 'engagements.summary' }, follow_up_actions: { column: 'engagements.follow_up_actions' }, location: { column: 'engagements.location' }, meeting_url: { column: 'engagements.meeting_url' } },
   'topic.save': { name: { column: 'topics.name' } },
   'feedback.create': { comment: { column: 'feedback.comment' } },
   'network.event': { title: { column: 'network_events.title' }, idempotency_key: { column: 'network_events.idempotency_key' } },
