@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import readline from 'node:readline';
 import { seedReferenceData } from '../seeds/reference';
 import { ConfigError, loadConfig } from './config';
-import { db, isPostgresUrl, migrateLatest, openDatabase } from './db';
+import { db, isPostgresUrl, migrateAndSeed, openDatabase } from './db';
 import { backupSqlite } from './services/backup.service';
 import { importCsv } from './services/import.service';
 import { AppError, ValidationError } from './errors';
@@ -215,8 +215,7 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig();
   openDatabase(config.databaseUrl);
   try {
-    await migrateLatest();
-    await seedReferenceData(db);
+    await migrateAndSeed(db, seedReferenceData);
     switch (command) {
       case 'migrate':
         console.log('The database is up to date.');
