@@ -4,7 +4,7 @@ import { caseEvents } from '../queries/case.queries';
 import { humanTime } from './human-time';
 import { programTimeZone } from './time';
 
-type TimelineEvent = { kind: string; before: unknown; after: unknown; actor_name: string | null; actor_kind: string; created_at: string | Date };
+type TimelineEvent = { kind: string; before_json: unknown; after_json: unknown; actor_name: string | null; actor_kind: string; created_at: string | Date };
 
 const parsed = (v: unknown): Record<string, unknown> => {
   if (!v) return {};
@@ -25,7 +25,7 @@ const parsed = (v: unknown): Record<string, unknown> => {
  */
 export async function editConflict(trx: Knex.Transaction, caseId: number, current: number, expected: number, concerns: (e: { kind: string; before: Record<string, unknown>; after: Record<string, unknown> }) => boolean): Promise<EditConflictError> {
   const events = ((await caseEvents(caseId, trx)) as TimelineEvent[])
-    .map((e) => ({ ...e, before: parsed(e.before), after: parsed(e.after) }))
+    .map((e) => ({ ...e, before: parsed(e.before_json), after: parsed(e.after_json) }))
     .filter(concerns);
   const since = events.slice(-Math.max(1, Math.min(events.length, current - expected)));
   const last = since[since.length - 1];
