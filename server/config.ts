@@ -45,6 +45,8 @@ export interface Config {
   mailConcurrency: number;
   /** How long a claimed message is reserved for the instance sending it; renewed while it sends. */
   mailLeaseMs: number;
+  /** How often each instance looks for messages due. */
+  mailPollMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -156,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     shutdownDrainMs: int(env, 'SHUTDOWN_DRAIN_MS', 3000, 0, 120_000),
     mailConcurrency: int(env, 'MAIL_CONCURRENCY', 4, 1, 50),
     mailLeaseMs: int(env, 'MAIL_LEASE_MS', 30_000, 1000, 600_000),
+    mailPollMs: int(env, 'MAIL_POLL_MS', 5000, 100, 600_000),
   };
   if (config.smtpUrl && !/^smtps?:\/\/[^/]+/.test(config.smtpUrl)) throw new ConfigError('SMTP_URL must look like smtp://user:password@host:587 or smtps://…');
   if (config.scryptLogN < 13 && nodeEnv === 'production') {

@@ -40,7 +40,7 @@ export async function startServer(config: Readonly<Config>, options: { databaseR
     `LEEP TA Tracker listening on http://localhost:${config.port}${firstRun ? `; no user yet: create the first director at ${config.publicUrl}/setup` : ''}`,
   );
 
-  const mail = config.smtpUrl ? startMailWorker(config, { concurrency: config.mailConcurrency, leaseMs: config.mailLeaseMs, log: (msg, extra) => log.warn(extra ?? {}, msg) }) : undefined;
+  const mail = config.smtpUrl ? startMailWorker(config, { concurrency: config.mailConcurrency, leaseMs: config.mailLeaseMs, intervalMs: config.mailPollMs, log: (msg, extra) => log.warn(extra ?? {}, msg) }) : undefined;
 
   let stopping = false;
   // While draining, each answer closes its connection: a client's next request opens a new one,
