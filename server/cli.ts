@@ -12,7 +12,7 @@ import { listTopics } from './queries/reference.queries';
 import { createUser } from './services/user.service';
 import { hashPassword, scryptParams } from './services/password.service';
 import { todayIn } from './services/time';
-import { pruneRecords } from './services/retention.service';
+import { pruneRecordsOnce } from './services/retention.service';
 import { demoSummary, generateDemo } from '../seeds/demo';
 import { DEMO_PASSWORD } from './demo-password';
 
@@ -199,7 +199,11 @@ async function auditPrune(argv: string[], fallbackDays: number): Promise<number>
     console.error('audit:prune --days needs a whole number of days, 1 or more.');
     return 2;
   }
-  const result = await pruneRecords(days);
+  const result = await pruneRecordsOnce(days);
+  if (!result) {
+    console.log('Another host is pruning this database right now; nothing done here.');
+    return 0;
+  }
   console.log(`Deleted ${result.auditEvents} audit events recorded before ${result.cutoff} and ${result.throttles} expired sign-in throttle rows.`);
   return 0;
 }

@@ -231,6 +231,12 @@ export async function migrateLatest(instance: Knex = db): Promise<void> {
   }
 }
 
+/**
+ * An advisory lock's number: the key and the schema the connection works in (advisory locks are
+ * per database; apps in different schemas of one database have their own tables, so their own locks).
+ */
+const ADVISORY_KEY_SQL = "hashtext(? || ':' || current_schema())";
+
 /** The key of the session advisory lock that instances take around migrating and seeding. */
 const STARTUP_LOCK = 'leep:migrate-and-seed';
 
@@ -244,11 +250,11 @@ export async function withAdvisoryLock<T>(instance: Knex, key: string, work: () 
   const client = instance.client as { acquireConnection(): Promise<unknown>; releaseConnection(c: unknown): Promise<void> };
   const conn = await client.acquireConnection();
   try {
-    await instance.raw('SELECT pg_advisory_lock(hashtext(?))', [key]).connection(conn);
+    await instance.raw(`SELECT pg_advisory_lock(${ADVISORY_KEY_SQL})`, [key]).connection(conn);
     try {
       return await work();
     } finally {
-      await instance.raw('SELECT pg_advisory_unlock(hashtext(?))', [key]).connection(conn);
+      await instance.raw(`SELECT pg_advisory_unlock(${ADVISORY_KEY_SQL})`, [key]).connection(conn);
     }
   } finally {
     await client.releaseConnection(conn);
@@ -264,12 +270,12 @@ export async function ifAdvisoryLock<T>(instance: Knex, key: string, work: () =>
   const client = instance.client as { acquireConnection(): Promise<unknown>; releaseConnection(c: unknown): Promise<void> };
   const conn = await client.acquireConnection();
   try {
-    const got = rawRows<{ ok: unknown }>(await instance.raw('SELECT pg_try_advisory_lock(hashtext(?)) AS ok', [key]).connection(conn))[0];
+    const got = rawRows<{ ok: unknown }>(await instance.raw(`SELECT pg_try_advisory_lock(${ADVISORY_KEY_SQL}) AS ok`, [key]).connection(conn))[0];
     if (!bool(got?.ok)) return undefined;
     try {
       return await work();
     } finally {
-      await instance.raw('SELECT pg_advisory_unlock(hashtext(?))', [key]).connection(conn);
+      await instance.raw(`SELECT pg_advisory_unlock(${ADVISORY_KEY_SQL})`, [key]).connection(conn);
     }
   } finally {
     await client.releaseConnection(conn);
