@@ -36,7 +36,8 @@ Commands:
                                             use pg_dump (see README)
   audit:prune [--days N]                    delete audit events older than N days (default
                                             AUDIT_RETENTION_DAYS, 730) and expired sign-in
-                                            throttle rows; run it daily (cron, a systemd timer)
+                                            throttle rows; run it daily (cron, a systemd timer);
+                                            on PostgreSQL one host at a time does the work
   help                                      show this text
 
 The database is the one the app uses: DATABASE_URL, or the SQLite file under DATA_DIR.`;
