@@ -18,7 +18,7 @@ describeCluster('Stopping and restarting instances behind nginx [postgres, nginx
     await cluster?.stop();
   });
 
-  it('SIGTERM with 12 submissions in flight, 5 rounds: every one is answered 201 (none reset), each is stored, and the instance exits 0', async function () {
+  it('SIGTERM with 12 submissions in flight, 5 rounds: /healthz fails at once while pages are still served, every submission is answered 201 (none reset) and stored, and the instance exits 0', async function () {
     this.timeout(120_000);
     for (let round = 0; round < 5; round += 1) {
       const server = cluster.instances[0];
@@ -26,6 +26,14 @@ describeCluster('Stopping and restarting instances behind nginx [postgres, nginx
       const answers = Promise.all(titles.map((title) => submit(server.url, apiRequest(title))));
       await sleep(8);
       server.child.kill('SIGTERM');
+      if (round === 0) {
+        // Draining: the health check fails at once, while pages are still served.
+        await sleep(200);
+        const health = await fetch(`${server.url}/healthz`);
+        assert.equal(health.status, 503);
+        assert.deepEqual(await health.json(), { status: 'draining' });
+        assert.equal((await fetch(`${server.url}/requests/new`).then(async (r) => (await r.arrayBuffer(), r.status))), 200);
+      }
       const statuses = (await answers).map((a) => a.status);
       assert.deepEqual(statuses, Array(12).fill(201), `round ${round}: ${statuses.join(' ')}`);
       assert.equal(await exitWithin(server, 15_000), 0, server.output());
