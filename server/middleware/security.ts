@@ -93,6 +93,8 @@ export function sameOrigin(config: Config): RequestHandler {
 export function intakeRateLimit(config: Config): RequestHandler {
   return rateLimit({
     store: new SharedRateLimitStore('intake'),
+    // A database that cannot count (down, read-only) fails the request's own queries, which say so.
+    passOnStoreError: true,
     windowMs: 60_000,
     limit: config.intakeRateLimit,
     standardHeaders: 'draft-7',

@@ -14,6 +14,8 @@ export function authRoutes(config: Config): Router {
   // the first line of defence.
   const loginBrake = rateLimit({
     store: new SharedRateLimitStore('login'),
+    // A database that cannot count (down, read-only) fails the request's own queries, which say so.
+    passOnStoreError: true,
     windowMs: 60_000,
     limit: 30,
     standardHeaders: 'draft-7',
