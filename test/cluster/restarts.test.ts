@@ -10,7 +10,14 @@ describeCluster('Stopping and restarting instances behind nginx [postgres, nginx
 
   before(async function () {
     this.timeout(180_000);
-    cluster = await startCluster();
+    // A drain long enough for a loaded machine to check /healthz while the instance still serves.
+    cluster = await startCluster({ env: { SHUTDOWN_DRAIN_MS: '2000' } });
+  });
+
+  // Each test starts with both instances serving, whatever the one before left.
+  beforeEach(async function () {
+    this.timeout(120_000);
+    for (const i of [0, 1]) if (!cluster.instances[i].running()) await cluster.restart(i);
   });
 
   after(async function () {
@@ -27,9 +34,13 @@ describeCluster('Stopping and restarting instances behind nginx [postgres, nginx
       await sleep(8);
       server.child.kill('SIGTERM');
       if (round === 0) {
-        // Draining: the health check fails at once, while pages are still served.
-        await sleep(200);
-        const health = await fetch(`${server.url}/healthz`);
+        // Draining: the health check fails as soon as the signal is handled, while pages are still served.
+        let health = await fetch(`${server.url}/healthz`);
+        for (let i = 0; health.status === 200 && i < 50; i += 1) {
+          await health.arrayBuffer();
+          await sleep(20);
+          health = await fetch(`${server.url}/healthz`);
+        }
         assert.equal(health.status, 503);
         assert.deepEqual(await health.json(), { status: 'draining' });
         assert.equal((await fetch(`${server.url}/requests/new`).then(async (r) => (await r.arrayBuffer(), r.status))), 200);
@@ -90,6 +101,6 @@ describeCluster('Stopping and restarting instances behind nginx [postgres, nginx
     await traffic;
     await Promise.all([...inFlight]);
     assert.ok(sent >= 150, `${sent} requests were sent`);
-    assert.deepEqual(failures, [], `${failures.length} of ${sent} requests failed`);
+    assert.deepEqual(failures, [], `${failures.length} of ${sent} requests failed; nginx said:\n${cluster.nginxLog()}`);
   });
 });

@@ -2,6 +2,7 @@
 // one PostgreSQL schema, behind nginx configured from deploy/nginx.conf, as in production.
 import { ChildProcess } from 'node:child_process';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Knex } from 'knex';
 import { nginxBinary, startNginx, writeNginxConfig } from '../../deploy/cluster';
@@ -42,6 +43,8 @@ export interface Cluster {
   instances: Spawned[];
   knex: Knex;
   schema: string;
+  /** The end of nginx's error log (for a failure message). */
+  nginxLog(): string;
   /** Starts instance i again (after it stopped), on its port, and waits until it is healthy. */
   restart(i: number, env?: Record<string, string>): Promise<Spawned>;
   stop(): Promise<void>;
@@ -77,6 +80,13 @@ export async function startCluster(options: { env?: Record<string, string>; perI
     instances,
     knex: created.knex,
     schema: created.schema,
+    nginxLog: () => {
+      try {
+        return fs.readFileSync(path.join(scratch.dir, 'error.log'), 'utf8').slice(-3000);
+      } catch {
+        return '';
+      }
+    },
     async restart(i, env = {}) {
       const server = spawnServer(envOf(i, env), ports[i]);
       instances[i] = server;
