@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import readline from 'node:readline';
 import { seedReferenceData } from '../seeds/reference';
 import { ConfigError, loadConfig } from './config';
-import { db, isPostgresUrl, migrateLatest, openDatabase } from './db';
+import { db, isPostgresUrl, migrateAndSeed, openDatabase } from './db';
 import { backupSqlite } from './services/backup.service';
 import { importCsv } from './services/import.service';
 import { AppError, ValidationError } from './errors';
@@ -12,7 +12,7 @@ import { listTopics } from './queries/reference.queries';
 import { createUser } from './services/user.service';
 import { hashPassword, scryptParams } from './services/password.service';
 import { todayIn } from './services/time';
-import { pruneRecords } from './services/retention.service';
+import { pruneRecordsOnce } from './services/retention.service';
 import { demoSummary, generateDemo } from '../seeds/demo';
 import { DEMO_PASSWORD } from './demo-password';
 
@@ -36,7 +36,8 @@ Commands:
                                             use pg_dump (see README)
   audit:prune [--days N]                    delete audit events older than N days (default
                                             AUDIT_RETENTION_DAYS, 730) and expired sign-in
-                                            throttle rows; run it daily (cron, a systemd timer)
+                                            throttle rows; run it daily (cron, a systemd timer);
+                                            on PostgreSQL one host at a time does the work
   help                                      show this text
 
 The database is the one the app uses: DATABASE_URL, or the SQLite file under DATA_DIR.`;
@@ -199,7 +200,11 @@ async function auditPrune(argv: string[], fallbackDays: number): Promise<number>
     console.error('audit:prune --days needs a whole number of days, 1 or more.');
     return 2;
   }
-  const result = await pruneRecords(days);
+  const result = await pruneRecordsOnce(days);
+  if (!result) {
+    console.log('Another host is pruning this database right now; nothing done here.');
+    return 0;
+  }
   console.log(`Deleted ${result.auditEvents} audit events recorded before ${result.cutoff} and ${result.throttles} expired sign-in throttle rows.`);
   return 0;
 }
@@ -215,8 +220,7 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig();
   openDatabase(config.databaseUrl);
   try {
-    await migrateLatest();
-    await seedReferenceData(db);
+    await migrateAndSeed(db, seedReferenceData);
     switch (command) {
       case 'migrate':
         console.log('The database is up to date.');

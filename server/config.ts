@@ -39,6 +39,14 @@ export interface Config {
   dbAcquireTimeoutMs: number;
   /** The most request receipts one e-mail address gets in 24 hours (the public form cannot be used to mail strangers). */
   receiptsPerAddressPerDay: number;
+  /** After SIGTERM: how long `/healthz` fails while requests are still served, before the port closes. */
+  shutdownDrainMs: number;
+  /** Messages one instance sends at once (each claimed on its own). */
+  mailConcurrency: number;
+  /** How long a claimed message is reserved for the instance sending it; renewed while it sends. */
+  mailLeaseMs: number;
+  /** How often each instance looks for messages due. */
+  mailPollMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -146,6 +154,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     // the wait for a connection is the longer, since a burst of submissions queues for the pool.
     dbStatementTimeoutMs: int(env, 'DB_STATEMENT_TIMEOUT_MS', 3000, 100, 600_000),
     dbAcquireTimeoutMs: int(env, 'DB_ACQUIRE_TIMEOUT_MS', 6000, 100, 600_000),
+    // Long enough for a load balancer checking /healthz every second to see two failures.
+    shutdownDrainMs: int(env, 'SHUTDOWN_DRAIN_MS', 3000, 0, 120_000),
+    mailConcurrency: int(env, 'MAIL_CONCURRENCY', 4, 1, 50),
+    mailLeaseMs: int(env, 'MAIL_LEASE_MS', 30_000, 1000, 600_000),
+    mailPollMs: int(env, 'MAIL_POLL_MS', 5000, 100, 600_000),
   };
   if (config.smtpUrl && !/^smtps?:\/\/[^/]+/.test(config.smtpUrl)) throw new ConfigError('SMTP_URL must look like smtp://user:password@host:587 or smtps://…');
   if (config.scryptLogN < 13 && nodeEnv === 'production') {

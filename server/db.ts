@@ -214,8 +214,10 @@ export function storageProblem(now = Date.now()): { code: string; at: Date } | u
 }
 
 /**
- * Applies pending migrations. Several instances starting at once take turns: Knex's lock makes
- * the others fail with MigrationLocked, and they wait and try again (up to a minute).
+ * Applies pending migrations. Knex's own lock covers only the migrations themselves, not the
+ * creation of its tables nor the seeding: instances starting at once go through
+ * `migrateAndSeed`, which serializes them with an advisory lock. A MigrationLocked error (a
+ * process that does not take that lock, such as an older CLI) is still waited out.
  */
 export async function migrateLatest(instance: Knex = db): Promise<void> {
   for (let attempt = 1; ; attempt += 1) {
@@ -227,6 +229,78 @@ export async function migrateLatest(instance: Knex = db): Promise<void> {
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
   }
+}
+
+/**
+ * An advisory lock's number: the key and the schema the connection works in (advisory locks are
+ * per database; apps in different schemas of one database have their own tables, so their own locks).
+ */
+const ADVISORY_KEY_SQL = "hashtext(? || ':' || current_schema())";
+
+/** The key of the session advisory lock that instances take around migrating and seeding. */
+const STARTUP_LOCK = 'leep:migrate-and-seed';
+
+/**
+ * Runs `work` while holding a PostgreSQL session advisory lock on `key`, taken on a connection of
+ * its own that is kept until the work ends (released on error too, and by PostgreSQL if the
+ * process dies). SQLite has one writer at a time already: the work just runs.
+ */
+export async function withAdvisoryLock<T>(instance: Knex, key: string, work: () => Promise<T>): Promise<T> {
+  if (!isPostgres(instance)) return work();
+  const client = instance.client as { acquireConnection(): Promise<unknown>; releaseConnection(c: unknown): Promise<void> };
+  const conn = await client.acquireConnection();
+  try {
+    await instance.raw(`SELECT pg_advisory_lock(${ADVISORY_KEY_SQL})`, [key]).connection(conn);
+    try {
+      return await work();
+    } finally {
+      await instance.raw(`SELECT pg_advisory_unlock(${ADVISORY_KEY_SQL})`, [key]).connection(conn);
+    }
+  } finally {
+    await client.releaseConnection(conn);
+  }
+}
+
+/**
+ * Like `withAdvisoryLock`, but gives up at once when another process holds the lock: for a
+ * periodic job that one instance at a time should run. Returns undefined when it did not run.
+ */
+export async function ifAdvisoryLock<T>(instance: Knex, key: string, work: () => Promise<T>): Promise<T | undefined> {
+  if (!isPostgres(instance)) return work();
+  const client = instance.client as { acquireConnection(): Promise<unknown>; releaseConnection(c: unknown): Promise<void> };
+  const conn = await client.acquireConnection();
+  try {
+    const got = rawRows<{ ok: unknown }>(await instance.raw(`SELECT pg_try_advisory_lock(${ADVISORY_KEY_SQL}) AS ok`, [key]).connection(conn))[0];
+    if (!bool(got?.ok)) return undefined;
+    try {
+      return await work();
+    } finally {
+      await instance.raw(`SELECT pg_advisory_unlock(${ADVISORY_KEY_SQL})`, [key]).connection(conn);
+    }
+  } finally {
+    await client.releaseConnection(conn);
+  }
+}
+
+/**
+ * Migrates, then seeds, as one step that instances starting at the same moment take in turn: the
+ * first does the work, the others wait for it and then find nothing left to do.
+ */
+export async function migrateAndSeed(instance: Knex, seed: (k: Knex) => Promise<void>): Promise<void> {
+  await withAdvisoryLock(instance, STARTUP_LOCK, async () => {
+    await migrateLatest(instance);
+    await seed(instance);
+  });
+}
+
+/**
+ * Locks the rows a query selects until the transaction ends (`SELECT … FOR UPDATE`) on
+ * PostgreSQL, so that a read a write depends on cannot be changed by another writer meanwhile.
+ * SQLite needs nothing: it has one writer at a time, and one connection.
+ */
+export function forUpdate<T extends Knex.QueryBuilder>(query: T): T {
+  if ((query as unknown as { client: { config: { client: string } } }).client.config.client === 'pg') query.forUpdate();
+  return query;
 }
 
 export function isPostgres(instance: Queryable = db): boolean {
@@ -327,6 +401,20 @@ export async function insertMany(q: Queryable, table: string, rows: Record<strin
 export async function lockForTransaction(trx: Queryable, key: string): Promise<void> {
   if (!isPostgres(trx)) return;
   await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [key]);
+}
+
+/** Like `forUpdate`, but others may still read and share-lock the rows (`SELECT … FOR SHARE`): enough to keep them from changing. */
+export function forShare<T extends Knex.QueryBuilder>(query: T): T {
+  if ((query as unknown as { client: { config: { client: string } } }).client.config.client === 'pg') query.forShare();
+  return query;
+}
+
+/**
+ * What ends a subquery that picks a row to claim: on PostgreSQL, lock it and skip rows another
+ * transaction holds; SQLite has one writer at a time, so nothing.
+ */
+export function skipLockedSql(instance: Queryable = db): string {
+  return isPostgres(instance) ? ' FOR UPDATE SKIP LOCKED' : '';
 }
 
 /** The words of a search box, lower-cased: letters and digits only, at most eight. */

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { demoSummary, generateDemo } from '../seeds/demo';
 import { seedReferenceData } from '../seeds/reference';
 import { DEMO_PASSWORD } from './demo-password';
-import { db, migrateLatest, openDatabase } from './db';
+import { db, migrateAndSeed, openDatabase } from './db';
 import { configOrExit, startServer } from './index';
 import { hashPassword, scryptParams } from './services/password.service';
 import { todayIn } from './services/time';
@@ -16,8 +16,7 @@ async function main(): Promise<void> {
   // The demo signs in with the printed password alone unless MFA_REQUIRED says otherwise.
   const config = configOrExit({ MFA_REQUIRED: 'off', ...process.env, DATABASE_URL: file });
   openDatabase(file);
-  await migrateLatest();
-  await seedReferenceData(db);
+  await migrateAndSeed(db, seedReferenceData);
   const result = await generateDemo(db, {
     cases: 300,
     engagements: 1260,

@@ -62,3 +62,21 @@ export class ServiceUnavailableError extends AppError {
     super(503, 'unavailable', message);
   }
 }
+
+/**
+ * A save over a newer version of a case or engagement (optimistic locking): the form is shown
+ * again with what was typed, the version saved meanwhile, and who saved it when.
+ */
+export class EditConflictError extends ConflictError {
+  constructor(
+    /** The version now stored: a form that carries it saves over it. */
+    public readonly currentVersion: number,
+    public readonly savedBy: string,
+    /** When, as people read it ("Dec 5, 2026, 2:03 AM ET"). */
+    public readonly savedAt: string,
+    /** The fields changed since the version the form was opened at. */
+    public readonly changedFields: string[],
+  ) {
+    super(`Saved by ${savedBy} at ${savedAt}; review and save again.`);
+  }
+}

@@ -3,7 +3,8 @@ import { idParam } from './params';
 import { pageNav } from './paging';
 import { renderCachedPage } from './cached-page';
 import type { Config } from '../config';
-import { ConflictError, ValidationError } from '../errors';
+import { ConflictError, EditConflictError, ValidationError } from '../errors';
+import { versionOfForm } from '../services/edit-conflict';
 import { listJurisdictions, listTopics } from '../queries/reference.queries';
 import { listUserNames } from '../queries/user.queries';
 import { assignmentSchema, caseUpdateSchema, messageSchema, noteSchema, prioritySchema, statusSchema } from '../schemas/case.schemas';
@@ -231,6 +232,7 @@ export async function editForm(req: Request, res: Response): Promise<void> {
       preferred_start: kase.preferred_start,
       deadline: kase.deadline,
       expected_participants: kase.expected_participants ?? '',
+      version: String(kase.version ?? 1),
     },
     errors: {},
     errorList: [],
@@ -242,9 +244,15 @@ export async function update(req: Request, res: Response): Promise<void> {
   const kase = await caseForUser(idOf(req), staffOf(req), { path: req.originalUrl, ip: req.ip });
   const body = (req.body ?? {}) as Record<string, unknown>;
   try {
-    await editCase(kase.id, formToPayload(body, caseUpdateSchema), staffOf(req));
+    await editCase(kase.id, formToPayload(body, caseUpdateSchema), staffOf(req), versionOfForm(body.version));
     res.redirect(303, `/cases/${kase.id}?saved=1`);
   } catch (err) {
+    if (err instanceof EditConflictError) {
+      // What was typed, with the version now stored: saving again is a choice made knowingly.
+      const values = { ...keptValues(body), version: String(err.currentVersion) };
+      res.status(409).render('pages/cases/edit', { title: `Error: Edit ${kase.reference}`, kase, values, conflict: err, errors: {}, errorList: [], ...(await lookups()) });
+      return;
+    }
     if (!(err instanceof ValidationError)) throw err;
     res.status(422).render('pages/cases/edit', { title: `Error: Edit ${kase.reference}`, kase, values: keptValues(body), ...errorsOf(err), ...(await lookups()) });
   }

@@ -1,7 +1,8 @@
 import type { Request, Response } from 'express';
 import { idParam } from './params';
 import type { Config } from '../config';
-import { ValidationError } from '../errors';
+import { EditConflictError, ValidationError } from '../errors';
+import { versionOfForm } from '../services/edit-conflict';
 import { findCaseById, topicsOfCase } from '../queries/case.queries';
 import { engagementsOfCase } from '../queries/engagement.queries';
 import { listJurisdictions, listTopics } from '../queries/reference.queries';
@@ -133,6 +134,7 @@ export async function editForm(req: Request, res: Response): Promise<void> {
       participant_count: e.participant_count || e.status === 'delivered' ? String(e.participant_count) : '',
       consultant_ids: e.consultant_ids.map(String),
       attendees: formatAttendees(e.attendees),
+      version: String(e.version ?? 1),
       ...(kept ? keptValues(kept.fields) : {}),
     },
     restored: Boolean(kept),
@@ -146,18 +148,20 @@ export async function update(req: Request, res: Response): Promise<void> {
   const e = await engagementForUser(idParam(req), staffOf(req), meta(req));
   const body = (req.body ?? {}) as Record<string, unknown>;
   try {
-    await updateEngagement(e.id, await payloadOf(body), staffOf(req), { timeZone: cfg(req).timeZone });
+    await updateEngagement(e.id, await payloadOf(body), staffOf(req), { timeZone: cfg(req).timeZone }, versionOfForm(body.version));
     res.redirect(303, `/cases/${e.case_id}?saved=1#engagements`);
   } catch (err) {
-    if (!(err instanceof ValidationError)) throw err;
+    if (!(err instanceof ValidationError) && !(err instanceof EditConflictError)) throw err;
     const kase = await findCaseById(e.case_id);
-    res.status(422).render('pages/engagements/form', {
+    // A conflict keeps what was typed, with the version now stored: saving again is a choice made knowingly.
+    const conflict = err instanceof EditConflictError ? err : undefined;
+    res.status(conflict ? 409 : 422).render('pages/engagements/form', {
       title: `Error: Edit engagement of ${e.date}`,
       kase,
       engagement: e,
       action: `/engagements/${e.id}`,
-      values: keptValues(body),
-      ...errorsOf(err),
+      values: { ...keptValues(body), ...(conflict ? { version: String(conflict.currentVersion) } : {}) },
+      ...(conflict ? { conflict, errors: {}, errorList: [] } : errorsOf(err as ValidationError)),
       ...(await formContext(e.case_id, e.consultant_ids)),
     });
   }

@@ -2,6 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { doubleCsrf } from 'csrf-csrf';
 import helmet from 'helmet';
 import rateLimit from 'express-rate-limit';
+import { SharedRateLimitStore } from './rate-limit-store';
 import type { Config } from '../config';
 import { ForbiddenError, TooManyRequestsError } from '../errors';
 
@@ -91,6 +92,9 @@ export function sameOrigin(config: Config): RequestHandler {
 /** At most `limit` submissions a minute from one address (INTAKE_RATE_LIMIT). */
 export function intakeRateLimit(config: Config): RequestHandler {
   return rateLimit({
+    store: new SharedRateLimitStore('intake'),
+    // A database that cannot count (down, read-only) fails the request's own queries, which say so.
+    passOnStoreError: true,
     windowMs: 60_000,
     limit: config.intakeRateLimit,
     standardHeaders: 'draft-7',

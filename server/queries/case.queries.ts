@@ -2,6 +2,8 @@ import { Queryable, db, rawRows } from '../db';
 
 export interface CaseRow {
   id: number;
+  /** Goes up by one with every change (the edit form's conflict check). */
+  version?: number;
   reference: string;
   track: string;
   status: string;
@@ -113,8 +115,9 @@ export async function setSupporters(q: Queryable, caseId: number, userIds: numbe
 }
 
 /** Changes some columns of a case (and its updated_at). */
+/** Changes a case; its version goes up by one with every change, for the edit forms' conflict check. */
 export async function updateCase(q: Queryable, caseId: number, changes: Partial<CaseRow>): Promise<void> {
-  await q('cases').where({ id: caseId }).update(changes);
+  await q('cases').where({ id: caseId }).update({ ...changes, version: q.raw('version + 1') });
 }
 
 export async function replaceCaseTopics(q: Queryable, caseId: number, topicIds: number[]): Promise<void> {

@@ -1,4 +1,4 @@
-import { Queryable, db, num } from '../db';
+import { Queryable, db, forUpdate, num } from '../db';
 
 export interface CohortRow {
   id: number;
@@ -46,6 +46,11 @@ export async function insertCohort(q: Queryable, row: Omit<CohortRow, 'id'>): Pr
 
 export async function updateCohortRow(q: Queryable, id: number, changes: Partial<CohortRow>): Promise<void> {
   await q('cohorts').where({ id }).update(changes);
+}
+
+/** The cohort, its row locked until the transaction ends (on PostgreSQL): edits of one cohort take turns. */
+export async function lockCohort(trx: Queryable, id: number): Promise<CohortRow | undefined> {
+  return forUpdate(trx('cohorts').where({ id })).first();
 }
 
 export async function findCohort(id: number, q: Queryable = db): Promise<CohortRow | undefined> {

@@ -1,8 +1,11 @@
-import { Queryable, db, num } from '../db';
+import type { Knex } from 'knex';
+import { Queryable, db, forUpdate, num } from '../db';
 import type { Attendee } from '../schemas/engagement.schemas';
 
 export interface EngagementRow {
   id: number;
+  /** Goes up by one with every change (the edit form's conflict check). */
+  version?: number;
   case_id: number;
   date: string;
   start_time: string | null;
@@ -39,8 +42,9 @@ export async function insertEngagement(q: Queryable, row: Omit<EngagementRow, 'i
   return Number(typeof inserted === 'object' ? inserted.id : inserted);
 }
 
+/** Changes an engagement; its version goes up by one with every change, for the edit form's conflict check. */
 export async function updateEngagementRow(q: Queryable, id: number, changes: Partial<EngagementRow>): Promise<void> {
-  await q('engagements').where({ id }).update(changes);
+  await q('engagements').where({ id }).update({ ...changes, version: q.raw('version + 1') });
 }
 
 /** Replaces the consultants, jurisdictions (with the copied status/date/year), topics and attendees. */
@@ -67,12 +71,17 @@ function normalize(row: EngagementRow): EngagementRow {
 async function withChildren(rows: EngagementRow[], q: Queryable): Promise<EngagementFull[]> {
   if (!rows.length) return [];
   const ids = rows.map((r) => r.id);
-  const [consultants, jurisdictions, topics, attendees] = await Promise.all([
-    q('engagement_consultants').whereIn('engagement_id', ids).select('engagement_id', 'user_id'),
-    q('engagement_jurisdictions').whereIn('engagement_id', ids).orderBy('jurisdiction_code').select('engagement_id', 'jurisdiction_code'),
-    q('engagement_topics').join('topics', 'topics.id', 'engagement_topics.topic_id').whereIn('engagement_id', ids).orderBy('topics.position').select('engagement_id', 'topic_id', 'topics.slug'),
-    q('engagement_attendees').whereIn('engagement_id', ids).orderBy('id').select('engagement_id', 'name', 'role', 'jurisdiction_code'),
-  ]);
+  const lists = [
+    () => q('engagement_consultants').whereIn('engagement_id', ids).select('engagement_id', 'user_id'),
+    () => q('engagement_jurisdictions').whereIn('engagement_id', ids).orderBy('jurisdiction_code').select('engagement_id', 'jurisdiction_code'),
+    () => q('engagement_topics').join('topics', 'topics.id', 'engagement_topics.topic_id').whereIn('engagement_id', ids).orderBy('topics.position').select('engagement_id', 'topic_id', 'topics.slug'),
+    () => q('engagement_attendees').whereIn('engagement_id', ids).orderBy('id').select('engagement_id', 'name', 'role', 'jurisdiction_code'),
+  ];
+  // Side by side on the pool; one after another inside a transaction, whose one connection runs one query at a time.
+  const results: Record<string, unknown>[][] = [];
+  if ((q as Knex.Transaction).isTransaction) for (const list of lists) results.push(await list());
+  else results.push(...(await Promise.all(lists.map((list) => list()))));
+  const [consultants, jurisdictions, topics, attendees] = results as any[][];
   const of = <T extends { engagement_id: unknown }>(list: T[], id: number) => list.filter((x) => Number(x.engagement_id) === id);
   return rows.map((r) => {
     const row = normalize(r);
@@ -92,6 +101,13 @@ export async function findEngagement(id: number, q: Queryable = db): Promise<Eng
   if (!Number.isInteger(id) || id <= 0 || id > 2147483647) return undefined;
   const row = await q('engagements').where({ id }).first();
   return row ? (await withChildren([row], q))[0] : undefined;
+}
+
+/** The engagement, its row locked until the transaction ends (on PostgreSQL), so that what a write depends on cannot change meanwhile. */
+export async function lockEngagement(trx: Knex.Transaction, id: number): Promise<EngagementFull | undefined> {
+  if (!Number.isInteger(id) || id <= 0 || id > 2147483647) return undefined;
+  const row = await forUpdate(trx('engagements').where({ id })).first();
+  return row ? (await withChildren([row], trx))[0] : undefined;
 }
 
 export async function engagementsOfCase(caseId: number, q: Queryable = db): Promise<EngagementFull[]> {

@@ -1,4 +1,4 @@
-import { Queryable, db, num } from '../db';
+import { Queryable, db, num, rawRows, skipLockedSql } from '../db';
 
 export interface OutboxRow {
   id: number;
@@ -14,6 +14,7 @@ export interface OutboxRow {
   next_attempt_at: number;
   last_error: string | null;
   dedupe_key: string | null;
+  claim_token?: string | null;
   created_at: string | Date;
   sent_at: string | Date | null;
 }
@@ -28,33 +29,41 @@ export async function enqueue(q: Queryable, rows: Omit<OutboxRow, 'id' | 'status
 }
 
 /**
- * Claims up to `limit` messages that are due, so that no other worker (another app instance)
- * sends them too: each is moved to 'sending' with a lease only if nobody claimed it first.
+ * Claims one message that is due (waiting, or 'sending' under a lease that ran out: its worker
+ * died), in one statement: it moves to 'sending' with this worker's token and a lease until
+ * `now + leaseMs`. On PostgreSQL the row is picked with SKIP LOCKED, so workers claiming at the
+ * same moment take different messages instead of queueing behind one another.
  */
-export async function claimDue(now: number, leaseMs: number, limit: number, q: Queryable = db): Promise<OutboxRow[]> {
-  const due: OutboxRow[] = await q('outbox')
-    .where((w) => w.where('status', 'waiting').orWhere('status', 'sending'))
-    .andWhere('next_attempt_at', '<=', now)
-    .orderBy('next_attempt_at')
-    .orderBy('id')
-    .limit(limit);
-  const claimed: OutboxRow[] = [];
-  for (const row of due) {
-    const n = await q('outbox').where({ id: row.id, next_attempt_at: row.next_attempt_at }).whereIn('status', ['waiting', 'sending']).update({ status: 'sending', next_attempt_at: now + leaseMs });
-    if (n) claimed.push({ ...row, attempts: num(row.attempts) });
-  }
-  return claimed;
+export async function claimOne(now: number, leaseMs: number, token: string, q: Queryable = db): Promise<OutboxRow | undefined> {
+  const rows = rawRows<OutboxRow>(
+    await q.raw(
+      `UPDATE outbox SET status = 'sending', next_attempt_at = ?, claim_token = ?
+       WHERE id = (SELECT id FROM outbox WHERE status IN ('waiting', 'sending') AND next_attempt_at <= ? ORDER BY next_attempt_at, id LIMIT 1${skipLockedSql(q)})
+       RETURNING *`,
+      [now + leaseMs, token, now],
+    ),
+  );
+  return rows[0] ? { ...rows[0], attempts: num(rows[0].attempts) } : undefined;
+}
+
+/**
+ * Extends the lease of a message this worker still holds (same token, still 'sending'); false
+ * when the claim was lost (its lease ran out and another worker took it): then it must not be sent.
+ */
+export async function renewClaim(id: number, token: string, until: number, q: Queryable = db): Promise<boolean> {
+  return Number(await q('outbox').where({ id, claim_token: token, status: 'sending' }).update({ next_attempt_at: until })) > 0;
 }
 
 /** Marks a message sent, with its bodies as they are to be kept from now on (status links masked). */
-export async function markSent(id: number, at: string, kept: Pick<OutboxRow, 'text_body' | 'html_body' | 'ics'>, q: Queryable = db): Promise<void> {
-  await q('outbox').where({ id }).update({ ...kept, status: 'sent', sent_at: at, last_error: null, attempts: q.raw('attempts + 1') });
+export async function markSent(id: number, token: string, at: string, kept: Pick<OutboxRow, 'text_body' | 'html_body' | 'ics'>, q: Queryable = db): Promise<void> {
+  await q('outbox').where({ id, claim_token: token }).update({ ...kept, status: 'sent', sent_at: at, last_error: null, claim_token: null, attempts: q.raw('attempts + 1') });
 }
 
-export async function markFailedAttempt(id: number, error: string, nextAttemptAt: number | null, q: Queryable = db): Promise<void> {
+/** Puts a message this worker holds back in line after a failed try (or fails it for good when `nextAttemptAt` is null). */
+export async function markFailedAttempt(id: number, token: string, error: string, nextAttemptAt: number | null, q: Queryable = db): Promise<void> {
   await q('outbox')
-    .where({ id })
-    .update({ status: nextAttemptAt === null ? 'failed' : 'waiting', last_error: error.slice(0, 1000), next_attempt_at: nextAttemptAt ?? 0, attempts: q.raw('attempts + 1') });
+    .where({ id, claim_token: token })
+    .update({ status: nextAttemptAt === null ? 'failed' : 'waiting', last_error: error.slice(0, 1000), next_attempt_at: nextAttemptAt ?? 0, claim_token: null, attempts: q.raw('attempts + 1') });
 }
 
 /** Puts a message back in line to be sent now (a director's retry). */

@@ -1,4 +1,4 @@
-import { Queryable, bool, db, num } from '../db';
+import { Queryable, bool, db, forShare, num } from '../db';
 
 export interface UserRow {
   id: number;
@@ -25,8 +25,10 @@ export async function findUserByEmail(email: string, q: Queryable = db): Promise
   return normalize(await q('users').where({ email: email.trim().toLowerCase() }).first());
 }
 
-export async function findUserById(id: number, q: Queryable = db): Promise<UserRow | undefined> {
-  return normalize(await q('users').where({ id }).first());
+/** A user; with `lock`, its row is share-locked until the transaction ends (nobody deactivates it meanwhile). */
+export async function findUserById(id: number, q: Queryable = db, options: { lock?: boolean } = {}): Promise<UserRow | undefined> {
+  const query = q('users').where({ id });
+  return normalize(await (options.lock ? forShare(query) : query).first());
 }
 
 /** Inserts a user and returns its id. */

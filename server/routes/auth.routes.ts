@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import rateLimit from 'express-rate-limit';
+import { SharedRateLimitStore } from '../middleware/rate-limit-store';
 import * as auth from '../handlers/auth.handlers';
 import * as users from '../handlers/user.handlers';
 import { TooManyRequestsError } from '../errors';
@@ -12,6 +13,9 @@ export function authRoutes(config: Config): Router {
   // A coarse per-address brake in front of the per-account throttle, so that hashing is never
   // the first line of defence.
   const loginBrake = rateLimit({
+    store: new SharedRateLimitStore('login'),
+    // A database that cannot count (down, read-only) fails the request's own queries, which say so.
+    passOnStoreError: true,
     windowMs: 60_000,
     limit: 30,
     standardHeaders: 'draft-7',

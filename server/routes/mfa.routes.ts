@@ -1,5 +1,6 @@
 import { Router } from 'express';
 import rateLimit from 'express-rate-limit';
+import { SharedRateLimitStore } from '../middleware/rate-limit-store';
 import type { Config } from '../config';
 import * as account from '../handlers/account-security.handlers';
 import * as mfa from '../handlers/mfa.handlers';
@@ -11,7 +12,7 @@ import { directorOnly, requireStaff } from '../middleware/auth';
 export function mfaRoutes(config: Config): Router {
   const router = Router();
   // A coarse per-address brake in front of the per-user throttle of the second step.
-  const brake = rateLimit({ windowMs: 60_000, limit: 30, standardHeaders: 'draft-7', legacyHeaders: false, handler: (_req, _res, next) => next(new TooManyRequestsError()) });
+  const brake = rateLimit({ store: new SharedRateLimitStore('mfa'), passOnStoreError: true, windowMs: 60_000, limit: 30, standardHeaders: 'draft-7', legacyHeaders: false, handler: (_req, _res, next) => next(new TooManyRequestsError()) });
 
   router.get('/login/verify', mfa.verifyForm);
   router.post('/login/verify', brake, mfa.verify);

@@ -1,5 +1,5 @@
 import { Knex } from 'knex';
-import { db, nowIso, toDate } from '../db';
+import { db, forUpdate, nowIso, toDate } from '../db';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import {
   CaseRow,
@@ -30,6 +30,7 @@ import { CLOSED_STATUSES, findMove, mayMake } from './workflow';
 import { businessDaysBetween, programTimeZone, zonedToUtc } from './time';
 import { firstDeliveredEngagement, scheduledEngagementsOfCase } from '../queries/engagement.queries';
 import { cancelInTransaction } from './engagement-cancel';
+import { editConflict } from './edit-conflict';
 
 export interface Staff {
   id: number;
@@ -63,9 +64,7 @@ export async function caseForUser(caseId: number, user: Staff, meta: { path?: st
 
 /** Reads the case again inside the transaction, so that a concurrent change cannot be overwritten. */
 async function lockedCase(trx: Knex.Transaction, caseId: number): Promise<CaseRow> {
-  const query = trx('cases').where({ id: caseId });
-  if (trx.client.config.client === 'pg') query.forUpdate();
-  const kase = (await query.first()) as CaseRow | undefined;
+  const kase = (await forUpdate(trx('cases').where({ id: caseId })).first()) as CaseRow | undefined;
   if (!kase) throw new NotFoundError('We could not find that case.');
   return kase;
 }
@@ -74,13 +73,15 @@ async function lockedCase(trx: Knex.Transaction, caseId: number): Promise<CaseRo
 export async function assignConsultants(caseId: number, payload: unknown, actor: Staff, timeZone = programTimeZone()): Promise<void> {
   const input = validateAssignment(payload);
   const supporting = (input.supporting_ids ?? []).filter((id) => id !== input.lead_consultant_id);
-  for (const [field, ids] of [['lead_consultant_id', [input.lead_consultant_id]], ['supporting_ids', supporting]] as const) {
-    for (const id of ids) {
-      const u = await findUserById(id);
-      if (!u || !u.active) throw new ValidationError([{ field, message: 'Choose active staff members from the list' }]);
-    }
-  }
   await db.transaction(async (trx) => {
+    // Checked inside the transaction, each user's row locked: nobody can be deactivated between
+    // the check and the assignment.
+    for (const [field, ids] of [['lead_consultant_id', [input.lead_consultant_id]], ['supporting_ids', supporting]] as const) {
+      for (const id of ids) {
+        const u = await findUserById(id, trx, { lock: true });
+        if (!u || !u.active) throw new ValidationError([{ field, message: 'Choose active staff members from the list' }]);
+      }
+    }
     const kase = await lockedCase(trx, caseId);
     if (CLOSED_STATUSES.includes(kase.status as CaseStatus)) throw new ConflictError('A closed case cannot be reassigned. Reopen it first.');
     const at = nowIso();
@@ -217,8 +218,12 @@ const EDITABLE: Record<string, keyof CaseRow> = {
   expected_participants: 'expected_participants',
 };
 
-/** A director's edit of the request fields; the timeline keeps each changed field before and after. */
-export async function editCase(caseId: number, payload: unknown, actor: Staff): Promise<void> {
+/**
+ * A director's edit of the request fields; the timeline keeps each changed field before and
+ * after. With `expectedVersion` (the version the form was opened at, or an API client's
+ * If-Match), a save over a newer version throws EditConflictError (409) and changes nothing.
+ */
+export async function editCase(caseId: number, payload: unknown, actor: Staff, expectedVersion?: number): Promise<void> {
   const input = validateCaseUpdate(payload);
   const topics = await activeTopicsBySlug(input.topics);
   const errors = [];
@@ -227,6 +232,12 @@ export async function editCase(caseId: number, payload: unknown, actor: Staff): 
   if (errors.length) throw new ValidationError(errors);
   await db.transaction(async (trx) => {
     const kase = await lockedCase(trx, caseId);
+    const current = Number(kase.version ?? 1);
+    if (expectedVersion !== undefined && current !== expectedVersion) {
+      // Each change of the case row wrote one of these (notes and messages leave the row as it is).
+      const concerns = (e: { kind: string }) => e.kind.startsWith('case.') && !/^case\.(note_added|message_sent|message_received)$/.test(e.kind);
+      throw await editConflict(trx, caseId, current, expectedVersion, concerns);
+    }
     const before: Record<string, unknown> = {};
     const after: Record<string, unknown> = {};
     const changes: Partial<CaseRow> = {};

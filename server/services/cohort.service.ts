@@ -16,6 +16,7 @@ import {
   insertAssignment,
   insertCohort,
   insertMeeting,
+  lockCohort,
   meetingsOfCohort,
   presentAt,
   saveAttendance,
@@ -132,19 +133,21 @@ export async function createCohort(payload: unknown, actor: Actor, ctx: ProgramC
 export async function updateCohort(cohortId: number, payload: unknown, actor: Actor, ctx: ProgramContext): Promise<void> {
   const cohort = await cohortOr404(cohortId);
   const { input, meetings } = await checkCohort(payload, cohortId);
-  const existing = await meetingsOfCohort(cohortId);
-  const errors: FieldError[] = [];
-  for (const old of existing.filter((m) => m.status === 'delivered')) {
-    const next = meetings.find((m) => m.number === old.number);
-    if (!next) errors.push({ field: `meeting_${old.number}_date`, message: `Meeting ${old.number} has its attendance taken: it cannot be removed` });
-    else if (!attendanceOpen(next.date, ctx)) errors.push({ field: `meeting_${old.number}_date`, message: `Meeting ${old.number} has its attendance taken: it cannot be moved into the future` });
-  }
-  if (errors.length) throw new ValidationError(errors);
-  // Read before the transaction, as engagement edits do: reading an engagement runs its list
-  // queries side by side, which a transaction's single connection must not be asked to do.
-  const engagements = new Map(await Promise.all(existing.map(async (m) => [m.id, await findEngagement(m.engagement_id)] as const)));
   try {
     await db.transaction(async (trx) => {
+      // The meetings and their attendance are read inside the transaction, the cohort locked, so
+      // that attendance taken meanwhile (on another instance) is not overwritten by this edit.
+      await lockCohort(trx, cohortId);
+      const existing = await meetingsOfCohort(cohortId, trx);
+      const errors: FieldError[] = [];
+      for (const old of existing.filter((m) => m.status === 'delivered')) {
+        const next = meetings.find((m) => m.number === old.number);
+        if (!next) errors.push({ field: `meeting_${old.number}_date`, message: `Meeting ${old.number} has its attendance taken: it cannot be removed` });
+        else if (!attendanceOpen(next.date, ctx)) errors.push({ field: `meeting_${old.number}_date`, message: `Meeting ${old.number} has its attendance taken: it cannot be moved into the future` });
+      }
+      if (errors.length) throw new ValidationError(errors);
+      const engagements = new Map<number, Awaited<ReturnType<typeof findEngagement>>>();
+      for (const m of existing) engagements.set(m.id, await findEngagement(m.engagement_id, trx));
       const at = nowIso();
       const name = input.name.trim();
       await updateCohortRow(trx, cohortId, { year: input.year, name, description: input.description?.trim() || null, opens_on: input.opens_on, closes_on: input.closes_on, updated_at: at });

@@ -1,4 +1,5 @@
-import { db, nowIso, toDate } from '../db';
+import type { Knex } from 'knex';
+import { Queryable, db, nowIso, toDate } from '../db';
 import { CaseRow, findCaseById } from '../queries/case.queries';
 import { ConflictError, FieldError, NotFoundError, ValidationError } from '../errors';
 import {
@@ -6,6 +7,7 @@ import {
   deleteEngagementRow,
   findEngagement,
   insertEngagement,
+  lockEngagement,
   replaceChildren,
   updateEngagementRow,
 } from '../queries/engagement.queries';
@@ -16,6 +18,7 @@ import { Staff, caseForUser, noteEngagementChange } from './case.service';
 import { recordEvent } from './events.service';
 import { addDays, dateIn, programTimeZone, todayIn } from './time';
 import { cancelInTransaction } from './engagement-cancel';
+import { editConflict } from './edit-conflict';
 
 const CALENDAR_FIELDS = ['date', 'start_time', 'duration_minutes', 'location', 'meeting_url', 'status'];
 
@@ -28,7 +31,7 @@ export interface EngagementContext {
  * The rules beyond the schema (issue: "Rules"); returns the topic ids to store. `keep` are the
  * facilitators already on the engagement: one who has since left stays on it through an edit.
  */
-async function checkRules(input: EngagementInput, ctx: EngagementContext, kase: Pick<CaseRow, 'submitted_at' | 'source'>, keep: number[] = []): Promise<number[]> {
+async function checkRules(input: EngagementInput, ctx: EngagementContext, kase: Pick<CaseRow, 'submitted_at' | 'source'>, keep: number[] = [], q: Queryable = db): Promise<number[]> {
   const errors: FieldError[] = [];
   // Work delivered before a requester asked for it would give a negative response time. Cases
   // staff open (a program's, or logged after the fact) and imported history may carry earlier dates.
@@ -50,13 +53,13 @@ async function checkRules(input: EngagementInput, ctx: EngagementContext, kase: 
     errors.push({ field: 'participant_count', message: `Number of participants must be at least the ${attendees} attendees listed` });
   }
   for (const id of input.consultant_ids) {
-    const user = await findUserById(id);
+    const user = await findUserById(id, q);
     if (!user || (!user.active && !keep.includes(id))) {
       errors.push({ field: 'consultant_ids', message: 'Choose active staff members from the list' });
       break;
     }
   }
-  const topics = await activeTopicsBySlug(input.topics ?? []);
+  const topics = await activeTopicsBySlug(input.topics ?? [], q);
   if (topics.length !== (input.topics?.length ?? 0)) errors.push({ field: 'topics', message: 'Choose topics from the list' });
   if (input.follow_up_date && input.follow_up_date < input.date) errors.push({ field: 'follow_up_date', message: 'Follow-up date must be on or after the engagement date' });
   if (errors.length) throw new ValidationError(errors);
@@ -169,15 +172,33 @@ export async function createEngagement(caseId: number, payload: unknown, actor: 
   });
 }
 
-/** Changes an engagement; the timeline keeps each changed field before and after. */
-export async function updateEngagement(id: number, payload: unknown, actor: Staff, ctx: EngagementContext): Promise<EngagementFull> {
-  const existing = await engagementForUser(id, actor);
-  await refuseProgramEngagement(existing.case_id);
+/** The engagement read again inside the transaction, locked, and refused if saved since `expectedVersion`. */
+async function engagementInTransaction(trx: Knex.Transaction, id: number, expectedVersion?: number): Promise<EngagementFull> {
+  const existing = await lockEngagement(trx, id);
+  if (!existing) throw new NotFoundError('We could not find that engagement.');
+  const current = Number(existing.version ?? 1);
+  if (expectedVersion !== undefined && current !== expectedVersion) {
+    const concerns = (e: { kind: string; before: Record<string, unknown>; after: Record<string, unknown> }) => e.kind.startsWith('engagement.') && (Number(e.after.engagement_id) === id || Number(e.before.engagement_id) === id);
+    throw await editConflict(trx, existing.case_id, current, expectedVersion, concerns);
+  }
+  return existing;
+}
+
+/**
+ * Changes an engagement; the timeline keeps each changed field before and after. Everything the
+ * change depends on is read inside its transaction, the engagement's row locked. With
+ * `expectedVersion` (the version a form was opened at, or an API client's If-Match), a save over
+ * a newer version throws EditConflictError (409) and changes nothing.
+ */
+export async function updateEngagement(id: number, payload: unknown, actor: Staff, ctx: EngagementContext, expectedVersion?: number): Promise<EngagementFull> {
+  const found = await engagementForUser(id, actor);
+  await refuseProgramEngagement(found.case_id);
   const input = validateEngagement(payload);
-  const kase = await findCaseById(existing.case_id);
-  if (!kase) throw new NotFoundError('We could not find that case.');
-  const topicIds = await checkRules(input, ctx, kase, existing.consultant_ids);
-  await db.transaction(async (trx) => {
+  return db.transaction(async (trx) => {
+    const existing = await engagementInTransaction(trx, id, expectedVersion);
+    const kase = await findCaseById(existing.case_id, trx);
+    if (!kase) throw new NotFoundError('We could not find that case.');
+    const topicIds = await checkRules(input, ctx, kase, existing.consultant_ids, trx);
     const at = nowIso();
     const row = rowOf(input);
     const children = { consultant_ids: input.consultant_ids, jurisdictions: input.jurisdictions, topic_ids: topicIds, attendees: input.attendees ?? [] };
@@ -191,19 +212,20 @@ export async function updateEngagement(id: number, payload: unknown, actor: Staf
       await recordEvent(trx, { case_id: existing.case_id, actor_user_id: actor.id, actor_kind: 'staff', kind: 'engagement.updated', before: { engagement_id: id, ...changes.before }, after: { engagement_id: id, ...changes.after }, created_at: at });
     }
     await noteEngagementChange(trx, existing.case_id, actor.id, ctx.timeZone);
+    return existing;
   });
-  return existing;
 }
 
-/** Cancels an engagement: it keeps its record but counts nowhere. */
-export async function cancelEngagement(id: number, actor: Staff, timeZone = programTimeZone()): Promise<EngagementFull> {
-  const existing = await engagementForUser(id, actor);
-  if (existing.status === 'cancelled') return existing;
-  await db.transaction(async (trx) => {
+/** Cancels an engagement: it keeps its record but counts nowhere. `expectedVersion` as for updateEngagement. */
+export async function cancelEngagement(id: number, actor: Staff, timeZone = programTimeZone(), expectedVersion?: number): Promise<EngagementFull> {
+  await engagementForUser(id, actor);
+  return db.transaction(async (trx) => {
+    const existing = await engagementInTransaction(trx, id, expectedVersion);
+    if (existing.status === 'cancelled') return existing;
     await cancelInTransaction(trx, existing, actor.id, nowIso());
     await noteEngagementChange(trx, existing.case_id, actor.id, timeZone);
+    return existing;
   });
-  return existing;
 }
 
 /** Deletes an engagement; the timeline keeps what it was. */

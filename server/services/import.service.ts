@@ -120,6 +120,7 @@ async function runImport(cases: PlannedCase[], result: ImportResult, options: { 
         await insertCaseEvent(trx, { case_id: caseId, actor_kind: 'system', kind: 'case.created', after: { reference, source: 'import', file: options.source ?? null, case_key: c.key, status }, created_at: at });
         result.created.cases += 1;
       }
+      let added = 0;
       for (const e of c.engagements) {
         if (await trx('engagements').where({ import_key: e.key }).first('id')) {
           result.skipped.engagements += 1;
@@ -135,10 +136,14 @@ async function runImport(cases: PlannedCase[], result: ImportResult, options: { 
         await replaceChildren(trx, { id, status: e.status, date: e.date, year }, { consultant_ids: [...new Set(consultantIds)], jurisdictions: e.jurisdictions, topic_ids: e.topic_ids, attendees: [] });
         await insertCaseEvent(trx, { case_id: caseId, actor_kind: 'system', kind: 'engagement.added', after: { engagement_id: id, date: e.date, status: e.status, source: 'import' }, created_at: at });
         result.created.engagements += 1;
+        added += 1;
       }
-      // Derived from the delivered engagements, as for any case (see noteEngagementChange).
-      const first = await firstDeliveredEngagement(trx, caseId);
-      await updateCase(trx, caseId, { first_engagement_at: first ? engagementInstant(first, options.timeZone).toISOString() : null });
+      // Derived from the delivered engagements, as for any case (see noteEngagementChange). A case
+      // imported before, with nothing added now, is left as it is (its version too).
+      if (!existing || added) {
+        const first = await firstDeliveredEngagement(trx, caseId);
+        await updateCase(trx, caseId, { first_engagement_at: first ? engagementInstant(first, options.timeZone).toISOString() : null });
+      }
       done += 1;
       options.onProgress?.(done, plan.cases.length);
     }

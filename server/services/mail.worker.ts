@@ -1,6 +1,7 @@
 import nodemailer, { Transporter } from 'nodemailer';
 import type { Config } from '../config';
-import { claimDue, markFailedAttempt, markSent } from '../queries/outbox.queries';
+import crypto from 'node:crypto';
+import { OutboxRow, claimOne, markFailedAttempt, markSent, renewClaim } from '../queries/outbox.queries';
 import { calendarMethod } from './ical.service';
 
 /** What a sent message's status links become in the outbox: a status link opens a request. */
@@ -15,8 +16,6 @@ export function maskStatusLinks(text: string): string {
 }
 
 export const MAX_ATTEMPTS = 8;
-const LEASE_MS = 2 * 60_000;
-const BATCH = 20;
 
 /** Wait before the next try after `attempts` failures: 30 s, 1 min, 2 min … at most an hour. */
 export function backoffMs(attempts: number): number {
@@ -29,20 +28,43 @@ export interface MailWorker {
   stop(): Promise<void>;
 }
 
+export interface MailWorkerOptions {
+  intervalMs?: number;
+  transport?: Transporter;
+  log?: (msg: string, extra?: object) => void;
+  /** Messages sent at once (MAIL_CONCURRENCY). */
+  concurrency?: number;
+  /** How long a claim reserves a message (MAIL_LEASE_MS); renewed every third of it while sending. */
+  leaseMs?: number;
+}
+
 /**
- * Delivers the outbox by SMTP: what is due is claimed (so two app instances never send the same
- * message), sent, and marked; a failure is retried with backoff, up to MAX_ATTEMPTS, then left
- * as failed for a director to retry. Pages never wait for the mail server.
+ * Delivers the outbox by SMTP. Each message is claimed on its own, with a token and a short lease
+ * that the worker renews while the mail server takes its time; the claim is checked again just
+ * before sending and when marking the message sent. So several app instances never send the same
+ * message, and a message claimed by an instance that died is taken over once its lease runs out
+ * (seconds, not minutes). A failure is retried with backoff, up to MAX_ATTEMPTS, then left as
+ * failed for a director to retry. Pages never wait for the mail server.
  */
-export function startMailWorker(config: Pick<Config, 'smtpUrl' | 'mailFrom'>, options: { intervalMs?: number; transport?: Transporter; log?: (msg: string, extra?: object) => void } = {}): MailWorker {
+export function startMailWorker(config: Pick<Config, 'smtpUrl' | 'mailFrom'>, options: MailWorkerOptions = {}): MailWorker {
   const transport =
     options.transport ??
     nodemailer.createTransport(config.smtpUrl as string, { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 } as never);
+  const concurrency = options.concurrency ?? 4;
+  const leaseMs = options.leaseMs ?? 30_000;
+  // Receivers (and their mail clients) recognize a message sent again after an ill-timed crash by its id.
+  const idDomain = /@([^>\s]+)/.exec(config.mailFrom)?.[1] ?? 'leep.invalid';
   let running: Promise<number> | undefined;
   let stopped = false;
 
   /** Sends one claimed message; a failure is put back with backoff, or failed after the last try. */
-  const sendOne = async (m: Awaited<ReturnType<typeof claimDue>>[number]): Promise<boolean> => {
+  const sendOne = async (m: OutboxRow, token: string): Promise<boolean> => {
+    // The claim is checked (and extended) right before sending: a message whose lease ran out
+    // while it waited its turn may have been taken over by another instance.
+    if (!(await renewClaim(m.id, token, Date.now() + leaseMs))) return false;
+    const heartbeat = setInterval(() => {
+      renewClaim(m.id, token, Date.now() + leaseMs).catch((err) => options.log?.('mail claim not renewed', { id: m.id, error: (err as Error).message }));
+    }, Math.max(200, Math.floor(leaseMs / 3)));
     try {
       await transport.sendMail({
         from: config.mailFrom,
@@ -50,29 +72,40 @@ export function startMailWorker(config: Pick<Config, 'smtpUrl' | 'mailFrom'>, op
         subject: m.subject,
         text: m.text_body,
         html: m.html_body,
+        messageId: `<outbox-${m.id}@${idDomain}>`,
         attachments: m.ics ? [{ filename: 'leep-meeting.ics', content: m.ics, contentType: `text/calendar; charset=utf-8; method=${calendarMethod(m.ics)}` }] : [],
       });
-      await markSent(m.id, new Date().toISOString(), { text_body: maskStatusLinks(m.text_body), html_body: maskStatusLinks(m.html_body), ics: m.ics === null ? null : maskStatusLinks(m.ics) });
-      return true;
     } catch (err) {
+      clearInterval(heartbeat);
       const attempts = m.attempts + 1;
       const next = attempts >= MAX_ATTEMPTS ? null : Date.now() + backoffMs(attempts);
-      await markFailedAttempt(m.id, (err as Error).message ?? String(err), next);
+      await markFailedAttempt(m.id, token, (err as Error).message ?? String(err), next);
       options.log?.('mail not sent', { id: m.id, attempts, error: (err as Error).message });
       return false;
     }
+    clearInterval(heartbeat);
+    await markSent(m.id, token, new Date().toISOString(), { text_body: maskStatusLinks(m.text_body), html_body: maskStatusLinks(m.html_body), ics: m.ics === null ? null : maskStatusLinks(m.ics) });
+    return true;
   };
 
   const runOnce = async (): Promise<number> => {
     if (running) return running;
     running = (async () => {
       let sent = 0;
-      // Batch after batch until nothing due is left, so that a backlog clears in one run.
-      while (true) {
-        const batch = await claimDue(Date.now(), LEASE_MS, BATCH);
-        for (const m of batch) if (await sendOne(m)) sent += 1;
-        if (batch.length < BATCH) return sent;
+      // Round after round until nothing due is left, so that a backlog clears in one run.
+      while (!stopped) {
+        const claimed: [OutboxRow, string][] = [];
+        for (let i = 0; i < concurrency; i += 1) {
+          const token = crypto.randomBytes(16).toString('hex');
+          const m = await claimOne(Date.now(), leaseMs, token);
+          if (!m) break;
+          claimed.push([m, token]);
+        }
+        const results = await Promise.all(claimed.map(([m, token]) => sendOne(m, token)));
+        sent += results.filter(Boolean).length;
+        if (claimed.length < concurrency) break;
       }
+      return sent;
     })().finally(() => {
       running = undefined;
     });

@@ -1,4 +1,4 @@
-import { nowIso } from '../db';
+import { db, ifAdvisoryLock, nowIso } from '../db';
 import { deleteAuditEventsBefore } from '../queries/audit.queries';
 import { pruneThrottles } from '../queries/throttle.queries';
 import { THROTTLE } from './throttle.service';
@@ -12,4 +12,15 @@ export async function pruneRecords(retentionDays: number, now = Date.now()): Pro
   const auditEvents = await deleteAuditEventsBefore(cutoff);
   const throttles = await pruneThrottles(now, THROTTLE.windowMs);
   return { auditEvents, throttles, cutoff };
+}
+
+/** The advisory lock of the daily prune (see pruneRecordsOnce). */
+export const PRUNE_LOCK = 'leep:audit-prune';
+
+/**
+ * pruneRecords, run by one host at a time: when the same cron job fires on several app hosts at
+ * once, the others find the PostgreSQL advisory lock taken and do nothing (undefined).
+ */
+export async function pruneRecordsOnce(retentionDays: number, now = Date.now()): Promise<{ auditEvents: number; throttles: number; cutoff: string } | undefined> {
+  return ifAdvisoryLock(db, PRUNE_LOCK, () => pruneRecords(retentionDays, now));
 }

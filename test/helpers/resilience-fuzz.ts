@@ -261,8 +261,8 @@ export function send(agent: ReturnType<typeof request.agent>, path: string, inpu
 // ---------------------------------------------------------------------------------------------
 // What the database holds: compared before and after each rejected request.
 
-/** Tables whose rows a refused request may legitimately write: sign-in sessions, throttles, the audit log. */
-const BOOKKEEPING = new Set(['sessions', 'login_throttles', 'audit_events', 'knex_migrations', 'knex_migrations_lock']);
+/** Tables whose rows a refused request may legitimately write: sign-in sessions, throttles and rate-limit counters, the audit log. */
+const BOOKKEEPING = new Set(['sessions', 'login_throttles', 'rate_limits', 'audit_events', 'knex_migrations', 'knex_migrations_lock']);
 
 export async function digestQuery(knex: Knex): Promise<() => Promise<string>> {
   const tables: string[] =

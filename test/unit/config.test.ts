@@ -50,9 +50,21 @@ describe('loadConfig', () => {
         receiptsPerAddressPerDay: 3,
         dbStatementTimeoutMs: 3000,
         dbAcquireTimeoutMs: 6000,
+        shutdownDrainMs: 3000,
+        mailConcurrency: 4,
+        mailLeaseMs: 30_000,
+        mailPollMs: 5000,
       },
     );
     assert.ok(config.secret.length >= 32);
+  });
+
+  it('loadConfig, with SHUTDOWN_DRAIN_MS, MAIL_CONCURRENCY, MAIL_LEASE_MS or MAIL_POLL_MS out of range or not a number, throws a ConfigError naming it', () => {
+    for (const [name, value] of [['SHUTDOWN_DRAIN_MS', '-1'], ['SHUTDOWN_DRAIN_MS', '120001'], ['MAIL_CONCURRENCY', '0'], ['MAIL_LEASE_MS', '999'], ['MAIL_POLL_MS', 'soon']]) {
+      assertRefused({ NODE_ENV: 'test', [name]: value }, new RegExp(name));
+    }
+    const set = loadConfig({ NODE_ENV: 'test', SHUTDOWN_DRAIN_MS: '0', MAIL_CONCURRENCY: '10', MAIL_LEASE_MS: '2000', MAIL_POLL_MS: '200' });
+    assert.deepEqual([set.shutdownDrainMs, set.mailConcurrency, set.mailLeaseMs, set.mailPollMs], [0, 10, 2000, 200]);
   });
 
   it('loadConfig, outside tests, requires a second factor of directors unless MFA_REQUIRED says otherwise', () => {
