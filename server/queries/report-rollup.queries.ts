@@ -129,3 +129,9 @@ export async function servedPairs(months: { from: string; to: string }, where: {
   const rows = await query.distinct('year', 'item');
   return rows.map((r: Record<string, unknown>) => ({ year: Number(r.year), code: String(r.item) }));
 }
+
+/** How many roll-up rows and marked (delivered) engagements there are. */
+export async function countDerivedRows(q: Queryable = db): Promise<{ rollups: number; engagements: number }> {
+  const [[a], [b]] = await Promise.all([q('report_rollups').count({ n: '*' }), q('report_engagement_marks').count({ n: '*' })]);
+  return { rollups: Number(a.n), engagements: Number(b.n) };
+}

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import { currentMarks, keptMarks, recountCell, replaceMarks } from '../queries/report-rollup.queries';
+import { db } from '../db';
+import { countDerivedRows, currentMarks, keptMarks, rebuildRollups, recountCell, replaceMarks } from '../queries/report-rollup.queries';
 
 /**
  * Keeps the report roll-ups in step with the engagements of these cases, in the caller's
@@ -35,4 +36,12 @@ export async function refreshReportRollups(trx: Knex.Transaction, caseIds: numbe
   if (!changed.length) return;
   for (const { month, track } of cells.values()) await recountCell(trx, month, track);
   await replaceMarks(trx, changed, fresh);
+}
+
+/** Makes every roll-up again from the raw rows, in one transaction (readers see the old ones until it commits). */
+export async function rebuildReportRollups(): Promise<{ rollups: number; engagements: number }> {
+  return db.transaction(async (trx) => {
+    await rebuildRollups(trx);
+    return countDerivedRows(trx);
+  });
 }

@@ -3,7 +3,6 @@ import { listJurisdictions, listTopics } from '../queries/reference.queries';
 import { ReportFilters, assignedWithin, assignmentUnknown, openCasesByAge, percentileOf, responseSeconds } from '../queries/report.queries';
 import { breakdown, coverage, distinctTotals, servedByYear, totals } from './report-figures';
 import { FORMATS, TRACKS } from '../vocabulary';
-import { cachedFigures } from './figures-cache';
 import { EARLIEST_DATE, LATEST_DATE, isDateInRange, todayIn } from './time';
 import type { FieldError } from '../errors';
 
@@ -83,16 +82,6 @@ export function ageBuckets(now: Date): { label: string; before: string }[] {
     { label: '3 to 12 months', before: ago(91) },
     { label: 'Over a year', before: ago(365) },
   ];
-}
-
-/**
- * The dashboard's figures, from the cache while no case, engagement, user or topic has changed
- * (see figures-cache.ts): the page, the coverage CSV and the API all read these.
- */
-export function dashboardFiguresCached(f: ReportFilters, config: Pick<Config, 'responseTargetBusinessDays'>) {
-  // Open cases are counted by age: the hour is part of the key, so ages are never an hour stale.
-  const hour = new Date().toISOString().slice(0, 13);
-  return cachedFigures(`dashboard:${hour}:${config.responseTargetBusinessDays}:${JSON.stringify(f)}`, () => dashboardFigures(f, config));
 }
 
 /** Every figure of the dashboard, computed by SQL aggregates under one set of filters. */
