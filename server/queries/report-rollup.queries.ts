@@ -65,10 +65,26 @@ export async function recountCell(q: Queryable, month: string, track: string): P
   await q.raw(ROLLUP_KINDS('e.date >= ? and e.date < ? and c.track = ?'), [`${month}-01`, `${nextMonth(month)}-01`, track]);
 }
 
+const CASE_FORMATS = `insert into report_case_formats (case_id, format) select distinct e.case_id, e.format from engagements e where e.status = 'delivered'`;
+const CASE_CONSULTANTS = `insert into report_case_consultants (case_id, user_id) select distinct e.case_id, ec.user_id from engagements e join engagement_consultants ec on ec.engagement_id = e.id where e.status = 'delivered'`;
+
+/** Makes the formats and consultants of these cases' delivered engagements again from the raw rows. */
+export async function recountCaseLists(q: Queryable, caseIds: number[]): Promise<void> {
+  await q('report_case_formats').whereIn('case_id', caseIds).delete();
+  await q('report_case_consultants').whereIn('case_id', caseIds).delete();
+  const ids = caseIds.map(() => '?').join(', ');
+  await q.raw(`${CASE_FORMATS} and e.case_id in (${ids})`, caseIds);
+  await q.raw(`${CASE_CONSULTANTS} and e.case_id in (${ids})`, caseIds);
+}
+
 /** Makes every roll-up and mark again from the raw rows. */
 export async function rebuildRollups(q: Queryable = db): Promise<void> {
   await q('report_rollups').delete();
   await q('report_engagement_marks').delete();
+  await q('report_case_formats').delete();
+  await q('report_case_consultants').delete();
+  await q.raw(CASE_FORMATS);
+  await q.raw(CASE_CONSULTANTS);
   await q.raw(ROLLUP_KINDS('1 = 1'));
   await q.raw(
     `insert into report_engagement_marks (engagement_id, case_id, month, track, signature)
@@ -77,11 +93,13 @@ export async function rebuildRollups(q: Queryable = db): Promise<void> {
 }
 
 /** Every roll-up and mark, in a fixed order (for the test that compares them with a rebuild). */
-export async function allDerivedRows(q: Queryable = db): Promise<{ rollups: Record<string, unknown>[]; marks: Record<string, unknown>[] }> {
+export async function allDerivedRows(q: Queryable = db): Promise<Record<'rollups' | 'marks' | 'formats' | 'consultants', Record<string, unknown>[]>> {
   const rollups = await q('report_rollups').orderBy(['kind', 'month', 'track', 'item', 'year']).select('*');
   const marks = await q('report_engagement_marks').orderBy('engagement_id').select('*');
+  const formats = await q('report_case_formats').orderBy(['case_id', 'format']).select('*');
+  const consultants = await q('report_case_consultants').orderBy(['case_id', 'user_id']).select('*');
   const plain = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'string' && /^\d+$/.test(v) && k !== 'item' ? Number(v) : v]));
-  return { rollups: rollups.map(plain), marks: marks.map(plain) };
+  return { rollups: rollups.map(plain), marks: marks.map(plain), formats: formats.map(plain), consultants: consultants.map(plain) };
 }
 
 export type RollupKind = 'format' | 'jurisdiction' | 'topic' | 'consultant' | 'any_state' | 'any_territory' | 'any_topic' | 'any_consultant';

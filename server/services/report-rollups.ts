@@ -1,13 +1,14 @@
 import type { Knex } from 'knex';
 import { db } from '../db';
-import { countDerivedRows, currentMarks, keptMarks, rebuildRollups, recountCell, replaceMarks } from '../queries/report-rollup.queries';
+import { countDerivedRows, currentMarks, keptMarks, rebuildRollups, recountCaseLists, recountCell, replaceMarks } from '../queries/report-rollup.queries';
 
 /**
  * Keeps the report roll-ups in step with the engagements of these cases, in the caller's
  * transaction: the one hook every engagement change goes through (noteEngagementChange, the
  * import). An engagement whose signature (what it adds to the figures) moved, appeared or went
  * has its old and new (month, track) cells counted again from the raw rows, so the roll-ups equal
- * a rebuild by construction; unchanged engagements cost one comparison.
+ * a rebuild by construction; unchanged engagements cost one comparison. The formats and
+ * consultants of each case's delivered engagements (for the feedback figures) are listed again.
  */
 export async function refreshReportRollups(trx: Knex.Transaction, caseIds: number[]): Promise<void> {
   const cases = [...new Set(caseIds)];
@@ -16,6 +17,7 @@ export async function refreshReportRollups(trx: Knex.Transaction, caseIds: numbe
   const fresh = [];
   for (let i = 0; i < cases.length; i += 500) {
     const chunk = cases.slice(i, i + 500);
+    await recountCaseLists(trx, chunk);
     const [now, kept] = await Promise.all([currentMarks(trx, chunk), keptMarks(trx, chunk)]);
     const before = new Map(kept.map((m) => [m.engagement_id, m]));
     for (const mark of now) {
