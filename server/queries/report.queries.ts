@@ -190,29 +190,9 @@ export function casesInPeriod(f: ReportFilters, q: Queryable = db, options: { pe
 }
 
 /**
- * The value at a percentile (nearest rank: the ceil(p·n)-th smallest) of the seconds between two
- * case timestamps, over the cases where both are set; null when there are none.
- */
-export async function percentileSeconds(f: ReportFilters, later: string, p: number, q: Queryable = db): Promise<{ value: number | null; n: number }> {
-  const base = () => casesInPeriod(f, q).whereNotNull(`c.${later}`);
-  const [{ n }] = await base().count({ n: '*' });
-  const count = num(n);
-  if (!count) return { value: null, n: 0 };
-  const rank = Math.max(1, Math.ceil(p * count));
-  // A time never goes below zero (an imported engagement may predate its request).
-  const raw = secondsBetweenSql(`c.${later}`, 'c.submitted_at', q);
-  const expr = `(case when ${raw} < 0 then 0 else ${raw} end)`;
-  const [row] = await base().select(q.raw(`${expr} as secs`)).orderByRaw(`${expr} asc`).limit(1).offset(rank - 1);
-  // SQLite's julianday difference is off by some microseconds (floating point), which tips a
-  // value lying exactly on a rounding edge (1.05 days) the wrong way; timestamps are stored to
-  // the millisecond, so the exact value is the nearest millisecond.
-  return { value: Math.round(num(row.secs) * 1000) / 1000, n: count };
-}
-
-/**
  * The seconds between submission and each of two later case timestamps, over the cases of the
- * period where each is set, sorted: one read for the percentiles of both (nearest rank, as
- * percentileSeconds).
+ * period where each is set, sorted: one read for the percentiles of both. A time never goes below
+ * zero (an imported engagement may predate its request).
  */
 export async function responseSeconds(f: ReportFilters, later: [string, string], q: Queryable = db): Promise<[number[], number[]]> {
   const secs = (col: string) => {
@@ -226,7 +206,12 @@ export async function responseSeconds(f: ReportFilters, later: [string, string],
   return [pick('a'), pick('b')];
 }
 
-/** The value at a percentile (nearest rank) of sorted seconds, to the millisecond; null when there are none. */
+/**
+ * The value at a percentile (nearest rank: the ceil(p·n)-th smallest) of sorted seconds; null when
+ * there are none. SQLite's julianday difference is off by some microseconds (floating point), which
+ * tips a value lying exactly on a rounding edge (1.05 days) the wrong way; timestamps are stored to
+ * the millisecond, so the exact value is the nearest millisecond.
+ */
 export function percentileOf(sorted: number[], p: number): { value: number | null; n: number } {
   if (!sorted.length) return { value: null, n: 0 };
   const rank = Math.max(1, Math.ceil(p * sorted.length));
