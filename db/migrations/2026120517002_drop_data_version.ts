@@ -12,6 +12,9 @@ const TABLES = [
 ];
 const OPERATIONS = ['insert', 'update', 'delete'];
 
+// Outside a transaction, so that SQLite can VACUUM afterwards (every step can run again).
+export const config = { transaction: false };
+
 export async function up(knex: Knex): Promise<void> {
   if (knex.client.config.client === 'pg') {
     for (const table of TABLES) await knex.raw('DROP TRIGGER IF EXISTS ?? ON ??', [`data_version_${table}`, table]);
@@ -20,6 +23,9 @@ export async function up(knex: Knex): Promise<void> {
     for (const table of TABLES) for (const op of OPERATIONS) await knex.raw(`DROP TRIGGER IF EXISTS data_version_${table}_${op}`);
   }
   await knex.schema.dropTableIfExists('data_version');
+  // The dropped table's pages go back to the file system instead of waiting on SQLite's free list
+  // (where a full disk would not be noticed until they were used up).
+  if (knex.client.config.client !== 'pg') await knex.raw('VACUUM');
 }
 
 export async function down(knex: Knex): Promise<void> {
