@@ -3,7 +3,7 @@ import type { Config } from '../config';
 import { toDate } from '../db';
 import { AppError, NotFoundError } from '../errors';
 import { feedbackSummary } from '../queries/feedback.queries';
-import { caseRows, engagementRows, inPages } from '../queries/export.queries';
+import { afterCase, afterEngagement, caseRows, engagementRows, inPages } from '../queries/export.queries';
 import { listJurisdictions, listTopics } from '../queries/reference.queries';
 import { ReportFilters } from '../queries/report.queries';
 import { listUserNames } from '../queries/user.queries';
@@ -154,7 +154,7 @@ export async function engagementsCsv(req: Request, res: Response): Promise<void>
     'Engagement', 'Case reference', 'Program', 'Date', 'Start time', 'Duration (minutes)', 'Hours', 'Format', 'Status', 'Participants', 'States and jurisdictions', 'Consultants', 'Topics',
   ]);
   // Read a page at a time: a decade of engagements never sits in memory at once.
-  for await (const r of inPages(() => engagementRows(filters))) {
+  for await (const r of inPages(() => engagementRows(filters), afterEngagement)) {
     const ok = csv.write([r.id, r.reference, word(TRACKS, r.track), r.date, r.start_time ?? '', r.duration_minutes, hoursOf(Number(r.duration_minutes)), word(FORMATS, r.format), word(ENGAGEMENT_STATUSES, r.status), r.participant_count, r.jurisdictions ?? '', r.consultants ?? '', r.topics ?? '']);
     if (!ok) await new Promise((resolve) => csv.once('drain', resolve));
   }
@@ -169,7 +169,7 @@ export async function casesCsv(req: Request, res: Response): Promise<void> {
     'Reference', 'Program', 'Status', 'Priority', 'Source', 'Jurisdiction code', 'State or jurisdiction', 'Title', 'Requester', 'Organization',
     `Submitted (${zone})`, `First assigned (${zone})`, `First delivered engagement (${zone})`, `Closed (${zone})`, 'Lead consultant',
   ]);
-  for await (const r of inPages(() => caseRows(filters))) {
+  for await (const r of inPages(() => caseRows(filters), afterCase)) {
     const ok = csv.write([r.reference, word(TRACKS, r.track), word(STATUSES, r.status), word(PRIORITIES, r.priority), word(SOURCES, r.source), r.jurisdiction_code, r.jurisdiction_name, r.title, r.requester_name, r.organization_name, local(r.submitted_at), local(r.first_assigned_at), local(r.first_engagement_at), local(r.closed_at), r.lead_name ?? '']);
     if (!ok) await new Promise((resolve) => csv.once('drain', resolve));
   }
