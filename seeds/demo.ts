@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { insertMany, resetIdSequence } from '../server/db';
+import { rebuildRollups } from '../server/queries/report-rollup.queries';
 import { ConflictError } from '../server/errors';
 import { JURISDICTIONS } from './data/jurisdictions';
 import { ProgramDemoResult, generateProgramDemo } from './demo-programs';
@@ -111,8 +112,14 @@ export function demoSummary(r: DemoResult): string {
 
 export async function generateDemo(knex: Knex, o: DemoOptions): Promise<DemoResult> {
   const { result, directorId, consultantIds } = await generateHistory(knex, o);
-  if (!o.details || !o.programs) return result;
+  // Written straight into the tables: the report roll-ups are made from them afterwards.
+  const rebuild = () => knex.transaction((trx) => rebuildRollups(trx));
+  if (!o.details || !o.programs) {
+    await rebuild();
+    return result;
+  }
   const programs = await generateProgramDemo(knex, rng(o.seed + 1), { ...o.programs, served: result.served, directorId, consultantIds });
+  await rebuild();
   const count = async (table: string) => Number((await knex(table).count({ n: '*' }))[0].n);
   return { ...result, messages: await count('case_messages'), notes: await count('case_notes'), programs };
 }

@@ -13,6 +13,7 @@ import { createUser } from './services/user.service';
 import { hashPassword, scryptParams } from './services/password.service';
 import { todayIn } from './services/time';
 import { pruneRecordsOnce } from './services/retention.service';
+import { rebuildReportRollups } from './services/report-rollups';
 import { demoSummary, generateDemo } from '../seeds/demo';
 import { DEMO_PASSWORD } from './demo-password';
 
@@ -34,6 +35,9 @@ Commands:
   backup <file>                             a consistent copy of the SQLite database, taken while
                                             the app runs (SQLite's online backup); on PostgreSQL
                                             use pg_dump (see README)
+  reports:rebuild                           make the report roll-ups again from the engagements
+                                            (after rows were written around the app: a restore
+                                            of part of a table, an edit by hand in SQL)
   audit:prune [--days N]                    delete audit events older than N days (default
                                             AUDIT_RETENTION_DAYS, 730) and expired sign-in
                                             throttle rows; run it daily (cron, a systemd timer);
@@ -209,6 +213,13 @@ async function auditPrune(argv: string[], fallbackDays: number): Promise<number>
   return 0;
 }
 
+async function reportsRebuild(): Promise<number> {
+  const started = Date.now();
+  const rows = await rebuildReportRollups();
+  console.log(`Rebuilt the report roll-ups from the engagements: ${rows.rollups.toLocaleString('en-US')} roll-up rows for ${rows.engagements.toLocaleString('en-US')} delivered engagements, in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  return 0;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === 'help' || command === '--help') {
@@ -233,6 +244,8 @@ async function main(argv: string[]): Promise<number> {
         return await importFile(rest);
       case 'audit:prune':
         return await auditPrune(rest, config.auditRetentionDays);
+      case 'reports:rebuild':
+        return await reportsRebuild();
       default:
         console.error(`Unknown command "${command}".\n\n${USAGE}`);
         return 2;

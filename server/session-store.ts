@@ -1,7 +1,6 @@
 import type { Request } from 'express';
 import session, { SessionData } from 'express-session';
 import { bool, db, rawRows } from './db';
-import { DATA_VERSION_SQL, versionOfRow } from './services/figures-cache';
 
 /** The signed-in user as read with the session, in the same query. */
 export interface SessionUser {
@@ -12,18 +11,17 @@ export interface SessionUser {
   active: boolean;
 }
 
-/** What was read with a session: its user, and the data version at the start of the request. */
+/** What was read with a session: its user. */
 export interface SessionContext {
   user?: SessionUser;
-  dataVersion: string;
 }
 
 // What was read with each session, until express-session hands the session to its request.
 const contexts = new WeakMap<SessionData, SessionContext>();
 
-// The session, its user and the data version (which cached pages check) in one round trip: every
-// signed-in request needs all three, and a round trip costs more than the lookups themselves.
-const GET_SQL = `select s.data, s.expires_at, u.id as user_id, u.name, u.email, u.role, u.active, ${DATA_VERSION_SQL}
+// The session and its user in one round trip: every signed-in request needs both, and a round
+// trip costs more than the lookups themselves.
+const GET_SQL = `select s.data, s.expires_at, u.id as user_id, u.name, u.email, u.role, u.active
   from sessions s left join users u on u.id = s.user_id where s.sid = ?`;
 
 type Callback = (err?: unknown, value?: unknown) => void;
@@ -80,7 +78,7 @@ export class KnexSessionStore extends session.Store {
         row.user_id === null || row.user_id === undefined
           ? undefined
           : { id: Number(row.user_id), name: String(row.name), email: String(row.email), role: row.role as SessionUser['role'], active: bool(row.active) };
-      contexts.set(sess, { user, dataVersion: versionOfRow(row) });
+      contexts.set(sess, { user });
       return sess;
     });
   }

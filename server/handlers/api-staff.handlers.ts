@@ -4,7 +4,7 @@ import { toDate } from '../db';
 import { ForbiddenError, UnauthorizedError, ValidationError } from '../errors';
 import { caseRows, engagementRows } from '../queries/export.queries';
 import { validateApiQuery } from '../schemas/api.schemas';
-import { PROGRAM_START, dashboardFiguresCached, parseReportFilters } from '../services/report.service';
+import { PROGRAM_START, dashboardFigures, parseReportFilters } from '../services/report.service';
 import { todayIn } from '../services/time';
 import { authenticateToken } from '../services/token.service';
 
@@ -121,7 +121,7 @@ export async function apiEngagements(req: Request, res: Response): Promise<void>
 /** GET /api/v1/reports/coverage: the dashboard's coverage figures, equal to the page's. */
 export async function apiCoverage(req: Request, res: Response): Promise<void> {
   const { filters } = query(req);
-  const f = await dashboardFiguresCached(filters, req.app.locals.config as Config);
+  const f = await dashboardFigures(filters, req.app.locals.config as Config);
   const row = (j: (typeof f.states)[number]) => ({
     code: j.code,
     name: j.name,

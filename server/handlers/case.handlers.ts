@@ -1,7 +1,6 @@
 import type { Request, Response } from 'express';
 import { idParam } from './params';
 import { pageNav } from './paging';
-import { renderCachedPage } from './cached-page';
 import type { Config } from '../config';
 import { ConflictError, EditConflictError, ValidationError } from '../errors';
 import { versionOfForm } from '../services/edit-conflict';
@@ -50,7 +49,7 @@ function listHref(base: string, query: Record<string, unknown>, changes: Record<
 }
 
 export async function index(req: Request, res: Response): Promise<void> {
-  await renderCachedPage(req, res, `cases:${req.originalUrl}`, async () => ({ view: 'pages/cases/index', locals: await indexLocals(req) }));
+  res.render('pages/cases/index', await indexLocals(req));
 }
 
 async function indexLocals(req: Request): Promise<Record<string, unknown>> {
@@ -160,7 +159,7 @@ export async function show(req: Request, res: Response): Promise<void> {
   // Back after signing in again, with the text of a form that was sent too late: shown, not kept.
   const kept = takeKeptForm(req, /^\/cases\/\d+\/(notes|messages|status)$/);
   if (kept) return renderCase(req, res, 200, restoredForm(kept.action, kept.fields));
-  return renderCachedPage(req, res, `case:${req.originalUrl}`, async () => ({ view: 'pages/cases/show', locals: await caseLocals(req) }));
+  res.render('pages/cases/show', await caseLocals(req));
 }
 
 /** A kept form's text put back in its box on the case page (the same boxes as after a failed post). */

@@ -3,16 +3,14 @@ import type { Config } from '../config';
 import { toDate } from '../db';
 import { AppError, NotFoundError } from '../errors';
 import { feedbackSummary } from '../queries/feedback.queries';
-import { caseRows, engagementRows, inPages } from '../queries/export.queries';
+import { afterCase, afterEngagement, caseRows, engagementRows, inPages } from '../queries/export.queries';
 import { listJurisdictions, listTopics } from '../queries/reference.queries';
 import { ReportFilters } from '../queries/report.queries';
 import { listUserNames } from '../queries/user.queries';
 import { tileMap, servedByYearChart } from '../services/charts';
-import { cachedFigures } from '../services/figures-cache';
-import { dashboardFiguresCached, filterParams, hoursOf, parseReportFilters } from '../services/report.service';
+import { dashboardFigures, filterParams, hoursOf, parseReportFilters } from '../services/report.service';
 import { stateHistory } from '../services/state.service';
 import { pageNav } from './paging';
-import { cachedText, PageSpec, renderCachedPage } from './cached-page';
 import { FORMATS, PRIORITIES, SOURCES, STATUSES, TRACKS, choices } from '../vocabulary';
 import { ENGAGEMENT_STATUSES } from '../schemas/engagement.schemas';
 import { localDateTime } from '../services/time';
@@ -39,19 +37,23 @@ async function filterOptions() {
 
 /** GET /dashboard: coverage and activity under the filters, every figure linked to its rows. */
 export async function dashboard(req: Request, res: Response): Promise<void> {
-  await renderCachedPage(req, res, `dashboard:${req.originalUrl}`, () => dashboardPage(req));
+  const page = await dashboardPage(req);
+  res.render(page.view, page.locals);
+}
+
+/** A page to render: its view and the view's values. */
+interface PageSpec {
+  view: string;
+  locals: Record<string, unknown>;
 }
 
 async function dashboardPage(req: Request): Promise<PageSpec> {
   const { filters, problems } = filtersOf(req);
   const measure = req.query.measure === 'hours' ? 'hours' : 'engagements';
   const [figures, options, [feedbackAll, feedbackByFormat, feedbackByConsultant]] = await Promise.all([
-    dashboardFiguresCached(filters, cfg(req)),
+    dashboardFigures(filters, cfg(req)),
     filterOptions(),
-    // Feedback changes with the same data version as the figures (a new answer is a new row).
-    cachedFigures(`feedback:${JSON.stringify(filters)}`, () =>
-      Promise.all([feedbackSummary(filters, 'all'), feedbackSummary(filters, 'format'), feedbackSummary(filters, 'consultant')]),
-    ),
+    Promise.all([feedbackSummary(filters, 'all'), feedbackSummary(filters, 'format'), feedbackSummary(filters, 'consultant')]),
   ]);
   const rate = (r: { completed: number; answered: number }) => (r.completed ? Math.round((r.answered / r.completed) * 1000) / 10 : null);
   const feedback = {
@@ -135,16 +137,14 @@ export async function engagementList(req: Request, res: Response): Promise<void>
 const KINDS: Record<string, string> = { state: 'State', district: 'District', territory: 'Territory' };
 const word = (list: Record<string, string>, key: unknown) => list[String(key)] ?? String(key ?? '');
 
-/** GET /reports/coverage.csv: one row per jurisdiction (57 at most), made once per data version. */
+/** GET /reports/coverage.csv: one row per jurisdiction (57 at most). */
 export async function coverageCsv(req: Request, res: Response): Promise<void> {
   const { filters } = filtersOf(req);
-  const text = await cachedText(req, `coverage.csv:${req.originalUrl}`, async () => {
-    const figures = await dashboardFiguresCached(filters, cfg(req));
-    return csvText(
+  const figures = await dashboardFigures(filters, cfg(req));
+  const text = csvText(
       ['Code', 'State or jurisdiction', 'Kind', 'Served', 'First served', 'Last served', 'Engagements (each counted under every state it lists)', 'Hours', 'Participants'],
       [...figures.states, ...figures.territories].map((j) => [j.code, j.name, word(KINDS, j.kind), j.served ? 'Yes' : 'No', j.served?.first_served ?? '', j.served?.last_served ?? '', j.served?.engagements ?? 0, j.served?.hours ?? 0, j.served?.participants ?? 0]),
-    );
-  });
+  );
   csvHeaders(res, `leep-coverage-${filters.from}-to-${filters.to}.csv`).send(text);
 }
 
@@ -154,7 +154,7 @@ export async function engagementsCsv(req: Request, res: Response): Promise<void>
     'Engagement', 'Case reference', 'Program', 'Date', 'Start time', 'Duration (minutes)', 'Hours', 'Format', 'Status', 'Participants', 'States and jurisdictions', 'Consultants', 'Topics',
   ]);
   // Read a page at a time: a decade of engagements never sits in memory at once.
-  for await (const r of inPages(() => engagementRows(filters))) {
+  for await (const r of inPages(() => engagementRows(filters), afterEngagement)) {
     const ok = csv.write([r.id, r.reference, word(TRACKS, r.track), r.date, r.start_time ?? '', r.duration_minutes, hoursOf(Number(r.duration_minutes)), word(FORMATS, r.format), word(ENGAGEMENT_STATUSES, r.status), r.participant_count, r.jurisdictions ?? '', r.consultants ?? '', r.topics ?? '']);
     if (!ok) await new Promise((resolve) => csv.once('drain', resolve));
   }
@@ -169,7 +169,7 @@ export async function casesCsv(req: Request, res: Response): Promise<void> {
     'Reference', 'Program', 'Status', 'Priority', 'Source', 'Jurisdiction code', 'State or jurisdiction', 'Title', 'Requester', 'Organization',
     `Submitted (${zone})`, `First assigned (${zone})`, `First delivered engagement (${zone})`, `Closed (${zone})`, 'Lead consultant',
   ]);
-  for await (const r of inPages(() => caseRows(filters))) {
+  for await (const r of inPages(() => caseRows(filters), afterCase)) {
     const ok = csv.write([r.reference, word(TRACKS, r.track), word(STATUSES, r.status), word(PRIORITIES, r.priority), word(SOURCES, r.source), r.jurisdiction_code, r.jurisdiction_name, r.title, r.requester_name, r.organization_name, local(r.submitted_at), local(r.first_assigned_at), local(r.first_engagement_at), local(r.closed_at), r.lead_name ?? '']);
     if (!ok) await new Promise((resolve) => csv.once('drain', resolve));
   }
@@ -178,7 +178,8 @@ export async function casesCsv(req: Request, res: Response): Promise<void> {
 
 /** GET /states/:code: one jurisdiction's whole history across tracks. */
 export async function statePage(req: Request, res: Response): Promise<void> {
-  await renderCachedPage(req, res, `state:${req.originalUrl}`, () => statePageSpec(req));
+  const page = await statePageSpec(req);
+  res.render(page.view, page.locals);
 }
 
 async function statePageSpec(req: Request): Promise<PageSpec> {
@@ -187,8 +188,7 @@ async function statePageSpec(req: Request): Promise<PageSpec> {
   // The engagements and the cases are paged each on its own: a link moves one list and keeps the other.
   const pageParam = (name: string) => Math.max(1, Math.min(10_000, Number.parseInt(String(req.query[name] ?? '1'), 10) || 1));
   const wanted = { engagementsPage: pageParam('engagements_page'), casesPage: pageParam('cases_page'), perPage };
-  // A state's history changes only with cases and engagements: cached per data version.
-  const history = await cachedFigures(`state:${code}:${wanted.engagementsPage}:${wanted.casesPage}`, () => stateHistory(code, wanted));
+  const history = await stateHistory(code, wanted);
   if (!history) throw new NotFoundError('There is no state or jurisdiction with that code.');
   const { engagements, cases, engagementsOf, casesOf } = history.pages;
   const href = (e: number, c: number) => `/states/${code}?${new URLSearchParams({ ...(e > 1 ? { engagements_page: String(e) } : {}), ...(c > 1 ? { cases_page: String(c) } : {}) }).toString()}#${e !== engagements ? 'engagements' : 'cases'}`;

@@ -48,10 +48,18 @@ export function deliveredEngagements(f: ReportFilters, q: Queryable = db, option
       this.select(q.raw('1')).from('engagement_consultants as ec').whereRaw('ec.engagement_id = e.id').andWhere('ec.user_id', f.consultant);
     });
   }
+  // A join (one row at most: the pair is the key) on the copies of status and date kept on
+  // engagement_jurisdictions (equal to the engagement's: migration 2026120517003), so that the
+  // jurisdiction's index drives the query: a few thousand engagements, not all of them.
   if (f.jurisdiction) {
-    query.whereExists(function () {
-      this.select(q.raw('1')).from('engagement_jurisdictions as ejf').whereRaw('ejf.engagement_id = e.id').andWhere('ejf.jurisdiction_code', f.jurisdiction);
-    });
+    query.join('engagement_jurisdictions as ejf', (j) =>
+      j
+        .on('ejf.engagement_id', 'e.id')
+        .andOnVal('ejf.jurisdiction_code', f.jurisdiction as string)
+        .andOnVal('ejf.status', 'delivered')
+        .andOnVal('ejf.date', '>=', f.from)
+        .andOnVal('ejf.date', '<=', f.to),
+    );
   }
   return query;
 }
@@ -182,23 +190,32 @@ export function casesInPeriod(f: ReportFilters, q: Queryable = db, options: { pe
 }
 
 /**
- * The value at a percentile (nearest rank: the ceil(p·n)-th smallest) of the seconds between two
- * case timestamps, over the cases where both are set; null when there are none.
+ * The seconds between submission and each of two later case timestamps, over the cases of the
+ * period where each is set, sorted: one read for the percentiles of both. A time never goes below
+ * zero (an imported engagement may predate its request).
  */
-export async function percentileSeconds(f: ReportFilters, later: string, p: number, q: Queryable = db): Promise<{ value: number | null; n: number }> {
-  const base = () => casesInPeriod(f, q).whereNotNull(`c.${later}`);
-  const [{ n }] = await base().count({ n: '*' });
-  const count = num(n);
-  if (!count) return { value: null, n: 0 };
-  const rank = Math.max(1, Math.ceil(p * count));
-  // A time never goes below zero (an imported engagement may predate its request).
-  const raw = secondsBetweenSql(`c.${later}`, 'c.submitted_at', q);
-  const expr = `(case when ${raw} < 0 then 0 else ${raw} end)`;
-  const [row] = await base().select(q.raw(`${expr} as secs`)).orderByRaw(`${expr} asc`).limit(1).offset(rank - 1);
-  // SQLite's julianday difference is off by some microseconds (floating point), which tips a
-  // value lying exactly on a rounding edge (1.05 days) the wrong way; timestamps are stored to
-  // the millisecond, so the exact value is the nearest millisecond.
-  return { value: Math.round(num(row.secs) * 1000) / 1000, n: count };
+export async function responseSeconds(f: ReportFilters, later: [string, string], q: Queryable = db): Promise<[number[], number[]]> {
+  const secs = (col: string) => {
+    const raw = secondsBetweenSql(`c.${col}`, 'c.submitted_at', q);
+    return `(case when c.${col} is null then null when ${raw} < 0 then 0 else ${raw} end)`;
+  };
+  const rows = await casesInPeriod(f, q)
+    .where((w) => w.whereNotNull(`c.${later[0]}`).orWhereNotNull(`c.${later[1]}`))
+    .select(q.raw(`${secs(later[0])} as a`), q.raw(`${secs(later[1])} as b`));
+  const pick = (k: 'a' | 'b') => rows.filter((r: Record<string, unknown>) => r[k] !== null && r[k] !== undefined).map((r: Record<string, unknown>) => num(r[k])).sort((x: number, y: number) => x - y);
+  return [pick('a'), pick('b')];
+}
+
+/**
+ * The value at a percentile (nearest rank: the ceil(p·n)-th smallest) of sorted seconds; null when
+ * there are none. SQLite's julianday difference is off by some microseconds (floating point), which
+ * tips a value lying exactly on a rounding edge (1.05 days) the wrong way; timestamps are stored to
+ * the millisecond, so the exact value is the nearest millisecond.
+ */
+export function percentileOf(sorted: number[], p: number): { value: number | null; n: number } {
+  if (!sorted.length) return { value: null, n: 0 };
+  const rank = Math.max(1, Math.ceil(p * sorted.length));
+  return { value: Math.round(sorted[rank - 1] * 1000) / 1000, n: sorted.length };
 }
 
 /** How many assigned cases of the period were assigned within the target (business days). */

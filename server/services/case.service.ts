@@ -26,6 +26,7 @@ import {
 import { CaseStatus } from '../vocabulary';
 import { auditRefusal } from './auth.service';
 import { recordEvent } from './events.service';
+import { refreshReportRollups } from './report-rollups';
 import { CLOSED_STATUSES, findMove, mayMake } from './workflow';
 import { businessDaysBetween, programTimeZone, zonedToUtc } from './time';
 import { firstDeliveredEngagement, scheduledEngagementsOfCase } from '../queries/engagement.queries';
@@ -173,6 +174,7 @@ export function engagementInstant(e: { date: string; start_time: string | null }
  * or re-dated, and an assigned case with a delivered engagement moves to in progress.
  */
 export async function noteEngagementChange(trx: Knex.Transaction, caseId: number, actorId: number | null, timeZone = programTimeZone()): Promise<void> {
+  await refreshReportRollups(trx, [caseId]);
   const kase = await lockedCase(trx, caseId);
   const first = await firstDeliveredEngagement(trx, caseId);
   const at = nowIso();
@@ -259,6 +261,8 @@ export async function editCase(caseId: number, payload: unknown, actor: Staff, e
     if (!Object.keys(after).length) return;
     const at = nowIso();
     await updateCase(trx, caseId, { ...changes, updated_at: at });
+    // The roll-ups count engagements under their case's track.
+    if (changes.track) await refreshReportRollups(trx, [caseId]);
     await recordEvent(trx, { case_id: caseId, actor_user_id: actor.id, actor_kind: 'staff', kind: 'case.updated', before, after, created_at: at });
   });
 }

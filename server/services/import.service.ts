@@ -4,6 +4,7 @@ import { ConflictError } from '../errors';
 import { insertCase, insertCaseEvent, insertCaseTopics, nextReferenceNumber, updateCase } from '../queries/case.queries';
 import { firstDeliveredEngagement, insertEngagement, replaceChildren } from '../queries/engagement.queries';
 import { engagementInstant } from './case.service';
+import { refreshReportRollups } from './report-rollups';
 import { hashToken, randomToken } from './tokens';
 import { ImportResult, PlannedCase, planImport } from './import-plan';
 import { businessDaysBetween, todayIn } from './time';
@@ -63,6 +64,7 @@ async function runImport(cases: PlannedCase[], result: ImportResult, options: { 
       return id;
     };
     let done = 0;
+    const touched: number[] = [];
     for (const c of plan.cases) {
       const existing = await trx('cases').where({ idempotency_key: `import:${c.key}` }).first('id');
       let caseId: number;
@@ -144,9 +146,11 @@ async function runImport(cases: PlannedCase[], result: ImportResult, options: { 
         const first = await firstDeliveredEngagement(trx, caseId);
         await updateCase(trx, caseId, { first_engagement_at: first ? engagementInstant(first, options.timeZone).toISOString() : null });
       }
+      touched.push(caseId);
       done += 1;
       options.onProgress?.(done, plan.cases.length);
     }
+    await refreshReportRollups(trx, touched);
   });
 }
 

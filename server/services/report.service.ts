@@ -1,8 +1,8 @@
 import type { Config } from '../config';
 import { listJurisdictions, listTopics } from '../queries/reference.queries';
-import { ReportFilters, assignedWithin, assignmentUnknown, breakdown, coverage, distinctTotals, openCasesByAge, percentileSeconds, servedByYear, totals } from '../queries/report.queries';
+import { ReportFilters, assignedWithin, assignmentUnknown, openCasesByAge, percentileOf, responseSeconds } from '../queries/report.queries';
+import { breakdown, coverage, distinctTotals, servedByYear, totals } from './report-figures';
 import { FORMATS, TRACKS } from '../vocabulary';
-import { cachedFigures } from './figures-cache';
 import { EARLIEST_DATE, LATEST_DATE, isDateInRange, todayIn } from './time';
 import type { FieldError } from '../errors';
 
@@ -84,20 +84,10 @@ export function ageBuckets(now: Date): { label: string; before: string }[] {
   ];
 }
 
-/**
- * The dashboard's figures, from the cache while no case, engagement, user or topic has changed
- * (see figures-cache.ts): the page, the coverage CSV and the API all read these.
- */
-export function dashboardFiguresCached(f: ReportFilters, config: Pick<Config, 'responseTargetBusinessDays'>) {
-  // Open cases are counted by age: the hour is part of the key, so ages are never an hour stale.
-  const hour = new Date().toISOString().slice(0, 13);
-  return cachedFigures(`dashboard:${hour}:${config.responseTargetBusinessDays}:${JSON.stringify(f)}`, () => dashboardFigures(f, config));
-}
-
 /** Every figure of the dashboard, computed by SQL aggregates under one set of filters. */
 export async function dashboardFigures(f: ReportFilters, config: Pick<Config, 'responseTargetBusinessDays'>, now = new Date()) {
   const buckets = ageBuckets(now);
-  const [all, cov, byYear, byTrack, byFormat, byTopic, byConsultant, assignMedian, assignP90, firstMedian, firstP90, within, open, jurisdictions, topics, ever, servedYears, unknownAssignment, stateTotal, territoryTotal, topicTotal, consultantTotal] = await Promise.all([
+  const [all, cov, byYear, byTrack, byFormat, byTopic, byConsultant, [assignSecs, firstSecs], within, open, jurisdictions, topics, ever, servedYears, unknownAssignment, stateTotal, territoryTotal, topicTotal, consultantTotal] = await Promise.all([
     totals(f),
     coverage(f),
     breakdown(f, 'year'),
@@ -105,10 +95,7 @@ export async function dashboardFigures(f: ReportFilters, config: Pick<Config, 'r
     breakdown(f, 'format'),
     breakdown(f, 'topic'),
     breakdown(f, 'consultant'),
-    percentileSeconds(f, 'first_assigned_at', 0.5),
-    percentileSeconds(f, 'first_assigned_at', 0.9),
-    percentileSeconds(f, 'first_engagement_at', 0.5),
-    percentileSeconds(f, 'first_engagement_at', 0.9),
+    responseSeconds(f, ['first_assigned_at', 'first_engagement_at']),
     assignedWithin(f, config.responseTargetBusinessDays),
     openCasesByAge(f, buckets.slice(1)),
     listJurisdictions(),
@@ -122,6 +109,7 @@ export async function dashboardFigures(f: ReportFilters, config: Pick<Config, 'r
     distinctTotals(f, 'topic'),
     distinctTotals(f, 'consultant'),
   ]);
+  const [assignMedian, assignP90, firstMedian, firstP90] = [percentileOf(assignSecs, 0.5), percentileOf(assignSecs, 0.9), percentileOf(firstSecs, 0.5), percentileOf(firstSecs, 0.9)];
   const byCode = new Map(cov.map((c) => [c.code, c]));
   const rows = jurisdictions.map((j) => ({ ...j, served: byCode.get(j.code) }));
   const states = rows.filter((r) => r.kind !== 'territory');

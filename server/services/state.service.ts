@@ -1,5 +1,6 @@
 import { db, listAggSql, num } from '../db';
 import { findJurisdiction } from '../queries/reference.queries';
+import { rolledUp } from '../queries/report-rollup.queries';
 import { ENGAGEMENT_STATUSES } from '../schemas/engagement.schemas';
 import { FORMATS, STATUSES, TRACKS } from '../vocabulary';
 import { hoursOf } from './report.service';
@@ -20,10 +21,8 @@ export async function stateHistory(code: string, paging?: HistoryPaging) {
   if (!/^[A-Z]{2}$/.test(code)) return undefined;
   const jurisdiction = await findJurisdiction(code);
   if (!jurisdiction) return undefined;
-  const [served] = await db('engagement_jurisdictions as ej')
-    .join('engagements as e', 'e.id', 'ej.engagement_id')
-    .where({ 'ej.jurisdiction_code': code, 'ej.status': 'delivered' })
-    .select(db.raw('min(e.date) as first_served'), db.raw('max(e.date) as last_served'), db.raw('count(*) as engagements'), db.raw('coalesce(sum(e.duration_minutes), 0) as minutes'), db.raw('coalesce(sum(e.participant_count), 0) as participants'));
+  // Every delivered engagement listing the state, whatever its date: its roll-ups over all months.
+  const [served] = await rolledUp('jurisdiction', { from: '0000-01', to: '9999-12' }, { item: code });
   const [[caseCount], [engagementCount]] = await Promise.all([
     db('cases').where('jurisdiction_code', code).count({ n: '*' }),
     db('engagement_jurisdictions').where('jurisdiction_code', code).count({ n: '*' }),
@@ -72,8 +71,8 @@ export async function stateHistory(code: string, paging?: HistoryPaging) {
     jurisdiction,
     counts,
     pages: { ...pages, engagementsOf: lastPage(counts.engagements), casesOf: lastPage(counts.cases) },
-    served: num(served.engagements) > 0 ? { first: served.first_served as string, last: served.last_served as string } : undefined,
-    totals: { engagements: num(served.engagements), hours: hoursOf(num(served.minutes)), participants: num(served.participants) },
+    served: served && served.engagements > 0 ? { first: served.first_date as string, last: served.last_date as string } : undefined,
+    totals: { engagements: served?.engagements ?? 0, hours: hoursOf(served?.minutes ?? 0), participants: served?.participants ?? 0 },
     cases: cases.map((c) => ({ ...c, trackLabel: TRACKS[c.track as keyof typeof TRACKS], statusLabel: STATUSES[c.status as keyof typeof STATUSES] })),
     engagements: engagements.map((e: Record<string, unknown>) => ({
       ...e,

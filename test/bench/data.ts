@@ -38,6 +38,8 @@ export interface Dataset {
   fromCache: boolean;
   /** The case with the most engagements, for the case page. */
   busiestCase: { id: number; engagements: number; events: number };
+  /** An open case with a lead, other than the busiest: the benchmark records its engagements and notes on it. */
+  writeCase: { id: number; leadId: number };
   counts: { cases: number; engagements: number; served: number };
   cleanup(): Promise<void>;
 }
@@ -72,7 +74,7 @@ async function fill(knex: Knex, size: SizeName, o: GenerateOptions): Promise<{ s
   return { seconds: Number(process.hrtime.bigint() - started) / 1e9, served: result.served.length };
 }
 
-async function describe(knex: Knex): Promise<Pick<Dataset, 'busiestCase' | 'counts'>> {
+async function describe(knex: Knex): Promise<Pick<Dataset, 'busiestCase' | 'counts' | 'writeCase'>> {
   const busiest = (await knex('engagements')
     .select('case_id')
     .count({ n: '*' })
@@ -84,7 +86,15 @@ async function describe(knex: Knex): Promise<Pick<Dataset, 'busiestCase' | 'coun
   const [{ n: cases }] = await knex('cases').count({ n: '*' });
   const [{ n: engagements }] = await knex('engagements').count({ n: '*' });
   const served = await knex('engagement_jurisdictions').where({ status: 'delivered' }).countDistinct({ n: 'jurisdiction_code' });
+  const open = await knex('cases')
+    .whereIn('status', ['assigned', 'in_progress'])
+    .whereNotNull('lead_consultant_id')
+    .whereNot('id', caseId)
+    .orderBy('submitted_at')
+    .first('id', 'lead_consultant_id');
+  if (!open) throw new Error('the data set has no open case with a lead to record engagements on');
   return {
+    writeCase: { id: Number(open.id), leadId: Number(open.lead_consultant_id) },
     busiestCase: { id: caseId, engagements: Number(busiest?.n), events: Number(events) },
     counts: { cases: Number(cases), engagements: Number(engagements), served: Number(served[0].n) },
   };

@@ -1,14 +1,15 @@
 /**
  * `npm run bench`: builds the app, generates S, M and L data sets, starts the built server on
- * each (pinned to core 0) and loads its main routes with autocannon from this process (core 1),
- * beside a bare node:http and an Express hello-world. Writes test/bench/REPORT.md and
- * test/bench/results.json. Never part of `npm test`.
+ * each (pinned to core 0) and measures from this process (core 1): the first view of each staff
+ * page right after a write, a mixed load of reads and writes, the warm throughput of each route
+ * against the stack's signed-in floor page, and an import run beside the serving app. Writes
+ * test/bench/REPORT.md and test/bench/results.json. Never part of `npm test`.
  *
- *   npm run bench -- [--sizes S,M,L] [--seconds 5] [--rounds 3] [--warmup 1] [--reuse-data]
+ *   npm run bench -- [--sizes S,M,L] [--seconds 3] [--rounds 1] [--warmup 1] [--tries 10] [--mixed-seconds 15] [--import-rows 10000] [--reuse-data]
  *
  * BENCH_DATABASE_URL=postgres://… adds PostgreSQL (a fresh schema per size, dropped afterwards).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,9 +21,13 @@ import { todayIn } from '../../server/services/time';
 import { DEMO_PASSWORD } from '../../server/demo-password';
 import { Dataset, EngineName, postgresDataset, SizeName, SIZES, sqliteDataset } from './data';
 import { canPin, cpuSecondsOf, machineInfo, memoryOf, pinSelfToCore } from './machine';
-import { CONNECTIONS, measure, Measured, Target } from './load';
-import { baselineArgs, ENTRY, freePort, ROOT, Running, startNode, stop, waitUntilUp } from './processes';
-import { BenchResults, RouteResult, SizeRun, writeReport } from './report';
+import { CONNECTIONS, measure, Target } from './load';
+import { ENTRY, freePort, ROOT, Running, startNode, stop, waitUntilUp } from './processes';
+
+const CLI = path.join(ROOT, 'dist', 'server', 'cli.js');
+import { BenchResults, ImportRun, RouteResult, SizeRun, writeReport } from './report';
+import { firstViews, mixedLoad, staffPages, staffWithToken } from './first-view';
+import { importFile } from './import-file';
 import { createCase, intakeBody, probe, signIn } from './session';
 
 const SERVER_CORE = 0;
@@ -32,8 +37,11 @@ function parseOptions() {
   const { values } = parseArgs({
     options: {
       sizes: { type: 'string', default: 'S,M,L' },
-      seconds: { type: 'string', default: '5' },
-      rounds: { type: 'string', default: '3' },
+      seconds: { type: 'string', default: '3' },
+      rounds: { type: 'string', default: '1' },
+      tries: { type: 'string', default: '10' },
+      'mixed-seconds': { type: 'string', default: '15' },
+      'import-rows': { type: 'string', default: '10000' },
       warmup: { type: 'string', default: '1' },
       'reuse-data': { type: 'boolean', default: false },
       'render-only': { type: 'boolean', default: false },
@@ -44,7 +52,10 @@ function parseOptions() {
   if (values.help) {
     console.log(
       [
-        'npm run bench -- [--sizes S,M,L] [--seconds 5] [--rounds 3] [--warmup 1] [--reuse-data] [--render-only]',
+        'npm run bench -- [--sizes S,M,L] [--seconds 3] [--rounds 1] [--warmup 1] [--tries 10] [--mixed-seconds 15] [--import-rows 10000] [--reuse-data] [--render-only]',
+        '  --tries          first views of each staff page, each right after a write',
+        '  --mixed-seconds  length of the mixed load (10 clients, 1 request in 10 a write)',
+        '  --import-rows    rows of the import run beside the serving app, at the first size of each engine (0: none)',
         '  --reuse-data   copy SQLite data sets from a cache in the temp directory when the seeds and migrations are unchanged',
         '  --render-only  write REPORT.md again from results.json (after notes.ts changed), without measuring',
         'BENCH_DATABASE_URL=postgres://… also runs every size on PostgreSQL (a fresh schema per size).',
@@ -63,6 +74,9 @@ function parseOptions() {
     seconds: whole('seconds', values.seconds, 1),
     rounds: whole('rounds', values.rounds, 1),
     warmup: whole('warmup', values.warmup, 0),
+    tries: whole('tries', values.tries, 1),
+    mixedSeconds: whole('mixed-seconds', values['mixed-seconds'], 1),
+    importRows: whole('import-rows', values['import-rows'], 0),
     reuse: values['reuse-data'],
     renderOnly: values['render-only'],
   };
@@ -101,20 +115,6 @@ function build(): { seconds: number; warning?: string } {
   return { seconds, warning };
 }
 
-async function measureBaseline(kind: 'http' | 'express', o: ReturnType<typeof parseOptions>, core: number | undefined): Promise<Measured> {
-  const port = await freePort();
-  const server = startNode(`${kind} hello-world`, baselineArgs(kind), { NODE_ENV: 'production' }, port, core);
-  live.add(server);
-  try {
-    await waitUntilUp(server, '/');
-    say(`baseline ${kind} hello-world: ${o.rounds} × ${o.seconds} s`);
-    return await measure({ method: 'GET', url: `${server.url}/` }, { ...o, onRound: (i, r) => say(`  round ${i + 1}/${o.rounds}: ${fmt(r.rps)} req/s, p99 ${r.p99} ms`) });
-  } finally {
-    await stop(server);
-    live.delete(server);
-  }
-}
-
 interface RouteSpec {
   key: string;
   label: string;
@@ -140,7 +140,7 @@ async function sampled<T>(pid: number | undefined, work: () => Promise<T>): Prom
   }
 }
 
-async function runSize(dataset: Dataset, o: ReturnType<typeof parseOptions>, core: number | undefined, withLadder: boolean): Promise<SizeRun> {
+async function runSize(dataset: Dataset, o: ReturnType<typeof parseOptions>, core: number | undefined, withImport: boolean): Promise<SizeRun> {
   const port = await freePort();
   const secret = crypto.randomBytes(32).toString('base64url');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'leep-bench-run-'));
@@ -168,25 +168,36 @@ async function runSize(dataset: Dataset, o: ReturnType<typeof parseOptions>, cor
     const { statusPath } = await createCase(server.url);
     const afterSignIn = memoryOf(server.child.pid);
     const staff = { Cookie: cookie };
-    // What every request pays before a page does its own work: the middleware stack with one
-    // trivial query, then a page rendered in the layout, then the same page signed in.
-    const ladder: RouteSpec[] = withLadder
-      ? [
-          { key: 'ladder-healthz', label: 'GET /healthz (middleware + select 1)', staff: false, target: { method: 'GET', url: `${server.url}/healthz` }, expected: 200 },
-          { key: 'ladder-page', label: 'GET /requests/received (layout, no query)', staff: false, target: { method: 'GET', url: `${server.url}/requests/received` }, expected: 200 },
-          { key: 'ladder-signed-in', label: 'GET /requests/received signed in (+ session and user)', staff: false, target: { method: 'GET', url: `${server.url}/requests/received`, headers: staff }, expected: 200 },
-        ]
-      : [];
+    const writer = { staff: await staffWithToken(server.url, cookie, `/cases/${dataset.writeCase.id}`), caseId: dataset.writeCase.id, consultantId: dataset.writeCase.leadId, date: todayIn('America/New_York') };
+
+    // What people get: each staff page right after a change.
+    say(`${tag}: first views after a write, ${o.tries} of each page`);
+    const firstView = await firstViews(staffPages(dataset.busiestCase.id), writer, cookie, o.tries, say);
+
+    // Reads and writes together, as a working day brings them.
+    say(`${tag}: mixed load, ${MIXED_CLIENTS} clients for ${o.mixedSeconds} s, 1 request in 10 a write`);
+    const { value: mixedResult, peakRssMB: mixedPeak } = await sampled(server.child.pid, () =>
+      mixedLoad(staffPages(dataset.busiestCase.id, { csvPeriod: MIXED_CSV_PERIOD }), writer, cookie, { clients: MIXED_CLIENTS, seconds: o.mixedSeconds }),
+    );
+    const mixed = { ...mixedResult, peakRssMB: mixedPeak, csvPeriod: MIXED_CSV_PERIOD };
+    say(`  ${fmt(mixed.requests)} requests (${fmt(mixed.writes)} writes), ${mixed.errors} errors; worst page p99 ${fmt(Math.max(...mixed.pages.map((p) => p.p99)))} ms; peak RSS ${mixedPeak ?? '?'} MB`);
+    for (const sample of mixed.errorSamples) say(`  error: ${sample}`);
+
+    // An import run beside the serving app (the CLI, as an administrator runs it).
+    const imported = withImport && o.importRows ? await importBeside(server, dataset, env, cookie, o.importRows) : undefined;
+
+    // Warm throughput, against the stack's own floor: a signed-in page that does nothing of its own.
     const routes: RouteSpec[] = [
+      { key: 'floor', label: 'Floor: GET /requests/received signed in (session and user, no query of its own)', staff: false, target: { method: 'GET', url: `${server.url}/requests/received`, headers: staff }, expected: 200 },
       { key: 'status', label: 'Status page (public)', staff: false, target: { method: 'GET', url: server.url + statusPath }, expected: 200 },
       { key: 'cases', label: 'Case list /cases', staff: true, target: { method: 'GET', url: `${server.url}/cases`, headers: staff }, expected: 200 },
       { key: 'case', label: `Case page /cases/${dataset.busiestCase.id}`, staff: true, target: { method: 'GET', url: `${server.url}/cases/${dataset.busiestCase.id}`, headers: staff }, expected: 200 },
       { key: 'dashboard', label: 'Dashboard /dashboard', staff: true, target: { method: 'GET', url: `${server.url}/dashboard`, headers: staff }, expected: 200 },
       {
         key: 'dashboard-filtered',
-        label: 'Dashboard, filtered (?track=ta&from=2020-01-01&to=2023-12-31)',
+        label: 'Dashboard, filtered (?from=2020-01-01&to=2023-12-31&track=ta&jurisdiction=OH)',
         staff: true,
-        target: { method: 'GET', url: `${server.url}/dashboard?track=ta&from=2020-01-01&to=2023-12-31`, headers: staff },
+        target: { method: 'GET', url: `${server.url}/dashboard?from=2020-01-01&to=2023-12-31&track=ta&jurisdiction=OH`, headers: staff },
         expected: 200,
       },
       { key: 'state', label: 'State page /states/OH', staff: true, target: { method: 'GET', url: `${server.url}/states/OH`, headers: staff }, expected: 200 },
@@ -200,17 +211,16 @@ async function runSize(dataset: Dataset, o: ReturnType<typeof parseOptions>, cor
         expected: 201,
       },
     ];
-    const all = [...ladder, ...routes];
     // Requests the load generator gave up on still run on the server: wait for them (a health
     // check goes through the same database connection) before the next round starts.
     const settle = async () => {
       await fetch(`${server.url}/healthz`, { signal: AbortSignal.timeout(300_000) }).then((r) => r.arrayBuffer());
     };
     const results: RouteResult[] = [];
-    for (const [i, route] of all.entries()) {
+    for (const [i, route] of routes.entries()) {
       const init = { method: route.target.method, headers: route.target.headers, body: route.target.body };
       const first = await probe(route.target.url, init, route.expected);
-      say(`${tag} ${i + 1}/${all.length} ${route.label}: first answer ${first.status} (${fmt(first.bytes / 1024, 1)} KiB, ${fmt(first.ms, 1)} ms)`);
+      say(`${tag} ${i + 1}/${routes.length} ${route.label}: first answer ${first.status} (${fmt(first.bytes / 1024, 1)} KiB, ${fmt(first.ms, 1)} ms)`);
       if (!first.ok) say(`  warning: expected ${route.expected}`);
       const cpuBefore = cpuSecondsOf(server.child.pid);
       const { value: measured, peakRssMB } = await sampled(server.child.pid, () =>
@@ -227,24 +237,17 @@ async function runSize(dataset: Dataset, o: ReturnType<typeof parseOptions>, cor
       const cpuAfter = cpuSecondsOf(server.child.pid);
       const answered = measured.requests + measured.warmupRequests;
       const cpuMicrosPerRequest = cpuBefore !== null && cpuAfter !== null && answered ? ((cpuAfter - cpuBefore) * 1e6) / answered : null;
-      // The same page once more, just after a new submission: the figures caches start over.
-      let afterWriteMs: number | undefined;
-      if (route.target.method === 'GET' && !route.key.startsWith('ladder')) {
-        await createCase(server.url);
-        afterWriteMs = (await probe(route.target.url, init, route.expected)).ms;
-      }
       const url = new URL(route.target.url);
       results.push({
         key: route.key,
         label: route.label,
         staff: route.staff,
-        ladder: route.key.startsWith('ladder'),
+        ladder: route.key === 'floor',
         method: route.target.method,
         path: url.pathname + url.search,
         firstStatus: first.status,
         firstBytes: first.bytes,
         firstMs: first.ms,
-        afterWriteMs,
         peakRssMB,
         cpuMicrosPerRequest,
         measured,
@@ -261,6 +264,9 @@ async function runSize(dataset: Dataset, o: ReturnType<typeof parseOptions>, cor
       generationSeconds: dataset.generationSeconds,
       fromCache: dataset.fromCache,
       memory,
+      firstView,
+      mixed,
+      imported,
       routes: results,
     };
   } finally {
@@ -269,6 +275,60 @@ async function runSize(dataset: Dataset, o: ReturnType<typeof parseOptions>, cor
     await removeDataDir();
     cleanups.delete(removeDataDir);
   }
+}
+
+const MIXED_CLIENTS = 10;
+// The mixed load exports the dashboard's filtered set: a whole decade of engagements is a download
+// of its own (measured apart, in the first views), not a page people reload while they work.
+const MIXED_CSV_PERIOD = 'from=2020-01-01&to=2023-12-31&track=ta&jurisdiction=OH';
+
+/**
+ * Runs `npm run cli -- import` of a generated file against the serving app's database, while
+ * /healthz and a staff page are asked every 100 ms: how long the import takes, its peak memory,
+ * and how the app answers meanwhile.
+ */
+async function importBeside(server: Running, dataset: Dataset, env: Record<string, string>, cookie: string, rows: number): Promise<ImportRun> {
+  const file = path.join(os.tmpdir(), `leep-bench-import-${process.pid}.csv`);
+  fs.writeFileSync(file, importFile(rows, `bench${Date.now().toString(36)}`));
+  say(`${dataset.size}/${dataset.engine}: importing ${fmt(rows)} rows with the CLI while the app serves`);
+  const health: number[] = [];
+  const page: number[] = [];
+  let failures = 0;
+  let peakMB: number | null = null;
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--max-old-space-size=256', CLI, 'import', file], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const done = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+  let running = true;
+  void done.then(() => (running = false));
+  const ask = async (url: string, headers: Record<string, string>, into: number[]) => {
+    const t = performance.now();
+    try {
+      const res = await fetch(url, { headers, signal: AbortSignal.timeout(30_000) });
+      await res.arrayBuffer();
+      if (res.status !== 200) failures += 1;
+    } catch {
+      failures += 1;
+    }
+    into.push(performance.now() - t);
+  };
+  while (running) {
+    const hwm = memoryOf(child.pid).peakMB;
+    if (hwm !== null) peakMB = Math.max(peakMB ?? 0, hwm);
+    await Promise.all([ask(`${server.url}/healthz`, {}, health), ask(`${server.url}/cases`, { Cookie: cookie }, page), new Promise((r) => setTimeout(r, 100))]);
+  }
+  const code = await done;
+  const seconds = (performance.now() - started) / 1000;
+  fs.rmSync(file, { force: true });
+  const p = (list: number[], q: number) => {
+    const sorted = [...list].sort((a, b) => a - b);
+    return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : 0;
+  };
+  const result = { rows, seconds, exitCode: code, peakRssMB: peakMB, healthP99: p(health, 0.99), healthMax: p(health, 1), pageP99: p(page, 0.99), pageMax: p(page, 1), asked: health.length + page.length, failures, output: output.trim().split('\n').slice(-1)[0] ?? '' };
+  say(`  ${fmt(rows)} rows in ${fmt(seconds, 1)} s (exit ${code}), peak ${peakMB ?? '?'} MB; /healthz p99 ${fmt(result.healthP99)} ms, /cases p99 ${fmt(result.pageP99)} ms, ${failures} failures; ${result.output}`);
+  return result;
 }
 
 async function main() {
@@ -290,7 +350,6 @@ async function main() {
   say(`hashing the demo password (scrypt, N=2^${params.logN}, p=${params.p})`);
   const passwordHash = await hashPassword(DEMO_PASSWORD, params);
 
-  const baselines = { http: await measureBaseline('http', o, core), express: await measureBaseline('express', o, core) };
   const runs: SizeRun[] = [];
   for (const engine of engines) {
     for (const size of o.sizes) {
@@ -311,11 +370,10 @@ async function main() {
 
   const results: BenchResults = {
     machine: machineInfo(pin),
-    options: { sizes: o.sizes, engines, seconds: o.seconds, rounds: o.rounds, warmup: o.warmup, connections: CONNECTIONS, reuseData: o.reuse, today },
+    options: { sizes: o.sizes, engines, seconds: o.seconds, rounds: o.rounds, warmup: o.warmup, connections: CONNECTIONS, reuseData: o.reuse, today, tries: o.tries, mixedSeconds: o.mixedSeconds, mixedClients: MIXED_CLIENTS, importRows: o.importRows },
     command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}${process.env.BENCH_DATABASE_URL ? ' (with BENCH_DATABASE_URL)' : ''}`,
     build: built,
     totalSeconds: (Date.now() - started) / 1000,
-    baselines,
     runs,
   };
   const markdown = writeReport(results, path.join(__dirname, 'REPORT.md'), path.join(__dirname, 'results.json'));

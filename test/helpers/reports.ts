@@ -7,6 +7,7 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { insertMany, resetIdSequence } from '../../server/db';
+import { rebuildRollups } from '../../server/queries/report-rollup.queries';
 import type { ReportFilters } from '../../server/queries/report.queries';
 
 // ---------------------------------------------------------------------------------------------
@@ -238,6 +239,8 @@ export async function generateReportData(knex: Knex, s: Shape): Promise<Generate
   await insertMany(knex, 'engagement_jurisdictions', engJurisdictions);
   await insertMany(knex, 'engagement_topics', engTopics);
   for (const table of ['cases', 'engagements']) await resetIdSequence(knex, table);
+  // Written around the app, as an old database restored or imported by hand: the roll-ups are rebuilt, as `reports:rebuild` does.
+  await knex.transaction((trx) => rebuildRollups(trx));
   return { consultantIds, topicSlugs: topics.map((t) => t.slug), cases: cases.length, engagements: engagements.length };
 }
 

@@ -1,5 +1,6 @@
 // feedbackSummary against a recount made here, in plain code, from the fixture's own description.
 import assert from 'node:assert/strict';
+import { rebuildRollups } from '../../server/queries/report-rollup.queries';
 import { nowIso } from '../../server/db';
 import { FeedbackFigures, feedbackSummary } from '../../server/queries/feedback.queries';
 import type { ReportFilters } from '../../server/queries/report.queries';
@@ -113,6 +114,8 @@ describeEachEngine('Feedback figures (feedbackSummary)', (ctx) => {
         await ctx.db.knex('engagement_consultants').insert(e.by.map((who) => ({ engagement_id: engagementId, user_id: ids[who] })));
       }
     }
+    // Written around the app: the report roll-ups are made from these rows, as `reports:rebuild` does.
+    await ctx.db.knex.transaction((trx) => rebuildRollups(trx));
   });
 
   const cases: { title: string; filters: { track?: string; jurisdiction?: string } }[] = [

@@ -1,0 +1,155 @@
+import { Queryable, db, orderedListSql } from '../db';
+
+// The roll-ups of delivered engagements (migration 2026120517001 says what each row counts).
+const ROLLUP_KINDS = (condition: string) => `
+  with d as (
+    select e.id as d_id, e.date as d_date, e.year as d_year, substr(e.date, 1, 7) as d_month, c.track as d_track, e.format as d_format, e.duration_minutes as d_m, e.participant_count as d_p
+    from engagements e join cases c on c.id = e.case_id where e.status = 'delivered' and ${condition}
+  )
+  insert into report_rollups (kind, month, year, track, item, engagements, minutes, participants, first_date, last_date)
+  select 'format', d_month, d_year, d_track, d_format, count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from d group by d_month, d_year, d_track, d_format
+  union all select 'jurisdiction', d_month, d_year, d_track, x.jurisdiction_code, count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from d join engagement_jurisdictions x on x.engagement_id = d.d_id group by d_month, d_year, d_track, x.jurisdiction_code
+  union all select 'topic', d_month, d_year, d_track, cast(x.topic_id as varchar(32)), count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from d join engagement_topics x on x.engagement_id = d.d_id group by d_month, d_year, d_track, x.topic_id
+  union all select 'consultant', d_month, d_year, d_track, cast(x.user_id as varchar(32)), count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from d join engagement_consultants x on x.engagement_id = d.d_id group by d_month, d_year, d_track, x.user_id
+  union all select 'any_state', d_month, d_year, d_track, '', count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from d where exists (select 1 from engagement_jurisdictions x join jurisdictions j on j.code = x.jurisdiction_code where x.engagement_id = d.d_id and j.kind <> 'territory') group by d_month, d_year, d_track
+  union all select 'any_territory', d_month, d_year, d_track, '', count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from d where exists (select 1 from engagement_jurisdictions x join jurisdictions j on j.code = x.jurisdiction_code where x.engagement_id = d.d_id and j.kind = 'territory') group by d_month, d_year, d_track
+  union all select 'any_topic', d_month, d_year, d_track, '', count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from d where exists (select 1 from engagement_topics x where x.engagement_id = d.d_id) group by d_month, d_year, d_track
+  union all select 'any_consultant', d_month, d_year, d_track, '', count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from d where exists (select 1 from engagement_consultants x where x.engagement_id = d.d_id) group by d_month, d_year, d_track`;
+
+/** SQL of everything an engagement adds to the roll-ups, as one text: when it changes, its cells are redone. */
+const signatureSql = (q: Queryable) =>
+  `e.date || '|' || e.year || '|' || e.format || '|' || e.duration_minutes || '|' || e.participant_count || '|' || c.track
+   || '|' || coalesce(${orderedListSql('x.jurisdiction_code', 'from engagement_jurisdictions x where x.engagement_id = e.id', q)}, '')
+   || '|' || coalesce(${orderedListSql('x.topic_id', 'from engagement_topics x where x.engagement_id = e.id', q)}, '')
+   || '|' || coalesce(${orderedListSql('x.user_id', 'from engagement_consultants x where x.engagement_id = e.id', q)}, '')`;
+
+export interface EngagementMark {
+  engagement_id: number;
+  case_id: number;
+  month: string;
+  track: string;
+  signature: string;
+}
+
+const toMark = (r: Record<string, unknown>): EngagementMark => ({ engagement_id: Number(r.engagement_id), case_id: Number(r.case_id), month: String(r.month), track: String(r.track), signature: String(r.signature) });
+
+/** What the delivered engagements of these cases add to the roll-ups now, read from the raw rows. */
+export async function currentMarks(q: Queryable, caseIds: number[]): Promise<EngagementMark[]> {
+  const rows = await q('engagements as e')
+    .join('cases as c', 'c.id', 'e.case_id')
+    .where('e.status', 'delivered')
+    .whereIn('e.case_id', caseIds)
+    .select('e.id as engagement_id', 'e.case_id', q.raw('substr(e.date, 1, 7) as month'), 'c.track', q.raw(`${signatureSql(q)} as signature`));
+  return rows.map(toMark);
+}
+
+/** What the roll-ups hold for these cases' engagements (as last counted). */
+export async function keptMarks(q: Queryable, caseIds: number[]): Promise<EngagementMark[]> {
+  return (await q('report_engagement_marks').whereIn('case_id', caseIds).select('*')).map(toMark);
+}
+
+/** Replaces the kept marks of these engagements by their current ones (none for an engagement no longer delivered). */
+export async function replaceMarks(q: Queryable, engagementIds: number[], marks: EngagementMark[]): Promise<void> {
+  for (let i = 0; i < engagementIds.length; i += 500) await q('report_engagement_marks').whereIn('engagement_id', engagementIds.slice(i, i + 500)).delete();
+  for (let i = 0; i < marks.length; i += 100) await q('report_engagement_marks').insert(marks.slice(i, i + 100));
+}
+
+const nextMonth = (month: string) => {
+  const [y, m] = month.split('-').map(Number);
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+};
+
+/** Counts one (month, track) cell of the roll-ups again from the raw rows. */
+export async function recountCell(q: Queryable, month: string, track: string): Promise<void> {
+  await q('report_rollups').where({ month, track }).delete();
+  await q.raw(ROLLUP_KINDS('e.date >= ? and e.date < ? and c.track = ?'), [`${month}-01`, `${nextMonth(month)}-01`, track]);
+}
+
+const CASE_FORMATS = `insert into report_case_formats (case_id, format) select distinct e.case_id, e.format from engagements e where e.status = 'delivered'`;
+const CASE_CONSULTANTS = `insert into report_case_consultants (case_id, user_id) select distinct e.case_id, ec.user_id from engagements e join engagement_consultants ec on ec.engagement_id = e.id where e.status = 'delivered'`;
+
+/** Makes the formats and consultants of these cases' delivered engagements again from the raw rows. */
+export async function recountCaseLists(q: Queryable, caseIds: number[]): Promise<void> {
+  await q('report_case_formats').whereIn('case_id', caseIds).delete();
+  await q('report_case_consultants').whereIn('case_id', caseIds).delete();
+  const ids = caseIds.map(() => '?').join(', ');
+  await q.raw(`${CASE_FORMATS} and e.case_id in (${ids})`, caseIds);
+  await q.raw(`${CASE_CONSULTANTS} and e.case_id in (${ids})`, caseIds);
+}
+
+/** Makes every roll-up and mark again from the raw rows. */
+export async function rebuildRollups(q: Queryable = db): Promise<void> {
+  await q('report_rollups').delete();
+  await q('report_engagement_marks').delete();
+  await q('report_case_formats').delete();
+  await q('report_case_consultants').delete();
+  await q.raw(CASE_FORMATS);
+  await q.raw(CASE_CONSULTANTS);
+  await q.raw(ROLLUP_KINDS('1 = 1'));
+  await q.raw(
+    `insert into report_engagement_marks (engagement_id, case_id, month, track, signature)
+     select e.id, e.case_id, substr(e.date, 1, 7), c.track, ${signatureSql(q)} from engagements e join cases c on c.id = e.case_id where e.status = 'delivered'`,
+  );
+}
+
+/** Every roll-up and mark, in a fixed order (for the test that compares them with a rebuild). */
+export async function allDerivedRows(q: Queryable = db): Promise<Record<'rollups' | 'marks' | 'formats' | 'consultants', Record<string, unknown>[]>> {
+  const rollups = await q('report_rollups').orderBy(['kind', 'month', 'track', 'item', 'year']).select('*');
+  const marks = await q('report_engagement_marks').orderBy('engagement_id').select('*');
+  const formats = await q('report_case_formats').orderBy(['case_id', 'format']).select('*');
+  const consultants = await q('report_case_consultants').orderBy(['case_id', 'user_id']).select('*');
+  const plain = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'string' && /^\d+$/.test(v) && k !== 'item' ? Number(v) : v]));
+  return { rollups: rollups.map(plain), marks: marks.map(plain), formats: formats.map(plain), consultants: consultants.map(plain) };
+}
+
+export type RollupKind = 'format' | 'jurisdiction' | 'topic' | 'consultant' | 'any_state' | 'any_territory' | 'any_topic' | 'any_consultant';
+
+export interface RolledUp {
+  key: string;
+  engagements: number;
+  minutes: number;
+  participants: number;
+  first_date: string | null;
+  last_date: string | null;
+}
+
+/**
+ * Sums of the roll-up rows of one kind over whole months [fromMonth, toMonth] (YYYY-MM), under a
+ * track and an item when given, grouped by `by` (one group of key '' when none).
+ */
+export async function rolledUp(kind: RollupKind, months: { from: string; to: string }, where: { track?: string; item?: string }, by?: 'item' | 'year' | 'track', q: Queryable = db): Promise<RolledUp[]> {
+  const query = q('report_rollups').where('kind', kind).whereBetween('month', [months.from, months.to]);
+  if (where.track) query.where('track', where.track);
+  if (where.item !== undefined) query.where('item', where.item);
+  if (by) query.groupBy(by).select(q.raw(`${by} as k`));
+  const rows = await query.select(
+    q.raw('coalesce(sum(engagements), 0) as engagements'),
+    q.raw('coalesce(sum(minutes), 0) as minutes'),
+    q.raw('coalesce(sum(participants), 0) as participants'),
+    q.raw('min(first_date) as first_date'),
+    q.raw('max(last_date) as last_date'),
+  );
+  return rows.map((r: Record<string, unknown>) => ({
+    key: by ? String(r.k) : '',
+    engagements: Number(r.engagements ?? 0),
+    minutes: Number(r.minutes ?? 0),
+    participants: Number(r.participants ?? 0),
+    first_date: r.first_date == null ? null : String(r.first_date),
+    last_date: r.last_date == null ? null : String(r.last_date),
+  }));
+}
+
+/** The distinct (year, jurisdiction) pairs served in whole months [fromMonth, toMonth], under a track and a jurisdiction when given. */
+export async function servedPairs(months: { from: string; to: string }, where: { track?: string; item?: string }, q: Queryable = db): Promise<{ year: number; code: string }[]> {
+  const query = q('report_rollups').where('kind', 'jurisdiction').whereBetween('month', [months.from, months.to]);
+  if (where.track) query.where('track', where.track);
+  if (where.item !== undefined) query.where('item', where.item);
+  const rows = await query.distinct('year', 'item');
+  return rows.map((r: Record<string, unknown>) => ({ year: Number(r.year), code: String(r.item) }));
+}
+
+/** How many roll-up rows and marked (delivered) engagements there are. */
+export async function countDerivedRows(q: Queryable = db): Promise<{ rollups: number; engagements: number }> {
+  const [[a], [b]] = await Promise.all([q('report_rollups').count({ n: '*' }), q('report_engagement_marks').count({ n: '*' })]);
+  return { rollups: Number(a.n), engagements: Number(b.n) };
+}

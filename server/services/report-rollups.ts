@@ -1,0 +1,49 @@
+import type { Knex } from 'knex';
+import { db } from '../db';
+import { countDerivedRows, currentMarks, keptMarks, rebuildRollups, recountCaseLists, recountCell, replaceMarks } from '../queries/report-rollup.queries';
+
+/**
+ * Keeps the report roll-ups in step with the engagements of these cases, in the caller's
+ * transaction: the one hook every engagement change goes through (noteEngagementChange, the
+ * import). An engagement whose signature (what it adds to the figures) moved, appeared or went
+ * has its old and new (month, track) cells counted again from the raw rows, so the roll-ups equal
+ * a rebuild by construction; unchanged engagements cost one comparison. The formats and
+ * consultants of each case's delivered engagements (for the feedback figures) are listed again.
+ */
+export async function refreshReportRollups(trx: Knex.Transaction, caseIds: number[]): Promise<void> {
+  const cases = [...new Set(caseIds)];
+  const cells = new Map<string, { month: string; track: string }>();
+  const changed: number[] = [];
+  const fresh = [];
+  for (let i = 0; i < cases.length; i += 500) {
+    const chunk = cases.slice(i, i + 500);
+    await recountCaseLists(trx, chunk);
+    const [now, kept] = await Promise.all([currentMarks(trx, chunk), keptMarks(trx, chunk)]);
+    const before = new Map(kept.map((m) => [m.engagement_id, m]));
+    for (const mark of now) {
+      const old = before.get(mark.engagement_id);
+      before.delete(mark.engagement_id);
+      if (old && old.signature === mark.signature) continue;
+      if (old) cells.set(`${old.month}|${old.track}`, old);
+      cells.set(`${mark.month}|${mark.track}`, mark);
+      changed.push(mark.engagement_id);
+      fresh.push(mark);
+    }
+    // Kept but no longer delivered (deleted, cancelled, rescheduled): its cells lose it.
+    for (const old of before.values()) {
+      cells.set(`${old.month}|${old.track}`, old);
+      changed.push(old.engagement_id);
+    }
+  }
+  if (!changed.length) return;
+  for (const { month, track } of cells.values()) await recountCell(trx, month, track);
+  await replaceMarks(trx, changed, fresh);
+}
+
+/** Makes every roll-up again from the raw rows, in one transaction (readers see the old ones until it commits). */
+export async function rebuildReportRollups(): Promise<{ rollups: number; engagements: number }> {
+  return db.transaction(async (trx) => {
+    await rebuildRollups(trx);
+    return countDerivedRows(trx);
+  });
+}
