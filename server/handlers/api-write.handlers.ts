@@ -1,13 +1,14 @@
 import type { Request, Response } from 'express';
 import type { Config } from '../config';
 import { toDate } from '../db';
-import { AppError, NotFoundError } from '../errors';
+import { AppError, EditConflictError, NotFoundError } from '../errors';
 import { caseIdByReference, findCaseById } from '../queries/case.queries';
 import type { EngagementFull } from '../queries/engagement.queries';
 import { findEngagement } from '../queries/engagement.queries';
 import { validateEngagementPatch } from '../schemas/api.schemas';
 import { addNote, caseForUser, type Staff } from '../services/case.service';
 import { cancelEngagement, createEngagement, engagementForUser, updateEngagement } from '../services/engagement.service';
+import { etagOf, versionOfIfMatch } from '../services/edit-conflict';
 import { type ApiAnswer, runOnce } from '../services/idempotency.service';
 import { idParam } from './params';
 
@@ -50,28 +51,35 @@ export async function engagementJson(e: EngagementFull) {
     location: e.location ?? null,
     meeting_url: e.meeting_url ?? null,
     updated_at: (toDate(e.updated_at) as Date).toISOString(),
+    version: e.version ?? 1,
   };
 }
 
 /**
- * The version of an engagement a client read: its ETag. A PATCH or cancel sent with `If-Match`
- * (an ETag or `*`) is refused with 412 when the engagement has changed since.
+ * The version a PATCH or cancel was sent against: the one its `If-Match` names, or undefined when
+ * there is none or it is `*` (no check). A tag that names no version can match none: 412 at once.
+ * The service compares it with the stored version inside its own transaction, so that two writers
+ * cannot both pass the check.
  */
-export function etagOf(e: Pick<EngagementFull, 'id' | 'updated_at'>): string {
-  return `"${e.id}-${(toDate(e.updated_at) as Date).getTime()}"`;
-}
-
-/** The ETags an `If-Match` header lists (`*` for any), or undefined when it is absent. */
-export function ifMatchOf(req: Request): string[] | undefined {
+function expectedVersionOf(req: Request): number | undefined {
   const header = req.get('if-match');
-  if (header === undefined) return undefined;
-  return header.split(',').map((t) => t.trim().replace(/^W\//, '')).filter(Boolean);
+  if (header === undefined || header.split(',').some((t) => t.trim() === '*')) return undefined;
+  const version = versionOfIfMatch(header.split(',')[0]);
+  if (version === undefined) throw preconditionFailed();
+  return version;
 }
 
-function checkIfMatch(req: Request, e: EngagementFull): void {
-  const wanted = ifMatchOf(req);
-  if (wanted && !wanted.includes('*') && !wanted.includes(etagOf(e))) {
-    throw new AppError(412, 'precondition_failed', 'The engagement has changed since you read it: read it again (GET), then send your change with its new ETag.');
+function preconditionFailed(): AppError {
+  return new AppError(412, 'precondition_failed', 'The engagement has changed since you read it: read it again (GET), then send your change with its new ETag.');
+}
+
+/** Runs a write sent with If-Match: a save over a newer version answers 412 and changes nothing. */
+async function ifStillMatching<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (err) {
+    if (err instanceof EditConflictError) throw preconditionFailed();
+    throw err;
   }
 }
 
@@ -100,9 +108,9 @@ async function answer(req: Request, res: Response, write: () => Promise<ApiAnswe
   const request = { method: req.method, path: req.path, body: req.body ?? null };
   const result = await runOnce((req.apiToken as { id: number }).id, req.get('idempotency-key'), request, write);
   if (result.replayed) res.set('Idempotent-Replayed', 'true');
-  const body = result.body as { id?: number; updated_at?: string } | undefined;
-  if (body?.id && body.updated_at) {
-    res.set('ETag', etagOf({ id: body.id, updated_at: body.updated_at }));
+  const body = result.body as { id?: number; version?: number } | undefined;
+  if (body?.id && body.version) {
+    res.set('ETag', etagOf(body.version));
     if (result.status === 201) res.set('Location', `/api/v1/engagements/${body.id}`);
   }
   res.status(result.status).json(result.body);
@@ -111,7 +119,7 @@ async function answer(req: Request, res: Response, write: () => Promise<ApiAnswe
 /** GET /api/v1/engagements/{id}: one engagement, with its ETag. */
 export async function showEngagement(req: Request, res: Response): Promise<void> {
   const e = await engagementForUser(idParam(req), staffOf(req), meta(req));
-  res.set('ETag', etagOf(e)).json(await engagementJson(e));
+  res.set('ETag', etagOf(e.version ?? 1)).json(await engagementJson(e));
 }
 
 /** POST /api/v1/cases/{reference}/engagements: the engagement form's service and rules. */
@@ -130,9 +138,9 @@ export async function patchEngagement(req: Request, res: Response): Promise<void
   requireJson(req, true);
   const e = await engagementForUser(idParam(req), staffOf(req), meta(req));
   const changes = validateEngagementPatch(req.body);
-  checkIfMatch(req, e);
+  const expected = expectedVersionOf(req);
   await answer(req, res, async () => {
-    await updateEngagement(e.id, { ...inputOf(e), ...changes }, staffOf(req), { timeZone: timeZone(req) });
+    await ifStillMatching(() => updateEngagement(e.id, { ...inputOf(e), ...changes }, staffOf(req), { timeZone: timeZone(req) }, expected));
     return { status: 200, body: await engagementJson((await findEngagement(e.id)) as EngagementFull) };
   });
 }
@@ -141,9 +149,9 @@ export async function patchEngagement(req: Request, res: Response): Promise<void
 export async function cancelEngagementApi(req: Request, res: Response): Promise<void> {
   requireJson(req, false);
   const e = await engagementForUser(idParam(req), staffOf(req), meta(req));
-  checkIfMatch(req, e);
+  const expected = expectedVersionOf(req);
   await answer(req, res, async () => {
-    await cancelEngagement(e.id, staffOf(req), timeZone(req));
+    await ifStillMatching(() => cancelEngagement(e.id, staffOf(req), timeZone(req), expected));
     return { status: 200, body: await engagementJson((await findEngagement(e.id)) as EngagementFull) };
   });
 }

@@ -73,7 +73,7 @@ const engagementRowSchema = {
 
 const engagementSchemaOut = {
   type: 'object',
-  required: ['id', 'case_reference', 'date', 'start_time', 'duration_minutes', 'format', 'status', 'participant_count', 'consultant_ids', 'jurisdictions', 'topics', 'attendees', 'summary', 'follow_up_actions', 'follow_up_date', 'location', 'meeting_url', 'updated_at'],
+  required: ['id', 'case_reference', 'date', 'start_time', 'duration_minutes', 'format', 'status', 'participant_count', 'consultant_ids', 'jurisdictions', 'topics', 'attendees', 'summary', 'follow_up_actions', 'follow_up_date', 'location', 'meeting_url', 'updated_at', 'version'],
   properties: {
     id: { type: 'integer' },
     case_reference: { type: 'string' },
@@ -93,6 +93,7 @@ const engagementSchemaOut = {
     location: nullable('string'),
     meeting_url: nullable('string'),
     updated_at: { type: 'string', format: 'date-time' },
+    version: { type: 'integer', minimum: 1, description: 'Goes up by one with every change; the ETag is "v" and this number, in quotes.' },
   },
 };
 
@@ -198,7 +199,7 @@ const ifMatch = {
   name: 'If-Match',
   in: 'header',
   required: false,
-  description: 'Optional: the ETag of the engagement as you read it (from GET /api/v1/engagements/{id} or a previous change). If it has changed since, the call answers 412 and changes nothing.',
+  description: 'Optional: the ETag of the engagement as you read it ("v" and its version, e.g. "v3"; from GET /api/v1/engagements/{id} or a previous change). If it has changed since, the call answers 412 and changes nothing.',
   schema: { type: 'string' },
 };
 const etagHeader = { ETag: { description: 'The version of the engagement, for If-Match.', schema: { type: 'string' } } };

@@ -42,7 +42,8 @@ describeEachEngine('Staff API writes', (ctx) => {
     assert.equal(res.body.status, 'scheduled');
     assert.deepEqual(res.body.consultant_ids, [consultant.id]);
     assert.equal(res.headers.location, `/api/v1/engagements/${res.body.id}`);
-    assert.match(String(res.headers.etag), /^"\d+-\d+"$/);
+    assert.equal(res.headers.etag, `"v${res.body.version}"`);
+    assert.equal(res.body.version, 1);
     const events = await eventsOf(ctx.db.knex, kase.id, 'engagement.added');
     assert.equal(events.length, 1);
     assert.equal(events[0].actor_user_id, director.id);
@@ -187,6 +188,31 @@ describeEachEngine('Staff API writes', (ctx) => {
       const stale = await request(app).patch(`/api/v1/engagements/${id}`).set('Authorization', `Bearer ${writeToken}`).set('If-Match', etag).send({ duration_minutes: 30 });
       assert.equal(stale.status, 412);
     });
+    assert.equal(changed.headers.etag, `"v${changed.body.version}"`);
+    assert.equal(changed.body.version, read.body.version + 1);
+  });
+
+  it('If-Match is checked by the service against the stored version: "*" and the current tag save, a stale or unreadable tag answers 412, and a cancel obeys it too', async () => {
+    const kase = await makeCase(config, { lead: consultant });
+    const id = await storeEngagement(kase.id, director, { consultant_ids: [consultant.id] });
+    const patch = (tag: string, minutes: number) => request(app).patch(`/api/v1/engagements/${id}`).set('Authorization', `Bearer ${writeToken}`).set('If-Match', tag).send({ duration_minutes: minutes });
+    const any = await patch('*', 50);
+    assert.equal(any.status, 200, any.text);
+    assert.equal(any.body.version, 2);
+    await assertNothingStored(ctx.db.knex, async () => {
+      assert.equal((await patch('"v1"', 55)).status, 412);
+      assert.equal((await patch('"not-a-version"', 55)).status, 412);
+    });
+    const current = await patch('W/"v2"', 70);
+    assert.equal(current.status, 200, current.text);
+    assert.equal(current.body.duration_minutes, 70);
+    await assertNothingStored(ctx.db.knex, async () => {
+      const staleCancel = await request(app).post(`/api/v1/engagements/${id}/cancel`).set('Authorization', `Bearer ${writeToken}`).set('If-Match', '"v2"');
+      assert.equal(staleCancel.status, 412);
+    });
+    const cancel = await request(app).post(`/api/v1/engagements/${id}/cancel`).set('Authorization', `Bearer ${writeToken}`).set('If-Match', '"v3"');
+    assert.equal(cancel.status, 200, cancel.text);
+    assert.equal(cancel.body.status, 'cancelled');
   });
 
   it('PATCH with an empty object or an unknown field answers 400 naming it', async () => {
