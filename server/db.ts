@@ -183,19 +183,7 @@ const STARTUP_LOCK = 'leep:migrate-and-seed';
  * process dies). SQLite has one writer at a time already: the work just runs.
  */
 export async function withAdvisoryLock<T>(instance: Knex, key: string, work: () => Promise<T>): Promise<T> {
-  if (!isPostgres(instance)) return work();
-  const client = instance.client as { acquireConnection(): Promise<unknown>; releaseConnection(c: unknown): Promise<void> };
-  const conn = await client.acquireConnection();
-  try {
-    await instance.raw(`SELECT pg_advisory_lock(${ADVISORY_KEY_SQL})`, [key]).connection(conn);
-    try {
-      return await work();
-    } finally {
-      await instance.raw(`SELECT pg_advisory_unlock(${ADVISORY_KEY_SQL})`, [key]).connection(conn);
-    }
-  } finally {
-    await client.releaseConnection(conn);
-  }
+  return (await lockedRun(instance, key, work, true)) as T;
 }
 
 /**
@@ -203,12 +191,19 @@ export async function withAdvisoryLock<T>(instance: Knex, key: string, work: () 
  * periodic job that one instance at a time should run. Returns undefined when it did not run.
  */
 export async function ifAdvisoryLock<T>(instance: Knex, key: string, work: () => Promise<T>): Promise<T | undefined> {
+  return lockedRun(instance, key, work, false);
+}
+
+async function lockedRun<T>(instance: Knex, key: string, work: () => Promise<T>, wait: boolean): Promise<T | undefined> {
   if (!isPostgres(instance)) return work();
   const client = instance.client as { acquireConnection(): Promise<unknown>; releaseConnection(c: unknown): Promise<void> };
   const conn = await client.acquireConnection();
   try {
-    const got = rawRows<{ ok: unknown }>(await instance.raw(`SELECT pg_try_advisory_lock(${ADVISORY_KEY_SQL}) AS ok`, [key]).connection(conn))[0];
-    if (!bool(got?.ok)) return undefined;
+    if (wait) await instance.raw(`SELECT pg_advisory_lock(${ADVISORY_KEY_SQL})`, [key]).connection(conn);
+    else {
+      const got = rawRows<{ ok: unknown }>(await instance.raw(`SELECT pg_try_advisory_lock(${ADVISORY_KEY_SQL}) AS ok`, [key]).connection(conn))[0];
+      if (!bool(got?.ok)) return undefined;
+    }
     try {
       return await work();
     } finally {
