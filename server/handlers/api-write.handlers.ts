@@ -1,12 +1,9 @@
 import type { Request, Response } from 'express';
 import type { Config } from '../config';
-import { toDate } from '../db';
-import { AppError, EditConflictError, NotFoundError } from '../errors';
-import { caseIdByReference, findCaseById } from '../queries/case.queries';
-import type { EngagementFull } from '../queries/engagement.queries';
-import { findEngagement } from '../queries/engagement.queries';
+import { AppError, EditConflictError } from '../errors';
 import { validateEngagementPatch } from '../schemas/api.schemas';
-import { addNote, caseForUser, type Staff } from '../services/case.service';
+import { addNote, type Staff } from '../services/case.service';
+import { type EngagementFull, caseForUserByReference, engagementJson, engagementJsonById } from '../services/engagement-api.service';
 import { cancelEngagement, createEngagement, engagementForUser, updateEngagement } from '../services/engagement.service';
 import { etagOf, versionOfIfMatch } from '../services/edit-conflict';
 import { type ApiAnswer, runOnce } from '../services/idempotency.service';
@@ -23,37 +20,7 @@ function requireJson(req: Request, bodyRequired: boolean): void {
 }
 
 /** The case a reference names, if the token's owner may see it; otherwise 404. */
-async function caseByReference(req: Request) {
-  const reference = String(req.params.reference ?? '');
-  const id = /^[A-Za-z0-9-]{1,40}$/.test(reference) ? await caseIdByReference(reference) : undefined;
-  if (!id) throw new NotFoundError('We could not find that case.');
-  return caseForUser(id, staffOf(req), meta(req));
-}
-
-/** An engagement as the API shows it. */
-export async function engagementJson(e: EngagementFull) {
-  return {
-    id: e.id,
-    case_reference: (await findCaseById(e.case_id))?.reference ?? '',
-    date: e.date,
-    start_time: e.start_time ?? null,
-    duration_minutes: e.duration_minutes,
-    format: e.format,
-    status: e.status,
-    participant_count: e.participant_count,
-    consultant_ids: e.consultant_ids,
-    jurisdictions: e.jurisdictions,
-    topics: e.topics,
-    attendees: e.attendees,
-    summary: e.summary ?? null,
-    follow_up_actions: e.follow_up_actions ?? null,
-    follow_up_date: e.follow_up_date ?? null,
-    location: e.location ?? null,
-    meeting_url: e.meeting_url ?? null,
-    updated_at: (toDate(e.updated_at) as Date).toISOString(),
-    version: e.version ?? 1,
-  };
-}
+const caseByReference = (req: Request) => caseForUserByReference(String(req.params.reference ?? ''), staffOf(req), meta(req));
 
 /**
  * The version a PATCH or cancel was sent against: the one its `If-Match` names, or undefined when
@@ -128,8 +95,7 @@ export async function createCaseEngagement(req: Request, res: Response): Promise
   const kase = await caseByReference(req);
   await answer(req, res, async () => {
     const id = await createEngagement(kase.id, req.body, staffOf(req), { timeZone: timeZone(req) });
-    const e = (await findEngagement(id)) as EngagementFull;
-    return { status: 201, body: await engagementJson(e) };
+    return { status: 201, body: await engagementJsonById(id) };
   });
 }
 
@@ -141,7 +107,7 @@ export async function patchEngagement(req: Request, res: Response): Promise<void
   const expected = expectedVersionOf(req);
   await answer(req, res, async () => {
     await ifStillMatching(() => updateEngagement(e.id, { ...inputOf(e), ...changes }, staffOf(req), { timeZone: timeZone(req) }, expected));
-    return { status: 200, body: await engagementJson((await findEngagement(e.id)) as EngagementFull) };
+    return { status: 200, body: await engagementJsonById(e.id) };
   });
 }
 
@@ -152,7 +118,7 @@ export async function cancelEngagementApi(req: Request, res: Response): Promise<
   const expected = expectedVersionOf(req);
   await answer(req, res, async () => {
     await ifStillMatching(() => cancelEngagement(e.id, staffOf(req), timeZone(req), expected));
-    return { status: 200, body: await engagementJson((await findEngagement(e.id)) as EngagementFull) };
+    return { status: 200, body: await engagementJsonById(e.id) };
   });
 }
 

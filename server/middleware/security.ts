@@ -2,7 +2,7 @@ import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { doubleCsrf } from 'csrf-csrf';
 import helmet from 'helmet';
 import rateLimit from 'express-rate-limit';
-import { SharedRateLimitStore } from './rate-limit-store';
+import { SharedRateLimitStore } from '../rate-limit-store';
 import type { Config } from '../config';
 import { ForbiddenError, TooManyRequestsError } from '../errors';
 

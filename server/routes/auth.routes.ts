@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import rateLimit from 'express-rate-limit';
-import { SharedRateLimitStore } from '../middleware/rate-limit-store';
+import { SharedRateLimitStore } from '../rate-limit-store';
 import * as auth from '../handlers/auth.handlers';
 import * as users from '../handlers/user.handlers';
 import { TooManyRequestsError } from '../errors';

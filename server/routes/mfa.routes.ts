@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import rateLimit from 'express-rate-limit';
-import { SharedRateLimitStore } from '../middleware/rate-limit-store';
+import { SharedRateLimitStore } from '../rate-limit-store';
 import type { Config } from '../config';
 import * as account from '../handlers/account-security.handlers';
 import * as mfa from '../handlers/mfa.handlers';

@@ -1,7 +1,7 @@
 import type { Options, Store } from 'express-rate-limit';
 import type { Knex } from 'knex';
 import { RateLimiterAbstract, RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
-import { db, isPostgres } from '../db';
+import { db, isPostgres } from './db';
 
 /**
  * An express-rate-limit store over rate-limiter-flexible. On PostgreSQL the counters live in the
