@@ -4,7 +4,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describeEachEngine, TestDatabase } from '../helpers/db';
+import { allDerivedRows } from '../../server/queries/report-rollup.queries';
+import { createEngagement } from '../../server/services/engagement.service';
+import { testApp } from '../helpers/app';
 import { auditEvents, makeUser } from '../helpers/auth';
+import { ZONE, daysFromToday, makeCase } from '../helpers/engagements';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -116,5 +120,28 @@ describeEachEngine('Command line: user:create', (ctx) => {
     assert.equal(run.code, 1);
     assert.match(run.stderr, /--expertise takes topic slugs separated by commas: .*equity-lens/);
     assert.equal(await userByEmail(address), undefined);
+  });
+});
+
+describeEachEngine('Command line: reports:rebuild', (ctx) => {
+  const { config } = testApp();
+
+  it('reports:rebuild makes the roll-ups again from the engagements after they were emptied around the app, equal to what the app kept, and says how many', async function () {
+    this.timeout(30_000);
+    const director = await makeUser({ role: 'director' });
+    const lead = await makeUser({ role: 'consultant' });
+    const kase = await makeCase(config, { lead, director });
+    const topic = (await ctx.db.knex('topics').where({ active: true }).orderBy('id').first()).slug as string;
+    const payload = (date: string, jurisdictions: string[]) => ({ status: 'delivered', date, start_time: '10:00', duration_minutes: 60, format: 'small_group', consultant_ids: [lead.id], participant_count: 5, jurisdictions, topics: [topic], summary: 'Met the board.' });
+    await createEngagement(kase.id, payload(daysFromToday(-40), ['OH']), { id: director.id, role: 'director' }, { timeZone: ZONE });
+    await createEngagement(kase.id, payload(daysFromToday(-3), ['OH', 'PR']), { id: director.id, role: 'director' }, { timeZone: ZONE });
+    const kept = await allDerivedRows(ctx.db.knex);
+    assert.ok(kept.rollups.length > 0 && kept.marks.length === 2, 'the app kept roll-ups for the two delivered engagements');
+    for (const table of ['report_rollups', 'report_engagement_marks', 'report_case_formats', 'report_case_consultants']) await ctx.db.knex(table).delete();
+
+    const run = await cli(ctx.db, ['reports:rebuild'], '');
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, new RegExp(`Rebuilt the report roll-ups from the engagements: ${kept.rollups.length} roll-up rows for 2 delivered engagements`));
+    assert.deepEqual(await allDerivedRows(ctx.db.knex), kept);
   });
 });
