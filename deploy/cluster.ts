@@ -92,10 +92,14 @@ export async function waitFor(url: string, ms = 60_000): Promise<void> {
 
 async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/leep_cluster';
-  if (!/^postgres(ql)?:\/\//.test(databaseUrl)) throw new Error('DATABASE_URL must be a PostgreSQL URL: the cluster shares one PostgreSQL database');
+  if (!/^postgres(ql)?:\/\//.test(databaseUrl))
+    throw new Error('DATABASE_URL must be a PostgreSQL URL: the cluster shares one PostgreSQL database');
   if (!fs.existsSync(path.join(ROOT, 'dist', 'server', 'index.js'))) throw new Error('build the app first: npm run build');
   const listen = Number(process.env.CLUSTER_PORT ?? 8080);
-  const ports: [number, number] = [Number(process.env.CLUSTER_INSTANCE_PORTS?.split(',')[0] ?? 3001), Number(process.env.CLUSTER_INSTANCE_PORTS?.split(',')[1] ?? 3002)];
+  const ports: [number, number] = [
+    Number(process.env.CLUSTER_INSTANCE_PORTS?.split(',')[0] ?? 3001),
+    Number(process.env.CLUSTER_INSTANCE_PORTS?.split(',')[1] ?? 3002),
+  ];
   // The database is made if it does not exist yet (createdb from PostgreSQL's client tools).
   const name = new URL(databaseUrl).pathname.slice(1);
   const admin = new URL(databaseUrl);

@@ -46,8 +46,50 @@ export interface DemoResult {
 const SERVED_ORDER = ['DC', 'OH', 'KY', 'MI', 'NV', 'IL', 'NM', 'MA', 'NC', 'WA', 'GA', 'VA', 'MD', 'KS', 'TN', 'CA'];
 const ALL_CODES = [...SERVED_ORDER, ...JURISDICTIONS.map((j) => j.code).filter((c) => !SERVED_ORDER.includes(c))];
 
-const FIRST = ['Avery', 'Jordan', 'Maya', 'Luis', 'Priya', 'Darnell', 'Grace', 'Hiroshi', 'Imani', 'Kateri', 'Noah', 'Rosa', 'Samuel', 'Tanya', 'Wei', 'Yolanda', 'Omar', 'Leah', 'Andre', 'Mei'];
-const LAST = ['Johnson', 'Martinez', 'Okafor', 'Nguyen', 'Begay', 'Campbell', 'Patel', 'Robinson', 'Kim', 'Alvarez', 'Thompson', 'Washington', 'Chen', 'Harris', 'Lopez', 'Brooks', 'Singh', 'Walker', 'Rivera', 'Yazzie'];
+const FIRST = [
+  'Avery',
+  'Jordan',
+  'Maya',
+  'Luis',
+  'Priya',
+  'Darnell',
+  'Grace',
+  'Hiroshi',
+  'Imani',
+  'Kateri',
+  'Noah',
+  'Rosa',
+  'Samuel',
+  'Tanya',
+  'Wei',
+  'Yolanda',
+  'Omar',
+  'Leah',
+  'Andre',
+  'Mei',
+];
+const LAST = [
+  'Johnson',
+  'Martinez',
+  'Okafor',
+  'Nguyen',
+  'Begay',
+  'Campbell',
+  'Patel',
+  'Robinson',
+  'Kim',
+  'Alvarez',
+  'Thompson',
+  'Washington',
+  'Chen',
+  'Harris',
+  'Lopez',
+  'Brooks',
+  'Singh',
+  'Walker',
+  'Rivera',
+  'Yazzie',
+];
 const TITLES = [
   'Equity lens for the strategic plan',
   'Board retreat on courageous conversations',
@@ -60,7 +102,18 @@ const TITLES = [
   'Community listening sessions',
   'New member orientation on governance',
 ];
-const TOPICS = ['equity-lens', 'courageous-conversations', 'opportunity-gaps', 'essa-accountability', 'school-climate', 'educator-diversity', 'early-learning', 'data-equity-audits', 'community-engagement', 'board-governance'];
+const TOPICS = [
+  'equity-lens',
+  'courageous-conversations',
+  'opportunity-gaps',
+  'essa-accountability',
+  'school-climate',
+  'educator-diversity',
+  'early-learning',
+  'data-equity-audits',
+  'community-engagement',
+  'board-governance',
+];
 const FORMATS = ['one_on_one', 'small_group', 'online_training'];
 
 /** mulberry32: a small seeded generator, so the same seed always gives the same history. */
@@ -135,22 +188,49 @@ async function generateHistory(knex: Knex, o: DemoOptions): Promise<{ result: De
   const at = new Date(end).toISOString();
 
   return knex.transaction(async (trx) => {
-    if (Number((await trx('cases').count({ n: '*' }))[0].n) > 0) throw new ConflictError('The database already has cases; demo data goes into an empty database.');
+    if (Number((await trx('cases').count({ n: '*' }))[0].n) > 0)
+      throw new ConflictError('The database already has cases; demo data goes into an empty database.');
 
     // People: one director and the consultants, each with two or three areas of expertise.
     const director = 'director@leep.example';
-    const [dirRow] = await trx('users').insert({ email: director, name: 'Dana Director', role: 'director', password_hash: o.passwordHash, active: true, capacity: 10, created_at: at, updated_at: at }).returning('id');
+    const [dirRow] = await trx('users')
+      .insert({
+        email: director,
+        name: 'Dana Director',
+        role: 'director',
+        password_hash: o.passwordHash,
+        active: true,
+        capacity: 10,
+        created_at: at,
+        updated_at: at,
+      })
+      .returning('id');
     const directorId = Number(typeof dirRow === 'object' ? dirRow.id : dirRow);
     const consultants: { id: number; email: string; name: string; topics: string[] }[] = [];
     for (let i = 0; i < o.consultants; i += 1) {
       const name = `${FIRST[i % FIRST.length]} ${LAST[(i * 7 + Math.floor(i / FIRST.length)) % LAST.length]}`;
       const email = `consultant${i + 1}@leep.example`;
-      const [row] = await trx('users').insert({ email, name, role: 'consultant', password_hash: o.passwordHash, active: true, capacity: r.int(4, 8), created_at: at, updated_at: at }).returning('id');
+      const [row] = await trx('users')
+        .insert({
+          email,
+          name,
+          role: 'consultant',
+          password_hash: o.passwordHash,
+          active: true,
+          capacity: r.int(4, 8),
+          created_at: at,
+          updated_at: at,
+        })
+        .returning('id');
       const id = Number(typeof row === 'object' ? row.id : row);
       const topics = [...new Set([r.pick(TOPICS), r.pick(TOPICS), r.pick(TOPICS)])];
       consultants.push({ id, email, name, topics });
     }
-    await insertMany(trx, 'user_topics', consultants.flatMap((c) => c.topics.map((t) => ({ user_id: c.id, topic_id: topicId.get(t) }))));
+    await insertMany(
+      trx,
+      'user_topics',
+      consultants.flatMap((c) => c.topics.map((t) => ({ user_id: c.id, topic_id: topicId.get(t) }))),
+    );
 
     // Requests grow over the years: the density rises linearly to three times its start
     // (inverse of the CDF (t + t²)/2), sorted by time.
@@ -166,7 +246,18 @@ async function generateHistory(knex: Knex, o: DemoOptions): Promise<{ result: De
     const events: Record<string, unknown>[] = [];
     const counters = new Map<number, number>();
     const introduced: string[] = [];
-    const plan: { id: number; code: string; track: string; status: string; lead: number; support?: number; topics: string[]; assigned: number; closed?: number; servable: boolean }[] = [];
+    const plan: {
+      id: number;
+      code: string;
+      track: string;
+      status: string;
+      lead: number;
+      support?: number;
+      topics: string[];
+      assigned: number;
+      closed?: number;
+      servable: boolean;
+    }[] = [];
 
     for (let i = 0; i < o.cases; i += 1) {
       const id = i + 1;
@@ -192,7 +283,9 @@ async function generateHistory(knex: Knex, o: DemoOptions): Promise<{ result: De
       const assigned = ['new', 'declined'].includes(status) || (status === 'withdrawn' && r.chance(0.5)) ? 0 : submitted + assignedLag;
       const lead = assigned ? r.pick(consultants).id : 0;
       const support = assigned && r.chance(0.25) ? r.pick(consultants).id : undefined;
-      const closed = ['completed', 'declined', 'withdrawn'].includes(status) ? Math.min(end - DAY, submitted + r.int(20, 200) * DAY) : undefined;
+      const closed = ['completed', 'declined', 'withdrawn'].includes(status)
+        ? Math.min(end - DAY, submitted + r.int(20, 200) * DAY)
+        : undefined;
       const title = `${r.pick(TITLES)}${track === 'network' ? ' (State Policy Network team)' : track === 'cohort' ? ' (National Cohort)' : ''}`;
       const requester = `${r.pick(FIRST)} ${r.pick(LAST)}`;
       const token = crypto.createHash('sha256').update(`demo-${o.seed}-${id}`).digest('base64url');
@@ -219,7 +312,12 @@ async function generateHistory(knex: Knex, o: DemoOptions): Promise<{ result: De
         expected_participants: r.int(3, 25),
         lead_consultant_id: lead || null,
         closing_summary: status === 'completed' ? 'Delivered as planned; the board adopted next steps.' : null,
-        closing_reason: status === 'declined' ? 'Outside the scope of LEEP technical assistance.' : status === 'withdrawn' ? 'The board withdrew the request.' : null,
+        closing_reason:
+          status === 'declined'
+            ? 'Outside the scope of LEEP technical assistance.'
+            : status === 'withdrawn'
+              ? 'The board withdrew the request.'
+              : null,
         status_token_hash: crypto.createHash('sha256').update(token).digest('hex'),
         idempotency_key: null,
         request_hash: null,
@@ -233,9 +331,35 @@ async function generateHistory(knex: Knex, o: DemoOptions): Promise<{ result: De
       });
       for (const t of topics) caseTopics.push({ case_id: id, topic_id: topicId.get(t) });
       if (support && support !== lead) supporters.push({ case_id: id, user_id: support });
-      events.push({ case_id: id, actor_user_id: null, actor_kind: 'requester', kind: 'case.created', before_json: null, after_json: JSON.stringify({ reference: caseRows[i].reference, status: 'new' }), created_at: new Date(submitted).toISOString() });
-      if (assigned) events.push({ case_id: id, actor_user_id: directorId, actor_kind: 'staff', kind: 'case.assigned', before_json: JSON.stringify({ lead_consultant_id: null }), after_json: JSON.stringify({ lead_consultant_id: lead }), created_at: new Date(assigned).toISOString() });
-      if (closed) events.push({ case_id: id, actor_user_id: lead || directorId, actor_kind: 'staff', kind: 'case.status_changed', before_json: JSON.stringify({ status: 'in_progress' }), after_json: JSON.stringify({ status }), created_at: new Date(closed).toISOString() });
+      events.push({
+        case_id: id,
+        actor_user_id: null,
+        actor_kind: 'requester',
+        kind: 'case.created',
+        before_json: null,
+        after_json: JSON.stringify({ reference: caseRows[i].reference, status: 'new' }),
+        created_at: new Date(submitted).toISOString(),
+      });
+      if (assigned)
+        events.push({
+          case_id: id,
+          actor_user_id: directorId,
+          actor_kind: 'staff',
+          kind: 'case.assigned',
+          before_json: JSON.stringify({ lead_consultant_id: null }),
+          after_json: JSON.stringify({ lead_consultant_id: lead }),
+          created_at: new Date(assigned).toISOString(),
+        });
+      if (closed)
+        events.push({
+          case_id: id,
+          actor_user_id: lead || directorId,
+          actor_kind: 'staff',
+          kind: 'case.status_changed',
+          before_json: JSON.stringify({ status: 'in_progress' }),
+          after_json: JSON.stringify({ status }),
+          created_at: new Date(closed).toISOString(),
+        });
       plan.push({ id, code, track, status, lead, support, topics, assigned, closed, servable: !outsider });
     }
 
@@ -286,10 +410,16 @@ async function generateHistory(knex: Knex, o: DemoOptions): Promise<{ result: De
       engTopics.push({ engagement_id: id, topic_id: topicId.get(r.pick(p.topics)) });
       if (o.details && status === 'delivered' && r.chance(0.3)) {
         for (let k = Math.min(participants, r.int(1, 3)); k > 0; k -= 1) {
-          attendees.push({ engagement_id: id, name: `${r.pick(FIRST)} ${r.pick(LAST)}`, role: 'Board member', jurisdiction_code: r.pick([...codesHere]) });
+          attendees.push({
+            engagement_id: id,
+            name: `${r.pick(FIRST)} ${r.pick(LAST)}`,
+            role: 'Board member',
+            jurisdiction_code: r.pick([...codesHere]),
+          });
         }
       }
-      if (status === 'delivered' && (!firstDelivered.has(p.id) || when < (firstDelivered.get(p.id) as number))) firstDelivered.set(p.id, when);
+      if (status === 'delivered' && (!firstDelivered.has(p.id) || when < (firstDelivered.get(p.id) as number)))
+        firstDelivered.set(p.id, when);
     };
 
     const windowOf = (p: (typeof plan)[number]) => {
@@ -345,22 +475,58 @@ async function generateHistory(knex: Knex, o: DemoOptions): Promise<{ result: De
     let notes = 0;
     if (o.details) {
       const open = plan.filter((p) => p.status === 'in_progress').slice(-20);
-      const staffMessages = open.map((p) => ({ case_id: p.id, author_kind: 'staff', author_user_id: p.lead, body: 'Thank you for your request. I look forward to working with your board.', created_at: new Date(p.assigned + DAY).toISOString() }));
+      const staffMessages = open.map((p) => ({
+        case_id: p.id,
+        author_kind: 'staff',
+        author_user_id: p.lead,
+        body: 'Thank you for your request. I look forward to working with your board.',
+        created_at: new Date(p.assigned + DAY).toISOString(),
+      }));
       // Every other requester answers, so that the case pages show a conversation.
-      const replies = open.filter((_p, i) => i % 2 === 0).map((p) => ({ case_id: p.id, author_kind: 'requester', author_user_id: null, body: 'Thank you! Could we meet before our March board meeting?', created_at: new Date(p.assigned + 2 * DAY).toISOString() }));
-      await insertMany(trx, 'case_messages', [...staffMessages, ...replies].sort((a, b) => a.case_id - b.case_id || a.created_at.localeCompare(b.created_at)));
+      const replies = open
+        .filter((_p, i) => i % 2 === 0)
+        .map((p) => ({
+          case_id: p.id,
+          author_kind: 'requester',
+          author_user_id: null,
+          body: 'Thank you! Could we meet before our March board meeting?',
+          created_at: new Date(p.assigned + 2 * DAY).toISOString(),
+        }));
+      await insertMany(
+        trx,
+        'case_messages',
+        [...staffMessages, ...replies].sort((a, b) => a.case_id - b.case_id || a.created_at.localeCompare(b.created_at)),
+      );
       messages = staffMessages.length + replies.length;
       notes = open.length;
-      await insertMany(trx, 'case_notes', open.map((p) => ({ case_id: p.id, author_user_id: p.lead, body: 'Initial call held; the chair wants a session before the spring retreat.', created_at: new Date(p.assigned + 2 * DAY).toISOString() })));
+      await insertMany(
+        trx,
+        'case_notes',
+        open.map((p) => ({
+          case_id: p.id,
+          author_user_id: p.lead,
+          body: 'Initial call held; the chair wants a session before the spring retreat.',
+          created_at: new Date(p.assigned + 2 * DAY).toISOString(),
+        })),
+      );
     }
     for (const [year, last] of counters) {
       await trx('reference_counters').insert({ year, last }).onConflict('year').merge(['last']);
     }
-    for (const table of ['cases', 'case_events', 'engagements', 'engagement_attendees', 'case_messages', 'case_notes']) await resetIdSequence(trx, table);
+    for (const table of ['cases', 'case_events', 'engagements', 'engagement_attendees', 'case_messages', 'case_notes'])
+      await resetIdSequence(trx, table);
 
     const served = [...new Set(engJurisdictions.filter((e) => e.status === 'delivered').map((e) => e.jurisdiction_code as string))].sort();
     return {
-      result: { cases: caseRows.length, engagements: engRows.length, served, consultants: consultants.map(({ email, name }) => ({ email, name })), director, messages, notes },
+      result: {
+        cases: caseRows.length,
+        engagements: engRows.length,
+        served,
+        consultants: consultants.map(({ email, name }) => ({ email, name })),
+        director,
+        messages,
+        notes,
+      },
       directorId,
       consultantIds: consultants.map((c) => c.id),
     };

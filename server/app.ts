@@ -41,7 +41,9 @@ export function createApp(config: Config, options: { log?: Logger } = {}): Expre
   setProgramTimeZone(config.timeZone);
   // "Eastern Time" for America/New_York: shown next to times that people type or read.
   app.locals.timeZoneLabel =
-    new Intl.DateTimeFormat('en-US', { timeZone: config.timeZone, timeZoneName: 'longGeneric' }).formatToParts(new Date()).find((p) => p.type === 'timeZoneName')?.value ?? config.timeZone;
+    new Intl.DateTimeFormat('en-US', { timeZone: config.timeZone, timeZoneName: 'longGeneric' })
+      .formatToParts(new Date())
+      .find((p) => p.type === 'timeZoneName')?.value ?? config.timeZone;
   app.set('trust proxy', config.trustProxy);
   app.disable('x-powered-by');
   // Pages are made per request and never cached by browsers; an ETag would only cost a hash of
@@ -55,11 +57,18 @@ export function createApp(config: Config, options: { log?: Logger } = {}): Expre
   // The WebAuthn browser helper, served from here (the CSP allows scripts from this site only).
   app.use('/vendor/simplewebauthn', express.static(WEBAUTHN_BROWSER, { maxAge: config.env === 'production' ? '1d' : 0, index: false }));
   for (const file of ['swagger-ui-bundle.js', 'swagger-ui.css']) {
-    app.get(`/vendor/swagger-ui/${file}`, (_req, res) => res.sendFile(path.join(SWAGGER_UI, file), { maxAge: config.env === 'production' ? '1d' : 0 }));
+    app.get(`/vendor/swagger-ui/${file}`, (_req, res) =>
+      res.sendFile(path.join(SWAGGER_UI, file), { maxAge: config.env === 'production' ? '1d' : 0 }),
+    );
   }
   app.use('/public', express.static(PUBLIC_DIR, { maxAge: config.env === 'production' ? '1d' : 0, index: false }));
   // Browsers ask for /favicon.ico whatever the page says: answer it rather than log a 404 a page.
-  app.get('/favicon.ico', (_req, res) => res.type('image/svg+xml').set('Cache-Control', 'public, max-age=86400').sendFile(path.join(PUBLIC_DIR, 'img', 'favicon.svg')));
+  app.get('/favicon.ico', (_req, res) =>
+    res
+      .type('image/svg+xml')
+      .set('Cache-Control', 'public, max-age=86400')
+      .sendFile(path.join(PUBLIC_DIR, 'img', 'favicon.svg')),
+  );
 
   app.use(express.urlencoded({ extended: false, limit: '200kb', parameterLimit: 200 }));
   app.use(express.json({ limit: '200kb' }));

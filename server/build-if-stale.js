@@ -29,5 +29,9 @@ module.exports = { isStale };
 
 if (require.main === module) {
   const root = path.resolve(__dirname, '..');
-  if (isStale(root)) execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json')], { cwd: root, stdio: 'inherit' });
+  if (isStale(root))
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.json')], {
+      cwd: root,
+      stdio: 'inherit',
+    });
 }

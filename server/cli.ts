@@ -72,7 +72,13 @@ async function readPassword(prompt: string): Promise<string> {
 async function userCreate(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' }, capacity: { type: 'string' }, expertise: { type: 'string' } },
+    options: {
+      email: { type: 'string' },
+      name: { type: 'string' },
+      role: { type: 'string' },
+      capacity: { type: 'string' },
+      expertise: { type: 'string' },
+    },
     strict: true,
   });
   if (!values.email || !values.name || !values.role) {
@@ -83,7 +89,11 @@ async function userCreate(argv: string[]): Promise<number> {
   const config = loadConfig();
   const payload: Record<string, unknown> = { email: values.email, name: values.name, role: values.role, password };
   if (values.capacity !== undefined) payload.capacity = /^\d+$/.test(values.capacity) ? Number(values.capacity) : values.capacity;
-  if (values.expertise !== undefined) payload.topics = values.expertise.split(',').map((s) => s.trim()).filter(Boolean);
+  if (values.expertise !== undefined)
+    payload.topics = values.expertise
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   let user;
   try {
     user = await createUser(payload, { scrypt: scryptParams(config.scryptLogN) });
@@ -97,7 +107,6 @@ async function userCreate(argv: string[]): Promise<number> {
   console.log(`Created ${user.role} ${user.name} <${user.email}> (id ${user.id}).`);
   return 0;
 }
-
 
 async function seedDemo(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -114,7 +123,8 @@ async function seedDemo(argv: string[]): Promise<number> {
   });
   const whole = (name: string, v: string | undefined, fallback: number, min: number, max: number) => {
     if (v === undefined) return fallback;
-    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max) throw new AppError(2, 'usage', `--${name} must be a whole number from ${min} to ${max}`);
+    if (!/^\d+$/.test(v) || Number(v) < min || Number(v) > max)
+      throw new AppError(2, 'usage', `--${name} must be a whole number from ${min} to ${max}`);
     return Number(v);
   };
   const config = loadConfig();
@@ -151,7 +161,9 @@ async function backup(argv: string[]): Promise<number> {
   }
   const started = Date.now();
   const result = await backupSqlite(config.databaseUrl, target);
-  console.log(`Backed up ${config.databaseUrl} to ${target} (${result.pages} pages, integrity ${result.integrity}) in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  console.log(
+    `Backed up ${config.databaseUrl} to ${target} (${result.pages} pages, integrity ${result.integrity}) in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+  );
   return 0;
 }
 
@@ -170,7 +182,12 @@ function progressBar(label: string) {
 }
 
 async function importFile(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, options: { 'dry-run': { type: 'boolean' } }, allowPositionals: true, strict: true });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { 'dry-run': { type: 'boolean' } },
+    allowPositionals: true,
+    strict: true,
+  });
   const [file] = positionals;
   if (!file || positionals.length > 1) {
     console.error('import needs one CSV file, for example: npm run cli -- import records.csv --dry-run');
@@ -184,16 +201,26 @@ async function importFile(argv: string[]): Promise<number> {
     console.error(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
     return 2;
   }
-  const result = await importCsv(text, { dryRun: Boolean(values['dry-run']), timeZone: config.timeZone, source: path.basename(file), onProgress: progressBar('Importing') });
+  const result = await importCsv(text, {
+    dryRun: Boolean(values['dry-run']),
+    timeZone: config.timeZone,
+    source: path.basename(file),
+    onProgress: progressBar('Importing'),
+  });
   if (result.problems.length) {
     console.error(`${result.problems.length} problem${result.problems.length === 1 ? '' : 's'} in ${file}; nothing was imported:`);
     for (const p of result.problems) console.error(`  row ${p.row}${p.column ? `, ${p.column}` : ''}: ${p.message}`);
     return 1;
   }
   const verb = result.dryRun ? 'Dry run: would import' : 'Imported';
-  const accounts = result.created.consultants ? `; ${result.dryRun ? 'would create ' : ''}${result.created.consultants} inactive consultant accounts${result.dryRun ? '' : ' created'}` : '';
-  console.log(`${verb} ${result.created.cases} cases and ${result.created.engagements} engagements from ${result.rows} rows${result.skipped.cases || result.skipped.engagements ? ` (already there: ${result.skipped.cases} cases, ${result.skipped.engagements} engagements)` : ''}${accounts}.`);
-  for (const a of result.dryRun ? result.accounts : []) console.log(`  ${a.name} <${a.email}>${a.sameNameAs ? `: the same name as ${a.sameNameAs}; is it the same person?` : ''}`);
+  const accounts = result.created.consultants
+    ? `; ${result.dryRun ? 'would create ' : ''}${result.created.consultants} inactive consultant accounts${result.dryRun ? '' : ' created'}`
+    : '';
+  console.log(
+    `${verb} ${result.created.cases} cases and ${result.created.engagements} engagements from ${result.rows} rows${result.skipped.cases || result.skipped.engagements ? ` (already there: ${result.skipped.cases} cases, ${result.skipped.engagements} engagements)` : ''}${accounts}.`,
+  );
+  for (const a of result.dryRun ? result.accounts : [])
+    console.log(`  ${a.name} <${a.email}>${a.sameNameAs ? `: the same name as ${a.sameNameAs}; is it the same person?` : ''}`);
   return 0;
 }
 
@@ -209,14 +236,18 @@ async function auditPrune(argv: string[], fallbackDays: number): Promise<number>
     console.log('Another host is pruning this database right now; nothing done here.');
     return 0;
   }
-  console.log(`Deleted ${result.auditEvents} audit events recorded before ${result.cutoff} and ${result.throttles} expired sign-in throttle rows.`);
+  console.log(
+    `Deleted ${result.auditEvents} audit events recorded before ${result.cutoff} and ${result.throttles} expired sign-in throttle rows.`,
+  );
   return 0;
 }
 
 async function reportsRebuild(): Promise<number> {
   const started = Date.now();
   const rows = await rebuildReportRollups();
-  console.log(`Rebuilt the report roll-ups from the engagements: ${rows.rollups.toLocaleString('en-US')} roll-up rows for ${rows.engagements.toLocaleString('en-US')} delivered engagements, in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
+  console.log(
+    `Rebuilt the report roll-ups from the engagements: ${rows.rollups.toLocaleString('en-US')} roll-up rows for ${rows.engagements.toLocaleString('en-US')} delivered engagements, in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+  );
   return 0;
 }
 

@@ -69,7 +69,9 @@ const PROXY_PRESETS = ['loopback', 'linklocal', 'uniquelocal'];
 function parseTrustProxy(raw: string | undefined): false | number | string {
   if (raw === undefined || raw === '' || raw === 'false' || raw === '0') return false;
   if (raw === 'true') {
-    throw new ConfigError('TRUST_PROXY=true would let any client set its own address through X-Forwarded-For: give the number of proxies in front of the app (e.g. 1) or their addresses (e.g. "10.0.0.0/8, loopback")');
+    throw new ConfigError(
+      'TRUST_PROXY=true would let any client set its own address through X-Forwarded-For: give the number of proxies in front of the app (e.g. 1) or their addresses (e.g. "10.0.0.0/8, loopback")',
+    );
   }
   if (/^\d+$/.test(raw)) {
     const hops = Number(raw);
@@ -79,8 +81,15 @@ function parseTrustProxy(raw: string | undefined): false | number | string {
   const items = raw.split(',').map((s) => s.trim());
   for (const item of items) {
     const [address, bits, extra] = item.split('/');
-    const okAddress = PROXY_PRESETS.includes(item) || (net.isIP(address) !== 0 && extra === undefined && (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (net.isIPv4(address) ? 32 : 128))));
-    if (!okAddress) throw new ConfigError(`TRUST_PROXY must be a number of proxies or a comma-separated list of addresses, subnets (10.0.0.0/8) or loopback/linklocal/uniquelocal; "${item}" is none of these`);
+    const okAddress =
+      PROXY_PRESETS.includes(item) ||
+      (net.isIP(address) !== 0 &&
+        extra === undefined &&
+        (bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (net.isIPv4(address) ? 32 : 128))));
+    if (!okAddress)
+      throw new ConfigError(
+        `TRUST_PROXY must be a number of proxies or a comma-separated list of addresses, subnets (10.0.0.0/8) or loopback/linklocal/uniquelocal; "${item}" is none of these`,
+      );
   }
   return items.join(', ');
 }
@@ -129,7 +138,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     throw new ConfigError(`TIME_ZONE is not a known time zone: "${timeZone}"`);
   }
   const mfaRequired = env.MFA_REQUIRED || (nodeEnv === 'test' ? 'off' : 'directors');
-  if (!['directors', 'all', 'off'].includes(mfaRequired)) throw new ConfigError(`MFA_REQUIRED must be directors, all or off, got "${mfaRequired}"`);
+  if (!['directors', 'all', 'off'].includes(mfaRequired))
+    throw new ConfigError(`MFA_REQUIRED must be directors, all or off, got "${mfaRequired}"`);
   const config: Config = {
     env: nodeEnv as Config['env'],
     port,
@@ -160,7 +170,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     mailLeaseMs: int(env, 'MAIL_LEASE_MS', 30_000, 1000, 600_000),
     mailPollMs: int(env, 'MAIL_POLL_MS', 5000, 100, 600_000),
   };
-  if (config.smtpUrl && !/^smtps?:\/\/[^/]+/.test(config.smtpUrl)) throw new ConfigError('SMTP_URL must look like smtp://user:password@host:587 or smtps://…');
+  if (config.smtpUrl && !/^smtps?:\/\/[^/]+/.test(config.smtpUrl))
+    throw new ConfigError('SMTP_URL must look like smtp://user:password@host:587 or smtps://…');
   if (config.scryptLogN < 13 && nodeEnv === 'production') {
     throw new ConfigError('SCRYPT_LOG_N below 13 is for tests only (OWASP lists 13 to 17)');
   }

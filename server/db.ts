@@ -62,7 +62,11 @@ export function knexConfig(databaseUrl: string, options: DatabaseOptions = {}): 
       // A frozen database (a lock held, a stuck server) then costs a request seconds, not minutes:
       // it gets a 503 with Retry-After instead of hanging.
       connection: options.statementTimeoutMs
-        ? { connectionString: databaseUrl, statement_timeout: options.statementTimeoutMs, connectionTimeoutMillis: options.acquireTimeoutMs }
+        ? {
+            connectionString: databaseUrl,
+            statement_timeout: options.statementTimeoutMs,
+            connectionTimeoutMillis: options.acquireTimeoutMs,
+          }
         : databaseUrl,
       searchPath: options.searchPath ? [options.searchPath] : undefined,
       pool: { min: 0, max: 10 },
@@ -201,7 +205,9 @@ async function lockedRun<T>(instance: Knex, key: string, work: () => Promise<T>,
   try {
     if (wait) await instance.raw(`SELECT pg_advisory_lock(${ADVISORY_KEY_SQL})`, [key]).connection(conn);
     else {
-      const got = rawRows<{ ok: unknown }>(await instance.raw(`SELECT pg_try_advisory_lock(${ADVISORY_KEY_SQL}) AS ok`, [key]).connection(conn))[0];
+      const got = rawRows<{ ok: unknown }>(
+        await instance.raw(`SELECT pg_try_advisory_lock(${ADVISORY_KEY_SQL}) AS ok`, [key]).connection(conn),
+      )[0];
       if (!bool(got?.ok)) return undefined;
     }
     try {
@@ -270,7 +276,11 @@ export function nowIso(now: Date = new Date()): string {
 /** True when an error is a violation of a unique constraint, on either engine. */
 export function isUniqueViolation(err: unknown): boolean {
   const e = err as { code?: string; errno?: number };
-  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || (e?.code === 'SQLITE_CONSTRAINT' && e?.errno === 19 && /UNIQUE/.test(String(err)));
+  return (
+    e?.code === '23505' ||
+    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    (e?.code === 'SQLITE_CONSTRAINT' && e?.errno === 19 && /UNIQUE/.test(String(err)))
+  );
 }
 
 /** True when an error means the database cannot be reached or used at all. */
@@ -281,10 +291,32 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   const code = e.code ?? '';
   // 57014: a statement cancelled by statement_timeout; 55P03: a lock not granted in time;
   // 53100: disk full; 25006: a read-only server (a standby).
-  return [
-    'ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', '57P01', '57P03', '57014', '55P03', '53100', '25006', '08006', '08001', '08003',
-    'SQLITE_CANTOPEN', 'SQLITE_IOERR', 'SQLITE_CORRUPT', 'SQLITE_NOTADB', 'SQLITE_BUSY', 'SQLITE_LOCKED', 'SQLITE_FULL', 'SQLITE_READONLY',
-  ].some((c) => code === c || code.startsWith(`${c}_`)) || /Unable to acquire a connection|aborted|Connection terminated|timeout exceeded when trying to connect/.test(e.message ?? '');
+  return (
+    [
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'ENOTFOUND',
+      'ETIMEDOUT',
+      '57P01',
+      '57P03',
+      '57014',
+      '55P03',
+      '53100',
+      '25006',
+      '08006',
+      '08001',
+      '08003',
+      'SQLITE_CANTOPEN',
+      'SQLITE_IOERR',
+      'SQLITE_CORRUPT',
+      'SQLITE_NOTADB',
+      'SQLITE_BUSY',
+      'SQLITE_LOCKED',
+      'SQLITE_FULL',
+      'SQLITE_READONLY',
+    ].some((c) => code === c || code.startsWith(`${c}_`)) ||
+    /Unable to acquire a connection|aborted|Connection terminated|timeout exceeded when trying to connect/.test(e.message ?? '')
+  );
 }
 
 /** Case-insensitive "contains" for search boxes: ILIKE on PostgreSQL, LIKE (ASCII-insensitive) on SQLite. */
@@ -368,10 +400,14 @@ export const MATCH_END = '\u0003';
 export function fullTextHitsSql(words: string[], instance: Queryable = db): Knex.Raw {
   if (!isPostgres(instance)) {
     const match = words.map((w) => `"${w}"*`).join(' ');
-    return instance.raw(`SELECT case_id, user_id, source, snippet(search_texts, 0, char(2), char(3), '…', 16) AS snippet FROM search_texts WHERE search_texts MATCH ?`, [match]);
+    return instance.raw(
+      `SELECT case_id, user_id, source, snippet(search_texts, 0, char(2), char(3), '…', 16) AS snippet FROM search_texts WHERE search_texts MATCH ?`,
+      [match],
+    );
   }
   const query = words.map((w) => `'${w}':*`).join(' & ');
-  const headline = (text: string) => `ts_headline('simple', ${text}, q, 'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=20, MinWords=8')`;
+  const headline = (text: string) =>
+    `ts_headline('simple', ${text}, q, 'StartSel=' || chr(2) || ', StopSel=' || chr(3) || ', MaxWords=20, MinWords=8')`;
   const nothing = 'CAST(NULL AS integer)';
   return instance.raw(
     `SELECT e.case_id, ${nothing} AS user_id, 'engagement' AS source, ${headline('e.summary')} AS snippet FROM engagements e, to_tsquery('simple', ?) q WHERE to_tsvector('simple', coalesce(e.summary, '')) @@ q
@@ -383,5 +419,7 @@ export function fullTextHitsSql(words: string[], instance: Queryable = db): Knex
 
 /** SQL for a subquery's values joined by commas in their order, e.g. `(… from x where …)` → "a,b". Column names only. */
 export function orderedListSql(expr: string, from: string, instance: Queryable = db): string {
-  return isPostgres(instance) ? `(select string_agg(cast(${expr} as text), ',' order by ${expr}) ${from})` : `(select group_concat(${expr}, ',' order by ${expr}) ${from})`;
+  return isPostgres(instance)
+    ? `(select string_agg(cast(${expr} as text), ',' order by ${expr}) ${from})`
+    : `(select group_concat(${expr}, ',' order by ${expr}) ${from})`;
 }

@@ -36,11 +36,22 @@ export async function startServer(config: Readonly<Config>, options: { databaseR
   // On an empty database the first line says where to begin: nobody can sign in before /setup.
   const firstRun = (await countUsers()) === 0;
   log.info(
-    { port: config.port, database: config.databaseUrl.startsWith('postgres') ? 'postgresql' : 'sqlite', ...(firstRun ? { setup: `${config.publicUrl}/setup` } : {}) },
+    {
+      port: config.port,
+      database: config.databaseUrl.startsWith('postgres') ? 'postgresql' : 'sqlite',
+      ...(firstRun ? { setup: `${config.publicUrl}/setup` } : {}),
+    },
     `LEEP TA Tracker listening on http://localhost:${config.port}${firstRun ? `; no user yet: create the first director at ${config.publicUrl}/setup` : ''}`,
   );
 
-  const mail = config.smtpUrl ? startMailWorker(config, { concurrency: config.mailConcurrency, leaseMs: config.mailLeaseMs, intervalMs: config.mailPollMs, log: (msg, extra) => log.warn(extra ?? {}, msg) }) : undefined;
+  const mail = config.smtpUrl
+    ? startMailWorker(config, {
+        concurrency: config.mailConcurrency,
+        leaseMs: config.mailLeaseMs,
+        intervalMs: config.mailPollMs,
+        log: (msg, extra) => log.warn(extra ?? {}, msg),
+      })
+    : undefined;
 
   let stopping = false;
   // While draining, each answer closes its connection: a client's next request opens a new one,

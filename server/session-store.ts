@@ -77,7 +77,13 @@ export class KnexSessionStore extends session.Store {
       const user: SessionUser | undefined =
         row.user_id === null || row.user_id === undefined
           ? undefined
-          : { id: Number(row.user_id), name: String(row.name), email: String(row.email), role: row.role as SessionUser['role'], active: bool(row.active) };
+          : {
+              id: Number(row.user_id),
+              name: String(row.name),
+              email: String(row.email),
+              role: row.role as SessionUser['role'],
+              active: bool(row.active),
+            };
       contexts.set(sess, { user });
       return sess;
     });

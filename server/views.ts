@@ -24,7 +24,8 @@ export function helpers(config: Pick<Config, 'timeZone'>) {
     not: (a: unknown) => !a,
     or: (...args: unknown[]) => args.slice(0, -1).some(Boolean),
     and: (...args: unknown[]) => args.slice(0, -1).every(Boolean),
-    includes: (list: unknown, value: unknown) => (Array.isArray(list) ? list.map(String).includes(String(value)) : String(list ?? '') === String(value)),
+    includes: (list: unknown, value: unknown) =>
+      Array.isArray(list) ? list.map(String).includes(String(value)) : String(list ?? '') === String(value),
     lookup2: (obj: Record<string, unknown> | undefined, key: string) => obj?.[key],
     // One human format everywhere people read (services/human-time.ts): "Dec 3, 2026, 2:00 PM ET".
     /** A timestamp, e.g. "Nov 23, 2026, 11:37 AM ET". */
@@ -40,7 +41,8 @@ export function helpers(config: Pick<Config, 'timeZone'>) {
     /** `a` when the condition holds, else `b`: one partial worded for the public or for staff. */
     choose: (cond: unknown, a: unknown, b: unknown) => (cond ? a : b),
     /** The label of a value among [{value, label}] options: words in captions, never codes. */
-    optionLabel: (options: unknown, value: unknown) => (Array.isArray(options) ? options.find((o) => String(o?.value) === String(value))?.label : undefined) ?? String(value ?? ''),
+    optionLabel: (options: unknown, value: unknown) =>
+      (Array.isArray(options) ? options.find((o) => String(o?.value) === String(value))?.label : undefined) ?? String(value ?? ''),
     number: (v: unknown) => numberFmt.format(Number(v ?? 0)),
     add: (a: unknown, b: unknown) => Number(a) + Number(b),
     json: (v: unknown) => JSON.stringify(v),
@@ -76,7 +78,10 @@ export function createViewEngine(config: Pick<Config, 'timeZone'>, options: { ca
     const fresh = Handlebars.create();
     fresh.registerHelper(helpers(config));
     for (const rel of templatesIn(PARTIALS_DIR)) {
-      fresh.registerPartial(rel.slice(0, -EXT.length), fresh.compile(fs.readFileSync(path.join(PARTIALS_DIR, rel), 'utf8').trim(), COMPILE_OPTIONS));
+      fresh.registerPartial(
+        rel.slice(0, -EXT.length),
+        fresh.compile(fs.readFileSync(path.join(PARTIALS_DIR, rel), 'utf8').trim(), COMPILE_OPTIONS),
+      );
     }
     env = fresh;
     compiled.clear();

@@ -40,8 +40,10 @@ export const STATUS_FOR_REQUESTER: Record<CaseStatus, string> = {
   in_progress: 'Your technical assistance is under way.',
   on_hold: 'Your request is on hold for now. Your consultant will let you know when work resumes.',
   completed: 'This request is complete. Thank you for working with LEEP.',
-  declined: 'The LEEP team is not able to take on this request. The reason is below. You can still write to the team, and you are welcome to send a new request.',
-  withdrawn: 'This request has been closed as withdrawn. The reason is below. You can still write to the team, and you are welcome to send a new request.',
+  declined:
+    'The LEEP team is not able to take on this request. The reason is below. You can still write to the team, and you are welcome to send a new request.',
+  withdrawn:
+    'This request has been closed as withdrawn. The reason is below. You can still write to the team, and you are welcome to send a new request.',
 };
 
 export const PRIORITIES = { normal: 'Normal', high: 'High' } as const;
@@ -69,7 +71,8 @@ export type Decision = keyof typeof DECISIONS;
 /** What each decision means, in words for the applicant on their status page. */
 export const DECISION_FOR_APPLICANT: Record<Decision | 'pending', string> = {
   pending: 'We have received your application. Reviewers are reading it; you will see the decision here once the selection is made.',
-  selected: 'Congratulations: you have been selected for the cohort. The meetings are listed below; the LEEP team will be in touch about assignments.',
+  selected:
+    'Congratulations: you have been selected for the cohort. The meetings are listed below; the LEEP team will be in touch about assignments.',
   waitlisted: 'You are on the waiting list. If a place opens in the cohort, the LEEP team will contact you.',
   not_selected: 'Thank you for applying. We are not able to offer you a place in this cohort; we hope you will apply again.',
 };
@@ -77,7 +80,11 @@ export const DECISION_FOR_APPLICANT: Record<Decision | 'pending', string> = {
 export const ATTENDANCE = { present: 'Present', excused: 'Excused', absent: 'Absent' } as const;
 export type AttendanceStatus = keyof typeof ATTENDANCE;
 
-export const NETWORK_ORGANIZATIONS = { state_board: 'State board of education', state_agency: 'State education agency', other: 'Other' } as const;
+export const NETWORK_ORGANIZATIONS = {
+  state_board: 'State board of education',
+  state_agency: 'State education agency',
+  other: 'Other',
+} as const;
 export type NetworkOrganization = keyof typeof NETWORK_ORGANIZATIONS;
 
 export const NETWORK_EVENT_KINDS = { expert_talk: 'Expert talk', peer_discussion: 'Peer-to-peer discussion' } as const;

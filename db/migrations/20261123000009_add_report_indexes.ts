@@ -26,6 +26,9 @@ export async function down(knex: Knex): Promise<void> {
     t.dropIndex(['jurisdiction_code', 'date', 'engagement_id'], 'engagement_jurisdictions_history_index');
   });
   await knex.schema.alterTable('engagements', (t) => {
-    t.dropIndex(['status', 'date', 'year', 'format', 'duration_minutes', 'participant_count', 'case_id'], 'engagements_report_covering_index');
+    t.dropIndex(
+      ['status', 'date', 'year', 'format', 'duration_minutes', 'participant_count', 'case_id'],
+      'engagements_report_covering_index',
+    );
   });
 }

@@ -4,11 +4,35 @@ import type { Knex } from 'knex';
 // Left out: sign-in sessions, throttles, the audit log, the outbox, API tokens (last use) and
 // the reference counters (moved only with a new case): none of them is on a kept page.
 const TABLES = [
-  'application_reviews', 'applications', 'assignment_completions', 'case_events', 'case_messages', 'case_notes', 'case_supporters',
-  'case_topics', 'cases', 'cohort_assignments', 'cohort_meetings', 'cohorts', 'engagement_attendees', 'engagement_consultants',
-  'engagement_jurisdictions', 'engagement_topics', 'engagements', 'feedback', 'jurisdictions', 'meeting_attendances',
-  'network_event_cases', 'network_event_teams', 'network_events', 'network_team_cases', 'network_team_members', 'network_teams',
-  'topics', 'user_topics', 'users',
+  'application_reviews',
+  'applications',
+  'assignment_completions',
+  'case_events',
+  'case_messages',
+  'case_notes',
+  'case_supporters',
+  'case_topics',
+  'cases',
+  'cohort_assignments',
+  'cohort_meetings',
+  'cohorts',
+  'engagement_attendees',
+  'engagement_consultants',
+  'engagement_jurisdictions',
+  'engagement_topics',
+  'engagements',
+  'feedback',
+  'jurisdictions',
+  'meeting_attendances',
+  'network_event_cases',
+  'network_event_teams',
+  'network_events',
+  'network_team_cases',
+  'network_team_members',
+  'network_teams',
+  'topics',
+  'user_topics',
+  'users',
 ];
 const OPERATIONS = ['INSERT', 'UPDATE', 'DELETE'];
 
@@ -46,7 +70,9 @@ export async function up(knex: Knex): Promise<void> {
   }
   for (const table of TABLES) {
     for (const op of OPERATIONS) {
-      await knex.raw(`CREATE TRIGGER data_version_${table}_${op.toLowerCase()} AFTER ${op} ON \`${table}\` BEGIN UPDATE data_version SET version = version + 1 WHERE id = 1; END`);
+      await knex.raw(
+        `CREATE TRIGGER data_version_${table}_${op.toLowerCase()} AFTER ${op} ON \`${table}\` BEGIN UPDATE data_version SET version = version + 1 WHERE id = 1; END`,
+      );
     }
   }
 }
@@ -56,7 +82,8 @@ export async function down(knex: Knex): Promise<void> {
     for (const table of TABLES) await knex.raw(`DROP TRIGGER IF EXISTS data_version_${table} ON ??`, [table]);
     await knex.raw('DROP FUNCTION IF EXISTS bump_data_version()');
   } else {
-    for (const table of TABLES) for (const op of OPERATIONS) await knex.raw(`DROP TRIGGER IF EXISTS data_version_${table}_${op.toLowerCase()}`);
+    for (const table of TABLES)
+      for (const op of OPERATIONS) await knex.raw(`DROP TRIGGER IF EXISTS data_version_${table}_${op.toLowerCase()}`);
   }
   await knex.schema.dropTable('data_version');
 }

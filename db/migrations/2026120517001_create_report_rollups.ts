@@ -40,7 +40,9 @@ export async function up(knex: Knex): Promise<void> {
   });
   const pg = knex.client.config.client === 'pg';
   const list = (expr: string, from: string) =>
-    pg ? `(select string_agg(cast(${expr} as text), ',' order by ${expr}) ${from})` : `(select group_concat(${expr}, ',' order by ${expr}) ${from})`;
+    pg
+      ? `(select string_agg(cast(${expr} as text), ',' order by ${expr}) ${from})`
+      : `(select group_concat(${expr}, ',' order by ${expr}) ${from})`;
   await knex.raw(`
     with d as (
       select e.id as d_id, e.date as d_date, e.year as d_year, substr(e.date, 1, 7) as d_month, c.track as d_track, e.format as d_format, e.duration_minutes as d_m, e.participant_count as d_p

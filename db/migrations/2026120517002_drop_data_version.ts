@@ -4,11 +4,35 @@ import type { Knex } from 'knex';
 // over; the figures now come from roll-ups kept with the data (2026120517001), nothing keeps
 // pages, and so the counter and its 29 triggers go.
 const TABLES = [
-  'application_reviews', 'applications', 'assignment_completions', 'case_events', 'case_messages', 'case_notes', 'case_supporters',
-  'case_topics', 'cases', 'cohort_assignments', 'cohort_meetings', 'cohorts', 'engagement_attendees', 'engagement_consultants',
-  'engagement_jurisdictions', 'engagement_topics', 'engagements', 'feedback', 'jurisdictions', 'meeting_attendances',
-  'network_event_cases', 'network_event_teams', 'network_events', 'network_team_cases', 'network_team_members', 'network_teams',
-  'topics', 'user_topics', 'users',
+  'application_reviews',
+  'applications',
+  'assignment_completions',
+  'case_events',
+  'case_messages',
+  'case_notes',
+  'case_supporters',
+  'case_topics',
+  'cases',
+  'cohort_assignments',
+  'cohort_meetings',
+  'cohorts',
+  'engagement_attendees',
+  'engagement_consultants',
+  'engagement_jurisdictions',
+  'engagement_topics',
+  'engagements',
+  'feedback',
+  'jurisdictions',
+  'meeting_attendances',
+  'network_event_cases',
+  'network_event_teams',
+  'network_events',
+  'network_team_cases',
+  'network_team_members',
+  'network_teams',
+  'topics',
+  'user_topics',
+  'users',
 ];
 const OPERATIONS = ['insert', 'update', 'delete'];
 
@@ -46,13 +70,18 @@ export async function down(knex: Knex): Promise<void> {
         RETURN NULL;
       END $$`);
     for (const table of TABLES) {
-      await knex.raw(`CREATE CONSTRAINT TRIGGER ?? AFTER INSERT OR UPDATE OR DELETE ON ?? DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_data_version()`, [`data_version_${table}`, table]);
+      await knex.raw(
+        `CREATE CONSTRAINT TRIGGER ?? AFTER INSERT OR UPDATE OR DELETE ON ?? DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_data_version()`,
+        [`data_version_${table}`, table],
+      );
     }
     return;
   }
   for (const table of TABLES) {
     for (const op of OPERATIONS) {
-      await knex.raw(`CREATE TRIGGER data_version_${table}_${op} AFTER ${op.toUpperCase()} ON \`${table}\` BEGIN UPDATE data_version SET version = version + 1 WHERE id = 1; END`);
+      await knex.raw(
+        `CREATE TRIGGER data_version_${table}_${op} AFTER ${op.toUpperCase()} ON \`${table}\` BEGIN UPDATE data_version SET version = version + 1 WHERE id = 1; END`,
+      );
     }
   }
 }

@@ -19,7 +19,9 @@ export async function up(knex: Knex): Promise<void> {
         SELECT e.status, e.date, e.year INTO NEW.status, NEW.date, NEW.year FROM engagements e WHERE e.id = NEW.engagement_id;
         RETURN NEW;
       END $$`);
-    await knex.raw(`CREATE TRIGGER engagement_jurisdictions_copies BEFORE INSERT OR UPDATE ON engagement_jurisdictions FOR EACH ROW EXECUTE FUNCTION engagement_jurisdiction_copies()`);
+    await knex.raw(
+      `CREATE TRIGGER engagement_jurisdictions_copies BEFORE INSERT OR UPDATE ON engagement_jurisdictions FOR EACH ROW EXECUTE FUNCTION engagement_jurisdiction_copies()`,
+    );
     await knex.raw(`
       CREATE FUNCTION engagement_copies_to_jurisdictions() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
@@ -51,5 +53,10 @@ export async function down(knex: Knex): Promise<void> {
     await knex.raw('DROP FUNCTION IF EXISTS engagement_jurisdiction_copies()');
     return;
   }
-  for (const name of ['engagements_copies_to_jurisdictions', 'engagement_jurisdictions_copies_update', 'engagement_jurisdictions_copies_insert']) await knex.raw(`DROP TRIGGER IF EXISTS ${name}`);
+  for (const name of [
+    'engagements_copies_to_jurisdictions',
+    'engagement_jurisdictions_copies_update',
+    'engagement_jurisdictions_copies_insert',
+  ])
+    await knex.raw(`DROP TRIGGER IF EXISTS ${name}`);
 }

@@ -17,8 +17,12 @@ export async function up(knex: Knex): Promise<void> {
     t.primary(['case_id', 'user_id']);
     t.index(['user_id']);
   });
-  await knex.raw(`insert into report_case_formats (case_id, format) select distinct case_id, format from engagements where status = 'delivered'`);
-  await knex.raw(`insert into report_case_consultants (case_id, user_id) select distinct e.case_id, ec.user_id from engagements e join engagement_consultants ec on ec.engagement_id = e.id where e.status = 'delivered'`);
+  await knex.raw(
+    `insert into report_case_formats (case_id, format) select distinct case_id, format from engagements where status = 'delivered'`,
+  );
+  await knex.raw(
+    `insert into report_case_consultants (case_id, user_id) select distinct e.case_id, ec.user_id from engagements e join engagement_consultants ec on ec.engagement_id = e.id where e.status = 'delivered'`,
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {

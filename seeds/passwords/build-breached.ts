@@ -17,7 +17,10 @@ import zlib from 'node:zlib';
 const [source] = process.argv.slice(2);
 if (!source) throw new Error('usage: build-breached.ts <10_million_password_list_top_1M.txt>');
 const lines = fs.readFileSync(source, 'utf8').split(/\r?\n/);
-const extra = fs.readFileSync(path.join(__dirname, 'extra.txt'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+const extra = fs
+  .readFileSync(path.join(__dirname, 'extra.txt'), 'utf8')
+  .split('\n')
+  .filter((l) => l && !l.startsWith('#'));
 const picked = [...lines.slice(0, 200_000), ...lines.slice(200_000).filter((l) => l.length >= 12), ...extra];
 const words = [...new Set(picked.map((l) => l.trim().toLowerCase()).filter((l) => l.length >= 4 && /^[\x20-\x7E]+$/.test(l)))].sort();
 fs.writeFileSync(path.join(__dirname, 'breached.txt.gz'), zlib.gzipSync(`${words.join('\n')}\n`, { level: 9 }));

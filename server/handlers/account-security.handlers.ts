@@ -49,14 +49,25 @@ export async function totpForm(req: Request, res: Response): Promise<void> {
 
 export async function confirmTotpHandler(req: Request, res: Response): Promise<void> {
   try {
-    const codes = await confirmTotp(mfaContextOf(req), me(req).id, String((req.body as Record<string, unknown>)?.code ?? '').slice(0, 40), ipOf(req));
+    const codes = await confirmTotp(
+      mfaContextOf(req),
+      me(req).id,
+      String((req.body as Record<string, unknown>)?.code ?? '').slice(0, 40),
+      ipOf(req),
+    );
     if (!codes) return void res.redirect(303, '/account/security?done=totp');
     res.render('pages/account/recovery-codes', { title: 'Your recovery codes', codes, continueTo: '/account/security?done=totp' });
   } catch (err) {
     if (err instanceof ConflictError) return void res.redirect(303, '/account/security');
     if (!(err instanceof AppError) || ![401, 429].includes(err.status)) throw err;
-    const errors = [{ field: 'code', message: err.status === 401 ? 'That code is not correct. Type the 6 digits your app shows now.' : err.message }];
-    await renderEnrol(req, res, me(req).id, err.status === 401 ? 422 : 429, { action: '/account/security/totp', errors: { code: errors[0].message }, errorList: errors });
+    const errors = [
+      { field: 'code', message: err.status === 401 ? 'That code is not correct. Type the 6 digits your app shows now.' : err.message },
+    ];
+    await renderEnrol(req, res, me(req).id, err.status === 401 ? 422 : 429, {
+      action: '/account/security/totp',
+      errors: { code: errors[0].message },
+      errorList: errors,
+    });
   }
 }
 
@@ -98,7 +109,12 @@ export async function addPasskey(req: Request, res: Response): Promise<void> {
 export async function deletePasskey(req: Request, res: Response): Promise<void> {
   const factors = await factorsOf(me(req).id);
   if (mfaCovers(me(req).role, mfaContextOf(req).required) && !factors.totp && factors.passkeys.length <= 1) {
-    return renderPage(req, res, 409, 'Your account needs a second factor: set up an authenticator app or another passkey before removing this one.');
+    return renderPage(
+      req,
+      res,
+      409,
+      'Your account needs a second factor: set up an authenticator app or another passkey before removing this one.',
+    );
   }
   await removePasskey(me(req).id, idParam(req), ipOf(req));
   res.redirect(303, '/account/security?done=passkey-removed');

@@ -24,7 +24,8 @@ export async function requireApiToken(req: Request, res: Response, next: NextFun
 
 /** After `requireApiToken`: only a token with the `write` scope may change anything (else 403). */
 export function requireWriteScope(req: Request, _res: Response, next: NextFunction): void {
-  if (req.apiToken?.scope !== 'write') throw new ForbiddenError('This token may only read. A director can make a token with the write scope under Admin → API tokens.');
+  if (req.apiToken?.scope !== 'write')
+    throw new ForbiddenError('This token may only read. A director can make a token with the write scope under Admin → API tokens.');
   next();
 }
 
@@ -50,7 +51,11 @@ function query(req: Request) {
   const today = todayIn(timeZone);
   const from = q.from ?? PROGRAM_START;
   if ((q.to ?? today) < from) {
-    throw new ValidationError([q.to ? { field: 'to', message: `to must be on or after from (${from})` } : { field: 'from', message: `from must be on or before to (today, ${today})` }]);
+    throw new ValidationError([
+      q.to
+        ? { field: 'to', message: `to must be on or after from (${from})` }
+        : { field: 'from', message: `from must be on or before to (today, ${today})` },
+    ]);
   }
   const { filters, problems } = parseReportFilters(q, timeZone);
   if (problems.length) throw new ValidationError([{ field: 'to', message: problems.join(' ') }]);
@@ -64,7 +69,12 @@ const iso = (v: unknown) => (v ? (toDate(v) as Date).toISOString() : null);
 /** GET /api/v1/cases: cases submitted in the period, paged. */
 export async function apiCases(req: Request, res: Response): Promise<void> {
   const { filters, page, perPage } = query(req);
-  const [rows, [{ n }]] = await Promise.all([caseRows(filters).limit(perPage).offset((page - 1) * perPage), caseRows(filters).clearSelect().clearOrder().count({ n: '*' })]);
+  const [rows, [{ n }]] = await Promise.all([
+    caseRows(filters)
+      .limit(perPage)
+      .offset((page - 1) * perPage),
+    caseRows(filters).clearSelect().clearOrder().count({ n: '*' }),
+  ]);
   setPageLinks(req, res, page, perPage, Number(n));
   res.json({
     data: rows.map((r: Record<string, unknown>) => ({
@@ -94,7 +104,12 @@ const list = (v: unknown) => (typeof v === 'string' && v ? v.split('; ') : []);
 /** GET /api/v1/engagements: the delivered engagements behind the dashboard, paged. */
 export async function apiEngagements(req: Request, res: Response): Promise<void> {
   const { filters, page, perPage } = query(req);
-  const [rows, [{ n }]] = await Promise.all([engagementRows(filters).limit(perPage).offset((page - 1) * perPage), engagementRows(filters).clearSelect().clearOrder().count({ n: '*' })]);
+  const [rows, [{ n }]] = await Promise.all([
+    engagementRows(filters)
+      .limit(perPage)
+      .offset((page - 1) * perPage),
+    engagementRows(filters).clearSelect().clearOrder().count({ n: '*' }),
+  ]);
   setPageLinks(req, res, page, perPage, Number(n));
   res.json({
     data: rows.map((r: Record<string, unknown>) => ({
@@ -146,6 +161,15 @@ export async function apiCoverage(req: Request, res: Response): Promise<void> {
     new_to_leep: f.headline.newToLeep,
     // Jurisdiction counts (states_served, new_to_leep, by_year) are of the 50 states and DC; territories are listed apart.
     territories_in_counts: false,
-    by_year: f.years.map((y) => ({ year: y.year, states_served: y.served, new_to_leep: y.newly, newly_served: y.newly, served_cumulative: y.cumulative, engagements: y.engagements, hours: y.hours, participants: y.participants })),
+    by_year: f.years.map((y) => ({
+      year: y.year,
+      states_served: y.served,
+      new_to_leep: y.newly,
+      newly_served: y.newly,
+      served_cumulative: y.cumulative,
+      engagements: y.engagements,
+      hours: y.hours,
+      participants: y.participants,
+    })),
   });
 }

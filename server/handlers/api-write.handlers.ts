@@ -16,7 +16,8 @@ const meta = (req: Request) => ({ path: req.originalUrl, ip: req.ip });
 /** Writes take JSON: a body of another type is refused (415) rather than read as empty. */
 function requireJson(req: Request, bodyRequired: boolean): void {
   const hasBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
-  if ((hasBody || bodyRequired) && !req.is('application/json')) throw new AppError(415, 'unsupported_media_type', 'Send the request as application/json.');
+  if ((hasBody || bodyRequired) && !req.is('application/json'))
+    throw new AppError(415, 'unsupported_media_type', 'Send the request as application/json.');
 }
 
 /** The case a reference names, if the token's owner may see it; otherwise 404. */
@@ -37,7 +38,11 @@ function expectedVersionOf(req: Request): number | undefined {
 }
 
 function preconditionFailed(): AppError {
-  return new AppError(412, 'precondition_failed', 'The engagement has changed since you read it: read it again (GET), then send your change with its new ETag.');
+  return new AppError(
+    412,
+    'precondition_failed',
+    'The engagement has changed since you read it: read it again (GET), then send your change with its new ETag.',
+  );
 }
 
 /** Runs a write sent with If-Match: a save over a newer version answers 412 and changes nothing. */

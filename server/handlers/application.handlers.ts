@@ -5,7 +5,13 @@ import { findCohort, meetingsOfCohort } from '../queries/cohort.queries';
 import { listJurisdictions } from '../queries/reference.queries';
 import { CRITERIA, applicationSchema, reviewSchema } from '../schemas/application.schemas';
 import { formToPayload, keptValues } from '../schemas/validate';
-import { closedMessage, findApplicationByToken, reviewsVisibleTo, scoreApplication, submitApplication } from '../services/application.service';
+import {
+  closedMessage,
+  findApplicationByToken,
+  reviewsVisibleTo,
+  scoreApplication,
+  submitApplication,
+} from '../services/application.service';
 import { windowOpen } from '../services/cohort.service';
 import { applicationNumber, reviewListFor, reviewableOr404 } from '../services/review.service';
 import { todayIn } from '../services/time';
@@ -22,7 +28,13 @@ async function cohortOf(req: Request) {
   return cohort;
 }
 
-async function renderApply(req: Request, res: Response, status: number, values: Record<string, unknown>, error?: ValidationError): Promise<void> {
+async function renderApply(
+  req: Request,
+  res: Response,
+  status: number,
+  values: Record<string, unknown>,
+  error?: ValidationError,
+): Promise<void> {
   const cohort = await cohortOf(req);
   const today = todayIn(cfg(req).timeZone);
   const open = windowOpen(cohort, today);
@@ -32,7 +44,9 @@ async function renderApply(req: Request, res: Response, status: number, values: 
     cohort,
     open,
     closedText: open ? undefined : closedMessage(cohort, today),
-    meetings: (await meetingsOfCohort(cohort.id)).filter((m) => m.status !== 'cancelled').map((m) => ({ ...m, modeLabel: MEETING_MODES[m.mode as keyof typeof MEETING_MODES] })),
+    meetings: (await meetingsOfCohort(cohort.id))
+      .filter((m) => m.status !== 'cancelled')
+      .map((m) => ({ ...m, modeLabel: MEETING_MODES[m.mode as keyof typeof MEETING_MODES] })),
     jurisdictionOptions: jurisdictions.map((j) => ({ value: j.code, label: j.name })),
     values,
     ...errorsOf(error),
@@ -47,7 +61,10 @@ export async function apply(req: Request, res: Response): Promise<void> {
   const cohort = await cohortOf(req);
   const body = bodyOf(req);
   try {
-    const result = await submitApplication(cohort.id, formToPayload(body, applicationSchema), { secret: cfg(req).secret, timeZone: cfg(req).timeZone });
+    const result = await submitApplication(cohort.id, formToPayload(body, applicationSchema), {
+      secret: cfg(req).secret,
+      timeZone: cfg(req).timeZone,
+    });
     // A bot that filled the hidden field is told nothing and gets nothing stored.
     if (result.kind === 'honeypot') return res.redirect(303, '/requests/received');
     res.set('Referrer-Policy', 'no-referrer');
@@ -78,7 +95,11 @@ export async function status(req: Request, res: Response): Promise<void> {
     jurisdiction: names.get(application.jurisdiction_code) ?? application.jurisdiction_code,
     answers: CRITERIA.map((c) => ({ label: c.label, text: application[c.answer] })),
     // The meetings are for those who take part; nothing of the reviews is ever shown here.
-    meetings: selected ? (await meetingsOfCohort(cohort.id)).filter((m) => m.status !== 'cancelled').map((m) => ({ ...m, modeLabel: MEETING_MODES[m.mode as keyof typeof MEETING_MODES] })) : [],
+    meetings: selected
+      ? (await meetingsOfCohort(cohort.id))
+          .filter((m) => m.status !== 'cancelled')
+          .map((m) => ({ ...m, modeLabel: MEETING_MODES[m.mode as keyof typeof MEETING_MODES] }))
+      : [],
     selected,
   });
 }
@@ -90,17 +111,31 @@ export async function reviews(req: Request, res: Response): Promise<void> {
   const user = req.user as SignedIn;
   const rows = await reviewListFor(user);
   const names = await jurisdictionNames();
-  const cohorts: { id: number; name: string; year: number; applications: ((typeof rows)[number] & { jurisdiction?: string })[]; toScore: number }[] = [];
+  const cohorts: {
+    id: number;
+    name: string;
+    year: number;
+    applications: ((typeof rows)[number] & { jurisdiction?: string })[];
+    toScore: number;
+  }[] = [];
   for (const row of rows) {
     let group = cohorts.find((c) => c.id === row.cohort_id);
     if (!group) cohorts.push((group = { id: row.cohort_id, name: row.cohort_name, year: row.cohort_year, applications: [], toScore: 0 }));
-    group.applications.push({ ...row, jurisdiction: row.jurisdiction_code ? (names.get(row.jurisdiction_code) ?? row.jurisdiction_code) : undefined });
+    group.applications.push({
+      ...row,
+      jurisdiction: row.jurisdiction_code ? (names.get(row.jurisdiction_code) ?? row.jurisdiction_code) : undefined,
+    });
     if (!row.scored) group.toScore += 1;
   }
   res.render('pages/applications/reviews', { title: 'Applications to review', cohorts, isDirector: user.role === 'director' });
 }
 
-async function renderReview(req: Request, res: Response, status = 200, extra: { values?: Record<string, unknown>; error?: ValidationError } = {}): Promise<void> {
+async function renderReview(
+  req: Request,
+  res: Response,
+  status = 200,
+  extra: { values?: Record<string, unknown>; error?: ValidationError } = {},
+): Promise<void> {
   const user = req.user as SignedIn;
   const application = await reviewableOr404(await findApplication(idParam(req)), user);
   const cohort = await findCohort(application.cohort_id);
@@ -119,7 +154,13 @@ async function renderReview(req: Request, res: Response, status = 200, extra: { 
     cohort,
     jurisdiction: isDirector ? (names.get(application.jurisdiction_code) ?? application.jurisdiction_code) : undefined,
     answers: CRITERIA.map((c) => ({ label: c.label, text: application[c.answer] })),
-    criteria: CRITERIA.map((c) => ({ ...c, scoreField: `${c.key}_score`, commentField: `${c.key}_comment`, legend: `Score for ${c.label.charAt(0).toLowerCase()}${c.label.slice(1)}`, commentLabel: `Comment on ${c.label.charAt(0).toLowerCase()}${c.label.slice(1)}` })),
+    criteria: CRITERIA.map((c) => ({
+      ...c,
+      scoreField: `${c.key}_score`,
+      commentField: `${c.key}_comment`,
+      legend: `Score for ${c.label.charAt(0).toLowerCase()}${c.label.slice(1)}`,
+      commentLabel: `Comment on ${c.label.charAt(0).toLowerCase()}${c.label.slice(1)}`,
+    })),
     scores: [1, 2, 3, 4, 5].map((n) => ({ value: String(n), label: `${n}${n === 1 ? ' (weak)' : n === 5 ? ' (outstanding)' : ''}` })),
     scored: visible.scored,
     mine: visible.scored ? reviewView(visible.mine) : undefined,

@@ -66,7 +66,12 @@ export function mfaContextOf(req: Request): MfaContext {
  * After the password: either signed in at once (no factor and none required), or half signed in,
  * with only the second step (or enrolment of a first factor) reachable. Returns where to go.
  */
-async function afterPassword(req: Request, user: { id: number; role: 'director' | 'consultant' }, next: string | undefined, method: string): Promise<string> {
+async function afterPassword(
+  req: Request,
+  user: { id: number; role: 'director' | 'consultant' },
+  next: string | undefined,
+  method: string,
+): Promise<string> {
   const factors = await factorsOf(user.id);
   if (!factors.any && !mfaCovers(user.role, mfaContextOf(req).required)) {
     await completeSignIn(req, user.id, method);
@@ -114,7 +119,9 @@ export async function login(req: Request, res: Response): Promise<void> {
       return;
     }
     if (err instanceof AppError && (err.status === 401 || err.status === 429)) {
-      res.status(err.status).render('pages/auth/login', { title: 'Error: Sign in', values, errors: {}, errorList: [], failure: err.message });
+      res
+        .status(err.status)
+        .render('pages/auth/login', { title: 'Error: Sign in', values, errors: {}, errorList: [], failure: err.message });
       return;
     }
     throw err;
@@ -126,7 +133,12 @@ export async function logout(req: Request, res: Response): Promise<void> {
   const config = req.app.locals.config as Config;
   // The same attributes as when it was set: a browser ignores a __Host- cookie without Secure,
   // which would leave the old cookie in place.
-  res.clearCookie(config.secureCookies ? '__Host-leep.sid' : 'leep.sid', { path: '/', httpOnly: true, sameSite: 'lax', secure: config.secureCookies });
+  res.clearCookie(config.secureCookies ? '__Host-leep.sid' : 'leep.sid', {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: config.secureCookies,
+  });
   res.redirect(303, '/login?signed_out=1');
 }
 
@@ -148,12 +160,24 @@ export async function setup(req: Request, res: Response): Promise<void> {
     res.redirect(303, await afterPassword(req, { id: user.id, role: 'director' }, '/cases', 'setup'));
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
-    res.status(422).render('pages/auth/setup', { title: 'Error: Set up LEEP TA Tracker', values: keptValues({ name: body.name, email: body.email }), ...errorsOf(err) });
+    res
+      .status(422)
+      .render('pages/auth/setup', {
+        title: 'Error: Set up LEEP TA Tracker',
+        values: keptValues({ name: body.name, email: body.email }),
+        ...errorsOf(err),
+      });
   }
 }
 
 export function passwordForm(req: Request, res: Response): void {
-  res.render('pages/account/password', { title: 'Change your password', values: {}, errors: {}, errorList: [], done: req.query.changed === '1' });
+  res.render('pages/account/password', {
+    title: 'Change your password',
+    values: {},
+    errors: {},
+    errorList: [],
+    done: req.query.changed === '1',
+  });
 }
 
 export async function updatePassword(req: Request, res: Response): Promise<void> {

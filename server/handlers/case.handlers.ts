@@ -39,7 +39,8 @@ async function lookups() {
 /** A link to the same list with some query parameters changed. */
 function listHref(base: string, query: Record<string, unknown>, changes: Record<string, string | undefined>): string {
   const params = new URLSearchParams();
-  for (const [k, v] of Object.entries(query)) for (const item of ([] as unknown[]).concat(v)) if (typeof item === 'string' && item !== '') params.append(k, item);
+  for (const [k, v] of Object.entries(query))
+    for (const item of ([] as unknown[]).concat(v)) if (typeof item === 'string' && item !== '') params.append(k, item);
   for (const [k, v] of Object.entries(changes)) {
     params.delete(k);
     if (v !== undefined) params.set(k, v);
@@ -55,7 +56,11 @@ export async function index(req: Request, res: Response): Promise<void> {
 async function indexLocals(req: Request): Promise<Record<string, unknown>> {
   const user = staffOf(req);
   const lq = parseListQuery(req.query as Record<string, unknown>, user, cfg(req));
-  const [{ rows, total, page, pages }, look, users] = await Promise.all([caseListPage(lq, cfg(req)), lookups(), user.role === 'director' ? listUserNames() : Promise.resolve([])]);
+  const [{ rows, total, page, pages }, look, users] = await Promise.all([
+    caseListPage(lq, cfg(req)),
+    lookups(),
+    user.role === 'director' ? listUserNames() : Promise.resolve([]),
+  ]);
   const query = req.query as Record<string, unknown>;
   return {
     title: user.role === 'director' ? 'All cases' : 'My cases',
@@ -94,14 +99,25 @@ function sortHeads(query: Record<string, unknown>, sort: string) {
     SORTABLE.map((c) => {
       const current = sort === c.asc ? 'ascending' : sort === c.desc ? 'descending' : undefined;
       const next = current === 'descending' ? c.asc : current === 'ascending' && c.desc ? c.desc : (c.desc ?? c.asc);
-      return [c.key, { label: c.label, sort: current, next: next === c.desc ? 'newest first' : 'ascending', href: listHref('/cases', query, { sort: next, page: undefined }) }];
+      return [
+        c.key,
+        {
+          label: c.label,
+          sort: current,
+          next: next === c.desc ? 'newest first' : 'ascending',
+          href: listHref('/cases', query, { sort: next, page: undefined }),
+        },
+      ];
     }),
   );
 }
 
 export async function triage(req: Request, res: Response): Promise<void> {
   const lq = parseListQuery({ status: 'new', sort: 'submitted_asc', page: req.query.page }, staffOf(req), cfg(req));
-  const [{ rows, total, page, pages }, overdueCount] = await Promise.all([caseListPage(lq, cfg(req)), overdueNewCount(staffOf(req), cfg(req))]);
+  const [{ rows, total, page, pages }, overdueCount] = await Promise.all([
+    caseListPage(lq, cfg(req)),
+    overdueNewCount(staffOf(req), cfg(req)),
+  ]);
   res.render('pages/cases/triage', {
     title: 'Triage',
     rows,
@@ -121,7 +137,12 @@ async function renderCase(req: Request, res: Response, status: number, extra: Re
 async function caseLocals(req: Request, extra: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
   const user = staffOf(req);
   const kase = await caseForUser(idOf(req), user, { path: req.originalUrl, ip: req.ip });
-  const [detail, engagements, feedback, noReceipt] = await Promise.all([caseDetail(kase, user), engagementsForPage(kase), feedbackOf(kase.id), receiptSkipped(kase)]);
+  const [detail, engagements, feedback, noReceipt] = await Promise.all([
+    caseDetail(kase, user),
+    engagementsForPage(kase),
+    feedbackOf(kase.id),
+    receiptSkipped(kase),
+  ]);
   // After a failed form the page keeps what was typed in it, and every other form its stored values.
   const kept = (extra.values ?? {}) as Record<string, unknown>;
   const failedMove = extra.failedForm === 'status' ? String(kept.to ?? '') : undefined;
@@ -145,7 +166,12 @@ async function caseLocals(req: Request, extra: Record<string, unknown> = {}): Pr
     errorList: [],
     flash: req.query.saved ? 'Saved.' : undefined,
     ...extra,
-    values: { priority: kase.priority, lead_consultant_id: String(kase.lead_consultant_id ?? ''), supporting_ids: detail.supporterIds.map(String), ...kept },
+    values: {
+      priority: kase.priority,
+      lead_consultant_id: String(kase.lead_consultant_id ?? ''),
+      supporting_ids: detail.supporterIds.map(String),
+      ...kept,
+    },
     // The status form that failed shows its error and text at its own box; another failure (an
     // unknown status, or a move this user cannot see) is shown under the status buttons.
     moves: detail.moves.map((m) => ({ ...m, failed: m.to === failedMove })),
@@ -173,7 +199,11 @@ function restoredForm(action: string, fields: Record<string, string | string[]>)
 }
 
 /** Runs a case action; a validation failure re-renders the case page (422) with the message at its field. */
-function caseAction(schema: { properties?: Record<string, unknown> }, act: (caseId: number, payload: Record<string, unknown>, user: Staff) => Promise<unknown>, anchor: string) {
+function caseAction(
+  schema: { properties?: Record<string, unknown> },
+  act: (caseId: number, payload: Record<string, unknown>, user: Staff) => Promise<unknown>,
+  anchor: string,
+) {
   return async (req: Request, res: Response): Promise<void> => {
     const user = staffOf(req);
     await caseForUser(idOf(req), user, { path: req.originalUrl, ip: req.ip });
@@ -187,7 +217,8 @@ function caseAction(schema: { properties?: Record<string, unknown> }, act: (case
       if (err instanceof ConflictError && anchor === 'status') return renderCase(req, res, 409, { refusal: err.message });
       if (!(err instanceof ValidationError)) throw err;
       // The note box is `field-note` on the page, so that its error links to it, not to the message box.
-      const fields = anchor === 'notes' ? new ValidationError(err.errors.map((e) => (e.field === 'body' ? { ...e, field: 'note' } : e))) : err;
+      const fields =
+        anchor === 'notes' ? new ValidationError(err.errors.map((e) => (e.field === 'body' ? { ...e, field: 'note' } : e))) : err;
       const values = anchor === 'notes' ? { note: body.body } : keptValues(body);
       await renderCase(req, res, 422, { ...errorsOf(fields), values, failedForm: anchor });
     }
@@ -198,7 +229,9 @@ export const assign = caseAction(
   assignmentSchema,
   (id, payload, user) => {
     // Checkbox values arrive as text; the schema wants numbers.
-    const supporting = ([] as unknown[]).concat(payload.supporting_ids ?? []).map((v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v));
+    const supporting = ([] as unknown[])
+      .concat(payload.supporting_ids ?? [])
+      .map((v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v));
     return assignConsultants(id, { ...payload, ...(supporting.length ? { supporting_ids: supporting } : {}) }, user);
   },
   'assignment',
@@ -249,11 +282,29 @@ export async function update(req: Request, res: Response): Promise<void> {
     if (err instanceof EditConflictError) {
       // What was typed, with the version now stored: saving again is a choice made knowingly.
       const values = { ...keptValues(body), version: String(err.currentVersion) };
-      res.status(409).render('pages/cases/edit', { title: `Error: Edit ${kase.reference}`, kase, values, conflict: err, errors: {}, errorList: [], ...(await lookups()) });
+      res
+        .status(409)
+        .render('pages/cases/edit', {
+          title: `Error: Edit ${kase.reference}`,
+          kase,
+          values,
+          conflict: err,
+          errors: {},
+          errorList: [],
+          ...(await lookups()),
+        });
       return;
     }
     if (!(err instanceof ValidationError)) throw err;
-    res.status(422).render('pages/cases/edit', { title: `Error: Edit ${kase.reference}`, kase, values: keptValues(body), ...errorsOf(err), ...(await lookups()) });
+    res
+      .status(422)
+      .render('pages/cases/edit', {
+        title: `Error: Edit ${kase.reference}`,
+        kase,
+        values: keptValues(body),
+        ...errorsOf(err),
+        ...(await lookups()),
+      });
   }
 }
 
@@ -261,25 +312,49 @@ export async function update(req: Request, res: Response): Promise<void> {
 async function staffFormLookups(req: Request) {
   if (staffOf(req).role !== 'director') return { isDirector: false };
   const users = await listUserNames();
-  return { isDirector: true, leadOptions: users.filter((u) => u.active).map((u) => ({ value: String(u.id), label: u.name })), priorities: choices(PRIORITIES) };
+  return {
+    isDirector: true,
+    leadOptions: users.filter((u) => u.active).map((u) => ({ value: String(u.id), label: u.name })),
+    priorities: choices(PRIORITIES),
+  };
 }
 
 export async function newForm(req: Request, res: Response): Promise<void> {
-  res.render('pages/cases/new', { title: 'Open a case', values: { track: 'ta', priority: 'normal', idempotency_key: randomToken() }, errors: {}, errorList: [], ...(await lookups()), ...(await staffFormLookups(req)) });
+  res.render('pages/cases/new', {
+    title: 'Open a case',
+    values: { track: 'ta', priority: 'normal', idempotency_key: randomToken() },
+    errors: {},
+    errorList: [],
+    ...(await lookups()),
+    ...(await staffFormLookups(req)),
+  });
 }
 
 /** Staff open a case on a state's behalf: the request form's fields, with the source recorded (and, for a director, lead and priority). */
 export async function create(req: Request, res: Response): Promise<void> {
   const body = (req.body ?? {}) as Record<string, unknown>;
   try {
-    const { caseId } = await openStaffCase(formToPayload(body, requestCreateSchema), { lead_consultant_id: body.lead_consultant_id, priority: body.priority }, staffOf(req), {
-      secret: cfg(req).secret,
-      timeZone: cfg(req).timeZone,
-      clientAddress: req.ip,
-    });
+    const { caseId } = await openStaffCase(
+      formToPayload(body, requestCreateSchema),
+      { lead_consultant_id: body.lead_consultant_id, priority: body.priority },
+      staffOf(req),
+      {
+        secret: cfg(req).secret,
+        timeZone: cfg(req).timeZone,
+        clientAddress: req.ip,
+      },
+    );
     res.redirect(303, `/cases/${caseId}`);
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
-    res.status(422).render('pages/cases/new', { title: 'Error: Open a case', values: keptValues(body), ...errorsOf(err), ...(await lookups()), ...(await staffFormLookups(req)) });
+    res
+      .status(422)
+      .render('pages/cases/new', {
+        title: 'Error: Open a case',
+        values: keptValues(body),
+        ...errorsOf(err),
+        ...(await lookups()),
+        ...(await staffFormLookups(req)),
+      });
   }
 }

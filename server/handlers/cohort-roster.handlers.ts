@@ -4,16 +4,35 @@ import { CRITERIA, decisionSchema } from '../schemas/application.schemas';
 import { completionSchema } from '../schemas/cohort.schemas';
 import { formToPayload, keptValues } from '../schemas/validate';
 import { allReviews, applicationOfCohort, decide, rankingOf } from '../services/application.service';
-import { assignmentOr404, attendanceRefusal, cohortDetail, cohortOr404, meetingOr404, recordCompletions, takeAttendance } from '../services/cohort.service';
+import {
+  assignmentOr404,
+  attendanceRefusal,
+  cohortDetail,
+  cohortOr404,
+  meetingOr404,
+  recordCompletions,
+  takeAttendance,
+} from '../services/cohort.service';
 import { ATTENDANCE, DECISIONS, choices } from '../vocabulary';
 import { errorsOf } from './auth.handlers';
 import { actorOf, bodyOf, ctxOf, jurisdictionNames, meetingView } from './cohort.handlers';
 import { idParam } from './params';
 
 /** A review with its three criteria in display order. */
-export function reviewView(r: { equity_score: number; equity_comment: string; openness_score: number; openness_comment: string; leadership_score: number; leadership_comment: string; reviewer_name?: string }) {
+export function reviewView(r: {
+  equity_score: number;
+  equity_comment: string;
+  openness_score: number;
+  openness_comment: string;
+  leadership_score: number;
+  leadership_comment: string;
+  reviewer_name?: string;
+}) {
   const of = r as unknown as Record<string, unknown>;
-  return { reviewer: r.reviewer_name, criteria: CRITERIA.map((c) => ({ label: c.label, score: of[`${c.key}_score`], comment: of[`${c.key}_comment`] })) };
+  return {
+    reviewer: r.reviewer_name,
+    criteria: CRITERIA.map((c) => ({ label: c.label, score: of[`${c.key}_score`], comment: of[`${c.key}_comment`] })),
+  };
 }
 
 /** GET /cohorts/:id/applications: the applications ranked by mean score, with every review (directors). */
@@ -34,7 +53,12 @@ export async function ranking(req: Request, res: Response): Promise<void> {
   });
 }
 
-async function renderApplication(req: Request, res: Response, status = 200, extra: { values?: Record<string, unknown>; error?: ValidationError } = {}): Promise<void> {
+async function renderApplication(
+  req: Request,
+  res: Response,
+  status = 200,
+  extra: { values?: Record<string, unknown>; error?: ValidationError } = {},
+): Promise<void> {
   const cohort = await cohortOr404(idParam(req));
   const application = await applicationOfCohort(cohort.id, idParam(req, 'aid'));
   const [{ reviews, mean }, names] = await Promise.all([allReviews(application.id), jurisdictionNames()]);
@@ -70,7 +94,12 @@ export async function decision(req: Request, res: Response): Promise<void> {
   }
 }
 
-async function renderAttendance(req: Request, res: Response, status = 200, extra: { values?: Record<string, unknown>; error?: ValidationError } = {}): Promise<void> {
+async function renderAttendance(
+  req: Request,
+  res: Response,
+  status = 200,
+  extra: { values?: Record<string, unknown>; error?: ValidationError } = {},
+): Promise<void> {
   const detail = await cohortDetail(idParam(req));
   const meeting = await meetingOr404(detail.cohort.id, idParam(req, 'mid'));
   const names = await jurisdictionNames();
@@ -81,7 +110,11 @@ async function renderAttendance(req: Request, res: Response, status = 200, extra
     cohort: detail.cohort,
     meeting: meetingView(meeting),
     refusal: attendanceRefusal(meeting, detail.roster.length, ctxOf(req)),
-    roster: detail.roster.map((p) => ({ ...p, field: `attendance_${p.id}`, legend: `${p.name}, ${names.get(p.jurisdiction_code) ?? p.jurisdiction_code}` })),
+    roster: detail.roster.map((p) => ({
+      ...p,
+      field: `attendance_${p.id}`,
+      legend: `${p.name}, ${names.get(p.jurisdiction_code) ?? p.jurisdiction_code}`,
+    })),
     marks: choices(ATTENDANCE),
     values: extra.values ?? values,
     ...errorsOf(extra.error),
@@ -105,7 +138,12 @@ export async function attendance(req: Request, res: Response): Promise<void> {
   }
 }
 
-async function renderCompletion(req: Request, res: Response, status = 200, extra: { values?: Record<string, unknown>; error?: ValidationError } = {}): Promise<void> {
+async function renderCompletion(
+  req: Request,
+  res: Response,
+  status = 200,
+  extra: { values?: Record<string, unknown>; error?: ValidationError } = {},
+): Promise<void> {
   const detail = await cohortDetail(idParam(req));
   const assignment = await assignmentOr404(detail.cohort.id, idParam(req, 'asid'));
   const names = await jurisdictionNames();
@@ -114,7 +152,10 @@ async function renderCompletion(req: Request, res: Response, status = 200, extra
     title: `${extra.error ? 'Error: ' : ''}${assignment.title}`,
     cohort: detail.cohort,
     assignment,
-    participants: detail.roster.map((p) => ({ value: String(p.id), label: `${p.name}, ${names.get(p.jurisdiction_code) ?? p.jurisdiction_code}` })),
+    participants: detail.roster.map((p) => ({
+      value: String(p.id),
+      label: `${p.name}, ${names.get(p.jurisdiction_code) ?? p.jurisdiction_code}`,
+    })),
     values: extra.values ?? { completed: done },
     ...errorsOf(extra.error),
   });

@@ -28,7 +28,11 @@ export async function jurisdictionNames(): Promise<Map<string, string>> {
 
 /** A meeting with the words the pages show. */
 export function meetingView<T extends { mode: string; status: string }>(m: T) {
-  return { ...m, modeLabel: MEETING_MODES[m.mode as keyof typeof MEETING_MODES] ?? m.mode, statusLabel: ENGAGEMENT_STATUSES[m.status as keyof typeof ENGAGEMENT_STATUSES] ?? m.status };
+  return {
+    ...m,
+    modeLabel: MEETING_MODES[m.mode as keyof typeof MEETING_MODES] ?? m.mode,
+    statusLabel: ENGAGEMENT_STATUSES[m.status as keyof typeof ENGAGEMENT_STATUSES] ?? m.status,
+  };
 }
 
 /** GET /cohorts: the cohorts taking applications now, for anyone; every cohort too, for a director. */
@@ -47,7 +51,11 @@ export async function index(req: Request, res: Response): Promise<void> {
 
 const formLookups = () => ({ modes: choices(MEETING_MODES), meetingNumbers: MEETING_NUMBERS });
 
-function renderForm(res: Response, status: number, view: { title: string; action: string; cohort?: unknown; values: Record<string, unknown>; error?: ValidationError }) {
+function renderForm(
+  res: Response,
+  status: number,
+  view: { title: string; action: string; cohort?: unknown; values: Record<string, unknown>; error?: ValidationError },
+) {
   res.status(status).render('pages/cohorts/form', {
     title: view.error ? `Error: ${view.title}` : view.title,
     heading: view.title,
@@ -61,7 +69,12 @@ function renderForm(res: Response, status: number, view: { title: string; action
 
 export function newForm(req: Request, res: Response): void {
   const today = todayIn(cfg(req).timeZone);
-  const values: Record<string, unknown> = { year: today.slice(0, 4), opens_on: today, closes_on: addDays(today, 30), idempotency_key: randomToken() };
+  const values: Record<string, unknown> = {
+    year: today.slice(0, 4),
+    opens_on: today,
+    closes_on: addDays(today, 30),
+    idempotency_key: randomToken(),
+  };
   for (const n of MEETING_NUMBERS) values[`meeting_${n}_duration_minutes`] = '90';
   renderForm(res, 200, { title: 'Open a cohort', action: '/cohorts', values });
 }
@@ -79,7 +92,13 @@ export async function create(req: Request, res: Response): Promise<void> {
 
 export async function editForm(req: Request, res: Response): Promise<void> {
   const { cohort, meetings } = await cohortDetail(idParam(req));
-  const values: Record<string, unknown> = { year: String(cohort.year), name: cohort.name, description: cohort.description ?? '', opens_on: cohort.opens_on, closes_on: cohort.closes_on };
+  const values: Record<string, unknown> = {
+    year: String(cohort.year),
+    name: cohort.name,
+    description: cohort.description ?? '',
+    opens_on: cohort.opens_on,
+    closes_on: cohort.closes_on,
+  };
   for (const n of MEETING_NUMBERS) {
     const m = meetings.find((x) => x.number === n);
     values[`meeting_${n}_date`] = m?.date ?? '';
@@ -104,11 +123,19 @@ export async function update(req: Request, res: Response): Promise<void> {
 }
 
 /** The director's cohort page, optionally with the new-assignment form's failure. */
-async function renderCohort(req: Request, res: Response, status = 200, extra: { values?: Record<string, unknown>; error?: ValidationError } = {}): Promise<void> {
+async function renderCohort(
+  req: Request,
+  res: Response,
+  status = 200,
+  extra: { values?: Record<string, unknown>; error?: ValidationError } = {},
+): Promise<void> {
   const detail = await cohortDetail(idParam(req));
   const [names, reviewers] = await Promise.all([jurisdictionNames(), reviewerChoices(detail.cohort.id)]);
   const today = todayIn(cfg(req).timeZone);
-  const meetings = detail.meetings.map((m) => ({ ...meetingView(m), canTakeAttendance: m.status !== 'cancelled' && attendanceOpen(m.date, ctxOf(req)) }));
+  const meetings = detail.meetings.map((m) => ({
+    ...meetingView(m),
+    canTakeAttendance: m.status !== 'cancelled' && attendanceOpen(m.date, ctxOf(req)),
+  }));
   const roster = detail.roster.map((p) => {
     const progress = detail.progress.get(p.id);
     return {
@@ -124,7 +151,10 @@ async function renderCohort(req: Request, res: Response, status = 200, extra: { 
     windowOpen: windowOpen(detail.cohort, today),
     meetings,
     roster,
-    assignments: detail.assignments.map((a) => ({ ...a, completed: detail.completions.filter((c) => c.assignment_id === a.id && detail.roster.some((p) => p.id === c.application_id)).length })),
+    assignments: detail.assignments.map((a) => ({
+      ...a,
+      completed: detail.completions.filter((c) => c.assignment_id === a.id && detail.roster.some((p) => p.id === c.application_id)).length,
+    })),
     completedCount: roster.filter((p) => p.progress?.completedCourse).length,
     flash: req.query.saved ? 'Saved.' : undefined,
     reviewers: reviewers.chosen,

@@ -12,7 +12,8 @@ const OPTIONS = { header: true, escape_formulas: true } as const;
 const BOM = '\ufeff';
 
 /** The response headers of a CSV download. */
-export const csvHeaders = (res: Response, name: string): Response => res.status(200).type('text/csv; charset=utf-8').set('Content-Disposition', `attachment; filename="${name}"`);
+export const csvHeaders = (res: Response, name: string): Response =>
+  res.status(200).type('text/csv; charset=utf-8').set('Content-Disposition', `attachment; filename="${name}"`);
 
 /** A whole CSV file as text (byte-order mark first, so that Excel reads UTF-8). */
 export function csvText(columns: string[], rows: unknown[][]): string {

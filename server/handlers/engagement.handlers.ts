@@ -12,7 +12,15 @@ import { ENGAGEMENT_STATUSES, engagementSchema, validateEngagement } from '../sc
 import { formToPayload, keptValues } from '../schemas/validate';
 import { formatAttendees, parseAttendees } from '../services/attendees';
 import type { Staff } from '../services/case.service';
-import { cancelEngagement, caseOpenForEngagements, createEngagement, deleteEngagement, engagementForUser, refuseProgramEngagement, updateEngagement } from '../services/engagement.service';
+import {
+  cancelEngagement,
+  caseOpenForEngagements,
+  createEngagement,
+  deleteEngagement,
+  engagementForUser,
+  refuseProgramEngagement,
+  updateEngagement,
+} from '../services/engagement.service';
 import { askFirst } from './confirm';
 import { takeKeptForm } from '../middleware/kept-form';
 import { engagementCalendar } from '../services/ical.service';
@@ -27,7 +35,11 @@ const meta = (req: Request) => ({ path: req.originalUrl, ip: req.ip });
 /** What the form offers; `facilitatorIds` (an engagement's own) are offered even if since deactivated. */
 async function formContext(caseId: number, facilitatorIds: number[] = []) {
   const kase = await findCaseById(caseId);
-  const [jurisdictions, topics, staff] = await Promise.all([listJurisdictions(), listTopics(), assignmentCandidates(kase?.jurisdiction_code ?? '', caseId)]);
+  const [jurisdictions, topics, staff] = await Promise.all([
+    listJurisdictions(),
+    listTopics(),
+    assignmentCandidates(kase?.jurisdiction_code ?? '', caseId),
+  ]);
   const staffOptions = staff.map((s) => ({ value: String(s.id), label: s.name }));
   for (const id of facilitatorIds) {
     if (staff.some((s) => s.id === id)) continue;
@@ -50,7 +62,8 @@ async function formContext(caseId: number, facilitatorIds: number[] = []) {
  */
 async function payloadOf(body: Record<string, unknown>): Promise<Record<string, unknown>> {
   const payload = formToPayload(body, engagementSchema as never);
-  if (Array.isArray(payload.consultant_ids)) payload.consultant_ids = payload.consultant_ids.map((v) => (/^\d+$/.test(String(v)) ? Number(v) : v));
+  if (Array.isArray(payload.consultant_ids))
+    payload.consultant_ids = payload.consultant_ids.map((v) => (/^\d+$/.test(String(v)) ? Number(v) : v));
   delete payload.attendees;
   const text = typeof body.attendees === 'string' ? body.attendees : '';
   if (text.trim()) {
@@ -168,7 +181,8 @@ export async function update(req: Request, res: Response): Promise<void> {
 }
 
 /** "The small-group facilitation of March 1, 2030": an engagement named in a question. */
-const named = (e: { format: string; date: string }) => `the ${(FORMATS[e.format as keyof typeof FORMATS] ?? e.format).toLowerCase()} of ${e.date}`;
+const named = (e: { format: string; date: string }) =>
+  `the ${(FORMATS[e.format as keyof typeof FORMATS] ?? e.format).toLowerCase()} of ${e.date}`;
 
 export async function cancel(req: Request, res: Response): Promise<void> {
   const found = await engagementForUser(idParam(req), staffOf(req), meta(req));
@@ -178,7 +192,9 @@ export async function cancel(req: Request, res: Response): Promise<void> {
       title: `Cancel ${named(found)}?`,
       details: [
         'It stays on the case as cancelled, and counts in no report.',
-        ...(found.status === 'scheduled' ? ['The requester and the facilitating consultants are sent a cancellation that removes it from their calendars.'] : []),
+        ...(found.status === 'scheduled'
+          ? ['The requester and the facilitating consultants are sent a cancellation that removes it from their calendars.']
+          : []),
       ],
       confirmLabel: 'Yes, cancel the engagement',
       backHref: `/cases/${found.case_id}#engagements`,
@@ -195,7 +211,9 @@ export async function remove(req: Request, res: Response): Promise<void> {
     title: `Delete ${named(found)}?`,
     details: [
       'It is removed from the case and from every report; the timeline keeps what it was. To keep it on record, cancel it instead.',
-      ...(found.status === 'scheduled' ? ['The requester and the facilitating consultants are sent a cancellation that removes it from their calendars.'] : []),
+      ...(found.status === 'scheduled'
+        ? ['The requester and the facilitating consultants are sent a cancellation that removes it from their calendars.']
+        : []),
     ],
     confirmLabel: 'Yes, delete the engagement',
     backHref: `/cases/${found.case_id}#engagements`,
@@ -206,8 +224,20 @@ export async function remove(req: Request, res: Response): Promise<void> {
 }
 
 /** Sends an engagement as an .ics file. */
-export function sendCalendar(res: Response, config: Config, e: Parameters<typeof engagementCalendar>[0], kase: { reference: string; title: string }, url?: string): void {
-  const body = engagementCalendar(e, { reference: kase.reference, title: kase.title, timeZone: config.timeZone, host: new URL(config.publicUrl).host, url });
+export function sendCalendar(
+  res: Response,
+  config: Config,
+  e: Parameters<typeof engagementCalendar>[0],
+  kase: { reference: string; title: string },
+  url?: string,
+): void {
+  const body = engagementCalendar(e, {
+    reference: kase.reference,
+    title: kase.title,
+    timeZone: config.timeZone,
+    host: new URL(config.publicUrl).host,
+    url,
+  });
   res
     .status(200)
     .type('text/calendar; charset=utf-8')

@@ -68,7 +68,11 @@ export async function verify(req: Request, res: Response): Promise<void> {
   } catch (err) {
     if (!(err instanceof AppError) || ![401, 429].includes(err.status)) throw err;
     const errors = err.status === 401 ? [{ field: 'code', message: err.message }] : [];
-    await renderVerify(res, pending.userId, err.status, { errors: Object.fromEntries(errors.map((e) => [e.field, e.message])), errorList: errors, failure: err.status === 429 ? err.message : undefined });
+    await renderVerify(res, pending.userId, err.status, {
+      errors: Object.fromEntries(errors.map((e) => [e.field, e.message])),
+      errorList: errors,
+      failure: err.status === 429 ? err.message : undefined,
+    });
   }
 }
 
@@ -92,7 +96,13 @@ export async function passkeySignIn(req: Request, res: Response): Promise<void> 
   res.json({ redirect: await finish(req, pending.userId, 'passkey', pending.next) });
 }
 
-async function renderEnrol(req: Request, res: Response, userId: number, status: number, extra: Record<string, unknown> = {}): Promise<void> {
+async function renderEnrol(
+  req: Request,
+  res: Response,
+  userId: number,
+  status: number,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
   const setup = await totpSetup(mfaContextOf(req), userId);
   // The key is a secret: no browser or proxy keeps the page.
   res.setHeader('Cache-Control', 'no-store');
@@ -125,8 +135,14 @@ export async function enrol(req: Request, res: Response): Promise<void> {
   } catch (err) {
     if (err instanceof ConflictError) return void res.redirect(303, '/login');
     if (!(err instanceof AppError) || ![401, 429].includes(err.status)) throw err;
-    const errors = [{ field: 'code', message: err.status === 401 ? 'That code is not correct. Type the 6 digits your app shows now.' : err.message }];
-    await renderEnrol(req, res, pending.userId, err.status === 401 ? 422 : 429, { enrolling: true, errors: { code: errors[0].message }, errorList: errors });
+    const errors = [
+      { field: 'code', message: err.status === 401 ? 'That code is not correct. Type the 6 digits your app shows now.' : err.message },
+    ];
+    await renderEnrol(req, res, pending.userId, err.status === 401 ? 422 : 429, {
+      enrolling: true,
+      errors: { code: errors[0].message },
+      errorList: errors,
+    });
   }
 }
 

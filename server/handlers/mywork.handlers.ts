@@ -22,7 +22,11 @@ export async function myWork(req: Request, res: Response): Promise<void> {
     title: 'My work',
     upcoming: upcoming.map(label),
     overdue: overdue.map(label),
-    cases: cases.map((c: { status: string; lead_consultant_id: number | null }) => ({ ...c, statusLabel: STATUSES[c.status as keyof typeof STATUSES], isLead: Number(c.lead_consultant_id) === user.id })),
+    cases: cases.map((c: { status: string; lead_consultant_id: number | null }) => ({
+      ...c,
+      statusLabel: STATUSES[c.status as keyof typeof STATUSES],
+      isLead: Number(c.lead_consultant_id) === user.id,
+    })),
     hoursMonth: hours(minutes.month),
     hoursYear: hours(minutes.year),
     monthName: new Intl.DateTimeFormat('en-US', { month: 'long', timeZone: 'UTC' }).format(Date.UTC(year, month - 1, 1)),

@@ -41,7 +41,11 @@ export async function index(req: Request, res: Response): Promise<void> {
   });
 }
 
-async function renderTeamForm(res: Response, status: number, view: { title: string; action: string; team?: unknown; values: Record<string, unknown>; error?: ValidationError }): Promise<void> {
+async function renderTeamForm(
+  res: Response,
+  status: number,
+  view: { title: string; action: string; team?: unknown; values: Record<string, unknown>; error?: ValidationError },
+): Promise<void> {
   const jurisdictions = await listJurisdictions();
   res.status(status).render('pages/network/team-form', {
     title: view.error ? `Error: ${view.title}` : view.title,
@@ -56,7 +60,8 @@ async function renderTeamForm(res: Response, status: number, view: { title: stri
   });
 }
 
-export const teamNew = (_req: Request, res: Response) => renderTeamForm(res, 200, { title: 'Register a state team', action: '/network/teams', values: {} });
+export const teamNew = (_req: Request, res: Response) =>
+  renderTeamForm(res, 200, { title: 'Register a state team', action: '/network/teams', values: {} });
 
 export async function teamCreate(req: Request, res: Response): Promise<void> {
   const body = bodyOf(req);
@@ -88,7 +93,13 @@ export async function teamUpdate(req: Request, res: Response): Promise<void> {
     res.redirect(303, `/network/teams/${team.id}?saved=1`);
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
-    await renderTeamForm(res, 422, { title: `Edit the ${team.jurisdiction_name} team`, action: `/network/teams/${team.id}`, team, values: keptValues(body), error: err });
+    await renderTeamForm(res, 422, {
+      title: `Edit the ${team.jurisdiction_name} team`,
+      action: `/network/teams/${team.id}`,
+      team,
+      values: keptValues(body),
+      error: err,
+    });
   }
 }
 
@@ -105,7 +116,13 @@ export async function teamShow(req: Request, res: Response): Promise<void> {
   });
 }
 
-async function renderTraining(req: Request, res: Response, status: number, values: Record<string, unknown>, error?: ValidationError): Promise<void> {
+async function renderTraining(
+  req: Request,
+  res: Response,
+  status: number,
+  values: Record<string, unknown>,
+  error?: ValidationError,
+): Promise<void> {
   const team = await teamOr404(idParam(req));
   const topics = await listTopics();
   res.status(status).render('pages/network/training', {
@@ -118,7 +135,8 @@ async function renderTraining(req: Request, res: Response, status: number, value
   });
 }
 
-export const trainingForm = (req: Request, res: Response) => renderTraining(req, res, 200, { preferred_format: 'online_training', idempotency_key: randomToken() });
+export const trainingForm = (req: Request, res: Response) =>
+  renderTraining(req, res, 200, { preferred_format: 'online_training', idempotency_key: randomToken() });
 
 /** POST /network/teams/:id/training: opens the team's case and goes to it (303). */
 export async function training(req: Request, res: Response): Promise<void> {
@@ -133,7 +151,11 @@ export async function training(req: Request, res: Response): Promise<void> {
   }
 }
 
-function renderEventForm(res: Response, status: number, view: { title: string; action: string; event?: unknown; values: Record<string, unknown>; error?: ValidationError }): void {
+function renderEventForm(
+  res: Response,
+  status: number,
+  view: { title: string; action: string; event?: unknown; values: Record<string, unknown>; error?: ValidationError },
+): void {
   res.status(status).render('pages/network/event-form', {
     title: view.error ? `Error: ${view.title}` : view.title,
     heading: view.title,
@@ -146,7 +168,11 @@ function renderEventForm(res: Response, status: number, view: { title: string; a
 }
 
 export const eventNew = (req: Request, res: Response) =>
-  renderEventForm(res, 200, { title: 'Record a network event', action: '/network/events', values: { date: todayIn(ctxOf(req).timeZone), duration_minutes: '90', idempotency_key: randomToken() } });
+  renderEventForm(res, 200, {
+    title: 'Record a network event',
+    action: '/network/events',
+    values: { date: todayIn(ctxOf(req).timeZone), duration_minutes: '90', idempotency_key: randomToken() },
+  });
 
 export async function eventCreate(req: Request, res: Response): Promise<void> {
   const body = bodyOf(req);
@@ -161,7 +187,13 @@ export async function eventCreate(req: Request, res: Response): Promise<void> {
 
 export async function eventEdit(req: Request, res: Response): Promise<void> {
   const event = await eventOr404(idParam(req));
-  const values = { title: event.title, kind: event.kind, date: event.date, start_time: event.start_time ?? '', duration_minutes: String(event.duration_minutes) };
+  const values = {
+    title: event.title,
+    kind: event.kind,
+    date: event.date,
+    start_time: event.start_time ?? '',
+    duration_minutes: String(event.duration_minutes),
+  };
   renderEventForm(res, 200, { title: `Edit ${event.title}`, action: `/network/events/${event.id}`, event, values });
 }
 
@@ -173,17 +205,31 @@ export async function eventUpdate(req: Request, res: Response): Promise<void> {
     res.redirect(303, `/network/events/${event.id}?saved=1`);
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
-    renderEventForm(res, 422, { title: `Edit ${event.title}`, action: `/network/events/${event.id}`, event, values: keptValues(body), error: err });
+    renderEventForm(res, 422, {
+      title: `Edit ${event.title}`,
+      action: `/network/events/${event.id}`,
+      event,
+      values: keptValues(body),
+      error: err,
+    });
   }
 }
 
-async function renderEvent(req: Request, res: Response, status = 200, extra: { values?: Record<string, unknown>; error?: ValidationError } = {}): Promise<void> {
+async function renderEvent(
+  req: Request,
+  res: Response,
+  status = 200,
+  extra: { values?: Record<string, unknown>; error?: ValidationError } = {},
+): Promise<void> {
   const { event, attending, teams } = await eventDetail(idParam(req));
   res.status(status).render('pages/network/event', {
     title: `${extra.error ? 'Error: ' : ''}${event.title}`,
     event: { ...event, kindLabel: kindLabel(event.kind), statusLabel: statusLabel(event.status) },
     refusal: eventAttendanceRefusal(event, teams.length, ctxOf(req)),
-    teamOptions: teams.map((t) => ({ value: String(t.id), label: `${t.jurisdiction_name} (${t.members} member${t.members === 1 ? '' : 's'})` })),
+    teamOptions: teams.map((t) => ({
+      value: String(t.id),
+      label: `${t.jurisdiction_name} (${t.members} member${t.members === 1 ? '' : 's'})`,
+    })),
     attendingTeams: teams.filter((t) => attending.includes(t.id)),
     values: extra.values ?? { team_ids: attending.map(String), summary: event.summary ?? '' },
     flash: req.query.saved ? 'Saved.' : undefined,

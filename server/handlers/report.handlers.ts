@@ -70,7 +70,8 @@ async function dashboardPage(req: Request): Promise<PageSpec> {
   }));
   const map = tileMap(tiles, measure, (v) => v.toLocaleString('en-US'));
   const qs = filterParams(filters);
-  const link = (path: string, changes: Partial<Record<keyof ReportFilters, string | number | undefined>> = {}) => `${path}?${filterParams(filters, changes)}`;
+  const link = (path: string, changes: Partial<Record<keyof ReportFilters, string | number | undefined>> = {}) =>
+    `${path}?${filterParams(filters, changes)}`;
   return {
     view: 'pages/reports/dashboard',
     locals: {
@@ -103,8 +104,14 @@ async function dashboardPage(req: Request): Promise<PageSpec> {
       formatLinks: figures.byFormat.map((r) => ({ ...r, href: link('/reports/engagements', { format: r.key }) })),
       // Under a topic (or consultant) filter, another topic's row counts engagements listing both,
       // which no list can show (it takes one topic): such a row gets no link rather than a wrong one.
-      topicLinks: figures.byTopic.map((r) => ({ ...r, href: !filters.topic || r.key === filters.topic ? link('/reports/engagements', { topic: r.key }) : undefined })),
-      consultantLinks: figures.byConsultant.map((r) => ({ ...r, href: !filters.consultant || r.key === String(filters.consultant) ? link('/reports/engagements', { consultant: r.key }) : undefined })),
+      topicLinks: figures.byTopic.map((r) => ({
+        ...r,
+        href: !filters.topic || r.key === filters.topic ? link('/reports/engagements', { topic: r.key }) : undefined,
+      })),
+      consultantLinks: figures.byConsultant.map((r) => ({
+        ...r,
+        href: !filters.consultant || r.key === String(filters.consultant) ? link('/reports/engagements', { consultant: r.key }) : undefined,
+      })),
       ...options,
     },
   };
@@ -120,13 +127,19 @@ export async function engagementList(req: Request, res: Response): Promise<void>
   const pages = Math.max(1, Math.ceil(total / PER_PAGE));
   // A page past the end (an old link, a typed number) shows the last page rather than nothing.
   const page = Math.max(1, Math.min(pages, Number.parseInt(String(req.query.page ?? '1'), 10) || 1));
-  const rows = await engagementRows(filters).limit(PER_PAGE).offset((page - 1) * PER_PAGE);
+  const rows = await engagementRows(filters)
+    .limit(PER_PAGE)
+    .offset((page - 1) * PER_PAGE);
   const qs = filterParams(filters);
   res.render('pages/reports/engagements', {
     title: 'Delivered engagements',
     filters,
     problems,
-    rows: rows.map((r: Record<string, unknown>) => ({ ...r, hours: hoursOf(Number(r.duration_minutes)), formatLabel: FORMATS[r.format as keyof typeof FORMATS] })),
+    rows: rows.map((r: Record<string, unknown>) => ({
+      ...r,
+      hours: hoursOf(Number(r.duration_minutes)),
+      formatLabel: FORMATS[r.format as keyof typeof FORMATS],
+    })),
     total,
     ...pageNav(total, page, pages, PER_PAGE, (n) => `/reports/engagements?${qs}&page=${n}`),
     csvHref: `/reports/engagements.csv?${qs}`,
@@ -142,8 +155,28 @@ export async function coverageCsv(req: Request, res: Response): Promise<void> {
   const { filters } = filtersOf(req);
   const figures = await dashboardFigures(filters, cfg(req));
   const text = csvText(
-      ['Code', 'State or jurisdiction', 'Kind', 'Served', 'First served', 'Last served', 'Engagements (each counted under every state it lists)', 'Hours', 'Participants'],
-      [...figures.states, ...figures.territories].map((j) => [j.code, j.name, word(KINDS, j.kind), j.served ? 'Yes' : 'No', j.served?.first_served ?? '', j.served?.last_served ?? '', j.served?.engagements ?? 0, j.served?.hours ?? 0, j.served?.participants ?? 0]),
+    [
+      'Code',
+      'State or jurisdiction',
+      'Kind',
+      'Served',
+      'First served',
+      'Last served',
+      'Engagements (each counted under every state it lists)',
+      'Hours',
+      'Participants',
+    ],
+    [...figures.states, ...figures.territories].map((j) => [
+      j.code,
+      j.name,
+      word(KINDS, j.kind),
+      j.served ? 'Yes' : 'No',
+      j.served?.first_served ?? '',
+      j.served?.last_served ?? '',
+      j.served?.engagements ?? 0,
+      j.served?.hours ?? 0,
+      j.served?.participants ?? 0,
+    ]),
   );
   csvHeaders(res, `leep-coverage-${filters.from}-to-${filters.to}.csv`).send(text);
 }
@@ -151,11 +184,37 @@ export async function coverageCsv(req: Request, res: Response): Promise<void> {
 export async function engagementsCsv(req: Request, res: Response): Promise<void> {
   const { filters } = filtersOf(req);
   const csv = csvStream(res, `leep-engagements-${filters.from}-to-${filters.to}.csv`, [
-    'Engagement', 'Case reference', 'Program', 'Date', 'Start time', 'Duration (minutes)', 'Hours', 'Format', 'Status', 'Participants', 'States and jurisdictions', 'Consultants', 'Topics',
+    'Engagement',
+    'Case reference',
+    'Program',
+    'Date',
+    'Start time',
+    'Duration (minutes)',
+    'Hours',
+    'Format',
+    'Status',
+    'Participants',
+    'States and jurisdictions',
+    'Consultants',
+    'Topics',
   ]);
   // Read a page at a time: a decade of engagements never sits in memory at once.
   for await (const r of inPages(() => engagementRows(filters), afterEngagement)) {
-    const ok = csv.write([r.id, r.reference, word(TRACKS, r.track), r.date, r.start_time ?? '', r.duration_minutes, hoursOf(Number(r.duration_minutes)), word(FORMATS, r.format), word(ENGAGEMENT_STATUSES, r.status), r.participant_count, r.jurisdictions ?? '', r.consultants ?? '', r.topics ?? '']);
+    const ok = csv.write([
+      r.id,
+      r.reference,
+      word(TRACKS, r.track),
+      r.date,
+      r.start_time ?? '',
+      r.duration_minutes,
+      hoursOf(Number(r.duration_minutes)),
+      word(FORMATS, r.format),
+      word(ENGAGEMENT_STATUSES, r.status),
+      r.participant_count,
+      r.jurisdictions ?? '',
+      r.consultants ?? '',
+      r.topics ?? '',
+    ]);
     if (!ok) await new Promise((resolve) => csv.once('drain', resolve));
   }
   csv.end();
@@ -166,11 +225,40 @@ export async function casesCsv(req: Request, res: Response): Promise<void> {
   const zone = cfg(req).timeZone;
   const local = (v: unknown) => (v ? localDateTime(toDate(v) as Date, zone) : '');
   const csv = csvStream(res, `leep-cases-${filters.from}-to-${filters.to}.csv`, [
-    'Reference', 'Program', 'Status', 'Priority', 'Source', 'Jurisdiction code', 'State or jurisdiction', 'Title', 'Requester', 'Organization',
-    `Submitted (${zone})`, `First assigned (${zone})`, `First delivered engagement (${zone})`, `Closed (${zone})`, 'Lead consultant',
+    'Reference',
+    'Program',
+    'Status',
+    'Priority',
+    'Source',
+    'Jurisdiction code',
+    'State or jurisdiction',
+    'Title',
+    'Requester',
+    'Organization',
+    `Submitted (${zone})`,
+    `First assigned (${zone})`,
+    `First delivered engagement (${zone})`,
+    `Closed (${zone})`,
+    'Lead consultant',
   ]);
   for await (const r of inPages(() => caseRows(filters), afterCase)) {
-    const ok = csv.write([r.reference, word(TRACKS, r.track), word(STATUSES, r.status), word(PRIORITIES, r.priority), word(SOURCES, r.source), r.jurisdiction_code, r.jurisdiction_name, r.title, r.requester_name, r.organization_name, local(r.submitted_at), local(r.first_assigned_at), local(r.first_engagement_at), local(r.closed_at), r.lead_name ?? '']);
+    const ok = csv.write([
+      r.reference,
+      word(TRACKS, r.track),
+      word(STATUSES, r.status),
+      word(PRIORITIES, r.priority),
+      word(SOURCES, r.source),
+      r.jurisdiction_code,
+      r.jurisdiction_name,
+      r.title,
+      r.requester_name,
+      r.organization_name,
+      local(r.submitted_at),
+      local(r.first_assigned_at),
+      local(r.first_engagement_at),
+      local(r.closed_at),
+      r.lead_name ?? '',
+    ]);
     if (!ok) await new Promise((resolve) => csv.once('drain', resolve));
   }
   csv.end();
@@ -191,7 +279,8 @@ async function statePageSpec(req: Request): Promise<PageSpec> {
   const history = await stateHistory(code, wanted);
   if (!history) throw new NotFoundError('There is no state or jurisdiction with that code.');
   const { engagements, cases, engagementsOf, casesOf } = history.pages;
-  const href = (e: number, c: number) => `/states/${code}?${new URLSearchParams({ ...(e > 1 ? { engagements_page: String(e) } : {}), ...(c > 1 ? { cases_page: String(c) } : {}) }).toString()}#${e !== engagements ? 'engagements' : 'cases'}`;
+  const href = (e: number, c: number) =>
+    `/states/${code}?${new URLSearchParams({ ...(e > 1 ? { engagements_page: String(e) } : {}), ...(c > 1 ? { cases_page: String(c) } : {}) }).toString()}#${e !== engagements ? 'engagements' : 'cases'}`;
   return {
     view: 'pages/reports/state',
     locals: {

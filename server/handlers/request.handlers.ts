@@ -93,7 +93,15 @@ async function renderStatus(req: Request, res: Response, status = 200, extra: Re
     ? []
     : engagements
         .filter((e) => e.status === 'scheduled' && e.date >= today)
-        .map((e) => ({ id: e.id, date: e.date, start_time: e.start_time, duration_minutes: e.duration_minutes, formatLabel: FORMATS[e.format as keyof typeof FORMATS], location: e.location, meeting_url: e.meeting_url }));
+        .map((e) => ({
+          id: e.id,
+          date: e.date,
+          start_time: e.start_time,
+          duration_minutes: e.duration_minutes,
+          formatLabel: FORMATS[e.format as keyof typeof FORMATS],
+          location: e.location,
+          meeting_url: e.meeting_url,
+        }));
   // Form actions come from the token, never from the address the page was reached by (a trailing
   // slash, or the address of a form that failed, would make them point elsewhere).
   const statusPath = `/status/${String(req.params.token)}`;
@@ -111,7 +119,12 @@ async function renderStatus(req: Request, res: Response, status = 200, extra: Re
     feedbackOpen: found.status === 'completed' && !feedback,
     feedbackGiven: Boolean(feedback),
     ratings: [1, 2, 3, 4, 5].map((n) => ({ value: String(n), label: `${n}${n === 1 ? ' (poor)' : n === 5 ? ' (excellent)' : ''}` })),
-    messages: messages.map((m) => ({ body: m.body, created_at: m.created_at, fromStaff: m.author_kind === 'staff', author: m.author_kind === 'staff' ? m.author_name : found.requester_name })),
+    messages: messages.map((m) => ({
+      body: m.body,
+      created_at: m.created_at,
+      fromStaff: m.author_kind === 'staff',
+      author: m.author_kind === 'staff' ? m.author_name : found.requester_name,
+    })),
     canMessage: true,
     closed,
     closingReason: ['declined', 'withdrawn'].includes(found.status) ? found.closing_reason : undefined,

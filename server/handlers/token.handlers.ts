@@ -7,8 +7,13 @@ import { errorsOf } from './auth.handlers';
 
 async function render(res: Response, status = 200, extra: Record<string, unknown> = {}): Promise<void> {
   const tokens = (await listApiTokens()).map((t) => ({ ...t, scopeLabel: API_SCOPES[t.scope] ?? t.scope }));
-  const scopes = Object.entries(API_SCOPES).map(([value, label]) => ({ value, label: value === 'read' ? `${label}: lists and reports` : `${label}: also record engagements and notes` }));
-  res.status(status).render('pages/admin/tokens', { title: 'API tokens', tokens, scopes, values: { scope: 'read' }, errors: {}, errorList: [], ...extra });
+  const scopes = Object.entries(API_SCOPES).map(([value, label]) => ({
+    value,
+    label: value === 'read' ? `${label}: lists and reports` : `${label}: also record engagements and notes`,
+  }));
+  res
+    .status(status)
+    .render('pages/admin/tokens', { title: 'API tokens', tokens, scopes, values: { scope: 'read' }, errors: {}, errorList: [], ...extra });
 }
 
 export const index = (_req: Request, res: Response) => render(res);
@@ -32,7 +37,9 @@ export async function revoke(req: Request, res: Response): Promise<void> {
   if (!token) throw new NotFoundError('No active token with that number.');
   const asked = askFirst(req, res, {
     title: `Revoke the API token "${token.name}"?`,
-    details: ['Programs that use it are refused from the moment it is revoked. This cannot be undone: a new token would have to be made and given to them.'],
+    details: [
+      'Programs that use it are refused from the moment it is revoked. This cannot be undone: a new token would have to be made and given to them.',
+    ],
     confirmLabel: 'Yes, revoke the token',
     backHref: '/admin/tokens',
   });

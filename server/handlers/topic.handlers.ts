@@ -18,10 +18,16 @@ async function renderIndex(req: Request, res: Response, status = 200, failed?: {
     title: failed ? 'Error: Topics' : 'Topics',
     topics: topics.map((t) => {
       const mine = failed?.topicId === t.id;
-      return { ...t, renameValue: mine ? body.name : t.name, renameError: mine ? failed?.err.errors.find((e) => e.field === 'name')?.message : undefined };
+      return {
+        ...t,
+        renameValue: mine ? body.name : t.name,
+        renameError: mine ? failed?.err.errors.find((e) => e.field === 'name')?.message : undefined,
+      };
     }),
     values: forNew ? body : {},
-    ...(forNew ? errorsOf(failed.err) : { errors: {}, errorList: failed ? failed.err.errors.map((e) => ({ ...e, field: `rename-${failed.topicId}` })) : [] }),
+    ...(forNew
+      ? errorsOf(failed.err)
+      : { errors: {}, errorList: failed ? failed.err.errors.map((e) => ({ ...e, field: `rename-${failed.topicId}` })) : [] }),
     flash: req.query.saved ? 'Saved.' : undefined,
   });
 }

@@ -37,13 +37,27 @@ export async function index(req: Request, res: Response): Promise<void> {
   const topicName = new Map(topics.map((t) => [t.id, t.name]));
   res.render('pages/admin/users/index', {
     title: 'Users',
-    users: users.map((u) => ({ ...u, roleLabel: ROLES[u.role], expertise: u.topic_ids.map((id) => topicName.get(id)).filter(Boolean).join(', '), isSelf: u.id === req.user?.id })),
+    users: users.map((u) => ({
+      ...u,
+      roleLabel: ROLES[u.role],
+      expertise: u.topic_ids
+        .map((id) => topicName.get(id))
+        .filter(Boolean)
+        .join(', '),
+      isSelf: u.id === req.user?.id,
+    })),
     flash: req.query.saved ? 'Saved.' : undefined,
   });
 }
 
 export async function newForm(_req: Request, res: Response): Promise<void> {
-  res.render('pages/admin/users/new', { title: 'Add a user', values: { role: 'consultant', capacity: '5' }, errors: {}, errorList: [], ...(await formContext()) });
+  res.render('pages/admin/users/new', {
+    title: 'Add a user',
+    values: { role: 'consultant', capacity: '5' },
+    errors: {},
+    errorList: [],
+    ...(await formContext()),
+  });
 }
 
 export async function create(req: Request, res: Response): Promise<void> {
@@ -54,7 +68,14 @@ export async function create(req: Request, res: Response): Promise<void> {
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
     const { password: _p, password_confirmation: _c, ...kept } = body;
-    res.status(422).render('pages/admin/users/new', { title: 'Error: Add a user', values: keptValues(kept), ...errorsOf(err), ...(await formContext()) });
+    res
+      .status(422)
+      .render('pages/admin/users/new', {
+        title: 'Error: Add a user',
+        values: keptValues(kept),
+        ...errorsOf(err),
+        ...(await formContext()),
+      });
   }
 }
 
@@ -69,7 +90,13 @@ export async function editForm(req: Request, res: Response): Promise<void> {
     isSelf: user.id === req.user?.id,
     signIn: await signInStateOf(user),
     notice: DONE[String(req.query.done ?? '')],
-    values: { name: user.name, email: user.email, role: user.role, capacity: String(user.capacity), topics: topics.filter((t) => mine.has(t.id)).map((t) => t.slug) },
+    values: {
+      name: user.name,
+      email: user.email,
+      role: user.role,
+      capacity: String(user.capacity),
+      topics: topics.filter((t) => mine.has(t.id)).map((t) => t.slug),
+    },
     errors: {},
     errorList: [],
     ...(await formContext()),
@@ -86,7 +113,17 @@ export async function update(req: Request, res: Response): Promise<void> {
     res.redirect(303, '/admin/users?saved=1');
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
-    res.status(422).render('pages/admin/users/edit', { title: `Error: Edit ${user.name}`, user, isSelf: user.id === req.user?.id, signIn: await signInStateOf(user), values: keptValues(body), ...errorsOf(err), ...(await formContext()) });
+    res
+      .status(422)
+      .render('pages/admin/users/edit', {
+        title: `Error: Edit ${user.name}`,
+        user,
+        isSelf: user.id === req.user?.id,
+        signIn: await signInStateOf(user),
+        values: keptValues(body),
+        ...errorsOf(err),
+        ...(await formContext()),
+      });
   }
 }
 
@@ -95,7 +132,9 @@ export async function deactivate(req: Request, res: Response): Promise<void> {
   if (!user) throw new NotFoundError();
   const asked = askFirst(req, res, {
     title: `Deactivate ${user.name}?`,
-    details: [`${user.name} (${user.email}) will be signed out at once and will no longer be able to sign in. Their cases, engagements and notes are kept; reassign their open cases from each case page. A director can reactivate the account later.`],
+    details: [
+      `${user.name} (${user.email}) will be signed out at once and will no longer be able to sign in. Their cases, engagements and notes are kept; reassign their open cases from each case page. A director can reactivate the account later.`,
+    ],
     confirmLabel: `Yes, deactivate ${user.name}`,
     backHref: '/admin/users',
   });

@@ -119,10 +119,7 @@ export function requireStaff(req: Request, res: Response, next: NextFunction): v
 /** Directors only (after requireStaff); a refusal is audited. */
 export function requireDirector(req: Request, _res: Response, next: NextFunction): void {
   if (req.user?.role === 'director') return next();
-  auditRefusal(req.user?.id ?? null, req.originalUrl, req.ip ?? '', 403).then(
-    () => next(new ForbiddenError()),
-    next,
-  );
+  auditRefusal(req.user?.id ?? null, req.originalUrl, req.ip ?? '', 403).then(() => next(new ForbiddenError()), next);
 }
 
 /** Both guards for a director's page. */

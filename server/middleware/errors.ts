@@ -7,19 +7,24 @@ export const notFound: RequestHandler = (_req, _res, next) => next(new NotFoundE
 function toAppError(err: unknown): AppError | undefined {
   if (err instanceof AppError) return err;
   const e = err as { code?: string; status?: number; statusCode?: number; type?: string; expose?: boolean };
-  if (e?.code === 'EBADCSRFTOKEN') return new AppError(403, 'csrf', 'This form has expired or did not come from this site. Go back, reload the page and try again.');
+  if (e?.code === 'EBADCSRFTOKEN')
+    return new AppError(403, 'csrf', 'This form has expired or did not come from this site. Go back, reload the page and try again.');
   if (e?.type === 'entity.parse.failed') return new AppError(400, 'bad_json', 'The request body is not valid JSON.');
   if (e?.type === 'entity.too.large') return new AppError(413, 'too_large', 'The request is too large.');
-  if (e?.type && /^(encoding|charset)\.unsupported$/.test(e.type)) return new AppError(415, 'unsupported', 'That encoding is not supported.');
+  if (e?.type && /^(encoding|charset)\.unsupported$/.test(e.type))
+    return new AppError(415, 'unsupported', 'That encoding is not supported.');
   if (e?.type === 'parameters.too.many') return new AppError(413, 'too_large', 'The request has too many fields.');
   if ((err as { name?: string })?.name === 'MulterError') {
-    return e.code === 'LIMIT_FILE_SIZE' ? new AppError(413, 'too_large', 'The file is too large (10 MB at most).') : new AppError(400, 'bad_upload', 'The upload could not be read: send one CSV file in the "file" field.');
+    return e.code === 'LIMIT_FILE_SIZE'
+      ? new AppError(413, 'too_large', 'The file is too large (10 MB at most).')
+      : new AppError(400, 'bad_upload', 'The upload could not be read: send one CSV file in the "file" field.');
   }
   // The router's "Failed to decode param '…'" (status 400, not exposed): a malformed address. Its
   // message carries the raw parameter, which may be a status link's token: it is never logged.
   if (err instanceof URIError) return new AppError(400, 'bad_address', 'This address is not valid.');
   const status = e?.status ?? e?.statusCode;
-  if (e?.expose && status && status >= 400 && status < 500) return new AppError(status, 'bad_request', 'The request could not be understood.');
+  if (e?.expose && status && status >= 400 && status < 500)
+    return new AppError(status, 'bad_request', 'The request could not be understood.');
   if (isDatabaseUnavailable(err)) return new ServiceUnavailableError();
   return undefined;
 }

@@ -12,6 +12,7 @@ function hasNul(value: unknown, depth = 0): boolean {
  * one, and PostgreSQL refuses to store it (SQLite would keep it), so it is stopped at the door.
  */
 export const refuseNul: RequestHandler = (req, _res, next) => {
-  if (hasNul(req.body) || req.originalUrl.includes('%00')) return next(new BadRequestError('The request contains a character that is not allowed (NUL).'));
+  if (hasNul(req.body) || req.originalUrl.includes('%00'))
+    return next(new BadRequestError('The request contains a character that is not allowed (NUL).'));
   next();
 };

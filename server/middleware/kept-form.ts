@@ -42,7 +42,8 @@ export function keepFormAfterSessionEnd(config: Config) {
   const cookieName = config.secureCookies ? '__Host-leep.sid' : 'leep.sid';
   return (req: Request, res: Response, next: NextFunction): void => {
     if (req.method !== 'POST' || req.user || PUBLIC_POST.test(req.path) || !req.accepts('html')) return next();
-    const hadSession = Boolean(res.locals.sessionEnded) || (req.get('cookie') ?? '').split(/;\s*/).some((c) => c.startsWith(`${cookieName}=`));
+    const hadSession =
+      Boolean(res.locals.sessionEnded) || (req.get('cookie') ?? '').split(/;\s*/).some((c) => c.startsWith(`${cookieName}=`));
     if (!hadSession) return next();
     const returnTo = pageOf(req, config);
     if (!req.session) req.sessionStore.generate(req);

@@ -99,6 +99,7 @@ export function intakeRateLimit(config: Config): RequestHandler {
     limit: config.intakeRateLimit,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
-    handler: (_req, _res, next) => next(new TooManyRequestsError('Too many requests from your network. Please wait a minute and try again.')),
+    handler: (_req, _res, next) =>
+      next(new TooManyRequestsError('Too many requests from your network. Please wait a minute and try again.')),
   });
 }

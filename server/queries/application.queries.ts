@@ -106,8 +106,23 @@ export async function applicationsForReviewer(userId: number, cohortIds?: number
     .leftJoin('application_reviews as r', function () {
       this.on('r.application_id', '=', 'a.id').andOn('r.reviewer_user_id', '=', q.raw('?', [userId]));
     })
-    .orderBy([{ column: 'k.year', order: 'desc' }, { column: 'k.id', order: 'desc' }, { column: 'a.submitted_at', order: 'asc' }, { column: 'a.id', order: 'asc' }])
-    .select('a.id', 'a.name', 'a.jurisdiction_code', 'a.board_role', 'a.submitted_at', 'k.id as cohort_id', 'k.name as cohort_name', 'k.year as cohort_year', 'r.id as review_id');
+    .orderBy([
+      { column: 'k.year', order: 'desc' },
+      { column: 'k.id', order: 'desc' },
+      { column: 'a.submitted_at', order: 'asc' },
+      { column: 'a.id', order: 'asc' },
+    ])
+    .select(
+      'a.id',
+      'a.name',
+      'a.jurisdiction_code',
+      'a.board_role',
+      'a.submitted_at',
+      'k.id as cohort_id',
+      'k.name as cohort_name',
+      'k.year as cohort_year',
+      'r.id as review_id',
+    );
   return rows.map((r: Record<string, unknown>) => ({
     id: Number(r.id),
     name: String(r.name),
@@ -129,7 +144,11 @@ export async function reviewBy(applicationId: number, userId: number, q: Queryab
 
 /** Every review of an application, with the reviewers' names, oldest first. */
 export async function reviewsOfApplication(applicationId: number, q: Queryable = db): Promise<ReviewRow[]> {
-  const rows = await q('application_reviews as r').join('users as u', 'u.id', 'r.reviewer_user_id').where('r.application_id', applicationId).orderBy('r.id').select('r.*', 'u.name as reviewer_name');
+  const rows = await q('application_reviews as r')
+    .join('users as u', 'u.id', 'r.reviewer_user_id')
+    .where('r.application_id', applicationId)
+    .orderBy('r.id')
+    .select('r.*', 'u.name as reviewer_name');
   return rows.map(reviewOf);
 }
 

@@ -47,7 +47,10 @@ export interface CaseListRow {
 export function whereOnCase(query: Knex.QueryBuilder, userId: number): Knex.QueryBuilder {
   return query.where((w) =>
     w.where('cases.lead_consultant_id', userId).orWhereExists(function () {
-      this.select(db.raw('1')).from('case_supporters').whereRaw('case_supporters.case_id = cases.id').andWhere('case_supporters.user_id', userId);
+      this.select(db.raw('1'))
+        .from('case_supporters')
+        .whereRaw('case_supporters.case_id = cases.id')
+        .andWhere('case_supporters.user_id', userId);
     }),
   );
 }
@@ -59,7 +62,11 @@ function applyFilters(query: Knex.QueryBuilder, f: CaseListFilters, q: Queryable
   if (f.track) query.where('cases.track', f.track);
   if (f.topic) {
     query.whereExists(function () {
-      this.select(q.raw('1')).from('case_topics').join('topics', 'topics.id', 'case_topics.topic_id').whereRaw('case_topics.case_id = cases.id').andWhere('topics.slug', f.topic);
+      this.select(q.raw('1'))
+        .from('case_topics')
+        .join('topics', 'topics.id', 'case_topics.topic_id')
+        .whereRaw('case_topics.case_id = cases.id')
+        .andWhere('topics.slug', f.topic);
     });
   }
   if (f.consultant) whereOnCase(query, f.consultant);

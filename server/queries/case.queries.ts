@@ -69,17 +69,27 @@ export async function insertCaseTopics(trx: Queryable, caseId: number, topicIds:
 /** Appends one event to a case's timeline. */
 export async function insertCaseEvent(
   trx: Queryable,
-  event: { case_id: number; actor_user_id?: number | null; actor_kind: 'staff' | 'requester' | 'system'; kind: string; before?: unknown; after?: unknown; created_at: string },
+  event: {
+    case_id: number;
+    actor_user_id?: number | null;
+    actor_kind: 'staff' | 'requester' | 'system';
+    kind: string;
+    before?: unknown;
+    after?: unknown;
+    created_at: string;
+  },
 ): Promise<number> {
-  const [row] = await trx('case_events').insert({
-    case_id: event.case_id,
-    actor_user_id: event.actor_user_id ?? null,
-    actor_kind: event.actor_kind,
-    kind: event.kind,
-    before_json: event.before === undefined ? null : JSON.stringify(event.before),
-    after_json: event.after === undefined ? null : JSON.stringify(event.after),
-    created_at: event.created_at,
-  }).returning('id');
+  const [row] = await trx('case_events')
+    .insert({
+      case_id: event.case_id,
+      actor_user_id: event.actor_user_id ?? null,
+      actor_kind: event.actor_kind,
+      kind: event.kind,
+      before_json: event.before === undefined ? null : JSON.stringify(event.before),
+      after_json: event.after === undefined ? null : JSON.stringify(event.after),
+      created_at: event.created_at,
+    })
+    .returning('id');
   return Number(typeof row === 'object' ? row.id : row);
 }
 
@@ -117,7 +127,9 @@ export async function setSupporters(q: Queryable, caseId: number, userIds: numbe
 /** Changes some columns of a case (and its updated_at). */
 /** Changes a case; its version goes up by one with every change, for the edit forms' conflict check. */
 export async function updateCase(q: Queryable, caseId: number, changes: Partial<CaseRow>): Promise<void> {
-  await q('cases').where({ id: caseId }).update({ ...changes, version: q.raw('version + 1') });
+  await q('cases')
+    .where({ id: caseId })
+    .update({ ...changes, version: q.raw('version + 1') });
 }
 
 export async function replaceCaseTopics(q: Queryable, caseId: number, topicIds: number[]): Promise<void> {
@@ -134,21 +146,35 @@ export async function caseEvents(caseId: number, q: Queryable = db) {
     .select('case_events.*', 'users.name as actor_name');
 }
 
-export async function insertNote(q: Queryable, row: { case_id: number; author_user_id: number; body: string; created_at: string }): Promise<void> {
+export async function insertNote(
+  q: Queryable,
+  row: { case_id: number; author_user_id: number; body: string; created_at: string },
+): Promise<void> {
   await q('case_notes').insert(row);
 }
 
 export async function caseNotes(caseId: number, q: Queryable = db) {
-  return q('case_notes').join('users', 'users.id', 'case_notes.author_user_id').where('case_notes.case_id', caseId).orderBy('case_notes.id').select('case_notes.*', 'users.name as author_name');
+  return q('case_notes')
+    .join('users', 'users.id', 'case_notes.author_user_id')
+    .where('case_notes.case_id', caseId)
+    .orderBy('case_notes.id')
+    .select('case_notes.*', 'users.name as author_name');
 }
 
-export async function insertMessage(q: Queryable, row: { case_id: number; author_kind: 'staff' | 'requester'; author_user_id: number | null; body: string; created_at: string }): Promise<void> {
+export async function insertMessage(
+  q: Queryable,
+  row: { case_id: number; author_kind: 'staff' | 'requester'; author_user_id: number | null; body: string; created_at: string },
+): Promise<void> {
   await q('case_messages').insert(row);
 }
 
 /** Messages between staff and requester, oldest first; staff authors by name. */
 export async function caseMessages(caseId: number, q: Queryable = db) {
-  return q('case_messages').leftJoin('users', 'users.id', 'case_messages.author_user_id').where('case_messages.case_id', caseId).orderBy('case_messages.id').select('case_messages.*', 'users.name as author_name');
+  return q('case_messages')
+    .leftJoin('users', 'users.id', 'case_messages.author_user_id')
+    .where('case_messages.case_id', caseId)
+    .orderBy('case_messages.id')
+    .select('case_messages.*', 'users.name as author_name');
 }
 
 /** How many delivered engagements a case has. */

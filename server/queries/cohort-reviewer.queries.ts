@@ -2,7 +2,12 @@ import { Queryable, db } from '../db';
 
 /** The reviewers a director assigned to a cohort, by name. */
 export async function reviewersOfCohort(cohortId: number, q: Queryable = db): Promise<{ id: number; name: string }[]> {
-  const rows = await q('cohort_reviewers as r').join('users as u', 'u.id', 'r.user_id').where('r.cohort_id', cohortId).orderBy('u.name').orderBy('u.id').select('u.id', 'u.name');
+  const rows = await q('cohort_reviewers as r')
+    .join('users as u', 'u.id', 'r.user_id')
+    .where('r.cohort_id', cohortId)
+    .orderBy('u.name')
+    .orderBy('u.id')
+    .select('u.id', 'u.name');
   return rows.map((r: { id: unknown; name: string }) => ({ id: Number(r.id), name: r.name }));
 }
 
@@ -19,8 +24,14 @@ export async function cohortsReviewedBy(userId: number, q: Queryable = db): Prom
 
 /** Replaces a cohort's reviewers with exactly these users. */
 export async function setCohortReviewers(q: Queryable, cohortId: number, userIds: number[], at: string): Promise<void> {
-  await q('cohort_reviewers').where({ cohort_id: cohortId }).whereNotIn('user_id', userIds.length ? userIds : [0]).delete();
-  const kept = new Set((await q('cohort_reviewers').where({ cohort_id: cohortId }).select('user_id')).map((r: { user_id: unknown }) => Number(r.user_id)));
+  await q('cohort_reviewers')
+    .where({ cohort_id: cohortId })
+    .whereNotIn('user_id', userIds.length ? userIds : [0])
+    .delete();
+  const kept = new Set(
+    (await q('cohort_reviewers').where({ cohort_id: cohortId }).select('user_id')).map((r: { user_id: unknown }) => Number(r.user_id)),
+  );
   const added = userIds.filter((id) => !kept.has(id));
-  if (added.length) await q('cohort_reviewers').insert(added.map((user_id) => ({ cohort_id: cohortId, user_id, created_at: at, updated_at: at })));
+  if (added.length)
+    await q('cohort_reviewers').insert(added.map((user_id) => ({ cohort_id: cohortId, user_id, created_at: at, updated_at: at })));
 }

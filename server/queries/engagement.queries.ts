@@ -44,27 +44,53 @@ export async function insertEngagement(q: Queryable, row: Omit<EngagementRow, 'i
 
 /** Changes an engagement; its version goes up by one with every change, for the edit form's conflict check. */
 export async function updateEngagementRow(q: Queryable, id: number, changes: Partial<EngagementRow>): Promise<void> {
-  await q('engagements').where({ id }).update({ ...changes, version: q.raw('version + 1') });
+  await q('engagements')
+    .where({ id })
+    .update({ ...changes, version: q.raw('version + 1') });
 }
 
 /** Replaces the consultants, jurisdictions (with the copied status/date/year), topics and attendees. */
-export async function replaceChildren(q: Queryable, row: Pick<EngagementRow, 'id' | 'status' | 'date' | 'year'>, children: EngagementChildren): Promise<void> {
+export async function replaceChildren(
+  q: Queryable,
+  row: Pick<EngagementRow, 'id' | 'status' | 'date' | 'year'>,
+  children: EngagementChildren,
+): Promise<void> {
   const engagement_id = row.id;
   for (const table of ['engagement_consultants', 'engagement_jurisdictions', 'engagement_topics', 'engagement_attendees']) {
     await q(table).where({ engagement_id }).delete();
   }
-  if (children.consultant_ids.length) await q('engagement_consultants').insert(children.consultant_ids.map((user_id) => ({ engagement_id, user_id })));
+  if (children.consultant_ids.length)
+    await q('engagement_consultants').insert(children.consultant_ids.map((user_id) => ({ engagement_id, user_id })));
   if (children.jurisdictions.length) {
-    await q('engagement_jurisdictions').insert(children.jurisdictions.map((jurisdiction_code) => ({ engagement_id, jurisdiction_code, status: row.status, date: row.date, year: row.year })));
+    await q('engagement_jurisdictions').insert(
+      children.jurisdictions.map((jurisdiction_code) => ({
+        engagement_id,
+        jurisdiction_code,
+        status: row.status,
+        date: row.date,
+        year: row.year,
+      })),
+    );
   }
   if (children.topic_ids.length) await q('engagement_topics').insert(children.topic_ids.map((topic_id) => ({ engagement_id, topic_id })));
   if (children.attendees.length) {
-    await q('engagement_attendees').insert(children.attendees.map((a) => ({ engagement_id, name: a.name, role: a.role ?? null, jurisdiction_code: a.jurisdiction ?? null })));
+    await q('engagement_attendees').insert(
+      children.attendees.map((a) => ({ engagement_id, name: a.name, role: a.role ?? null, jurisdiction_code: a.jurisdiction ?? null })),
+    );
   }
 }
 
 function normalize(row: EngagementRow): EngagementRow {
-  return { ...row, id: Number(row.id), case_id: Number(row.case_id), duration_minutes: num(row.duration_minutes), participant_count: num(row.participant_count), sequence: num(row.sequence), year: num(row.year), month: num(row.month) };
+  return {
+    ...row,
+    id: Number(row.id),
+    case_id: Number(row.case_id),
+    duration_minutes: num(row.duration_minutes),
+    participant_count: num(row.participant_count),
+    sequence: num(row.sequence),
+    year: num(row.year),
+    month: num(row.month),
+  };
 }
 
 /** Engagements with their children, in date order. */
@@ -73,9 +99,16 @@ async function withChildren(rows: EngagementRow[], q: Queryable): Promise<Engage
   const ids = rows.map((r) => r.id);
   const lists = [
     () => q('engagement_consultants').whereIn('engagement_id', ids).select('engagement_id', 'user_id'),
-    () => q('engagement_jurisdictions').whereIn('engagement_id', ids).orderBy('jurisdiction_code').select('engagement_id', 'jurisdiction_code'),
-    () => q('engagement_topics').join('topics', 'topics.id', 'engagement_topics.topic_id').whereIn('engagement_id', ids).orderBy('topics.position').select('engagement_id', 'topic_id', 'topics.slug'),
-    () => q('engagement_attendees').whereIn('engagement_id', ids).orderBy('id').select('engagement_id', 'name', 'role', 'jurisdiction_code'),
+    () =>
+      q('engagement_jurisdictions').whereIn('engagement_id', ids).orderBy('jurisdiction_code').select('engagement_id', 'jurisdiction_code'),
+    () =>
+      q('engagement_topics')
+        .join('topics', 'topics.id', 'engagement_topics.topic_id')
+        .whereIn('engagement_id', ids)
+        .orderBy('topics.position')
+        .select('engagement_id', 'topic_id', 'topics.slug'),
+    () =>
+      q('engagement_attendees').whereIn('engagement_id', ids).orderBy('id').select('engagement_id', 'name', 'role', 'jurisdiction_code'),
   ];
   // Side by side on the pool; one after another inside a transaction, whose one connection runs one query at a time.
   const results: Record<string, unknown>[][] = [];
@@ -91,7 +124,11 @@ async function withChildren(rows: EngagementRow[], q: Queryable): Promise<Engage
       jurisdictions: of(jurisdictions, row.id).map((j) => j.jurisdiction_code as string),
       topic_ids: of(topics, row.id).map((t) => Number(t.topic_id)),
       topics: of(topics, row.id).map((t) => t.slug as string),
-      attendees: of(attendees, row.id).map((a) => ({ name: a.name, ...(a.role ? { role: a.role } : {}), ...(a.jurisdiction_code ? { jurisdiction: a.jurisdiction_code } : {}) })),
+      attendees: of(attendees, row.id).map((a) => ({
+        name: a.name,
+        ...(a.role ? { role: a.role } : {}),
+        ...(a.jurisdiction_code ? { jurisdiction: a.jurisdiction_code } : {}),
+      })),
     };
   });
 }
@@ -119,7 +156,10 @@ export async function deleteEngagementRow(q: Queryable, id: number): Promise<voi
 }
 
 /** The earliest delivered engagement of a case (by date, then start time; no time counts as midday). */
-export async function firstDeliveredEngagement(q: Queryable, caseId: number): Promise<{ date: string; start_time: string | null } | undefined> {
+export async function firstDeliveredEngagement(
+  q: Queryable,
+  caseId: number,
+): Promise<{ date: string; start_time: string | null } | undefined> {
   return q('engagements')
     .where({ case_id: caseId, status: 'delivered' })
     .orderBy('date', 'asc')

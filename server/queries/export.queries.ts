@@ -16,9 +16,15 @@ export function engagementRows(f: ReportFilters, q: Queryable = db): Knex.QueryB
       'e.format',
       'e.status',
       'e.participant_count',
-      q.raw(`(select ${listAggSql('ej.jurisdiction_code', q)} from engagement_jurisdictions ej where ej.engagement_id = e.id) as jurisdictions`),
-      q.raw(`(select ${listAggSql('u.name', q)} from engagement_consultants ec join users u on u.id = ec.user_id where ec.engagement_id = e.id) as consultants`),
-      q.raw(`(select ${listAggSql('t.name', q)} from engagement_topics et join topics t on t.id = et.topic_id where et.engagement_id = e.id) as topics`),
+      q.raw(
+        `(select ${listAggSql('ej.jurisdiction_code', q)} from engagement_jurisdictions ej where ej.engagement_id = e.id) as jurisdictions`,
+      ),
+      q.raw(
+        `(select ${listAggSql('u.name', q)} from engagement_consultants ec join users u on u.id = ec.user_id where ec.engagement_id = e.id) as consultants`,
+      ),
+      q.raw(
+        `(select ${listAggSql('t.name', q)} from engagement_topics et join topics t on t.id = et.topic_id where et.engagement_id = e.id) as topics`,
+      ),
     )
     .orderBy('e.date', 'desc')
     .orderBy('e.id', 'desc');
@@ -59,11 +65,19 @@ export type After = (query: Knex.QueryBuilder, last: Record<string, unknown>) =>
 
 /** After an engagement row, in engagementRows' order (newest date first, then highest id). */
 export const afterEngagement: After = (query, last) =>
-  query.where((w) => w.where('e.date', '<', last.date as string).orWhere((x) => x.where('e.date', last.date as string).andWhere('e.id', '<', last.id as number)));
+  query.where((w) =>
+    w
+      .where('e.date', '<', last.date as string)
+      .orWhere((x) => x.where('e.date', last.date as string).andWhere('e.id', '<', last.id as number)),
+  );
 
 /** After a case row, in caseRows' order (latest submission first, then highest id). */
 export const afterCase: After = (query, last) =>
-  query.where((w) => w.where('c.submitted_at', '<', last.submitted_at as string).orWhere((x) => x.where('c.submitted_at', last.submitted_at as string).andWhere('c.id', '<', last.id as number)));
+  query.where((w) =>
+    w
+      .where('c.submitted_at', '<', last.submitted_at as string)
+      .orWhere((x) => x.where('c.submitted_at', last.submitted_at as string).andWhere('c.id', '<', last.id as number)),
+  );
 
 /**
  * The rows of a query (which must have a total order), read a page at a time so that an export
@@ -72,7 +86,11 @@ export const afterCase: After = (query, last) =>
  * Paging rather than driver streaming: knex streams from PostgreSQL only through the
  * pg-query-stream package, which the app does not use, and paging works alike on both.
  */
-export async function* inPages(build: () => Knex.QueryBuilder, after: After, size = EXPORT_PAGE_SIZE): AsyncGenerator<Record<string, unknown>> {
+export async function* inPages(
+  build: () => Knex.QueryBuilder,
+  after: After,
+  size = EXPORT_PAGE_SIZE,
+): AsyncGenerator<Record<string, unknown>> {
   let last: Record<string, unknown> | undefined;
   for (;;) {
     const query = build();

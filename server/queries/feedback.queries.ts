@@ -9,7 +9,6 @@ export interface FeedbackFigures {
   usefulness: number | null;
 }
 
-
 const measures = (q: Queryable) => [
   q.raw('count(distinct c.id) as completed'),
   q.raw('count(distinct fb.case_id) as answered'),
@@ -32,10 +31,19 @@ const figures = (r: Record<string, unknown>): FeedbackFigures => ({
  * and how many answered. By format and by consultant, a case counts under each format of its
  * delivered engagements and each consultant who facilitated them.
  */
-export async function feedbackSummary(f: ReportFilters, by: 'all' | 'format' | 'consultant', q: Queryable = db): Promise<(FeedbackFigures & { key: string; label?: string })[]> {
+export async function feedbackSummary(
+  f: ReportFilters,
+  by: 'all' | 'format' | 'consultant',
+  q: Queryable = db,
+): Promise<(FeedbackFigures & { key: string; label?: string })[]> {
   const [from, to] = periodInstants(f);
   // Imported cases are left out: their requesters were never asked, so they are not "not answered".
-  const query = q('cases as c').leftJoin('feedback as fb', 'fb.case_id', 'c.id').where('c.status', 'completed').whereNot('c.source', 'import').andWhere('c.closed_at', '>=', from).andWhere('c.closed_at', '<', to);
+  const query = q('cases as c')
+    .leftJoin('feedback as fb', 'fb.case_id', 'c.id')
+    .where('c.status', 'completed')
+    .whereNot('c.source', 'import')
+    .andWhere('c.closed_at', '>=', from)
+    .andWhere('c.closed_at', '<', to);
   if (f.track) query.where('c.track', f.track);
   if (f.jurisdiction) query.where('c.jurisdiction_code', f.jurisdiction);
   if (by === 'all') {
@@ -44,7 +52,10 @@ export async function feedbackSummary(f: ReportFilters, by: 'all' | 'format' | '
   }
   if (by === 'format') {
     // The formats of each case's delivered engagements, once each, kept with the report roll-ups.
-    const rows = await query.join('report_case_formats as cf', 'cf.case_id', 'c.id').groupBy('cf.format').select('cf.format as key', ...measures(q));
+    const rows = await query
+      .join('report_case_formats as cf', 'cf.case_id', 'c.id')
+      .groupBy('cf.format')
+      .select('cf.format as key', ...measures(q));
     return rows
       .map((r: Record<string, unknown>) => ({ key: String(r.key), ...figures(r) }))
       .filter((r: { completed: number }) => r.completed > 0)
@@ -52,6 +63,9 @@ export async function feedbackSummary(f: ReportFilters, by: 'all' | 'format' | '
   }
   // The consultants of each case's delivered engagements, once each, kept with the report roll-ups.
   query.join('report_case_consultants as cc', 'cc.case_id', 'c.id').join('users as u', 'u.id', 'cc.user_id');
-  const rows = await query.groupBy('u.id', 'u.name').select('u.id as key', 'u.name as label', ...measures(q)).orderBy('u.name');
+  const rows = await query
+    .groupBy('u.id', 'u.name')
+    .select('u.id as key', 'u.name as label', ...measures(q))
+    .orderBy('u.name');
   return rows.map((r: Record<string, unknown>) => ({ key: String(r.key), label: String(r.label), ...figures(r) }));
 }

@@ -9,12 +9,17 @@ export interface ImportUploadRow {
   created_at: string | Date;
 }
 
-export async function insertImportUpload(row: { token_hash: string; user_id: number; file_name: string; csv_text: string; sha256: string; created_at: string }, q: Queryable = db): Promise<void> {
+export async function insertImportUpload(
+  row: { token_hash: string; user_id: number; file_name: string; csv_text: string; sha256: string; created_at: string },
+  q: Queryable = db,
+): Promise<void> {
   await q('import_uploads').insert(row);
 }
 
 export async function findImportUpload(tokenHash: string, q: Queryable = db): Promise<ImportUploadRow | undefined> {
-  const row = await q('import_uploads').where({ token_hash: tokenHash }).first('id', 'user_id', 'file_name', 'csv_text', 'sha256', 'created_at');
+  const row = await q('import_uploads')
+    .where({ token_hash: tokenHash })
+    .first('id', 'user_id', 'file_name', 'csv_text', 'sha256', 'created_at');
   return row ? { ...row, id: Number(row.id), user_id: Number(row.user_id) } : undefined;
 }
 

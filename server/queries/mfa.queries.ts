@@ -21,7 +21,14 @@ export interface PasskeyRow {
 
 export async function findTotp(userId: number, q: Queryable = db): Promise<TotpRow | undefined> {
   const row = await q('user_totp').where({ user_id: userId }).first();
-  return row ? { user_id: num(row.user_id), secret_sealed: String(row.secret_sealed), confirmed_at: toDate(row.confirmed_at), last_step: num(row.last_step) } : undefined;
+  return row
+    ? {
+        user_id: num(row.user_id),
+        secret_sealed: String(row.secret_sealed),
+        confirmed_at: toDate(row.confirmed_at),
+        last_step: num(row.last_step),
+      }
+    : undefined;
 }
 
 /** Stores a new, unconfirmed key for a user, replacing any key not yet confirmed. */
@@ -85,7 +92,10 @@ export async function findPasskey(userId: number, credentialId: string, q: Query
   return row ? passkeyOf(row) : undefined;
 }
 
-export async function insertPasskey(row: Omit<PasskeyRow, 'id' | 'last_used_at' | 'created_at'> & { created_at: string }, q: Queryable = db): Promise<void> {
+export async function insertPasskey(
+  row: Omit<PasskeyRow, 'id' | 'last_used_at' | 'created_at'> & { created_at: string },
+  q: Queryable = db,
+): Promise<void> {
   await q('passkeys').insert({ ...row, last_used_at: null });
 }
 

@@ -43,7 +43,8 @@ const eventOf = (r: EventRow): EventRow => ({
   participant_count: num(r.participant_count),
 });
 
-const teams = (q: Queryable) => q('network_teams as t').join('jurisdictions as j', 'j.code', 't.jurisdiction_code').select('t.*', 'j.name as jurisdiction_name');
+const teams = (q: Queryable) =>
+  q('network_teams as t').join('jurisdictions as j', 'j.code', 't.jurisdiction_code').select('t.*', 'j.name as jurisdiction_name');
 
 /** Every team by jurisdiction name, with its number of members. */
 export async function listTeams(q: Queryable = db): Promise<(TeamRow & { members: number })[]> {
@@ -64,7 +65,10 @@ export async function findTeamByJurisdiction(code: string, q: Queryable = db): P
   return row ? teamOf(row) : undefined;
 }
 
-export async function insertTeam(q: Queryable, row: { jurisdiction_code: string; created_at: string; updated_at: string }): Promise<number> {
+export async function insertTeam(
+  q: Queryable,
+  row: { jurisdiction_code: string; created_at: string; updated_at: string },
+): Promise<number> {
   const [inserted] = await q('network_teams').insert(row).returning('id');
   return Number(typeof inserted === 'object' ? inserted.id : inserted);
 }
@@ -76,14 +80,33 @@ export async function updateTeamRow(q: Queryable, id: number, changes: { jurisdi
 /** A team's members in the order they were entered. */
 export async function membersOfTeams(teamIds: number[], q: Queryable = db): Promise<MemberRow[]> {
   if (!teamIds.length) return [];
-  const rows = await q('network_team_members').whereIn('network_team_id', teamIds).orderBy('network_team_id').orderBy('position').select('id', 'network_team_id', 'position', 'name', 'role', 'organization');
+  const rows = await q('network_team_members')
+    .whereIn('network_team_id', teamIds)
+    .orderBy('network_team_id')
+    .orderBy('position')
+    .select('id', 'network_team_id', 'position', 'name', 'role', 'organization');
   return rows.map((r: MemberRow) => ({ ...r, id: Number(r.id), network_team_id: Number(r.network_team_id), position: num(r.position) }));
 }
 
-export async function replaceMembers(q: Queryable, teamId: number, members: { name: string; role: string; organization: string }[], at: string): Promise<void> {
+export async function replaceMembers(
+  q: Queryable,
+  teamId: number,
+  members: { name: string; role: string; organization: string }[],
+  at: string,
+): Promise<void> {
   await q('network_team_members').where({ network_team_id: teamId }).delete();
   if (members.length) {
-    await q('network_team_members').insert(members.map((m, i) => ({ network_team_id: teamId, position: i + 1, name: m.name, role: m.role, organization: m.organization, created_at: at, updated_at: at })));
+    await q('network_team_members').insert(
+      members.map((m, i) => ({
+        network_team_id: teamId,
+        position: i + 1,
+        name: m.name,
+        role: m.role,
+        organization: m.organization,
+        created_at: at,
+        updated_at: at,
+      })),
+    );
   }
 }
 
@@ -93,7 +116,10 @@ export async function eventCaseOfYear(year: number, q: Queryable = db): Promise<
   return row ? Number(row.case_id) : undefined;
 }
 
-export async function insertEventCase(q: Queryable, row: { year: number; case_id: number; created_at: string; updated_at: string }): Promise<void> {
+export async function insertEventCase(
+  q: Queryable,
+  row: { year: number; case_id: number; created_at: string; updated_at: string },
+): Promise<void> {
   await q('network_event_cases').insert(row);
 }
 
@@ -103,19 +129,46 @@ export async function eventIdByKey(key: string, q: Queryable = db): Promise<numb
   return row ? Number(row.id) : undefined;
 }
 
-export async function insertEvent(q: Queryable, row: { engagement_id: number; kind: string; title: string; created_by_user_id: number; idempotency_key: string | null; created_at: string; updated_at: string }): Promise<number> {
+export async function insertEvent(
+  q: Queryable,
+  row: {
+    engagement_id: number;
+    kind: string;
+    title: string;
+    created_by_user_id: number;
+    idempotency_key: string | null;
+    created_at: string;
+    updated_at: string;
+  },
+): Promise<number> {
   const [inserted] = await q('network_events').insert(row).returning('id');
   return Number(typeof inserted === 'object' ? inserted.id : inserted);
 }
 
-export async function updateEventRow(q: Queryable, id: number, changes: { kind: string; title: string; updated_at: string }): Promise<void> {
+export async function updateEventRow(
+  q: Queryable,
+  id: number,
+  changes: { kind: string; title: string; updated_at: string },
+): Promise<void> {
   await q('network_events').where({ id }).update(changes);
 }
 
 const events = (q: Queryable) =>
   q('network_events as n')
     .join('engagements as e', 'e.id', 'n.engagement_id')
-    .select('n.id', 'n.engagement_id', 'e.case_id', 'n.kind', 'n.title', 'e.date', 'e.start_time', 'e.duration_minutes', 'e.status', 'e.participant_count', 'e.summary');
+    .select(
+      'n.id',
+      'n.engagement_id',
+      'e.case_id',
+      'n.kind',
+      'n.title',
+      'e.date',
+      'e.start_time',
+      'e.duration_minutes',
+      'e.status',
+      'e.participant_count',
+      'e.summary',
+    );
 
 /** Every network event, newest first. */
 export async function listEvents(q: Queryable = db): Promise<EventRow[]> {
@@ -131,21 +184,33 @@ export async function findEvent(id: number, q: Queryable = db): Promise<EventRow
 
 /** The ids of the teams that attended an event. */
 export async function teamsAtEvent(eventId: number, q: Queryable = db): Promise<number[]> {
-  return (await q('network_event_teams').where({ network_event_id: eventId }).orderBy('network_team_id').select('network_team_id')).map((r) => Number(r.network_team_id));
+  return (await q('network_event_teams').where({ network_event_id: eventId }).orderBy('network_team_id').select('network_team_id')).map(
+    (r) => Number(r.network_team_id),
+  );
 }
 
 export async function replaceEventTeams(q: Queryable, eventId: number, teamIds: number[], at: string): Promise<void> {
   await q('network_event_teams').where({ network_event_id: eventId }).delete();
-  if (teamIds.length) await q('network_event_teams').insert(teamIds.map((network_team_id) => ({ network_event_id: eventId, network_team_id, created_at: at, updated_at: at })));
+  if (teamIds.length)
+    await q('network_event_teams').insert(
+      teamIds.map((network_team_id) => ({ network_event_id: eventId, network_team_id, created_at: at, updated_at: at })),
+    );
 }
 
 /** The events a team attended, newest first. */
 export async function eventsOfTeam(teamId: number, q: Queryable = db): Promise<EventRow[]> {
-  const rows = await events(q).join('network_event_teams as x', 'x.network_event_id', 'n.id').where('x.network_team_id', teamId).orderBy('e.date', 'desc').orderBy('n.id', 'desc');
+  const rows = await events(q)
+    .join('network_event_teams as x', 'x.network_event_id', 'n.id')
+    .where('x.network_team_id', teamId)
+    .orderBy('e.date', 'desc')
+    .orderBy('n.id', 'desc');
   return rows.map(eventOf);
 }
 
-export async function linkTeamCase(q: Queryable, row: { network_team_id: number; case_id: number; created_at: string; updated_at: string }): Promise<void> {
+export async function linkTeamCase(
+  q: Queryable,
+  row: { network_team_id: number; case_id: number; created_at: string; updated_at: string },
+): Promise<void> {
   await q('network_team_cases').insert(row);
 }
 

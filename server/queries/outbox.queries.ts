@@ -20,7 +20,10 @@ export interface OutboxRow {
 }
 
 /** Adds messages in one statement; a message with the same dedupe key (same event, same recipient) is added once. */
-export async function enqueue(q: Queryable, rows: Omit<OutboxRow, 'id' | 'status' | 'attempts' | 'last_error' | 'sent_at'>[]): Promise<void> {
+export async function enqueue(
+  q: Queryable,
+  rows: Omit<OutboxRow, 'id' | 'status' | 'attempts' | 'last_error' | 'sent_at'>[],
+): Promise<void> {
   if (!rows.length) return;
   await q('outbox')
     .insert(rows.map((row) => ({ ...row, status: 'waiting', attempts: 0 })))
@@ -55,15 +58,35 @@ export async function renewClaim(id: number, token: string, until: number, q: Qu
 }
 
 /** Marks a message sent, with its bodies as they are to be kept from now on (status links masked). */
-export async function markSent(id: number, token: string, at: string, kept: Pick<OutboxRow, 'text_body' | 'html_body' | 'ics'>, q: Queryable = db): Promise<void> {
-  await q('outbox').where({ id, claim_token: token }).update({ ...kept, status: 'sent', sent_at: at, last_error: null, claim_token: null, attempts: q.raw('attempts + 1') });
+export async function markSent(
+  id: number,
+  token: string,
+  at: string,
+  kept: Pick<OutboxRow, 'text_body' | 'html_body' | 'ics'>,
+  q: Queryable = db,
+): Promise<void> {
+  await q('outbox')
+    .where({ id, claim_token: token })
+    .update({ ...kept, status: 'sent', sent_at: at, last_error: null, claim_token: null, attempts: q.raw('attempts + 1') });
 }
 
 /** Puts a message this worker holds back in line after a failed try (or fails it for good when `nextAttemptAt` is null). */
-export async function markFailedAttempt(id: number, token: string, error: string, nextAttemptAt: number | null, q: Queryable = db): Promise<void> {
+export async function markFailedAttempt(
+  id: number,
+  token: string,
+  error: string,
+  nextAttemptAt: number | null,
+  q: Queryable = db,
+): Promise<void> {
   await q('outbox')
     .where({ id, claim_token: token })
-    .update({ status: nextAttemptAt === null ? 'failed' : 'waiting', last_error: error.slice(0, 1000), next_attempt_at: nextAttemptAt ?? 0, claim_token: null, attempts: q.raw('attempts + 1') });
+    .update({
+      status: nextAttemptAt === null ? 'failed' : 'waiting',
+      last_error: error.slice(0, 1000),
+      next_attempt_at: nextAttemptAt ?? 0,
+      claim_token: null,
+      attempts: q.raw('attempts + 1'),
+    });
 }
 
 /** Puts a message back in line to be sent now (a director's retry). */
@@ -71,7 +94,12 @@ export async function retryNow(id: number, now: number, q: Queryable = db): Prom
   return q('outbox').where({ id }).whereIn('status', ['failed', 'waiting']).update({ status: 'waiting', next_attempt_at: now });
 }
 
-export async function listOutbox(status: string | undefined, limit: number, offset: number, q: Queryable = db): Promise<{ rows: OutboxRow[]; counts: Record<string, number> }> {
+export async function listOutbox(
+  status: string | undefined,
+  limit: number,
+  offset: number,
+  q: Queryable = db,
+): Promise<{ rows: OutboxRow[]; counts: Record<string, number> }> {
   const query = q('outbox').orderBy('id', 'desc').limit(limit).offset(offset);
   if (status) query.where({ status });
   const counts: { status: string; n: unknown }[] = await q('outbox').groupBy('status').select('status').count({ n: '*' });

@@ -31,7 +31,13 @@ export interface EngagementMark {
   signature: string;
 }
 
-const toMark = (r: Record<string, unknown>): EngagementMark => ({ engagement_id: Number(r.engagement_id), case_id: Number(r.case_id), month: String(r.month), track: String(r.track), signature: String(r.signature) });
+const toMark = (r: Record<string, unknown>): EngagementMark => ({
+  engagement_id: Number(r.engagement_id),
+  case_id: Number(r.case_id),
+  month: String(r.month),
+  track: String(r.track),
+  signature: String(r.signature),
+});
 
 /** What the delivered engagements of these cases add to the roll-ups now, read from the raw rows. */
 export async function currentMarks(q: Queryable, caseIds: number[]): Promise<EngagementMark[]> {
@@ -39,7 +45,13 @@ export async function currentMarks(q: Queryable, caseIds: number[]): Promise<Eng
     .join('cases as c', 'c.id', 'e.case_id')
     .where('e.status', 'delivered')
     .whereIn('e.case_id', caseIds)
-    .select('e.id as engagement_id', 'e.case_id', q.raw('substr(e.date, 1, 7) as month'), 'c.track', q.raw(`${signatureSql(q)} as signature`));
+    .select(
+      'e.id as engagement_id',
+      'e.case_id',
+      q.raw('substr(e.date, 1, 7) as month'),
+      'c.track',
+      q.raw(`${signatureSql(q)} as signature`),
+    );
   return rows.map(toMark);
 }
 
@@ -50,7 +62,10 @@ export async function keptMarks(q: Queryable, caseIds: number[]): Promise<Engage
 
 /** Replaces the kept marks of these engagements by their current ones (none for an engagement no longer delivered). */
 export async function replaceMarks(q: Queryable, engagementIds: number[], marks: EngagementMark[]): Promise<void> {
-  for (let i = 0; i < engagementIds.length; i += 500) await q('report_engagement_marks').whereIn('engagement_id', engagementIds.slice(i, i + 500)).delete();
+  for (let i = 0; i < engagementIds.length; i += 500)
+    await q('report_engagement_marks')
+      .whereIn('engagement_id', engagementIds.slice(i, i + 500))
+      .delete();
   for (let i = 0; i < marks.length; i += 100) await q('report_engagement_marks').insert(marks.slice(i, i + 100));
 }
 
@@ -93,16 +108,20 @@ export async function rebuildRollups(q: Queryable = db): Promise<void> {
 }
 
 /** Every roll-up and mark, in a fixed order (for the test that compares them with a rebuild). */
-export async function allDerivedRows(q: Queryable = db): Promise<Record<'rollups' | 'marks' | 'formats' | 'consultants', Record<string, unknown>[]>> {
+export async function allDerivedRows(
+  q: Queryable = db,
+): Promise<Record<'rollups' | 'marks' | 'formats' | 'consultants', Record<string, unknown>[]>> {
   const rollups = await q('report_rollups').orderBy(['kind', 'month', 'track', 'item', 'year']).select('*');
   const marks = await q('report_engagement_marks').orderBy('engagement_id').select('*');
   const formats = await q('report_case_formats').orderBy(['case_id', 'format']).select('*');
   const consultants = await q('report_case_consultants').orderBy(['case_id', 'user_id']).select('*');
-  const plain = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'string' && /^\d+$/.test(v) && k !== 'item' ? Number(v) : v]));
+  const plain = (r: Record<string, unknown>) =>
+    Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'string' && /^\d+$/.test(v) && k !== 'item' ? Number(v) : v]));
   return { rollups: rollups.map(plain), marks: marks.map(plain), formats: formats.map(plain), consultants: consultants.map(plain) };
 }
 
-export type RollupKind = 'format' | 'jurisdiction' | 'topic' | 'consultant' | 'any_state' | 'any_territory' | 'any_topic' | 'any_consultant';
+export type RollupKind =
+  'format' | 'jurisdiction' | 'topic' | 'consultant' | 'any_state' | 'any_territory' | 'any_topic' | 'any_consultant';
 
 export interface RolledUp {
   key: string;
@@ -117,7 +136,13 @@ export interface RolledUp {
  * Sums of the roll-up rows of one kind over whole months [fromMonth, toMonth] (YYYY-MM), under a
  * track and an item when given, grouped by `by` (one group of key '' when none).
  */
-export async function rolledUp(kind: RollupKind, months: { from: string; to: string }, where: { track?: string; item?: string }, by?: 'item' | 'year' | 'track', q: Queryable = db): Promise<RolledUp[]> {
+export async function rolledUp(
+  kind: RollupKind,
+  months: { from: string; to: string },
+  where: { track?: string; item?: string },
+  by?: 'item' | 'year' | 'track',
+  q: Queryable = db,
+): Promise<RolledUp[]> {
   const query = q('report_rollups').where('kind', kind).whereBetween('month', [months.from, months.to]);
   if (where.track) query.where('track', where.track);
   if (where.item !== undefined) query.where('item', where.item);
@@ -140,7 +165,11 @@ export async function rolledUp(kind: RollupKind, months: { from: string; to: str
 }
 
 /** The distinct (year, jurisdiction) pairs served in whole months [fromMonth, toMonth], under a track and a jurisdiction when given. */
-export async function servedPairs(months: { from: string; to: string }, where: { track?: string; item?: string }, q: Queryable = db): Promise<{ year: number; code: string }[]> {
+export async function servedPairs(
+  months: { from: string; to: string },
+  where: { track?: string; item?: string },
+  q: Queryable = db,
+): Promise<{ year: number; code: string }[]> {
   const query = q('report_rollups').where('kind', 'jurisdiction').whereBetween('month', [months.from, months.to]);
   if (where.track) query.where('track', where.track);
   if (where.item !== undefined) query.where('item', where.item);

@@ -40,7 +40,11 @@ export function deliveredEngagements(f: ReportFilters, q: Queryable = db, option
   if (f.format) query.where('e.format', f.format);
   if (f.topic) {
     query.whereExists(function () {
-      this.select(q.raw('1')).from('engagement_topics as et').join('topics as t', 't.id', 'et.topic_id').whereRaw('et.engagement_id = e.id').andWhere('t.slug', f.topic);
+      this.select(q.raw('1'))
+        .from('engagement_topics as et')
+        .join('topics as t', 't.id', 'et.topic_id')
+        .whereRaw('et.engagement_id = e.id')
+        .andWhere('t.slug', f.topic);
     });
   }
   if (f.consultant) {
@@ -64,8 +68,16 @@ export function deliveredEngagements(f: ReportFilters, q: Queryable = db, option
   return query;
 }
 
-const sums = (q: Queryable) => [q.raw('count(*) as engagements'), q.raw('coalesce(sum(e.duration_minutes), 0) as minutes'), q.raw('coalesce(sum(e.participant_count), 0) as participants')];
-const toTotals = (r: Record<string, unknown>): Totals => ({ engagements: num(r.engagements), minutes: num(r.minutes), participants: num(r.participants) });
+const sums = (q: Queryable) => [
+  q.raw('count(*) as engagements'),
+  q.raw('coalesce(sum(e.duration_minutes), 0) as minutes'),
+  q.raw('coalesce(sum(e.participant_count), 0) as participants'),
+];
+const toTotals = (r: Record<string, unknown>): Totals => ({
+  engagements: num(r.engagements),
+  minutes: num(r.minutes),
+  participants: num(r.participants),
+});
 
 export async function totals(f: ReportFilters, q: Queryable = db): Promise<Totals> {
   const [row] = await deliveredEngagements(f, q).select(sums(q));
@@ -77,13 +89,20 @@ export async function totals(f: ReportFilters, q: Queryable = db): Promise<Total
  * + DC), a territory, a topic or a consultant. A table that credits an engagement in full under
  * each of its states (or topics, consultants) has this as its total row, not the sum of its rows.
  */
-export async function distinctTotals(f: ReportFilters, listing: 'state' | 'territory' | 'topic' | 'consultant', q: Queryable = db): Promise<Totals> {
+export async function distinctTotals(
+  f: ReportFilters,
+  listing: 'state' | 'territory' | 'topic' | 'consultant',
+  q: Queryable = db,
+): Promise<Totals> {
   const query = deliveredEngagements(f, q);
   query.whereExists(function () {
     if (listing === 'topic') this.select(q.raw('1')).from('engagement_topics as dt').whereRaw('dt.engagement_id = e.id');
     else if (listing === 'consultant') this.select(q.raw('1')).from('engagement_consultants as dc').whereRaw('dc.engagement_id = e.id');
     else {
-      this.select(q.raw('1')).from('engagement_jurisdictions as dj').join('jurisdictions as jj', 'jj.code', 'dj.jurisdiction_code').whereRaw('dj.engagement_id = e.id');
+      this.select(q.raw('1'))
+        .from('engagement_jurisdictions as dj')
+        .join('jurisdictions as jj', 'jj.code', 'dj.jurisdiction_code')
+        .whereRaw('dj.engagement_id = e.id');
       if (listing === 'territory') this.where('jj.kind', 'territory');
       else this.whereNot('jj.kind', 'territory');
       if (f.jurisdiction) this.where('dj.jurisdiction_code', f.jurisdiction);
@@ -126,7 +145,12 @@ export async function coverage(f: ReportFilters, q: Queryable = db): Promise<Cov
     .groupBy('ej.jurisdiction_code')
     .select('ej.jurisdiction_code as code', q.raw('min(e.date) as first_served'), q.raw('max(e.date) as last_served'), ...sums(q))
     .orderBy('ej.jurisdiction_code');
-  return rows.map((r: Record<string, unknown>) => ({ code: String(r.code), first_served: String(r.first_served), last_served: String(r.last_served), ...toTotals(r) }));
+  return rows.map((r: Record<string, unknown>) => ({
+    code: String(r.code),
+    first_served: String(r.first_served),
+    last_served: String(r.last_served),
+    ...toTotals(r),
+  }));
 }
 
 export type Dimension = 'year' | 'track' | 'format' | 'topic' | 'consultant';
@@ -162,7 +186,11 @@ export async function breakdown(f: ReportFilters, by: Dimension, q: Queryable = 
     .groupBy(groups)
     .select(q.raw(`${key} as "key"`), ...(label ? [q.raw(`${label} as label`)] : []), ...sums(q))
     .orderBy(key);
-  return rows.map((r: Record<string, unknown>) => ({ key: String(r.key), ...(r.label !== undefined ? { label: String(r.label) } : {}), ...toTotals(r) }));
+  return rows.map((r: Record<string, unknown>) => ({
+    key: String(r.key),
+    ...(r.label !== undefined ? { label: String(r.label) } : {}),
+    ...toTotals(r),
+  }));
 }
 
 /** Cases submitted in the period that match the case filters (the case's own jurisdiction and topics). */
@@ -176,13 +204,20 @@ export function casesInPeriod(f: ReportFilters, q: Queryable = db, options: { pe
   if (f.jurisdiction) query.where('c.jurisdiction_code', f.jurisdiction);
   if (f.topic) {
     query.whereExists(function () {
-      this.select(q.raw('1')).from('case_topics as ct').join('topics as t', 't.id', 'ct.topic_id').whereRaw('ct.case_id = c.id').andWhere('t.slug', f.topic);
+      this.select(q.raw('1'))
+        .from('case_topics as ct')
+        .join('topics as t', 't.id', 'ct.topic_id')
+        .whereRaw('ct.case_id = c.id')
+        .andWhere('t.slug', f.topic);
     });
   }
   if (f.consultant) {
     query.where((w) =>
       w.where('c.lead_consultant_id', f.consultant as number).orWhereExists(function () {
-        this.select(q.raw('1')).from('case_supporters as cs').whereRaw('cs.case_id = c.id').andWhere('cs.user_id', f.consultant as number);
+        this.select(q.raw('1'))
+          .from('case_supporters as cs')
+          .whereRaw('cs.case_id = c.id')
+          .andWhere('cs.user_id', f.consultant as number);
       }),
     );
   }
@@ -202,7 +237,11 @@ export async function responseSeconds(f: ReportFilters, later: [string, string],
   const rows = await casesInPeriod(f, q)
     .where((w) => w.whereNotNull(`c.${later[0]}`).orWhereNotNull(`c.${later[1]}`))
     .select(q.raw(`${secs(later[0])} as a`), q.raw(`${secs(later[1])} as b`));
-  const pick = (k: 'a' | 'b') => rows.filter((r: Record<string, unknown>) => r[k] !== null && r[k] !== undefined).map((r: Record<string, unknown>) => num(r[k])).sort((x: number, y: number) => x - y);
+  const pick = (k: 'a' | 'b') =>
+    rows
+      .filter((r: Record<string, unknown>) => r[k] !== null && r[k] !== undefined)
+      .map((r: Record<string, unknown>) => num(r[k]))
+      .sort((x: number, y: number) => x - y);
   return [pick('a'), pick('b')];
 }
 
@@ -219,10 +258,17 @@ export function percentileOf(sorted: number[], p: number): { value: number | nul
 }
 
 /** How many assigned cases of the period were assigned within the target (business days). */
-export async function assignedWithin(f: ReportFilters, targetDays: number, q: Queryable = db): Promise<{ within: number; assigned: number }> {
+export async function assignedWithin(
+  f: ReportFilters,
+  targetDays: number,
+  q: Queryable = db,
+): Promise<{ within: number; assigned: number }> {
   const [row] = await casesInPeriod(f, q)
     .whereNotNull('c.first_assigned_at')
-    .select(q.raw('count(*) as assigned'), q.raw('coalesce(sum(case when c.assignment_business_days <= ? then 1 else 0 end), 0) as within', [targetDays]));
+    .select(
+      q.raw('count(*) as assigned'),
+      q.raw('coalesce(sum(case when c.assignment_business_days <= ? then 1 else 0 end), 0) as within', [targetDays]),
+    );
   return { within: num(row.within), assigned: num(row.assigned) };
 }
 
@@ -233,7 +279,11 @@ export async function assignmentUnknown(f: ReportFilters, q: Queryable = db): Pr
 }
 
 /** Open cases now (whatever the period), counted by age since submission. */
-export async function openCasesByAge(f: ReportFilters, cutoffs: { label: string; before: string }[], q: Queryable = db): Promise<{ total: number; buckets: number[] }> {
+export async function openCasesByAge(
+  f: ReportFilters,
+  cutoffs: { label: string; before: string }[],
+  q: Queryable = db,
+): Promise<{ total: number; buckets: number[] }> {
   const cols = cutoffs.map((c, i) => q.raw(`coalesce(sum(case when c.submitted_at < ? then 1 else 0 end), 0) as b${i}`, [c.before]));
   const [row] = await casesInPeriod(f, q, { period: false })
     .whereIn('c.status', ['new', 'assigned', 'in_progress', 'on_hold'])

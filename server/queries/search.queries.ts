@@ -27,7 +27,10 @@ export function whereSearchMatches(query: Knex.QueryBuilder, text: string, q: Qu
     w.orWhereRaw('cases.id IN (SELECT h.case_id FROM (?) h WHERE h.case_id IS NOT NULL)', [hits]);
     w.orWhereRaw(`cases.lead_consultant_id IN (${people})`, [hits]);
     w.orWhereRaw(`EXISTS (SELECT 1 FROM case_supporters cs WHERE cs.case_id = cases.id AND cs.user_id IN (${people}))`, [hits]);
-    w.orWhereRaw(`EXISTS (SELECT 1 FROM engagements se JOIN engagement_consultants sc ON sc.engagement_id = se.id WHERE se.case_id = cases.id AND sc.user_id IN (${people}))`, [hits]);
+    w.orWhereRaw(
+      `EXISTS (SELECT 1 FROM engagements se JOIN engagement_consultants sc ON sc.engagement_id = se.id WHERE se.case_id = cases.id AND sc.user_id IN (${people}))`,
+      [hits],
+    );
   });
 }
 
@@ -41,7 +44,8 @@ export async function searchMatchesOf(caseIds: number[], text: string, q: Querya
   const people = new Map<number, string>();
   for (const r of rows) {
     if (r.user_id !== null && r.user_id !== undefined) people.set(Number(r.user_id), r.snippet);
-    else if (wanted.has(Number(r.case_id)) && !out.has(Number(r.case_id))) out.set(Number(r.case_id), { source: r.source as SearchMatch['source'], snippet: r.snippet });
+    else if (wanted.has(Number(r.case_id)) && !out.has(Number(r.case_id)))
+      out.set(Number(r.case_id), { source: r.source as SearchMatch['source'], snippet: r.snippet });
   }
   if (!people.size) return out;
   const ids = [...people.keys()];
@@ -51,7 +55,14 @@ export async function searchMatchesOf(caseIds: number[], text: string, q: Querya
     .whereIn('cases.id', caseIds)
     .whereIn('cases.lead_consultant_id', ids)
     .unionAll((u) => u.select('case_id', 'user_id').from('case_supporters').whereIn('case_id', caseIds).whereIn('user_id', ids))
-    .unionAll((u) => u.select('e.case_id', 'c.user_id').from('engagements as e').join('engagement_consultants as c', 'c.engagement_id', 'e.id').whereIn('e.case_id', caseIds).whereIn('c.user_id', ids));
+    .unionAll((u) =>
+      u
+        .select('e.case_id', 'c.user_id')
+        .from('engagements as e')
+        .join('engagement_consultants as c', 'c.engagement_id', 'e.id')
+        .whereIn('e.case_id', caseIds)
+        .whereIn('c.user_id', ids),
+    );
   for (const r of onCase as { case_id: unknown; user_id: unknown }[]) {
     const caseId = Number(r.case_id);
     if (!out.has(caseId)) out.set(caseId, { source: 'consultant', snippet: people.get(Number(r.user_id)) ?? '' });

@@ -36,7 +36,12 @@ export async function clearThrottle(key: string, q: Queryable = db): Promise<voi
 export async function clearThrottlePrefixes(prefixes: string[], q: Queryable = db): Promise<number> {
   let n = 0;
   for (const prefix of prefixes) {
-    n += Number(await q('login_throttles').where('key', prefix).orWhereRaw("key LIKE ? ESCAPE '\\'", [underPrefix(prefix)]).delete());
+    n += Number(
+      await q('login_throttles')
+        .where('key', prefix)
+        .orWhereRaw("key LIKE ? ESCAPE '\\'", [underPrefix(prefix)])
+        .delete(),
+    );
   }
   return n;
 }
@@ -54,5 +59,10 @@ export async function waitUnder(prefix: string, now: number, q: Queryable = db):
 
 /** Deletes the rows whose wait is over and whose last failure is older than the window; returns how many. */
 export async function pruneThrottles(now: number, windowMs: number, q: Queryable = db): Promise<number> {
-  return Number(await q('login_throttles').where('locked_until', '<=', now).andWhere('window_started_at', '<=', now - windowMs).delete());
+  return Number(
+    await q('login_throttles')
+      .where('locked_until', '<=', now)
+      .andWhere('window_started_at', '<=', now - windowMs)
+      .delete(),
+  );
 }

@@ -15,7 +15,12 @@ export async function topicsWithUse(q: Queryable = db): Promise<(Topic & { cases
     )
     .orderBy('t.position')
     .orderBy('t.name');
-  return rows.map((r: Record<string, unknown>) => ({ ...(r as unknown as Topic), active: bool(r.active), cases: num(r.cases), engagements: num(r.engagements) }));
+  return rows.map((r: Record<string, unknown>) => ({
+    ...(r as unknown as Topic),
+    active: bool(r.active),
+    cases: num(r.cases),
+    engagements: num(r.engagements),
+  }));
 }
 
 export async function findTopicById(id: number, q: Queryable = db): Promise<Topic | undefined> {
@@ -40,11 +45,18 @@ export async function nextTopicPosition(q: Queryable = db): Promise<number> {
   return num(row?.m ?? 0) + 1;
 }
 
-export async function insertTopic(q: Queryable, row: { slug: string; name: string; active: boolean; position: number; created_at: string; updated_at: string }): Promise<number> {
+export async function insertTopic(
+  q: Queryable,
+  row: { slug: string; name: string; active: boolean; position: number; created_at: string; updated_at: string },
+): Promise<number> {
   const [inserted] = await q('topics').insert(row).returning('id');
   return Number(typeof inserted === 'object' ? inserted.id : inserted);
 }
 
-export async function updateTopic(q: Queryable, id: number, changes: Partial<{ name: string; active: boolean; updated_at: string }>): Promise<void> {
+export async function updateTopic(
+  q: Queryable,
+  id: number,
+  changes: Partial<{ name: string; active: boolean; updated_at: string }>,
+): Promise<void> {
   await q('topics').where({ id }).update(changes);
 }

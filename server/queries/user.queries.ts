@@ -75,7 +75,14 @@ export async function deleteSessionsOfUser(q: Queryable, userId: number): Promis
 
 export async function insertAudit(
   q: Queryable,
-  event: { actor_user_id?: number | null; action: string; subject?: string | null; ip?: string | null; detail?: unknown; created_at: string },
+  event: {
+    actor_user_id?: number | null;
+    action: string;
+    subject?: string | null;
+    ip?: string | null;
+    detail?: unknown;
+    created_at: string;
+  },
 ): Promise<void> {
   await q('audit_events').insert({
     actor_user_id: event.actor_user_id ?? null,
@@ -89,5 +96,9 @@ export async function insertAudit(
 
 /** Every user's id and name, by name: for menus and for naming people in timelines. */
 export async function listUserNames(q: Queryable = db): Promise<{ id: number; name: string; active: boolean }[]> {
-  return (await q('users').orderBy('name').select('id', 'name', 'active')).map((u: { id: unknown; name: string; active: unknown }) => ({ id: Number(u.id), name: u.name, active: bool(u.active) }));
+  return (await q('users').orderBy('name').select('id', 'name', 'active')).map((u: { id: unknown; name: string; active: unknown }) => ({
+    id: Number(u.id),
+    name: u.name,
+    active: bool(u.active),
+  }));
 }

@@ -12,7 +12,15 @@ import { directorOnly, requireStaff } from '../middleware/auth';
 export function mfaRoutes(config: Config): Router {
   const router = Router();
   // A coarse per-address brake in front of the per-user throttle of the second step.
-  const brake = rateLimit({ store: new SharedRateLimitStore('mfa'), passOnStoreError: true, windowMs: 60_000, limit: 30, standardHeaders: 'draft-7', legacyHeaders: false, handler: (_req, _res, next) => next(new TooManyRequestsError()) });
+  const brake = rateLimit({
+    store: new SharedRateLimitStore('mfa'),
+    passOnStoreError: true,
+    windowMs: 60_000,
+    limit: 30,
+    standardHeaders: 'draft-7',
+    legacyHeaders: false,
+    handler: (_req, _res, next) => next(new TooManyRequestsError()),
+  });
 
   router.get('/login/verify', mfa.verifyForm);
   router.post('/login/verify', brake, mfa.verify);

@@ -12,7 +12,13 @@ export const assignmentSchema = {
   required: ['lead_consultant_id'],
   properties: {
     lead_consultant_id: { type: 'integer', title: 'A lead consultant', minimum: 1, maximum: 2147483647 },
-    supporting_ids: { type: 'array', title: 'Supporting consultants', maxItems: 20, uniqueItems: true, items: { type: 'integer', minimum: 1, maximum: 2147483647 } },
+    supporting_ids: {
+      type: 'array',
+      title: 'Supporting consultants',
+      maxItems: 20,
+      uniqueItems: true,
+      items: { type: 'integer', minimum: 1, maximum: 2147483647 },
+    },
   },
 } as const;
 export const validateAssignment = compile<AssignmentInput>(assignmentSchema);

@@ -8,7 +8,13 @@ export const MEETING_NUMBERS = Array.from({ length: MAX_MEETINGS }, (_, i) => i 
 const text = (title: string, maxLength: number) => ({ type: 'string', title, maxLength, pattern: '\\S' }) as const;
 const TIME = '^([01][0-9]|2[0-3]):[0-5][0-9]$';
 /** The hidden submission key of a form that creates something: sent twice, it creates one. */
-export const submissionKey = { type: 'string', title: 'Submission key', minLength: 8, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' } as const;
+export const submissionKey = {
+  type: 'string',
+  title: 'Submission key',
+  minLength: 8,
+  maxLength: 100,
+  pattern: '^[A-Za-z0-9_-]+$',
+} as const;
 
 /** The fields of meeting slot `n` (1-4) on the cohort form, named `meeting_<n>_<field>`. */
 function meetingFields(n: number) {
@@ -67,12 +73,15 @@ export function meetingsOf(input: CohortInput): { meetings: MeetingInput[]; erro
     const place = typeof get('place') === 'string' ? String(get('place')).trim() : '';
     if (!get('date')) {
       // The duration is filled in for every slot; any other field means a meeting was meant.
-      if (get('start_time') || get('mode') || place) errors.push({ field: `meeting_${n}_date`, message: `Enter meeting ${n}'s date, or clear its other fields to leave it out` });
+      if (get('start_time') || get('mode') || place)
+        errors.push({ field: `meeting_${n}_date`, message: `Enter meeting ${n}'s date, or clear its other fields to leave it out` });
       continue;
     }
-    if (get('duration_minutes') === undefined) errors.push({ field: `meeting_${n}_duration_minutes`, message: `Enter meeting ${n}'s duration in minutes` });
+    if (get('duration_minutes') === undefined)
+      errors.push({ field: `meeting_${n}_duration_minutes`, message: `Enter meeting ${n}'s duration in minutes` });
     if (!get('mode')) errors.push({ field: `meeting_${n}_mode`, message: `Choose whether meeting ${n} is virtual or in person` });
-    if (get('mode') === 'in_person' && !place) errors.push({ field: `meeting_${n}_place`, message: `Enter meeting ${n}'s place: an in-person meeting needs one` });
+    if (get('mode') === 'in_person' && !place)
+      errors.push({ field: `meeting_${n}_place`, message: `Enter meeting ${n}'s place: an in-person meeting needs one` });
     meetings.push({
       number: n,
       date: String(get('date')),
@@ -124,7 +133,13 @@ export const completionSchema = {
   type: 'object',
   additionalProperties: false,
   properties: {
-    completed: { type: 'array', title: 'Participants who completed it', maxItems: 500, uniqueItems: true, items: { type: 'integer', minimum: 1, maximum: 2147483647 } },
+    completed: {
+      type: 'array',
+      title: 'Participants who completed it',
+      maxItems: 500,
+      uniqueItems: true,
+      items: { type: 'integer', minimum: 1, maximum: 2147483647 },
+    },
   },
 } as const;
 export const validateCompletion = compile<CompletionInput>(completionSchema);

@@ -74,13 +74,24 @@ export const engagementSchema = {
         },
       },
     },
-    topics: { type: 'array', title: 'Topics', maxItems: 20, uniqueItems: true, items: { type: 'string', maxLength: 64, pattern: '^[a-z0-9-]+$' } },
+    topics: {
+      type: 'array',
+      title: 'Topics',
+      maxItems: 20,
+      uniqueItems: true,
+      items: { type: 'string', maxLength: 64, pattern: '^[a-z0-9-]+$' },
+    },
     summary: { type: 'string', title: 'Summary notes', maxLength: 10000 },
     follow_up_actions: { type: 'string', title: 'Follow-up actions', maxLength: 5000 },
     follow_up_date: { type: 'string', title: 'Follow-up date', format: 'date' },
     location: { type: 'string', title: 'Place', maxLength: 300 },
     // http or https only: a javascript: or data: link would run when the requester clicks it.
-    meeting_url: { type: 'string', title: 'A video-meeting link starting with https:// or http://', maxLength: 500, pattern: '^https?://[^\\s/]+[^\\s]*$' },
+    meeting_url: {
+      type: 'string',
+      title: 'A video-meeting link starting with https:// or http://',
+      maxLength: 500,
+      pattern: '^https?://[^\\s/]+[^\\s]*$',
+    },
   },
 } as const;
 

@@ -55,7 +55,8 @@ export function membersOf(input: TeamInput): { members: MemberInput[]; errors: {
     if (!organization) errors.push({ field: `member_${n}_organization`, message: `Choose member ${n}'s organization` });
     if (name && role && organization) members.push({ name: name.trim(), role: role.trim(), organization });
   }
-  if (!members.length && !errors.length) errors.push({ field: 'member_1_name', message: 'Enter at least one member: their name, role and organization' });
+  if (!members.length && !errors.length)
+    errors.push({ field: 'member_1_name', message: 'Enter at least one member: their name, role and organization' });
   return { members, errors };
 }
 
@@ -94,7 +95,14 @@ export const eventAttendanceSchema = {
   additionalProperties: false,
   required: ['team_ids', 'summary'],
   properties: {
-    team_ids: { type: 'array', title: 'At least one attending team', minItems: 1, maxItems: 56, uniqueItems: true, items: { type: 'integer', minimum: 1, maximum: 2147483647 } },
+    team_ids: {
+      type: 'array',
+      title: 'At least one attending team',
+      minItems: 1,
+      maxItems: 56,
+      uniqueItems: true,
+      items: { type: 'integer', minimum: 1, maximum: 2147483647 },
+    },
     summary: text('Summary notes', 10000),
   },
 } as const;

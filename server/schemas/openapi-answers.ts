@@ -20,7 +20,21 @@ const nullable = (type: string, extra: Json = {}) => ({ type: [type, 'null'], ..
 
 export const caseSchema = {
   type: 'object',
-  required: ['reference', 'track', 'status', 'priority', 'source', 'jurisdiction', 'title', 'organization', 'lead_consultant', 'submitted_at', 'first_assigned_at', 'first_engagement_at', 'closed_at'],
+  required: [
+    'reference',
+    'track',
+    'status',
+    'priority',
+    'source',
+    'jurisdiction',
+    'title',
+    'organization',
+    'lead_consultant',
+    'submitted_at',
+    'first_assigned_at',
+    'first_engagement_at',
+    'closed_at',
+  ],
   properties: {
     reference: { type: 'string', examples: ['TA-2026-0042'] },
     track: { type: 'string', enum: Object.keys(TRACKS) },
@@ -40,7 +54,20 @@ export const caseSchema = {
 
 export const engagementRowSchema = {
   type: 'object',
-  required: ['id', 'case_reference', 'track', 'date', 'start_time', 'duration_minutes', 'format', 'status', 'participant_count', 'jurisdictions', 'consultants', 'topics'],
+  required: [
+    'id',
+    'case_reference',
+    'track',
+    'date',
+    'start_time',
+    'duration_minutes',
+    'format',
+    'status',
+    'participant_count',
+    'jurisdictions',
+    'consultants',
+    'topics',
+  ],
   properties: {
     id: { type: 'integer' },
     case_reference: { type: 'string' },
@@ -59,7 +86,27 @@ export const engagementRowSchema = {
 
 export const engagementSchemaOut = {
   type: 'object',
-  required: ['id', 'case_reference', 'date', 'start_time', 'duration_minutes', 'format', 'status', 'participant_count', 'consultant_ids', 'jurisdictions', 'topics', 'attendees', 'summary', 'follow_up_actions', 'follow_up_date', 'location', 'meeting_url', 'updated_at', 'version'],
+  required: [
+    'id',
+    'case_reference',
+    'date',
+    'start_time',
+    'duration_minutes',
+    'format',
+    'status',
+    'participant_count',
+    'consultant_ids',
+    'jurisdictions',
+    'topics',
+    'attendees',
+    'summary',
+    'follow_up_actions',
+    'follow_up_date',
+    'location',
+    'meeting_url',
+    'updated_at',
+    'version',
+  ],
   properties: {
     id: { type: 'integer' },
     case_reference: { type: 'string' },
@@ -98,7 +145,20 @@ export const paged = (item: string) => ({
 const numbers = { type: 'number' };
 export const coverageSchema = {
   type: 'object',
-  required: ['filters', 'states_served', 'states_total', 'territories_served', 'engagements', 'hours', 'participants', 'open_cases', 'jurisdictions', 'new_to_leep', 'territories_in_counts', 'by_year'],
+  required: [
+    'filters',
+    'states_served',
+    'states_total',
+    'territories_served',
+    'engagements',
+    'hours',
+    'participants',
+    'open_cases',
+    'jurisdictions',
+    'new_to_leep',
+    'territories_in_counts',
+    'by_year',
+  ],
   properties: {
     filters: ref('Filters'),
     states_served: { type: 'integer', description: 'Of the 50 states and DC.' },
@@ -155,7 +215,11 @@ export const errorSchema = {
     error: {
       type: 'object',
       required: ['code', 'message', 'request_id'],
-      properties: { code: { type: 'string' }, message: { type: 'string', description: 'Safe to show to a person.' }, request_id: { type: 'string', description: 'Quote it when asking for help.' } },
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string', description: 'Safe to show to a person.' },
+        request_id: { type: 'string', description: 'Quote it when asking for help.' },
+      },
     },
   },
 };
@@ -167,7 +231,14 @@ export const validationSchema = {
     errors: {
       type: 'array',
       minItems: 1,
-      items: { type: 'object', required: ['field', 'message'], properties: { field: { type: 'string', description: 'The field (or query parameter, or header) to correct; `_` for the body as a whole.' }, message: { type: 'string' } } },
+      items: {
+        type: 'object',
+        required: ['field', 'message'],
+        properties: {
+          field: { type: 'string', description: 'The field (or query parameter, or header) to correct; `_` for the body as a whole.' },
+          message: { type: 'string' },
+        },
+      },
     },
   },
 };

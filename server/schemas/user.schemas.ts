@@ -34,7 +34,13 @@ const userFields = {
   email: { type: 'string', title: 'E-mail address', maxLength: 254, format: 'email' },
   role: { type: 'string', title: 'Role', enum: ['director', 'consultant'] },
   capacity: { type: 'integer', title: 'Capacity (open cases)', minimum: 0, maximum: 100 },
-  topics: { type: 'array', title: 'Expertise', maxItems: 50, uniqueItems: true, items: { type: 'string', maxLength: 64, pattern: '^[a-z0-9-]+$' } },
+  topics: {
+    type: 'array',
+    title: 'Expertise',
+    maxItems: 50,
+    uniqueItems: true,
+    items: { type: 'string', maxLength: 64, pattern: '^[a-z0-9-]+$' },
+  },
 } as const;
 
 export const userCreateSchema = {

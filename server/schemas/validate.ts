@@ -13,7 +13,16 @@ addFormats(ajv, ['email', 'date', 'time', 'uri']);
 ajv.addFormat('date', { type: 'string', validate: isDateInRange });
 
 type Schema = { properties?: Record<string, PropertySchema>; required?: readonly string[] };
-type PropertySchema = { type?: string | string[]; title?: string; maxLength?: number; minimum?: number; maximum?: number; items?: PropertySchema; enum?: readonly unknown[]; format?: string };
+type PropertySchema = {
+  type?: string | string[];
+  title?: string;
+  maxLength?: number;
+  minimum?: number;
+  maximum?: number;
+  items?: PropertySchema;
+  enum?: readonly unknown[];
+  format?: string;
+};
 
 export interface Validator<T> {
   schema: Schema;
@@ -57,7 +66,16 @@ function messageOf(err: ErrorObject, schema: Schema, field: string): string {
       return `Choose ${lowerFirst(label)} from the list`;
     case 'type': {
       const t = String(err.params.type);
-      const word = t === 'integer' ? 'a whole number' : t === 'array' ? 'a list' : t === 'string' ? 'text' : t === 'object' ? 'a JSON object' : `a ${t}`;
+      const word =
+        t === 'integer'
+          ? 'a whole number'
+          : t === 'array'
+            ? 'a list'
+            : t === 'string'
+              ? 'text'
+              : t === 'object'
+                ? 'a JSON object'
+                : `a ${t}`;
       return `${label} must be ${word}`;
     }
     case 'minimum':

@@ -29,7 +29,10 @@ export const shownMean = (mean: number | null) => (mean === null ? null : Math.r
  * (cross-multiplied totals, no floating point); equal means are ordered by more reviews, then
  * earlier submission. Applications nobody has scored come last, in the order they came in.
  */
-export function rankApplications<A extends { id: number; submitted_at: string | Date }>(applications: A[], scores: ScoreLike[]): (A & Ranked)[] {
+export function rankApplications<A extends { id: number; submitted_at: string | Date }>(
+  applications: A[],
+  scores: ScoreLike[],
+): (A & Ranked)[] {
   const sums = new Map<number, { reviews: number; total: number }>();
   for (const s of scores) {
     const entry = sums.get(s.application_id) ?? { reviews: 0, total: 0 };
@@ -42,9 +45,11 @@ export function rankApplications<A extends { id: number; submitted_at: string | 
     return { ...a, reviews, total, mean: reviews ? total / (3 * reviews) : null, rank: null as number | null };
   });
   // a's mean minus b's mean, in sign only: total_a / n_a against total_b / n_b.
-  const byMean = (a: { total: number; reviews: number }, b: { total: number; reviews: number }) => b.total * a.reviews - a.total * b.reviews;
+  const byMean = (a: { total: number; reviews: number }, b: { total: number; reviews: number }) =>
+    b.total * a.reviews - a.total * b.reviews;
   rows.sort((a, b) => {
-    if (!a.reviews || !b.reviews) return (b.reviews ? 1 : 0) - (a.reviews ? 1 : 0) || time(a.submitted_at) - time(b.submitted_at) || a.id - b.id;
+    if (!a.reviews || !b.reviews)
+      return (b.reviews ? 1 : 0) - (a.reviews ? 1 : 0) || time(a.submitted_at) - time(b.submitted_at) || a.id - b.id;
     return byMean(a, b) || b.reviews - a.reviews || time(a.submitted_at) - time(b.submitted_at) || a.id - b.id;
   });
   rows.forEach((row, i) => {

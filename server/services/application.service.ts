@@ -34,7 +34,9 @@ export type ApplyResult = { kind: 'created' | 'replayed'; applicationId: number;
 /** A calendar date (YYYY-MM-DD) in words, e.g. "March 15, 2027". */
 const inWords = (date: string) => {
   const [y, m, d] = date.split('-').map(Number);
-  return new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: 'long', day: 'numeric' }).format(Date.UTC(y, m - 1, d));
+  return new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: 'long', day: 'numeric' }).format(
+    Date.UTC(y, m - 1, d),
+  );
 };
 
 /** The message for a post to a cohort that does not take applications today. */
@@ -57,7 +59,8 @@ function tokenFor(input: ApplicationInput, secret: string): string {
 }
 
 function replayOf(existing: ApplicationRow, cohortId: number, requestHash: string, input: ApplicationInput, secret: string): ApplyResult {
-  if (existing.cohort_id !== cohortId || existing.request_hash !== requestHash) throw new ConflictError('This submission key was already used for a different application.');
+  if (existing.cohort_id !== cohortId || existing.request_hash !== requestHash)
+    throw new ConflictError('This submission key was already used for a different application.');
   return { kind: 'replayed', applicationId: existing.id, token: tokenFor(input, secret) };
 }
 
@@ -81,7 +84,9 @@ export async function submitApplication(cohortId: number, payload: unknown, ctx:
     if (existing) return replayOf(existing, cohortId, requestHash, input, ctx.secret);
   }
   if (await findApplicationByEmail(cohortId, email)) {
-    throw new ValidationError([{ field: 'email', message: 'An application from this e-mail address has already been received for this cohort' }]);
+    throw new ValidationError([
+      { field: 'email', message: 'An application from this e-mail address has already been received for this cohort' },
+    ]);
   }
   const token = tokenFor(input, ctx.secret);
   const at = nowIso(ctx.now);
@@ -113,7 +118,9 @@ export async function submitApplication(cohortId: number, payload: unknown, ctx:
     // The same key or address raced with another submission; the first one stands.
     const existing = key ? await findApplicationByIdempotencyKey(key) : undefined;
     if (existing) return replayOf(existing, cohortId, requestHash, input, ctx.secret);
-    throw new ValidationError([{ field: 'email', message: 'An application from this e-mail address has already been received for this cohort' }]);
+    throw new ValidationError([
+      { field: 'email', message: 'An application from this e-mail address has already been received for this cohort' },
+    ]);
   }
 }
 
@@ -133,7 +140,10 @@ export async function applicationOr404(id: number): Promise<ApplicationRow> {
   return application;
 }
 
-const meanOf = (reviews: ReviewRow[]) => shownMean(reviews.length ? reviews.reduce((s, r) => s + r.equity_score + r.openness_score + r.leadership_score, 0) / (3 * reviews.length) : null);
+const meanOf = (reviews: ReviewRow[]) =>
+  shownMean(
+    reviews.length ? reviews.reduce((s, r) => s + r.equity_score + r.openness_score + r.leadership_score, 0) / (3 * reviews.length) : null,
+  );
 
 /**
  * What a reader may see of an application's reviews. Blind scoring: nothing of the others'
@@ -142,7 +152,10 @@ const meanOf = (reviews: ReviewRow[]) => shownMean(reviews.length ? reviews.redu
  * sees the others' too, but only after giving their own scores, so that their own judgement is
  * not led either.
  */
-export async function reviewsVisibleTo(applicationId: number, reader: Reader): Promise<{ scored: false } | { scored: true; mine: ReviewRow; others: ReviewRow[]; mean: number | null; count: number }> {
+export async function reviewsVisibleTo(
+  applicationId: number,
+  reader: Reader,
+): Promise<{ scored: false } | { scored: true; mine: ReviewRow; others: ReviewRow[]; mean: number | null; count: number }> {
   const mine = await reviewBy(applicationId, reader.id);
   if (!mine) return { scored: false };
   if (reader.role !== 'director') return { scored: true, mine, others: [], mean: null, count: 0 };
@@ -156,7 +169,8 @@ export async function reviewsVisibleTo(applicationId: number, reader: Reader): P
  */
 export async function scoreApplication(applicationId: number, payload: unknown, reviewer: { id: number }): Promise<void> {
   const application = await reviewableOr404(await findApplication(applicationId), await readerOf(reviewer.id));
-  if (await reviewBy(application.id, reviewer.id)) throw new ConflictError('You have already scored this application: a review is final once given.');
+  if (await reviewBy(application.id, reviewer.id))
+    throw new ConflictError('You have already scored this application: a review is final once given.');
   const input = validateReview(payload);
   const at = nowIso();
   try {
@@ -187,7 +201,11 @@ export async function scoreApplication(applicationId: number, payload: unknown, 
 export async function rankingOf(cohortId: number) {
   const cohort = await cohortOr404(cohortId);
   const [applications, reviews] = await Promise.all([applicationsOfCohort(cohortId), reviewsOfCohort(cohortId)]);
-  const ranked = rankApplications(applications, reviews).map((a) => ({ ...a, mean: shownMean(a.mean), reviewList: reviews.filter((r) => r.application_id === a.id) }));
+  const ranked = rankApplications(applications, reviews).map((a) => ({
+    ...a,
+    mean: shownMean(a.mean),
+    reviewList: reviews.filter((r) => r.application_id === a.id),
+  }));
   return { cohort, ranked };
 }
 

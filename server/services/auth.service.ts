@@ -41,7 +41,14 @@ export async function signIn(payload: unknown, ip: string, scrypt: ScryptParams,
 
   const at = nowIso();
   if (!ok || !user) {
-    await noteFailure([[pair, THROTTLE.pair], [account, THROTTLE.account], [address, THROTTLE.address]], now);
+    await noteFailure(
+      [
+        [pair, THROTTLE.pair],
+        [account, THROTTLE.account],
+        [address, THROTTLE.address],
+      ],
+      now,
+    );
     await insertAudit(db, {
       actor_user_id: user?.id ?? null,
       action: 'sign_in.failed',
@@ -55,7 +62,8 @@ export async function signIn(payload: unknown, ip: string, scrypt: ScryptParams,
 
   await clearThrottle(account);
   await clearThrottle(pair);
-  if (needsRehash(user.password_hash as string, scrypt)) await updateUser(db, user.id, { password_hash: await hashPassword(input.password, scrypt) });
+  if (needsRehash(user.password_hash as string, scrypt))
+    await updateUser(db, user.id, { password_hash: await hashPassword(input.password, scrypt) });
   await insertAudit(db, { actor_user_id: user.id, action: 'sign_in.password_accepted', subject: `user:${user.id}`, ip, created_at: at });
   return user;
 }
@@ -64,7 +72,14 @@ export async function signIn(payload: unknown, ip: string, scrypt: ScryptParams,
 export async function recordSignIn(userId: number, ip: string, method: string): Promise<void> {
   const at = nowIso();
   await updateUser(db, userId, { last_sign_in_at: at });
-  await insertAudit(db, { actor_user_id: userId, action: 'sign_in.succeeded', subject: `user:${userId}`, ip, detail: { method }, created_at: at });
+  await insertAudit(db, {
+    actor_user_id: userId,
+    action: 'sign_in.succeeded',
+    subject: `user:${userId}`,
+    ip,
+    detail: { method },
+    created_at: at,
+  });
 }
 
 /** Whether a user's sign-in is held back by a wait, and until when (for the directors' user page). */
@@ -77,10 +92,24 @@ export async function clearSignInWait(actorId: number, userId: number, ip: strin
   const user = await findUserById(userId);
   if (!user) throw new NotFoundError();
   const cleared = await clearThrottlePrefixes([accountKey(user.email)]);
-  await insertAudit(db, { actor_user_id: actorId, action: 'sign_in.wait_cleared', subject: `user:${userId}`, ip, detail: { keys: cleared }, created_at: nowIso() });
+  await insertAudit(db, {
+    actor_user_id: actorId,
+    action: 'sign_in.wait_cleared',
+    subject: `user:${userId}`,
+    ip,
+    detail: { keys: cleared },
+    created_at: nowIso(),
+  });
 }
 
 /** Records a refused access (403, or 404 for a case the user may not see). */
 export async function auditRefusal(userId: number | null, path: string, ip: string, status: number): Promise<void> {
-  await insertAudit(db, { actor_user_id: userId, action: 'access.refused', subject: path.slice(0, 200), ip, detail: { status }, created_at: nowIso() });
+  await insertAudit(db, {
+    actor_user_id: userId,
+    action: 'access.refused',
+    subject: path.slice(0, 200),
+    ip,
+    detail: { status },
+    created_at: nowIso(),
+  });
 }

@@ -16,7 +16,11 @@ interface SqliteDb {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const sqlite3 = require('sqlite3') as { Database: new (file: string, mode: number, cb: (err: Error | null) => void) => SqliteDb; OPEN_READWRITE: number; OPEN_READONLY: number };
+const sqlite3 = require('sqlite3') as {
+  Database: new (file: string, mode: number, cb: (err: Error | null) => void) => SqliteDb;
+  OPEN_READWRITE: number;
+  OPEN_READONLY: number;
+};
 
 function open(file: string, mode: number): Promise<SqliteDb> {
   return new Promise((resolve, reject) => {
@@ -52,7 +56,9 @@ async function makeSelfContained(file: string): Promise<void> {
 export async function integrityCheck(file: string): Promise<string> {
   const db = await open(file, sqlite3.OPEN_READWRITE);
   try {
-    const row = await new Promise<Record<string, unknown>>((resolve, reject) => db.get('PRAGMA integrity_check', (err, r) => (err ? reject(err) : resolve(r))));
+    const row = await new Promise<Record<string, unknown>>((resolve, reject) =>
+      db.get('PRAGMA integrity_check', (err, r) => (err ? reject(err) : resolve(r))),
+    );
     return String(Object.values(row)[0]);
   } finally {
     await close(db);

@@ -28,9 +28,17 @@ export interface ListQuery {
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() ? v.trim().slice(0, 200) : undefined);
 
 /** Reads the list's filters from a query string, ignoring anything malformed. */
-export function parseListQuery(query: Record<string, unknown>, user: Staff, config: Pick<Config, 'responseTargetBusinessDays' | 'timeZone'>, now = new Date()): ListQuery {
+export function parseListQuery(
+  query: Record<string, unknown>,
+  user: Staff,
+  config: Pick<Config, 'responseTargetBusinessDays' | 'timeZone'>,
+  now = new Date(),
+): ListQuery {
   // Own keys only: `toString` or `constructor` are "in" any object, and would pass for a status or a sort.
-  const statuses = ([] as unknown[]).concat(query.status ?? []).map(String).filter((s) => Object.hasOwn(STATUSES, s));
+  const statuses = ([] as unknown[])
+    .concat(query.status ?? [])
+    .map(String)
+    .filter((s) => Object.hasOwn(STATUSES, s));
   const consultant = Number(query.consultant);
   const overdue = query.overdue === '1' || query.overdue === 'true';
   const sort = (str(query.sort) ?? 'submitted_desc') as SortKey;
@@ -63,12 +71,23 @@ export async function caseListPage(lq: ListQuery, config: Pick<Config, 'response
     page = last;
     ({ rows, total } = await listCases(lq.filters, lq.sort, page, PER_PAGE));
   }
-  const matches = lq.filters.q ? await searchMatchesOf(rows.map((r) => Number(r.id)), lq.filters.q) : new Map();
+  const matches = lq.filters.q
+    ? await searchMatchesOf(
+        rows.map((r) => Number(r.id)),
+        lq.filters.q,
+      )
+    : new Map();
   return {
     rows: rows.map((r) => {
       // A closed case stops ageing: its age is counted to the day it was closed.
       const age = businessDaysBetween(toDate(r.submitted_at) as Date, (toDate(r.closed_at) as Date | null) ?? now, config.timeZone);
-      return { ...r, statusLabel: STATUSES[r.status as CaseStatus], ageDays: age, overdue: r.status === 'new' && age >= config.responseTargetBusinessDays, match: matchView(matches.get(Number(r.id))) };
+      return {
+        ...r,
+        statusLabel: STATUSES[r.status as CaseStatus],
+        ageDays: age,
+        overdue: r.status === 'new' && age >= config.responseTargetBusinessDays,
+        match: matchView(matches.get(Number(r.id))),
+      };
     }),
     total,
     page,
@@ -84,13 +103,20 @@ function matchView(match: SearchMatch | undefined) {
   const parts = match.snippet.split(MATCH_START).flatMap((piece, i) => {
     if (i === 0) return [{ text: piece, hit: false }];
     const [hit, rest = ''] = piece.split(MATCH_END);
-    return [{ text: hit, hit: true }, { text: rest, hit: false }];
+    return [
+      { text: hit, hit: true },
+      { text: rest, hit: false },
+    ];
   });
   return { where: MATCH_SOURCES[match.source], parts: parts.filter((p) => p.text) };
 }
 
 /** How many new cases have waited past the response target (all of them, not one page's worth). */
-export async function overdueNewCount(user: Staff, config: Pick<Config, 'responseTargetBusinessDays' | 'timeZone'>, now = new Date()): Promise<number> {
+export async function overdueNewCount(
+  user: Staff,
+  config: Pick<Config, 'responseTargetBusinessDays' | 'timeZone'>,
+  now = new Date(),
+): Promise<number> {
   const lq = parseListQuery({ status: 'new', overdue: '1' }, user, config, now);
   return (await listCases(lq.filters, lq.sort, 1, 1)).total;
 }
@@ -125,7 +151,12 @@ export async function caseDetail(kase: CaseRow, user: Staff) {
     lead,
     supporters: supporterNames.filter(Boolean),
     supporterIds: supporters,
-    events: events.map((e) => describeEvent({ ...e, before: e.before_json ? JSON.parse(e.before_json) : null, after: e.after_json ? JSON.parse(e.after_json) : null }, userName)),
+    events: events.map((e) =>
+      describeEvent(
+        { ...e, before: e.before_json ? JSON.parse(e.before_json) : null, after: e.after_json ? JSON.parse(e.after_json) : null },
+        userName,
+      ),
+    ),
     notes,
     messages,
     suggestions,

@@ -77,19 +77,29 @@ export async function assignConsultants(caseId: number, payload: unknown, actor:
   await db.transaction(async (trx) => {
     // Checked inside the transaction, each user's row locked: nobody can be deactivated between
     // the check and the assignment.
-    for (const [field, ids] of [['lead_consultant_id', [input.lead_consultant_id]], ['supporting_ids', supporting]] as const) {
+    for (const [field, ids] of [
+      ['lead_consultant_id', [input.lead_consultant_id]],
+      ['supporting_ids', supporting],
+    ] as const) {
       for (const id of ids) {
         const u = await findUserById(id, trx, { lock: true });
         if (!u || !u.active) throw new ValidationError([{ field, message: 'Choose active staff members from the list' }]);
       }
     }
     const kase = await lockedCase(trx, caseId);
-    if (CLOSED_STATUSES.includes(kase.status as CaseStatus)) throw new ConflictError('A closed case cannot be reassigned. Reopen it first.');
+    if (CLOSED_STATUSES.includes(kase.status as CaseStatus))
+      throw new ConflictError('A closed case cannot be reassigned. Reopen it first.');
     const at = nowIso();
     const beforeSupporting = await supporterIds(caseId, trx);
     // Saving the same team again is not a change: the timeline gets no empty entry.
     const same = (a: number[], b: number[]) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
-    if (kase.status !== 'new' && kase.lead_consultant_id !== null && Number(kase.lead_consultant_id) === input.lead_consultant_id && same(beforeSupporting, supporting)) return;
+    if (
+      kase.status !== 'new' &&
+      kase.lead_consultant_id !== null &&
+      Number(kase.lead_consultant_id) === input.lead_consultant_id &&
+      same(beforeSupporting, supporting)
+    )
+      return;
     const changes: Partial<CaseRow> = { lead_consultant_id: input.lead_consultant_id, updated_at: at };
     if (!kase.first_assigned_at) {
       changes.first_assigned_at = at;
@@ -108,7 +118,15 @@ export async function assignConsultants(caseId: number, payload: unknown, actor:
       created_at: at,
     });
     if (changes.status) {
-      await recordEvent(trx, { case_id: caseId, actor_user_id: actor.id, actor_kind: 'staff', kind: 'case.status_changed', before: { status: 'new' }, after: { status: 'assigned' }, created_at: at });
+      await recordEvent(trx, {
+        case_id: caseId,
+        actor_user_id: actor.id,
+        actor_kind: 'staff',
+        kind: 'case.status_changed',
+        before: { status: 'new' },
+        after: { status: 'assigned' },
+        created_at: at,
+      });
     }
   });
 }
@@ -124,7 +142,8 @@ export async function changeStatus(caseId: number, payload: unknown, actor: Staf
     if (!(await hasAccess(kase, actor, trx))) throw new NotFoundError('We could not find that case.');
     const from = kase.status as CaseStatus;
     const move = findMove(from, input.to);
-    if (!move || move.to === 'assigned') throw new ConflictError(`A case that is ${from.replace('_', ' ')} cannot be moved to ${input.to.replace('_', ' ')}.`);
+    if (!move || move.to === 'assigned')
+      throw new ConflictError(`A case that is ${from.replace('_', ' ')} cannot be moved to ${input.to.replace('_', ' ')}.`);
     if (move.who === 'system') throw new ConflictError('A case moves to in progress when its first delivered engagement is logged.');
     if (!mayMake(move, actor.role)) throw new ConflictError('Only a director can make this change.');
     const reason = input.reason?.trim();
@@ -132,14 +151,20 @@ export async function changeStatus(caseId: number, payload: unknown, actor: Staf
     if (move.needs === 'reason' && !reason) throw new ValidationError([{ field: 'reason', message: 'Enter a reason' }]);
     const at = nowIso();
     if (move.needs === 'summary') {
-      if ((await deliveredEngagementCount(caseId, trx)) === 0) throw new ConflictError('A case can be completed only after at least one delivered engagement.');
+      if ((await deliveredEngagementCount(caseId, trx)) === 0)
+        throw new ConflictError('A case can be completed only after at least one delivered engagement.');
       if (!summary) throw new ValidationError([{ field: 'closing_summary', message: 'Enter a closing summary' }]);
       // A completed case has no meetings ahead: the ones still scheduled are cancelled (and the
       // cancellations mailed) only when the person completing it said so on the form.
       const scheduled = await scheduledEngagementsOfCase(caseId, trx);
       if (scheduled.length && input.cancel_scheduled !== 'yes') {
         const n = scheduled.length;
-        throw new ValidationError([{ field: 'cancel_scheduled', message: `${n} ${n === 1 ? 'engagement is' : 'engagements are'} still scheduled. Cancel ${n === 1 ? 'it' : 'them'} and complete the case, or go back and mark ${n === 1 ? 'it' : 'them'} delivered first` }]);
+        throw new ValidationError([
+          {
+            field: 'cancel_scheduled',
+            message: `${n} ${n === 1 ? 'engagement is' : 'engagements are'} still scheduled. Cancel ${n === 1 ? 'it' : 'them'} and complete the case, or go back and mark ${n === 1 ? 'it' : 'them'} delivered first`,
+          },
+        ]);
       }
       for (const e of scheduled) await cancelInTransaction(trx, e, actor.id, at);
     }
@@ -155,7 +180,11 @@ export async function changeStatus(caseId: number, payload: unknown, actor: Staf
       actor_kind: 'staff',
       kind: 'case.status_changed',
       before: { status: from },
-      after: { status: input.to, ...(reason ? { reason } : {}), ...(summary && input.to === 'completed' ? { closing_summary: summary } : {}) },
+      after: {
+        status: input.to,
+        ...(reason ? { reason } : {}),
+        ...(summary && input.to === 'completed' ? { closing_summary: summary } : {}),
+      },
       created_at: at,
     });
     return input.to;
@@ -173,7 +202,12 @@ export function engagementInstant(e: { date: string; start_time: string | null }
  * from the engagements delivered now, so it moves back when the first one is cancelled, deleted
  * or re-dated, and an assigned case with a delivered engagement moves to in progress.
  */
-export async function noteEngagementChange(trx: Knex.Transaction, caseId: number, actorId: number | null, timeZone = programTimeZone()): Promise<void> {
+export async function noteEngagementChange(
+  trx: Knex.Transaction,
+  caseId: number,
+  actorId: number | null,
+  timeZone = programTimeZone(),
+): Promise<void> {
   await refreshReportRollups(trx, [caseId]);
   const kase = await lockedCase(trx, caseId);
   const first = await firstDeliveredEngagement(trx, caseId);
@@ -187,7 +221,15 @@ export async function noteEngagementChange(trx: Knex.Transaction, caseId: number
   if (!Object.keys(changes).length) return;
   await updateCase(trx, caseId, { ...changes, updated_at: at });
   if (changes.status) {
-    await recordEvent(trx, { case_id: caseId, actor_user_id: actorId, actor_kind: actorId ? 'staff' : 'system', kind: 'case.status_changed', before: { status: 'assigned' }, after: { status: 'in_progress', via: 'first delivered engagement' }, created_at: at });
+    await recordEvent(trx, {
+      case_id: caseId,
+      actor_user_id: actorId,
+      actor_kind: actorId ? 'staff' : 'system',
+      kind: 'case.status_changed',
+      before: { status: 'assigned' },
+      after: { status: 'in_progress', via: 'first delivered engagement' },
+      created_at: at,
+    });
   }
 }
 
@@ -198,7 +240,15 @@ export async function setPriority(caseId: number, payload: unknown, actor: Staff
     if (kase.priority === input.priority) return;
     const at = nowIso();
     await updateCase(trx, caseId, { priority: input.priority, updated_at: at });
-    await recordEvent(trx, { case_id: caseId, actor_user_id: actor.id, actor_kind: 'staff', kind: 'case.priority_changed', before: { priority: kase.priority }, after: { priority: input.priority }, created_at: at });
+    await recordEvent(trx, {
+      case_id: caseId,
+      actor_user_id: actor.id,
+      actor_kind: 'staff',
+      kind: 'case.priority_changed',
+      before: { priority: kase.priority },
+      after: { priority: input.priority },
+      created_at: at,
+    });
   });
 }
 
@@ -230,14 +280,16 @@ export async function editCase(caseId: number, payload: unknown, actor: Staff, e
   const topics = await activeTopicsBySlug(input.topics);
   const errors = [];
   if (topics.length !== input.topics.length) errors.push({ field: 'topics', message: 'Choose topics from the list' });
-  if (input.preferred_start && input.deadline && input.deadline < input.preferred_start) errors.push({ field: 'deadline', message: 'Deadline must be on or after the preferred start date' });
+  if (input.preferred_start && input.deadline && input.deadline < input.preferred_start)
+    errors.push({ field: 'deadline', message: 'Deadline must be on or after the preferred start date' });
   if (errors.length) throw new ValidationError(errors);
   await db.transaction(async (trx) => {
     const kase = await lockedCase(trx, caseId);
     const current = Number(kase.version ?? 1);
     if (expectedVersion !== undefined && current !== expectedVersion) {
       // Each change of the case row wrote one of these (notes and messages leave the row as it is).
-      const concerns = (e: { kind: string }) => e.kind.startsWith('case.') && !/^case\.(note_added|message_sent|message_received)$/.test(e.kind);
+      const concerns = (e: { kind: string }) =>
+        e.kind.startsWith('case.') && !/^case\.(note_added|message_sent|message_received)$/.test(e.kind);
       throw await editConflict(trx, caseId, current, expectedVersion, concerns);
     }
     const before: Record<string, unknown> = {};
@@ -256,14 +308,26 @@ export async function editCase(caseId: number, payload: unknown, actor: Staff, e
     if (oldTopics.join() !== newTopics.join()) {
       before.topics = oldTopics;
       after.topics = newTopics;
-      await replaceCaseTopics(trx, caseId, topics.map((t) => t.id));
+      await replaceCaseTopics(
+        trx,
+        caseId,
+        topics.map((t) => t.id),
+      );
     }
     if (!Object.keys(after).length) return;
     const at = nowIso();
     await updateCase(trx, caseId, { ...changes, updated_at: at });
     // The roll-ups count engagements under their case's track.
     if (changes.track) await refreshReportRollups(trx, [caseId]);
-    await recordEvent(trx, { case_id: caseId, actor_user_id: actor.id, actor_kind: 'staff', kind: 'case.updated', before, after, created_at: at });
+    await recordEvent(trx, {
+      case_id: caseId,
+      actor_user_id: actor.id,
+      actor_kind: 'staff',
+      kind: 'case.updated',
+      before,
+      after,
+      created_at: at,
+    });
   });
 }
 
@@ -273,7 +337,14 @@ export async function addNote(caseId: number, payload: unknown, actor: Staff): P
   const at = nowIso();
   await db.transaction(async (trx) => {
     await insertNote(trx, { case_id: caseId, author_user_id: actor.id, body: body.trim(), created_at: at });
-    await recordEvent(trx, { case_id: caseId, actor_user_id: actor.id, actor_kind: 'staff', kind: 'case.note_added', after: { body: body.trim() }, created_at: at });
+    await recordEvent(trx, {
+      case_id: caseId,
+      actor_user_id: actor.id,
+      actor_kind: 'staff',
+      kind: 'case.note_added',
+      after: { body: body.trim() },
+      created_at: at,
+    });
   });
 }
 
@@ -283,7 +354,14 @@ export async function sendMessage(caseId: number, payload: unknown, actor: Staff
   const at = nowIso();
   await db.transaction(async (trx) => {
     await insertMessage(trx, { case_id: caseId, author_kind: 'staff', author_user_id: actor.id, body: body.trim(), created_at: at });
-    await recordEvent(trx, { case_id: caseId, actor_user_id: actor.id, actor_kind: 'staff', kind: 'case.message_sent', after: { body: body.trim() }, created_at: at });
+    await recordEvent(trx, {
+      case_id: caseId,
+      actor_user_id: actor.id,
+      actor_kind: 'staff',
+      kind: 'case.message_sent',
+      after: { body: body.trim() },
+      created_at: at,
+    });
   });
 }
 
@@ -293,6 +371,12 @@ export async function receiveRequesterMessage(kase: CaseRow, payload: unknown): 
   const at = nowIso();
   await db.transaction(async (trx) => {
     await insertMessage(trx, { case_id: kase.id, author_kind: 'requester', author_user_id: null, body: body.trim(), created_at: at });
-    await recordEvent(trx, { case_id: kase.id, actor_kind: 'requester', kind: 'case.message_received', after: { body: body.trim() }, created_at: at });
+    await recordEvent(trx, {
+      case_id: kase.id,
+      actor_kind: 'requester',
+      kind: 'case.message_received',
+      after: { body: body.trim() },
+      created_at: at,
+    });
   });
 }

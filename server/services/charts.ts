@@ -1,6 +1,7 @@
 /** Charts drawn on the server as SVG, with a title and a text alternative: no JavaScript needed. */
 
-const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+const esc = (s: unknown) =>
+  String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 /** Five shades of the USWDS blue, lightest first, with a text colour that keeps 4.5:1 contrast. */
 export const SHADES = [
@@ -35,7 +36,11 @@ function shadeOf(value: number, limits: number[]) {
 }
 
 /** The tile-grid map: one square per jurisdiction, shaded by a measure, its code and value written on it. */
-export function tileMap(tiles: Tile[], measureLabel: string, format: (v: number) => string): { svg: string; legend: { swatch: number; fill: string; label: string }[] } {
+export function tileMap(
+  tiles: Tile[],
+  measureLabel: string,
+  format: (v: number) => string,
+): { svg: string; legend: { swatch: number; fill: string; label: string }[] } {
   const size = 52;
   const gap = 4;
   const cols = 1 + Math.max(...tiles.map((t) => t.col));
@@ -48,10 +53,12 @@ export function tileMap(tiles: Tile[], measureLabel: string, format: (v: number)
       const unit = t.value === 1 ? measureLabel.replace(/s$/, '') : measureLabel;
       const x = t.col * (size + gap);
       const y = t.row * (size + gap);
-      return `<g><title>${esc(t.name)}: ${esc(t.value > 0 ? `${format(t.value)} ${unit}` : 'not served')}</title>` +
+      return (
+        `<g><title>${esc(t.name)}: ${esc(t.value > 0 ? `${format(t.value)} ${unit}` : 'not served')}</title>` +
         `<rect x="${x}" y="${y}" width="${size}" height="${size}" rx="4" fill="${shade.fill}" stroke="#ffffff"/>` +
         `<text x="${x + size / 2}" y="${y + 22}" text-anchor="middle" font-size="15" font-weight="700" fill="${shade.text}">${esc(t.code)}</text>` +
-        `<text x="${x + size / 2}" y="${y + 41}" text-anchor="middle" font-size="12" fill="${shade.text}">${t.value > 0 ? esc(format(t.value)) : '–'}</text></g>`;
+        `<text x="${x + size / 2}" y="${y + 41}" text-anchor="middle" font-size="12" fill="${shade.text}">${t.value > 0 ? esc(format(t.value)) : '–'}</text></g>`
+      );
     })
     .join('');
   const width = cols * (size + gap);
@@ -71,7 +78,11 @@ export function tileMap(tiles: Tile[], measureLabel: string, format: (v: number)
   let lower = unit;
   for (let i = 0; i < limits.length; i += 1) {
     if (i > 0 && limits[i] === limits[i - 1]) continue;
-    legend.push({ swatch: i + 1, fill: SHADES[i].fill, label: lower === limits[i] ? format(lower) : `${format(lower)}–${format(limits[i])}` });
+    legend.push({
+      swatch: i + 1,
+      fill: SHADES[i].fill,
+      label: lower === limits[i] ? format(lower) : `${format(lower)}–${format(limits[i])}`,
+    });
     lower = round(limits[i] + unit);
   }
   return { svg, legend };
@@ -98,11 +109,13 @@ export function servedByYearChart(years: { year: number; newly: number; cumulati
       const hTotal = Math.round((y.cumulative / max) * chartH);
       const hNew = Math.round((y.newly / max) * chartH);
       const base = top + chartH;
-      return `<g><title>${y.year}: ${y.newly} new to LEEP, ${y.cumulative} served so far</title>` +
+      return (
+        `<g><title>${y.year}: ${y.newly} new to LEEP, ${y.cumulative} served so far</title>` +
         `<rect x="${x}" y="${base - hTotal}" width="${barW}" height="${hTotal - hNew}" fill="#aacdec"/>` +
         `<rect x="${x}" y="${base - hNew}" width="${barW}" height="${hNew}" fill="#005ea2"/>` +
         `<text x="${x + barW / 2}" y="${base - hTotal - 6}" text-anchor="middle" font-size="13" fill="#1b1b1b">${y.cumulative}</text>` +
-        `<text x="${x + barW / 2}" y="${base + 18}" text-anchor="middle" font-size="13" fill="#1b1b1b">${y.year}</text></g>`;
+        `<text x="${x + barW / 2}" y="${base + 18}" text-anchor="middle" font-size="13" fill="#1b1b1b">${y.year}</text></g>`
+      );
     })
     .join('');
   return (

@@ -51,7 +51,12 @@ export interface ProgramContext {
  * director as its requester, inside the caller's transaction. Its reference is taken first, as
  * for every case: it must be the first write of the transaction (see nextReferenceNumber).
  */
-export async function openProgramCase(trx: Knex.Transaction, input: ProgramCaseInput, director: Actor, ctx: ProgramContext): Promise<{ caseId: number; reference: string }> {
+export async function openProgramCase(
+  trx: Knex.Transaction,
+  input: ProgramCaseInput,
+  director: Actor,
+  ctx: ProgramContext,
+): Promise<{ caseId: number; reference: string }> {
   const now = ctx.now ?? new Date();
   const at = nowIso(now);
   const year = yearIn(ctx.timeZone, now);
@@ -163,12 +168,24 @@ export async function addProgramEngagement(trx: Knex.Transaction, caseId: number
   const id = await insertEngagement(trx, { ...row, case_id: caseId, created_by: actor.id, created_at: at, updated_at: at });
   const children = { consultant_ids: [actor.id], jurisdictions: [], topic_ids: [], attendees: [] };
   await replaceChildren(trx, { id, ...row }, children);
-  await recordEvent(trx, { case_id: caseId, actor_user_id: actor.id, actor_kind: 'staff', kind: 'engagement.added', after: { engagement_id: id, ...snapshot({ ...row, ...children, topics: [] }) }, created_at: at });
+  await recordEvent(trx, {
+    case_id: caseId,
+    actor_user_id: actor.id,
+    actor_kind: 'staff',
+    kind: 'engagement.added',
+    after: { engagement_id: id, ...snapshot({ ...row, ...children, topics: [] }) },
+    created_at: at,
+  });
   return id;
 }
 
 /** Saves a changed engagement row and lists (keeping the copies in engagement_jurisdictions in step) and records what changed. */
-async function saveEngagement(trx: Knex.Transaction, existing: EngagementFull, changes: Partial<EngagementFull>, actor: Actor): Promise<EngagementFull> {
+async function saveEngagement(
+  trx: Knex.Transaction,
+  existing: EngagementFull,
+  changes: Partial<EngagementFull>,
+  actor: Actor,
+): Promise<EngagementFull> {
   const next: EngagementFull = { ...existing, ...changes };
   const at = nowIso();
   await updateEngagementRow(trx, existing.id, {
@@ -182,7 +199,12 @@ async function saveEngagement(trx: Knex.Transaction, existing: EngagementFull, c
     summary: next.summary,
     updated_at: at,
   });
-  await replaceChildren(trx, next, { consultant_ids: next.consultant_ids, jurisdictions: next.jurisdictions, topic_ids: next.topic_ids, attendees: next.attendees });
+  await replaceChildren(trx, next, {
+    consultant_ids: next.consultant_ids,
+    jurisdictions: next.jurisdictions,
+    topic_ids: next.topic_ids,
+    attendees: next.attendees,
+  });
   const diff = changesOf(existing, next);
   if (Object.keys(diff.after).length) {
     await recordEvent(trx, {
@@ -199,8 +221,19 @@ async function saveEngagement(trx: Knex.Transaction, existing: EngagementFull, c
 }
 
 /** Moves a meeting or event to another day, time or length; its listed jurisdictions keep the new date. */
-export async function rescheduleProgramEngagement(trx: Knex.Transaction, existing: EngagementFull, when: When, actor: Actor, ctx: ProgramContext): Promise<void> {
-  const saved = await saveEngagement(trx, existing, { date: when.date, start_time: when.start_time, duration_minutes: when.duration_minutes, ...bucketsOf(when.date) }, actor);
+export async function rescheduleProgramEngagement(
+  trx: Knex.Transaction,
+  existing: EngagementFull,
+  when: When,
+  actor: Actor,
+  ctx: ProgramContext,
+): Promise<void> {
+  const saved = await saveEngagement(
+    trx,
+    existing,
+    { date: when.date, start_time: when.start_time, duration_minutes: when.duration_minutes, ...bucketsOf(when.date) },
+    actor,
+  );
   // A delivered meeting moved in time may change which engagement is the case's first.
   await noteEngagementChange(trx, saved.case_id, actor.id, ctx.timeZone);
 }
@@ -208,7 +241,14 @@ export async function rescheduleProgramEngagement(trx: Knex.Transaction, existin
 /** Removes a meeting or event that never took place; the timeline keeps what it was. */
 export async function removeProgramEngagement(trx: Knex.Transaction, existing: EngagementFull, actor: Actor): Promise<void> {
   await deleteEngagementRow(trx, existing.id);
-  await recordEvent(trx, { case_id: existing.case_id, actor_user_id: actor.id, actor_kind: 'staff', kind: 'engagement.deleted', before: { engagement_id: existing.id, ...snapshot(existing) }, created_at: nowIso() });
+  await recordEvent(trx, {
+    case_id: existing.case_id,
+    actor_user_id: actor.id,
+    actor_kind: 'staff',
+    kind: 'engagement.deleted',
+    before: { engagement_id: existing.id, ...snapshot(existing) },
+    created_at: nowIso(),
+  });
   await noteEngagementChange(trx, existing.case_id, actor.id);
 }
 
@@ -226,7 +266,13 @@ export interface Attended {
  * jurisdictions of those present and counts them, and its case hears of a delivered engagement
  * (first engagement time, assigned → in progress), as for any engagement.
  */
-export async function deliverProgramEngagement(trx: Knex.Transaction, existing: EngagementFull, attended: Attended, actor: Actor, ctx: ProgramContext): Promise<void> {
+export async function deliverProgramEngagement(
+  trx: Knex.Transaction,
+  existing: EngagementFull,
+  attended: Attended,
+  actor: Actor,
+  ctx: ProgramContext,
+): Promise<void> {
   const saved = await saveEngagement(
     trx,
     existing,

@@ -32,7 +32,9 @@ export function courseProgress(
   const out = new Map<number, Progress>();
   for (const person of roster) {
     const marks = new Map(attendance.filter((a) => a.application_id === person.id).map((a) => [a.meeting_id, a.status]));
-    const done = new Set(completions.filter((c) => c.application_id === person.id && assignmentIds.has(c.assignment_id)).map((c) => c.assignment_id));
+    const done = new Set(
+      completions.filter((c) => c.application_id === person.id && assignmentIds.has(c.assignment_id)).map((c) => c.assignment_id),
+    );
     const attended = counted.filter((m) => delivered.has(m.id) && marks.get(m.id) === 'present').length;
     out.set(person.id, {
       meetings: counted.length,

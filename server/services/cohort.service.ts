@@ -25,7 +25,16 @@ import {
   updateMeeting,
 } from '../queries/cohort.queries';
 import { findEngagement } from '../queries/engagement.queries';
-import { CohortInput, MeetingInput, attendanceSchema, meetingsOf, validateAssignment, validateAttendance, validateCohort, validateCompletion } from '../schemas/cohort.schemas';
+import {
+  CohortInput,
+  MeetingInput,
+  attendanceSchema,
+  meetingsOf,
+  validateAssignment,
+  validateAttendance,
+  validateCohort,
+  validateCompletion,
+} from '../schemas/cohort.schemas';
 import { formToPayload } from '../schemas/validate';
 import { ATTENDANCE } from '../vocabulary';
 import {
@@ -63,14 +72,17 @@ export function windowOpen(cohort: Pick<CohortRow, 'opens_on' | 'closes_on'>, to
 async function checkCohort(payload: unknown, existingId?: number): Promise<{ input: CohortInput; meetings: MeetingInput[] }> {
   const input = validateCohort(payload);
   const { meetings, errors } = meetingsOf(input);
-  if (input.closes_on < input.opens_on) errors.unshift({ field: 'closes_on', message: 'The date applications close must be on or after the date they open' });
+  if (input.closes_on < input.opens_on)
+    errors.unshift({ field: 'closes_on', message: 'The date applications close must be on or after the date they open' });
   const same = await findCohortByName(input.year, input.name.trim());
-  if (same && same.id !== existingId) errors.unshift({ field: 'name', message: `There is already a cohort named “${input.name.trim()}” in ${input.year}` });
+  if (same && same.id !== existingId)
+    errors.unshift({ field: 'name', message: `There is already a cohort named “${input.name.trim()}” in ${input.year}` });
   if (errors.length) throw new ValidationError(errors);
   return { input, meetings };
 }
 
-const nameTaken = (input: CohortInput) => new ValidationError([{ field: 'name', message: `There is already a cohort named “${input.name.trim()}” in ${input.year}` }]);
+const nameTaken = (input: CohortInput) =>
+  new ValidationError([{ field: 'name', message: `There is already a cohort named “${input.name.trim()}” in ${input.year}` }]);
 const whenOf = (m: MeetingInput) => ({ date: m.date, start_time: m.start_time, duration_minutes: m.duration_minutes });
 
 /**
@@ -91,7 +103,9 @@ export async function createCohort(payload: unknown, actor: Actor, ctx: ProgramC
           track: 'cohort',
           jurisdiction: COHORT_CASE_JURISDICTION,
           title: caseTitle({ year: input.year, name: input.name.trim() }),
-          needs: input.description?.trim() || `The ${input.year} National Cohort: an eight-week course for board members, with its meetings, assignments and selection from applications.`,
+          needs:
+            input.description?.trim() ||
+            `The ${input.year} National Cohort: an eight-week course for board members, with its meetings, assignments and selection from applications.`,
           organizationName: 'National Association of State Boards of Education',
           preferredFormat: PROGRAM_FORMAT,
           lead: true,
@@ -114,7 +128,15 @@ export async function createCohort(payload: unknown, actor: Actor, ctx: ProgramC
       });
       for (const m of meetings) {
         const engagementId = await addProgramEngagement(trx, caseId, whenOf(m), actor);
-        await insertMeeting(trx, { cohort_id: cohortId, number: m.number, engagement_id: engagementId, mode: m.mode, place: m.place, created_at: at, updated_at: at });
+        await insertMeeting(trx, {
+          cohort_id: cohortId,
+          number: m.number,
+          engagement_id: engagementId,
+          mode: m.mode,
+          place: m.place,
+          created_at: at,
+          updated_at: at,
+        });
       }
       return cohortId;
     });
@@ -142,20 +164,43 @@ export async function updateCohort(cohortId: number, payload: unknown, actor: Ac
       const errors: FieldError[] = [];
       for (const old of existing.filter((m) => m.status === 'delivered')) {
         const next = meetings.find((m) => m.number === old.number);
-        if (!next) errors.push({ field: `meeting_${old.number}_date`, message: `Meeting ${old.number} has its attendance taken: it cannot be removed` });
-        else if (!attendanceOpen(next.date, ctx)) errors.push({ field: `meeting_${old.number}_date`, message: `Meeting ${old.number} has its attendance taken: it cannot be moved into the future` });
+        if (!next)
+          errors.push({
+            field: `meeting_${old.number}_date`,
+            message: `Meeting ${old.number} has its attendance taken: it cannot be removed`,
+          });
+        else if (!attendanceOpen(next.date, ctx))
+          errors.push({
+            field: `meeting_${old.number}_date`,
+            message: `Meeting ${old.number} has its attendance taken: it cannot be moved into the future`,
+          });
       }
       if (errors.length) throw new ValidationError(errors);
       const engagements = new Map<number, Awaited<ReturnType<typeof findEngagement>>>();
       for (const m of existing) engagements.set(m.id, await findEngagement(m.engagement_id, trx));
       const at = nowIso();
       const name = input.name.trim();
-      await updateCohortRow(trx, cohortId, { year: input.year, name, description: input.description?.trim() || null, opens_on: input.opens_on, closes_on: input.closes_on, updated_at: at });
+      await updateCohortRow(trx, cohortId, {
+        year: input.year,
+        name,
+        description: input.description?.trim() || null,
+        opens_on: input.opens_on,
+        closes_on: input.closes_on,
+        updated_at: at,
+      });
       const kase = await findCaseById(cohort.case_id, trx);
       const title = caseTitle({ year: input.year, name });
       if (kase && kase.title !== title) {
         await updateCase(trx, kase.id, { title, updated_at: at });
-        await recordEvent(trx, { case_id: kase.id, actor_user_id: actor.id, actor_kind: 'staff', kind: 'case.updated', before: { title: kase.title }, after: { title }, created_at: at });
+        await recordEvent(trx, {
+          case_id: kase.id,
+          actor_user_id: actor.id,
+          actor_kind: 'staff',
+          kind: 'case.updated',
+          before: { title: kase.title },
+          after: { title },
+          created_at: at,
+        });
       }
       for (const old of existing) {
         const engagement = engagements.get(old.id);
@@ -166,11 +211,20 @@ export async function updateCohort(cohortId: number, payload: unknown, actor: Ac
           continue;
         }
         await rescheduleProgramEngagement(trx, engagement, whenOf(next), actor, ctx);
-        if (next.mode !== old.mode || next.place !== old.place) await updateMeeting(trx, old.id, { mode: next.mode, place: next.place, updated_at: at });
+        if (next.mode !== old.mode || next.place !== old.place)
+          await updateMeeting(trx, old.id, { mode: next.mode, place: next.place, updated_at: at });
       }
       for (const m of meetings.filter((x) => !existing.some((old) => old.number === x.number))) {
         const engagementId = await addProgramEngagement(trx, cohort.case_id, whenOf(m), actor);
-        await insertMeeting(trx, { cohort_id: cohortId, number: m.number, engagement_id: engagementId, mode: m.mode, place: m.place, created_at: at, updated_at: at });
+        await insertMeeting(trx, {
+          cohort_id: cohortId,
+          number: m.number,
+          engagement_id: engagementId,
+          mode: m.mode,
+          place: m.place,
+          created_at: at,
+          updated_at: at,
+        });
       }
     });
   } catch (err) {
@@ -213,14 +267,22 @@ export function attendanceRefusal(meeting: MeetingRow, rosterSize: number, ctx: 
  * `attendance_<application id>`). The meeting's engagement becomes delivered, listing the
  * jurisdictions of those present and counting them; at least one must be present.
  */
-export async function takeAttendance(cohortId: number, meetingId: number, body: Record<string, unknown>, actor: Actor, ctx: ProgramContext): Promise<void> {
+export async function takeAttendance(
+  cohortId: number,
+  meetingId: number,
+  body: Record<string, unknown>,
+  actor: Actor,
+  ctx: ProgramContext,
+): Promise<void> {
   await cohortOr404(cohortId);
   const meeting = await meetingOr404(cohortId, meetingId);
   const roster = await rosterOf(cohortId);
   const refusal = attendanceRefusal(meeting, roster.length, ctx);
   if (refusal) throw new ConflictError(refusal);
   const marks = roster.map((p) => ({ application_id: p.id, name: p.name, status: String(body[`attendance_${p.id}`] ?? '') }));
-  const errors: FieldError[] = marks.filter((m) => !(m.status in ATTENDANCE)).map((m) => ({ field: `attendance_${m.application_id}`, message: `Choose present, excused or absent for ${m.name}` }));
+  const errors: FieldError[] = marks
+    .filter((m) => !(m.status in ATTENDANCE))
+    .map((m) => ({ field: `attendance_${m.application_id}`, message: `Choose present, excused or absent for ${m.name}` }));
   let summary = '';
   try {
     summary = validateAttendance(formToPayload(body, attendanceSchema)).summary;
@@ -228,7 +290,11 @@ export async function takeAttendance(cohortId: number, meetingId: number, body: 
     if (!(err instanceof ValidationError)) throw err;
     errors.push(...err.errors);
   }
-  if (!errors.length && !marks.some((m) => m.status === 'present')) errors.push({ field: 'attendance', message: 'Mark at least one participant present: a meeting is delivered only when someone attended' });
+  if (!errors.length && !marks.some((m) => m.status === 'present'))
+    errors.push({
+      field: 'attendance',
+      message: 'Mark at least one participant present: a meeting is delivered only when someone attended',
+    });
   if (errors.length) throw new ValidationError(errors);
   const engagement = await findEngagement(meeting.engagement_id);
   if (!engagement) throw new NotFoundError('We could not find that meeting.');
@@ -260,7 +326,14 @@ export async function addAssignment(cohortId: number, payload: unknown): Promise
   if (earlier) return earlier.id;
   const at = nowIso();
   try {
-    return await insertAssignment(db, { cohort_id: cohortId, title: input.title.trim(), due_on: input.due_on, idempotency_key: key, created_at: at, updated_at: at });
+    return await insertAssignment(db, {
+      cohort_id: cohortId,
+      title: input.title.trim(),
+      due_on: input.due_on,
+      idempotency_key: key,
+      created_at: at,
+      updated_at: at,
+    });
   } catch (err) {
     const raced = key && isUniqueViolation(err) ? await findAssignmentByKey(key) : undefined;
     if (raced) return raced.id;
@@ -282,6 +355,7 @@ export async function recordCompletions(cohortId: number, assignmentId: number, 
   const input = validateCompletion(payload);
   const roster = (await rosterOf(cohortId)).map((p) => p.id);
   const done = input.completed ?? [];
-  if (done.some((id) => !roster.includes(id))) throw new ValidationError([{ field: 'completed', message: 'Choose participants from the roster' }]);
+  if (done.some((id) => !roster.includes(id)))
+    throw new ValidationError([{ field: 'completed', message: 'Choose participants from the roster' }]);
   await db.transaction((trx) => saveCompletions(trx, assignmentId, roster, done, actor.id, nowIso()));
 }

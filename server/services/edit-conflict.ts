@@ -4,7 +4,14 @@ import { caseEvents } from '../queries/case.queries';
 import { humanTime } from './human-time';
 import { programTimeZone } from './time';
 
-type TimelineEvent = { kind: string; before_json: unknown; after_json: unknown; actor_name: string | null; actor_kind: string; created_at: string | Date };
+type TimelineEvent = {
+  kind: string;
+  before_json: unknown;
+  after_json: unknown;
+  actor_name: string | null;
+  actor_kind: string;
+  created_at: string | Date;
+};
 
 const parsed = (v: unknown): Record<string, unknown> => {
   if (!v) return {};
@@ -23,7 +30,13 @@ const parsed = (v: unknown): Record<string, unknown> => {
  * changed since, read from the timeline (inside the caller's transaction) among the events that
  * `concerns` the row; each change of the row wrote one.
  */
-export async function editConflict(trx: Knex.Transaction, caseId: number, current: number, expected: number, concerns: (e: { kind: string; before: Record<string, unknown>; after: Record<string, unknown> }) => boolean): Promise<EditConflictError> {
+export async function editConflict(
+  trx: Knex.Transaction,
+  caseId: number,
+  current: number,
+  expected: number,
+  concerns: (e: { kind: string; before: Record<string, unknown>; after: Record<string, unknown> }) => boolean,
+): Promise<EditConflictError> {
   const events = ((await caseEvents(caseId, trx)) as TimelineEvent[])
     .map((e) => ({ ...e, before: parsed(e.before_json), after: parsed(e.after_json) }))
     .filter(concerns);
@@ -32,7 +45,12 @@ export async function editConflict(trx: Knex.Transaction, caseId: number, curren
   const fields = [...new Set(since.flatMap((e) => Object.keys(e.after)).filter((k) => k !== 'engagement_id'))];
   const who = last ? (last.actor_name ?? (last.actor_kind === 'requester' ? 'the requester' : 'the system')) : 'someone else';
   const when = last ? humanTime(programTimeZone()).dateTime(last.created_at) : 'a moment ago';
-  return new EditConflictError(current, who, when, fields.map((f) => f.replace(/_/g, ' ')));
+  return new EditConflictError(
+    current,
+    who,
+    when,
+    fields.map((f) => f.replace(/_/g, ' ')),
+  );
 }
 
 /** The ETag of a version of a case or engagement (for an API read, and If-Match on its write). */

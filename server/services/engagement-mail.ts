@@ -32,13 +32,24 @@ const CALENDAR_FIELDS = ['date', 'start_time', 'duration_minutes', 'location', '
 async function engagementOf(trx: Knex.Transaction, event: EngagementEvent): Promise<Engagement | undefined> {
   if (event.kind === 'engagement.deleted') {
     const b = event.before;
-    return { ...(b as unknown as CalendarEngagement), id: Number(b.engagement_id), status: 'cancelled', consultant_ids: (b.consultant_ids as number[]) ?? [] };
+    return {
+      ...(b as unknown as CalendarEngagement),
+      id: Number(b.engagement_id),
+      status: 'cancelled',
+      consultant_ids: (b.consultant_ids as number[]) ?? [],
+    };
   }
   const id = Number(event.after.engagement_id);
   const e = await trx('engagements').where({ id }).first();
   if (!e) return undefined;
   const consultants = await trx('engagement_consultants').where({ engagement_id: id }).select('user_id');
-  return { ...e, id: Number(e.id), sequence: Number(e.sequence ?? 0), duration_minutes: Number(e.duration_minutes), consultant_ids: consultants.map((c) => Number(c.user_id)) };
+  return {
+    ...e,
+    id: Number(e.id),
+    sequence: Number(e.sequence ?? 0),
+    duration_minutes: Number(e.duration_minutes),
+    consultant_ids: consultants.map((c) => Number(c.user_id)),
+  };
 }
 
 /**
@@ -48,7 +59,10 @@ async function engagementOf(trx: Knex.Transaction, event: EngagementEvent): Prom
  */
 export async function engagementMessages(trx: Knex.Transaction, event: EngagementEvent, ctx: EngagementMailContext): Promise<Message[]> {
   const { before, after, kind } = event;
-  const cancelled = kind === 'engagement.deleted' ? before.status === 'scheduled' : kind === 'engagement.updated' && after.status === 'cancelled' && before.status === 'scheduled';
+  const cancelled =
+    kind === 'engagement.deleted'
+      ? before.status === 'scheduled'
+      : kind === 'engagement.updated' && after.status === 'cancelled' && before.status === 'scheduled';
   const moved = kind === 'engagement.updated' && CALENDAR_FIELDS.some((k) => k in after);
   const rescheduled = kind === 'engagement.updated' && after.status === 'scheduled';
   const added = kind === 'engagement.added' && after.status === 'scheduled';
@@ -70,17 +84,46 @@ export async function engagementMessages(trx: Knex.Transaction, event: Engagemen
     method: cancelled ? 'CANCEL' : 'REQUEST',
     organizer: ctx.organizer,
   });
-  const data = { ...ctx.common, when, format, duration: e.duration_minutes, location: e.location ?? undefined, meetingUrl: e.meeting_url ?? undefined, moved, cancelled };
+  const data = {
+    ...ctx.common,
+    when,
+    format,
+    duration: e.duration_minutes,
+    location: e.location ?? undefined,
+    meetingUrl: e.meeting_url ?? undefined,
+    moved,
+    cancelled,
+  };
   const messages: Message[] = [];
   if (cancelled) {
-    messages.push({ kind: 'engagement-cancelled', to: ctx.kase.requester_email, subject: `Cancelled: ${format} on ${day} (${ctx.kase.reference})`, data, ics });
+    messages.push({
+      kind: 'engagement-cancelled',
+      to: ctx.kase.requester_email,
+      subject: `Cancelled: ${format} on ${day} (${ctx.kase.reference})`,
+      data,
+      ics,
+    });
   } else {
-    messages.push({ kind: 'engagement-scheduled', to: ctx.kase.requester_email, subject: `${moved ? 'Moved' : 'Scheduled'}: ${format} on ${day} (${ctx.kase.reference})`, data, ics });
+    messages.push({
+      kind: 'engagement-scheduled',
+      to: ctx.kase.requester_email,
+      subject: `${moved ? 'Moved' : 'Scheduled'}: ${format} on ${day} (${ctx.kase.reference})`,
+      data,
+      ics,
+    });
   }
   if (cancelled || moved) {
-    const team = e.consultant_ids.length ? await trx('users').whereIn('id', e.consultant_ids).andWhere('active', true).select('name', 'email') : [];
+    const team = e.consultant_ids.length
+      ? await trx('users').whereIn('id', e.consultant_ids).andWhere('active', true).select('name', 'email')
+      : [];
     for (const u of team) {
-      messages.push({ kind: 'engagement-team', to: u.email, subject: `${cancelled ? 'Cancelled' : 'Moved'}: ${format} on ${day} (${ctx.kase.reference})`, data: { ...data, consultantName: u.name }, ics });
+      messages.push({
+        kind: 'engagement-team',
+        to: u.email,
+        subject: `${cancelled ? 'Cancelled' : 'Moved'}: ${format} on ${day} (${ctx.kase.reference})`,
+        data: { ...data, consultantName: u.name },
+        ics,
+      });
     }
   }
   return messages;

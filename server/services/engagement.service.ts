@@ -31,7 +31,13 @@ export interface EngagementContext {
  * The rules beyond the schema (issue: "Rules"); returns the topic ids to store. `keep` are the
  * facilitators already on the engagement: one who has since left stays on it through an edit.
  */
-async function checkRules(input: EngagementInput, ctx: EngagementContext, kase: Pick<CaseRow, 'submitted_at' | 'source'>, keep: number[] = [], q: Queryable = db): Promise<number[]> {
+async function checkRules(
+  input: EngagementInput,
+  ctx: EngagementContext,
+  kase: Pick<CaseRow, 'submitted_at' | 'source'>,
+  keep: number[] = [],
+  q: Queryable = db,
+): Promise<number[]> {
   const errors: FieldError[] = [];
   // Work delivered before a requester asked for it would give a negative response time. Cases
   // staff open (a program's, or logged after the fact) and imported history may carry earlier dates.
@@ -61,7 +67,8 @@ async function checkRules(input: EngagementInput, ctx: EngagementContext, kase: 
   }
   const topics = await activeTopicsBySlug(input.topics ?? [], q);
   if (topics.length !== (input.topics?.length ?? 0)) errors.push({ field: 'topics', message: 'Choose topics from the list' });
-  if (input.follow_up_date && input.follow_up_date < input.date) errors.push({ field: 'follow_up_date', message: 'Follow-up date must be on or after the engagement date' });
+  if (input.follow_up_date && input.follow_up_date < input.date)
+    errors.push({ field: 'follow_up_date', message: 'Follow-up date must be on or after the engagement date' });
   if (errors.length) throw new ValidationError(errors);
   return topics.map((t) => t.id);
 }
@@ -87,7 +94,9 @@ function rowOf(input: EngagementInput) {
 }
 
 /** What the timeline keeps of an engagement. */
-export function snapshot(e: Omit<EngagementFull, 'id' | 'case_id' | 'created_by' | 'created_at' | 'updated_at' | 'year' | 'month' | 'topic_ids'>): Record<string, unknown> {
+export function snapshot(
+  e: Omit<EngagementFull, 'id' | 'case_id' | 'created_by' | 'created_at' | 'updated_at' | 'year' | 'month' | 'topic_ids'>,
+): Record<string, unknown> {
   return {
     date: e.date,
     start_time: e.start_time,
@@ -126,8 +135,12 @@ function diff(before: Record<string, unknown>, after: Record<string, unknown>) {
  * one is allowed.
  */
 export async function refuseProgramEngagement(caseId: number): Promise<void> {
-  const [cohort, events] = await Promise.all([db('cohorts').where({ case_id: caseId }).first('id'), db('network_event_cases').where({ case_id: caseId }).first('id')]);
-  if (cohort || events) throw new ConflictError('This meeting belongs to a program: change it, and take its attendance, from the cohort or network page.');
+  const [cohort, events] = await Promise.all([
+    db('cohorts').where({ case_id: caseId }).first('id'),
+    db('network_event_cases').where({ case_id: caseId }).first('id'),
+  ]);
+  if (cohort || events)
+    throw new ConflictError('This meeting belongs to a program: change it, and take its attendance, from the cohort or network page.');
 }
 
 /** The engagement if the user may work on its case; otherwise 404. */
@@ -138,12 +151,12 @@ export async function engagementForUser(id: number, user: Staff, meta: { path?: 
   return engagement;
 }
 
-
 /** The case, if the user may add engagements to it: not to a declined or withdrawn case (409). */
 export async function caseOpenForEngagements(caseId: number, user: Staff, meta: { path?: string; ip?: string } = {}) {
   const kase = await caseForUser(caseId, user, meta);
   // The case page offers no "Add an engagement" on these; a hand-made post must not add one either.
-  if (kase.status === 'declined' || kase.status === 'withdrawn') throw new ConflictError(`This case is ${kase.status}: engagements can no longer be added to it.`);
+  if (kase.status === 'declined' || kase.status === 'withdrawn')
+    throw new ConflictError(`This case is ${kase.status}: engagements can no longer be added to it.`);
   return kase;
 }
 
@@ -157,7 +170,12 @@ export async function createEngagement(caseId: number, payload: unknown, actor: 
     const at = nowIso();
     const row = rowOf(input);
     const id = await insertEngagement(trx, { ...row, case_id: caseId, created_by: actor.id, created_at: at, updated_at: at });
-    const children = { consultant_ids: input.consultant_ids, jurisdictions: input.jurisdictions, topic_ids: topicIds, attendees: input.attendees ?? [] };
+    const children = {
+      consultant_ids: input.consultant_ids,
+      jurisdictions: input.jurisdictions,
+      topic_ids: topicIds,
+      attendees: input.attendees ?? [],
+    };
     await replaceChildren(trx, { id, ...row }, children);
     await recordEvent(trx, {
       case_id: caseId,
@@ -178,7 +196,8 @@ async function engagementInTransaction(trx: Knex.Transaction, id: number, expect
   if (!existing) throw new NotFoundError('We could not find that engagement.');
   const current = Number(existing.version ?? 1);
   if (expectedVersion !== undefined && current !== expectedVersion) {
-    const concerns = (e: { kind: string; before: Record<string, unknown>; after: Record<string, unknown> }) => e.kind.startsWith('engagement.') && (Number(e.after.engagement_id) === id || Number(e.before.engagement_id) === id);
+    const concerns = (e: { kind: string; before: Record<string, unknown>; after: Record<string, unknown> }) =>
+      e.kind.startsWith('engagement.') && (Number(e.after.engagement_id) === id || Number(e.before.engagement_id) === id);
     throw await editConflict(trx, existing.case_id, current, expectedVersion, concerns);
   }
   return existing;
@@ -190,7 +209,13 @@ async function engagementInTransaction(trx: Knex.Transaction, id: number, expect
  * `expectedVersion` (the version a form was opened at, or an API client's If-Match), a save over
  * a newer version throws EditConflictError (409) and changes nothing.
  */
-export async function updateEngagement(id: number, payload: unknown, actor: Staff, ctx: EngagementContext, expectedVersion?: number): Promise<EngagementFull> {
+export async function updateEngagement(
+  id: number,
+  payload: unknown,
+  actor: Staff,
+  ctx: EngagementContext,
+  expectedVersion?: number,
+): Promise<EngagementFull> {
   const found = await engagementForUser(id, actor);
   await refuseProgramEngagement(found.case_id);
   const input = validateEngagement(payload);
@@ -201,15 +226,32 @@ export async function updateEngagement(id: number, payload: unknown, actor: Staf
     const topicIds = await checkRules(input, ctx, kase, existing.consultant_ids, trx);
     const at = nowIso();
     const row = rowOf(input);
-    const children = { consultant_ids: input.consultant_ids, jurisdictions: input.jurisdictions, topic_ids: topicIds, attendees: input.attendees ?? [] };
+    const children = {
+      consultant_ids: input.consultant_ids,
+      jurisdictions: input.jurisdictions,
+      topic_ids: topicIds,
+      attendees: input.attendees ?? [],
+    };
     const changes = diff(snapshot(existing), snapshot({ ...row, ...children, topics: input.topics ?? [] }));
     // A new calendar SEQUENCE when the meeting moves or changes status, so that the file mailed
     // with the change replaces the event people already have.
     const recalendared = CALENDAR_FIELDS.some((k) => k in changes.after);
-    await updateEngagementRow(trx, id, { ...row, ...(recalendared ? { sequence: Number(existing.sequence ?? 0) + 1 } : {}), updated_at: at });
+    await updateEngagementRow(trx, id, {
+      ...row,
+      ...(recalendared ? { sequence: Number(existing.sequence ?? 0) + 1 } : {}),
+      updated_at: at,
+    });
     await replaceChildren(trx, { id, ...row }, children);
     if (Object.keys(changes.after).length) {
-      await recordEvent(trx, { case_id: existing.case_id, actor_user_id: actor.id, actor_kind: 'staff', kind: 'engagement.updated', before: { engagement_id: id, ...changes.before }, after: { engagement_id: id, ...changes.after }, created_at: at });
+      await recordEvent(trx, {
+        case_id: existing.case_id,
+        actor_user_id: actor.id,
+        actor_kind: 'staff',
+        kind: 'engagement.updated',
+        before: { engagement_id: id, ...changes.before },
+        after: { engagement_id: id, ...changes.after },
+        created_at: at,
+      });
     }
     await noteEngagementChange(trx, existing.case_id, actor.id, ctx.timeZone);
     return existing;
@@ -217,7 +259,12 @@ export async function updateEngagement(id: number, payload: unknown, actor: Staf
 }
 
 /** Cancels an engagement: it keeps its record but counts nowhere. `expectedVersion` as for updateEngagement. */
-export async function cancelEngagement(id: number, actor: Staff, timeZone = programTimeZone(), expectedVersion?: number): Promise<EngagementFull> {
+export async function cancelEngagement(
+  id: number,
+  actor: Staff,
+  timeZone = programTimeZone(),
+  expectedVersion?: number,
+): Promise<EngagementFull> {
   await engagementForUser(id, actor);
   return db.transaction(async (trx) => {
     const existing = await engagementInTransaction(trx, id, expectedVersion);
@@ -234,7 +281,14 @@ export async function deleteEngagement(id: number, actor: Staff, timeZone = prog
   await refuseProgramEngagement(existing.case_id);
   await db.transaction(async (trx) => {
     await deleteEngagementRow(trx, id);
-    await recordEvent(trx, { case_id: existing.case_id, actor_user_id: actor.id, actor_kind: 'staff', kind: 'engagement.deleted', before: { engagement_id: id, ...snapshot(existing), sequence: Number(existing.sequence ?? 0) + 1 }, created_at: nowIso() });
+    await recordEvent(trx, {
+      case_id: existing.case_id,
+      actor_user_id: actor.id,
+      actor_kind: 'staff',
+      kind: 'engagement.deleted',
+      before: { engagement_id: id, ...snapshot(existing), sequence: Number(existing.sequence ?? 0) + 1 },
+      created_at: nowIso(),
+    });
     await noteEngagementChange(trx, existing.case_id, actor.id, timeZone);
   });
   return existing;

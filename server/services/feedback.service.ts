@@ -15,8 +15,21 @@ export async function submitFeedback(kase: CaseRow, payload: unknown): Promise<v
   const at = nowIso();
   try {
     await db.transaction(async (trx) => {
-      await trx('feedback').insert({ case_id: kase.id, quality: input.quality, relevance: input.relevance, usefulness: input.usefulness, comment: input.comment?.trim() || null, created_at: at });
-      await recordEvent(trx, { case_id: kase.id, actor_kind: 'requester', kind: 'case.feedback_received', after: { quality: input.quality, relevance: input.relevance, usefulness: input.usefulness, comment: input.comment?.trim() || null }, created_at: at });
+      await trx('feedback').insert({
+        case_id: kase.id,
+        quality: input.quality,
+        relevance: input.relevance,
+        usefulness: input.usefulness,
+        comment: input.comment?.trim() || null,
+        created_at: at,
+      });
+      await recordEvent(trx, {
+        case_id: kase.id,
+        actor_kind: 'requester',
+        kind: 'case.feedback_received',
+        after: { quality: input.quality, relevance: input.relevance, usefulness: input.usefulness, comment: input.comment?.trim() || null },
+        created_at: at,
+      });
     });
   } catch (err) {
     // Two answers at once: the second finds the first's row.

@@ -34,7 +34,10 @@ export function humanTime(timeZone: string): HumanTime {
   const dayFmt = new Intl.DateTimeFormat('en-US', { ...DAY, timeZone });
   const calendarFmt = new Intl.DateTimeFormat('en-US', { ...DAY, timeZone: 'UTC' });
   const timeFmt = new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: '2-digit', hour12: true });
-  const generic = new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'shortGeneric' }).formatToParts(new Date()).find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
+  const generic =
+    new Intl.DateTimeFormat('en-US', { timeZone, timeZoneName: 'shortGeneric' })
+      .formatToParts(new Date())
+      .find((p) => p.type === 'timeZoneName')?.value ?? timeZone;
   const zone = /^GMT[+-]?0?$/.test(generic) ? 'UTC' : generic;
   const calendarDate = (v: unknown) => {
     if (!v || !/^\d{4}-\d{2}-\d{2}$/.test(String(v))) return '';

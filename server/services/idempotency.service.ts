@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { isUniqueViolation, nowIso } from '../db';
 import { AppError, ConflictError, ValidationError } from '../errors';
-import { completeIdempotencyKey, deleteIdempotencyKey, findIdempotencyKey, insertIdempotencyKey, purgeIdempotencyKeys } from '../queries/idempotency.queries';
+import {
+  completeIdempotencyKey,
+  deleteIdempotencyKey,
+  findIdempotencyKey,
+  insertIdempotencyKey,
+  purgeIdempotencyKeys,
+} from '../queries/idempotency.queries';
 
 /** How long a key is remembered: a client retries within minutes, never a day later. */
 const KEEP_MS = 24 * 60 * 60 * 1000;
@@ -17,9 +23,17 @@ export interface ApiAnswer {
  * answer is kept after it, and a retry of the same call gets it back. The same key with another
  * call answers 422. A write that fails frees its key, so that the corrected call can use it.
  */
-export async function runOnce(tokenId: number, key: string | undefined, request: unknown, write: () => Promise<ApiAnswer>): Promise<ApiAnswer & { replayed: boolean }> {
+export async function runOnce(
+  tokenId: number,
+  key: string | undefined,
+  request: unknown,
+  write: () => Promise<ApiAnswer>,
+): Promise<ApiAnswer & { replayed: boolean }> {
   if (key === undefined) return { ...(await write()), replayed: false };
-  if (!/^[\x21-\x7e]{1,255}$/.test(key)) throw new ValidationError([{ field: 'Idempotency-Key', message: 'Idempotency-Key must be 1 to 255 visible ASCII characters, such as a UUID' }]);
+  if (!/^[\x21-\x7e]{1,255}$/.test(key))
+    throw new ValidationError([
+      { field: 'Idempotency-Key', message: 'Idempotency-Key must be 1 to 255 visible ASCII characters, such as a UUID' },
+    ]);
   const hash = createHash('sha256').update(JSON.stringify(request)).digest('hex');
   const now = Date.now();
   await purgeIdempotencyKeys(tokenId, new Date(now - KEEP_MS).toISOString());
@@ -30,8 +44,14 @@ export async function runOnce(tokenId: number, key: string | undefined, request:
     if (!isUniqueViolation(err)) throw err;
     const seen = await findIdempotencyKey(tokenId, key);
     if (!seen) throw new ConflictError('A call with this Idempotency-Key has just ended; send it again.');
-    if (seen.request_hash !== hash) throw new AppError(422, 'idempotency_key_reused', 'This Idempotency-Key was already used for a different call: use a new key for a new call.');
-    if (seen.status === null || seen.response === null) throw new ConflictError('A call with this Idempotency-Key is still being made: wait for its answer, then retry.');
+    if (seen.request_hash !== hash)
+      throw new AppError(
+        422,
+        'idempotency_key_reused',
+        'This Idempotency-Key was already used for a different call: use a new key for a new call.',
+      );
+    if (seen.status === null || seen.response === null)
+      throw new ConflictError('A call with this Idempotency-Key is still being made: wait for its answer, then retry.');
     return { status: Number(seen.status), body: JSON.parse(seen.response), replayed: true };
   }
   try {

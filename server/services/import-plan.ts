@@ -7,9 +7,28 @@ import { EARLIEST_DATE, LATEST_DATE, addDays, isDateInRange, todayIn } from './t
 
 /** The columns of an import file, in order (README.md, "Importing historical records"). */
 export const IMPORT_COLUMNS = [
-  'case_key', 'track', 'jurisdiction', 'title', 'requester_name', 'requester_email', 'organization_type', 'organization_name', 'topics',
-  'submitted_date', 'case_status', 'lead_consultant_email', 'engagement_date', 'start_time', 'duration_minutes', 'format',
-  'engagement_status', 'participant_count', 'participant_jurisdictions', 'consultant_emails', 'engagement_topics', 'summary',
+  'case_key',
+  'track',
+  'jurisdiction',
+  'title',
+  'requester_name',
+  'requester_email',
+  'organization_type',
+  'organization_name',
+  'topics',
+  'submitted_date',
+  'case_status',
+  'lead_consultant_email',
+  'engagement_date',
+  'start_time',
+  'duration_minutes',
+  'format',
+  'engagement_status',
+  'participant_count',
+  'participant_jurisdictions',
+  'consultant_emails',
+  'engagement_topics',
+  'summary',
 ] as const;
 /** Columns a file may carry or leave out. */
 export const OPTIONAL_IMPORT_COLUMNS = ['assigned_date'] as const;
@@ -76,10 +95,18 @@ const MAX = { case_key: 93, requester_name: 120, organization_name: 200, email: 
 const isEmail = (s: string) => s.length <= MAX.email && EMAIL.test(s);
 const CASE_KEY = new RegExp(`^[A-Za-z0-9._-]{1,${MAX.case_key}}$`);
 const realDate = isDateInRange;
-const split = (s: string) => s.split(';').map((x) => x.trim()).filter(Boolean);
+const split = (s: string) =>
+  s
+    .split(';')
+    .map((x) => x.trim())
+    .filter(Boolean);
 
 async function lookups() {
-  const [jurisdictions, topics, users] = await Promise.all([db('jurisdictions').select('code', 'name'), db('topics').select('id', 'slug', 'name'), db('users').select('id', 'email')]);
+  const [jurisdictions, topics, users] = await Promise.all([
+    db('jurisdictions').select('code', 'name'),
+    db('topics').select('id', 'slug', 'name'),
+    db('users').select('id', 'email'),
+  ]);
   const jur = new Map<string, string>();
   for (const j of jurisdictions) {
     jur.set(String(j.code).toLowerCase(), j.code);
@@ -94,9 +121,16 @@ async function lookups() {
 }
 
 /** Reads the file and checks every row; nothing is written. */
-export async function planImport(text: string, timeZone: string): Promise<{ cases: PlannedCase[]; problems: ImportProblem[]; rows: number }> {
+export async function planImport(
+  text: string,
+  timeZone: string,
+): Promise<{ cases: PlannedCase[]; problems: ImportProblem[]; rows: number }> {
   if (text.includes('\u0000')) {
-    return { cases: [], rows: 0, problems: [{ row: 1, column: '', message: 'The file contains NUL characters: save it as a UTF-8 text CSV file' }] };
+    return {
+      cases: [],
+      rows: 0,
+      problems: [{ row: 1, column: '', message: 'The file contains NUL characters: save it as a UTF-8 text CSV file' }],
+    };
   }
   const problems: ImportProblem[] = [];
   // The header as the CSV parser reads it, so that quoted column names are read like any field.
@@ -113,14 +147,23 @@ export async function planImport(text: string, timeZone: string): Promise<{ case
     });
   } catch (err) {
     const line = (err as { lines?: number }).lines;
-    return { cases: [], rows: 0, problems: [{ row: line ?? 1, column: '', message: `The file is not valid CSV: ${(err as Error).message}` }] };
+    return {
+      cases: [],
+      rows: 0,
+      problems: [{ row: line ?? 1, column: '', message: `The file is not valid CSV: ${(err as Error).message}` }],
+    };
   }
   const records = parsed.map((p) => p.record);
   // Rows are numbered as a spreadsheet shows them: the header is row 1, a blank line is a row of
   // its own, and a quoted value over several lines stays in one row.
   const rowNumbers = parsed.map((p) => p.info.records + p.info.empty_lines + 1);
   const missing = IMPORT_COLUMNS.filter((c) => !header.includes(c));
-  if (missing.length) return { cases: [], rows: records.length, problems: [{ row: 1, column: missing.join(', '), message: 'Missing columns: the first row must name every column of the layout' }] };
+  if (missing.length)
+    return {
+      cases: [],
+      rows: records.length,
+      problems: [{ row: 1, column: missing.join(', '), message: 'Missing columns: the first row must name every column of the layout' }],
+    };
   const unknown = header.filter((h) => !([...IMPORT_COLUMNS, ...OPTIONAL_IMPORT_COLUMNS] as readonly string[]).includes(h));
   if (unknown.length) problems.push({ row: 1, column: unknown.join(', '), message: 'Unknown columns' });
 
@@ -150,22 +193,29 @@ export async function planImport(text: string, timeZone: string): Promise<{ case
       if (!rec.title) bad('title', 'Enter a title');
       else if (rec.title.length > 120) bad('title', 'Title must be 120 characters or fewer');
       if (!rec.requester_name) bad('requester_name', 'Enter the requester’s name');
-      else if (rec.requester_name.length > MAX.requester_name) bad('requester_name', `Name must be ${MAX.requester_name} characters or fewer`);
+      else if (rec.requester_name.length > MAX.requester_name)
+        bad('requester_name', `Name must be ${MAX.requester_name} characters or fewer`);
       if (!isEmail(rec.requester_email)) bad('requester_email', 'Enter an e-mail address like name@example.org');
-      if (!(rec.organization_type in ORGANIZATION_TYPES)) bad('organization_type', `Use one of ${Object.keys(ORGANIZATION_TYPES).join(', ')}`);
+      if (!(rec.organization_type in ORGANIZATION_TYPES))
+        bad('organization_type', `Use one of ${Object.keys(ORGANIZATION_TYPES).join(', ')}`);
       if (!rec.organization_name) bad('organization_name', 'Enter the organization');
-      else if (rec.organization_name.length > MAX.organization_name) bad('organization_name', `Organization must be ${MAX.organization_name} characters or fewer`);
+      else if (rec.organization_name.length > MAX.organization_name)
+        bad('organization_name', `Organization must be ${MAX.organization_name} characters or fewer`);
       const topicIds = split(rec.topics).map((t) => top.get(t.toLowerCase()));
-      if (!topicIds.length || topicIds.some((t) => t === undefined)) bad('topics', 'List one or more known topics by name, separated by semicolons');
-      if (!realDate(rec.submitted_date)) bad('submitted_date', `Enter a real date from ${EARLIEST_DATE} to ${LATEST_DATE}, like 2018-03-15`);
+      if (!topicIds.length || topicIds.some((t) => t === undefined))
+        bad('topics', 'List one or more known topics by name, separated by semicolons');
+      if (!realDate(rec.submitted_date))
+        bad('submitted_date', `Enter a real date from ${EARLIEST_DATE} to ${LATEST_DATE}, like 2018-03-15`);
       else if (rec.submitted_date > latest) bad('submitted_date', 'The submission date is in the future');
       if (rec.case_status && !(rec.case_status in STATUSES)) bad('case_status', `Use one of ${Object.keys(STATUSES).join(', ')}`);
       if (rec.lead_consultant_email && !isEmail(rec.lead_consultant_email)) bad('lead_consultant_email', 'Enter an e-mail address');
       const assigned = rec.assigned_date ?? '';
       if (assigned) {
-        if (!realDate(assigned)) bad('assigned_date', `Enter a real date from ${EARLIEST_DATE} to ${LATEST_DATE}, like 2018-03-20, or leave it empty`);
+        if (!realDate(assigned))
+          bad('assigned_date', `Enter a real date from ${EARLIEST_DATE} to ${LATEST_DATE}, like 2018-03-20, or leave it empty`);
         else if (!rec.lead_consultant_email) bad('assigned_date', 'An assignment date needs a lead consultant');
-        else if (realDate(rec.submitted_date) && assigned < rec.submitted_date) bad('assigned_date', 'The assignment date is before the submission date');
+        else if (realDate(rec.submitted_date) && assigned < rec.submitted_date)
+          bad('assigned_date', 'The assignment date is before the submission date');
         else if (assigned > latest) bad('assigned_date', 'The assignment date is in the future');
       }
       cases.set(key, {
@@ -194,17 +244,25 @@ export async function planImport(text: string, timeZone: string): Promise<{ case
       return;
     }
     const count = problems.length;
-    if (!realDate(rec.engagement_date)) bad('engagement_date', `Enter a real date from ${EARLIEST_DATE} to ${LATEST_DATE}, like 2018-04-02`);
-    if (rec.start_time && !/^([01]\d|2[0-3]):[0-5]\d$/.test(rec.start_time)) bad('start_time', 'Enter a time like 14:30, or leave it empty');
+    if (!realDate(rec.engagement_date))
+      bad('engagement_date', `Enter a real date from ${EARLIEST_DATE} to ${LATEST_DATE}, like 2018-04-02`);
+    if (rec.start_time && !/^([01]\d|2[0-3]):[0-5]\d$/.test(rec.start_time))
+      bad('start_time', 'Enter a time like 14:30, or leave it empty');
     const duration = Number(rec.duration_minutes);
-    if (!/^\d+$/.test(rec.duration_minutes) || duration < 5 || duration > 600) bad('duration_minutes', 'Enter a whole number of minutes from 5 to 600');
+    if (!/^\d+$/.test(rec.duration_minutes) || duration < 5 || duration > 600)
+      bad('duration_minutes', 'Enter a whole number of minutes from 5 to 600');
     if (!(rec.format in FORMATS)) bad('format', `Use one of ${Object.keys(FORMATS).join(', ')}`);
     if (!(rec.engagement_status in ENGAGEMENT_STATUSES)) bad('engagement_status', 'Use scheduled, delivered or cancelled');
-    else if (rec.engagement_status === 'delivered' && rec.engagement_date > latest) bad('engagement_date', 'A delivered engagement cannot be in the future');
+    else if (rec.engagement_status === 'delivered' && rec.engagement_date > latest)
+      bad('engagement_date', 'A delivered engagement cannot be in the future');
     const participants = Number(rec.participant_count);
-    if (!/^\d+$/.test(rec.participant_count) || participants < 1 || participants > 10000) bad('participant_count', 'Enter a whole number of participants, at least 1');
-    const participantCodes = rec.participant_jurisdictions ? split(rec.participant_jurisdictions).map((j) => jur.get(j.toLowerCase())) : [kase.jurisdiction];
-    if (participantCodes.some((c) => !c)) bad('participant_jurisdictions', 'List states, DC or territories by code or name, separated by semicolons');
+    if (!/^\d+$/.test(rec.participant_count) || participants < 1 || participants > 10000)
+      bad('participant_count', 'Enter a whole number of participants, at least 1');
+    const participantCodes = rec.participant_jurisdictions
+      ? split(rec.participant_jurisdictions).map((j) => jur.get(j.toLowerCase()))
+      : [kase.jurisdiction];
+    if (participantCodes.some((c) => !c))
+      bad('participant_jurisdictions', 'List states, DC or territories by code or name, separated by semicolons');
     const consultants = rec.consultant_emails ? split(rec.consultant_emails).map((e) => e.toLowerCase()) : kase.lead ? [kase.lead] : [];
     if (!consultants.length) bad('consultant_emails', 'Name at least one consultant by e-mail (or a lead consultant for the case)');
     else if (consultants.some((e) => !isEmail(e))) bad('consultant_emails', 'List e-mail addresses separated by semicolons');
@@ -234,4 +292,3 @@ export async function planImport(text: string, timeZone: string): Promise<{ case
   });
   return { cases: [...cases.values()], problems, rows: records.length };
 }
-

@@ -11,7 +11,11 @@ export const KEEP_UPLOAD_MS = 60 * 60 * 1000;
 /** The kept file is gone: used already, or older than an hour. The director chooses it again. */
 export class UploadGoneError extends AppError {
   constructor() {
-    super(410, 'upload_gone', 'This checked file is no longer kept: it was imported already, or it was checked more than an hour ago. Choose the file again.');
+    super(
+      410,
+      'upload_gone',
+      'This checked file is no longer kept: it was imported already, or it was checked more than an hour ago. Choose the file again.',
+    );
   }
 }
 
@@ -21,7 +25,14 @@ const sha256 = (text: string) => crypto.createHash('sha256').update(text, 'utf8'
 export async function keepUpload(userId: number, fileName: string, text: string, now = new Date()): Promise<string> {
   await deleteImportUploadsBefore(nowIso(new Date(now.getTime() - KEEP_UPLOAD_MS)));
   const token = randomToken();
-  await insertImportUpload({ token_hash: hashToken(token), user_id: userId, file_name: fileName.slice(0, 255), csv_text: text, sha256: sha256(text), created_at: nowIso(now) });
+  await insertImportUpload({
+    token_hash: hashToken(token),
+    user_id: userId,
+    file_name: fileName.slice(0, 255),
+    csv_text: text,
+    sha256: sha256(text),
+    created_at: nowIso(now),
+  });
   return token;
 }
 
@@ -30,7 +41,11 @@ export async function keepUpload(userId: number, fileName: string, text: string,
  * it (anyone else: 404, as for a file that does not exist). The upload is claimed (removed) first,
  * so it is imported at most once even when two imports of it race.
  */
-export async function importKeptUpload(userId: number, token: string, options: { timeZone: string; now?: Date }): Promise<{ result: ImportResult; fileName: string }> {
+export async function importKeptUpload(
+  userId: number,
+  token: string,
+  options: { timeZone: string; now?: Date },
+): Promise<{ result: ImportResult; fileName: string }> {
   const now = options.now ?? new Date();
   const upload = token ? await findImportUpload(hashToken(token)) : undefined;
   if (!upload) throw new UploadGoneError();

@@ -25,9 +25,19 @@ const nameFromEmail = (email: string) =>
  * and writes nothing; a real run refuses the whole file if any row has a problem, and otherwise
  * imports every row in one transaction. Rows already imported are recognised and skipped.
  */
-export async function importCsv(text: string, options: { dryRun: boolean; timeZone: string; source?: string; onProgress?: (done: number, total: number) => void }): Promise<ImportResult> {
+export async function importCsv(
+  text: string,
+  options: { dryRun: boolean; timeZone: string; source?: string; onProgress?: (done: number, total: number) => void },
+): Promise<ImportResult> {
   const plan = await planImport(text, options.timeZone);
-  const result: ImportResult = { rows: plan.rows, problems: plan.problems, dryRun: options.dryRun, created: { cases: 0, engagements: 0, consultants: 0 }, skipped: { cases: 0, engagements: 0 }, accounts: [] };
+  const result: ImportResult = {
+    rows: plan.rows,
+    problems: plan.problems,
+    dryRun: options.dryRun,
+    created: { cases: 0, engagements: 0, consultants: 0 },
+    skipped: { cases: 0, engagements: 0 },
+    accounts: [],
+  };
   if (plan.problems.length || options.dryRun) {
     if (options.dryRun) {
       await countWhatWouldBeNew(plan.cases, result);
@@ -40,13 +50,20 @@ export async function importCsv(text: string, options: { dryRun: boolean; timeZo
     await runImport(plan.cases, result, { ...options, today: todayIn(options.timeZone) });
   } catch (err) {
     // Another import of the same records committed first: nothing of this one was written.
-    if (isUniqueViolation(err)) throw new ConflictError('These records were imported at the same moment by someone else. Check the file again to see what is already there.');
+    if (isUniqueViolation(err))
+      throw new ConflictError(
+        'These records were imported at the same moment by someone else. Check the file again to see what is already there.',
+      );
     throw err;
   }
   return result;
 }
 
-async function runImport(cases: PlannedCase[], result: ImportResult, options: { source?: string; today: string; timeZone: string; onProgress?: (done: number, total: number) => void }): Promise<void> {
+async function runImport(
+  cases: PlannedCase[],
+  result: ImportResult,
+  options: { source?: string; today: string; timeZone: string; onProgress?: (done: number, total: number) => void },
+): Promise<void> {
   const plan = { cases };
   const { today } = options;
   await db.transaction(async (trx) => {
@@ -56,7 +73,18 @@ async function runImport(cases: PlannedCase[], result: ImportResult, options: { 
       if (known) return known;
       // Consultants named in old records but without an account get an inactive one.
       const at = nowIso();
-      const [row] = await trx('users').insert({ email, name: nameFromEmail(email), role: 'consultant', password_hash: null, active: false, capacity: 0, created_at: at, updated_at: at }).returning('id');
+      const [row] = await trx('users')
+        .insert({
+          email,
+          name: nameFromEmail(email),
+          role: 'consultant',
+          password_hash: null,
+          active: false,
+          capacity: 0,
+          created_at: at,
+          updated_at: at,
+        })
+        .returning('id');
       const id = Number(typeof row === 'object' ? row.id : row);
       users.set(email, id);
       result.created.consultants += 1;
@@ -66,7 +94,9 @@ async function runImport(cases: PlannedCase[], result: ImportResult, options: { 
     let done = 0;
     const touched: number[] = [];
     for (const c of plan.cases) {
-      const existing = await trx('cases').where({ idempotency_key: `import:${c.key}` }).first('id');
+      const existing = await trx('cases')
+        .where({ idempotency_key: `import:${c.key}` })
+        .first('id');
       let caseId: number;
       const submittedAt = `${c.submitted}T12:00:00.000Z`;
       if (existing) {
@@ -76,12 +106,17 @@ async function runImport(cases: PlannedCase[], result: ImportResult, options: { 
         const year = Number(c.submitted.slice(0, 4));
         const reference = `TA-${year}-${String(await nextReferenceNumber(trx, year)).padStart(4, '0')}`;
         const lead = c.lead ? await userId(c.lead) : null;
-        const delivered = c.engagements.filter((e) => e.status === 'delivered').map((e) => e.date).sort();
+        const delivered = c.engagements
+          .filter((e) => e.status === 'delivered')
+          .map((e) => e.date)
+          .sort();
         // Worked out from the engagements: a case with delivered work is finished unless more is
         // still scheduled from today on, in which case the work is under way.
         const upcoming = c.engagements.some((e) => e.status === 'scheduled' && e.date >= today);
         const status = c.status ?? (delivered.length ? (upcoming ? 'in_progress' : 'completed') : lead ? 'assigned' : 'new');
-        const closed = ['completed', 'declined', 'withdrawn'].includes(status) ? `${(delivered[delivered.length - 1] ?? c.submitted)}T17:00:00.000Z` : null;
+        const closed = ['completed', 'declined', 'withdrawn'].includes(status)
+          ? `${delivered[delivered.length - 1] ?? c.submitted}T17:00:00.000Z`
+          : null;
         const at = nowIso();
         caseId = await insertCase(trx, {
           reference,
@@ -112,14 +147,23 @@ async function runImport(cases: PlannedCase[], result: ImportResult, options: { 
           submitted_at: submittedAt,
           // Without an assignment date the assignment time is unknown: left out of the figures.
           first_assigned_at: lead && c.assigned ? `${c.assigned}T12:00:00.000Z` : null,
-          assignment_business_days: lead && c.assigned ? businessDaysBetween(new Date(submittedAt), new Date(`${c.assigned}T12:00:00.000Z`), options.timeZone) : null,
+          assignment_business_days:
+            lead && c.assigned
+              ? businessDaysBetween(new Date(submittedAt), new Date(`${c.assigned}T12:00:00.000Z`), options.timeZone)
+              : null,
           first_engagement_at: null,
           closed_at: closed,
           created_at: at,
           updated_at: at,
         });
         await insertCaseTopics(trx, caseId, c.topic_ids);
-        await insertCaseEvent(trx, { case_id: caseId, actor_kind: 'system', kind: 'case.created', after: { reference, source: 'import', file: options.source ?? null, case_key: c.key, status }, created_at: at });
+        await insertCaseEvent(trx, {
+          case_id: caseId,
+          actor_kind: 'system',
+          kind: 'case.created',
+          after: { reference, source: 'import', file: options.source ?? null, case_key: c.key, status },
+          created_at: at,
+        });
         result.created.cases += 1;
       }
       let added = 0;
@@ -130,13 +174,39 @@ async function runImport(cases: PlannedCase[], result: ImportResult, options: { 
         }
         const [year, month] = e.date.split('-').map(Number);
         const at = nowIso();
-        const row = { case_id: caseId, date: e.date, start_time: e.start_time, year, month, duration_minutes: e.duration_minutes, format: e.format, status: e.status, participant_count: e.participant_count, summary: e.summary ?? 'Imported record.', follow_up_actions: null, follow_up_date: null, created_by: null, created_at: at, updated_at: at };
+        const row = {
+          case_id: caseId,
+          date: e.date,
+          start_time: e.start_time,
+          year,
+          month,
+          duration_minutes: e.duration_minutes,
+          format: e.format,
+          status: e.status,
+          participant_count: e.participant_count,
+          summary: e.summary ?? 'Imported record.',
+          follow_up_actions: null,
+          follow_up_date: null,
+          created_by: null,
+          created_at: at,
+          updated_at: at,
+        };
         const id = await insertEngagement(trx, row);
         await trx('engagements').where({ id }).update({ import_key: e.key });
         const consultantIds = [];
         for (const email of e.consultants) consultantIds.push(await userId(email));
-        await replaceChildren(trx, { id, status: e.status, date: e.date, year }, { consultant_ids: [...new Set(consultantIds)], jurisdictions: e.jurisdictions, topic_ids: e.topic_ids, attendees: [] });
-        await insertCaseEvent(trx, { case_id: caseId, actor_kind: 'system', kind: 'engagement.added', after: { engagement_id: id, date: e.date, status: e.status, source: 'import' }, created_at: at });
+        await replaceChildren(
+          trx,
+          { id, status: e.status, date: e.date, year },
+          { consultant_ids: [...new Set(consultantIds)], jurisdictions: e.jurisdictions, topic_ids: e.topic_ids, attendees: [] },
+        );
+        await insertCaseEvent(trx, {
+          case_id: caseId,
+          actor_kind: 'system',
+          kind: 'engagement.added',
+          after: { engagement_id: id, date: e.date, status: e.status, source: 'import' },
+          created_at: at,
+        });
         result.created.engagements += 1;
         added += 1;
       }
@@ -179,7 +249,12 @@ async function accountsToMake(cases: PlannedCase[]): Promise<ImportResult['accou
 /** For a dry run: how many cases and engagements the real run would add or skip. */
 async function countWhatWouldBeNew(cases: PlannedCase[], result: ImportResult): Promise<void> {
   for (const c of cases) {
-    if (await db('cases').where({ idempotency_key: `import:${c.key}` }).first('id')) result.skipped.cases += 1;
+    if (
+      await db('cases')
+        .where({ idempotency_key: `import:${c.key}` })
+        .first('id')
+    )
+      result.skipped.cases += 1;
     else result.created.cases += 1;
     for (const e of c.engagements) {
       if (await db('engagements').where({ import_key: e.key }).first('id')) result.skipped.engagements += 1;
@@ -187,4 +262,3 @@ async function countWhatWouldBeNew(cases: PlannedCase[], result: ImportResult): 
     }
   }
 }
-

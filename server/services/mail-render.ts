@@ -18,7 +18,8 @@ function template(name: string): Handlebars.TemplateDelegate {
   return t;
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+const escapeHtml = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 // A link ends at a space, an angle bracket or a quote, and not on the punctuation after it.
 const LINK = /https?:\/\/[^\s<>"']+/g;
@@ -69,8 +70,15 @@ export function textToHtml(text: string, linkable?: ReadonlySet<string>): string
  * clickable are the ones the app put in the data (its `…Url` values), never a link in typed text.
  */
 export function renderMail(kind: string, subject: string, data: Record<string, unknown>): { subject: string; text: string; html: string } {
-  const text = template(`${kind}.txt.hbs`)(data).replace(/\n{3,}/g, '\n\n').trim() + '\n';
-  const linkable = new Set(Object.entries(data).filter(([k, v]) => k.endsWith('Url') && typeof v === 'string').map(([, v]) => v as string));
+  const text =
+    template(`${kind}.txt.hbs`)(data)
+      .replace(/\n{3,}/g, '\n\n')
+      .trim() + '\n';
+  const linkable = new Set(
+    Object.entries(data)
+      .filter(([k, v]) => k.endsWith('Url') && typeof v === 'string')
+      .map(([, v]) => v as string),
+  );
   const html = template('layout.html.hbs')({ subject, bodyHtml: textToHtml(text, linkable) });
   return { subject, text, html };
 }

@@ -49,7 +49,10 @@ export interface MailWorkerOptions {
 export function startMailWorker(config: Pick<Config, 'smtpUrl' | 'mailFrom'>, options: MailWorkerOptions = {}): MailWorker {
   const transport =
     options.transport ??
-    nodemailer.createTransport(config.smtpUrl as string, { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 } as never);
+    nodemailer.createTransport(
+      config.smtpUrl as string,
+      { connectionTimeout: 10_000, greetingTimeout: 10_000, socketTimeout: 20_000 } as never,
+    );
   const concurrency = options.concurrency ?? 4;
   const leaseMs = options.leaseMs ?? 30_000;
   // Receivers (and their mail clients) recognize a message sent again after an ill-timed crash by its id.
@@ -62,9 +65,14 @@ export function startMailWorker(config: Pick<Config, 'smtpUrl' | 'mailFrom'>, op
     // The claim is checked (and extended) right before sending: a message whose lease ran out
     // while it waited its turn may have been taken over by another instance.
     if (!(await renewClaim(m.id, token, Date.now() + leaseMs))) return false;
-    const heartbeat = setInterval(() => {
-      renewClaim(m.id, token, Date.now() + leaseMs).catch((err) => options.log?.('mail claim not renewed', { id: m.id, error: (err as Error).message }));
-    }, Math.max(200, Math.floor(leaseMs / 3)));
+    const heartbeat = setInterval(
+      () => {
+        renewClaim(m.id, token, Date.now() + leaseMs).catch((err) =>
+          options.log?.('mail claim not renewed', { id: m.id, error: (err as Error).message }),
+        );
+      },
+      Math.max(200, Math.floor(leaseMs / 3)),
+    );
     try {
       await transport.sendMail({
         from: config.mailFrom,
@@ -73,7 +81,9 @@ export function startMailWorker(config: Pick<Config, 'smtpUrl' | 'mailFrom'>, op
         text: m.text_body,
         html: m.html_body,
         messageId: `<outbox-${m.id}@${idDomain}>`,
-        attachments: m.ics ? [{ filename: 'leep-meeting.ics', content: m.ics, contentType: `text/calendar; charset=utf-8; method=${calendarMethod(m.ics)}` }] : [],
+        attachments: m.ics
+          ? [{ filename: 'leep-meeting.ics', content: m.ics, contentType: `text/calendar; charset=utf-8; method=${calendarMethod(m.ics)}` }]
+          : [],
       });
     } catch (err) {
       clearInterval(heartbeat);
@@ -84,7 +94,11 @@ export function startMailWorker(config: Pick<Config, 'smtpUrl' | 'mailFrom'>, op
       return false;
     }
     clearInterval(heartbeat);
-    await markSent(m.id, token, new Date().toISOString(), { text_body: maskStatusLinks(m.text_body), html_body: maskStatusLinks(m.html_body), ics: m.ics === null ? null : maskStatusLinks(m.ics) });
+    await markSent(m.id, token, new Date().toISOString(), {
+      text_body: maskStatusLinks(m.text_body),
+      html_body: maskStatusLinks(m.html_body),
+      ics: m.ics === null ? null : maskStatusLinks(m.ics),
+    });
     return true;
   };
 

@@ -59,8 +59,14 @@ function recoveryHash(ctx: MfaContext, userId: number, code: string): string {
 const normalizeCode = (code: string) => code.toUpperCase().replace(/[\s-]/g, '');
 
 /** A user's factors, for their account page, the directors' page and the sign-in decision. */
-export async function factorsOf(userId: number): Promise<{ totp: boolean; passkeys: mfa.PasskeyRow[]; recoveryLeft: number; any: boolean }> {
-  const [totp, passkeys, recoveryLeft] = await Promise.all([mfa.findTotp(userId), mfa.listPasskeys(userId), mfa.countUnusedRecoveryCodes(userId)]);
+export async function factorsOf(
+  userId: number,
+): Promise<{ totp: boolean; passkeys: mfa.PasskeyRow[]; recoveryLeft: number; any: boolean }> {
+  const [totp, passkeys, recoveryLeft] = await Promise.all([
+    mfa.findTotp(userId),
+    mfa.listPasskeys(userId),
+    mfa.countUnusedRecoveryCodes(userId),
+  ]);
   const hasTotp = Boolean(totp?.confirmed_at);
   return { totp: hasTotp, passkeys, recoveryLeft, any: hasTotp || passkeys.length > 0 };
 }
@@ -105,7 +111,11 @@ async function newRecoveryCodes(ctx: MfaContext, userId: number): Promise<string
     const chars = Array.from(crypto.randomBytes(10), (b) => CODE_ALPHABET[b & 31]).join('');
     return `${chars.slice(0, 5)}-${chars.slice(5)}`;
   });
-  await mfa.replaceRecoveryCodes(userId, codes.map((c) => recoveryHash(ctx, userId, normalizeCode(c))), nowIso());
+  await mfa.replaceRecoveryCodes(
+    userId,
+    codes.map((c) => recoveryHash(ctx, userId, normalizeCode(c))),
+    nowIso(),
+  );
   return codes;
 }
 
@@ -113,7 +123,13 @@ async function newRecoveryCodes(ctx: MfaContext, userId: number): Promise<string
  * Confirms the key being set up with its first code. Returns the recovery codes, made now if the
  * user has none left (they are shown once). A wrong code counts against the second-step throttle.
  */
-export async function confirmTotp(ctx: MfaContext, userId: number, code: string, ip: string, now = Date.now()): Promise<string[] | undefined> {
+export async function confirmTotp(
+  ctx: MfaContext,
+  userId: number,
+  code: string,
+  ip: string,
+  now = Date.now(),
+): Promise<string[] | undefined> {
   const row = await mfa.findTotp(userId);
   if (!row || row.confirmed_at) throw new ConflictError('There is no authenticator app being set up.');
   await refuseWhileWaiting(userId, now);
@@ -136,7 +152,13 @@ async function refuseWhileWaiting(userId: number, now: number): Promise<void> {
  * older than the last one used, is refused) or one of the recovery codes (each works once).
  * Wrong codes meet growing delays of their own, per user. Returns how the user signed in.
  */
-export async function verifyCode(ctx: MfaContext, userId: number, code: string, ip: string, now = Date.now()): Promise<'totp' | 'recovery_code'> {
+export async function verifyCode(
+  ctx: MfaContext,
+  userId: number,
+  code: string,
+  ip: string,
+  now = Date.now(),
+): Promise<'totp' | 'recovery_code'> {
   await refuseWhileWaiting(userId, now);
   const typed = normalizeCode(code);
   const row = await mfa.findTotp(userId);
@@ -149,21 +171,35 @@ export async function verifyCode(ctx: MfaContext, userId: number, code: string, 
     return 'recovery_code';
   }
   await noteFailure([[secondStepKey(userId), THROTTLE.secondStep]], now);
-  await insertAudit(db, { actor_user_id: userId, action: 'sign_in.second_step_failed', subject: `user:${userId}`, ip, detail: { method: 'code' }, created_at: nowIso() });
+  await insertAudit(db, {
+    actor_user_id: userId,
+    action: 'sign_in.second_step_failed',
+    subject: `user:${userId}`,
+    ip,
+    detail: { method: 'code' },
+    created_at: nowIso(),
+  });
   throw new WrongCodeError();
 }
 
 /** A user makes new recovery codes; the old ones stop working. */
 export async function regenerateRecoveryCodes(ctx: MfaContext, userId: number, ip: string): Promise<string[]> {
   const codes = await newRecoveryCodes(ctx, userId);
-  await insertAudit(db, { actor_user_id: userId, action: 'mfa.recovery_codes_regenerated', subject: `user:${userId}`, ip, created_at: nowIso() });
+  await insertAudit(db, {
+    actor_user_id: userId,
+    action: 'mfa.recovery_codes_regenerated',
+    subject: `user:${userId}`,
+    ip,
+    created_at: nowIso(),
+  });
   return codes;
 }
 
 /** A user removes their authenticator app; refused when MFA_REQUIRED covers them and it is their only factor. */
 export async function removeTotp(ctx: MfaContext, user: { id: number; role: 'director' | 'consultant' }, ip: string): Promise<void> {
   const factors = await factorsOf(user.id);
-  if (mfaCovers(user.role, ctx.required) && factors.passkeys.length === 0) throw new ConflictError('Your account needs a second factor: add a passkey before removing the authenticator app.');
+  if (mfaCovers(user.role, ctx.required) && factors.passkeys.length === 0)
+    throw new ConflictError('Your account needs a second factor: add a passkey before removing the authenticator app.');
   await mfa.deleteTotp(user.id);
   await insertAudit(db, { actor_user_id: user.id, action: 'mfa.totp_removed', subject: `user:${user.id}`, ip, created_at: nowIso() });
 }

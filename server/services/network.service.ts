@@ -59,7 +59,8 @@ async function checkTeam(payload: unknown, existingId?: number) {
   const input = validateTeam(payload);
   const { members, errors } = membersOf(input);
   const same = await findTeamByJurisdiction(input.jurisdiction);
-  if (same && same.id !== existingId) errors.unshift({ field: 'jurisdiction', message: `${same.jurisdiction_name} already has a team: edit that one instead` });
+  if (same && same.id !== existingId)
+    errors.unshift({ field: 'jurisdiction', message: `${same.jurisdiction_name} already has a team: edit that one instead` });
   if (errors.length) throw new ValidationError(errors);
   return { input, members };
 }
@@ -150,9 +151,22 @@ export async function createEvent(payload: unknown, actor: Actor, ctx: ProgramCo
   const write = () =>
     db.transaction(async (trx) => {
       const caseId = await eventCaseFor(trx, yearOf(input.date), actor, ctx);
-      const engagementId = await addProgramEngagement(trx, caseId, { date: input.date, start_time: input.start_time ?? null, duration_minutes: input.duration_minutes }, actor);
+      const engagementId = await addProgramEngagement(
+        trx,
+        caseId,
+        { date: input.date, start_time: input.start_time ?? null, duration_minutes: input.duration_minutes },
+        actor,
+      );
       const at = nowIso();
-      return insertEvent(trx, { engagement_id: engagementId, kind: input.kind, title: input.title.trim(), created_by_user_id: actor.id, idempotency_key: key, created_at: at, updated_at: at });
+      return insertEvent(trx, {
+        engagement_id: engagementId,
+        kind: input.kind,
+        title: input.title.trim(),
+        created_by_user_id: actor.id,
+        idempotency_key: key,
+        created_at: at,
+        updated_at: at,
+      });
     });
   try {
     return await write();
@@ -173,13 +187,24 @@ export async function updateEvent(id: number, payload: unknown, actor: Actor, ct
   const event = await eventOr404(id);
   const input = validateEvent(payload);
   const errors: FieldError[] = [];
-  if (yearOf(input.date) !== yearOf(event.date)) errors.push({ field: 'date', message: `Choose a date in ${yearOf(event.date)}: events are kept on their year's case. To move it to another year, cancel it and record a new one` });
-  else if (event.status === 'delivered' && !attendanceOpen(input.date, ctx)) errors.push({ field: 'date', message: 'This event has its attendance taken: it cannot be moved into the future' });
+  if (yearOf(input.date) !== yearOf(event.date))
+    errors.push({
+      field: 'date',
+      message: `Choose a date in ${yearOf(event.date)}: events are kept on their year's case. To move it to another year, cancel it and record a new one`,
+    });
+  else if (event.status === 'delivered' && !attendanceOpen(input.date, ctx))
+    errors.push({ field: 'date', message: 'This event has its attendance taken: it cannot be moved into the future' });
   if (errors.length) throw new ValidationError(errors);
   const engagement = await findEngagement(event.engagement_id);
   if (!engagement) throw new NotFoundError('We could not find that event.');
   await db.transaction(async (trx) => {
-    await rescheduleProgramEngagement(trx, engagement, { date: input.date, start_time: input.start_time ?? null, duration_minutes: input.duration_minutes }, actor, ctx);
+    await rescheduleProgramEngagement(
+      trx,
+      engagement,
+      { date: input.date, start_time: input.start_time ?? null, duration_minutes: input.duration_minutes },
+      actor,
+      ctx,
+    );
     await updateEventRow(trx, id, { kind: input.kind, title: input.title.trim(), updated_at: nowIso() });
   });
 }
@@ -209,7 +234,12 @@ export async function takeEventAttendance(id: number, payload: unknown, actor: A
   const engagement = await findEngagement(event.engagement_id);
   if (!engagement) throw new NotFoundError('We could not find that event.');
   await db.transaction(async (trx) => {
-    await replaceEventTeams(trx, id, chosen.map((t) => t.id), nowIso());
+    await replaceEventTeams(
+      trx,
+      id,
+      chosen.map((t) => t.id),
+      nowIso(),
+    );
     await deliverProgramEngagement(
       trx,
       engagement,
@@ -244,7 +274,8 @@ export async function openTraining(teamId: number, payload: unknown, actor: Acto
   const topics = await activeTopicsBySlug(input.topics);
   const errors: FieldError[] = [];
   if (topics.length !== input.topics.length) errors.push({ field: 'topics', message: 'Choose topics from the list' });
-  if (input.preferred_start && input.deadline && input.deadline < input.preferred_start) errors.push({ field: 'deadline', message: 'Deadline must be on or after the preferred start date' });
+  if (input.preferred_start && input.deadline && input.deadline < input.preferred_start)
+    errors.push({ field: 'deadline', message: 'Deadline must be on or after the preferred start date' });
   if (errors.length) throw new ValidationError(errors);
   const key = input.idempotency_key ? `network-training:${input.idempotency_key}` : null;
   const replay = async () => (key ? (await findCaseByIdempotencyKey(key))?.id : undefined);

@@ -34,7 +34,11 @@ async function mayReceiveReceipt(trx: Knex.Transaction, email: string, limit: nu
   const address = String(email).toLowerCase();
   await lockForTransaction(trx, `receipts:${address}`);
   const since = new Date(Date.now() - DAY_MS).toISOString();
-  const [{ n }] = await trx('outbox').where('kind', 'request-received').andWhere('created_at', '>=', since).andWhereRaw('lower(to_address) = ?', [address]).count({ n: '*' });
+  const [{ n }] = await trx('outbox')
+    .where('kind', 'request-received')
+    .andWhere('created_at', '>=', since)
+    .andWhereRaw('lower(to_address) = ?', [address])
+    .count({ n: '*' });
   return Number(n) < limit;
 }
 
@@ -53,7 +57,6 @@ export interface RecordedEvent {
   after?: unknown;
 }
 
-
 const obj = (v: unknown) => (v && typeof v === 'object' ? (v as Record<string, unknown>) : {});
 
 /** A case as the messages need it: its row and its jurisdiction's name. */
@@ -67,7 +70,12 @@ export type NotifiedCase = Record<string, any> & { id: number; status: string; t
 export async function notifyFor(trx: Knex.Transaction, event: RecordedEvent, known?: NotifiedCase): Promise<void> {
   if (!settings) return;
   const s = settings;
-  const kase = known ?? (await trx('cases as c').join('jurisdictions as j', 'j.code', 'c.jurisdiction_code').where('c.id', event.case_id).first('c.*', 'j.name as jurisdiction_name'));
+  const kase =
+    known ??
+    (await trx('cases as c')
+      .join('jurisdictions as j', 'j.code', 'c.jurisdiction_code')
+      .where('c.id', event.case_id)
+      .first('c.*', 'j.name as jurisdiction_name'));
   if (!kase) return;
   // A cohort's case and a year's network events case are the program's own work, opened by a
   // director for the director: no request to acknowledge, no requester to write to.
@@ -86,7 +94,12 @@ export async function notifyFor(trx: Knex.Transaction, event: RecordedEvent, kno
     caseUrl,
     targetDays: s.responseTargetBusinessDays,
   };
-  const userById = async (id: unknown) => (id ? trx('users').where({ id: Number(id) }).first('id', 'name', 'email', 'active') : undefined);
+  const userById = async (id: unknown) =>
+    id
+      ? trx('users')
+          .where({ id: Number(id) })
+          .first('id', 'name', 'email', 'active')
+      : undefined;
   const before = obj(event.before);
   const after = obj(event.after);
   const messages: Message[] = [];
@@ -96,60 +109,120 @@ export async function notifyFor(trx: Knex.Transaction, event: RecordedEvent, kno
       // Only a request starts new; a case opened already assigned is the program's own work.
       if (kase.status !== 'new') break;
       if (await mayReceiveReceipt(trx, kase.requester_email, s.receiptsPerAddressPerDay)) {
-        messages.push({ kind: 'request-received', to: kase.requester_email, subject: `We received your request ${kase.reference}`, data: common });
+        messages.push({
+          kind: 'request-received',
+          to: kase.requester_email,
+          subject: `We received your request ${kase.reference}`,
+          data: common,
+        });
       }
       const directors = await trx('users').where({ role: 'director', active: true }).select('email');
-      for (const d of directors) messages.push({ kind: 'request-new', to: d.email, subject: `New request ${kase.reference} from ${kase.jurisdiction_name}`, data: common });
+      for (const d of directors)
+        messages.push({
+          kind: 'request-new',
+          to: d.email,
+          subject: `New request ${kase.reference} from ${kase.jurisdiction_name}`,
+          data: common,
+        });
       break;
     }
     case 'case.assigned': {
       const leadChanged = before.lead_consultant_id !== after.lead_consultant_id;
       const lead = await userById(after.lead_consultant_id);
       if (leadChanged && lead) {
-        messages.push({ kind: 'consultant-assigned', to: lead.email, subject: `You are the lead on ${kase.reference}`, data: { ...common, consultantName: lead.name } });
-        messages.push({ kind: 'requester-assigned', to: kase.requester_email, subject: `Your LEEP consultant for ${kase.reference}`, data: { ...common, consultantName: lead.name } });
+        messages.push({
+          kind: 'consultant-assigned',
+          to: lead.email,
+          subject: `You are the lead on ${kase.reference}`,
+          data: { ...common, consultantName: lead.name },
+        });
+        messages.push({
+          kind: 'requester-assigned',
+          to: kase.requester_email,
+          subject: `Your LEEP consultant for ${kase.reference}`,
+          data: { ...common, consultantName: lead.name },
+        });
       }
       // Supporting consultants newly on the case (one who was already on it is not told again).
       const had = new Set(((before.supporting_ids as unknown[]) ?? []).map(Number));
       for (const id of ((after.supporting_ids as unknown[]) ?? []).map(Number)) {
         if (had.has(id)) continue;
         const u = await userById(id);
-        if (u?.active) messages.push({ kind: 'supporter-assigned', to: u.email, subject: `You are supporting ${kase.reference}`, data: { ...common, consultantName: u.name, leadName: lead?.name } });
+        if (u?.active)
+          messages.push({
+            kind: 'supporter-assigned',
+            to: u.email,
+            subject: `You are supporting ${kase.reference}`,
+            data: { ...common, consultantName: u.name, leadName: lead?.name },
+          });
       }
       break;
     }
     case 'case.message_sent': {
       const author = await userById(event.actor_user_id);
-      messages.push({ kind: 'message-to-requester', to: kase.requester_email, subject: `A message about your request ${kase.reference}`, data: { ...common, author: author?.name ?? 'A member', body: after.body } });
+      messages.push({
+        kind: 'message-to-requester',
+        to: kase.requester_email,
+        subject: `A message about your request ${kase.reference}`,
+        data: { ...common, author: author?.name ?? 'A member', body: after.body },
+      });
       break;
     }
     case 'case.message_received': {
       const team = await trx('users')
         .where('active', true)
-        .andWhere((w) => w.where('id', kase.lead_consultant_id ?? 0).orWhereIn('id', trx('case_supporters').where({ case_id: kase.id }).select('user_id')))
+        .andWhere((w) =>
+          w.where('id', kase.lead_consultant_id ?? 0).orWhereIn('id', trx('case_supporters').where({ case_id: kase.id }).select('user_id')),
+        )
         .select('email');
       const recipients = team.length ? team : await trx('users').where({ role: 'director', active: true }).select('email');
-      for (const r of recipients) messages.push({ kind: 'message-from-requester', to: r.email, subject: `${kase.requester_name} wrote about ${kase.reference}`, data: { ...common, body: after.body } });
+      for (const r of recipients)
+        messages.push({
+          kind: 'message-from-requester',
+          to: r.email,
+          subject: `${kase.requester_name} wrote about ${kase.reference}`,
+          data: { ...common, body: after.body },
+        });
       break;
     }
     case 'engagement.added':
     case 'engagement.updated':
     case 'engagement.deleted':
       messages.push(
-        ...(await engagementMessages(trx, { kind: event.kind, before, after }, { kase: kase as unknown as EngagementMailContext['kase'], common, timeZone: s.timeZone, host: new URL(s.publicUrl).host, organizer: organizerOf(s.mailFrom) })),
+        ...(await engagementMessages(
+          trx,
+          { kind: event.kind, before, after },
+          {
+            kase: kase as unknown as EngagementMailContext['kase'],
+            common,
+            timeZone: s.timeZone,
+            host: new URL(s.publicUrl).host,
+            organizer: organizerOf(s.mailFrom),
+          },
+        )),
       );
       break;
     case 'case.status_changed': {
       if (after.status === 'declined' || after.status === 'withdrawn') {
         const declined = after.status === 'declined';
         const subject = declined ? `Your request ${kase.reference} has been declined` : `Your request ${kase.reference} has been closed`;
-        messages.push({ kind: 'request-closed', to: kase.requester_email, subject, data: { ...common, declined, reason: after.reason ?? 'No reason was given.' } });
+        messages.push({
+          kind: 'request-closed',
+          to: kase.requester_email,
+          subject,
+          data: { ...common, declined, reason: after.reason ?? 'No reason was given.' },
+        });
         break;
       }
       if (after.status !== 'completed') break;
       // Completed again after a reopening: a requester who already answered is not asked twice.
       if (await trx('feedback').where({ case_id: kase.id }).first('id')) break;
-      messages.push({ kind: 'case-completed', to: kase.requester_email, subject: `Your request ${kase.reference} is complete: how did it go?`, data: { ...common, feedbackUrl: token ? `${statusUrl}#feedback` : statusUrl } });
+      messages.push({
+        kind: 'case-completed',
+        to: kase.requester_email,
+        subject: `Your request ${kase.reference} is complete: how did it go?`,
+        data: { ...common, feedbackUrl: token ? `${statusUrl}#feedback` : statusUrl },
+      });
       break;
     }
     default:

@@ -49,13 +49,26 @@ export async function registrationOptions(rp: RelyingParty, userId: number) {
 }
 
 /** Checks the browser's answer to `registrationOptions` and keeps the new passkey under its name. */
-export async function finishRegistration(rp: RelyingParty, userId: number, name: string, response: unknown, challenge: string | undefined, ip: string): Promise<void> {
+export async function finishRegistration(
+  rp: RelyingParty,
+  userId: number,
+  name: string,
+  response: unknown,
+  challenge: string | undefined,
+  ip: string,
+): Promise<void> {
   const label = name.trim();
-  if (!label || label.length > 60 || /[\p{Cc}\p{Cf}]/u.test(label)) throw new ValidationError([{ field: 'name', message: 'Give the passkey a name of at most 60 characters' }]);
+  if (!label || label.length > 60 || /[\p{Cc}\p{Cf}]/u.test(label))
+    throw new ValidationError([{ field: 'name', message: 'Give the passkey a name of at most 60 characters' }]);
   if (!challenge) throw new ValidationError([{ field: 'passkey', message: 'Start again: the request for a passkey has expired' }]);
   let verified;
   try {
-    verified = await verifyRegistrationResponse({ response: response as RegistrationResponseJSON, expectedChallenge: challenge, expectedOrigin: rp.origin, expectedRPID: rp.id });
+    verified = await verifyRegistrationResponse({
+      response: response as RegistrationResponseJSON,
+      expectedChallenge: challenge,
+      expectedOrigin: rp.origin,
+      expectedRPID: rp.id,
+    });
   } catch {
     throw new ValidationError([{ field: 'passkey', message: 'The browser did not make a passkey we can use' }]);
   }
@@ -75,17 +88,35 @@ export async function finishRegistration(rp: RelyingParty, userId: number, name:
     if (isUniqueViolation(err)) throw new ValidationError([{ field: 'passkey', message: 'This passkey is already registered' }]);
     throw err;
   }
-  await insertAudit(db, { actor_user_id: userId, action: 'mfa.passkey_added', subject: `user:${userId}`, ip, detail: { name: label }, created_at: nowIso() });
+  await insertAudit(db, {
+    actor_user_id: userId,
+    action: 'mfa.passkey_added',
+    subject: `user:${userId}`,
+    ip,
+    detail: { name: label },
+    created_at: nowIso(),
+  });
 }
 
 /** Options for the browser to sign in with one of the user's passkeys. */
 export async function authenticationOptions(rp: RelyingParty, userId: number) {
   const keys = await mfa.listPasskeys(userId);
-  return generateAuthenticationOptions({ rpID: rp.id, allowCredentials: keys.map((p) => ({ id: p.credential_id, transports: transportsOf(p) })), userVerification: 'preferred' });
+  return generateAuthenticationOptions({
+    rpID: rp.id,
+    allowCredentials: keys.map((p) => ({ id: p.credential_id, transports: transportsOf(p) })),
+    userVerification: 'preferred',
+  });
 }
 
 /** The second step with a passkey; a refusal counts against the second-step throttle. */
-export async function verifyPasskey(rp: RelyingParty, userId: number, response: unknown, challenge: string | undefined, ip: string, now = Date.now()): Promise<void> {
+export async function verifyPasskey(
+  rp: RelyingParty,
+  userId: number,
+  response: unknown,
+  challenge: string | undefined,
+  ip: string,
+  now = Date.now(),
+): Promise<void> {
   const until = await waitUntil([secondStepKey(userId)], now);
   if (until > now) throw waitError(until, now, 'wrong codes');
   const answer = response as AuthenticationResponseJSON | undefined;
@@ -98,7 +129,12 @@ export async function verifyPasskey(rp: RelyingParty, userId: number, response: 
         expectedChallenge: challenge,
         expectedOrigin: rp.origin,
         expectedRPID: rp.id,
-        credential: { id: key.credential_id, publicKey: Buffer.from(key.public_key, 'base64url'), counter: key.counter, transports: transportsOf(key) },
+        credential: {
+          id: key.credential_id,
+          publicKey: Buffer.from(key.public_key, 'base64url'),
+          counter: key.counter,
+          transports: transportsOf(key),
+        },
       });
       ok = result.verified;
       if (ok) await mfa.usePasskey(key.id, result.authenticationInfo.newCounter, nowIso());
@@ -108,7 +144,14 @@ export async function verifyPasskey(rp: RelyingParty, userId: number, response: 
   }
   if (!ok) {
     await noteFailure([[secondStepKey(userId), THROTTLE.secondStep]], now);
-    await insertAudit(db, { actor_user_id: userId, action: 'sign_in.second_step_failed', subject: `user:${userId}`, ip, detail: { method: 'passkey' }, created_at: nowIso() });
+    await insertAudit(db, {
+      actor_user_id: userId,
+      action: 'sign_in.second_step_failed',
+      subject: `user:${userId}`,
+      ip,
+      detail: { method: 'passkey' },
+      created_at: nowIso(),
+    });
     throw new PasskeyRefusedError();
   }
 }
@@ -116,5 +159,12 @@ export async function verifyPasskey(rp: RelyingParty, userId: number, response: 
 /** A user removes one of their passkeys. */
 export async function removePasskey(userId: number, id: number, ip: string): Promise<void> {
   if (!(await mfa.deletePasskey(userId, id))) throw new NotFoundError();
-  await insertAudit(db, { actor_user_id: userId, action: 'mfa.passkey_removed', subject: `user:${userId}`, ip, detail: { id }, created_at: nowIso() });
+  await insertAudit(db, {
+    actor_user_id: userId,
+    action: 'mfa.passkey_removed',
+    subject: `user:${userId}`,
+    ip,
+    detail: { id },
+    created_at: nowIso(),
+  });
 }

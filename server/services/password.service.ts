@@ -50,26 +50,34 @@ const maxmem = (params: ScryptParams) => 128 * params.r * 2 ** params.logN * 2 +
 /** Hashes a password with scrypt; the stored string carries the algorithm and its parameters. */
 export async function hashPassword(password: string, params: ScryptParams): Promise<string> {
   const salt = crypto.randomBytes(16);
-  const key = await withHashSlot(() => scrypt(password, salt, KEY_LENGTH, { N: 2 ** params.logN, r: params.r, p: params.p, maxmem: maxmem(params) }));
+  const key = await withHashSlot(() =>
+    scrypt(password, salt, KEY_LENGTH, { N: 2 ** params.logN, r: params.r, p: params.p, maxmem: maxmem(params) }),
+  );
   return `scrypt$ln=${params.logN},r=${params.r},p=${params.p}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
 function parse(stored: string): { params: ScryptParams; salt: Buffer; key: Buffer } | undefined {
   const m = /^scrypt\$ln=(\d+),r=(\d+),p=(\d+)\$([A-Za-z0-9+/=]+)\$([A-Za-z0-9+/=]+)$/.exec(stored);
   if (!m) return undefined;
-  return { params: { logN: Number(m[1]), r: Number(m[2]), p: Number(m[3]) }, salt: Buffer.from(m[4], 'base64'), key: Buffer.from(m[5], 'base64') };
+  return {
+    params: { logN: Number(m[1]), r: Number(m[2]), p: Number(m[3]) },
+    salt: Buffer.from(m[4], 'base64'),
+    key: Buffer.from(m[5], 'base64'),
+  };
 }
 
 /** True when the password matches the stored hash (compared in constant time). */
 export async function verifyPassword(password: string, stored: string | null): Promise<boolean> {
   const parsed = stored ? parse(stored) : undefined;
   if (!parsed) return false;
-  const key = await withHashSlot(() => scrypt(password, parsed.salt, parsed.key.length, {
-    N: 2 ** parsed.params.logN,
-    r: parsed.params.r,
-    p: parsed.params.p,
-    maxmem: maxmem(parsed.params),
-  }));
+  const key = await withHashSlot(() =>
+    scrypt(password, parsed.salt, parsed.key.length, {
+      N: 2 ** parsed.params.logN,
+      r: parsed.params.r,
+      p: parsed.params.p,
+      maxmem: maxmem(parsed.params),
+    }),
+  );
   return crypto.timingSafeEqual(key, parsed.key);
 }
 
@@ -130,7 +138,8 @@ export function passwordProblem(password: string, userInputs: string[] = []): st
     const local = email.slice(0, at);
     if (lower.includes(email) || (local.length >= 4 && lower.includes(local))) return 'Your password must not contain your e-mail address';
   }
-  if (isBreached(lower)) return 'This password is too common: it has appeared in data breaches, so attackers try it first. Choose another one';
+  if (isBreached(lower))
+    return 'This password is too common: it has appeared in data breaches, so attackers try it first. Choose another one';
   const known = [...personalWords(userInputs), ...PROGRAM_WORDS];
   // What is left once the digits, signs and spaces at both ends are taken off.
   const core = lower.replace(/^[^\p{L}]+|[^\p{L}]+$/gu, '');

@@ -51,9 +51,14 @@ export function periodParts(f: ReportFilters): Parts {
 /** The roll-ups answer filters by period, track and jurisdiction only. */
 const rollable = (f: ReportFilters) => !f.format && !f.topic && !f.consultant;
 
-const addTotals = (a: Totals, b: Totals): Totals => ({ engagements: a.engagements + b.engagements, minutes: a.minutes + b.minutes, participants: a.participants + b.participants });
+const addTotals = (a: Totals, b: Totals): Totals => ({
+  engagements: a.engagements + b.engagements,
+  minutes: a.minutes + b.minutes,
+  participants: a.participants + b.participants,
+});
 const ZERO: Totals = { engagements: 0, minutes: 0, participants: 0 };
-const totalsOf = (r: RolledUp | undefined): Totals => (r ? { engagements: r.engagements, minutes: r.minutes, participants: r.participants } : ZERO);
+const totalsOf = (r: RolledUp | undefined): Totals =>
+  r ? { engagements: r.engagements, minutes: r.minutes, participants: r.participants } : ZERO;
 
 /** Whole-month roll-up rows of the engagements matching f (all, or those listing f's jurisdiction). */
 function base(f: ReportFilters, months: { from: string; to: string }, by?: 'year' | 'track' | 'item') {
@@ -86,7 +91,8 @@ export async function coverage(f: ReportFilters): Promise<CoverageRow[]> {
       last_served: row.last_served > had.last_served ? row.last_served : had.last_served,
     });
   };
-  for (const r of rolled) if (r.engagements) add({ code: r.key, first_served: String(r.first_date), last_served: String(r.last_date), ...totalsOf(r) });
+  for (const r of rolled)
+    if (r.engagements) add({ code: r.key, first_served: String(r.first_date), last_served: String(r.last_date), ...totalsOf(r) });
   for (const rows of cut) for (const row of rows) add(row);
   return [...byCode.values()].sort((x, y) => (x.code < y.code ? -1 : x.code > y.code ? 1 : 0));
 }
@@ -116,9 +122,13 @@ export async function breakdown(f: ReportFilters, by: Dimension): Promise<Group[
   let rolled: Group[] = [];
   if (months) {
     if (by === 'year' || by === 'track') rolled = (await base(f, months, by)).map((r) => ({ key: r.key, ...totalsOf(r) }));
-    else if (by === 'format') rolled = (await rolledUp('format', months, { track: f.track }, 'item')).map((r) => ({ key: r.key, ...totalsOf(r) }));
+    else if (by === 'format')
+      rolled = (await rolledUp('format', months, { track: f.track }, 'item')).map((r) => ({ key: r.key, ...totalsOf(r) }));
     else if (by === 'topic') {
-      const [rows, topics] = await Promise.all([rolledUp('topic', months, { track: f.track }, 'item'), listTopics({ includeRetired: true })]);
+      const [rows, topics] = await Promise.all([
+        rolledUp('topic', months, { track: f.track }, 'item'),
+        listTopics({ includeRetired: true }),
+      ]);
       const topic = new Map(topics.map((t) => [String(t.id), t]));
       rolled = rows.map((r) => ({ key: String(topic.get(r.key)?.slug), label: String(topic.get(r.key)?.name), ...totalsOf(r) }));
     } else {
@@ -152,7 +162,10 @@ export async function distinctTotals(f: ReportFilters, listing: 'state' | 'terri
 export async function servedByYear(f: ReportFilters): Promise<Map<number, string[]>> {
   if (!rollable(f)) return raw.servedByYear(f);
   const { months, edges } = periodParts(f);
-  const [pairs, ...cut] = await Promise.all([months ? servedPairs(months, { track: f.track, item: f.jurisdiction }) : [], ...edges.map((e) => raw.servedByYear(e))]);
+  const [pairs, ...cut] = await Promise.all([
+    months ? servedPairs(months, { track: f.track, item: f.jurisdiction }) : [],
+    ...edges.map((e) => raw.servedByYear(e)),
+  ]);
   const out = new Map<number, Set<string>>();
   const add = (year: number, code: string) => {
     if (!out.has(year)) out.set(year, new Set());

@@ -1,6 +1,14 @@
 import type { Knex } from 'knex';
 import { db } from '../db';
-import { countDerivedRows, currentMarks, keptMarks, rebuildRollups, recountCaseLists, recountCell, replaceMarks } from '../queries/report-rollup.queries';
+import {
+  countDerivedRows,
+  currentMarks,
+  keptMarks,
+  rebuildRollups,
+  recountCaseLists,
+  recountCell,
+  replaceMarks,
+} from '../queries/report-rollup.queries';
 
 /**
  * Keeps the report roll-ups in step with the engagements of these cases, in the caller's

@@ -9,14 +9,19 @@ import type { FieldError } from '../errors';
 export const PROGRAM_START = '2017-01-01';
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const realDate = (s: string) => DATE.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
+const realDate = (s: string) =>
+  DATE.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s);
 const one = (v: unknown) => (typeof v === 'string' ? v.trim() : Array.isArray(v) && typeof v[0] === 'string' ? v[0].trim() : '');
 
 /**
  * Reads report filters from a query string. Defaults: 2017-01-01 to today. A value that makes no
  * sense is left out and named in `problems`, so the page still shows figures.
  */
-export function parseReportFilters(query: Record<string, unknown>, timeZone: string, now = new Date()): { filters: ReportFilters; problems: string[]; refused: FieldError[] } {
+export function parseReportFilters(
+  query: Record<string, unknown>,
+  timeZone: string,
+  now = new Date(),
+): { filters: ReportFilters; problems: string[]; refused: FieldError[] } {
   const problems: string[] = [];
   const refused: FieldError[] = [];
   const today = todayIn(timeZone, now);
@@ -45,15 +50,17 @@ export function parseReportFilters(query: Record<string, unknown>, timeZone: str
   }
   const filters: ReportFilters = { from, to, timeZone };
   const track = one(query.track);
-  if (track) (track in TRACKS ? (filters.track = track) : problems.push(`Unknown program “${track}”.`));
+  if (track) track in TRACKS ? (filters.track = track) : problems.push(`Unknown program “${track}”.`);
   const format = one(query.format);
-  if (format) (format in FORMATS ? (filters.format = format) : problems.push(`Unknown format “${format}”.`));
+  if (format) format in FORMATS ? (filters.format = format) : problems.push(`Unknown format “${format}”.`);
   const topic = one(query.topic);
-  if (topic) (/^[a-z0-9-]{1,64}$/.test(topic) ? (filters.topic = topic) : problems.push(`Unknown topic “${topic}”.`));
+  if (topic) /^[a-z0-9-]{1,64}$/.test(topic) ? (filters.topic = topic) : problems.push(`Unknown topic “${topic}”.`);
   const consultant = one(query.consultant);
-  if (consultant) (/^\d{1,9}$/.test(consultant) ? (filters.consultant = Number(consultant)) : problems.push(`Unknown consultant “${consultant}”.`));
+  if (consultant)
+    /^\d{1,9}$/.test(consultant) ? (filters.consultant = Number(consultant)) : problems.push(`Unknown consultant “${consultant}”.`);
   const jurisdiction = one(query.jurisdiction).toUpperCase();
-  if (jurisdiction) (/^[A-Z]{2}$/.test(jurisdiction) ? (filters.jurisdiction = jurisdiction) : problems.push(`Unknown jurisdiction “${jurisdiction}”.`));
+  if (jurisdiction)
+    /^[A-Z]{2}$/.test(jurisdiction) ? (filters.jurisdiction = jurisdiction) : problems.push(`Unknown jurisdiction “${jurisdiction}”.`);
   return { filters, problems, refused };
 }
 
@@ -87,7 +94,27 @@ export function ageBuckets(now: Date): { label: string; before: string }[] {
 /** Every figure of the dashboard, computed by SQL aggregates under one set of filters. */
 export async function dashboardFigures(f: ReportFilters, config: Pick<Config, 'responseTargetBusinessDays'>, now = new Date()) {
   const buckets = ageBuckets(now);
-  const [all, cov, byYear, byTrack, byFormat, byTopic, byConsultant, [assignSecs, firstSecs], within, open, jurisdictions, topics, ever, servedYears, unknownAssignment, stateTotal, territoryTotal, topicTotal, consultantTotal] = await Promise.all([
+  const [
+    all,
+    cov,
+    byYear,
+    byTrack,
+    byFormat,
+    byTopic,
+    byConsultant,
+    [assignSecs, firstSecs],
+    within,
+    open,
+    jurisdictions,
+    topics,
+    ever,
+    servedYears,
+    unknownAssignment,
+    stateTotal,
+    territoryTotal,
+    topicTotal,
+    consultantTotal,
+  ] = await Promise.all([
     totals(f),
     coverage(f),
     breakdown(f, 'year'),
@@ -109,7 +136,12 @@ export async function dashboardFigures(f: ReportFilters, config: Pick<Config, 'r
     distinctTotals(f, 'topic'),
     distinctTotals(f, 'consultant'),
   ]);
-  const [assignMedian, assignP90, firstMedian, firstP90] = [percentileOf(assignSecs, 0.5), percentileOf(assignSecs, 0.9), percentileOf(firstSecs, 0.5), percentileOf(firstSecs, 0.9)];
+  const [assignMedian, assignP90, firstMedian, firstP90] = [
+    percentileOf(assignSecs, 0.5),
+    percentileOf(assignSecs, 0.9),
+    percentileOf(firstSecs, 0.5),
+    percentileOf(firstSecs, 0.9),
+  ];
   const byCode = new Map(cov.map((c) => [c.code, c]));
   const rows = jurisdictions.map((j) => ({ ...j, served: byCode.get(j.code) }));
   const states = rows.filter((r) => r.kind !== 'territory');
@@ -163,7 +195,12 @@ export async function dashboardFigures(f: ReportFilters, config: Pick<Config, 'r
     byTopic: byTopic.map((r) => ({ ...withHours(r), label: topicName.get(r.key) ?? r.key })).sort((a, b) => b.engagements - a.engagements),
     byConsultant: byConsultant.map(withHours).sort((a, b) => b.engagements - a.engagements),
     // The total rows of the tables that credit an engagement under each of its states, topics or consultants.
-    distinct: { states: withHours(stateTotal), territories: withHours(territoryTotal), topics: withHours(topicTotal), consultants: withHours(consultantTotal) },
+    distinct: {
+      states: withHours(stateTotal),
+      territories: withHours(territoryTotal),
+      topics: withHours(topicTotal),
+      consultants: withHours(consultantTotal),
+    },
     response: {
       assignMedianDays: days(assignMedian.value),
       assignP90Days: days(assignP90.value),

@@ -157,14 +157,25 @@ export async function submitRequest(payload: unknown, ctx: SubmitContext): Promi
       const caseId = await insertCase(trx, row);
       await insertCaseTopics(trx, caseId, topicIds);
       if (ctx.supporterUserId) await setSupporters(trx, caseId, [ctx.supporterUserId]);
-      await recordEvent(trx, {
-        case_id: caseId,
-        actor_user_id: ctx.actorUserId ?? null,
-        actor_kind: ctx.actorUserId ? 'staff' : 'requester',
-        kind: 'case.created',
-        after: { reference, status: 'new', source: ctx.source, jurisdiction: input.jurisdiction, title: input.title, topics: input.topics },
-        created_at: at,
-      }, { ...row, id: caseId, jurisdiction_name: jurisdictionName });
+      await recordEvent(
+        trx,
+        {
+          case_id: caseId,
+          actor_user_id: ctx.actorUserId ?? null,
+          actor_kind: ctx.actorUserId ? 'staff' : 'requester',
+          kind: 'case.created',
+          after: {
+            reference,
+            status: 'new',
+            source: ctx.source,
+            jurisdiction: input.jurisdiction,
+            title: input.title,
+            topics: input.topics,
+          },
+          created_at: at,
+        },
+        { ...row, id: caseId, jurisdiction_name: jurisdictionName },
+      );
       return { kind: 'created' as const, caseId, reference, token };
     });
   } catch (err) {

@@ -64,6 +64,7 @@ export async function assignReviewers(cohortId: number, body: Record<string, unk
   const raw = body.reviewer_ids === undefined ? [] : Array.isArray(body.reviewer_ids) ? body.reviewer_ids : [body.reviewer_ids];
   const active = new Set((await listUserNames()).filter((u) => u.active).map((u) => u.id));
   const ids = [...new Set(raw.map((v) => (/^[1-9]\d{0,9}$/.test(String(v)) ? Number(v) : NaN)))];
-  if (ids.some((id) => !active.has(id))) throw new ValidationError([{ field: 'reviewer_ids', message: 'Choose reviewers from the list of active staff.' }]);
+  if (ids.some((id) => !active.has(id)))
+    throw new ValidationError([{ field: 'reviewer_ids', message: 'Choose reviewers from the list of active staff.' }]);
   await db.transaction((trx) => setCohortReviewers(trx, cohort.id, ids, nowIso()));
 }

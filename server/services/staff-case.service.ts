@@ -18,10 +18,19 @@ export interface OpeningChoices {
  * stores nothing; the case, its assignment and its priority then each go through the one door
  * (recordEvent), as if made one after the other.
  */
-export async function openStaffCase(payload: unknown, choices: OpeningChoices, actor: Staff, ctx: Omit<SubmitContext, 'source' | 'actorUserId' | 'supporterUserId'>): Promise<{ caseId: number }> {
+export async function openStaffCase(
+  payload: unknown,
+  choices: OpeningChoices,
+  actor: Staff,
+  ctx: Omit<SubmitContext, 'source' | 'actorUserId' | 'supporterUserId'>,
+): Promise<{ caseId: number }> {
   const errors: FieldError[] = [];
-  const lead = actor.role === 'director' && choices.lead_consultant_id !== undefined && choices.lead_consultant_id !== '' ? String(choices.lead_consultant_id) : undefined;
-  const priority = actor.role === 'director' && choices.priority !== undefined && choices.priority !== '' ? String(choices.priority) : 'normal';
+  const lead =
+    actor.role === 'director' && choices.lead_consultant_id !== undefined && choices.lead_consultant_id !== ''
+      ? String(choices.lead_consultant_id)
+      : undefined;
+  const priority =
+    actor.role === 'director' && choices.priority !== undefined && choices.priority !== '' ? String(choices.priority) : 'normal';
   let leadId: number | undefined;
   if (lead !== undefined) {
     const user = /^[1-9]\d{0,9}$/.test(lead) ? await findUserById(Number(lead)) : undefined;
@@ -36,7 +45,12 @@ export async function openStaffCase(payload: unknown, choices: OpeningChoices, a
     errors.unshift(...err.errors);
   }
   if (errors.length) throw new ValidationError(errors);
-  const result = await submitRequest(payload, { ...ctx, source: 'staff', actorUserId: actor.id, supporterUserId: actor.role === 'consultant' ? actor.id : undefined });
+  const result = await submitRequest(payload, {
+    ...ctx,
+    source: 'staff',
+    actorUserId: actor.id,
+    supporterUserId: actor.role === 'consultant' ? actor.id : undefined,
+  });
   if (result.kind === 'honeypot') throw new ValidationError([{ field: 'website', message: 'Leave this field empty' }]);
   if (leadId) await assignConsultants(result.caseId, { lead_consultant_id: leadId }, actor);
   if (priority !== 'normal') await setPriority(result.caseId, { priority }, actor);

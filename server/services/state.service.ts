@@ -31,9 +31,13 @@ export async function stateHistory(code: string, paging?: HistoryPaging) {
   // A page past a list's end (an old link) shows its last page rather than nothing.
   const lastPage = (n: number) => Math.max(1, Math.ceil(n / (paging?.perPage ?? 1)));
   const pages = paging
-    ? { engagements: Math.min(paging.engagementsPage, lastPage(counts.engagements)), cases: Math.min(paging.casesPage, lastPage(counts.cases)) }
+    ? {
+        engagements: Math.min(paging.engagementsPage, lastPage(counts.engagements)),
+        cases: Math.min(paging.casesPage, lastPage(counts.cases)),
+      }
     : { engagements: 1, cases: 1 };
-  const pageOf = <T extends { limit(n: number): T; offset(n: number): T }>(q: T, page: number): T => (paging ? q.limit(paging.perPage).offset((page - 1) * paging.perPage) : q);
+  const pageOf = <T extends { limit(n: number): T; offset(n: number): T }>(q: T, page: number): T =>
+    paging ? q.limit(paging.perPage).offset((page - 1) * paging.perPage) : q;
   const cases = await pageOf(db('cases as c'), pages.cases)
     .leftJoin('users as u', 'u.id', 'c.lead_consultant_id')
     .where('c.jurisdiction_code', code)
@@ -57,7 +61,9 @@ export async function stateHistory(code: string, paging?: HistoryPaging) {
       'c.reference',
       'c.track',
       'c.title',
-      db.raw(`(select ${listAggSql('u.name')} from engagement_consultants ec join users u on u.id = ec.user_id where ec.engagement_id = e.id) as consultants`),
+      db.raw(
+        `(select ${listAggSql('u.name')} from engagement_consultants ec join users u on u.id = ec.user_id where ec.engagement_id = e.id) as consultants`,
+      ),
       db.raw(`(select ${listAggSql('x.jurisdiction_code')} from engagement_jurisdictions x where x.engagement_id = e.id) as jurisdictions`),
     );
   const consultants = await db('engagement_consultants as ec')
@@ -73,7 +79,11 @@ export async function stateHistory(code: string, paging?: HistoryPaging) {
     pages: { ...pages, engagementsOf: lastPage(counts.engagements), casesOf: lastPage(counts.cases) },
     served: served && served.engagements > 0 ? { first: served.first_date as string, last: served.last_date as string } : undefined,
     totals: { engagements: served?.engagements ?? 0, hours: hoursOf(served?.minutes ?? 0), participants: served?.participants ?? 0 },
-    cases: cases.map((c) => ({ ...c, trackLabel: TRACKS[c.track as keyof typeof TRACKS], statusLabel: STATUSES[c.status as keyof typeof STATUSES] })),
+    cases: cases.map((c) => ({
+      ...c,
+      trackLabel: TRACKS[c.track as keyof typeof TRACKS],
+      statusLabel: STATUSES[c.status as keyof typeof STATUSES],
+    })),
     engagements: engagements.map((e: Record<string, unknown>) => ({
       ...e,
       trackLabel: TRACKS[e.track as keyof typeof TRACKS],

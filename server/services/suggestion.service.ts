@@ -16,7 +16,11 @@ export interface Suggestion {
  * the case's topics are in their expertise, by earlier cases with the same jurisdiction, and by
  * the lightest load relative to capacity; then by name. Each comes with its reasons in words.
  */
-export function rankConsultants(candidates: Candidate[], caseTopics: { id: number; name: string }[], jurisdictionName: string): Suggestion[] {
+export function rankConsultants(
+  candidates: Candidate[],
+  caseTopics: { id: number; name: string }[],
+  jurisdictionName: string,
+): Suggestion[] {
   const suggestions = candidates
     .filter((c) => c.role === 'consultant')
     .map((c) => {
@@ -24,10 +28,21 @@ export function rankConsultants(candidates: Candidate[], caseTopics: { id: numbe
       const hasRoom = c.open_cases < c.capacity;
       const reasons = [
         matches.length ? `Expertise in ${matches.join(', ')}` : 'No matching expertise',
-        c.jurisdiction_cases ? `Worked with ${jurisdictionName} on ${c.jurisdiction_cases} earlier case${c.jurisdiction_cases === 1 ? '' : 's'}` : `No earlier work with ${jurisdictionName}`,
+        c.jurisdiction_cases
+          ? `Worked with ${jurisdictionName} on ${c.jurisdiction_cases} earlier case${c.jurisdiction_cases === 1 ? '' : 's'}`
+          : `No earlier work with ${jurisdictionName}`,
         `${c.open_cases} of ${c.capacity} open cases${hasRoom ? '' : ' (at capacity)'}`,
       ];
-      return { id: c.id, name: c.name, matches, jurisdictionCases: c.jurisdiction_cases, openCases: c.open_cases, capacity: c.capacity, hasRoom, reasons };
+      return {
+        id: c.id,
+        name: c.name,
+        matches,
+        jurisdictionCases: c.jurisdiction_cases,
+        openCases: c.open_cases,
+        capacity: c.capacity,
+        hasRoom,
+        reasons,
+      };
     });
   const load = (s: Suggestion) => (s.capacity > 0 ? s.openCases / s.capacity : Infinity);
   return suggestions.sort(

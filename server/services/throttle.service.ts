@@ -39,7 +39,10 @@ export const secondStepKey = (userId: number) => `mfa:${userId}`;
 /** The 429 error for a wait until `until`. */
 export function waitError(until: number, now: number, what = 'failed sign-ins'): TooManyRequestsError {
   const seconds = Math.max(1, Math.ceil((until - now) / 1000));
-  const wait = seconds < 60 ? `${seconds} second${seconds === 1 ? '' : 's'}` : `${Math.ceil(seconds / 60)} minute${Math.ceil(seconds / 60) === 1 ? '' : 's'}`;
+  const wait =
+    seconds < 60
+      ? `${seconds} second${seconds === 1 ? '' : 's'}`
+      : `${Math.ceil(seconds / 60)} minute${Math.ceil(seconds / 60) === 1 ? '' : 's'}`;
   return new TooManyRequestsError(`Too many ${what}. Try again in ${wait}.`);
 }
 

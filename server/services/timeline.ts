@@ -58,11 +58,17 @@ function engagementValue(field: string, v: unknown, userName: (id: unknown) => s
   if (field === 'format') return FORMATS[v as keyof typeof FORMATS] ?? show(v);
   if (field === 'status') return ENGAGEMENT_STATUSES[v as keyof typeof ENGAGEMENT_STATUSES] ?? show(v);
   if (field === 'attendees' && Array.isArray(v)) {
-    return show(v.map((a: { name?: string; role?: string; jurisdiction?: string }) => [a.name, [a.role, a.jurisdiction].filter(Boolean).join(', ')].filter(Boolean).join(' (') + (a.role || a.jurisdiction ? ')' : '')));
+    return show(
+      v.map(
+        (a: { name?: string; role?: string; jurisdiction?: string }) =>
+          [a.name, [a.role, a.jurisdiction].filter(Boolean).join(', ')].filter(Boolean).join(' (') + (a.role || a.jurisdiction ? ')' : ''),
+      ),
+    );
   }
   return show(v);
 }
-const show = (v: unknown) => (v === null || v === undefined || v === '' ? '(empty)' : Array.isArray(v) ? v.join(', ') || '(none)' : String(v));
+const show = (v: unknown) =>
+  v === null || v === undefined || v === '' ? '(empty)' : Array.isArray(v) ? v.join(', ') || '(none)' : String(v);
 
 /** One timeline entry in words: a headline, the changes (before and after) and any text. */
 export function describeEvent(e: TimelineEvent, userName: (id: unknown) => string) {
@@ -80,7 +86,11 @@ export function describeEvent(e: TimelineEvent, userName: (id: unknown) => strin
       headline = 'Changed the assignment';
       changes = [
         { field: 'Lead', before: b.lead_consultant_id ? userName(b.lead_consultant_id) : '(none)', after: userName(a.lead_consultant_id) },
-        { field: 'Supporting', before: show(((b.supporting_ids as unknown[]) ?? []).map(userName)), after: show(((a.supporting_ids as unknown[]) ?? []).map(userName)) },
+        {
+          field: 'Supporting',
+          before: show(((b.supporting_ids as unknown[]) ?? []).map(userName)),
+          after: show(((a.supporting_ids as unknown[]) ?? []).map(userName)),
+        },
       ].filter((c) => c.before !== c.after);
       break;
     case 'case.status_changed':
@@ -90,7 +100,13 @@ export function describeEvent(e: TimelineEvent, userName: (id: unknown) => strin
       break;
     case 'case.priority_changed':
       headline = 'Changed the priority';
-      changes = [{ field: 'Priority', before: PRIORITIES[b.priority as 'normal'] ?? show(b.priority), after: PRIORITIES[a.priority as 'normal'] ?? show(a.priority) }];
+      changes = [
+        {
+          field: 'Priority',
+          before: PRIORITIES[b.priority as 'normal'] ?? show(b.priority),
+          after: PRIORITIES[a.priority as 'normal'] ?? show(a.priority),
+        },
+      ];
       break;
     case 'case.updated':
       headline = 'Edited the request';
@@ -103,7 +119,11 @@ export function describeEvent(e: TimelineEvent, userName: (id: unknown) => strin
       headline = 'Changed an engagement';
       changes = Object.keys(a)
         .filter((f) => f !== 'engagement_id')
-        .map((field) => ({ field: label(field), before: engagementValue(field, b[field], userName), after: engagementValue(field, a[field], userName) }));
+        .map((field) => ({
+          field: label(field),
+          before: engagementValue(field, b[field], userName),
+          after: engagementValue(field, a[field], userName),
+        }));
       break;
     case 'engagement.deleted':
       headline = `Deleted the engagement of ${engagementValue('date', b.date, userName)} (${engagementValue('format', b.format, userName)}, ${engagementValue('status', b.status, userName).toLowerCase()})`;

@@ -31,20 +31,32 @@ export async function createApiToken(userId: number, name: unknown, scope: unkno
     const problem = textProblem(label, true);
     if (problem) errors.push({ field: 'name', message: textProblemMessage(problem, 'Name') });
   }
-  if (typeof scope !== 'string' || !Object.hasOwn(API_SCOPES, scope)) errors.push({ field: 'scope', message: 'Choose what the token may do' });
+  if (typeof scope !== 'string' || !Object.hasOwn(API_SCOPES, scope))
+    errors.push({ field: 'scope', message: 'Choose what the token may do' });
   if (errors.length) throw new ValidationError(errors);
   const token = `${PREFIX}${randomToken()}`;
   const at = nowIso();
   return db.transaction(async (trx) => {
-    const [row] = await trx('api_tokens').insert({ user_id: userId, name: label, scope, token_hash: hashToken(token), prefix: token.slice(0, 12), created_at: at }).returning('id');
+    const [row] = await trx('api_tokens')
+      .insert({ user_id: userId, name: label, scope, token_hash: hashToken(token), prefix: token.slice(0, 12), created_at: at })
+      .returning('id');
     const id = Number(typeof row === 'object' ? row.id : row);
-    await insertAudit(trx, { actor_user_id: userId, action: 'api_token.created', subject: `api_token:${id}`, detail: { name: label, scope }, created_at: at });
+    await insertAudit(trx, {
+      actor_user_id: userId,
+      action: 'api_token.created',
+      subject: `api_token:${id}`,
+      detail: { name: label, scope },
+      created_at: at,
+    });
     return { token, id };
   });
 }
 
 export async function listApiTokens(): Promise<(ApiTokenRow & { user_name: string })[]> {
-  return db('api_tokens').join('users', 'users.id', 'api_tokens.user_id').orderBy('api_tokens.id', 'desc').select('api_tokens.*', 'users.name as user_name');
+  return db('api_tokens')
+    .join('users', 'users.id', 'api_tokens.user_id')
+    .orderBy('api_tokens.id', 'desc')
+    .select('api_tokens.*', 'users.name as user_name');
 }
 
 /** Revokes a token at once; it answers 401 from then on. */
@@ -74,12 +86,27 @@ export async function authenticateToken(token: string): Promise<TokenHolder | un
     .join('users', 'users.id', 'api_tokens.user_id')
     .where({ 'api_tokens.token_hash': hashToken(token) })
     .whereNull('api_tokens.revoked_at')
-    .first('api_tokens.id', 'api_tokens.scope', 'api_tokens.last_used_at', 'users.id as user_id', 'users.name', 'users.email', 'users.role', 'users.active');
+    .first(
+      'api_tokens.id',
+      'api_tokens.scope',
+      'api_tokens.last_used_at',
+      'users.id as user_id',
+      'users.name',
+      'users.email',
+      'users.role',
+      'users.active',
+    );
   if (!row || row.role !== 'director' || !(row.active === true || row.active === 1)) return undefined;
   const now = Date.now();
   // Last use is recorded at most once a minute, so that a busy integration does not write on every call.
   if (!row.last_used_at || now - new Date(row.last_used_at).getTime() > 60_000) {
-    await db('api_tokens').where({ id: row.id }).update({ last_used_at: new Date(now).toISOString() });
+    await db('api_tokens')
+      .where({ id: row.id })
+      .update({ last_used_at: new Date(now).toISOString() });
   }
-  return { user: { id: Number(row.user_id), name: row.name, email: row.email, role: 'director' }, tokenId: Number(row.id), scope: row.scope === 'write' ? 'write' : 'read' };
+  return {
+    user: { id: Number(row.user_id), name: row.name, email: row.email, role: 'director' },
+    tokenId: Number(row.id),
+    scope: row.scope === 'write' ? 'write' : 'read',
+  };
 }

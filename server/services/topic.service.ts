@@ -29,7 +29,8 @@ export function slugOf(name: string): string {
 
 async function checkedName(payload: unknown, exceptId: number | null): Promise<string> {
   const name = validateTopic(payload).name.trim().replace(/\s+/g, ' ');
-  if (await findTopicByName(name, exceptId)) throw new ValidationError([{ field: 'name', message: 'There is already a topic with this name' }]);
+  if (await findTopicByName(name, exceptId))
+    throw new ValidationError([{ field: 'name', message: 'There is already a topic with this name' }]);
   return name;
 }
 
@@ -44,8 +45,21 @@ export async function addTopic(payload: unknown, actor: TopicActor): Promise<num
       const base = slugOf(name);
       let slug = base;
       for (let n = 2; await slugTaken(slug, trx); n += 1) slug = `${base}-${n}`;
-      const id = await insertTopic(trx, { slug, name, active: true, position: await nextTopicPosition(trx), created_at: at, updated_at: at });
-      await insertAudit(trx, { actor_user_id: actor.id, action: 'topic.added', subject: `topic:${id}`, detail: { slug, name }, created_at: at });
+      const id = await insertTopic(trx, {
+        slug,
+        name,
+        active: true,
+        position: await nextTopicPosition(trx),
+        created_at: at,
+        updated_at: at,
+      });
+      await insertAudit(trx, {
+        actor_user_id: actor.id,
+        action: 'topic.added',
+        subject: `topic:${id}`,
+        detail: { slug, name },
+        created_at: at,
+      });
       return id;
     });
   } catch (err) {
@@ -64,7 +78,13 @@ export async function renameTopic(id: number, payload: unknown, actor: TopicActo
   await db.transaction(async (trx) => {
     const at = nowIso();
     await updateTopic(trx, id, { name, updated_at: at });
-    await insertAudit(trx, { actor_user_id: actor.id, action: 'topic.renamed', subject: `topic:${id}`, detail: { before: topic.name, after: name }, created_at: at });
+    await insertAudit(trx, {
+      actor_user_id: actor.id,
+      action: 'topic.renamed',
+      subject: `topic:${id}`,
+      detail: { before: topic.name, after: name },
+      created_at: at,
+    });
   });
 }
 
@@ -80,6 +100,12 @@ export async function setTopicActive(id: number, active: boolean, actor: TopicAc
   await db.transaction(async (trx) => {
     const at = nowIso();
     await updateTopic(trx, id, { active, updated_at: at });
-    await insertAudit(trx, { actor_user_id: actor.id, action: active ? 'topic.restored' : 'topic.retired', subject: `topic:${id}`, detail: { name: topic.name }, created_at: at });
+    await insertAudit(trx, {
+      actor_user_id: actor.id,
+      action: active ? 'topic.restored' : 'topic.retired',
+      subject: `topic:${id}`,
+      detail: { name: topic.name },
+      created_at: at,
+    });
   });
 }

@@ -72,7 +72,13 @@ export async function createUser(
         updated_at: at,
       });
       await setUserTopics(trx, newId, topicIds);
-      await insertAudit(trx, { actor_user_id: options.actorId ?? newId, action: 'user.created', subject: `user:${newId}`, detail: { email, role: input.role }, created_at: at });
+      await insertAudit(trx, {
+        actor_user_id: options.actorId ?? newId,
+        action: 'user.created',
+        subject: `user:${newId}`,
+        detail: { email, role: input.role },
+        created_at: at,
+      });
       return newId;
     });
     return (await findUserById(id)) as UserRow;
@@ -95,7 +101,13 @@ export async function updateUserDetails(id: number, payload: unknown, actor: Act
   const at = nowIso();
   try {
     await db.transaction(async (trx) => {
-      await updateUser(trx, id, { name: input.name.trim(), email, role: input.role, capacity: input.capacity ?? before.capacity, updated_at: at });
+      await updateUser(trx, id, {
+        name: input.name.trim(),
+        email,
+        role: input.role,
+        capacity: input.capacity ?? before.capacity,
+        updated_at: at,
+      });
       await setUserTopics(trx, id, topicIds);
       // A director's tokens end with the role, for good: promoting back does not revive them.
       if (before.role === 'director' && input.role !== 'director') await revokeTokens(trx, id, actor.id, at, 'demoted');
@@ -103,7 +115,10 @@ export async function updateUserDetails(id: number, payload: unknown, actor: Act
         actor_user_id: actor.id,
         action: 'user.updated',
         subject: `user:${id}`,
-        detail: { before: { name: before.name, email: before.email, role: before.role, capacity: before.capacity }, after: { name: input.name, email, role: input.role, capacity: input.capacity } },
+        detail: {
+          before: { name: before.name, email: before.email, role: before.role, capacity: before.capacity },
+          after: { name: input.name, email, role: input.role, capacity: input.capacity },
+        },
         created_at: at,
       });
     });
@@ -115,7 +130,13 @@ export async function updateUserDetails(id: number, payload: unknown, actor: Act
 
 async function revokeTokens(trx: Knex.Transaction, userId: number, actorId: number, at: string, reason: string): Promise<void> {
   for (const tokenId of await revokeTokensOfUser(trx, userId, at)) {
-    await insertAudit(trx, { actor_user_id: actorId, action: 'api_token.revoked', subject: `api_token:${tokenId}`, detail: { reason }, created_at: at });
+    await insertAudit(trx, {
+      actor_user_id: actorId,
+      action: 'api_token.revoked',
+      subject: `api_token:${tokenId}`,
+      detail: { reason },
+      created_at: at,
+    });
   }
 }
 
@@ -130,7 +151,12 @@ export async function setUserActive(id: number, active: boolean, actor: Actor): 
     if (!active) await deleteSessionsOfUser(trx, id);
     // Revoked for good: reactivating the account does not revive them.
     if (!active) await revokeTokens(trx, id, actor.id, at, 'deactivated');
-    await insertAudit(trx, { actor_user_id: actor.id, action: active ? 'user.reactivated' : 'user.deactivated', subject: `user:${id}`, created_at: at });
+    await insertAudit(trx, {
+      actor_user_id: actor.id,
+      action: active ? 'user.reactivated' : 'user.deactivated',
+      subject: `user:${id}`,
+      created_at: at,
+    });
   });
 }
 
@@ -153,7 +179,10 @@ export async function changePassword(
   await db.transaction(async (trx) => {
     await updateUser(trx, userId, { password_hash: hash, updated_at: at });
     // Whoever may have had the old password is signed out everywhere but here.
-    await trx('sessions').where({ user_id: userId }).whereNot('sid', keepSessionId ?? '').delete();
+    await trx('sessions')
+      .where({ user_id: userId })
+      .whereNot('sid', keepSessionId ?? '')
+      .delete();
     await insertAudit(trx, { actor_user_id: userId, action: 'user.password_changed', subject: `user:${userId}`, created_at: at });
   });
 }

@@ -57,7 +57,9 @@ const CACHE_DIR = path.join(os.tmpdir(), 'leep-bench-cache');
 function cacheKey(size: SizeName, today: string): string {
   const hash = crypto.createHash('sha256');
   const files = (dir: string): string[] =>
-    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+    fs
+      .readdirSync(dir, { withFileTypes: true })
+      .flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)) : [path.join(dir, e.name)]));
   for (const file of [...files(path.join(ROOT, 'seeds')), ...files(path.join(ROOT, 'db', 'migrations'))].sort()) {
     hash.update(file).update(fs.readFileSync(file));
   }
@@ -163,7 +165,15 @@ export async function postgresDataset(baseUrl: string, size: SizeName, o: Genera
     await knex.raw('ANALYZE');
     const info = await describe(knex);
     await knex.destroy();
-    return { engine: 'postgres', size, databaseUrl: withSearchPath(baseUrl, schema), generationSeconds: seconds, fromCache: false, ...info, cleanup: drop };
+    return {
+      engine: 'postgres',
+      size,
+      databaseUrl: withSearchPath(baseUrl, schema),
+      generationSeconds: seconds,
+      fromCache: false,
+      ...info,
+      cleanup: drop,
+    };
   } catch (err) {
     await knex.destroy().catch(() => undefined);
     await drop();

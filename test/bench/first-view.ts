@@ -15,7 +15,12 @@ export function staffPages(busiestCaseId: number, options: { csvPeriod?: string 
   const csv = options.csvPeriod ? `?${options.csvPeriod}` : '';
   return [
     { key: 'dashboard', label: 'Dashboard /dashboard', path: '/dashboard', afterEngagement: true },
-    { key: 'dashboard-filtered', label: 'Dashboard, filtered (?from=2020-01-01&to=2023-12-31&track=ta&jurisdiction=OH)', path: '/dashboard?from=2020-01-01&to=2023-12-31&track=ta&jurisdiction=OH', afterEngagement: true },
+    {
+      key: 'dashboard-filtered',
+      label: 'Dashboard, filtered (?from=2020-01-01&to=2023-12-31&track=ta&jurisdiction=OH)',
+      path: '/dashboard?from=2020-01-01&to=2023-12-31&track=ta&jurisdiction=OH',
+      afterEngagement: true,
+    },
     { key: 'state', label: 'State page /states/OH', path: '/states/OH' },
     { key: 'csv-coverage', label: `/reports/coverage.csv${csv}`, path: `/reports/coverage.csv${csv}` },
     { key: 'csv-engagements', label: `/reports/engagements.csv${csv}`, path: `/reports/engagements.csv${csv}` },
@@ -51,7 +56,12 @@ async function postForm(staff: Staff, path: string, fields: Record<string, strin
   const body = new URLSearchParams();
   body.append('_csrf', staff.token);
   for (const [k, v] of Object.entries(fields)) for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);
-  const res = await fetch(`${staff.baseUrl}${path}`, { method: 'POST', redirect: 'manual', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: staff.cookie }, body: body.toString() });
+  const res = await fetch(`${staff.baseUrl}${path}`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: staff.cookie },
+    body: body.toString(),
+  });
   await res.arrayBuffer();
   return res.status;
 }
@@ -59,8 +69,19 @@ async function postForm(staff: Staff, path: string, fields: Record<string, strin
 /** Records a delivered engagement on a case through the staff form; throws unless it is stored (303). */
 export async function recordEngagement(staff: Staff, caseId: number, consultantId: number, date: string): Promise<void> {
   const status = await postForm(staff, `/cases/${caseId}/engagements`, {
-    status: 'delivered', date, start_time: '10:00', duration_minutes: '60', format: 'small_group', consultant_ids: String(consultantId),
-    participant_count: '3', jurisdictions: 'OH', attendees: '', topics: 'equity-lens', summary: 'Benchmark meeting.', follow_up_actions: '', follow_up_date: '',
+    status: 'delivered',
+    date,
+    start_time: '10:00',
+    duration_minutes: '60',
+    format: 'small_group',
+    consultant_ids: String(consultantId),
+    participant_count: '3',
+    jurisdictions: 'OH',
+    attendees: '',
+    topics: 'equity-lens',
+    summary: 'Benchmark meeting.',
+    follow_up_actions: '',
+    follow_up_date: '',
   });
   if (status !== 303) throw new Error(`recording an engagement on case ${caseId} answered ${status}`);
 }
@@ -90,7 +111,13 @@ export interface Writer {
 }
 
 /** Each page `tries` times, each time right after a new request arrived (and an engagement was recorded, for the dashboard). */
-export async function firstViews(pages: PageSpec[], writer: Writer, sessionCookie: string, tries: number, say: (s: string) => void): Promise<FirstView[]> {
+export async function firstViews(
+  pages: PageSpec[],
+  writer: Writer,
+  sessionCookie: string,
+  tries: number,
+  say: (s: string) => void,
+): Promise<FirstView[]> {
   const out: FirstView[] = [];
   for (const page of pages) {
     const times: number[] = [];
@@ -106,8 +133,18 @@ export async function firstViews(pages: PageSpec[], writer: Writer, sessionCooki
       statuses.push(res.status);
     }
     const sorted = [...times].sort((a, b) => a - b);
-    out.push({ key: page.key, label: page.label, tries: times, median: median(times), worst: sorted[sorted.length - 1], bytes, statuses: [...new Set(statuses)] });
-    say(`  first view after a write, ${page.label}: median ${median(times).toFixed(0)} ms, worst ${sorted[sorted.length - 1].toFixed(0)} ms (${(bytes / 1024).toFixed(1)} KiB)`);
+    out.push({
+      key: page.key,
+      label: page.label,
+      tries: times,
+      median: median(times),
+      worst: sorted[sorted.length - 1],
+      bytes,
+      statuses: [...new Set(statuses)],
+    });
+    say(
+      `  first view after a write, ${page.label}: median ${median(times).toFixed(0)} ms, worst ${sorted[sorted.length - 1].toFixed(0)} ms (${(bytes / 1024).toFixed(1)} KiB)`,
+    );
   }
   return out;
 }
@@ -123,14 +160,20 @@ export interface MixedResult {
   writesByKind: { kind: string; count: number; p50: number; p99: number; errors: number }[];
 }
 
-const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] : 0);
+const percentile = (sorted: number[], p: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] : 0;
 
 /**
  * `clients` clients for `seconds`, each sending one request after the other: every tenth is a
  * write (a new request through the API, an engagement recorded, a note added, in turn), the rest
  * the staff pages in turn.
  */
-export async function mixedLoad(pages: PageSpec[], writer: Writer, sessionCookie: string, o: { clients: number; seconds: number }): Promise<MixedResult> {
+export async function mixedLoad(
+  pages: PageSpec[],
+  writer: Writer,
+  sessionCookie: string,
+  o: { clients: number; seconds: number },
+): Promise<MixedResult> {
   const end = Date.now() + o.seconds * 1000;
   const times = new Map<string, number[]>();
   const errors = new Map<string, number>();
@@ -176,7 +219,13 @@ export async function mixedLoad(pages: PageSpec[], writer: Writer, sessionCookie
   const seconds = (Date.now() - started) / 1000;
   const stats = (key: string) => {
     const sorted = [...(times.get(key) ?? [])].sort((a, b) => a - b);
-    return { count: sorted.length, p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: sorted[sorted.length - 1] ?? 0, errors: errors.get(key) ?? 0 };
+    return {
+      count: sorted.length,
+      p50: percentile(sorted, 0.5),
+      p99: percentile(sorted, 0.99),
+      max: sorted[sorted.length - 1] ?? 0,
+      errors: errors.get(key) ?? 0,
+    };
   };
   const all = [...errors.values()].reduce((a, b) => a + b, 0);
   return {

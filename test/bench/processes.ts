@@ -30,7 +30,11 @@ export async function freePort(): Promise<number> {
 export function startNode(name: string, args: string[], env: Record<string, string>, port: number, core: number | undefined): Running {
   const [command, argv] = pinnedCommand(core, process.execPath, args);
   // taskset execs node in place, so the child's pid is the server's own (for /proc/<pid>/status).
-  const child = spawn(command, argv, { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, argv, {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const keep = (d: Buffer) => {
     output = (output + d.toString()).slice(-20_000);

@@ -140,7 +140,12 @@ async function sampled<T>(pid: number | undefined, work: () => Promise<T>): Prom
   }
 }
 
-async function runSize(dataset: Dataset, o: ReturnType<typeof parseOptions>, core: number | undefined, withImport: boolean): Promise<SizeRun> {
+async function runSize(
+  dataset: Dataset,
+  o: ReturnType<typeof parseOptions>,
+  core: number | undefined,
+  withImport: boolean,
+): Promise<SizeRun> {
   const port = await freePort();
   const secret = crypto.randomBytes(32).toString('base64url');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'leep-bench-run-'));
@@ -168,7 +173,12 @@ async function runSize(dataset: Dataset, o: ReturnType<typeof parseOptions>, cor
     const { statusPath } = await createCase(server.url);
     const afterSignIn = memoryOf(server.child.pid);
     const staff = { Cookie: cookie };
-    const writer = { staff: await staffWithToken(server.url, cookie, `/cases/${dataset.writeCase.id}`), caseId: dataset.writeCase.id, consultantId: dataset.writeCase.leadId, date: todayIn('America/New_York') };
+    const writer = {
+      staff: await staffWithToken(server.url, cookie, `/cases/${dataset.writeCase.id}`),
+      caseId: dataset.writeCase.id,
+      consultantId: dataset.writeCase.leadId,
+      date: todayIn('America/New_York'),
+    };
 
     // What people get: each staff page right after a change.
     say(`${tag}: first views after a write, ${o.tries} of each page`);
@@ -177,10 +187,15 @@ async function runSize(dataset: Dataset, o: ReturnType<typeof parseOptions>, cor
     // Reads and writes together, as a working day brings them.
     say(`${tag}: mixed load, ${MIXED_CLIENTS} clients for ${o.mixedSeconds} s, 1 request in 10 a write`);
     const { value: mixedResult, peakRssMB: mixedPeak } = await sampled(server.child.pid, () =>
-      mixedLoad(staffPages(dataset.busiestCase.id, { csvPeriod: MIXED_CSV_PERIOD }), writer, cookie, { clients: MIXED_CLIENTS, seconds: o.mixedSeconds }),
+      mixedLoad(staffPages(dataset.busiestCase.id, { csvPeriod: MIXED_CSV_PERIOD }), writer, cookie, {
+        clients: MIXED_CLIENTS,
+        seconds: o.mixedSeconds,
+      }),
     );
     const mixed = { ...mixedResult, peakRssMB: mixedPeak, csvPeriod: MIXED_CSV_PERIOD };
-    say(`  ${fmt(mixed.requests)} requests (${fmt(mixed.writes)} writes), ${mixed.errors} errors; worst page p99 ${fmt(Math.max(...mixed.pages.map((p) => p.p99)))} ms; peak RSS ${mixedPeak ?? '?'} MB`);
+    say(
+      `  ${fmt(mixed.requests)} requests (${fmt(mixed.writes)} writes), ${mixed.errors} errors; worst page p99 ${fmt(Math.max(...mixed.pages.map((p) => p.p99)))} ms; peak RSS ${mixedPeak ?? '?'} MB`,
+    );
     for (const sample of mixed.errorSamples) say(`  error: ${sample}`);
 
     // An import run beside the serving app (the CLI, as an administrator runs it).
@@ -188,11 +203,41 @@ async function runSize(dataset: Dataset, o: ReturnType<typeof parseOptions>, cor
 
     // Warm throughput, against the stack's own floor: a signed-in page that does nothing of its own.
     const routes: RouteSpec[] = [
-      { key: 'floor', label: 'Floor: GET /requests/received signed in (session and user, no query of its own)', staff: false, target: { method: 'GET', url: `${server.url}/requests/received`, headers: staff }, expected: 200 },
-      { key: 'status', label: 'Status page (public)', staff: false, target: { method: 'GET', url: server.url + statusPath }, expected: 200 },
-      { key: 'cases', label: 'Case list /cases', staff: true, target: { method: 'GET', url: `${server.url}/cases`, headers: staff }, expected: 200 },
-      { key: 'case', label: `Case page /cases/${dataset.busiestCase.id}`, staff: true, target: { method: 'GET', url: `${server.url}/cases/${dataset.busiestCase.id}`, headers: staff }, expected: 200 },
-      { key: 'dashboard', label: 'Dashboard /dashboard', staff: true, target: { method: 'GET', url: `${server.url}/dashboard`, headers: staff }, expected: 200 },
+      {
+        key: 'floor',
+        label: 'Floor: GET /requests/received signed in (session and user, no query of its own)',
+        staff: false,
+        target: { method: 'GET', url: `${server.url}/requests/received`, headers: staff },
+        expected: 200,
+      },
+      {
+        key: 'status',
+        label: 'Status page (public)',
+        staff: false,
+        target: { method: 'GET', url: server.url + statusPath },
+        expected: 200,
+      },
+      {
+        key: 'cases',
+        label: 'Case list /cases',
+        staff: true,
+        target: { method: 'GET', url: `${server.url}/cases`, headers: staff },
+        expected: 200,
+      },
+      {
+        key: 'case',
+        label: `Case page /cases/${dataset.busiestCase.id}`,
+        staff: true,
+        target: { method: 'GET', url: `${server.url}/cases/${dataset.busiestCase.id}`, headers: staff },
+        expected: 200,
+      },
+      {
+        key: 'dashboard',
+        label: 'Dashboard /dashboard',
+        staff: true,
+        target: { method: 'GET', url: `${server.url}/dashboard`, headers: staff },
+        expected: 200,
+      },
       {
         key: 'dashboard-filtered',
         label: 'Dashboard, filtered (?from=2020-01-01&to=2023-12-31&track=ta&jurisdiction=OH)',
@@ -200,14 +245,31 @@ async function runSize(dataset: Dataset, o: ReturnType<typeof parseOptions>, cor
         target: { method: 'GET', url: `${server.url}/dashboard?from=2020-01-01&to=2023-12-31&track=ta&jurisdiction=OH`, headers: staff },
         expected: 200,
       },
-      { key: 'state', label: 'State page /states/OH', staff: true, target: { method: 'GET', url: `${server.url}/states/OH`, headers: staff }, expected: 200 },
-      { key: 'csv', label: 'CSV export /reports/coverage.csv', staff: true, target: { method: 'GET', url: `${server.url}/reports/coverage.csv`, headers: staff }, expected: 200 },
+      {
+        key: 'state',
+        label: 'State page /states/OH',
+        staff: true,
+        target: { method: 'GET', url: `${server.url}/states/OH`, headers: staff },
+        expected: 200,
+      },
+      {
+        key: 'csv',
+        label: 'CSV export /reports/coverage.csv',
+        staff: true,
+        target: { method: 'GET', url: `${server.url}/reports/coverage.csv`, headers: staff },
+        expected: 200,
+      },
       // Last: every request adds a case, which the pages above would otherwise count.
       {
         key: 'intake',
         label: 'Intake POST /api/v1/requests',
         staff: false,
-        target: { method: 'POST', url: `${server.url}/api/v1/requests`, headers: { 'Content-Type': 'application/json' }, body: intakeBody() },
+        target: {
+          method: 'POST',
+          url: `${server.url}/api/v1/requests`,
+          headers: { 'Content-Type': 'application/json' },
+          body: intakeBody(),
+        },
         expected: 201,
       },
     ];
@@ -220,7 +282,9 @@ async function runSize(dataset: Dataset, o: ReturnType<typeof parseOptions>, cor
     for (const [i, route] of routes.entries()) {
       const init = { method: route.target.method, headers: route.target.headers, body: route.target.body };
       const first = await probe(route.target.url, init, route.expected);
-      say(`${tag} ${i + 1}/${routes.length} ${route.label}: first answer ${first.status} (${fmt(first.bytes / 1024, 1)} KiB, ${fmt(first.ms, 1)} ms)`);
+      say(
+        `${tag} ${i + 1}/${routes.length} ${route.label}: first answer ${first.status} (${fmt(first.bytes / 1024, 1)} KiB, ${fmt(first.ms, 1)} ms)`,
+      );
       if (!first.ok) say(`  warning: expected ${route.expected}`);
       const cpuBefore = cpuSecondsOf(server.child.pid);
       const { value: measured, peakRssMB } = await sampled(server.child.pid, () =>
@@ -287,7 +351,13 @@ const MIXED_CSV_PERIOD = 'from=2020-01-01&to=2023-12-31&track=ta&jurisdiction=OH
  * /healthz and a staff page are asked every 100 ms: how long the import takes, its peak memory,
  * and how the app answers meanwhile.
  */
-async function importBeside(server: Running, dataset: Dataset, env: Record<string, string>, cookie: string, rows: number): Promise<ImportRun> {
+async function importBeside(
+  server: Running,
+  dataset: Dataset,
+  env: Record<string, string>,
+  cookie: string,
+  rows: number,
+): Promise<ImportRun> {
   const file = path.join(os.tmpdir(), `leep-bench-import-${process.pid}.csv`);
   fs.writeFileSync(file, importFile(rows, `bench${Date.now().toString(36)}`));
   say(`${dataset.size}/${dataset.engine}: importing ${fmt(rows)} rows with the CLI while the app serves`);
@@ -296,7 +366,11 @@ async function importBeside(server: Running, dataset: Dataset, env: Record<strin
   let failures = 0;
   let peakMB: number | null = null;
   const started = performance.now();
-  const child = spawn(process.execPath, ['--max-old-space-size=256', CLI, 'import', file], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--max-old-space-size=256', CLI, 'import', file], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
@@ -317,7 +391,11 @@ async function importBeside(server: Running, dataset: Dataset, env: Record<strin
   while (running) {
     const hwm = memoryOf(child.pid).peakMB;
     if (hwm !== null) peakMB = Math.max(peakMB ?? 0, hwm);
-    await Promise.all([ask(`${server.url}/healthz`, {}, health), ask(`${server.url}/cases`, { Cookie: cookie }, page), new Promise((r) => setTimeout(r, 100))]);
+    await Promise.all([
+      ask(`${server.url}/healthz`, {}, health),
+      ask(`${server.url}/cases`, { Cookie: cookie }, page),
+      new Promise((r) => setTimeout(r, 100)),
+    ]);
   }
   const code = await done;
   const seconds = (performance.now() - started) / 1000;
@@ -326,8 +404,22 @@ async function importBeside(server: Running, dataset: Dataset, env: Record<strin
     const sorted = [...list].sort((a, b) => a - b);
     return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : 0;
   };
-  const result = { rows, seconds, exitCode: code, peakRssMB: peakMB, healthP99: p(health, 0.99), healthMax: p(health, 1), pageP99: p(page, 0.99), pageMax: p(page, 1), asked: health.length + page.length, failures, output: output.trim().split('\n').slice(-1)[0] ?? '' };
-  say(`  ${fmt(rows)} rows in ${fmt(seconds, 1)} s (exit ${code}), peak ${peakMB ?? '?'} MB; /healthz p99 ${fmt(result.healthP99)} ms, /cases p99 ${fmt(result.pageP99)} ms, ${failures} failures; ${result.output}`);
+  const result = {
+    rows,
+    seconds,
+    exitCode: code,
+    peakRssMB: peakMB,
+    healthP99: p(health, 0.99),
+    healthMax: p(health, 1),
+    pageP99: p(page, 0.99),
+    pageMax: p(page, 1),
+    asked: health.length + page.length,
+    failures,
+    output: output.trim().split('\n').slice(-1)[0] ?? '',
+  };
+  say(
+    `  ${fmt(rows)} rows in ${fmt(seconds, 1)} s (exit ${code}), peak ${peakMB ?? '?'} MB; /healthz p99 ${fmt(result.healthP99)} ms, /cases p99 ${fmt(result.pageP99)} ms, ${failures} failures; ${result.output}`,
+  );
   return result;
 }
 
@@ -341,7 +433,11 @@ async function main() {
   }
   const pin = canPin() && pinSelfToCore(CLIENT_CORE);
   const core = pin ? SERVER_CORE : undefined;
-  say(pin ? `server on core ${SERVER_CORE}, load generator on core ${CLIENT_CORE}` : 'warning: taskset or a second core is missing; server and load share the cores');
+  say(
+    pin
+      ? `server on core ${SERVER_CORE}, load generator on core ${CLIENT_CORE}`
+      : 'warning: taskset or a second core is missing; server and load share the cores',
+  );
   const engines: EngineName[] = process.env.BENCH_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
   const built = build();
   const today = todayIn('America/New_York');
@@ -354,13 +450,25 @@ async function main() {
   for (const engine of engines) {
     for (const size of o.sizes) {
       const spec = SIZES[size];
-      say(`${size}/${engine}: generating ${fmt(spec.cases)} cases and ${fmt(spec.engagements)} engagements${o.reuse && engine === 'sqlite' ? ' (or reusing a cached copy)' : ''}`);
+      say(
+        `${size}/${engine}: generating ${fmt(spec.cases)} cases and ${fmt(spec.engagements)} engagements${o.reuse && engine === 'sqlite' ? ' (or reusing a cached copy)' : ''}`,
+      );
       const g = { today, passwordHash, reuse: o.reuse };
-      const dataset = engine === 'sqlite' ? await sqliteDataset(size, g) : await postgresDataset(process.env.BENCH_DATABASE_URL as string, size, g);
+      const dataset =
+        engine === 'sqlite' ? await sqliteDataset(size, g) : await postgresDataset(process.env.BENCH_DATABASE_URL as string, size, g);
       cleanups.add(dataset.cleanup);
-      say(`${size}/${engine}: ${dataset.fromCache ? 'copied from the cache' : `generated in ${fmt(dataset.generationSeconds, 1)} s`}; ${fmt(dataset.counts.cases)} cases, ${fmt(dataset.counts.engagements)} engagements, ${dataset.counts.served} jurisdictions served`);
+      say(
+        `${size}/${engine}: ${dataset.fromCache ? 'copied from the cache' : `generated in ${fmt(dataset.generationSeconds, 1)} s`}; ${fmt(dataset.counts.cases)} cases, ${fmt(dataset.counts.engagements)} engagements, ${dataset.counts.served} jurisdictions served`,
+      );
       try {
-        runs.push(await runSize(dataset, o, core, runs.every((r) => r.engine !== engine)));
+        runs.push(
+          await runSize(
+            dataset,
+            o,
+            core,
+            runs.every((r) => r.engine !== engine),
+          ),
+        );
       } finally {
         await dataset.cleanup();
         cleanups.delete(dataset.cleanup);
@@ -370,7 +478,20 @@ async function main() {
 
   const results: BenchResults = {
     machine: machineInfo(pin),
-    options: { sizes: o.sizes, engines, seconds: o.seconds, rounds: o.rounds, warmup: o.warmup, connections: CONNECTIONS, reuseData: o.reuse, today, tries: o.tries, mixedSeconds: o.mixedSeconds, mixedClients: MIXED_CLIENTS, importRows: o.importRows },
+    options: {
+      sizes: o.sizes,
+      engines,
+      seconds: o.seconds,
+      rounds: o.rounds,
+      warmup: o.warmup,
+      connections: CONNECTIONS,
+      reuseData: o.reuse,
+      today,
+      tries: o.tries,
+      mixedSeconds: o.mixedSeconds,
+      mixedClients: MIXED_CLIENTS,
+      importRows: o.importRows,
+    },
     command: `npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}${process.env.BENCH_DATABASE_URL ? ' (with BENCH_DATABASE_URL)' : ''}`,
     build: built,
     totalSeconds: (Date.now() - started) / 1000,

@@ -48,14 +48,22 @@ export function intakeBody(title = 'Benchmark request'): string {
 
 /** Submits one request through the API and returns the path of its status page. */
 export async function createCase(baseUrl: string): Promise<{ reference: string; statusPath: string }> {
-  const res = await fetch(`${baseUrl}/api/v1/requests`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: intakeBody('Status page benchmark') });
+  const res = await fetch(`${baseUrl}/api/v1/requests`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: intakeBody('Status page benchmark'),
+  });
   const body = (await res.json()) as { reference: string; status_url: string };
   if (res.status !== 201) throw new Error(`POST /api/v1/requests answered ${res.status}: ${JSON.stringify(body)}`);
   return { reference: body.reference, statusPath: new URL(body.status_url).pathname };
 }
 
 /** Fetches a URL once and says whether it answered as expected (before it is loaded). */
-export async function probe(url: string, init: RequestInit, expected: number): Promise<{ ok: boolean; status: number; bytes: number; ms: number }> {
+export async function probe(
+  url: string,
+  init: RequestInit,
+  expected: number,
+): Promise<{ ok: boolean; status: number; bytes: number; ms: number }> {
   const started = performance.now();
   const res = await fetch(url, { ...init, redirect: 'manual' });
   const bytes = (await res.arrayBuffer()).byteLength;

@@ -47,7 +47,10 @@ describeCluster('Backup and restore of the PostgreSQL database with pg_dump and 
     const server = await startServer({ DATABASE_URL: live });
     const answers = [];
     for (let i = 0; i < 5; i += 1) answers.push(await submit(server.url, apiRequest(`Kept by the backup ${i}`)));
-    assert.deepEqual(answers.map((a) => a.status), Array(5).fill(201));
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      Array(5).fill(201),
+    );
 
     // The README's commands, while the app runs.
     const dump = path.join(scratch.dir, 'leep.dump');

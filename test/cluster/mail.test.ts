@@ -57,7 +57,20 @@ async function queue(cluster: Cluster, n: number): Promise<string[]> {
   await insertMany(
     cluster.knex,
     'outbox',
-    subjects.map((subject, i) => ({ kind: 'test', case_id: null, to_address: `person${i}@example.org`, subject, text_body: `Body of ${subject}`, html_body: `<p>Body of ${subject}</p>`, ics: null, status: 'waiting', attempts: 0, next_attempt_at: 0, dedupe_key: `${run}:${i}`, created_at: at })),
+    subjects.map((subject, i) => ({
+      kind: 'test',
+      case_id: null,
+      to_address: `person${i}@example.org`,
+      subject,
+      text_body: `Body of ${subject}`,
+      html_body: `<p>Body of ${subject}</p>`,
+      ics: null,
+      status: 'waiting',
+      attempts: 0,
+      next_attempt_at: 0,
+      dedupe_key: `${run}:${i}`,
+      created_at: at,
+    })),
   );
   return subjects;
 }
@@ -73,7 +86,7 @@ async function until(what: string, ok: () => boolean | Promise<boolean>, ms: num
 const FROM = ['Instance A <a@leep.test>', 'Instance B <b@leep.test>'];
 
 describeCluster('The mail worker in two instances on one PostgreSQL [postgres, nginx]', function () {
-  it('500 messages, one instance SIGKILLed mid-batch while it waits for the mail server: each message is delivered exactly once, and the dead instance\'s claims are taken over within seconds', async function () {
+  it("500 messages, one instance SIGKILLed mid-batch while it waits for the mail server: each message is delivered exactly once, and the dead instance's claims are taken over within seconds", async function () {
     this.timeout(180_000);
     let killing = false;
     let cluster!: Cluster;
@@ -90,7 +103,10 @@ describeCluster('The mail worker in two instances on one PostgreSQL [postgres, n
       },
     });
     try {
-      cluster = await startCluster({ env: { SMTP_URL: smtp.url, MAIL_LEASE_MS: '2000', MAIL_POLL_MS: '200', MAIL_CONCURRENCY: '4' }, perInstance: FROM.map((f) => ({ MAIL_FROM: f })) });
+      cluster = await startCluster({
+        env: { SMTP_URL: smtp.url, MAIL_LEASE_MS: '2000', MAIL_POLL_MS: '200', MAIL_CONCURRENCY: '4' },
+        perInstance: FROM.map((f) => ({ MAIL_FROM: f })),
+      });
       const subjects = await queue(cluster, 500);
       await until('A was killed mid-batch', () => !cluster.instances[0].running(), 60_000);
       assert.ok(smtp.held() >= 1, 'A was killed while the mail server held at least one of its messages');
@@ -101,8 +117,14 @@ describeCluster('The mail worker in two instances on one PostgreSQL [postgres, n
       assert.deepEqual(twice, [], 'no message delivered more than once');
       assert.equal(smtp.total(), 500);
       assert.ok((smtp.bySender.get('a@leep.test') ?? 0) >= 100 && (smtp.bySender.get('b@leep.test') ?? 0) >= 1, 'both instances sent');
-      const rows = (await cluster.knex('outbox').whereIn('subject', subjects).groupBy('status').select('status').count({ n: '*' })) as { status: string; n: unknown }[];
-      assert.deepEqual(rows.map((r) => [r.status, Number(r.n)]), [['sent', 500]]);
+      const rows = (await cluster.knex('outbox').whereIn('subject', subjects).groupBy('status').select('status').count({ n: '*' })) as {
+        status: string;
+        n: unknown;
+      }[];
+      assert.deepEqual(
+        rows.map((r) => [r.status, Number(r.n)]),
+        [['sent', 500]],
+      );
     } finally {
       await cluster?.stop();
       await smtp.close();
@@ -114,16 +136,29 @@ describeCluster('The mail worker in two instances on one PostgreSQL [postgres, n
     const smtp = await countingSmtp({ delayMs: 7000 });
     let cluster: Cluster | undefined;
     try {
-      cluster = await startCluster({ env: { SMTP_URL: smtp.url, MAIL_LEASE_MS: '3000', MAIL_POLL_MS: '200', MAIL_CONCURRENCY: '10' }, perInstance: FROM.map((f) => ({ MAIL_FROM: f })) });
+      cluster = await startCluster({
+        env: { SMTP_URL: smtp.url, MAIL_LEASE_MS: '3000', MAIL_POLL_MS: '200', MAIL_CONCURRENCY: '10' },
+        perInstance: FROM.map((f) => ({ MAIL_FROM: f })),
+      });
       const subjects = await queue(cluster, 40);
       await until('every message was delivered', () => subjects.every((s) => smtp.delivered.has(s)), 90_000);
       // A message taken over after its lease ran out would arrive 7 s after its first copy.
       await new Promise((resolve) => setTimeout(resolve, 8000));
-      assert.deepEqual(subjects.filter((s) => smtp.delivered.get(s) !== 1), [], 'no message delivered more than once');
+      assert.deepEqual(
+        subjects.filter((s) => smtp.delivered.get(s) !== 1),
+        [],
+        'no message delivered more than once',
+      );
       assert.equal(smtp.total(), 40);
       assert.ok((smtp.bySender.get('a@leep.test') ?? 0) >= 1 && (smtp.bySender.get('b@leep.test') ?? 0) >= 1, 'both instances sent');
-      const rows = (await cluster.knex('outbox').whereIn('subject', subjects).groupBy('status').select('status').count({ n: '*' })) as { status: string; n: unknown }[];
-      assert.deepEqual(rows.map((r) => [r.status, Number(r.n)]), [['sent', 40]]);
+      const rows = (await cluster.knex('outbox').whereIn('subject', subjects).groupBy('status').select('status').count({ n: '*' })) as {
+        status: string;
+        n: unknown;
+      }[];
+      assert.deepEqual(
+        rows.map((r) => [r.status, Number(r.n)]),
+        [['sent', 40]],
+      );
     } finally {
       await cluster?.stop();
       await smtp.close();

@@ -43,7 +43,7 @@ describeCluster('Stopping and restarting instances behind nginx [postgres, nginx
         }
         assert.equal(health.status, 503);
         assert.deepEqual(await health.json(), { status: 'draining' });
-        assert.equal((await fetch(`${server.url}/requests/new`).then(async (r) => (await r.arrayBuffer(), r.status))), 200);
+        assert.equal(await fetch(`${server.url}/requests/new`).then(async (r) => (await r.arrayBuffer(), r.status)), 200);
       }
       const statuses = (await answers).map((a) => a.status);
       assert.deepEqual(statuses, Array(12).fill(201), `round ${round}: ${statuses.join(' ')}`);

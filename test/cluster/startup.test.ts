@@ -4,7 +4,17 @@ import path from 'node:path';
 import { JURISDICTIONS } from '../../seeds/data/jurisdictions';
 import { TOPICS } from '../../seeds/data/topics';
 import { describeCluster } from '../helpers/cluster';
-import { ROOT, Spawned, buildApp, createSchema, freePort, killAllServers, postgresUrl, spawnServer, waitHealthy } from '../helpers/resilience';
+import {
+  ROOT,
+  Spawned,
+  buildApp,
+  createSchema,
+  freePort,
+  killAllServers,
+  postgresUrl,
+  spawnServer,
+  waitHealthy,
+} from '../helpers/resilience';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -21,7 +31,12 @@ describeCluster('Two instances starting at the same moment on an empty PostgreSQ
   it('started 0–25 ms apart, 20 times, each on an empty database: both serve, and the migrations and the reference data are applied once', async function () {
     this.timeout(400_000);
     const base = process.env.TEST_DATABASE_URL as string;
-    const migrations = new Set(fs.readdirSync(path.join(ROOT, 'db', 'migrations')).filter((f) => /\.ts$/.test(f)).map((f) => f.replace(/\.ts$/, ''))).size;
+    const migrations = new Set(
+      fs
+        .readdirSync(path.join(ROOT, 'db', 'migrations'))
+        .filter((f) => /\.ts$/.test(f))
+        .map((f) => f.replace(/\.ts$/, '')),
+    ).size;
     // Four tries at a time, each on a schema of its own (the lock is per schema), to keep the suite short.
     const attemptOnce = async (attempt: number) => {
       const schema = await createSchema(base, 'startup');

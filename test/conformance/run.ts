@@ -34,7 +34,11 @@ function spectral(): void {
   fs.writeFileSync(file, JSON.stringify(openApiDocument('http://127.0.0.1'), null, 2));
   const out = path.join(work, 'spectral.json');
   try {
-    execFileSync(path.join(BIN, 'spectral'), ['lint', '--ruleset', path.join(__dirname, 'spectral.yaml'), '--format', 'json', '--output', out, '--fail-severity', 'error', file], { stdio: 'inherit' });
+    execFileSync(
+      path.join(BIN, 'spectral'),
+      ['lint', '--ruleset', path.join(__dirname, 'spectral.yaml'), '--format', 'json', '--output', out, '--fail-severity', 'error', file],
+      { stdio: 'inherit' },
+    );
   } catch {
     // Spectral exits 1 when it finds errors; they are counted from its report below.
   }
@@ -47,7 +51,9 @@ function spectral(): void {
 }
 
 function listen(server: http.Server): Promise<string> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+  );
 }
 
 async function engine(name: EngineName): Promise<void> {
@@ -72,14 +78,47 @@ async function engine(name: EngineName): Promise<void> {
     const doc = path.join(work, `openapi-${name}.json`);
     fs.writeFileSync(doc, JSON.stringify(openApiDocument(baseUrl), null, 2));
     const collection = path.join(work, `collection-${name}.json`);
-    execFileSync(path.join(BIN, 'portman'), ['--local', doc, '--baseUrl', baseUrl, '--portmanConfigFile', path.join(__dirname, 'portman-config.json'), '--output', collection, '--syncPostman', 'false', '--runNewman', 'false'], {
-      stdio: ['ignore', 'ignore', 'inherit'],
-      cwd: work,
-    });
+    execFileSync(
+      path.join(BIN, 'portman'),
+      [
+        '--local',
+        doc,
+        '--baseUrl',
+        baseUrl,
+        '--portmanConfigFile',
+        path.join(__dirname, 'portman-config.json'),
+        '--output',
+        collection,
+        '--syncPostman',
+        'false',
+        '--runNewman',
+        'false',
+      ],
+      {
+        stdio: ['ignore', 'ignore', 'inherit'],
+        cwd: work,
+      },
+    );
 
-    const vars = { readToken, writeToken, caseReference: kase.reference, engagementId: String(engagementId), cancelId: String(cancelId), pastDate: daysFromToday(-1), today: today() };
+    const vars = {
+      readToken,
+      writeToken,
+      caseReference: kase.reference,
+      engagementId: String(engagementId),
+      cancelId: String(cancelId),
+      pastDate: daysFromToday(-1),
+      today: today(),
+    };
     const summary = await new Promise<newman.NewmanRunSummary>((resolve, reject) =>
-      newman.run({ collection: JSON.parse(fs.readFileSync(collection, 'utf8')), envVar: Object.entries(vars).map(([key, value]) => ({ key, value })), reporters: [], timeoutRequest: 30_000 }, (err, s) => (err ? reject(err) : resolve(s))),
+      newman.run(
+        {
+          collection: JSON.parse(fs.readFileSync(collection, 'utf8')),
+          envVar: Object.entries(vars).map(([key, value]) => ({ key, value })),
+          reporters: [],
+          timeoutRequest: 30_000,
+        },
+        (err, s) => (err ? reject(err) : resolve(s)),
+      ),
     );
     let fiveHundreds = 0;
     for (const ex of summary.run.executions) {
@@ -88,13 +127,19 @@ async function engine(name: EngineName): Promise<void> {
         fiveHundreds += 1;
         console.log(`[${name}] 5xx: ${ex.item.name} answered ${code}: ${ex.response?.stream?.toString().slice(0, 300)}`);
       }
-      for (const a of ex.assertions ?? []) if (a.error) console.log(`[${name}] failed: ${ex.item.name}: ${a.assertion}: ${a.error.message}${ex.response ? ` (answered ${ex.response.code}: ${ex.response.stream?.toString().slice(0, 300)})` : ''}`);
+      for (const a of ex.assertions ?? [])
+        if (a.error)
+          console.log(
+            `[${name}] failed: ${ex.item.name}: ${a.assertion}: ${a.error.message}${ex.response ? ` (answered ${ex.response.code}: ${ex.response.stream?.toString().slice(0, 300)})` : ''}`,
+          );
     }
     const stats = summary.run.stats;
     const requestFailures = summary.run.failures.filter((f) => !f.error?.name?.includes('AssertionError')).length;
     const assertionsFailed = Number(stats.assertions.failed ?? 0);
     const assertionsTotal = Number(stats.assertions.total ?? 0);
-    console.log(`Portman/Newman [${name}]: ${stats.requests.total} requests, ${assertionsTotal} assertions, ${assertionsFailed} failed, ${fiveHundreds} answers 5xx, ${requestFailures} other failures`);
+    console.log(
+      `Portman/Newman [${name}]: ${stats.requests.total} requests, ${assertionsTotal} assertions, ${assertionsFailed} failed, ${fiveHundreds} answers 5xx, ${requestFailures} other failures`,
+    );
     passed += assertionsTotal - assertionsFailed;
     failed += assertionsFailed + fiveHundreds + requestFailures;
   } finally {

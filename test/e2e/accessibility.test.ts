@@ -7,10 +7,28 @@
 import assert from 'node:assert/strict';
 import type { BrowserContext, Page } from 'playwright-core';
 import { DESKTOP, PHONE, RunningApp, chromiumAvailable, createUserWithCli, newPerson, startApp, submitForm } from '../helpers/browser';
-import { assertErrorsTiedToFields, assertFocusVisible, assertNoAxeViolations, assertSkipLinkWorks, auditPage, focusState, tabTo } from '../helpers/browser-a11y';
+import {
+  assertErrorsTiedToFields,
+  assertFocusVisible,
+  assertNoAxeViolations,
+  assertSkipLinkWorks,
+  auditPage,
+  focusState,
+  tabTo,
+} from '../helpers/browser-a11y';
 
-const DIRECTOR = { name: 'Robin Achebe', email: 'robin.achebe@nasbe.example', role: 'director' as const, password: 'meadow lantern copper 31' };
-const CONSULTANT = { name: 'Kai Lindqvist', email: 'kai.lindqvist@nasbe.example', role: 'consultant' as const, password: 'saddle prism walnut 64' };
+const DIRECTOR = {
+  name: 'Robin Achebe',
+  email: 'robin.achebe@nasbe.example',
+  role: 'director' as const,
+  password: 'meadow lantern copper 31',
+};
+const CONSULTANT = {
+  name: 'Kai Lindqvist',
+  email: 'kai.lindqvist@nasbe.example',
+  role: 'consultant' as const,
+  password: 'saddle prism walnut 64',
+};
 
 /** A request as the public API takes it; answers with its status link. */
 async function apiRequest(baseUrl: string): Promise<{ reference: string; statusPath: string }> {
@@ -71,7 +89,8 @@ if (chromiumAvailable()) {
 
     afterEach(function () {
       assert.equal(app.crashed(), undefined, 'the server is still running');
-      for (const p of [visitor, director]) assert.deepEqual(p?.problems.splice(0) ?? [], [], 'the browser reported no script errors, blocked inline code or failed loads');
+      for (const p of [visitor, director])
+        assert.deepEqual(p?.problems.splice(0) ?? [], [], 'the browser reported no script errors, blocked inline code or failed loads');
     });
 
     /** Opens each path at desktop and phone widths and holds it to auditPage. */
@@ -89,7 +108,10 @@ if (chromiumAvailable()) {
 
     it('Every public page, at 1280 and 375 pixels, passes axe (WCAG 2.1 A and AA), keeps its headings in order and labels every control', async function () {
       this.timeout(90_000);
-      await auditAtBothSizes(visitor.page, ['/', '/requests/new', '/login', request.statusPath, '/no-such-page', '/setup'], { '/no-such-page': 404, '/setup': 404 });
+      await auditAtBothSizes(visitor.page, ['/', '/requests/new', '/login', request.statusPath, '/no-such-page', '/setup'], {
+        '/no-such-page': 404,
+        '/setup': 404,
+      });
     });
 
     it('Every staff page, for a director at 1280 and 375 pixels, passes axe (WCAG 2.1 A and AA), keeps its headings in order and labels every control', async function () {
@@ -127,7 +149,10 @@ if (chromiumAvailable()) {
         await assertSkipLinkWorks(visitor.page, path);
         // The next Tab goes on from main, not back to the header.
         await visitor.page.keyboard.press('Tab');
-        assert.ok(await visitor.page.evaluate(() => Boolean(document.activeElement?.closest('main'))), `${path}: after the skip link, Tab moves on inside main`);
+        assert.ok(
+          await visitor.page.evaluate(() => Boolean(document.activeElement?.closest('main'))),
+          `${path}: after the skip link, Tab moves on inside main`,
+        );
       }
       for (const path of [`/cases/${caseId}`, '/dashboard']) {
         await director.page.goto(path);
@@ -181,7 +206,10 @@ if (chromiumAvailable()) {
       this.timeout(60_000);
       const { page } = director;
       await page.goto(`/cases/${caseId}`);
-      await submitForm(page, () => page.getByRole('button', { name: 'Send to requester' }).click(), { status: 422, url: new RegExp(`/cases/${caseId}/messages$`) });
+      await submitForm(page, () => page.getByRole('button', { name: 'Send to requester' }).click(), {
+        status: 422,
+        url: new RegExp(`/cases/${caseId}/messages$`),
+      });
       await page.waitForFunction(() => document.activeElement?.matches('[data-error-summary]'));
       assert.equal(await assertErrorsTiedToFields(page, 'the case page with an empty message'), 1);
       await auditPage(page, 'the case page with an empty message (422)');
@@ -199,7 +227,10 @@ if (chromiumAvailable()) {
       await page.locator('label[for="field-status-delivered"]').click();
       await page.getByLabel('Date', { exact: true }).fill('2099-01-15');
       await page.getByLabel('Number of participants').fill('3');
-      await submitForm(page, () => page.getByRole('button', { name: 'Add engagement' }).click(), { status: 422, url: new RegExp(`/cases/${caseId}/engagements$`) });
+      await submitForm(page, () => page.getByRole('button', { name: 'Add engagement' }).click(), {
+        status: 422,
+        url: new RegExp(`/cases/${caseId}/engagements$`),
+      });
       await page.waitForFunction(() => document.activeElement?.matches('[data-error-summary]'));
       const hrefs = (await page.locator('[data-error-summary] a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))) as string[];
       assert.ok(hrefs.includes('#field-date') && hrefs.includes('#field-summary'), `the summary links to the date and the notes: ${hrefs}`);
@@ -222,9 +253,16 @@ if (chromiumAvailable()) {
         for (const width of [1024, 1280]) {
           await page.setViewportSize({ width, height: 800 });
           await page.goto('/cases');
-          for (const item of [page.locator('.signout-form span'), page.getByRole('link', { name: 'Change password' }), page.getByRole('button', { name: 'Sign out' })]) {
+          for (const item of [
+            page.locator('.signout-form span'),
+            page.getByRole('link', { name: 'Change password' }),
+            page.getByRole('button', { name: 'Sign out' }),
+          ]) {
             const box = await item.boundingBox();
-            assert.ok(box && box.y >= 0 && box.x >= 0 && box.x + box.width <= width, `at ${width} pixels, "${await item.textContent()}" is inside the window: ${JSON.stringify(box)}`);
+            assert.ok(
+              box && box.y >= 0 && box.x >= 0 && box.x + box.width <= width,
+              `at ${width} pixels, "${await item.textContent()}" is inside the window: ${JSON.stringify(box)}`,
+            );
           }
         }
       } finally {
@@ -250,7 +288,10 @@ if (chromiumAvailable()) {
         assert.match((await focusState(page)).text, /Sign out/);
         await page.keyboard.press('Escape');
         await nav.waitFor({ state: 'hidden' });
-        assert.ok(await page.evaluate(() => document.activeElement?.matches('button.usa-menu-btn')), 'the focus goes back to the Menu button');
+        assert.ok(
+          await page.evaluate(() => document.activeElement?.matches('button.usa-menu-btn')),
+          'the focus goes back to the Menu button',
+        );
       } finally {
         await page.setViewportSize(DESKTOP);
       }

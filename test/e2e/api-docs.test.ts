@@ -22,7 +22,7 @@ if (chromiumAvailable()) {
       await app?.stop();
     });
 
-    it('GET /api/docs renders every operation of the document from the app\'s own Swagger UI, with zero axe violations and no console error, at 1280 and 375 pixels', async function () {
+    it("GET /api/docs renders every operation of the document from the app's own Swagger UI, with zero axe violations and no console error, at 1280 and 375 pixels", async function () {
       this.timeout(60_000);
       const { page, problems } = visitor;
       const doc = (await (await fetch(`${app.baseUrl}/api/v1/openapi.json`)).json()) as { paths: Record<string, Record<string, unknown>> };

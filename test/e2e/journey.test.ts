@@ -35,7 +35,15 @@ if (chromiumAvailable()) {
     let director: Person;
     let requester: Person;
     let consultant: Person;
-    const state: { reference?: string; statusUrl?: string; caseUrl?: string; engagementEditUrl?: string; delivered?: boolean; completed?: boolean; expertId?: string } = {};
+    const state: {
+      reference?: string;
+      statusUrl?: string;
+      caseUrl?: string;
+      engagementEditUrl?: string;
+      delivered?: boolean;
+      completed?: boolean;
+      expertId?: string;
+    } = {};
     const needs = <K extends keyof typeof state>(key: K, step: string): NonNullable<(typeof state)[K]> => {
       assert.ok(state[key], `this step needs ${step}, which did not complete`);
       return state[key] as NonNullable<(typeof state)[K]>;
@@ -86,11 +94,17 @@ if (chromiumAvailable()) {
         await page.locator(`label[for="field-topics-${person.topic}"]`).click();
         await page.getByLabel('Initial password').fill(person.password);
         await page.getByLabel('Password again').fill(person.password);
-        await submitForm(page, () => page.getByRole('button', { name: 'Add user' }).click(), { status: 303, url: /\/admin\/users\?saved=1$/ });
+        await submitForm(page, () => page.getByRole('button', { name: 'Add user' }).click(), {
+          status: 303,
+          url: /\/admin\/users\?saved=1$/,
+        });
       }
       await auditPage(page, 'the user list');
       const rows = page.locator('tbody tr');
-      await assert.doesNotReject(rows.filter({ hasText: EXPERT.name }).filter({ hasText: 'Applying an equity lens to policy' }).waitFor(), 'the expert is listed with her expertise');
+      await assert.doesNotReject(
+        rows.filter({ hasText: EXPERT.name }).filter({ hasText: 'Applying an equity lens to policy' }).waitFor(),
+        'the expert is listed with her expertise',
+      );
       assert.equal(await rows.count(), 3, 'the director and two consultants');
 
       await submitForm(page, () => page.getByRole('button', { name: 'Sign out' }).click(), { status: 303, url: /\/login\?signed_out=1$/ });
@@ -139,7 +153,15 @@ if (chromiumAvailable()) {
       await assertFocusVisible(page, 'the error summary');
       const box = await page.locator('[data-error-summary]').boundingBox();
       assert.ok(box && box.y >= 0 && box.y < 740, `the focused summary is in view at the top: ${JSON.stringify(box)}`);
-      assert.ok(await page.evaluate(() => Boolean(document.querySelector('[data-error-summary]')!.compareDocumentPosition(document.querySelector('main form')!) & Node.DOCUMENT_POSITION_FOLLOWING)), 'the summary comes before the form');
+      assert.ok(
+        await page.evaluate(() =>
+          Boolean(
+            document.querySelector('[data-error-summary]')!.compareDocumentPosition(document.querySelector('main form')!) &
+            Node.DOCUMENT_POSITION_FOLLOWING,
+          ),
+        ),
+        'the summary comes before the form',
+      );
       const links = await page.locator('[data-error-summary] a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
       assert.deepEqual([...links].sort(), ['#field-email', '#field-title', '#field-topics'], 'one link per mistake');
       // What was typed is kept.
@@ -197,7 +219,10 @@ if (chromiumAvailable()) {
       await page.getByLabel('E-mail address').fill(DIRECTOR.email);
       await page.getByLabel('Password').fill(DIRECTOR.password);
       await submitForm(page, () => page.getByRole('button', { name: 'Sign in' }).click(), { status: 303, url: /\/cases$/ });
-      await Promise.all([page.waitForURL('**/cases/triage'), page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Triage' }).click()]);
+      await Promise.all([
+        page.waitForURL('**/cases/triage'),
+        page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Triage' }).click(),
+      ]);
       await auditPage(page, 'the triage page');
       const row = page.locator('tbody tr').filter({ hasText: reference });
       await Promise.all([page.waitForURL(/\/cases\/\d+#assignment$/), row.getByRole('link', { name: /Review and assign/ }).click()]);
@@ -210,7 +235,10 @@ if (chromiumAvailable()) {
       assert.match(label, /Expertise in Applying an equity lens to policy/);
       state.expertId = (await first.locator('input').getAttribute('value')) ?? undefined;
       await first.locator('label').click();
-      await submitForm(page, () => page.getByRole('button', { name: 'Save assignment' }).click(), { status: 303, url: /\?saved=1#assignment$/ });
+      await submitForm(page, () => page.getByRole('button', { name: 'Save assignment' }).click(), {
+        status: 303,
+        url: /\?saved=1#assignment$/,
+      });
       assert.match((await page.locator('.usa-intro').first().textContent()) ?? '', new RegExp(`Assigned · Lead: ${EXPERT.name}`));
       await auditPage(page, 'the case page after assignment (director)');
       state.caseUrl = page.url().replace(/[?#].*$/, '');
@@ -246,18 +274,30 @@ if (chromiumAvailable()) {
       await page.getByLabel('Duration in minutes').fill('90');
       await page.locator('label[for="field-format-small_group"]').click();
       await page.getByLabel('Number of participants').fill('6');
-      await submitForm(page, () => page.getByRole('button', { name: 'Add engagement' }).click(), { status: 303, url: /\?saved=1#engagements$/ });
+      await submitForm(page, () => page.getByRole('button', { name: 'Add engagement' }).click(), {
+        status: 303,
+        url: /\?saved=1#engagements$/,
+      });
       const engagementRow = page.locator('#engagements tbody tr').first();
       assert.match((await engagementRow.textContent()) ?? '', /Scheduled/);
-      state.engagementEditUrl = await engagementRow.getByRole('link', { name: /^Edit/ }).getAttribute('href') ?? undefined;
+      state.engagementEditUrl = (await engagementRow.getByRole('link', { name: /^Edit/ }).getAttribute('href')) ?? undefined;
 
-      await page.getByLabel('Message to the requester').fill('Hello Sam, I look forward to our first meeting. Could you send the current draft of the plan?');
-      await submitForm(page, () => page.getByRole('button', { name: 'Send to requester' }).click(), { status: 303, url: /\?saved=1#messages$/ });
+      await page
+        .getByLabel('Message to the requester')
+        .fill('Hello Sam, I look forward to our first meeting. Could you send the current draft of the plan?');
+      await submitForm(page, () => page.getByRole('button', { name: 'Send to requester' }).click(), {
+        status: 303,
+        url: /\?saved=1#messages$/,
+      });
       assert.match((await page.locator('#messages .message-list').textContent()) ?? '', /current draft of the plan/);
       await auditPage(page, 'the case page with an engagement and a message (consultant)');
 
       await page.goto('/my-work');
-      assert.match((await page.locator('#upcoming-heading + ul').textContent()) ?? '', new RegExp(reference), 'the engagement is upcoming on My work');
+      assert.match(
+        (await page.locator('#upcoming-heading + ul').textContent()) ?? '',
+        new RegExp(reference),
+        'the engagement is upcoming on My work',
+      );
       await auditPage(page, 'My work with an upcoming engagement');
       await screenshot(page, 'my-work', 'desktop');
       await screenshot(page, 'my-work', 'phone');
@@ -271,14 +311,21 @@ if (chromiumAvailable()) {
       assert.match((await page.locator('.usa-summary-box').textContent()) ?? '', new RegExp(`Your consultant: ${EXPERT.name}`));
       const upcoming = page.locator('#upcoming-heading + ul li');
       assert.equal(await upcoming.count(), 1, 'one upcoming meeting');
-      const when = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric' }).format(new Date(`${isoDay(14)}T00:00:00Z`));
+      const when = new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric' }).format(
+        new Date(`${isoDay(14)}T00:00:00Z`),
+      );
       assert.match((await upcoming.textContent()) ?? '', new RegExp(`${when}, 2:30 PM ET.*Small-group facilitation, 90 minutes`));
-      assert.match((await page.locator('#messages .message-list').textContent()) ?? '', new RegExp(`${EXPERT.name} \\(LEEP\\)[\\s\\S]*current draft of the plan`));
+      assert.match(
+        (await page.locator('#messages .message-list').textContent()) ?? '',
+        new RegExp(`${EXPERT.name} \\(LEEP\\)[\\s\\S]*current draft of the plan`),
+      );
       await auditPage(page, 'the status page with a consultant, a meeting and a message (phone)');
       await screenshot(page, 'status', 'phone');
       await screenshot(page, 'status', 'desktop');
 
-      await page.getByLabel('Write to the LEEP team').fill('Thank you! The draft is attached to the board packet; I will bring it to the meeting.');
+      await page
+        .getByLabel('Write to the LEEP team')
+        .fill('Thank you! The draft is attached to the board packet; I will bring it to the meeting.');
       await submitForm(page, () => page.getByRole('button', { name: 'Send message' }).click(), { status: 303, url: /\?sent=1#messages$/ });
       assert.match((await page.locator('#messages [role="status"]').textContent()) ?? '', /Your message has been sent/);
       assert.match((await page.locator('#messages .message-list').textContent()) ?? '', /bring it to the meeting/);
@@ -296,14 +343,21 @@ if (chromiumAvailable()) {
       await page.getByLabel('Date', { exact: true }).fill(isoDay(0));
       await page.locator('label[for="field-jurisdictions-NH"]').click();
       await page.getByLabel('Summary notes').fill('Walked the board through an equity lens for each goal of the plan.');
-      await submitForm(page, () => page.getByRole('button', { name: 'Save changes' }).click(), { status: 303, url: /\?saved=1#engagements$/ });
+      await submitForm(page, () => page.getByRole('button', { name: 'Save changes' }).click(), {
+        status: 303,
+        url: /\?saved=1#engagements$/,
+      });
       assert.equal(page.url().replace(/[?#].*$/, ''), caseUrl, 'back on the case');
       const row = page.locator('#engagements tbody tr').first();
       const rowText = (await row.textContent()) ?? '';
       assert.match(rowText, /Delivered/);
       assert.match(rowText, /New Hampshire/);
       assert.match(rowText, /Vermont/);
-      assert.match((await page.locator('#status-heading').textContent()) ?? '', /In progress/, 'the first delivered engagement starts the case');
+      assert.match(
+        (await page.locator('#status-heading').textContent()) ?? '',
+        /In progress/,
+        'the first delivered engagement starts the case',
+      );
       state.delivered = true;
 
       const complete = page.locator('#status form').filter({ has: page.getByRole('button', { name: 'Complete' }) });
@@ -330,15 +384,24 @@ if (chromiumAvailable()) {
       await page.locator('label[for="field-relevance-4"]').click();
       await page.locator('label[for="field-usefulness-5"]').click();
       await feedback.getByLabel(/Comment/).fill('Clear, practical and kind.');
-      await submitForm(page, () => feedback.getByRole('button', { name: 'Send feedback' }).click(), { status: 303, url: /\?thanks=1#feedback$/ });
+      await submitForm(page, () => feedback.getByRole('button', { name: 'Send feedback' }).click(), {
+        status: 303,
+        url: /\?thanks=1#feedback$/,
+      });
       assert.match((await page.locator('#feedback').textContent()) ?? '', /Thank you: your feedback has been received/);
       assert.equal(await page.locator('#feedback form').count(), 0, 'the form is gone once answered');
       await auditPage(page, 'the status page after feedback (phone)');
 
       // The staff see the answer and the requester's message on the case.
       await director.page.goto(needs('caseUrl', 'the assignment'));
-      assert.match((await director.page.locator('.details-list').textContent()) ?? '', /Quality 5, relevance 4, usefulness 5[\s\S]*Clear, practical and kind/);
-      assert.match((await director.page.locator('#messages .message-list').textContent()) ?? '', new RegExp(`${REQUEST.name} \\(requester\\)[\\s\\S]*bring it to the meeting`));
+      assert.match(
+        (await director.page.locator('.details-list').textContent()) ?? '',
+        /Quality 5, relevance 4, usefulness 5[\s\S]*Clear, practical and kind/,
+      );
+      assert.match(
+        (await director.page.locator('#messages .message-list').textContent()) ?? '',
+        new RegExp(`${REQUEST.name} \\(requester\\)[\\s\\S]*bring it to the meeting`),
+      );
     });
 
     it('The director sees both states served on the dashboard, the engagement on the state page and in the CSV exports, and the closing summary on the case', async function () {
@@ -357,12 +420,19 @@ if (chromiumAvailable()) {
       assert.match((await map.locator('title').first().textContent()) ?? '', /Map of the states/, 'with a name');
       const coverageRows = page.locator('table.coverage-table tbody tr');
       assert.equal(await coverageRows.count(), 51);
-      const served = await coverageRows.evaluateAll((rows) => rows.filter((r) => r.querySelectorAll('td')[0]?.textContent?.trim() === 'Yes').map((r) => r.querySelector('th')?.textContent?.trim()));
+      const served = await coverageRows.evaluateAll((rows) =>
+        rows
+          .filter((r) => r.querySelectorAll('td')[0]?.textContent?.trim() === 'Yes')
+          .map((r) => r.querySelector('th')?.textContent?.trim()),
+      );
       assert.deepEqual(served.sort(), ['New Hampshire', 'Vermont']);
       await screenshot(page, 'dashboard', 'desktop', { maxHeight: 2000 });
       await screenshot(page, 'dashboard', 'phone', { maxHeight: 6000 });
 
-      await Promise.all([page.waitForURL('**/states/NH'), page.locator('table.coverage-table').getByRole('link', { name: 'New Hampshire' }).click()]);
+      await Promise.all([
+        page.waitForURL('**/states/NH'),
+        page.locator('table.coverage-table').getByRole('link', { name: 'New Hampshire' }).click(),
+      ]);
       await auditPage(page, 'the state page of New Hampshire');
       const engagement = page.locator('tbody tr').filter({ hasText: reference });
       assert.equal(await engagement.count(), 1, 'the engagement is on the state page');
@@ -383,11 +453,21 @@ if (chromiumAvailable()) {
       const coverageCsv = await page.request.get('/reports/coverage.csv');
       assert.equal(coverageCsv.status(), 200);
       const coverage = parse(await coverageCsv.text(), { columns: true, bom: true }) as Record<string, string>[];
-      assert.deepEqual(coverage.filter((r) => r.Served === 'Yes').map((r) => r.Code).sort(), ['NH', 'VT']);
+      assert.deepEqual(
+        coverage
+          .filter((r) => r.Served === 'Yes')
+          .map((r) => r.Code)
+          .sort(),
+        ['NH', 'VT'],
+      );
       assert.equal(coverage.find((r) => r.Code === 'NH')?.['Last served'], isoDay(0));
 
       await page.goto(caseUrl);
-      assert.match((await page.locator('.details-list').textContent()) ?? '', /The board adopted equity goals/, 'the closing summary is on the case');
+      assert.match(
+        (await page.locator('.details-list').textContent()) ?? '',
+        /The board adopted equity goals/,
+        'the closing summary is on the case',
+      );
       await auditPage(page, 'the completed case (director)');
       await screenshot(page, 'case', 'desktop');
       await screenshot(page, 'case', 'phone');

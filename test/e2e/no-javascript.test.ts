@@ -56,7 +56,10 @@ if (chromiumAvailable()) {
       assert.equal(await page.getByLabel('Your state or jurisdiction').inputValue(), 'NH');
       assert.equal(await page.getByLabel('Your name').inputValue(), 'Jordan Blake');
       assert.equal(await page.getByLabel(/Phone number/).inputValue(), '603-555-0100');
-      assert.equal(await page.getByLabel('What you need', { exact: true }).inputValue(), 'An online training on equity audits of our data.');
+      assert.equal(
+        await page.getByLabel('What you need', { exact: true }).inputValue(),
+        'An online training on equity audits of our data.',
+      );
       assert.equal(await page.getByLabel(/Expected number of participants/).inputValue(), '12');
       assert.ok(await page.locator('#field-organization_type-state_agency').isChecked());
       assert.ok(await page.locator('#field-preferred_format-online_training').isChecked());
@@ -65,7 +68,10 @@ if (chromiumAvailable()) {
 
       // Corrected, it goes through.
       await page.locator('label[for="field-topics-data-equity-audits"]').click();
-      await submitForm(page, () => page.getByRole('button', { name: 'Send request' }).click(), { status: 303, url: /\/status\/[A-Za-z0-9_-]+$/ });
+      await submitForm(page, () => page.getByRole('button', { name: 'Send request' }).click(), {
+        status: 303,
+        url: /\/status\/[A-Za-z0-9_-]+$/,
+      });
       assert.match((await page.locator('h1').textContent()) ?? '', /^Request TA-\d{4}-0001$/);
       assert.match((await page.locator('.details-list').textContent()) ?? '', /Data use and equity audits/);
       await auditPage(page, 'the status page without JavaScript', { javaScriptDisabled: true });

@@ -8,7 +8,12 @@ import type { CDPSession } from 'playwright-core';
 import { RunningApp, chromiumAvailable, createUserWithCli, newPerson, startApp, submitForm } from '../helpers/browser';
 import { auditPage } from '../helpers/browser-a11y';
 
-const DIRECTOR = { name: 'Robin Achebe', email: 'robin.achebe@nasbe.example', password: 'copper willow beacon 57', role: 'director' as const };
+const DIRECTOR = {
+  name: 'Robin Achebe',
+  email: 'robin.achebe@nasbe.example',
+  password: 'copper willow beacon 57',
+  role: 'director' as const,
+};
 
 if (chromiumAvailable()) {
   describe('Staff second factors in Chromium, with a virtual authenticator', function () {
@@ -26,7 +31,14 @@ if (chromiumAvailable()) {
       cdp = await person.context.newCDPSession(person.page);
       await cdp.send('WebAuthn.enable');
       ({ authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-        options: { protocol: 'ctap2', transport: 'internal', hasResidentKey: true, hasUserVerification: true, isUserVerified: true, automaticPresenceSimulation: true },
+        options: {
+          protocol: 'ctap2',
+          transport: 'internal',
+          hasResidentKey: true,
+          hasUserVerification: true,
+          isUserVerified: true,
+          automaticPresenceSimulation: true,
+        },
       }));
     });
 
@@ -74,7 +86,11 @@ if (chromiumAvailable()) {
       const { page } = person;
       await page.goto('/account/security');
       await auditPage(page, 'the sign-in security page');
-      assert.equal(await page.locator('[data-passkey-register]').isVisible(), true, 'the passkey form shows when the browser can make passkeys');
+      assert.equal(
+        await page.locator('[data-passkey-register]').isVisible(),
+        true,
+        'the passkey form shows when the browser can make passkeys',
+      );
       await page.fill('#field-passkey-name', 'Work laptop');
       await Promise.all([page.waitForURL(/done=passkey-added/), page.click('button:has-text("Add a passkey")')]);
       assert.match(await page.locator('main').innerText(), /Your passkey has been added/);

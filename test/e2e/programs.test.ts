@@ -8,8 +8,18 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { RunningApp, chromiumAvailable, createUserWithCli, isoDay, newPerson, startApp } from '../helpers/browser';
 import { auditPage } from '../helpers/browser-a11y';
 
-const DIRECTOR = { name: 'Renata Solis', email: 'renata.solis@nasbe.example', password: 'copper willow lantern 73', role: 'director' as const };
-const REVIEWER = { name: 'Idris Calloway', email: 'idris.calloway@nasbe.example', password: 'maple quarry ribbon 29', role: 'consultant' as const };
+const DIRECTOR = {
+  name: 'Renata Solis',
+  email: 'renata.solis@nasbe.example',
+  password: 'copper willow lantern 73',
+  role: 'director' as const,
+};
+const REVIEWER = {
+  name: 'Idris Calloway',
+  email: 'idris.calloway@nasbe.example',
+  password: 'maple quarry ribbon 29',
+  role: 'consultant' as const,
+};
 const COHORT = 'Cohort of the browser journey';
 const APPLICANT = { name: 'Marisol Etxeberria', email: 'marisol.e@board.example.gov', role: 'Vice chair' };
 
@@ -107,12 +117,18 @@ if (chromiumAvailable()) {
       await page.getByLabel('Your role on the board').fill(APPLICANT.role);
       await page.getByLabel('Years on the board').fill('3');
       await page.getByLabel('Your commitment to equity').fill('I led our equity audit.');
-      await page.getByLabel('Your openness to exploring race and culture in education').fill('I want to learn how other boards talk about race.');
+      await page
+        .getByLabel('Your openness to exploring race and culture in education')
+        .fill('I want to learn how other boards talk about race.');
       await page.getByLabel('Your leadership').fill('I chaired the rewrite of our discipline policy.');
       await page.getByRole('button', { name: 'Send application' }).click();
       await page.waitForSelector('[data-error-summary]');
       assert.match((await page.locator('#field-name-error').textContent()) ?? '', /Enter your name/);
-      assert.equal(await page.getByLabel('Your leadership').inputValue(), 'I chaired the rewrite of our discipline policy.', 'the answers are kept');
+      assert.equal(
+        await page.getByLabel('Your leadership').inputValue(),
+        'I chaired the rewrite of our discipline policy.',
+        'the answers are kept',
+      );
       await auditPage(page, 'the application form with an error');
       await page.getByLabel('Your name').fill(APPLICANT.name);
       await page.getByRole('button', { name: 'Send application' }).click();
@@ -129,13 +145,18 @@ if (chromiumAvailable()) {
       await page.getByRole('link', { name: 'Reviews', exact: true }).click();
       await page.waitForURL('**/reviews');
       await auditPage(page, 'the reviews list');
-      assert.equal(await page.getByText(APPLICANT.name).count(), 0, "the list does not name the applicant");
+      assert.equal(await page.getByText(APPLICANT.name).count(), 0, 'the list does not name the applicant');
       await page.getByRole('link', { name: 'Application 1', exact: true }).click();
       await page.waitForURL(/\/reviews\/\d+$/);
       assert.equal(await page.getByText(APPLICANT.name).count(), 0, 'the review page does not name the applicant');
       assert.equal(await page.getByRole('heading', { name: 'Other reviewers' }).count(), 0, 'nothing of other reviewers before scoring');
       await auditPage(page, 'the review form');
-      for (const [criterion, score] of [['equity', 5], ['openness', 4], ['leadership', 4]] as const) await page.locator(`label[for="field-${criterion}_score-${score}"]`).click();
+      for (const [criterion, score] of [
+        ['equity', 5],
+        ['openness', 4],
+        ['leadership', 4],
+      ] as const)
+        await page.locator(`label[for="field-${criterion}_score-${score}"]`).click();
       await page.getByLabel('Comment on commitment to equity').fill('Concrete and convincing.');
       await page.getByLabel('Comment on openness to exploring race and culture in education').fill('Open and curious.');
       await page.getByRole('button', { name: 'Save my scores' }).click();

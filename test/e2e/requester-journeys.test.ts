@@ -10,8 +10,18 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { RunningApp, chromiumAvailable, createUserWithCli, isoDay, newPerson, startApp, submitForm } from '../helpers/browser';
 import { auditPage } from '../helpers/browser-a11y';
 
-const DIRECTOR = { name: 'Avery Quinn', email: 'avery.quinn@nasbe.example', role: 'director' as const, password: 'copper willow signal 52' };
-const CONSULTANT = { name: 'Jordan Blake', email: 'jordan.blake@nasbe.example', role: 'consultant' as const, password: 'pebble harbor lantern 19' };
+const DIRECTOR = {
+  name: 'Avery Quinn',
+  email: 'avery.quinn@nasbe.example',
+  role: 'director' as const,
+  password: 'copper willow signal 52',
+};
+const CONSULTANT = {
+  name: 'Jordan Blake',
+  email: 'jordan.blake@nasbe.example',
+  role: 'consultant' as const,
+  password: 'pebble harbor lantern 19',
+};
 
 interface Person {
   context: BrowserContext;
@@ -91,22 +101,32 @@ if (chromiumAvailable()) {
       await page.locator('label[for="field-format-one_on_one"]').click();
       await page.getByLabel('Number of participants').fill('3');
       if (fields.summary) await page.getByLabel('Summary notes').fill(fields.summary);
-      await submitForm(page, () => page.getByRole('button', { name: 'Add engagement' }).click(), { status: 303, url: /\?saved=1#engagements$/ });
+      await submitForm(page, () => page.getByRole('button', { name: 'Add engagement' }).click(), {
+        status: 303,
+        url: /\?saved=1#engagements$/,
+      });
     }
 
     it('The director completes a case with 2 meetings still scheduled: the form asks, and "cancel them" mails the requester two METHOD:CANCEL files with the meetings\' UIDs', async function () {
       this.timeout(120_000);
       const kase = await apiRequest(app, db, 'complete.journey@example.org');
       // Submitted a month ago, so that the meeting delivered two days ago came after the request.
-      await db('cases').where({ id: kase.caseId }).update({ submitted_at: new Date(Date.now() - 30 * 86_400_000).toISOString() });
+      await db('cases')
+        .where({ id: kase.caseId })
+        .update({ submitted_at: new Date(Date.now() - 30 * 86_400_000).toISOString() });
       const { page } = director;
       await page.goto(`/cases/${kase.caseId}`);
       await page.locator('#assignment .usa-radio').filter({ hasText: CONSULTANT.name }).locator('label').click();
-      await submitForm(page, () => page.getByRole('button', { name: 'Save assignment' }).click(), { status: 303, url: /\?saved=1#assignment$/ });
+      await submitForm(page, () => page.getByRole('button', { name: 'Save assignment' }).click(), {
+        status: 303,
+        url: /\?saved=1#assignment$/,
+      });
       await addEngagement(kase.caseId, { status: 'delivered', date: isoDay(-2), summary: 'First session held.' });
       await addEngagement(kase.caseId, { status: 'scheduled', date: isoDay(10) });
       await addEngagement(kase.caseId, { status: 'scheduled', date: isoDay(17) });
-      const scheduled = (await db('engagements').where({ case_id: kase.caseId, status: 'scheduled' }).orderBy('id').select('id')).map((r) => Number(r.id));
+      const scheduled = (await db('engagements').where({ case_id: kase.caseId, status: 'scheduled' }).orderBy('id').select('id')).map((r) =>
+        Number(r.id),
+      );
       assert.equal(scheduled.length, 2);
 
       const complete = page.locator('#status form').filter({ has: page.getByRole('button', { name: 'Complete' }) });
@@ -116,10 +136,15 @@ if (chromiumAvailable()) {
       assert.equal(await page.locator('#field-closing_summary').inputValue(), 'The board adopted its equity goals.');
       assert.equal(await page.getByRole('link', { name: 'Go back to the engagements' }).count(), 1);
       await auditPage(page, 'the completion form asking about scheduled engagements');
-      await submitForm(page, () => page.getByRole('button', { name: 'Cancel them and complete the case' }).click(), { status: 303, url: /\?saved=1#status$/ });
+      await submitForm(page, () => page.getByRole('button', { name: 'Cancel them and complete the case' }).click(), {
+        status: 303,
+        url: /\?saved=1#status$/,
+      });
       assert.match((await page.locator('#status-heading').textContent()) ?? '', /Status: Completed/);
 
-      const mails = await db('outbox').where({ case_id: kase.caseId, kind: 'engagement-cancelled', to_address: 'complete.journey@example.org' }).select('ics');
+      const mails = await db('outbox')
+        .where({ case_id: kase.caseId, kind: 'engagement-cancelled', to_address: 'complete.journey@example.org' })
+        .select('ics');
       assert.equal(mails.length, 2);
       const host = new URL(app.baseUrl).host;
       const uids = mails.map((m) => {
@@ -148,7 +173,7 @@ if (chromiumAvailable()) {
       assert.deepEqual([Number(stored.quality), Number(stored.relevance), Number(stored.usefulness)], [5, 4, 3]);
     });
 
-    it('The director declines a request with a reason: the status page shows it, the requester\'s mail holds it, and the requester can still write', async function () {
+    it("The director declines a request with a reason: the status page shows it, the requester's mail holds it, and the requester can still write", async function () {
       this.timeout(60_000);
       const kase = await apiRequest(app, db, 'decline.journey@example.org');
       const reason = 'LEEP is not taking on strategic plan reviews this year; the NASBE policy team can help.';
@@ -184,7 +209,10 @@ if (chromiumAvailable()) {
       assert.match((await page.locator('h1').textContent()) ?? '', /^Cancel the one-on-one discussion of /);
       await auditPage(page, 'the confirmation page');
       assert.equal((await db('engagements').where({ id }).first('status')).status, 'scheduled', 'the first click changed nothing');
-      await submitForm(page, () => page.getByRole('button', { name: 'Yes, cancel the engagement' }).click(), { status: 303, url: /\?saved=1#engagements$/ });
+      await submitForm(page, () => page.getByRole('button', { name: 'Yes, cancel the engagement' }).click(), {
+        status: 303,
+        url: /\?saved=1#engagements$/,
+      });
       assert.equal((await db('engagements').where({ id }).first('status')).status, 'cancelled');
     });
   });

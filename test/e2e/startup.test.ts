@@ -30,7 +30,11 @@ interface Started {
 
 /** Starts the built server with exactly this environment (plus PATH), with nothing inherited. */
 function startServer(env: Record<string, string>): Started {
-  const child = spawn(process.execPath, [ENTRY], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [ENTRY], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   let err = '';
   child.stdout?.on('data', (d) => (out += d));
@@ -67,7 +71,10 @@ async function exitWithin(server: Started, ms: number): Promise<number | null> {
 }
 
 /** Posts a small valid request to the running server's API. */
-async function postRequest(port: number, idempotencyKey?: string): Promise<{ status: number; body: { reference: string; status_url: string } }> {
+async function postRequest(
+  port: number,
+  idempotencyKey?: string,
+): Promise<{ status: number; body: { reference: string; status_url: string } }> {
   const res = await fetch(`http://127.0.0.1:${port}/api/v1/requests`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', ...(idempotencyKey ? { 'Idempotency-Key': idempotencyKey } : {}) },
@@ -140,7 +147,14 @@ describe('Starting the built server (SQLite)', function () {
     this.timeout(40_000);
     const dataDir = tempDir();
     const port = await freePort();
-    const server = startServer({ PORT: String(port), DATA_DIR: dataDir, NODE_ENV: 'production', SECRET, LOG_LEVEL: 'info', PUBLIC_URL: 'https://ta.leep.example' });
+    const server = startServer({
+      PORT: String(port),
+      DATA_DIR: dataDir,
+      NODE_ENV: 'production',
+      SECRET,
+      LOG_LEVEL: 'info',
+      PUBLIC_URL: 'https://ta.leep.example',
+    });
     running.push(server);
     await waitForHealthy(port, server, 20_000);
     const first = JSON.parse(server.stdout().split('\n')[0]) as { msg: string; setup?: string };
@@ -155,7 +169,10 @@ describe('Starting the built server (SQLite)', function () {
     const missing = await fetch(`http://127.0.0.1:${port}/no-such-page`, { headers: { 'X-Marker-Header': 'marker-value-4242' } });
     assert.equal(missing.status, 404);
     await new Promise((resolve) => setTimeout(resolve, 200));
-    const line = server.stdout().split('\n').find((l) => l.includes('"statusCode":404'));
+    const line = server
+      .stdout()
+      .split('\n')
+      .find((l) => l.includes('"statusCode":404'));
     assert.ok(line, 'the 404 is logged at info');
     assert.ok(!/marker-value-4242|content-security-policy|x-request-id/i.test(line), `no headers in: ${line}`);
     server.child.kill('SIGTERM');

@@ -31,9 +31,11 @@ function overflowing(page: Page): Promise<string[]> {
     for (const table of Array.from(document.querySelectorAll('main table'))) {
       const host = table.parentElement as HTMLElement;
       const width = Math.ceil(table.getBoundingClientRect().width);
-      if (width > host.clientWidth + 1) out.push(`${table.querySelector('caption')?.textContent?.trim() || table.className}: ${width} px in ${host.clientWidth} px`);
+      if (width > host.clientWidth + 1)
+        out.push(`${table.querySelector('caption')?.textContent?.trim() || table.className}: ${width} px in ${host.clientWidth} px`);
     }
-    if (document.documentElement.scrollWidth > window.innerWidth + 1) out.push(`the page: ${document.documentElement.scrollWidth} px in ${window.innerWidth} px`);
+    if (document.documentElement.scrollWidth > window.innerWidth + 1)
+      out.push(`the page: ${document.documentElement.scrollWidth} px in ${window.innerWidth} px`);
     return out;
   });
 }
@@ -42,7 +44,19 @@ if (chromiumAvailable()) {
   describe('Staff tables fit, in Chromium against the built server with the demo data', function () {
     let app: RunningApp;
     let caseUrl = '';
-    const pages: string[] = ['/cases', '/cases/triage', '/dashboard', '/states/OH', '/cohorts', '/cohorts/1', '/cohorts/1/applications', '/reviews', '/network', '/admin/users', '/my-work'];
+    const pages: string[] = [
+      '/cases',
+      '/cases/triage',
+      '/dashboard',
+      '/states/OH',
+      '/cohorts',
+      '/cohorts/1',
+      '/cohorts/1/applications',
+      '/reviews',
+      '/network',
+      '/admin/users',
+      '/my-work',
+    ];
 
     before(async function () {
       this.timeout(180_000);
@@ -51,7 +65,12 @@ if (chromiumAvailable()) {
       // The case with the most engagements: the widest case page.
       const sqlite3 = await import('sqlite3');
       const db = new sqlite3.default.Database(path.join(app.dataDir, 'leep.sqlite3'));
-      const one = (sql: string) => new Promise<number>((resolve, reject) => db.get(sql, (err, row: { id: number } | undefined) => (err ? reject(err) : row ? resolve(row.id) : reject(new Error(`no row for ${sql}`)))));
+      const one = (sql: string) =>
+        new Promise<number>((resolve, reject) =>
+          db.get(sql, (err, row: { id: number } | undefined) =>
+            err ? reject(err) : row ? resolve(row.id) : reject(new Error(`no row for ${sql}`)),
+          ),
+        );
       const id = await one('SELECT case_id AS id FROM engagements GROUP BY case_id ORDER BY count(*) DESC LIMIT 1');
       // For the README: a completed technical-assistance case entered by staff, with a few engagements.
       const shown = await one(
@@ -88,7 +107,12 @@ if (chromiumAvailable()) {
           assert.deepEqual(wrong, []);
           if (size === 'desktop') {
             // The README's pictures: the top of each page, readable at its size.
-            const shots: [string, string][] = [['/dashboard', 'demo-dashboard'], [caseUrl, 'demo-case'], ['/cases/triage', 'demo-triage'], ['/cohorts/1/applications', 'demo-cohort']];
+            const shots: [string, string][] = [
+              ['/dashboard', 'demo-dashboard'],
+              [caseUrl, 'demo-case'],
+              ['/cases/triage', 'demo-triage'],
+              ['/cohorts/1/applications', 'demo-cohort'],
+            ];
             for (const [url, name] of shots) {
               const res = await page.goto(url);
               assert.equal(res?.status(), 200, url);

@@ -5,7 +5,13 @@ import { Config, loadConfig } from '../../server/config';
 
 /** The app as tests drive it, with test settings and any overrides (env-style names). */
 export function testApp(env: Record<string, string> = {}): { app: Express; config: Readonly<Config> } {
-  const config = loadConfig({ NODE_ENV: 'test', PUBLIC_URL: 'http://leep.test', INTAKE_RATE_LIMIT: '100000', RECEIPTS_PER_DAY: '1000', ...env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PUBLIC_URL: 'http://leep.test',
+    INTAKE_RATE_LIMIT: '100000',
+    RECEIPTS_PER_DAY: '1000',
+    ...env,
+  });
   return { app: createApp(config), config };
 }
 
@@ -17,7 +23,10 @@ export function csrfTokenOf(html: string): string {
 }
 
 /** An agent that keeps cookies, with the CSRF token of the page it fetched. */
-export async function formAgent(app: Express, page: string): Promise<{ agent: ReturnType<typeof request.agent>; token: string; html: string }> {
+export async function formAgent(
+  app: Express,
+  page: string,
+): Promise<{ agent: ReturnType<typeof request.agent>; token: string; html: string }> {
   const agent = request.agent(app);
   const res = await agent.get(page).expect(200);
   return { agent, token: csrfTokenOf(res.text), html: res.text };
@@ -42,7 +51,10 @@ export async function submitForm(
   fields: Record<string, string | string[] | undefined>,
 ): Promise<{ res: request.Response; agent: ReturnType<typeof request.agent>; token: string }> {
   const { agent, token } = await formAgent(app, '/requests/new');
-  const res = await agent.post('/requests').type('form').send(encodeForm({ ...fields, _csrf: token }));
+  const res = await agent
+    .post('/requests')
+    .type('form')
+    .send(encodeForm({ ...fields, _csrf: token }));
   return { res, agent, token };
 }
 

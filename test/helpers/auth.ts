@@ -21,7 +21,16 @@ export interface TestUser {
 }
 
 /** A staff user stored directly (password TEST_PASSWORD), with optional expertise topic ids. */
-export async function makeUser(overrides: Partial<{ role: 'director' | 'consultant'; name: string; email: string; capacity: number; active: boolean; topicIds: number[] }> = {}): Promise<TestUser> {
+export async function makeUser(
+  overrides: Partial<{
+    role: 'director' | 'consultant';
+    name: string;
+    email: string;
+    capacity: number;
+    active: boolean;
+    topicIds: number[];
+  }> = {},
+): Promise<TestUser> {
   counter += 1;
   cachedHash ??= hashPassword(TEST_PASSWORD, { logN: 10, r: 8, p: 1 });
   const role = overrides.role ?? 'consultant';
@@ -45,7 +54,10 @@ export async function makeUser(overrides: Partial<{ role: 'director' | 'consulta
 export type Agent = ReturnType<typeof request.agent>;
 
 /** An agent signed in as the user; `csrf(page)` fetches a page and returns its CSRF token. */
-export async function signInAs(app: Express, user: { email: string; password: string }): Promise<Agent & { csrf: (page?: string) => Promise<string> }> {
+export async function signInAs(
+  app: Express,
+  user: { email: string; password: string },
+): Promise<Agent & { csrf: (page?: string) => Promise<string> }> {
   const agent = request.agent(app) as Agent & { csrf: (page?: string) => Promise<string> };
   const form = await agent.get('/login').expect(200);
   const res = await agent
@@ -91,12 +103,19 @@ export async function attemptSignIn(
   const agent = options.agent ?? agentFrom(app, options.address);
   const form = await agent.get('/login');
   const token = csrfTokenOf(form.text);
-  const res = await agent.post('/login').type('form').send(encodeForm({ _csrf: token, email, password, next: options.next }));
+  const res = await agent
+    .post('/login')
+    .type('form')
+    .send(encodeForm({ _csrf: token, email, password, next: options.next }));
   return { res, agent };
 }
 
 /** Like signInAs, but from a client address of its own (the app must trust one proxy). */
-export async function signInFrom(app: Express, user: { email: string; password: string }, address: string): Promise<Agent & { csrf: (page?: string) => Promise<string> }> {
+export async function signInFrom(
+  app: Express,
+  user: { email: string; password: string },
+  address: string,
+): Promise<Agent & { csrf: (page?: string) => Promise<string> }> {
   const { res, agent } = await attemptSignIn(app, user.email, user.password, { address });
   if (res.status !== 303) throw new Error(`sign-in failed with ${res.status}: ${res.text.slice(0, 300)}`);
   const signed = agent as Agent & { csrf: (page?: string) => Promise<string> };
@@ -149,7 +168,9 @@ export async function editSessionsOf(knex: Knex, userId: number, change: (data: 
   for (const row of rows) {
     const data = JSON.parse(row.data) as Record<string, unknown>;
     change(data);
-    await knex('sessions').where({ sid: row.sid }).update({ data: JSON.stringify(data) });
+    await knex('sessions')
+      .where({ sid: row.sid })
+      .update({ data: JSON.stringify(data) });
   }
   return rows.length;
 }
@@ -168,7 +189,11 @@ export interface AuditRow {
 export async function auditEvents(knex: Knex, action: string, subject?: string): Promise<AuditRow[]> {
   const q = knex('audit_events').where({ action }).orderBy('id');
   if (subject !== undefined) q.andWhere({ subject });
-  return ((await q) as AuditRow[]).map((r) => ({ ...r, id: Number(r.id), actor_user_id: r.actor_user_id === null ? null : Number(r.actor_user_id) }));
+  return ((await q) as AuditRow[]).map((r) => ({
+    ...r,
+    id: Number(r.id),
+    actor_user_id: r.actor_user_id === null ? null : Number(r.actor_user_id),
+  }));
 }
 
 /** Removes every staff account and what hangs on it, for tests of the first-run setup. */

@@ -36,7 +36,10 @@ export async function assertNoAxeViolations(page: Page, where: string, options: 
     { tags: WCAG_TAGS, disabled: options.disableRules ?? [] },
   )) as AxeViolation[];
   const report = violations
-    .map((v) => `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${JSON.stringify(n.target)} ${n.html.slice(0, 160)}\n      ${(n.failureSummary ?? '').replace(/\n/g, ' ')}`).join('\n')}`)
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help}\n${v.nodes.map((n) => `    ${JSON.stringify(n.target)} ${n.html.slice(0, 160)}\n      ${(n.failureSummary ?? '').replace(/\n/g, ' ')}`).join('\n')}`,
+    )
     .join('\n  ');
   assert.equal(violations.length, 0, `axe found WCAG 2.1 A/AA violations on ${where} (${page.url()}):\n  ${report}`);
 }
@@ -60,7 +63,9 @@ export async function assertHeadingsInOrder(page: Page, where: string): Promise<
 export async function assertControlsLabelled(page: Page, where: string): Promise<number> {
   const unlabelled = await page.evaluate(() => {
     const out: string[] = [];
-    const controls = Array.from(document.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>('input, select, textarea'));
+    const controls = Array.from(
+      document.querySelectorAll<HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement>('input, select, textarea'),
+    );
     for (const c of controls) {
       if (c instanceof HTMLInputElement && ['hidden', 'submit', 'button'].includes(c.type)) continue;
       const labelText = Array.from(c.labels ?? [])
@@ -74,7 +79,8 @@ export async function assertControlsLabelled(page: Page, where: string): Promise
       if (!labelText && !byIds && !(c.getAttribute('aria-label') ?? '').trim()) out.push(c.outerHTML.slice(0, 120));
     }
     for (const b of Array.from(document.querySelectorAll('button'))) {
-      if (!(b.textContent ?? '').trim() && !b.getAttribute('aria-label') && !b.querySelector('img[alt]:not([alt=""])')) out.push(b.outerHTML.slice(0, 120));
+      if (!(b.textContent ?? '').trim() && !b.getAttribute('aria-label') && !b.querySelector('img[alt]:not([alt=""])'))
+        out.push(b.outerHTML.slice(0, 120));
     }
     return { out, count: controls.length };
   });
@@ -95,12 +101,16 @@ export async function assertErrorsTiedToFields(page: Page, where: string): Promi
         problems.push(`an error message without an id: ${m.outerHTML.slice(0, 120)}`);
         continue;
       }
-      const owners = Array.from(document.querySelectorAll('[aria-describedby]')).filter((el) => (el.getAttribute('aria-describedby') ?? '').split(/\s+/).includes(m.id));
-      if (!owners.some((el) => el.matches('input, select, textarea, fieldset'))) problems.push(`no control is described by #${m.id} ("${(m.textContent ?? '').trim()}")`);
+      const owners = Array.from(document.querySelectorAll('[aria-describedby]')).filter((el) =>
+        (el.getAttribute('aria-describedby') ?? '').split(/\s+/).includes(m.id),
+      );
+      if (!owners.some((el) => el.matches('input, select, textarea, fieldset')))
+        problems.push(`no control is described by #${m.id} ("${(m.textContent ?? '').trim()}")`);
     }
     for (const c of Array.from(document.querySelectorAll('[aria-invalid="true"]'))) {
       const ids = (c.getAttribute('aria-describedby') ?? '').split(/\s+/).filter(Boolean);
-      if (!ids.some((id) => document.getElementById(id)?.classList.contains('usa-error-message'))) problems.push(`#${c.id} is invalid but not described by an error message`);
+      if (!ids.some((id) => document.getElementById(id)?.classList.contains('usa-error-message')))
+        problems.push(`#${c.id} is invalid but not described by an error message`);
     }
     return { problems, count: messages.length };
   });
@@ -109,7 +119,9 @@ export async function assertErrorsTiedToFields(page: Page, where: string): Promi
 }
 
 /** What the focused element is, and whether the focus is drawn (an outline or a box-shadow, on it or on the label that stands for it). */
-export async function focusState(page: Page): Promise<{ tag: string; id: string; name: string; text: string; visible: boolean; onScreen: boolean }> {
+export async function focusState(
+  page: Page,
+): Promise<{ tag: string; id: string; name: string; text: string; visible: boolean; onScreen: boolean }> {
   return page.evaluate(() => {
     const el = document.activeElement as HTMLElement | null;
     if (!el || el === document.body) return { tag: 'body', id: '', name: '', text: '', visible: false, onScreen: false };
@@ -122,8 +134,16 @@ export async function focusState(page: Page): Promise<{ tag: string; id: string;
     }
     // Chromium's date and time inputs have a calendar button of their own, inside the input: while
     // it has the focus the input does not match :focus, and Chromium draws the button's ring itself.
-    if (!visible && el instanceof HTMLInputElement && ['date', 'time', 'datetime-local', 'month', 'week'].includes(el.type) && !el.matches(':focus')) visible = true;
-    const box = (el instanceof HTMLInputElement && ['radio', 'checkbox'].includes(el.type) ? (el.labels?.[0] ?? el) : el).getBoundingClientRect();
+    if (
+      !visible &&
+      el instanceof HTMLInputElement &&
+      ['date', 'time', 'datetime-local', 'month', 'week'].includes(el.type) &&
+      !el.matches(':focus')
+    )
+      visible = true;
+    const box = (
+      el instanceof HTMLInputElement && ['radio', 'checkbox'].includes(el.type) ? (el.labels?.[0] ?? el) : el
+    ).getBoundingClientRect();
     return {
       tag: el.tagName.toLowerCase(),
       id: el.id,
@@ -151,7 +171,10 @@ export async function tabTo(page: Page, selector: string, options: { back?: bool
   const max = options.max ?? 120;
   for (let presses = 1; presses <= max; presses++) {
     await page.keyboard.press(options.back ? 'Shift+Tab' : 'Tab');
-    await assertFocusVisible(page, `${options.where ?? page.url()} after ${presses} ${options.back ? 'Shift+Tab' : 'Tab'} on the way to ${selector}`);
+    await assertFocusVisible(
+      page,
+      `${options.where ?? page.url()} after ${presses} ${options.back ? 'Shift+Tab' : 'Tab'} on the way to ${selector}`,
+    );
     if (await page.evaluate((sel) => document.activeElement?.matches(sel) ?? false, selector)) return presses;
   }
   throw new Error(`${selector} was not reached with ${max} presses of ${options.back ? 'Shift+Tab' : 'Tab'}`);
@@ -199,7 +222,9 @@ export async function assertSkipLinkWorks(page: Page, where: string): Promise<vo
  */
 async function assertNoAxeViolationsWithoutScripts(page: Page, where: string, options: { disableRules?: string[] }): Promise<void> {
   const html = (await page.content()).replace(/<script\b[^>]*>[\s\S]*?<\/script>/gi, '');
-  const context = await (await sharedBrowser()).newContext({ viewport: page.viewportSize(), deviceScaleFactor: 1, reducedMotion: 'reduce' });
+  const context = await (
+    await sharedBrowser()
+  ).newContext({ viewport: page.viewportSize(), deviceScaleFactor: 1, reducedMotion: 'reduce' });
   try {
     await context.addInitScript({ content: 'globalThis.__name = globalThis.__name || ((fn) => fn);' });
     const copy = await context.newPage();
@@ -213,7 +238,11 @@ async function assertNoAxeViolationsWithoutScripts(page: Page, where: string, op
 }
 
 /** axe, heading order, labels and errors tied to fields: what every page of the journeys is held to. */
-export async function auditPage(page: Page, where: string, options: { disableRules?: string[]; javaScriptDisabled?: boolean } = {}): Promise<void> {
+export async function auditPage(
+  page: Page,
+  where: string,
+  options: { disableRules?: string[]; javaScriptDisabled?: boolean } = {},
+): Promise<void> {
   if (options.javaScriptDisabled) await assertNoAxeViolationsWithoutScripts(page, where, options);
   else await assertNoAxeViolations(page, where, options);
   await assertHeadingsInOrder(page, where);

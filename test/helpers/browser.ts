@@ -36,7 +36,9 @@ export function chromiumAvailable(): boolean {
   if (fs.existsSync(CHROMIUM_PATH)) return true;
   if (!notified) {
     notified = true;
-    console.log(`\n  Browser tests: no Chromium at ${CHROMIUM_PATH}, so the end-to-end browser tests are not run (CI installs it; on Debian or Ubuntu: apt-get install chromium).\n`);
+    console.log(
+      `\n  Browser tests: no Chromium at ${CHROMIUM_PATH}, so the end-to-end browser tests are not run (CI installs it; on Debian or Ubuntu: apt-get install chromium).\n`,
+    );
   }
   return false;
 }
@@ -45,7 +47,9 @@ let built: Promise<void> | undefined;
 
 /** Compiles what `npm start` runs, once per test run (types are `npm test`'s first step). */
 export function buildOnce(): Promise<void> {
-  built ??= promisify(execFile)(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json', '--noCheck'], { cwd: ROOT }).then(() => {
+  built ??= promisify(execFile)(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json', '--noCheck'], {
+    cwd: ROOT,
+  }).then(() => {
     assert.ok(fs.existsSync(ENTRY), `${ENTRY} was built`);
   });
   return built;
@@ -163,7 +167,15 @@ export function sharedBrowser(): Promise<Browser> {
   browser ??= import('playwright-core').then(({ chromium }) =>
     chromium.launch({
       executablePath: CHROMIUM_PATH,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+        '--disable-quic',
+      ],
     }),
   );
   return browser;
@@ -187,9 +199,14 @@ export interface PageProblems {
  * A new browser context (its own cookies: one person) at one of our sizes. It records what the
  * browser complains about (script errors, blocked inline code) so that tests can assert none.
  */
-export async function newPerson(baseUrl: string, options: BrowserContextOptions & { phone?: boolean } = {}): Promise<{ context: BrowserContext; page: Page } & PageProblems> {
+export async function newPerson(
+  baseUrl: string,
+  options: BrowserContextOptions & { phone?: boolean } = {},
+): Promise<{ context: BrowserContext; page: Page } & PageProblems> {
   const { phone, ...rest } = options;
-  const context = await (await sharedBrowser()).newContext({
+  const context = await (
+    await sharedBrowser()
+  ).newContext({
     baseURL: baseUrl,
     viewport: phone ? PHONE : DESKTOP,
     isMobile: Boolean(phone),
@@ -226,7 +243,12 @@ export async function newPerson(baseUrl: string, options: BrowserContextOptions 
 }
 
 /** Saves a screenshot, <name>-<desktop|phone>.png, in SCREENSHOT_DIR. */
-export async function screenshot(page: Page, name: string, size: 'desktop' | 'phone', options: { maxHeight?: number } = {}): Promise<string> {
+export async function screenshot(
+  page: Page,
+  name: string,
+  size: 'desktop' | 'phone',
+  options: { maxHeight?: number } = {},
+): Promise<string> {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const file = path.join(SCREENSHOT_DIR, `${name}-${size}.png`);
   const before = page.viewportSize();
@@ -259,7 +281,14 @@ export async function submitForm(page: Page, act: () => Promise<unknown>, expect
   const response = await responded;
   await loaded;
   if (response.status() !== expected.status) {
-    const shown = (await page.locator('main').innerText().catch(() => '')).replace(/\s+/g, ' ').slice(0, 400);
+    const shown = (
+      await page
+        .locator('main')
+        .innerText()
+        .catch(() => '')
+    )
+      .replace(/\s+/g, ' ')
+      .slice(0, 400);
     assert.fail(`POST ${new URL(response.url()).pathname} answered ${response.status()}, not ${expected.status}; the page says: ${shown}`);
   }
   if (expected.url) assert.match(page.url(), expected.url, 'the page that answers the form');

@@ -61,12 +61,17 @@ export async function makeCase(knex: Knex, options: CaseOptions = {}): Promise<T
   }
   if (options.status && ['completed', 'declined', 'withdrawn'].includes(options.status)) changes.closed_at = nowIso();
   if (Object.keys(changes).length) await knex('cases').where({ id: result.caseId }).update(changes);
-  if (options.supporterIds?.length) await knex('case_supporters').insert(options.supporterIds.map((user_id) => ({ case_id: result.caseId, user_id })));
-  return { id: result.caseId, reference: result.reference, statusPath: `/status/${"token" in result ? result.token : ""}` };
+  if (options.supporterIds?.length)
+    await knex('case_supporters').insert(options.supporterIds.map((user_id) => ({ case_id: result.caseId, user_id })));
+  return { id: result.caseId, reference: result.reference, statusPath: `/status/${'token' in result ? result.token : ''}` };
 }
 
 /** Inserts an engagement row for a case, as the engagements feature stores one (delivered by default). */
-export async function addEngagement(knex: Knex, caseId: number, status: 'delivered' | 'scheduled' | 'cancelled' = 'delivered'): Promise<number> {
+export async function addEngagement(
+  knex: Knex,
+  caseId: number,
+  status: 'delivered' | 'scheduled' | 'cancelled' = 'delivered',
+): Promise<number> {
   const at = nowIso();
   const [row] = await knex('engagements')
     .insert({
@@ -178,7 +183,11 @@ export async function staffClient(app: Express, user: TestUser): Promise<StaffCl
     agent,
     token,
     get: (path) => agent.get(path),
-    post: (path, fields = {}) => agent.post(path).type('form').send(encodeForm({ ...fields, _csrf: token })),
+    post: (path, fields = {}) =>
+      agent
+        .post(path)
+        .type('form')
+        .send(encodeForm({ ...fields, _csrf: token })),
   };
 }
 
@@ -209,7 +218,9 @@ export function shownValue(html: string, name: string): string | undefined {
 
 /** The values of the inputs named `name`, in page order. */
 export function inputValues(html: string, name: string): string[] {
-  return (html.match(/<input\b[^>]*>/g) ?? []).filter((t) => t.includes(` name="${name}"`)).map((t) => decode(/ value="([^"]*)"/.exec(t)?.[1] ?? ''));
+  return (html.match(/<input\b[^>]*>/g) ?? [])
+    .filter((t) => t.includes(` name="${name}"`))
+    .map((t) => decode(/ value="([^"]*)"/.exec(t)?.[1] ?? ''));
 }
 
 /** The case ids the case list links to, in the order shown. */

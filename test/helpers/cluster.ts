@@ -60,7 +60,9 @@ export function instanceEnv(schemaUrl: string, publicUrl: string, env: Record<st
  * in front of them. `env` is added to both instances' environment, `perInstance[i]` to one's.
  * The test process's `db` is the same schema, for setting up data and reading what was stored.
  */
-export async function startCluster(options: { env?: Record<string, string>; perInstance?: Record<string, string>[] } = {}): Promise<Cluster> {
+export async function startCluster(
+  options: { env?: Record<string, string>; perInstance?: Record<string, string>[] } = {},
+): Promise<Cluster> {
   await buildApp();
   const base = process.env.TEST_DATABASE_URL as string;
   const created = await createSchema(base, 'cluster');
@@ -69,12 +71,16 @@ export async function startCluster(options: { env?: Record<string, string>; perI
   const url = `http://127.0.0.1:${listen}`;
   const ports = [await freePort(), await freePort()] as [number, number];
   const schemaUrl = postgresUrl(base, created.schema);
-  const envOf = (i: number, extra: Record<string, string> = {}) => instanceEnv(schemaUrl, url, { ...options.env, ...options.perInstance?.[i], ...extra });
+  const envOf = (i: number, extra: Record<string, string> = {}) =>
+    instanceEnv(schemaUrl, url, { ...options.env, ...options.perInstance?.[i], ...extra });
   const instances = ports.map((port, i) => spawnServer(envOf(i), port));
   await Promise.all(instances.map((s) => waitHealthy(s, 60_000)));
   useDatabase(created.knex);
   const nginx: ChildProcess = startNginx(scratch.dir, writeNginxConfig(scratch.dir, listen, ports));
-  await waitHealthy({ url, running: () => nginx.exitCode === null, output: () => `nginx logs in ${path.join(scratch.dir, 'error.log')}` } as Spawned, 10_000);
+  await waitHealthy(
+    { url, running: () => nginx.exitCode === null, output: () => `nginx logs in ${path.join(scratch.dir, 'error.log')}` } as Spawned,
+    10_000,
+  );
   return {
     url,
     instances,
@@ -94,10 +100,12 @@ export async function startCluster(options: { env?: Record<string, string>; perI
       return server;
     },
     async stop() {
-      const exits = instances.filter((s) => s.running()).map((s) => {
-        s.child.kill('SIGKILL');
-        return s.exited;
-      });
+      const exits = instances
+        .filter((s) => s.running())
+        .map((s) => {
+          s.child.kill('SIGKILL');
+          return s.exited;
+        });
       await Promise.all(exits);
       if (nginx.exitCode === null) {
         const gone = new Promise((resolve) => nginx.once('exit', resolve));
@@ -147,7 +155,17 @@ export class Browser {
   async post(url: string, fields: Record<string, string | string[]>): Promise<{ status: number; text: string; location: string | null }> {
     const params = new URLSearchParams();
     for (const [k, v] of Object.entries(fields)) for (const item of Array.isArray(v) ? v : [v]) params.append(k, item);
-    const res = await fetch(url, { method: 'POST', redirect: 'manual', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'text/html', Cookie: this.cookie, Origin: new URL(url).origin }, body: params.toString() });
+    const res = await fetch(url, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Accept: 'text/html',
+        Cookie: this.cookie,
+        Origin: new URL(url).origin,
+      },
+      body: params.toString(),
+    });
     this.keep(res);
     return { status: res.status, text: await res.text(), location: res.headers.get('location') };
   }

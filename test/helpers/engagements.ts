@@ -34,23 +34,40 @@ export interface TestCase {
  */
 export async function makeCase(
   config: Readonly<Config>,
-  options: { lead?: TestUser; supporters?: TestUser[]; director?: TestUser; jurisdiction?: string; title?: string; submittedDaysAgo?: number } = {},
+  options: {
+    lead?: TestUser;
+    supporters?: TestUser[];
+    director?: TestUser;
+    jurisdiction?: string;
+    title?: string;
+    submittedDaysAgo?: number;
+  } = {},
 ): Promise<TestCase> {
-  const result = await submitRequest(requestPayload({ jurisdiction: options.jurisdiction ?? 'OH', ...(options.title ? { title: options.title } : {}) }), {
-    source: 'api',
-    secret: config.secret,
-    timeZone: config.timeZone,
-  });
+  const result = await submitRequest(
+    requestPayload({ jurisdiction: options.jurisdiction ?? 'OH', ...(options.title ? { title: options.title } : {}) }),
+    {
+      source: 'api',
+      secret: config.secret,
+      timeZone: config.timeZone,
+    },
+  );
   if (result.kind === 'honeypot') throw new Error('the test request was taken for a bot');
   // Submitted some time ago (400 days unless told), so that delivered engagements in the recent
   // past come after the request, as the engagement rules require.
   const ago = options.submittedDaysAgo ?? 400;
-  if (ago) await db('cases').where({ id: result.caseId }).update({ submitted_at: new Date(Date.now() - ago * 86_400_000).toISOString() });
+  if (ago)
+    await db('cases')
+      .where({ id: result.caseId })
+      .update({ submitted_at: new Date(Date.now() - ago * 86_400_000).toISOString() });
   if (options.lead) {
     const director = options.director ?? (await makeUser({ role: 'director' }));
-    await assignConsultants(result.caseId, { lead_consultant_id: options.lead.id, supporting_ids: (options.supporters ?? []).map((u) => u.id) }, { id: director.id, role: 'director' });
+    await assignConsultants(
+      result.caseId,
+      { lead_consultant_id: options.lead.id, supporting_ids: (options.supporters ?? []).map((u) => u.id) },
+      { id: director.id, role: 'director' },
+    );
   }
-  return { id: result.caseId, reference: result.reference, statusPath: `/status/${"token" in result ? result.token : ""}` };
+  return { id: result.caseId, reference: result.reference, statusPath: `/status/${'token' in result ? result.token : ''}` };
 }
 
 export type Fields = Record<string, string | string[] | undefined>;
@@ -86,7 +103,10 @@ export async function staffAgent(app: Express, user: TestUser): Promise<StaffAge
 
 /** Posts a form as a browser does (repeated names for lists), with the agent's CSRF token. */
 export function postForm(agent: StaffAgent, path: string, fields: Fields = {}): Promise<request.Response> {
-  return agent.post(path).type('form').send(encodeForm({ ...fields, _csrf: agent.token }));
+  return agent
+    .post(path)
+    .type('form')
+    .send(encodeForm({ ...fields, _csrf: agent.token }));
 }
 
 /** Adds an engagement through the form; asserts it was saved and returns its id. */
@@ -94,7 +114,11 @@ export async function addEngagement(knex: Knex, agent: StaffAgent, caseId: numbe
   const before = await knex('engagements').max({ id: 'id' }).first();
   const res = await postForm(agent, `/cases/${caseId}/engagements`, fields);
   assert.equal(res.status, 303, `the engagement was not saved: ${res.text.slice(0, 2000)}`);
-  const row = await knex('engagements').where('case_id', caseId).andWhere('id', '>', Number(before?.id ?? 0)).orderBy('id', 'desc').first('id');
+  const row = await knex('engagements')
+    .where('case_id', caseId)
+    .andWhere('id', '>', Number(before?.id ?? 0))
+    .orderBy('id', 'desc')
+    .first('id');
   assert.ok(row, 'no engagement row after a 303');
   return Number(row.id);
 }
@@ -118,12 +142,20 @@ export async function storeEngagement(caseId: number, actor: TestUser, payload: 
   );
 }
 
-const ENGAGEMENT_TABLES = ['engagements', 'engagement_consultants', 'engagement_jurisdictions', 'engagement_topics', 'engagement_attendees'] as const;
+const ENGAGEMENT_TABLES = [
+  'engagements',
+  'engagement_consultants',
+  'engagement_jurisdictions',
+  'engagement_topics',
+  'engagement_attendees',
+] as const;
 
 async function rowsOf(knex: Knex, table: string): Promise<Record<string, unknown>[]> {
   const rows = await knex(table).select('*');
   // A stable order whatever the table's key, so that two snapshots compare row by row.
-  return rows.map((r) => JSON.parse(JSON.stringify(r)) as Record<string, unknown>).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  return rows
+    .map((r) => JSON.parse(JSON.stringify(r)) as Record<string, unknown>)
+    .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
 }
 
 /** Everything an engagement action can write: the engagement tables, the timeline and the cases. */
@@ -166,12 +198,21 @@ export async function eventsOf(knex: Knex, caseId: number, kind?: string): Promi
 /** One case row, with the columns the engagement rules touch. */
 export async function caseRow(knex: Knex, caseId: number): Promise<{ status: string; first_engagement_at: string | null }> {
   const row = await knex('cases').where({ id: caseId }).first('status', 'first_engagement_at');
-  return { status: row.status, first_engagement_at: row.first_engagement_at === null ? null : new Date(row.first_engagement_at).toISOString() };
+  return {
+    status: row.status,
+    first_engagement_at: row.first_engagement_at === null ? null : new Date(row.first_engagement_at).toISOString(),
+  };
 }
 
 /** The participant jurisdiction rows of an engagement, by code. */
-export async function jurisdictionRows(knex: Knex, engagementId: number): Promise<{ jurisdiction_code: string; status: string; date: string; year: number }[]> {
-  const rows = await knex('engagement_jurisdictions').where({ engagement_id: engagementId }).orderBy('jurisdiction_code').select('jurisdiction_code', 'status', 'date', 'year');
+export async function jurisdictionRows(
+  knex: Knex,
+  engagementId: number,
+): Promise<{ jurisdiction_code: string; status: string; date: string; year: number }[]> {
+  const rows = await knex('engagement_jurisdictions')
+    .where({ engagement_id: engagementId })
+    .orderBy('jurisdiction_code')
+    .select('jurisdiction_code', 'status', 'date', 'year');
   return rows.map((r) => ({ jurisdiction_code: r.jurisdiction_code, status: r.status, date: r.date, year: Number(r.year) }));
 }
 

@@ -1,6 +1,14 @@
 // Small readers for the server-rendered HTML, enough to check what a form shows without a DOM.
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#x27;', '`': '&#x60;', '=': '&#x3D;' };
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#x27;',
+  '`': '&#x60;',
+  '=': '&#x3D;',
+};
 const UNESCAPES: Record<string, string> = Object.fromEntries([...Object.entries(ESCAPES).map(([k, v]) => [v, k]), ['&#39;', "'"]]);
 
 /** Escapes text as Handlebars does for `{{value}}`. */

@@ -17,9 +17,28 @@ const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
 /** The header row, as README.md documents it (not read from the code, so the two are checked against each other). */
 export const DOCUMENTED_COLUMNS = [
-  'case_key', 'track', 'jurisdiction', 'title', 'requester_name', 'requester_email', 'organization_type', 'organization_name', 'topics',
-  'submitted_date', 'case_status', 'lead_consultant_email', 'engagement_date', 'start_time', 'duration_minutes', 'format',
-  'engagement_status', 'participant_count', 'participant_jurisdictions', 'consultant_emails', 'engagement_topics', 'summary',
+  'case_key',
+  'track',
+  'jurisdiction',
+  'title',
+  'requester_name',
+  'requester_email',
+  'organization_type',
+  'organization_name',
+  'topics',
+  'submitted_date',
+  'case_status',
+  'lead_consultant_email',
+  'engagement_date',
+  'start_time',
+  'duration_minutes',
+  'format',
+  'engagement_status',
+  'participant_count',
+  'participant_jurisdictions',
+  'consultant_emails',
+  'engagement_topics',
+  'summary',
 ] as const;
 export type Column = (typeof DOCUMENTED_COLUMNS)[number];
 export type Row = Partial<Record<Column, string>>;
@@ -27,7 +46,10 @@ export type Row = Partial<Record<Column, string>>;
 const quote = (v: string) => (/[",\r\n]|^\s|\s$/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
 
 /** A CSV file of these rows under the documented header (or other columns), as a spreadsheet saves it. */
-export function toCsv(rows: Row[], options: { eol?: string; bom?: boolean; columns?: readonly string[]; quoteHeader?: boolean } = {}): string {
+export function toCsv(
+  rows: Row[],
+  options: { eol?: string; bom?: boolean; columns?: readonly string[]; quoteHeader?: boolean } = {},
+): string {
   const columns = options.columns ?? DOCUMENTED_COLUMNS;
   const eol = options.eol ?? '\n';
   const header = columns.map((c) => (options.quoteHeader ? `"${c}"` : c)).join(',');
@@ -123,7 +145,18 @@ export function mixedFile(tag: string, existing: string): MixedFile {
   const second = `second.${tag}@leep.example`;
   const A = `${tag}-A`;
   const a = caseOnly(A, { lead_consultant_email: lead, topics: 'Applying an equity lens to policy; Board governance and leadership' });
-  const eng = (date: string, start: string, minutes: string, format: string, status: string, participants: string, jurisdictions: string, consultants: string, topics: string, summary: string): Row => ({
+  const eng = (
+    date: string,
+    start: string,
+    minutes: string,
+    format: string,
+    status: string,
+    participants: string,
+    jurisdictions: string,
+    consultants: string,
+    topics: string,
+    summary: string,
+  ): Row => ({
     engagement_date: date,
     start_time: start,
     duration_minutes: minutes,
@@ -137,37 +170,228 @@ export function mixedFile(tag: string, existing: string): MixedFile {
   });
   const both = (row: Row) => ({ bad: row, good: row });
   const pairs: { bad: Row; good: Row }[] = [
-    both({ ...a, ...eng('2018-04-12', '10:00', '90', 'small_group', 'delivered', '9', 'OH; KY', `${lead}; ${second}`, 'Applying an equity lens to policy', 'Framework drafted with the policy committee.') }),
+    both({
+      ...a,
+      ...eng(
+        '2018-04-12',
+        '10:00',
+        '90',
+        'small_group',
+        'delivered',
+        '9',
+        'OH; KY',
+        `${lead}; ${second}`,
+        'Applying an equity lens to policy',
+        'Framework drafted with the policy committee.',
+      ),
+    }),
     both({ ...a, ...eng('2018-05-20', '', '60', 'one_on_one', 'delivered', '1', '', '', '', '') }),
-    { bad: { ...a, ...eng('2018-06-01', '', '900', 'online_training', 'delivered', '12', 'Kentucky', second, 'Board governance and leadership', 'Online module on board norms.') },
-      good: { ...a, ...eng('2018-06-01', '', '45', 'online_training', 'delivered', '12', 'Kentucky', second, 'Board governance and leadership', 'Online module on board norms.') } },
-    { bad: { ...a, ...eng('2018-07-01', '09:30', '60', 'small_group', 'cancelled', '0', 'Nevada', lead, '', 'Cancelled: snow day.') },
-      good: { ...a, ...eng('2018-07-01', '09:30', '60', 'small_group', 'cancelled', '5', 'Nevada', lead, '', 'Cancelled: snow day.') } },
-    { bad: { ...a, ...eng('2099-03-01', '13:00', '120', 'small_group', 'delivered', '20', 'MT', lead, '', 'Planned retreat.') },
-      good: { ...a, ...eng('2099-03-01', '13:00', '120', 'small_group', 'scheduled', '20', 'MT', lead, '', 'Planned retreat.') } },
-    { bad: { ...a, title: 'Equity lens for the strategic plan (revised)', ...eng('2018-09-10', '', '60', 'one_on_one', 'delivered', '2', 'OH', lead, '', 'Check-in with the chair.') },
-      good: { ...a, ...eng('2018-09-10', '', '60', 'one_on_one', 'delivered', '2', 'OH', lead, '', 'Check-in with the chair.') } },
-    { bad: { ...a, ...eng('', '', '120', 'small_group', 'delivered', '15', 'OH; MI', `${lead}; ${existing}`, 'Community engagement', 'Listening session.') },
-      good: { ...a, ...eng('2018-10-01', '', '120', 'small_group', 'delivered', '15', 'OH; MI', `${lead}; ${existing}`, 'Community engagement', 'Listening session.') } },
-    { bad: { ...a, ...eng('2018-02-30', '', '30', 'one_on_one', 'delivered', '2', '', '', '', '') },
-      good: { ...a, ...eng('2018-11-05', '', '30', 'one_on_one', 'delivered', '2', '', '', '', '') } },
-    { bad: caseOnly(`${tag}-B`, { track: 'network', jurisdiction: 'Atlantis', title: 'Spring convening', submitted_date: '2019-02-01', organization_name: 'State Policy Network' }),
-      good: caseOnly(`${tag}-B`, { track: 'network', jurisdiction: 'District of Columbia', title: 'Spring convening', submitted_date: '2019-02-01', organization_name: 'State Policy Network' }) },
-    { bad: caseOnly(`${tag}-C`, { track: 'cohort', jurisdiction: 'VA', title: 'Cohort application', topics: 'Underwater basket weaving', submitted_date: '2020-05-05', case_status: 'declined' }),
-      good: caseOnly(`${tag}-C`, { track: 'cohort', jurisdiction: 'VA', title: 'Cohort application', topics: 'Educator diversity', submitted_date: '2020-05-05', case_status: 'declined' }) },
-    { bad: { ...caseOnly(`${tag}-D`, { jurisdiction: 'KY', title: 'ESSA accountability review', requester_email: 'grace at example.org', topics: 'ESSA plans and accountability', submitted_date: '2019-06-01', lead_consultant_email: existing }), ...eng('2099-05-01', '', '60', 'online_training', 'scheduled', '20', 'KY; TN', '', '', '') },
-      good: { ...caseOnly(`${tag}-D`, { jurisdiction: 'KY', title: 'ESSA accountability review', requester_email: 'grace@example.org', topics: 'ESSA plans and accountability', submitted_date: '2019-06-01', lead_consultant_email: existing }), ...eng('2099-05-01', '', '60', 'online_training', 'scheduled', '20', 'KY; TN', '', '', '') } },
-    { bad: caseOnly(`${tag}-E`, { jurisdiction: 'WI', title: 'Withdrawn request', submitted_date: '03/15/2019', case_status: 'withdrawn' }),
-      good: caseOnly(`${tag}-E`, { jurisdiction: 'WI', title: 'Withdrawn request', submitted_date: '2019-03-15', case_status: 'withdrawn' }) },
-    both({ ...caseOnly(`${tag}-F`, { jurisdiction: 'Michigan', title: 'Data review', topics: 'Data use and equity audits', submitted_date: '2020-01-10', lead_consultant_email: existing }), ...eng('2020-02-01', '11:00', '75', 'small_group', 'delivered', '6', '', '', 'Data use and equity audits', 'Reviewed the data dashboard.') }),
+    {
+      bad: {
+        ...a,
+        ...eng(
+          '2018-06-01',
+          '',
+          '900',
+          'online_training',
+          'delivered',
+          '12',
+          'Kentucky',
+          second,
+          'Board governance and leadership',
+          'Online module on board norms.',
+        ),
+      },
+      good: {
+        ...a,
+        ...eng(
+          '2018-06-01',
+          '',
+          '45',
+          'online_training',
+          'delivered',
+          '12',
+          'Kentucky',
+          second,
+          'Board governance and leadership',
+          'Online module on board norms.',
+        ),
+      },
+    },
+    {
+      bad: { ...a, ...eng('2018-07-01', '09:30', '60', 'small_group', 'cancelled', '0', 'Nevada', lead, '', 'Cancelled: snow day.') },
+      good: { ...a, ...eng('2018-07-01', '09:30', '60', 'small_group', 'cancelled', '5', 'Nevada', lead, '', 'Cancelled: snow day.') },
+    },
+    {
+      bad: { ...a, ...eng('2099-03-01', '13:00', '120', 'small_group', 'delivered', '20', 'MT', lead, '', 'Planned retreat.') },
+      good: { ...a, ...eng('2099-03-01', '13:00', '120', 'small_group', 'scheduled', '20', 'MT', lead, '', 'Planned retreat.') },
+    },
+    {
+      bad: {
+        ...a,
+        title: 'Equity lens for the strategic plan (revised)',
+        ...eng('2018-09-10', '', '60', 'one_on_one', 'delivered', '2', 'OH', lead, '', 'Check-in with the chair.'),
+      },
+      good: { ...a, ...eng('2018-09-10', '', '60', 'one_on_one', 'delivered', '2', 'OH', lead, '', 'Check-in with the chair.') },
+    },
+    {
+      bad: {
+        ...a,
+        ...eng(
+          '',
+          '',
+          '120',
+          'small_group',
+          'delivered',
+          '15',
+          'OH; MI',
+          `${lead}; ${existing}`,
+          'Community engagement',
+          'Listening session.',
+        ),
+      },
+      good: {
+        ...a,
+        ...eng(
+          '2018-10-01',
+          '',
+          '120',
+          'small_group',
+          'delivered',
+          '15',
+          'OH; MI',
+          `${lead}; ${existing}`,
+          'Community engagement',
+          'Listening session.',
+        ),
+      },
+    },
+    {
+      bad: { ...a, ...eng('2018-02-30', '', '30', 'one_on_one', 'delivered', '2', '', '', '', '') },
+      good: { ...a, ...eng('2018-11-05', '', '30', 'one_on_one', 'delivered', '2', '', '', '', '') },
+    },
+    {
+      bad: caseOnly(`${tag}-B`, {
+        track: 'network',
+        jurisdiction: 'Atlantis',
+        title: 'Spring convening',
+        submitted_date: '2019-02-01',
+        organization_name: 'State Policy Network',
+      }),
+      good: caseOnly(`${tag}-B`, {
+        track: 'network',
+        jurisdiction: 'District of Columbia',
+        title: 'Spring convening',
+        submitted_date: '2019-02-01',
+        organization_name: 'State Policy Network',
+      }),
+    },
+    {
+      bad: caseOnly(`${tag}-C`, {
+        track: 'cohort',
+        jurisdiction: 'VA',
+        title: 'Cohort application',
+        topics: 'Underwater basket weaving',
+        submitted_date: '2020-05-05',
+        case_status: 'declined',
+      }),
+      good: caseOnly(`${tag}-C`, {
+        track: 'cohort',
+        jurisdiction: 'VA',
+        title: 'Cohort application',
+        topics: 'Educator diversity',
+        submitted_date: '2020-05-05',
+        case_status: 'declined',
+      }),
+    },
+    {
+      bad: {
+        ...caseOnly(`${tag}-D`, {
+          jurisdiction: 'KY',
+          title: 'ESSA accountability review',
+          requester_email: 'grace at example.org',
+          topics: 'ESSA plans and accountability',
+          submitted_date: '2019-06-01',
+          lead_consultant_email: existing,
+        }),
+        ...eng('2099-05-01', '', '60', 'online_training', 'scheduled', '20', 'KY; TN', '', '', ''),
+      },
+      good: {
+        ...caseOnly(`${tag}-D`, {
+          jurisdiction: 'KY',
+          title: 'ESSA accountability review',
+          requester_email: 'grace@example.org',
+          topics: 'ESSA plans and accountability',
+          submitted_date: '2019-06-01',
+          lead_consultant_email: existing,
+        }),
+        ...eng('2099-05-01', '', '60', 'online_training', 'scheduled', '20', 'KY; TN', '', '', ''),
+      },
+    },
+    {
+      bad: caseOnly(`${tag}-E`, { jurisdiction: 'WI', title: 'Withdrawn request', submitted_date: '03/15/2019', case_status: 'withdrawn' }),
+      good: caseOnly(`${tag}-E`, {
+        jurisdiction: 'WI',
+        title: 'Withdrawn request',
+        submitted_date: '2019-03-15',
+        case_status: 'withdrawn',
+      }),
+    },
+    both({
+      ...caseOnly(`${tag}-F`, {
+        jurisdiction: 'Michigan',
+        title: 'Data review',
+        topics: 'Data use and equity audits',
+        submitted_date: '2020-01-10',
+        lead_consultant_email: existing,
+      }),
+      ...eng(
+        '2020-02-01',
+        '11:00',
+        '75',
+        'small_group',
+        'delivered',
+        '6',
+        '',
+        '',
+        'Data use and equity audits',
+        'Reviewed the data dashboard.',
+      ),
+    }),
   ];
 
-  const e = (row: number, date: string, start: string | null, status: ExpectedEngagement['status'], format: string, minutes: number, participants: number, jurisdictions: string[], consultants: string[], topics: string[]): ExpectedEngagement => ({
-    row, date, start_time: start, status, format, minutes, participants, jurisdictions: [...jurisdictions].sort(), consultants: [...consultants].sort(), topics: [...topics].sort(),
+  const e = (
+    row: number,
+    date: string,
+    start: string | null,
+    status: ExpectedEngagement['status'],
+    format: string,
+    minutes: number,
+    participants: number,
+    jurisdictions: string[],
+    consultants: string[],
+    topics: string[],
+  ): ExpectedEngagement => ({
+    row,
+    date,
+    start_time: start,
+    status,
+    format,
+    minutes,
+    participants,
+    jurisdictions: [...jurisdictions].sort(),
+    consultants: [...consultants].sort(),
+    topics: [...topics].sort(),
   });
   const cases: ExpectedCase[] = [
     {
-      key: A, track: 'ta', jurisdiction: 'OH', title: 'Equity lens for the strategic plan', submitted: '2018-03-02', lead, topics: ['board-governance', 'equity-lens'],
+      key: A,
+      track: 'ta',
+      jurisdiction: 'OH',
+      title: 'Equity lens for the strategic plan',
+      submitted: '2018-03-02',
+      lead,
+      topics: ['board-governance', 'equity-lens'],
       // Delivered engagements and one still scheduled: the work is under way, not finished.
       status: 'in_progress',
       engagements: [
@@ -181,15 +405,59 @@ export function mixedFile(tag: string, existing: string): MixedFile {
         e(9, '2018-11-05', null, 'delivered', 'one_on_one', 30, 2, ['OH'], [lead], []),
       ],
     },
-    { key: `${tag}-B`, track: 'network', jurisdiction: 'DC', title: 'Spring convening', submitted: '2019-02-01', lead: null, topics: ['equity-lens'], status: 'new', engagements: [] },
-    { key: `${tag}-C`, track: 'cohort', jurisdiction: 'VA', title: 'Cohort application', submitted: '2020-05-05', lead: null, topics: ['educator-diversity'], status: 'declined', engagements: [] },
     {
-      key: `${tag}-D`, track: 'ta', jurisdiction: 'KY', title: 'ESSA accountability review', submitted: '2019-06-01', lead: existing, topics: ['essa-accountability'], status: 'assigned',
+      key: `${tag}-B`,
+      track: 'network',
+      jurisdiction: 'DC',
+      title: 'Spring convening',
+      submitted: '2019-02-01',
+      lead: null,
+      topics: ['equity-lens'],
+      status: 'new',
+      engagements: [],
+    },
+    {
+      key: `${tag}-C`,
+      track: 'cohort',
+      jurisdiction: 'VA',
+      title: 'Cohort application',
+      submitted: '2020-05-05',
+      lead: null,
+      topics: ['educator-diversity'],
+      status: 'declined',
+      engagements: [],
+    },
+    {
+      key: `${tag}-D`,
+      track: 'ta',
+      jurisdiction: 'KY',
+      title: 'ESSA accountability review',
+      submitted: '2019-06-01',
+      lead: existing,
+      topics: ['essa-accountability'],
+      status: 'assigned',
       engagements: [e(12, '2099-05-01', null, 'scheduled', 'online_training', 60, 20, ['KY', 'TN'], [existing], [])],
     },
-    { key: `${tag}-E`, track: 'ta', jurisdiction: 'WI', title: 'Withdrawn request', submitted: '2019-03-15', lead: null, topics: ['equity-lens'], status: 'withdrawn', engagements: [] },
     {
-      key: `${tag}-F`, track: 'ta', jurisdiction: 'MI', title: 'Data review', submitted: '2020-01-10', lead: existing, topics: ['data-equity-audits'], status: 'completed',
+      key: `${tag}-E`,
+      track: 'ta',
+      jurisdiction: 'WI',
+      title: 'Withdrawn request',
+      submitted: '2019-03-15',
+      lead: null,
+      topics: ['equity-lens'],
+      status: 'withdrawn',
+      engagements: [],
+    },
+    {
+      key: `${tag}-F`,
+      track: 'ta',
+      jurisdiction: 'MI',
+      title: 'Data review',
+      submitted: '2020-01-10',
+      lead: existing,
+      topics: ['data-equity-audits'],
+      status: 'completed',
       engagements: [e(14, '2020-02-01', '11:00', 'delivered', 'small_group', 75, 6, ['MI'], [existing], ['data-equity-audits'])],
     },
   ];
@@ -281,7 +549,8 @@ export async function assertImported(knex: Knex, expected: ExpectedCase[]): Prom
     assert.ok(m, `reference ${row.reference}`);
     assert.equal(Number(m[1]), year, `${c.key}: the reference carries the submission year`);
     const n = Number(m[2]);
-    if (lastNumberOfYear.has(year)) assert.equal(n, (lastNumberOfYear.get(year) as number) + 1, `${c.key}: numbered right after the file's previous case of ${year}`);
+    if (lastNumberOfYear.has(year))
+      assert.equal(n, (lastNumberOfYear.get(year) as number) + 1, `${c.key}: numbered right after the file's previous case of ${year}`);
     lastNumberOfYear.set(year, n);
     assert.equal(row.source, 'import', c.key);
     assert.equal(row.track, c.track, c.key);
@@ -293,7 +562,9 @@ export async function assertImported(knex: Knex, expected: ExpectedCase[]): Prom
     if (['completed', 'declined', 'withdrawn'].includes(c.status)) assert.ok(row.closed_at, `${c.key}: closed`);
     else assert.equal(row.closed_at, null, `${c.key}: open`);
     if (c.status === 'completed') assert.ok(row.closing_summary, `${c.key}: a completed case has a closing summary`);
-    const topics = (await knex('case_topics').where({ case_id: id })).map((t: { topic_id: unknown }) => slugOf.get(Number(t.topic_id)) as string);
+    const topics = (await knex('case_topics').where({ case_id: id })).map(
+      (t: { topic_id: unknown }) => slugOf.get(Number(t.topic_id)) as string,
+    );
     assert.deepStrictEqual(sorted(topics), c.topics, `${c.key}: topics`);
     const created = await knex('case_events').where({ case_id: id, kind: 'case.created' });
     assert.equal(created.length, 1, `${c.key}: one case.created event`);
@@ -305,17 +576,52 @@ export async function assertImported(knex: Knex, expected: ExpectedCase[]): Prom
       const eid = Number(got.id);
       const label = `${c.key}, engagement from row ${want.row}`;
       assert.deepStrictEqual(
-        { date: got.date, start_time: got.start_time ?? null, status: got.status, format: got.format, minutes: Number(got.duration_minutes), participants: Number(got.participant_count), year: Number(got.year), month: Number(got.month) },
-        { date: want.date, start_time: want.start_time, status: want.status, format: want.format, minutes: want.minutes, participants: want.participants, year: Number(want.date.slice(0, 4)), month: Number(want.date.slice(5, 7)) },
+        {
+          date: got.date,
+          start_time: got.start_time ?? null,
+          status: got.status,
+          format: got.format,
+          minutes: Number(got.duration_minutes),
+          participants: Number(got.participant_count),
+          year: Number(got.year),
+          month: Number(got.month),
+        },
+        {
+          date: want.date,
+          start_time: want.start_time,
+          status: want.status,
+          format: want.format,
+          minutes: want.minutes,
+          participants: want.participants,
+          year: Number(want.date.slice(0, 4)),
+          month: Number(want.date.slice(5, 7)),
+        },
         label,
       );
       const ej = await knex('engagement_jurisdictions').where({ engagement_id: eid });
-      assert.deepStrictEqual(sorted(ej.map((r: { jurisdiction_code: string }) => r.jurisdiction_code)), want.jurisdictions, `${label}: jurisdictions`);
-      for (const r of ej) assert.deepStrictEqual({ status: r.status, date: r.date }, { status: want.status, date: want.date }, `${label}: jurisdiction rows carry the status and date`);
+      assert.deepStrictEqual(
+        sorted(ej.map((r: { jurisdiction_code: string }) => r.jurisdiction_code)),
+        want.jurisdictions,
+        `${label}: jurisdictions`,
+      );
+      for (const r of ej)
+        assert.deepStrictEqual(
+          { status: r.status, date: r.date },
+          { status: want.status, date: want.date },
+          `${label}: jurisdiction rows carry the status and date`,
+        );
       const ec = await knex('engagement_consultants').where({ engagement_id: eid });
-      assert.deepStrictEqual(sorted(ec.map((r: { user_id: unknown }) => emailOf.get(Number(r.user_id)) as string)), want.consultants, `${label}: consultants`);
+      assert.deepStrictEqual(
+        sorted(ec.map((r: { user_id: unknown }) => emailOf.get(Number(r.user_id)) as string)),
+        want.consultants,
+        `${label}: consultants`,
+      );
       const et = await knex('engagement_topics').where({ engagement_id: eid });
-      assert.deepStrictEqual(sorted(et.map((r: { topic_id: unknown }) => slugOf.get(Number(r.topic_id)) as string)), want.topics, `${label}: topics`);
+      assert.deepStrictEqual(
+        sorted(et.map((r: { topic_id: unknown }) => slugOf.get(Number(r.topic_id)) as string)),
+        want.topics,
+        `${label}: topics`,
+      );
     }
   }
 }
@@ -372,17 +678,29 @@ export function tempDir(prefix = 'leep-import-'): string {
 
 /** The problems the command line printed (`  row 4, duration_minutes: …`). */
 export function problemsPrinted(stderr: string): { row: number; column: string; message: string }[] {
-  return [...stderr.matchAll(/^ {2}row (\d+)(?:, ([^:]+))?: (.*)$/gm)].map((m) => ({ row: Number(m[1]), column: m[2] ?? '', message: m[3] }));
+  return [...stderr.matchAll(/^ {2}row (\d+)(?:, ([^:]+))?: (.*)$/gm)].map((m) => ({
+    row: Number(m[1]),
+    column: m[2] ?? '',
+    message: m[3],
+  }));
 }
 
 // ---------------------------------------------------------------------------------------------
 // The upload page.
 
-const decode = (text: string) => text.replace(/&(amp|lt|gt|quot|#x27|#39|#x3D|#x60);/g, (_m, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#x27': "'", '#39': "'", '#x3D': '=', '#x60': '`' })[e] as string);
+const decode = (text: string) =>
+  text.replace(
+    /&(amp|lt|gt|quot|#x27|#39|#x3D|#x60);/g,
+    (_m, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#x27': "'", '#39': "'", '#x3D': '=', '#x60': '`' })[e] as string,
+  );
 
 /** The rows of the upload page's problem table. */
 export function problemsShown(html: string): { row: number; column: string; message: string }[] {
-  return [...html.matchAll(/<tr><th scope="row">(\d+)<\/th><td>([^<]*)<\/td><td>([^<]*)<\/td><\/tr>/g)].map((m) => ({ row: Number(m[1]), column: decode(m[2]), message: decode(m[3]) }));
+  return [...html.matchAll(/<tr><th scope="row">(\d+)<\/th><td>([^<]*)<\/td><td>([^<]*)<\/td><\/tr>/g)].map((m) => ({
+    row: Number(m[1]),
+    column: decode(m[2]),
+    message: decode(m[3]),
+  }));
 }
 
 /** The summary line of a clean check or import, as the page shows it. */
@@ -394,9 +712,16 @@ export function summaryShown(html: string): string | undefined {
 export type Agent = ReturnType<typeof request.agent>;
 
 /** Posts a file to /admin/import as the form does (multipart, with the CSRF token unless it is left out). */
-export function upload(agent: Agent, file: string | Buffer, options: { action?: 'check' | 'import'; token?: string; name?: string } = {}): request.Test {
+export function upload(
+  agent: Agent,
+  file: string | Buffer,
+  options: { action?: 'check' | 'import'; token?: string; name?: string } = {},
+): request.Test {
   let req = agent.post('/admin/import');
   if (options.token !== undefined) req = req.field('_csrf', options.token);
   if (options.action) req = req.field('action', options.action);
-  return req.attach('file', Buffer.isBuffer(file) ? file : Buffer.from(file, 'utf8'), { filename: options.name ?? 'records.csv', contentType: 'text/csv' });
+  return req.attach('file', Buffer.isBuffer(file) ? file : Buffer.from(file, 'utf8'), {
+    filename: options.name ?? 'records.csv',
+    contentType: 'text/csv',
+  });
 }

@@ -41,7 +41,10 @@ function splitParams(value: string): { value: string; params: Record<string, str
   for (const p of pieces.slice(1)) {
     const eq = p.indexOf('=');
     if (eq < 0) continue;
-    params[p.slice(0, eq).trim().toLowerCase()] = p.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1');
+    params[p.slice(0, eq).trim().toLowerCase()] = p
+      .slice(eq + 1)
+      .trim()
+      .replace(/^"(.*)"$/, '$1');
   }
   return { value: pieces[0].trim(), params };
 }
@@ -113,7 +116,12 @@ export function parseMime(raw: string): MimePart {
     return part;
   }
   const encoding = (headers['content-transfer-encoding'] ?? '7bit').toLowerCase();
-  const bytes = encoding === 'base64' ? Buffer.from(body.replace(/\s+/g, ''), 'base64') : encoding === 'quoted-printable' ? fromQuotedPrintable(body) : Buffer.from(body, 'latin1');
+  const bytes =
+    encoding === 'base64'
+      ? Buffer.from(body.replace(/\s+/g, ''), 'base64')
+      : encoding === 'quoted-printable'
+        ? fromQuotedPrintable(body)
+        : Buffer.from(body, 'latin1');
   part.text = bytes.toString('utf8');
   return part;
 }
@@ -169,7 +177,12 @@ export async function startSmtp(port = 0): Promise<TestSmtp> {
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
         const envelope = session.envelope;
-        received.push(readMail(Buffer.concat(chunks).toString('latin1'), { mailFrom: envelope.mailFrom ? envelope.mailFrom.address : '', rcptTo: envelope.rcptTo.map((r) => r.address) }));
+        received.push(
+          readMail(Buffer.concat(chunks).toString('latin1'), {
+            mailFrom: envelope.mailFrom ? envelope.mailFrom.address : '',
+            rcptTo: envelope.rcptTo.map((r) => r.address),
+          }),
+        );
         cb();
       });
     },

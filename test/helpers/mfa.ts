@@ -5,7 +5,11 @@ import { Agent, agentFrom, attemptSignIn, cookiesSetBy, sessionIdOf } from './au
 import type { Config } from '../../server/config';
 import { MfaContext, confirmTotp, totpSetup } from '../../server/services/mfa.service';
 
-export const mfaContext = (config: Readonly<Config>): MfaContext => ({ secret: config.secret, required: config.mfaRequired, issuer: 'LEEP TA Tracker' });
+export const mfaContext = (config: Readonly<Config>): MfaContext => ({
+  secret: config.secret,
+  required: config.mfaRequired,
+  issuer: 'LEEP TA Tracker',
+});
 
 /** The code an authenticator app shows for a key, `offsetSeconds` from now. */
 export function codeFor(secret: string, offsetSeconds = 0): string {
@@ -34,13 +38,22 @@ export function sidSetBy(res: { headers: Record<string, unknown> }): string | un
 export async function postCode(agent: Agent, code: string, path = '/login/verify') {
   const page = await agent.get(path);
   if (page.status !== 200) throw new Error(`${path} answered ${page.status}`);
-  return agent.post(path).type('form').send(encodeForm({ _csrf: csrfTokenOf(page.text), code }));
+  return agent
+    .post(path)
+    .type('form')
+    .send(encodeForm({ _csrf: csrfTokenOf(page.text), code }));
 }
 
 /** Password then code: an agent fully signed in (throws otherwise). */
-export async function signInWithCode(app: Express, user: { email: string; password: string }, code: string, address?: string): Promise<Agent> {
+export async function signInWithCode(
+  app: Express,
+  user: { email: string; password: string },
+  code: string,
+  address?: string,
+): Promise<Agent> {
   const { res, agent } = await attemptSignIn(app, user.email, user.password, { address, agent: agentFrom(app, address) });
-  if (res.status !== 303 || res.headers.location !== '/login/verify') throw new Error(`password step answered ${res.status} ${res.headers.location}`);
+  if (res.status !== 303 || res.headers.location !== '/login/verify')
+    throw new Error(`password step answered ${res.status} ${res.headers.location}`);
   const done = await postCode(agent, code);
   if (done.status !== 303) throw new Error(`second step answered ${done.status}: ${done.text.slice(0, 300)}`);
   return agent;

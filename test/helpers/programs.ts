@@ -80,17 +80,29 @@ export interface TestCohort {
 }
 
 /** A cohort made through the service by a director (made if not given). */
-export async function makeCohort(knex: Knex, options: { director?: TestUser; form?: Fields; meetings?: MeetingPlan[] } = {}): Promise<TestCohort> {
+export async function makeCohort(
+  knex: Knex,
+  options: { director?: TestUser; form?: Fields; meetings?: MeetingPlan[] } = {},
+): Promise<TestCohort> {
   const director = options.director ?? (await makeUser({ role: 'director' }));
   const form = cohortForm(options.form, options.meetings);
   const id = await createCohort(cohortPayload(form), actor(director), CTX);
   const row = await knex('cohorts').where({ id }).first();
-  const meetings = await knex('cohort_meetings as m').join('engagements as e', 'e.id', 'm.engagement_id').where('m.cohort_id', id).orderBy('m.number').select('m.id', 'm.number', 'm.engagement_id', 'e.date');
+  const meetings = await knex('cohort_meetings as m')
+    .join('engagements as e', 'e.id', 'm.engagement_id')
+    .where('m.cohort_id', id)
+    .orderBy('m.number')
+    .select('m.id', 'm.number', 'm.engagement_id', 'e.date');
   return {
     id,
     caseId: Number(row.case_id),
     name: String(row.name),
-    meetings: meetings.map((m: Record<string, unknown>) => ({ id: Number(m.id), number: Number(m.number), engagement_id: Number(m.engagement_id), date: String(m.date) })),
+    meetings: meetings.map((m: Record<string, unknown>) => ({
+      id: Number(m.id),
+      number: Number(m.number),
+      engagement_id: Number(m.engagement_id),
+      date: String(m.date),
+    })),
   };
 }
 
@@ -144,7 +156,12 @@ export function reviewForm(scores: [number, number, number], comment = 'Thoughtf
 }
 
 /** A review stored through the service. */
-export async function scoreAs(reviewer: TestUser, applicationId: number, scores: [number, number, number], comment?: string): Promise<void> {
+export async function scoreAs(
+  reviewer: TestUser,
+  applicationId: number,
+  scores: [number, number, number],
+  comment?: string,
+): Promise<void> {
   // Only a cohort's reviewers (and directors) may score: make a consultant one first.
   if (reviewer.role !== 'director') {
     const { cohort_id } = await db('applications').where({ id: applicationId }).first('cohort_id');
@@ -156,11 +173,21 @@ export async function scoreAs(reviewer: TestUser, applicationId: number, scores:
   await scoreApplication(applicationId, payload, { id: reviewer.id });
 }
 
-export const decideAs = (director: TestUser, cohortId: number, applicationId: number, decision: 'selected' | 'waitlisted' | 'not_selected') =>
-  decide(cohortId, applicationId, { decision }, { id: director.id });
+export const decideAs = (
+  director: TestUser,
+  cohortId: number,
+  applicationId: number,
+  decision: 'selected' | 'waitlisted' | 'not_selected',
+) => decide(cohortId, applicationId, { decision }, { id: director.id });
 
 /** Attendance taken through the service: marks by application id, every roster member given. */
-export async function attendAs(director: TestUser, cohortId: number, meetingId: number, marks: Record<number, 'present' | 'excused' | 'absent'>, summary = 'Discussed the readings.'): Promise<void> {
+export async function attendAs(
+  director: TestUser,
+  cohortId: number,
+  meetingId: number,
+  marks: Record<number, 'present' | 'excused' | 'absent'>,
+  summary = 'Discussed the readings.',
+): Promise<void> {
   const body: Record<string, unknown> = { summary };
   for (const [id, status] of Object.entries(marks)) body[`attendance_${id}`] = status;
   await takeAttendance(cohortId, meetingId, body, actor(director), CTX);
@@ -182,7 +209,8 @@ export async function makeEvent(director: TestUser, date: string, title = unique
   return createEvent({ title, kind: 'expert_talk', date, duration_minutes: 75 }, actor(director), CTX);
 }
 
-export const attendEvent = (director: TestUser, eventId: number, teamIds: number[], summary = 'Heard the expert.') => takeEventAttendance(eventId, { team_ids: teamIds, summary }, actor(director), CTX);
+export const attendEvent = (director: TestUser, eventId: number, teamIds: number[], summary = 'Heard the expert.') =>
+  takeEventAttendance(eventId, { team_ids: teamIds, summary }, actor(director), CTX);
 
 export type Agent = ReturnType<typeof request.agent>;
 
@@ -198,7 +226,16 @@ export interface Client {
 export async function client(app: Express, user: TestUser): Promise<Client> {
   const agent = await signInAs(app, user);
   const token = csrfTokenOf((await agent.get('/account/password').expect(200)).text);
-  return { user, agent, get: (path) => agent.get(path), post: (path, fields = {}) => agent.post(path).type('form').send(encodeForm({ ...fields, _csrf: token })) };
+  return {
+    user,
+    agent,
+    get: (path) => agent.get(path),
+    post: (path, fields = {}) =>
+      agent
+        .post(path)
+        .type('form')
+        .send(encodeForm({ ...fields, _csrf: token })),
+  };
 }
 
 /** Rows of the tables a program action writes, to assert that a refused action changed nothing. */
@@ -233,9 +270,17 @@ export async function programState(knex: Knex): Promise<string> {
 }
 
 /** The jurisdiction rows of an engagement, with the copied status, date and year. */
-export async function listedJurisdictions(knex: Knex, engagementId: number): Promise<{ code: string; status: string; date: string; year: number }[]> {
+export async function listedJurisdictions(
+  knex: Knex,
+  engagementId: number,
+): Promise<{ code: string; status: string; date: string; year: number }[]> {
   const rows = await knex('engagement_jurisdictions').where({ engagement_id: engagementId }).orderBy('jurisdiction_code');
-  return rows.map((r: Record<string, unknown>) => ({ code: String(r.jurisdiction_code), status: String(r.status), date: String(r.date), year: Number(r.year) }));
+  return rows.map((r: Record<string, unknown>) => ({
+    code: String(r.jurisdiction_code),
+    status: String(r.status),
+    date: String(r.date),
+    year: Number(r.year),
+  }));
 }
 
 /**

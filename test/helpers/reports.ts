@@ -92,12 +92,24 @@ export async function generateReportData(knex: Knex, s: Shape): Promise<Generate
   const now = Date.parse(s.now);
   const start = msOf(s.from);
   const at = new Date(now).toISOString();
-  const topics: { id: number; slug: string }[] = (await knex('topics').select('id', 'slug')).map((t: { id: unknown; slug: string }) => ({ id: Number(t.id), slug: t.slug }));
+  const topics: { id: number; slug: string }[] = (await knex('topics').select('id', 'slug')).map((t: { id: unknown; slug: string }) => ({
+    id: Number(t.id),
+    slug: t.slug,
+  }));
 
   const consultantIds: number[] = [];
   for (let i = 0; i < s.consultants; i += 1) {
     const [row] = await knex('users')
-      .insert({ email: `recount${s.seed}.${i}@leep.test`, name: `Recount ${String.fromCharCode(65 + (i % 26))}. Consultant ${i + 1}`, role: 'consultant', password_hash: null, active: true, capacity: 5, created_at: at, updated_at: at })
+      .insert({
+        email: `recount${s.seed}.${i}@leep.test`,
+        name: `Recount ${String.fromCharCode(65 + (i % 26))}. Consultant ${i + 1}`,
+        role: 'consultant',
+        password_hash: null,
+        active: true,
+        capacity: 5,
+        created_at: at,
+        updated_at: at,
+      })
       .returning('id');
     consultantIds.push(Number(typeof row === 'object' ? row.id : row));
   }
@@ -227,7 +239,9 @@ export async function generateReportData(knex: Knex, s: Shape): Promise<Generate
     const p = planned[(c.id as number) - 1];
     if (!firstDelivered.has(p.id)) continue;
     // With fixed lags the first engagement is exactly that far from submission, to test rounding.
-    const first = s.lags ? p.submitted + r.pick(s.lags) : Math.max(p.submitted + 60_000, (firstDelivered.get(p.id) as number) + 15 * 3_600_000);
+    const first = s.lags
+      ? p.submitted + r.pick(s.lags)
+      : Math.max(p.submitted + 60_000, (firstDelivered.get(p.id) as number) + 15 * 3_600_000);
     c.first_engagement_at = new Date(first).toISOString();
   }
 
@@ -325,13 +339,18 @@ export async function loadRaw(knex: Knex): Promise<Raw> {
     submitted: ms(c.submitted_at) as number,
     assigned: ms(c.first_assigned_at),
     engaged: ms(c.first_engagement_at),
-    businessDays: c.assignment_business_days === null || c.assignment_business_days === undefined ? null : Number(c.assignment_business_days),
+    businessDays:
+      c.assignment_business_days === null || c.assignment_business_days === undefined ? null : Number(c.assignment_business_days),
     lead: c.lead_consultant_id === null || c.lead_consultant_id === undefined ? null : Number(c.lead_consultant_id),
     supporters: supportersOf.get(Number(c.id)) ?? [],
     topics: topicsOfCase.get(Number(c.id)) ?? [],
   }));
   return {
-    jurisdictions: jurisdictions.map((j: Record<string, unknown>) => ({ code: String(j.code), name: String(j.name), kind: String(j.kind) })),
+    jurisdictions: jurisdictions.map((j: Record<string, unknown>) => ({
+      code: String(j.code),
+      name: String(j.name),
+      kind: String(j.kind),
+    })),
     topics: topics.map((t: Record<string, unknown>) => ({ id: Number(t.id), slug: String(t.slug), name: String(t.name) })),
     users: new Map(users.map((u: Record<string, unknown>) => [Number(u.id), String(u.name)])),
     cases: rawCases,
@@ -406,7 +425,11 @@ export interface Sums {
 }
 
 function sum(list: RawEngagement[]): Sums {
-  return { engagements: list.length, hours: hours(list.reduce((a, e) => a + e.minutes, 0)), participants: list.reduce((a, e) => a + e.participants, 0) };
+  return {
+    engagements: list.length,
+    hours: hours(list.reduce((a, e) => a + e.minutes, 0)),
+    participants: list.reduce((a, e) => a + e.participants, 0),
+  };
 }
 
 export interface CoverageFigure extends Sums {
@@ -467,7 +490,16 @@ export const AGE_BANDS = [
 ];
 
 export interface Recount {
-  headline: { statesServed: number; statesTotal: number; territoriesServed: string[]; newToLeep: number; engagements: number; hours: number; participants: number; openCases: number };
+  headline: {
+    statesServed: number;
+    statesTotal: number;
+    territoriesServed: string[];
+    newToLeep: number;
+    engagements: number;
+    hours: number;
+    participants: number;
+    openCases: number;
+  };
   coverage: CoverageFigure[];
   /** States (50 + DC) served in the year, new to LEEP in it (first served ever), served so far by its end. */
   years: { year: number; served: number; newly: number; cumulative: number; engagements: number; hours: number; participants: number }[];
@@ -502,7 +534,9 @@ export function recountDashboard(raw: Raw, f: ReportFilters, o: { target: number
 
   // First served ever: every delivered engagement from the first record, under the other filters.
   const isState = (code: string) => kindOf.get(code) !== 'territory';
-  const firstEver = recountCoverage(raw, { ...f, from: '0000-01-01' }).filter((c) => isState(c.code)).map((c) => c.first_served);
+  const firstEver = recountCoverage(raw, { ...f, from: '0000-01-01' })
+    .filter((c) => isState(c.code))
+    .map((c) => c.first_served);
   const years: Recount['years'] = [];
   const fromYear = Number(f.from.slice(0, 4));
   const toYear = Number(f.to.slice(0, 4));
@@ -511,7 +545,13 @@ export function recountDashboard(raw: Raw, f: ReportFilters, o: { target: number
     const yTo = year === toYear ? f.to : `${year}-12-31`;
     const inYear = delivered.filter((e) => Number(e.date.slice(0, 4)) === year);
     const served = new Set(inYear.flatMap((e) => e.jurisdictions).filter((c) => isState(c) && (!f.jurisdiction || c === f.jurisdiction)));
-    years.push({ year, served: served.size, newly: firstEver.filter((d) => d >= yFrom && d <= yTo).length, cumulative: firstEver.filter((d) => d <= yTo).length, ...sum(inYear) });
+    years.push({
+      year,
+      served: served.size,
+      newly: firstEver.filter((d) => d >= yFrom && d <= yTo).length,
+      cumulative: firstEver.filter((d) => d <= yTo).length,
+      ...sum(inYear),
+    });
   }
   const listing = (test: (e: RawEngagement) => boolean) => sum(delivered.filter(test));
   const jurisdictionsOf = (e: RawEngagement) => e.jurisdictions.filter((c) => !f.jurisdiction || c === f.jurisdiction);
@@ -547,7 +587,10 @@ export function recountDashboard(raw: Raw, f: ReportFilters, o: { target: number
     headline: {
       statesServed: coverage.filter((c) => kindOf.get(c.code) !== 'territory').length,
       statesTotal: raw.jurisdictions.filter((j) => j.kind !== 'territory').length,
-      territoriesServed: coverage.filter((c) => kindOf.get(c.code) === 'territory').map((c) => nameOf.get(c.code) as string).sort(),
+      territoriesServed: coverage
+        .filter((c) => kindOf.get(c.code) === 'territory')
+        .map((c) => nameOf.get(c.code) as string)
+        .sort(),
       newToLeep: firstEver.filter((d) => d >= f.from && d <= f.to).length,
       engagements: total.engagements,
       hours: total.hours,
@@ -559,8 +602,16 @@ export function recountDashboard(raw: Raw, f: ReportFilters, o: { target: number
     distinct,
     byTrack: groupBy(delivered, (e) => [raw.caseById.get(e.case_id)?.track as string]),
     byFormat: groupBy(delivered, (e) => [e.format]),
-    byTopic: groupBy(delivered, (e) => e.topics, (k) => topicName.get(k) ?? k),
-    byConsultant: groupBy(delivered, (e) => e.consultants.map(String), (k) => raw.users.get(Number(k)) ?? k),
+    byTopic: groupBy(
+      delivered,
+      (e) => e.topics,
+      (k) => topicName.get(k) ?? k,
+    ),
+    byConsultant: groupBy(
+      delivered,
+      (e) => e.consultants.map(String),
+      (k) => raw.users.get(Number(k)) ?? k,
+    ),
     response: {
       assignMedianDays: d(nearestRank(assignLags, 5)),
       assignP90Days: d(nearestRank(assignLags, 9)),
@@ -582,9 +633,18 @@ type Figures = Awaited<ReturnType<typeof import('../../server/services/report.se
 
 /** The application's figures in the recount's shape (groups sorted by key), to compare whole. */
 export function projectFigures(fig: Figures): Recount {
-  const groups = (rows: { key: string; label?: string; engagements: number; hours: number; participants: number }[], withLabel: boolean): Group[] =>
+  const groups = (
+    rows: { key: string; label?: string; engagements: number; hours: number; participants: number }[],
+    withLabel: boolean,
+  ): Group[] =>
     rows
-      .map((r) => ({ key: r.key, ...(withLabel ? { label: r.label } : {}), engagements: r.engagements, hours: r.hours, participants: r.participants }))
+      .map((r) => ({
+        key: r.key,
+        ...(withLabel ? { label: r.label } : {}),
+        engagements: r.engagements,
+        hours: r.hours,
+        participants: r.participants,
+      }))
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return {
     headline: { ...fig.headline, territoriesServed: [...fig.headline.territoriesServed].sort() },
@@ -592,11 +652,28 @@ export function projectFigures(fig: Figures): Recount {
       .filter((j) => j.served)
       .map((j) => {
         const s = j.served as NonNullable<typeof j.served>;
-        return { code: j.code, first_served: s.first_served, last_served: s.last_served, engagements: s.engagements, hours: s.hours, participants: s.participants };
+        return {
+          code: j.code,
+          first_served: s.first_served,
+          last_served: s.last_served,
+          engagements: s.engagements,
+          hours: s.hours,
+          participants: s.participants,
+        };
       })
       .sort((a, b) => (a.code < b.code ? -1 : 1)),
-    years: fig.years.map((y) => ({ year: y.year, served: y.served, newly: y.newly, cumulative: y.cumulative, engagements: y.engagements, hours: y.hours, participants: y.participants })),
-    distinct: Object.fromEntries(Object.entries(fig.distinct).map(([k, v]) => [k, { engagements: v.engagements, hours: v.hours, participants: v.participants }])) as Recount['distinct'],
+    years: fig.years.map((y) => ({
+      year: y.year,
+      served: y.served,
+      newly: y.newly,
+      cumulative: y.cumulative,
+      engagements: y.engagements,
+      hours: y.hours,
+      participants: y.participants,
+    })),
+    distinct: Object.fromEntries(
+      Object.entries(fig.distinct).map(([k, v]) => [k, { engagements: v.engagements, hours: v.hours, participants: v.participants }]),
+    ) as Recount['distinct'],
     byTrack: groups(fig.byTrack, false),
     byFormat: groups(fig.byFormat, false),
     byTopic: groups(fig.byTopic, true),
@@ -608,7 +685,9 @@ export function projectFigures(fig: Figures): Recount {
 
 /** One jurisdiction's history, recounted: served dates and sums over every delivered engagement listing it. */
 export function recountState(raw: Raw, code: string) {
-  const listing = raw.engagements.filter((e) => e.jurisdictions.includes(code)).sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.id - b.id));
+  const listing = raw.engagements
+    .filter((e) => e.jurisdictions.includes(code))
+    .sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : a.id - b.id));
   const delivered = listing.filter((e) => e.status === 'delivered');
   const dates = delivered.map((e) => e.date).sort();
   const consultants = new Map<number, number>();
@@ -628,11 +707,17 @@ export function recountState(raw: Raw, code: string) {
 /** A calendar date as the views write it ("Jul 1, 2019"). */
 export function calendarDate(date: string): string {
   const [y, m, d] = date.split('-').map(Number);
-  return new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric' }).format(Date.UTC(y, m - 1, d));
+  return new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric' }).format(
+    Date.UTC(y, m - 1, d),
+  );
 }
 
 const number = (text: string) => Number(text.replace(/,/g, ''));
-const decode = (text: string) => text.replace(/&(amp|lt|gt|quot|#x27|#39|#x3D|#x60);/g, (_m, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#x27': "'", '#39': "'", '#x3D': '=', '#x60': '`' })[e] as string);
+const decode = (text: string) =>
+  text.replace(
+    /&(amp|lt|gt|quot|#x27|#39|#x3D|#x60);/g,
+    (_m, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#x27': "'", '#39': "'", '#x3D': '=', '#x60': '`' })[e] as string,
+  );
 
 export interface ShownRow {
   code: string;
@@ -647,7 +732,8 @@ export interface ShownRow {
 /** The headline figures and the coverage rows (states and territories) the dashboard shows. */
 export function readDashboard(html: string) {
   const states = /<a href="#coverage">([\d,]+)<\/a> <span class="headline__of">of ([\d,]+)<\/span>/.exec(html);
-  const engagements = /<p class="headline__figure"><a href="[^"]*">([\d,]+)<\/a><\/p>\s*<p class="headline__label">delivered engagements<\/p>/.exec(html);
+  const engagements =
+    /<p class="headline__figure"><a href="[^"]*">([\d,]+)<\/a><\/p>\s*<p class="headline__label">delivered engagements<\/p>/.exec(html);
   const note = /<p class="headline__note">([\d,.]+) hours, ([\d,]+) participants<\/p>/.exec(html);
   const open = /<p class="headline__figure"><a href="[^"]*">([\d,]+)<\/a><\/p>\s*<p class="headline__label">open cases now<\/p>/.exec(html);
   if (!states || !engagements || !note || !open) throw new Error('the dashboard does not show its headline figures');
@@ -655,9 +741,21 @@ export function readDashboard(html: string) {
   const row =
     /<tr[^>]*>\s*<th scope="row"(?: data-label="[^"]*")?><a href="\/states\/([A-Z]{2})">[^<]*<\/a><\/th>\s*<td(?: data-label="[^"]*")?>(Yes|No)<\/td>\s*<td(?: data-label="[^"]*")?>([^<]*)<\/td>\s*<td(?: data-label="[^"]*")?>([^<]*)<\/td>\s*<td(?: data-label="[^"]*")? class="text-right">(?:<a [^>]*>)?([\d,]+)(?:<\/a>)?<\/td>\s*<td(?: data-label="[^"]*")? class="text-right">([\d,.]+)<\/td>\s*<td(?: data-label="[^"]*")? class="text-right">([\d,]+)<\/td>\s*<\/tr>/g;
   for (const m of html.matchAll(row)) {
-    rows.push({ code: m[1], served: m[2] === 'Yes', first: m[3], last: m[4], engagements: number(m[5]), hours: number(m[6]), participants: number(m[7]) });
+    rows.push({
+      code: m[1],
+      served: m[2] === 'Yes',
+      first: m[3],
+      last: m[4],
+      engagements: number(m[5]),
+      hours: number(m[6]),
+      participants: number(m[7]),
+    });
   }
-  const years = [...html.matchAll(/<tr><th scope="row"(?: data-label="[^"]*")?>(\d{4})<\/th><td(?: data-label="[^"]*")? class="text-right">(\d+)<\/td><td(?: data-label="[^"]*")? class="text-right">(\d+)<\/td><td(?: data-label="[^"]*")? class="text-right">(\d+)<\/td><td(?: data-label="[^"]*")? class="text-right"><a href="[^"]*">([\d,]+)<\/a><\/td>/g)].map((m) => ({
+  const years = [
+    ...html.matchAll(
+      /<tr><th scope="row"(?: data-label="[^"]*")?>(\d{4})<\/th><td(?: data-label="[^"]*")? class="text-right">(\d+)<\/td><td(?: data-label="[^"]*")? class="text-right">(\d+)<\/td><td(?: data-label="[^"]*")? class="text-right">(\d+)<\/td><td(?: data-label="[^"]*")? class="text-right"><a href="[^"]*">([\d,]+)<\/a><\/td>/g,
+    ),
+  ].map((m) => ({
     year: Number(m[1]),
     served: Number(m[2]),
     newly: Number(m[3]),
@@ -666,7 +764,9 @@ export function readDashboard(html: string) {
   }));
   const newToLeep = /<p class="headline__note">(\d+) new to LEEP in the period/.exec(html);
   const total = (label: string) => {
-    const m = new RegExp(`<tfoot><tr><th scope="row">${label}</th>(?:<td></td>)*<td class="text-right">([\\d,]+)</td><td class="text-right">([\\d,.]+)</td><td class="text-right">([\\d,]+)</td></tr></tfoot>`).exec(html);
+    const m = new RegExp(
+      `<tfoot><tr><th scope="row">${label}</th>(?:<td></td>)*<td class="text-right">([\\d,]+)</td><td class="text-right">([\\d,.]+)</td><td class="text-right">([\\d,]+)</td></tr></tfoot>`,
+    ).exec(html);
     return m ? { engagements: number(m[1]), hours: number(m[2]), participants: number(m[3]) } : undefined;
   };
   return {
@@ -677,7 +777,12 @@ export function readDashboard(html: string) {
     participants: number(note[2]),
     openCases: number(open[1]),
     newToLeep: newToLeep ? Number(newToLeep[1]) : undefined,
-    totals: { states: total('All states and DC \\(each engagement once\\)'), territories: total('All territories \\(each engagement once\\)'), topics: total('Engagements with a topic \\(each once\\)'), consultants: total('Engagements with a consultant \\(each once\\)') },
+    totals: {
+      states: total('All states and DC \\(each engagement once\\)'),
+      territories: total('All territories \\(each engagement once\\)'),
+      topics: total('Engagements with a topic \\(each once\\)'),
+      consultants: total('Engagements with a consultant \\(each once\\)'),
+    },
     rows,
     years,
   };
@@ -689,7 +794,15 @@ export function expectedRows(raw: Raw, coverage: CoverageFigure[]): ShownRow[] {
   return raw.jurisdictions.map((j) => {
     const c = byCode.get(j.code);
     return c
-      ? { code: j.code, served: true, first: calendarDate(c.first_served), last: calendarDate(c.last_served), engagements: c.engagements, hours: c.hours, participants: c.participants }
+      ? {
+          code: j.code,
+          served: true,
+          first: calendarDate(c.first_served),
+          last: calendarDate(c.last_served),
+          engagements: c.engagements,
+          hours: c.hours,
+          participants: c.participants,
+        }
       : { code: j.code, served: false, first: '', last: '', engagements: 0, hours: 0, participants: 0 };
   });
 }
@@ -702,8 +815,19 @@ export function readStatePage(html: string) {
     ...html.matchAll(
       /<tr><th scope="row" data-label="Date">([^<]*)<\/th><td data-label="Case"><a href="\/cases\/(\d+)">([^<]*)<\/a><\/td><td data-label="Program">[^<]*<\/td><td data-label="Format">[^<]*<\/td><td data-label="Status">([^<]*)<\/td><td data-label="States">([^<]*)<\/td><td data-label="Consultants">[^<]*<\/td><td data-label="Hours" class="text-right">([\d.]+)<\/td><td data-label="Participants" class="text-right">(\d+)<\/td><\/tr>/g,
     ),
-  ].map((m) => ({ date: m[1], caseId: Number(m[2]), reference: decode(m[3]), status: m[4], jurisdictions: decode(m[5]), hours: Number(m[6]), participants: Number(m[7]) }));
-  const cases = [...html.matchAll(/<td data-label="Reference"><a href="\/cases\/(\d+)">([^<]*)<\/a><\/td>/g)].map((m) => ({ id: Number(m[1]), reference: decode(m[2]) }));
+  ].map((m) => ({
+    date: m[1],
+    caseId: Number(m[2]),
+    reference: decode(m[3]),
+    status: m[4],
+    jurisdictions: decode(m[5]),
+    hours: Number(m[6]),
+    participants: Number(m[7]),
+  }));
+  const cases = [...html.matchAll(/<td data-label="Reference"><a href="\/cases\/(\d+)">([^<]*)<\/a><\/td>/g)].map((m) => ({
+    id: Number(m[1]),
+    reference: decode(m[2]),
+  }));
   return {
     served: served ? { first: served[1], last: served[2] } : undefined,
     notServed: html.includes('Not served yet'),
@@ -718,10 +842,18 @@ export function readEngagementList(html: string) {
   const total = /<p>([\d,]+) engagements · /.exec(html);
   const page = /Page (\d+) of (\d+)/.exec(html);
   const rows = [
-    ...html.matchAll(/<tr><th scope="row" data-label="Date">([^<]*)<\/th><td data-label="Case"><a href="\/cases\/(\d+)">([^<]*)<\/a><\/td>/g),
+    ...html.matchAll(
+      /<tr><th scope="row" data-label="Date">([^<]*)<\/th><td data-label="Case"><a href="\/cases\/(\d+)">([^<]*)<\/a><\/td>/g,
+    ),
   ].map((m) => ({ date: m[1], caseId: Number(m[2]), reference: decode(m[3]) }));
   const next = /<a href="([^"]+)" class="usa-pagination__link usa-pagination__next-page">/.exec(html);
-  return { total: total ? number(total[1]) : undefined, page: page ? Number(page[1]) : undefined, pages: page ? Number(page[2]) : undefined, rows, nextHref: next ? decode(next[1]) : undefined };
+  return {
+    total: total ? number(total[1]) : undefined,
+    page: page ? Number(page[1]) : undefined,
+    pages: page ? Number(page[2]) : undefined,
+    rows,
+    nextHref: next ? decode(next[1]) : undefined,
+  };
 }
 
 /** Parses CSV text (RFC 4180: quoted fields, doubled quotes, CRLF or LF line ends) into rows of fields. */
@@ -794,7 +926,15 @@ export async function digestTables(knex: Knex, tables: { name: string; orderBy: 
 /** A local wall-clock time as an instant, found by trying every quarter-hour offset: no zone arithmetic shared with the app. */
 export function instantIn(date: string, time: string, zone: string): number {
   const wall = `${date} ${time}`;
-  const fmt = new Intl.DateTimeFormat('sv-SE', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const fmt = new Intl.DateTimeFormat('sv-SE', {
+    timeZone: zone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
   for (let q = -56; q <= 56; q += 1) {
     const t = Date.parse(`${date}T${time}:00Z`) - q * 15 * 60_000;
     if (fmt.format(t) === wall) return t;

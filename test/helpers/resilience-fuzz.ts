@@ -73,7 +73,11 @@ export function formsOf(html: string): Map<string, Pairs> {
         if (type === 'submit' || type === 'button' || type === 'file') continue;
         if (type === 'radio') {
           if (checked || !radios.has(name)) {
-            if (radios.has(name)) pairs.splice(pairs.findIndex(([k]) => k === name), 1);
+            if (radios.has(name))
+              pairs.splice(
+                pairs.findIndex(([k]) => k === name),
+                1,
+              );
             pairs.push([name, attr(tag, 'value') ?? 'on']);
             radios.add(name);
           }
@@ -135,14 +139,19 @@ const ODD_STRINGS = [
   '[object Object]',
 ];
 
-const huge = fc.constantFrom(5_000, 60_000, 150_000, 230_000).chain((n) => fc.constantFrom('x', 'é', '😀', '<').map((c) => c.repeat(Math.ceil(n / c.length))));
+const huge = fc
+  .constantFrom(5_000, 60_000, 150_000, 230_000)
+  .chain((n) => fc.constantFrom('x', 'é', '😀', '<').map((c) => c.repeat(Math.ceil(n / c.length))));
 
 /**
  * A value nested `depth` levels deep, built only when serialized, so that fast-check reports it
  * as `Deep(3000)` instead of overflowing the stack while printing a counterexample.
  */
 class Deep {
-  constructor(readonly depth: number, readonly array: boolean) {}
+  constructor(
+    readonly depth: number,
+    readonly array: boolean,
+  ) {}
   toJSON(): unknown {
     let v: unknown = 'deep';
     for (let i = 0; i < this.depth; i += 1) v = this.array ? [v] : { a: v };
@@ -166,7 +175,11 @@ const scalar: fc.Arbitrary<unknown> = fc.oneof(
   { weight: 1, arbitrary: fc.constant(null) },
 );
 
-const key: fc.Arbitrary<string> = fc.oneof({ weight: 2, arbitrary: fc.constantFrom(...PROTO_KEYS) }, { weight: 2, arbitrary: fc.string({ maxLength: 12 }) }, { weight: 1, arbitrary: fc.constantFrom('a[b]', 'a[]', 'a.b', '_csrf', 'id', 'role', 'user_id') });
+const key: fc.Arbitrary<string> = fc.oneof(
+  { weight: 2, arbitrary: fc.constantFrom(...PROTO_KEYS) },
+  { weight: 2, arbitrary: fc.string({ maxLength: 12 }) },
+  { weight: 1, arbitrary: fc.constantFrom('a[b]', 'a[]', 'a.b', '_csrf', 'id', 'role', 'user_id') },
+);
 
 const value: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
   value: fc.oneof(
@@ -182,32 +195,54 @@ const value: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>((tie) => ({
 export function fuzzInput(base: Pairs): fc.Arbitrary<FuzzInput> {
   const names = [...new Set(base.map(([k]) => k))];
   const field = names.length ? fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...names) }, { weight: 1, arbitrary: key }) : key;
-  return fc.record({
-    keep: fc.subarray(base.map((_, i) => i)),
-    changes: fc.array(fc.tuple(field, value, fc.boolean()), { maxLength: 4 }),
-    extras: fc.array(fc.tuple(key, value), { maxLength: 2 }),
-    encoding: fc.constantFrom<Encoding>('form', 'form', 'form', 'json', 'json', 'json', 'multipart', 'text', 'garbage-json', 'json-top-level', 'bad-charset', 'octet'),
-    csrf: fc.constantFrom<CsrfPlacement>('body', 'body', 'body', 'body', 'header', 'header', 'none', 'forged'),
-    raw: fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('{', '{"a":', '[1,2', 'null', '"text"', '123', '{"__proto__":{"polluted":1}}', '\u0000\u0001')),
-    manyFields: fc.boolean().chain((b) => (b ? fc.boolean() : fc.constant(false))).chain((b) => (b ? fc.boolean() : fc.constant(false))),
-  }).map(({ keep, changes, extras, encoding, csrf, raw, manyFields }) => {
-    let pairs: Pairs = keep.map((i) => base[i]);
-    for (const [k, v, replace] of changes) {
-      if (replace) pairs = pairs.filter(([n]) => n !== k);
-      pairs.push([k, v]);
-    }
-    pairs.push(...extras);
-    return { pairs, encoding, csrf, raw, manyFields };
-  });
+  return fc
+    .record({
+      keep: fc.subarray(base.map((_, i) => i)),
+      changes: fc.array(fc.tuple(field, value, fc.boolean()), { maxLength: 4 }),
+      extras: fc.array(fc.tuple(key, value), { maxLength: 2 }),
+      encoding: fc.constantFrom<Encoding>(
+        'form',
+        'form',
+        'form',
+        'json',
+        'json',
+        'json',
+        'multipart',
+        'text',
+        'garbage-json',
+        'json-top-level',
+        'bad-charset',
+        'octet',
+      ),
+      csrf: fc.constantFrom<CsrfPlacement>('body', 'body', 'body', 'body', 'header', 'header', 'none', 'forged'),
+      raw: fc.oneof(
+        fc.string({ maxLength: 40 }),
+        fc.constantFrom('{', '{"a":', '[1,2', 'null', '"text"', '123', '{"__proto__":{"polluted":1}}', '\u0000\u0001'),
+      ),
+      manyFields: fc
+        .boolean()
+        .chain((b) => (b ? fc.boolean() : fc.constant(false)))
+        .chain((b) => (b ? fc.boolean() : fc.constant(false))),
+    })
+    .map(({ keep, changes, extras, encoding, csrf, raw, manyFields }) => {
+      let pairs: Pairs = keep.map((i) => base[i]);
+      for (const [k, v, replace] of changes) {
+        if (replace) pairs = pairs.filter(([n]) => n !== k);
+        pairs.push([k, v]);
+      }
+      pairs.push(...extras);
+      return { pairs, encoding, csrf, raw, manyFields };
+    });
 }
 
-const text = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v) ?? 'null');
+const text = (v: unknown) => (typeof v === 'string' ? v : (JSON.stringify(v) ?? 'null'));
 
 function formEncode(pairs: Pairs): string {
   const params = new URLSearchParams();
   for (const [k, v] of pairs) {
     if (Array.isArray(v)) for (const item of v) params.append(k, text(item));
-    else if (v && typeof v === 'object' && !(v instanceof Deep)) for (const [sub, item] of Object.entries(v)) params.append(`${k}[${sub}]`, text(item));
+    else if (v && typeof v === 'object' && !(v instanceof Deep))
+      for (const [sub, item] of Object.entries(v)) params.append(`${k}[${sub}]`, text(item));
     else params.append(k, text(v));
   }
   return params.toString();
@@ -219,8 +254,13 @@ function jsonEncode(pairs: Pairs): string {
 }
 
 function multipartEncode(pairs: Pairs, boundary: string, withFile: boolean): string {
-  const parts = pairs.map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k.replace(/["\r\n]/g, '_')}"\r\n\r\n${text(v)}\r\n`);
-  if (withFile) parts.push(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="x.csv"\r\nContent-Type: text/csv\r\n\r\nreference,jurisdiction\r\nTA-2020-0001,ZZ\r\n\r\n`);
+  const parts = pairs.map(
+    ([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k.replace(/["\r\n]/g, '_')}"\r\n\r\n${text(v)}\r\n`,
+  );
+  if (withFile)
+    parts.push(
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="x.csv"\r\nContent-Type: text/csv\r\n\r\nreference,jurisdiction\r\nTA-2020-0001,ZZ\r\n\r\n`,
+    );
   return `${parts.join('')}--${boundary}--\r\n`;
 }
 
@@ -238,14 +278,22 @@ export function encodeInput(input: FuzzInput, token: string): { contentType: str
       return { contentType: 'application/json', body: jsonEncode(pairs), headers };
     case 'multipart': {
       const boundary = `----fuzz${crypto.randomBytes(6).toString('hex')}`;
-      return { contentType: `multipart/form-data; boundary=${boundary}`, body: multipartEncode(pairs, boundary, input.raw.length % 2 === 0), headers };
+      return {
+        contentType: `multipart/form-data; boundary=${boundary}`,
+        body: multipartEncode(pairs, boundary, input.raw.length % 2 === 0),
+        headers,
+      };
     }
     case 'text':
       return { contentType: 'text/plain', body: formEncode(pairs), headers };
     case 'garbage-json':
       return { contentType: 'application/json', body: input.raw, headers };
     case 'json-top-level':
-      return { contentType: 'application/json', body: JSON.stringify(input.raw.length % 3 === 0 ? [Object.fromEntries(pairs)] : input.raw.length % 3 === 1 ? input.raw : 42), headers };
+      return {
+        contentType: 'application/json',
+        body: JSON.stringify(input.raw.length % 3 === 0 ? [Object.fromEntries(pairs)] : input.raw.length % 3 === 1 ? input.raw : 42),
+        headers,
+      };
     case 'bad-charset':
       return { contentType: 'application/json; charset=utf-7', body: jsonEncode(pairs), headers };
     case 'octet':
@@ -255,7 +303,11 @@ export function encodeInput(input: FuzzInput, token: string): { contentType: str
 
 export function send(agent: ReturnType<typeof request.agent>, path: string, input: FuzzInput, token: string) {
   const { contentType, body, headers } = encodeInput(input, token);
-  return agent.post(path).set({ ...headers, 'Content-Type': contentType }).send(body).timeout({ deadline: 20_000 });
+  return agent
+    .post(path)
+    .set({ ...headers, 'Content-Type': contentType })
+    .send(body)
+    .timeout({ deadline: 20_000 });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -267,8 +319,12 @@ const BOOKKEEPING = new Set(['sessions', 'login_throttles', 'rate_limits', 'audi
 export async function digestQuery(knex: Knex): Promise<() => Promise<string>> {
   const tables: string[] =
     knex.client.config.client === 'pg'
-      ? (await knex.raw('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()')).rows.map((r: { name: string }) => r.name)
-      : (await knex.raw("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")).map((r: { name: string }) => r.name);
+      ? (await knex.raw('SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()')).rows.map(
+          (r: { name: string }) => r.name,
+        )
+      : (await knex.raw("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")).map(
+          (r: { name: string }) => r.name,
+        );
   const parts: string[] = [];
   const bindings: string[] = [];
   for (const table of tables.filter((t) => !BOOKKEEPING.has(t)).sort()) {
@@ -287,12 +343,19 @@ export async function digestQuery(knex: Knex): Promise<() => Promise<string>> {
   const labels: string[] = [];
   for (let i = 0, b = 0; i < parts.length; i += 1) {
     const n = (parts[i].match(/\?\?/g) ?? []).length;
-    labels.push(bindings.slice(b, b + n).reverse().join('.'));
+    labels.push(
+      bindings
+        .slice(b, b + n)
+        .reverse()
+        .join('.'),
+    );
     b += n;
   }
   return async () => {
     const result = await knex.raw(sql, bindings);
     const row = (Array.isArray(result) ? result[0] : result.rows[0]) as Record<string, unknown>;
-    return labels.map((label, i) => `${label}=${String(row[`d${i}`] instanceof Date ? (row[`d${i}`] as Date).toISOString() : row[`d${i}`])}`).join(' ');
+    return labels
+      .map((label, i) => `${label}=${String(row[`d${i}`] instanceof Date ? (row[`d${i}`] as Date).toISOString() : row[`d${i}`])}`)
+      .join(' ');
   };
 }

@@ -20,7 +20,9 @@ let built: Promise<void> | undefined;
  * step, so this build only emits (--noCheck), which keeps it quick.
  */
 export function buildApp(): Promise<void> {
-  built ??= promisify(execFile)(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json', '--noCheck'], { cwd: ROOT }).then(() => {
+  built ??= promisify(execFile)(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json', '--noCheck'], {
+    cwd: ROOT,
+  }).then(() => {
     if (!fs.existsSync(ENTRY)) throw new Error(`${ENTRY} was not built`);
   });
   return built;
@@ -75,7 +77,9 @@ export function spawnServer(env: Record<string, string>, port: number): Spawned 
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
   const server: Spawned = {
     child,
     port,
@@ -156,7 +160,11 @@ export function apiRequest(title: string): Record<string, unknown> {
 }
 
 /** POSTs a submission to a running server; a network failure comes back as `{ status: 0 }`. */
-export async function submit(baseUrl: string, body: unknown, options: { key?: string; timeoutMs?: number } = {}): Promise<{ status: number; json?: { reference?: string; status_url?: string } }> {
+export async function submit(
+  baseUrl: string,
+  body: unknown,
+  options: { key?: string; timeoutMs?: number } = {},
+): Promise<{ status: number; json?: { reference?: string; status_url?: string } }> {
   try {
     const res = await fetch(`${baseUrl}/api/v1/requests`, {
       method: 'POST',
@@ -180,7 +188,16 @@ export async function submit(baseUrl: string, body: unknown, options: { key?: st
 /** A director stored straight into a database (password hashed at OWASP's cost, as production expects). */
 export async function insertDirector(knex: Knex, email: string, password: string): Promise<void> {
   const at = new Date().toISOString();
-  await knex('users').insert({ email, name: 'Resilience Director', role: 'director', password_hash: await hashPassword(password, { logN: 17, r: 8, p: 1 }), active: true, capacity: 5, created_at: at, updated_at: at });
+  await knex('users').insert({
+    email,
+    name: 'Resilience Director',
+    role: 'director',
+    password_hash: await hashPassword(password, { logN: 17, r: 8, p: 1 }),
+    active: true,
+    capacity: 5,
+    created_at: at,
+    updated_at: at,
+  });
 }
 
 /** Signs in to a running server as a browser does; returns the Cookie header to send. */
@@ -249,7 +266,10 @@ export class TcpRelay {
   private sockets = new Set<net.Socket>();
   port = 0;
 
-  constructor(private readonly targetHost: string, private readonly targetPort: number) {}
+  constructor(
+    private readonly targetHost: string,
+    private readonly targetPort: number,
+  ) {}
 
   async start(port = 0): Promise<number> {
     const server = net.createServer((client) => {

@@ -16,7 +16,10 @@ describeEachEngine('Topics administration', (t) => {
   const topic = (slug: string) => t.db.knex('topics').where({ slug }).first();
   const topicCount = async () => Number((await t.db.knex('topics').count({ n: '*' }))[0].n);
   const post = async (agent: typeof director, path: string, fields: Record<string, string> = {}) =>
-    agent.post(path).type('form').send({ ...fields, _csrf: await agent.csrf('/cases') });
+    agent
+      .post(path)
+      .type('form')
+      .send({ ...fields, _csrf: await agent.csrf('/cases') });
 
   before(async () => {
     const d = await makeUser({ role: 'director' });
@@ -82,7 +85,22 @@ describeEachEngine('Topics administration', (t) => {
     const lead = await makeUser({ role: 'consultant' });
     const kase = await makeCase(config, { lead, director: { id: directorId } as never });
     await t.db.knex('cases').where({ id: kase.id }).update({ submitted_at: '2026-06-01T14:00:00.000Z' });
-    await createEngagement(kase.id, { status: 'delivered', date: '2026-06-10', duration_minutes: 60, format: 'one_on_one', consultant_ids: [lead.id], participant_count: 2, jurisdictions: ['OH'], topics: ['rural-school-boards'], summary: 'Met.' }, { id: directorId, role: 'director' }, { timeZone: ZONE });
+    await createEngagement(
+      kase.id,
+      {
+        status: 'delivered',
+        date: '2026-06-10',
+        duration_minutes: 60,
+        format: 'one_on_one',
+        consultant_ids: [lead.id],
+        participant_count: 2,
+        jurisdictions: ['OH'],
+        topics: ['rural-school-boards'],
+        summary: 'Met.',
+      },
+      { id: directorId, role: 'director' },
+      { timeZone: ZONE },
+    );
     const row = await topic('rural-school-boards');
     const res = await post(director, `/admin/topics/${row.id}/retire`);
     assert.equal(res.status, 303);
@@ -91,12 +109,17 @@ describeEachEngine('Topics administration', (t) => {
     // Off the request form, and refused by the API.
     const form = await request(app).get('/requests/new');
     assert.ok(!form.text.includes('Rural and small boards'));
-    const api = await request(app).post('/api/v1/requests').send(requestPayload({ topics: ['rural-school-boards'] }));
+    const api = await request(app)
+      .post('/api/v1/requests')
+      .send(requestPayload({ topics: ['rural-school-boards'] }));
     assert.equal(api.status, 400);
     // Still on the engagement, and in the dashboard's topic figures.
     assert.equal(Number((await t.db.knex('engagement_topics').where({ topic_id: row.id }).count({ n: '*' }))[0].n), 1);
     const figures = await dashboardFigures(parseReportFilters({ from: '2026-01-01' }, ZONE).filters, { responseTargetBusinessDays: 5 });
-    assert.deepEqual(figures.byTopic.filter((r) => r.key === 'rural-school-boards').map((r) => [r.label, r.engagements]), [['Rural and small boards', 1]]);
+    assert.deepEqual(
+      figures.byTopic.filter((r) => r.key === 'rural-school-boards').map((r) => [r.label, r.engagements]),
+      [['Rural and small boards', 1]],
+    );
     const page = await director.get('/admin/topics');
     assert.match(page.text, /<strong>Retired<\/strong>/);
   });

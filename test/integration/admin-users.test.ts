@@ -12,8 +12,10 @@ const uniqueEmail = (prefix: string) => `${prefix}${(counter += 1)}.${Date.now()
 
 describeEachEngine('User administration', (ctx) => {
   const knex = () => ctx.db.knex;
-  const topicIds = async (slugs: string[]) => (await knex()('topics').whereIn('slug', slugs).orderBy('id').select('id')).map((r) => Number(r.id));
-  const topicsOf = async (userId: number) => (await knex()('user_topics').where({ user_id: userId }).orderBy('topic_id').select('topic_id')).map((r) => Number(r.topic_id));
+  const topicIds = async (slugs: string[]) =>
+    (await knex()('topics').whereIn('slug', slugs).orderBy('id').select('id')).map((r) => Number(r.id));
+  const topicsOf = async (userId: number) =>
+    (await knex()('user_topics').where({ user_id: userId }).orderBy('topic_id').select('topic_id')).map((r) => Number(r.topic_id));
   const userRow = (id: number) => knex()('users').where({ id }).first();
   const countUsers = async () => Number((await knex()('users').count({ n: '*' }))[0].n);
   const isActive = (row: { active: unknown }) => row.active === true || row.active === 1;
@@ -26,7 +28,16 @@ describeEachEngine('User administration', (ctx) => {
   }
 
   function newUserFields(overrides: Record<string, string | string[]> = {}) {
-    return { name: 'Marisol Vega', email: uniqueEmail('marisol'), role: 'consultant', capacity: '3', topics: ['equity-lens', 'school-climate'], password: INITIAL, password_confirmation: INITIAL, ...overrides };
+    return {
+      name: 'Marisol Vega',
+      email: uniqueEmail('marisol'),
+      role: 'consultant',
+      capacity: '3',
+      topics: ['equity-lens', 'school-climate'],
+      password: INITIAL,
+      password_confirmation: INITIAL,
+      ...overrides,
+    };
   }
 
   it('GET /admin/users, as a director, answers 200 listing every user with role and status', async () => {
@@ -44,11 +55,16 @@ describeEachEngine('User administration', (ctx) => {
     const { app, me, agent } = await director();
     const fields = newUserFields({ email: uniqueEmail('Marisol.VEGA') });
     const token = await agent.csrf('/admin/users/new');
-    const res = await agent.post('/admin/users').type('form').send(encodeForm({ _csrf: token, ...fields }));
+    const res = await agent
+      .post('/admin/users')
+      .type('form')
+      .send(encodeForm({ _csrf: token, ...fields }));
     assert.equal(res.status, 303);
     assert.equal(res.headers.location, '/admin/users?saved=1');
 
-    const row = await knex()('users').where({ email: (fields.email as string).toLowerCase() }).first();
+    const row = await knex()('users')
+      .where({ email: (fields.email as string).toLowerCase() })
+      .first();
     assert.ok(row, 'stored with the e-mail lower-cased');
     assert.equal(row.name, 'Marisol Vega');
     assert.equal(row.role, 'consultant');
@@ -67,9 +83,17 @@ describeEachEngine('User administration', (ctx) => {
     const { agent } = await director();
     const existing = await makeUser();
     const before = await countUsers();
-    const fields = newUserFields({ email: existing.email.toUpperCase(), role: 'director', capacity: '7', topics: ['early-learning', 'board-governance'] });
+    const fields = newUserFields({
+      email: existing.email.toUpperCase(),
+      role: 'director',
+      capacity: '7',
+      topics: ['early-learning', 'board-governance'],
+    });
     const token = await agent.csrf('/admin/users/new');
-    const res = await agent.post('/admin/users').type('form').send(encodeForm({ _csrf: token, ...fields }));
+    const res = await agent
+      .post('/admin/users')
+      .type('form')
+      .send(encodeForm({ _csrf: token, ...fields }));
     assert.equal(res.status, 422);
     assert.equal(errorAt(res.text, 'email'), 'A user with this e-mail address already exists');
     assert.equal(inputValue(res.text, 'name'), 'Marisol Vega');
@@ -88,18 +112,24 @@ describeEachEngine('User administration', (ctx) => {
     const before = await countUsers();
     const fields = newUserFields({ password: 'password1234', password_confirmation: 'password1234', capacity: 'lots' });
     const token = await agent.csrf('/admin/users/new');
-    const res = await agent.post('/admin/users').type('form').send(encodeForm({ _csrf: token, ...fields }));
+    const res = await agent
+      .post('/admin/users')
+      .type('form')
+      .send(encodeForm({ _csrf: token, ...fields }));
     assert.equal(res.status, 422);
     assert.ok(errorAt(res.text, 'capacity'), 'a message at capacity');
     assert.equal(inputValue(res.text, 'capacity'), 'lots');
     assert.equal(await countUsers(), before);
-    const weakOnly = await agent.post('/admin/users').type('form').send(encodeForm({ _csrf: token, ...newUserFields({ password: 'password1234', password_confirmation: 'password1234' }) }));
+    const weakOnly = await agent
+      .post('/admin/users')
+      .type('form')
+      .send(encodeForm({ _csrf: token, ...newUserFields({ password: 'password1234', password_confirmation: 'password1234' }) }));
     assert.equal(weakOnly.status, 422);
     assert.match(errorAt(weakOnly.text, 'password') ?? '', /too common/);
     assert.equal(await countUsers(), before);
   });
 
-  it('GET /admin/users/:id/edit, as a director, shows the user\'s details and expertise', async () => {
+  it("GET /admin/users/:id/edit, as a director, shows the user's details and expertise", async () => {
     const { agent } = await director();
     const user = await makeUser({ name: 'Edit Me', capacity: 4, topicIds: await topicIds(['data-equity-audits']) });
     const res = await agent.get(`/admin/users/${user.id}/edit`);
@@ -117,7 +147,16 @@ describeEachEngine('User administration', (ctx) => {
     const res = await agent
       .post(`/admin/users/${user.id}`)
       .type('form')
-      .send(encodeForm({ _csrf: token, name: 'Renamed Person', email: user.email, role: 'director', capacity: '9', topics: ['opportunity-gaps', 'community-engagement'] }));
+      .send(
+        encodeForm({
+          _csrf: token,
+          name: 'Renamed Person',
+          email: user.email,
+          role: 'director',
+          capacity: '9',
+          topics: ['opportunity-gaps', 'community-engagement'],
+        }),
+      );
     assert.equal(res.status, 303);
     const row = await userRow(user.id);
     assert.equal(row.name, 'Renamed Person');
@@ -135,17 +174,23 @@ describeEachEngine('User administration', (ctx) => {
     const { agent } = await director();
     const user = await makeUser({ topicIds: await topicIds(['equity-lens', 'early-learning']) });
     const token = await agent.csrf(`/admin/users/${user.id}/edit`);
-    const res = await agent.post(`/admin/users/${user.id}`).type('form').send(encodeForm({ _csrf: token, name: user.name, email: user.email, role: 'consultant', capacity: '5' }));
+    const res = await agent
+      .post(`/admin/users/${user.id}`)
+      .type('form')
+      .send(encodeForm({ _csrf: token, name: user.name, email: user.email, role: 'consultant', capacity: '5' }));
     assert.equal(res.status, 303);
     assert.deepEqual(await topicsOf(user.id), []);
   });
 
-  it('POST /admin/users/:id, with another user\'s e-mail, answers 422 with the values kept and changes nothing', async () => {
+  it("POST /admin/users/:id, with another user's e-mail, answers 422 with the values kept and changes nothing", async () => {
     const { agent } = await director();
     const user = await makeUser({ name: 'Keeps Name' });
     const other = await makeUser();
     const token = await agent.csrf(`/admin/users/${user.id}/edit`);
-    const res = await agent.post(`/admin/users/${user.id}`).type('form').send(encodeForm({ _csrf: token, name: 'Tried Rename', email: other.email, role: 'consultant', capacity: '5' }));
+    const res = await agent
+      .post(`/admin/users/${user.id}`)
+      .type('form')
+      .send(encodeForm({ _csrf: token, name: 'Tried Rename', email: other.email, role: 'consultant', capacity: '5' }));
     assert.equal(res.status, 422);
     assert.ok(errorAt(res.text, 'email'));
     assert.equal(inputValue(res.text, 'name'), 'Tried Rename');
@@ -158,7 +203,10 @@ describeEachEngine('User administration', (ctx) => {
   it('POST /admin/users/:id, by a director removing their own director role, answers 422 and the role stays', async () => {
     const { me, agent } = await director();
     const token = await agent.csrf(`/admin/users/${me.id}/edit`);
-    const res = await agent.post(`/admin/users/${me.id}`).type('form').send(encodeForm({ _csrf: token, name: me.name, email: me.email, role: 'consultant', capacity: '5' }));
+    const res = await agent
+      .post(`/admin/users/${me.id}`)
+      .type('form')
+      .send(encodeForm({ _csrf: token, name: me.name, email: me.email, role: 'consultant', capacity: '5' }));
     assert.equal(res.status, 422);
     assert.equal(errorAt(res.text, 'role'), 'You cannot remove your own director role');
     assert.equal((await userRow(me.id)).role, 'director');
@@ -168,7 +216,10 @@ describeEachEngine('User administration', (ctx) => {
   it('POST /admin/users/:id/deactivate, by a director on their own account, answers 409 and they stay active', async () => {
     const { me, agent } = await director();
     const token = await agent.csrf('/admin/users');
-    const res = await agent.post(`/admin/users/${me.id}/deactivate`).type('form').send(encodeForm({ _csrf: token, confirm: 'yes' }));
+    const res = await agent
+      .post(`/admin/users/${me.id}/deactivate`)
+      .type('form')
+      .send(encodeForm({ _csrf: token, confirm: 'yes' }));
     assert.equal(res.status, 409);
     assert.match(res.text, /You cannot deactivate your own account/);
     assert.ok(isActive(await userRow(me.id)));
@@ -180,11 +231,27 @@ describeEachEngine('User administration', (ctx) => {
     const { app, me, agent } = await director();
     const user = await makeUser();
     const token = await agent.csrf('/admin/users');
-    assert.equal((await agent.post(`/admin/users/${user.id}/deactivate`).type('form').send(encodeForm({ _csrf: token, confirm: 'yes' }))).status, 303);
+    assert.equal(
+      (
+        await agent
+          .post(`/admin/users/${user.id}/deactivate`)
+          .type('form')
+          .send(encodeForm({ _csrf: token, confirm: 'yes' }))
+      ).status,
+      303,
+    );
     assert.equal(isActive(await userRow(user.id)), false);
     assert.equal((await attemptSignIn(app, user.email, user.password)).res.status, 401);
 
-    assert.equal((await agent.post(`/admin/users/${user.id}/reactivate`).type('form').send(encodeForm({ _csrf: token }))).status, 303);
+    assert.equal(
+      (
+        await agent
+          .post(`/admin/users/${user.id}/reactivate`)
+          .type('form')
+          .send(encodeForm({ _csrf: token }))
+      ).status,
+      303,
+    );
     assert.ok(isActive(await userRow(user.id)));
     assert.equal((await attemptSignIn(app, user.email, user.password)).res.status, 303);
 
@@ -200,7 +267,10 @@ describeEachEngine('User administration', (ctx) => {
     const otherAgent = await signInAs(app, other);
     assert.equal((await otherAgent.get('/admin/users')).status, 200);
     const token = await agent.csrf(`/admin/users/${other.id}/edit`);
-    const res = await agent.post(`/admin/users/${other.id}`).type('form').send(encodeForm({ _csrf: token, name: other.name, email: other.email, role: 'consultant', capacity: '5' }));
+    const res = await agent
+      .post(`/admin/users/${other.id}`)
+      .type('form')
+      .send(encodeForm({ _csrf: token, name: other.name, email: other.email, role: 'consultant', capacity: '5' }));
     assert.equal(res.status, 303);
     assert.equal((await otherAgent.get('/admin/users')).status, 403);
   });
@@ -210,23 +280,50 @@ describeEachEngine('User administration', (ctx) => {
     const token = await agent.csrf('/admin/users');
     assert.equal((await agent.get('/admin/users/999999/edit')).status, 404);
     assert.equal((await agent.get('/admin/users/abc/edit')).status, 404);
-    assert.equal((await agent.post('/admin/users/999999/deactivate').type('form').send(encodeForm({ _csrf: token, confirm: 'yes' }))).status, 404);
-    const update = await agent.post('/admin/users/999999').type('form').send(encodeForm({ _csrf: token, name: 'X', email: uniqueEmail('x'), role: 'consultant', capacity: '1' }));
+    assert.equal(
+      (
+        await agent
+          .post('/admin/users/999999/deactivate')
+          .type('form')
+          .send(encodeForm({ _csrf: token, confirm: 'yes' }))
+      ).status,
+      404,
+    );
+    const update = await agent
+      .post('/admin/users/999999')
+      .type('form')
+      .send(encodeForm({ _csrf: token, name: 'X', email: uniqueEmail('x'), role: 'consultant', capacity: '1' }));
     assert.equal(update.status, 404);
   });
 });
 
 describeEachEngine('User administration, refused', (ctx) => {
   const knex = () => ctx.db.knex;
-  const routes = (id: number) => [
-    { method: 'get', path: '/admin/users' },
-    { method: 'get', path: '/admin/users/new' },
-    { method: 'get', path: `/admin/users/${id}/edit` },
-    { method: 'post', path: '/admin/users', form: { name: 'Sneaky', email: uniqueEmail('sneaky'), role: 'director', capacity: '5', password: NEW_PASSWORD, password_confirmation: NEW_PASSWORD } },
-    { method: 'post', path: `/admin/users/${id}`, form: { name: 'Hijacked', email: uniqueEmail('hijack'), role: 'director', capacity: '50' } },
-    { method: 'post', path: `/admin/users/${id}/deactivate`, form: {} },
-    { method: 'post', path: `/admin/users/${id}/reactivate`, form: {} },
-  ] as { method: 'get' | 'post'; path: string; form?: Record<string, string> }[];
+  const routes = (id: number) =>
+    [
+      { method: 'get', path: '/admin/users' },
+      { method: 'get', path: '/admin/users/new' },
+      { method: 'get', path: `/admin/users/${id}/edit` },
+      {
+        method: 'post',
+        path: '/admin/users',
+        form: {
+          name: 'Sneaky',
+          email: uniqueEmail('sneaky'),
+          role: 'director',
+          capacity: '5',
+          password: NEW_PASSWORD,
+          password_confirmation: NEW_PASSWORD,
+        },
+      },
+      {
+        method: 'post',
+        path: `/admin/users/${id}`,
+        form: { name: 'Hijacked', email: uniqueEmail('hijack'), role: 'director', capacity: '50' },
+      },
+      { method: 'post', path: `/admin/users/${id}/deactivate`, form: {} },
+      { method: 'post', path: `/admin/users/${id}/reactivate`, form: {} },
+    ] as { method: 'get' | 'post'; path: string; form?: Record<string, string> }[];
 
   it('every /admin/users route, as a consultant, answers 403, changes nothing and records access.refused', async () => {
     const { app } = testApp();
@@ -237,7 +334,13 @@ describeEachEngine('User administration, refused', (ctx) => {
     const usersBefore = Number((await knex()('users').count({ n: '*' }))[0].n);
     const before = Date.now();
     for (const route of routes(target.id)) {
-      const res = route.method === 'get' ? await agent.get(route.path) : await agent.post(route.path).type('form').send(encodeForm({ _csrf: token, ...route.form }));
+      const res =
+        route.method === 'get'
+          ? await agent.get(route.path)
+          : await agent
+              .post(route.path)
+              .type('form')
+              .send(encodeForm({ _csrf: token, ...route.form }));
       assert.equal(res.status, 403, `${route.method.toUpperCase()} ${route.path} answered ${res.status}`);
       assert.match(res.text, /Access denied/);
     }
@@ -248,7 +351,10 @@ describeEachEngine('User administration, refused', (ctx) => {
     assert.ok(row.active === true || row.active === 1);
 
     const refused = (await auditEvents(knex(), 'access.refused')).filter((e) => e.actor_user_id === consultant.id);
-    assert.deepEqual(refused.map((e) => e.subject), routes(target.id).map((r) => r.path));
+    assert.deepEqual(
+      refused.map((e) => e.subject),
+      routes(target.id).map((r) => r.path),
+    );
     for (const e of refused) {
       assert.deepEqual(JSON.parse(e.detail_json ?? '{}'), { status: 403 });
       assert.ok(new Date(e.created_at).getTime() >= before - 1000);
@@ -261,7 +367,13 @@ describeEachEngine('User administration, refused', (ctx) => {
     const agent = request.agent(app);
     const token = csrfTokenOf((await agent.get('/login').expect(200)).text);
     for (const route of routes(target.id)) {
-      const res = route.method === 'get' ? await agent.get(route.path) : await agent.post(route.path).type('form').send(encodeForm({ _csrf: token, ...route.form }));
+      const res =
+        route.method === 'get'
+          ? await agent.get(route.path)
+          : await agent
+              .post(route.path)
+              .type('form')
+              .send(encodeForm({ _csrf: token, ...route.form }));
       assert.equal(res.status, 401, `${route.method.toUpperCase()} ${route.path} answered ${res.status}`);
       if (route.method === 'get') assert.match(res.text, /action="\/login"/, 'a signed-out GET gets the sign-in form');
     }
@@ -271,7 +383,7 @@ describeEachEngine('User administration, refused', (ctx) => {
   });
 });
 
-describeEachEngine('Changing one\'s own password', (ctx) => {
+describeEachEngine("Changing one's own password", (ctx) => {
   const hashOf = async (id: number) => (await ctx.db.knex('users').where({ id }).first('password_hash')).password_hash as string;
 
   it('POST /account/password, with the right current password and a strong new one, changes it: the old one no longer signs in', async () => {
@@ -279,7 +391,10 @@ describeEachEngine('Changing one\'s own password', (ctx) => {
     const user = await makeUser();
     const agent = await signInAs(app, user);
     const token = await agent.csrf();
-    const res = await agent.post('/account/password').type('form').send(encodeForm({ _csrf: token, current_password: user.password, password: NEW_PASSWORD, password_confirmation: NEW_PASSWORD }));
+    const res = await agent
+      .post('/account/password')
+      .type('form')
+      .send(encodeForm({ _csrf: token, current_password: user.password, password: NEW_PASSWORD, password_confirmation: NEW_PASSWORD }));
     assert.equal(res.status, 303);
     assert.equal(res.headers.location, '/account/password?changed=1');
     const page = await agent.get(res.headers.location);
@@ -299,7 +414,10 @@ describeEachEngine('Changing one\'s own password', (ctx) => {
     const laptop = await signInAs(app, user);
     const phone = await signInAs(app, user);
     const token = await laptop.csrf();
-    const res = await laptop.post('/account/password').type('form').send(encodeForm({ _csrf: token, current_password: user.password, password: NEW_PASSWORD, password_confirmation: NEW_PASSWORD }));
+    const res = await laptop
+      .post('/account/password')
+      .type('form')
+      .send(encodeForm({ _csrf: token, current_password: user.password, password: NEW_PASSWORD, password_confirmation: NEW_PASSWORD }));
     assert.equal(res.status, 303);
     assert.equal((await laptop.get('/cases')).status, 200);
     assert.equal((await phone.get('/cases')).status, 401);
@@ -311,7 +429,17 @@ describeEachEngine('Changing one\'s own password', (ctx) => {
     const agent = await signInAs(app, user);
     const before = await hashOf(user.id);
     const token = await agent.csrf();
-    const res = await agent.post('/account/password').type('form').send(encodeForm({ _csrf: token, current_password: 'Not-my-password-at-all', password: NEW_PASSWORD, password_confirmation: NEW_PASSWORD }));
+    const res = await agent
+      .post('/account/password')
+      .type('form')
+      .send(
+        encodeForm({
+          _csrf: token,
+          current_password: 'Not-my-password-at-all',
+          password: NEW_PASSWORD,
+          password_confirmation: NEW_PASSWORD,
+        }),
+      );
     assert.equal(res.status, 422);
     assert.equal(errorAt(res.text, 'current_password'), 'Your current password is not correct');
     assert.ok(!res.text.includes(NEW_PASSWORD) && !res.text.includes('Not-my-password-at-all'), 'no password is sent back');
@@ -324,13 +452,33 @@ describeEachEngine('Changing one\'s own password', (ctx) => {
     const agent = await signInAs(app, user);
     const before = await hashOf(user.id);
     const token = await agent.csrf();
-    const weak = await agent.post('/account/password').type('form').send(encodeForm({ _csrf: token, current_password: user.password, password: 'qwertyuiop123', password_confirmation: 'qwertyuiop123' }));
+    const weak = await agent
+      .post('/account/password')
+      .type('form')
+      .send(
+        encodeForm({ _csrf: token, current_password: user.password, password: 'qwertyuiop123', password_confirmation: 'qwertyuiop123' }),
+      );
     assert.equal(weak.status, 422);
     assert.ok(errorAt(weak.text, 'password'));
-    const mismatch = await agent.post('/account/password').type('form').send(encodeForm({ _csrf: token, current_password: user.password, password: NEW_PASSWORD, password_confirmation: `${NEW_PASSWORD}!` }));
+    const mismatch = await agent
+      .post('/account/password')
+      .type('form')
+      .send(
+        encodeForm({ _csrf: token, current_password: user.password, password: NEW_PASSWORD, password_confirmation: `${NEW_PASSWORD}!` }),
+      );
     assert.equal(mismatch.status, 422);
     assert.ok(errorAt(mismatch.text, 'password_confirmation'));
-    const hasEmail = await agent.post('/account/password').type('form').send(encodeForm({ _csrf: token, current_password: user.password, password: `Zz-${user.email}-Zz`, password_confirmation: `Zz-${user.email}-Zz` }));
+    const hasEmail = await agent
+      .post('/account/password')
+      .type('form')
+      .send(
+        encodeForm({
+          _csrf: token,
+          current_password: user.password,
+          password: `Zz-${user.email}-Zz`,
+          password_confirmation: `Zz-${user.email}-Zz`,
+        }),
+      );
     assert.equal(hasEmail.status, 422);
     assert.equal(await hashOf(user.id), before);
   });

@@ -26,7 +26,10 @@ describeEachEngine('API tokens', (ctx) => {
 
   /** Creates a token through the page, as a director does, and reads it from the answer to the POST. */
   async function createToken(d: Awaited<ReturnType<typeof director>>, name = `Workbook ${crypto.randomBytes(3).toString('hex')}`) {
-    const shown = await d.agent.post('/admin/tokens').type('form').send(encodeForm({ _csrf: d.csrf, name }));
+    const shown = await d.agent
+      .post('/admin/tokens')
+      .type('form')
+      .send(encodeForm({ _csrf: d.csrf, name }));
     assert.equal(shown.status, 201);
     assert.equal(shown.headers.location, undefined, 'no redirect: the token is on this answer');
     assert.match(String(shown.headers['cache-control']), /no-store/);
@@ -37,7 +40,8 @@ describeEachEngine('API tokens', (ctx) => {
   }
 
   /** What the list shows in the "Last used" column of the token with this prefix. */
-  const lastUsedShown = (html: string, prefix: string) => new RegExp(`<code>${prefix}…</code>[\\s\\S]*?<td data-label="Last used">([^<]*)</td>`).exec(html)?.[1]?.trim();
+  const lastUsedShown = (html: string, prefix: string) =>
+    new RegExp(`<code>${prefix}…</code>[\\s\\S]*?<td data-label="Last used">([^<]*)</td>`).exec(html)?.[1]?.trim();
 
   const tokenCount = async () => Number((await ctx.db.knex('api_tokens').count({ n: '*' }))[0].n);
 
@@ -56,7 +60,8 @@ describeEachEngine('API tokens', (ctx) => {
   it('POST /admin/tokens, as a director, never writes the token into the sessions table, before or after the tokens page is read', async () => {
     const d = await director();
     const { token } = await createToken(d);
-    const sessionsHolding = async () => (await ctx.db.knex('sessions').select('*')).filter((row) => JSON.stringify(row).includes(token)).length;
+    const sessionsHolding = async () =>
+      (await ctx.db.knex('sessions').select('*')).filter((row) => JSON.stringify(row).includes(token)).length;
     assert.equal(await sessionsHolding(), 0, 'right after the POST');
     await d.agent.get('/cases');
     assert.equal(await sessionsHolding(), 0, 'after another page');
@@ -71,9 +76,12 @@ describeEachEngine('API tokens', (ctx) => {
     assert.equal(Number(row.user_id), d.me.id);
     assert.equal(row.revoked_at, null);
     assert.equal(row.last_used_at, null);
-    for (const [column, value] of Object.entries(row)) assert.ok(!String(value).includes(token), `api_tokens.${column} does not hold the token`);
+    for (const [column, value] of Object.entries(row))
+      assert.ok(!String(value).includes(token), `api_tokens.${column} does not hold the token`);
     const list = (await d.agent.get('/admin/tokens')).text;
-    const line = new RegExp(`<th scope="row" data-label="Name">${name}</th>\\s*<td data-label="Starts with"><code>${row.prefix}…</code></td>\\s*<td data-label="Owner">${d.me.name}</td>[\\s\\S]*?<td data-label="Last used">Never</td>`);
+    const line = new RegExp(
+      `<th scope="row" data-label="Name">${name}</th>\\s*<td data-label="Starts with"><code>${row.prefix}…</code></td>\\s*<td data-label="Owner">${d.me.name}</td>[\\s\\S]*?<td data-label="Last used">Never</td>`,
+    );
     assert.match(list, line);
     const [event] = await auditEvents(ctx.db.knex, 'api_token.created', `api_token:${row.id}`);
     assert.equal(event?.actor_user_id, d.me.id);
@@ -92,8 +100,14 @@ describeEachEngine('API tokens', (ctx) => {
   it('POST /admin/tokens, with no name or a name over 100 characters, answers 422 with the message at the field and creates no token', async () => {
     const d = await director();
     const before = await tokenCount();
-    const blank = await d.agent.post('/admin/tokens').type('form').send(encodeForm({ _csrf: d.csrf, name: '  ' }));
-    const long = await d.agent.post('/admin/tokens').type('form').send(encodeForm({ _csrf: d.csrf, name: 'n'.repeat(101) }));
+    const blank = await d.agent
+      .post('/admin/tokens')
+      .type('form')
+      .send(encodeForm({ _csrf: d.csrf, name: '  ' }));
+    const long = await d.agent
+      .post('/admin/tokens')
+      .type('form')
+      .send(encodeForm({ _csrf: d.csrf, name: 'n'.repeat(101) }));
     assert.equal(blank.status, 422);
     assert.match(blank.text, /id="field-name-error"[^>]*>[^<]*Enter a name for the token/);
     assert.equal(long.status, 422);
@@ -105,7 +119,10 @@ describeEachEngine('API tokens', (ctx) => {
   it('POST /admin/tokens, without a CSRF token, answers 403 and creates no token', async () => {
     const d = await director();
     const before = await tokenCount();
-    const res = await d.agent.post('/admin/tokens').type('form').send(encodeForm({ name: 'No token' }));
+    const res = await d.agent
+      .post('/admin/tokens')
+      .type('form')
+      .send(encodeForm({ name: 'No token' }));
     assert.equal(res.status, 403);
     assert.equal(await tokenCount(), before);
   });
@@ -135,7 +152,10 @@ describeEachEngine('API tokens', (ctx) => {
     const { token, row } = await createToken(d);
     assert.equal((await api('/api/v1/cases', token)).status, 200);
 
-    const res = await d.agent.post(`/admin/tokens/${row.id}/revoke`).type('form').send(encodeForm({ _csrf: d.csrf, confirm: 'yes' }));
+    const res = await d.agent
+      .post(`/admin/tokens/${row.id}/revoke`)
+      .type('form')
+      .send(encodeForm({ _csrf: d.csrf, confirm: 'yes' }));
 
     assert.equal(res.status, 303);
     for (const path of ENDPOINTS) {
@@ -154,16 +174,43 @@ describeEachEngine('API tokens', (ctx) => {
   it('POST /admin/tokens/:id/revoke, for a token already revoked or that does not exist, answers 404', async () => {
     const d = await director();
     const { row } = await createToken(d);
-    assert.equal((await d.agent.post(`/admin/tokens/${row.id}/revoke`).type('form').send(encodeForm({ _csrf: d.csrf, confirm: 'yes' }))).status, 303);
-    assert.equal((await d.agent.post(`/admin/tokens/${row.id}/revoke`).type('form').send(encodeForm({ _csrf: d.csrf, confirm: 'yes' }))).status, 404);
-    assert.equal((await d.agent.post('/admin/tokens/99999999/revoke').type('form').send(encodeForm({ _csrf: d.csrf, confirm: 'yes' }))).status, 404);
+    assert.equal(
+      (
+        await d.agent
+          .post(`/admin/tokens/${row.id}/revoke`)
+          .type('form')
+          .send(encodeForm({ _csrf: d.csrf, confirm: 'yes' }))
+      ).status,
+      303,
+    );
+    assert.equal(
+      (
+        await d.agent
+          .post(`/admin/tokens/${row.id}/revoke`)
+          .type('form')
+          .send(encodeForm({ _csrf: d.csrf, confirm: 'yes' }))
+      ).status,
+      404,
+    );
+    assert.equal(
+      (
+        await d.agent
+          .post('/admin/tokens/99999999/revoke')
+          .type('form')
+          .send(encodeForm({ _csrf: d.csrf, confirm: 'yes' }))
+      ).status,
+      404,
+    );
   });
 
   it('POST /admin/tokens/:id/revoke, by another director, revokes the token at once', async () => {
     const owner = await director();
     const { token, row } = await createToken(owner);
     const other = await director();
-    const res = await other.agent.post(`/admin/tokens/${row.id}/revoke`).type('form').send(encodeForm({ _csrf: other.csrf, confirm: 'yes' }));
+    const res = await other.agent
+      .post(`/admin/tokens/${row.id}/revoke`)
+      .type('form')
+      .send(encodeForm({ _csrf: other.csrf, confirm: 'yes' }));
     assert.equal(res.status, 303);
     assert.equal((await api('/api/v1/cases', token)).status, 401);
   });
@@ -203,7 +250,10 @@ describeEachEngine('API tokens', (ctx) => {
     const admin = await director();
     const edit = async (role: string) => {
       const csrf = await admin.agent.csrf(`/admin/users/${owner.me.id}/edit`);
-      const res = await admin.agent.post(`/admin/users/${owner.me.id}`).type('form').send(encodeForm({ _csrf: csrf, name: owner.me.name, email: owner.me.email, role, capacity: '5' }));
+      const res = await admin.agent
+        .post(`/admin/users/${owner.me.id}`)
+        .type('form')
+        .send(encodeForm({ _csrf: csrf, name: owner.me.name, email: owner.me.email, role, capacity: '5' }));
       assert.equal(res.status, 303);
     };
     assert.equal((await api('/api/v1/cases', token)).status, 200);
@@ -213,7 +263,10 @@ describeEachEngine('API tokens', (ctx) => {
 
     await edit('director');
     for (const path of ENDPOINTS) assert.equal((await api(path, token)).status, 401, `${path}: revoked for good`);
-    const row = await ctx.db.knex('api_tokens').where({ token_hash: sha256(token) }).first();
+    const row = await ctx.db
+      .knex('api_tokens')
+      .where({ token_hash: sha256(token) })
+      .first();
     assert.ok(row.revoked_at, 'the token is marked revoked');
     const [event] = await auditEvents(ctx.db.knex, 'api_token.revoked', `api_token:${row.id}`);
     assert.equal(event?.actor_user_id, admin.me.id);
@@ -225,11 +278,17 @@ describeEachEngine('API tokens', (ctx) => {
     const admin = await director();
     assert.equal((await api('/api/v1/reports/coverage', token)).status, 200);
     const csrf = await admin.agent.csrf('/admin/users');
-    const res = await admin.agent.post(`/admin/users/${owner.me.id}/deactivate`).type('form').send(encodeForm({ _csrf: csrf, confirm: 'yes' }));
+    const res = await admin.agent
+      .post(`/admin/users/${owner.me.id}/deactivate`)
+      .type('form')
+      .send(encodeForm({ _csrf: csrf, confirm: 'yes' }));
     assert.equal(res.status, 303);
 
     for (const path of ENDPOINTS) assert.equal((await api(path, token)).status, 401, path);
-    const back = await admin.agent.post(`/admin/users/${owner.me.id}/reactivate`).type('form').send(encodeForm({ _csrf: csrf }));
+    const back = await admin.agent
+      .post(`/admin/users/${owner.me.id}/reactivate`)
+      .type('form')
+      .send(encodeForm({ _csrf: csrf }));
     assert.equal(back.status, 303);
     assert.equal((await ctx.db.knex('users').where({ id: owner.me.id }).first()).active ? 1 : 0, 1, 'the account is active again');
     for (const path of ENDPOINTS) assert.equal((await api(path, token)).status, 401, `${path}: revoked for good`);
@@ -240,7 +299,10 @@ describeEachEngine('API tokens', (ctx) => {
     const csrf = await consultant.csrf();
     const before = await tokenCount();
     assert.equal((await consultant.get('/admin/tokens')).status, 403);
-    const res = await consultant.post('/admin/tokens').type('form').send(encodeForm({ _csrf: csrf, name: 'Mine' }));
+    const res = await consultant
+      .post('/admin/tokens')
+      .type('form')
+      .send(encodeForm({ _csrf: csrf, name: 'Mine' }));
     assert.equal(res.status, 403);
     assert.equal(await tokenCount(), before);
   });
@@ -250,7 +312,10 @@ describeEachEngine('API tokens', (ctx) => {
     const { token, row } = await createToken(d);
     const consultant = await signInAs(app, await makeUser({ role: 'consultant' }));
     const csrf = await consultant.csrf();
-    const res = await consultant.post(`/admin/tokens/${row.id}/revoke`).type('form').send(encodeForm({ _csrf: csrf, confirm: 'yes' }));
+    const res = await consultant
+      .post(`/admin/tokens/${row.id}/revoke`)
+      .type('form')
+      .send(encodeForm({ _csrf: csrf, confirm: 'yes' }));
     assert.equal(res.status, 403);
     assert.equal((await ctx.db.knex('api_tokens').where({ id: row.id }).first()).revoked_at, null);
     assert.equal((await api('/api/v1/cases', token)).status, 200);
@@ -259,7 +324,10 @@ describeEachEngine('API tokens', (ctx) => {
   it('GET /admin/tokens, signed out, answers 401; POST answers 401 or 403 and creates no token', async () => {
     const before = await tokenCount();
     assert.equal((await request(app).get('/admin/tokens')).status, 401);
-    const res = await request(app).post('/admin/tokens').type('form').send(encodeForm({ name: 'Anonymous' }));
+    const res = await request(app)
+      .post('/admin/tokens')
+      .type('form')
+      .send(encodeForm({ name: 'Anonymous' }));
     assert.ok([401, 403].includes(res.status), `status ${res.status}`);
     assert.equal(await tokenCount(), before);
   });

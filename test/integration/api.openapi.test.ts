@@ -16,7 +16,8 @@ function routesOf(app: Express): string[] {
   const walk = (stack: Layer[]) => {
     for (const layer of stack) {
       if (layer.route) {
-        for (const [m, on] of Object.entries(layer.route.methods)) if (on && m !== '_all') out.push(`${m.toUpperCase()} ${layer.route.path}`);
+        for (const [m, on] of Object.entries(layer.route.methods))
+          if (on && m !== '_all') out.push(`${m.toUpperCase()} ${layer.route.path}`);
       } else if (layer.handle?.stack) {
         walk(layer.handle.stack);
       }
@@ -47,12 +48,16 @@ describeEachEngine('OpenAPI document', () => {
       .sort();
     assert.ok(routes.length >= 9, routes.join('\n'));
     const documented = Object.entries(doc.paths)
-      .flatMap(([path, ops]) => Object.keys(ops).filter((k) => ['get', 'post', 'put', 'patch', 'delete'].includes(k)).map((m) => `${m.toUpperCase()} ${path}`))
+      .flatMap(([path, ops]) =>
+        Object.keys(ops)
+          .filter((k) => ['get', 'post', 'put', 'patch', 'delete'].includes(k))
+          .map((m) => `${m.toUpperCase()} ${path}`),
+      )
       .sort();
     assert.deepEqual(documented, routes);
   });
 
-  it('the document is made from the schemas the API validates with: the engagement body is the form schema, and the list limits are the validator\'s', async () => {
+  it("the document is made from the schemas the API validates with: the engagement body is the form schema, and the list limits are the validator's", async () => {
     const doc = (await request(app).get('/api/v1/openapi.json')).body;
     const { $id: _id, ...body } = JSON.parse(JSON.stringify(engagementSchema));
     assert.deepEqual(doc.components.schemas.EngagementSave, body);
@@ -63,7 +68,11 @@ describeEachEngine('OpenAPI document', () => {
 
   it('documents the error shapes, the Bearer scheme, Retry-After on 429 and 503, and If-Match/ETag as optional', async () => {
     const doc = (await request(app).get('/api/v1/openapi.json')).body;
-    assert.deepEqual(doc.components.securitySchemes.bearerToken, { type: 'http', scheme: 'bearer', description: doc.components.securitySchemes.bearerToken.description });
+    assert.deepEqual(doc.components.securitySchemes.bearerToken, {
+      type: 'http',
+      scheme: 'bearer',
+      description: doc.components.securitySchemes.bearerToken.description,
+    });
     assert.ok(doc.components.responses.TooManyRequests.headers['Retry-After']);
     assert.ok(doc.components.responses.Unavailable.headers['Retry-After']);
     const patch = doc.paths['/api/v1/engagements/{id}'].patch;
@@ -71,7 +80,11 @@ describeEachEngine('OpenAPI document', () => {
     assert.ok(patch.responses['412'] && patch.responses['409'] && patch.responses['415'] && patch.responses['422']);
     assert.ok(patch.responses['200'].headers.ETag);
     for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, { parameters?: { name: string }[] }>>)) {
-      if (ops.post && path !== '/api/v1/requests') assert.ok(ops.post.parameters?.some((p) => p.name === 'Idempotency-Key'), `${path} takes an Idempotency-Key`);
+      if (ops.post && path !== '/api/v1/requests')
+        assert.ok(
+          ops.post.parameters?.some((p) => p.name === 'Idempotency-Key'),
+          `${path} takes an Idempotency-Key`,
+        );
     }
   });
 

@@ -6,7 +6,17 @@ import { createApiToken } from '../../server/services/token.service';
 import { testApp } from '../helpers/app';
 import { Agent, makeUser, signInAs } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
-import { Raw, Shape, calendarDate, casesIn, deliveredIn, generateReportData, loadRaw, readDashboard, recountCoverage } from '../helpers/reports';
+import {
+  Raw,
+  Shape,
+  calendarDate,
+  casesIn,
+  deliveredIn,
+  generateReportData,
+  loadRaw,
+  readDashboard,
+  recountCoverage,
+} from '../helpers/reports';
 
 const SHAPE: Shape = {
   seed: 41,
@@ -41,7 +51,10 @@ describeEachEngine('Staff API on generated data', (ctx) => {
     const director = await makeUser({ role: 'director' });
     return (await createApiToken(director.id, 'Report workbook')).token;
   }
-  const get = async (path: string, bearer?: string) => request(app).get(path).set('Authorization', `Bearer ${bearer ?? (await token())}`);
+  const get = async (path: string, bearer?: string) =>
+    request(app)
+      .get(path)
+      .set('Authorization', `Bearer ${bearer ?? (await token())}`);
 
   /** Every page of a paged endpoint, in order. */
   async function allPages(path: string, query: string, perPage: number) {
@@ -76,8 +89,12 @@ describeEachEngine('Staff API on generated data', (ctx) => {
         assert.equal(p.data.length, i < pages.length - 1 ? q.perPage : expected.length % q.perPage);
       }
       const listed = pages.flatMap((p) => p.data);
-      assert.deepStrictEqual(listed.map((c) => c.reference), [...expected].sort((a, b) => b.submitted - a.submitted || b.id - a.id).map((c) => c.reference));
-      for (let i = 1; i < listed.length; i += 1) assert.ok(String(listed[i - 1].submitted_at) >= String(listed[i].submitted_at), 'newest first');
+      assert.deepStrictEqual(
+        listed.map((c) => c.reference),
+        [...expected].sort((a, b) => b.submitted - a.submitted || b.id - a.id).map((c) => c.reference),
+      );
+      for (let i = 1; i < listed.length; i += 1)
+        assert.ok(String(listed[i - 1].submitted_at) >= String(listed[i].submitted_at), 'newest first');
     });
   }
 
@@ -88,8 +105,26 @@ describeEachEngine('Staff API on generated data', (ctx) => {
     const row = await ctx.db.knex('cases').where({ reference: sample.reference }).first();
     const iso = (v: unknown) => (v === null ? null : new Date(v as string).toISOString());
     assert.deepStrictEqual(
-      { track: sample.track, status: sample.status, priority: sample.priority, source: sample.source, jurisdiction: sample.jurisdiction, title: sample.title, submitted_at: sample.submitted_at, closed_at: sample.closed_at },
-      { track: row.track, status: row.status, priority: row.priority, source: row.source, jurisdiction: row.jurisdiction_code, title: row.title, submitted_at: iso(row.submitted_at), closed_at: iso(row.closed_at) },
+      {
+        track: sample.track,
+        status: sample.status,
+        priority: sample.priority,
+        source: sample.source,
+        jurisdiction: sample.jurisdiction,
+        title: sample.title,
+        submitted_at: sample.submitted_at,
+        closed_at: sample.closed_at,
+      },
+      {
+        track: row.track,
+        status: row.status,
+        priority: row.priority,
+        source: row.source,
+        jurisdiction: row.jurisdiction_code,
+        title: row.title,
+        submitted_at: iso(row.submitted_at),
+        closed_at: iso(row.closed_at),
+      },
     );
   });
 
@@ -106,15 +141,30 @@ describeEachEngine('Staff API on generated data', (ctx) => {
       for (const p of pages) assert.equal(p.total, expected.length);
       const listed = pages.flatMap((p) => p.data);
       assert.equal(listed.length, expected.length);
-      assert.deepStrictEqual(listed.map((e) => e.id).sort((a, b) => Number(a) - Number(b)), expected.map((e) => e.id).sort((a, b) => a - b));
+      assert.deepStrictEqual(
+        listed.map((e) => e.id).sort((a, b) => Number(a) - Number(b)),
+        expected.map((e) => e.id).sort((a, b) => a - b),
+      );
       const byId = new Map(expected.map((e) => [e.id, e]));
       for (const e of listed) {
         const want = byId.get(Number(e.id));
         assert.ok(want);
         assert.equal(e.status, 'delivered');
         assert.deepStrictEqual(
-          { date: e.date, duration_minutes: e.duration_minutes, participant_count: e.participant_count, format: e.format, jurisdictions: [...(e.jurisdictions as string[])].sort() },
-          { date: want.date, duration_minutes: want.minutes, participant_count: want.participants, format: want.format, jurisdictions: [...want.jurisdictions].sort() },
+          {
+            date: e.date,
+            duration_minutes: e.duration_minutes,
+            participant_count: e.participant_count,
+            format: e.format,
+            jurisdictions: [...(e.jurisdictions as string[])].sort(),
+          },
+          {
+            date: want.date,
+            duration_minutes: want.minutes,
+            participant_count: want.participants,
+            format: want.format,
+            jurisdictions: [...want.jurisdictions].sort(),
+          },
         );
       }
     });
@@ -172,7 +222,10 @@ describeEachEngine('Staff API on generated data', (ctx) => {
         const res = await get(`${endpoint}?${b.query}`);
         assert.equal(res.status, 400, res.text);
         assert.ok(Array.isArray(res.body.errors), res.text);
-        assert.deepStrictEqual(res.body.errors.map((e: { field: string }) => e.field), [b.field]);
+        assert.deepStrictEqual(
+          res.body.errors.map((e: { field: string }) => e.field),
+          [b.field],
+        );
         assert.ok(res.body.errors[0].message.length > 0);
         if (b.message) assert.match(res.body.errors[0].message, b.message);
         assert.equal(res.body.data, undefined);
@@ -205,7 +258,8 @@ describeEachEngine('Staff API on generated data', (ctx) => {
       assert.equal(res.status, 200, res.text);
       const cov = res.body;
       const f: ReportFilters = cov.filters;
-      for (const [k, v] of Object.entries(c.query())) assert.equal(String((f as unknown as Record<string, unknown>)[k]), String(v), `the filter ${k} was applied`);
+      for (const [k, v] of Object.entries(c.query()))
+        assert.equal(String((f as unknown as Record<string, unknown>)[k]), String(v), `the filter ${k} was applied`);
 
       // The service's figures, computed afresh.
       const fig = await dashboardFigures(f, config);
@@ -215,7 +269,10 @@ describeEachEngine('Staff API on generated data', (ctx) => {
       assert.equal(cov.hours, fig.headline.hours);
       assert.equal(cov.participants, fig.headline.participants);
       assert.equal(cov.open_cases, fig.headline.openCases);
-      assert.deepStrictEqual(cov.territories_served, fig.territories.filter((t) => t.served).map((t) => t.code));
+      assert.deepStrictEqual(
+        cov.territories_served,
+        fig.territories.filter((t) => t.served).map((t) => t.code),
+      );
       const figRows = [...fig.states, ...fig.territories].map((j) => ({
         code: j.code,
         served: Boolean(j.served),
@@ -225,16 +282,38 @@ describeEachEngine('Staff API on generated data', (ctx) => {
         hours: j.served ? j.served.hours : 0,
         participants: j.served ? j.served.participants : 0,
       }));
-      assert.deepStrictEqual(cov.jurisdictions.map(({ name: _n, kind: _k, ...rest }: Record<string, unknown>) => rest), figRows);
+      assert.deepStrictEqual(
+        cov.jurisdictions.map(({ name: _n, kind: _k, ...rest }: Record<string, unknown>) => rest),
+        figRows,
+      );
       assert.deepStrictEqual(
         cov.by_year,
-        fig.years.map((y) => ({ year: y.year, states_served: y.served, new_to_leep: y.newly, newly_served: y.newly, served_cumulative: y.cumulative, engagements: y.engagements, hours: y.hours, participants: y.participants })),
+        fig.years.map((y) => ({
+          year: y.year,
+          states_served: y.served,
+          new_to_leep: y.newly,
+          newly_served: y.newly,
+          served_cumulative: y.cumulative,
+          engagements: y.engagements,
+          hours: y.hours,
+          participants: y.participants,
+        })),
       );
 
       // A recount of the raw rows agrees, so the comparison is not of two empty answers.
       const recount = recountCoverage(raw, f);
       assert.deepStrictEqual(
-        cov.jurisdictions.filter((j: { served: boolean }) => j.served).map((j: Record<string, unknown>) => ({ code: j.code, first_served: j.first_served, last_served: j.last_served, engagements: j.engagements, hours: j.hours, participants: j.participants })).sort((a: { code: string }, b: { code: string }) => (a.code < b.code ? -1 : 1)),
+        cov.jurisdictions
+          .filter((j: { served: boolean }) => j.served)
+          .map((j: Record<string, unknown>) => ({
+            code: j.code,
+            first_served: j.first_served,
+            last_served: j.last_served,
+            engagements: j.engagements,
+            hours: j.hours,
+            participants: j.participants,
+          }))
+          .sort((a: { code: string }, b: { code: string }) => (a.code < b.code ? -1 : 1)),
         recount,
       );
       assert.equal(cov.engagements, deliveredIn(raw, f).length);
@@ -244,25 +323,60 @@ describeEachEngine('Staff API on generated data', (ctx) => {
       assert.equal(page.status, 200);
       const shown = readDashboard(page.text);
       assert.deepStrictEqual(
-        { statesServed: shown.statesServed, statesTotal: shown.statesTotal, engagements: shown.engagements, hours: shown.hours, participants: shown.participants, openCases: shown.openCases },
-        { statesServed: cov.states_served, statesTotal: cov.states_total, engagements: cov.engagements, hours: cov.hours, participants: cov.participants, openCases: cov.open_cases },
+        {
+          statesServed: shown.statesServed,
+          statesTotal: shown.statesTotal,
+          engagements: shown.engagements,
+          hours: shown.hours,
+          participants: shown.participants,
+          openCases: shown.openCases,
+        },
+        {
+          statesServed: cov.states_served,
+          statesTotal: cov.states_total,
+          engagements: cov.engagements,
+          hours: cov.hours,
+          participants: cov.participants,
+          openCases: cov.open_cases,
+        },
       );
       const byCode = <T extends { code: string }>(rows: T[]) => [...rows].sort((a, b) => (a.code < b.code ? -1 : 1));
       assert.deepStrictEqual(
         byCode(shown.rows),
         byCode(
-          cov.jurisdictions.map((j: { code: string; served: boolean; first_served: string | null; last_served: string | null; engagements: number; hours: number; participants: number }) => ({
-            code: j.code,
-            served: j.served,
-            first: j.first_served ? calendarDate(j.first_served) : '',
-            last: j.last_served ? calendarDate(j.last_served) : '',
-            engagements: j.engagements,
-            hours: j.hours,
-            participants: j.participants,
-          })),
+          cov.jurisdictions.map(
+            (j: {
+              code: string;
+              served: boolean;
+              first_served: string | null;
+              last_served: string | null;
+              engagements: number;
+              hours: number;
+              participants: number;
+            }) => ({
+              code: j.code,
+              served: j.served,
+              first: j.first_served ? calendarDate(j.first_served) : '',
+              last: j.last_served ? calendarDate(j.last_served) : '',
+              engagements: j.engagements,
+              hours: j.hours,
+              participants: j.participants,
+            }),
+          ),
         ),
       );
-      assert.deepStrictEqual(shown.years, cov.by_year.map((y: { year: number; states_served: number; new_to_leep: number; served_cumulative: number; engagements: number }) => ({ year: y.year, served: y.states_served, newly: y.new_to_leep, cumulative: y.served_cumulative, engagements: y.engagements })));
+      assert.deepStrictEqual(
+        shown.years,
+        cov.by_year.map(
+          (y: { year: number; states_served: number; new_to_leep: number; served_cumulative: number; engagements: number }) => ({
+            year: y.year,
+            served: y.states_served,
+            newly: y.new_to_leep,
+            cumulative: y.served_cumulative,
+            engagements: y.engagements,
+          }),
+        ),
+      );
     });
   }
 
@@ -273,6 +387,11 @@ describeEachEngine('Staff API on generated data', (ctx) => {
     assert.ok(res.body.states_served >= 5, `states served: ${res.body.states_served}`);
     assert.ok(res.body.territories_served.length >= 1);
     assert.ok(res.body.by_year.filter((y: { engagements: number }) => y.engagements > 0).length >= 3);
-    for (const code of ['WY', 'VT']) assert.equal(res.body.jurisdictions.find((j: { code: string }) => j.code === code).served, false, `${code}, listed only by scheduled or cancelled engagements, is not served`);
+    for (const code of ['WY', 'VT'])
+      assert.equal(
+        res.body.jurisdictions.find((j: { code: string }) => j.code === code).served,
+        false,
+        `${code}, listed only by scheduled or cancelled engagements, is not served`,
+      );
   });
 });

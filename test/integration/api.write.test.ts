@@ -5,7 +5,16 @@ import { createApiToken } from '../../server/services/token.service';
 import { testApp } from '../helpers/app';
 import { TestUser, makeUser } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
-import { assertNothingStored, daysFromToday, engagementForm, eventsOf, makeCase, postForm, staffAgent, storeEngagement } from '../helpers/engagements';
+import {
+  assertNothingStored,
+  daysFromToday,
+  engagementForm,
+  eventsOf,
+  makeCase,
+  postForm,
+  staffAgent,
+  storeEngagement,
+} from '../helpers/engagements';
 
 describeEachEngine('Staff API writes', (ctx) => {
   const { app, config } = testApp();
@@ -32,7 +41,11 @@ describeEachEngine('Staff API writes', (ctx) => {
     topics: ['equity-lens'],
     ...overrides,
   });
-  const post = (path: string, body: unknown, token = writeToken) => request(app).post(path).set('Authorization', `Bearer ${token}`).send(body as object);
+  const post = (path: string, body: unknown, token = writeToken) =>
+    request(app)
+      .post(path)
+      .set('Authorization', `Bearer ${token}`)
+      .send(body as object);
 
   it('POST /api/v1/cases/{reference}/engagements, with a write token, records the engagement as the form does and puts it on the timeline', async () => {
     const kase = await makeCase(config, { lead: consultant });
@@ -65,10 +78,25 @@ describeEachEngine('Staff API writes', (ctx) => {
     const revoked = await createApiToken(director.id, 'Old tool', 'write');
     await ctx.db.knex('api_tokens').where({ id: revoked.id }).update({ revoked_at: new Date().toISOString() });
     const calls = [
-      (t?: string) => (t ? request(app).post(`/api/v1/cases/${kase.reference}/engagements`).set('Authorization', `Bearer ${t}`) : request(app).post(`/api/v1/cases/${kase.reference}/engagements`)).send(engagement()),
-      (t?: string) => (t ? request(app).post(`/api/v1/cases/${kase.reference}/notes`).set('Authorization', `Bearer ${t}`) : request(app).post(`/api/v1/cases/${kase.reference}/notes`)).send({ body: 'x' }),
-      (t?: string) => (t ? request(app).patch(`/api/v1/engagements/${id}`).set('Authorization', `Bearer ${t}`) : request(app).patch(`/api/v1/engagements/${id}`)).send({ duration_minutes: 30 }),
-      (t?: string) => (t ? request(app).post(`/api/v1/engagements/${id}/cancel`).set('Authorization', `Bearer ${t}`) : request(app).post(`/api/v1/engagements/${id}/cancel`)),
+      (t?: string) =>
+        (t
+          ? request(app).post(`/api/v1/cases/${kase.reference}/engagements`).set('Authorization', `Bearer ${t}`)
+          : request(app).post(`/api/v1/cases/${kase.reference}/engagements`)
+        ).send(engagement()),
+      (t?: string) =>
+        (t
+          ? request(app).post(`/api/v1/cases/${kase.reference}/notes`).set('Authorization', `Bearer ${t}`)
+          : request(app).post(`/api/v1/cases/${kase.reference}/notes`)
+        ).send({ body: 'x' }),
+      (t?: string) =>
+        (t
+          ? request(app).patch(`/api/v1/engagements/${id}`).set('Authorization', `Bearer ${t}`)
+          : request(app).patch(`/api/v1/engagements/${id}`)
+        ).send({ duration_minutes: 30 }),
+      (t?: string) =>
+        t
+          ? request(app).post(`/api/v1/engagements/${id}/cancel`).set('Authorization', `Bearer ${t}`)
+          : request(app).post(`/api/v1/engagements/${id}/cancel`),
     ];
     await assertNothingStored(ctx.db.knex, async () => {
       for (const call of calls) {
@@ -98,7 +126,10 @@ describeEachEngine('Staff API writes', (ctx) => {
     assert.equal(again.headers.location, first.headers.location);
     assert.deepEqual(again.body, first.body);
     assert.equal((await ctx.db.knex('engagements').where({ case_id: kase.id })).length, 1);
-    const other = await post(`/api/v1/cases/${kase.reference}/engagements`, engagement({ duration_minutes: 90 })).set('Idempotency-Key', 'key-engagement-1');
+    const other = await post(`/api/v1/cases/${kase.reference}/engagements`, engagement({ duration_minutes: 90 })).set(
+      'Idempotency-Key',
+      'key-engagement-1',
+    );
     assert.equal(other.status, 422);
     assert.equal(other.body.error.code, 'idempotency_key_reused');
     assert.equal((await ctx.db.knex('engagements').where({ case_id: kase.id })).length, 1);
@@ -106,12 +137,19 @@ describeEachEngine('Staff API writes', (ctx) => {
 
   it('POST …/notes and …/cancel honour the Idempotency-Key: one note, one cancellation event', async () => {
     const kase = await makeCase(config, { lead: consultant });
-    for (let i = 0; i < 2; i += 1) assert.equal((await post(`/api/v1/cases/${kase.reference}/notes`, { body: 'Called the chair.' }).set('Idempotency-Key', 'note-1')).status, 201);
+    for (let i = 0; i < 2; i += 1)
+      assert.equal(
+        (await post(`/api/v1/cases/${kase.reference}/notes`, { body: 'Called the chair.' }).set('Idempotency-Key', 'note-1')).status,
+        201,
+      );
     assert.equal((await ctx.db.knex('case_notes').where({ case_id: kase.id })).length, 1);
     assert.equal((await eventsOf(ctx.db.knex, kase.id, 'case.note_added')).length, 1);
     const id = await storeEngagement(kase.id, director, { consultant_ids: [consultant.id] });
     for (let i = 0; i < 2; i += 1) {
-      const res = await request(app).post(`/api/v1/engagements/${id}/cancel`).set('Authorization', `Bearer ${writeToken}`).set('Idempotency-Key', 'cancel-1');
+      const res = await request(app)
+        .post(`/api/v1/engagements/${id}/cancel`)
+        .set('Authorization', `Bearer ${writeToken}`)
+        .set('Idempotency-Key', 'cancel-1');
       assert.equal(res.status, 200, res.text);
       assert.equal(res.body.status, 'cancelled');
     }
@@ -121,7 +159,10 @@ describeEachEngine('Staff API writes', (ctx) => {
 
   it('a failed write frees its Idempotency-Key, so that the corrected call can use it', async () => {
     const kase = await makeCase(config, { lead: consultant });
-    const bad = await post(`/api/v1/cases/${kase.reference}/engagements`, engagement({ duration_minutes: 1 })).set('Idempotency-Key', 'retry-1');
+    const bad = await post(`/api/v1/cases/${kase.reference}/engagements`, engagement({ duration_minutes: 1 })).set(
+      'Idempotency-Key',
+      'retry-1',
+    );
     assert.equal(bad.status, 400);
     const good = await post(`/api/v1/cases/${kase.reference}/engagements`, engagement()).set('Idempotency-Key', 'retry-1');
     assert.equal(good.status, 201, good.text);
@@ -130,7 +171,10 @@ describeEachEngine('Staff API writes', (ctx) => {
   it('POST …/engagements with wrong values answers 400 naming each field, with the messages of the form, and stores nothing', async () => {
     const kase = await makeCase(config, { lead: consultant });
     await assertNothingStored(ctx.db.knex, async () => {
-      const res = await post(`/api/v1/cases/${kase.reference}/engagements`, engagement({ duration_minutes: 1000, format: 'carrier pigeon', jurisdictions: [] }));
+      const res = await post(
+        `/api/v1/cases/${kase.reference}/engagements`,
+        engagement({ duration_minutes: 1000, format: 'carrier pigeon', jurisdictions: [] }),
+      );
       assert.equal(res.status, 400);
       const fields = Object.fromEntries(res.body.errors.map((e: { field: string; message: string }) => [e.field, e.message]));
       assert.deepEqual(Object.keys(fields).sort(), ['duration_minutes', 'format', 'jurisdictions']);
@@ -138,16 +182,21 @@ describeEachEngine('Staff API writes', (ctx) => {
     });
   });
 
-  it('the rules beyond the schema are the form\'s: a delivered engagement without notes or a count is refused by the API and by the form alike', async () => {
+  it("the rules beyond the schema are the form's: a delivered engagement without notes or a count is refused by the API and by the form alike", async () => {
     const kase = await makeCase(config, { lead: consultant });
     const api = await post(`/api/v1/cases/${kase.reference}/engagements`, engagement({ status: 'delivered', date: daysFromToday(-3) }));
     assert.equal(api.status, 400);
     const apiFields = api.body.errors.map((e: { field: string }) => e.field).sort();
     assert.deepEqual(apiFields, ['participant_count', 'summary']);
     const agent = await staffAgent(app, director);
-    const form = await postForm(agent, `/cases/${kase.id}/engagements`, engagementForm([consultant], { status: 'delivered', date: daysFromToday(-3), participant_count: '', summary: '' }));
+    const form = await postForm(
+      agent,
+      `/cases/${kase.id}/engagements`,
+      engagementForm([consultant], { status: 'delivered', date: daysFromToday(-3), participant_count: '', summary: '' }),
+    );
     assert.equal(form.status, 422);
-    for (const e of api.body.errors as { message: string }[]) assert.ok(form.text.includes(e.message), `the form says it too: ${e.message}`);
+    for (const e of api.body.errors as { message: string }[])
+      assert.ok(form.text.includes(e.message), `the form says it too: ${e.message}`);
   });
 
   it('POST …/engagements on a declined case answers 409; on an unknown case, 404', async () => {
@@ -159,14 +208,21 @@ describeEachEngine('Staff API writes', (ctx) => {
 
   it('a write sent as a form (not JSON) answers 415', async () => {
     const kase = await makeCase(config, { lead: consultant });
-    const res = await request(app).post(`/api/v1/cases/${kase.reference}/notes`).set('Authorization', `Bearer ${writeToken}`).type('form').send('body=hello');
+    const res = await request(app)
+      .post(`/api/v1/cases/${kase.reference}/notes`)
+      .set('Authorization', `Bearer ${writeToken}`)
+      .type('form')
+      .send('body=hello');
     assert.equal(res.status, 415);
   });
 
   it('PATCH /api/v1/engagements/{id} changes only the fields sent, keeps the others, and puts the change on the timeline', async () => {
     const kase = await makeCase(config, { lead: consultant });
     const id = await storeEngagement(kase.id, director, { consultant_ids: [consultant.id], location: 'Columbus' });
-    const res = await request(app).patch(`/api/v1/engagements/${id}`).set('Authorization', `Bearer ${writeToken}`).send({ duration_minutes: 120 });
+    const res = await request(app)
+      .patch(`/api/v1/engagements/${id}`)
+      .set('Authorization', `Bearer ${writeToken}`)
+      .send({ duration_minutes: 120 });
     assert.equal(res.status, 200, res.text);
     assert.equal(res.body.duration_minutes, 120);
     assert.equal(res.body.location, 'Columbus');
@@ -182,10 +238,18 @@ describeEachEngine('Staff API writes', (ctx) => {
     const read = await request(app).get(`/api/v1/engagements/${id}`).set('Authorization', `Bearer ${readToken}`);
     assert.equal(read.status, 200);
     const etag = String(read.headers.etag);
-    const changed = await request(app).patch(`/api/v1/engagements/${id}`).set('Authorization', `Bearer ${writeToken}`).set('If-Match', etag).send({ duration_minutes: 45 });
+    const changed = await request(app)
+      .patch(`/api/v1/engagements/${id}`)
+      .set('Authorization', `Bearer ${writeToken}`)
+      .set('If-Match', etag)
+      .send({ duration_minutes: 45 });
     assert.equal(changed.status, 200, changed.text);
     await assertNothingStored(ctx.db.knex, async () => {
-      const stale = await request(app).patch(`/api/v1/engagements/${id}`).set('Authorization', `Bearer ${writeToken}`).set('If-Match', etag).send({ duration_minutes: 30 });
+      const stale = await request(app)
+        .patch(`/api/v1/engagements/${id}`)
+        .set('Authorization', `Bearer ${writeToken}`)
+        .set('If-Match', etag)
+        .send({ duration_minutes: 30 });
       assert.equal(stale.status, 412);
     });
     assert.equal(changed.headers.etag, `"v${changed.body.version}"`);
@@ -195,7 +259,12 @@ describeEachEngine('Staff API writes', (ctx) => {
   it('If-Match is checked by the service against the stored version: "*" and the current tag save, a stale or unreadable tag answers 412, and a cancel obeys it too', async () => {
     const kase = await makeCase(config, { lead: consultant });
     const id = await storeEngagement(kase.id, director, { consultant_ids: [consultant.id] });
-    const patch = (tag: string, minutes: number) => request(app).patch(`/api/v1/engagements/${id}`).set('Authorization', `Bearer ${writeToken}`).set('If-Match', tag).send({ duration_minutes: minutes });
+    const patch = (tag: string, minutes: number) =>
+      request(app)
+        .patch(`/api/v1/engagements/${id}`)
+        .set('Authorization', `Bearer ${writeToken}`)
+        .set('If-Match', tag)
+        .send({ duration_minutes: minutes });
     const any = await patch('*', 50);
     assert.equal(any.status, 200, any.text);
     assert.equal(any.body.version, 2);
@@ -207,10 +276,16 @@ describeEachEngine('Staff API writes', (ctx) => {
     assert.equal(current.status, 200, current.text);
     assert.equal(current.body.duration_minutes, 70);
     await assertNothingStored(ctx.db.knex, async () => {
-      const staleCancel = await request(app).post(`/api/v1/engagements/${id}/cancel`).set('Authorization', `Bearer ${writeToken}`).set('If-Match', '"v2"');
+      const staleCancel = await request(app)
+        .post(`/api/v1/engagements/${id}/cancel`)
+        .set('Authorization', `Bearer ${writeToken}`)
+        .set('If-Match', '"v2"');
       assert.equal(staleCancel.status, 412);
     });
-    const cancel = await request(app).post(`/api/v1/engagements/${id}/cancel`).set('Authorization', `Bearer ${writeToken}`).set('If-Match', '"v3"');
+    const cancel = await request(app)
+      .post(`/api/v1/engagements/${id}/cancel`)
+      .set('Authorization', `Bearer ${writeToken}`)
+      .set('If-Match', '"v3"');
     assert.equal(cancel.status, 200, cancel.text);
     assert.equal(cancel.body.status, 'cancelled');
   });
@@ -218,9 +293,15 @@ describeEachEngine('Staff API writes', (ctx) => {
   it('PATCH with an empty object or an unknown field answers 400 naming it', async () => {
     const kase = await makeCase(config, { lead: consultant });
     const id = await storeEngagement(kase.id, director, { consultant_ids: [consultant.id] });
-    const unknown = await request(app).patch(`/api/v1/engagements/${id}`).set('Authorization', `Bearer ${writeToken}`).send({ colour: 'blue' });
+    const unknown = await request(app)
+      .patch(`/api/v1/engagements/${id}`)
+      .set('Authorization', `Bearer ${writeToken}`)
+      .send({ colour: 'blue' });
     assert.equal(unknown.status, 400);
-    assert.deepEqual(unknown.body.errors.map((e: { field: string }) => e.field), ['colour']);
+    assert.deepEqual(
+      unknown.body.errors.map((e: { field: string }) => e.field),
+      ['colour'],
+    );
     const empty = await request(app).patch(`/api/v1/engagements/${id}`).set('Authorization', `Bearer ${writeToken}`).send({});
     assert.equal(empty.status, 400);
   });
@@ -234,7 +315,10 @@ describeEachEngine('Staff API writes', (ctx) => {
     assert.deepEqual(event.after, { body: 'Called the chair.' });
     const blank = await post(`/api/v1/cases/${kase.reference}/notes`, { body: '   ' });
     assert.equal(blank.status, 400);
-    assert.deepEqual(blank.body.errors.map((e: { field: string }) => e.field), ['body']);
+    assert.deepEqual(
+      blank.body.errors.map((e: { field: string }) => e.field),
+      ['body'],
+    );
   });
 
   it('GET /api/v1/cases?per_page=500 answers 400 naming per_page with its range; per_page=abc says it must be a whole number', async () => {
@@ -249,7 +333,14 @@ describeEachEngine('Staff API writes', (ctx) => {
 
   it('GET /api/v1/engagements gives Link headers to the first, next and last pages, keeping the filters', async () => {
     const kase = await makeCase(config, { lead: consultant });
-    for (let i = 0; i < 3; i += 1) await storeEngagement(kase.id, director, { consultant_ids: [consultant.id], status: 'delivered', date: daysFromToday(-5 - i), participant_count: 3, summary: 'Done' });
+    for (let i = 0; i < 3; i += 1)
+      await storeEngagement(kase.id, director, {
+        consultant_ids: [consultant.id],
+        status: 'delivered',
+        date: daysFromToday(-5 - i),
+        participant_count: 3,
+        summary: 'Done',
+      });
     const res = await request(app).get('/api/v1/engagements?per_page=1&track=ta').set('Authorization', `Bearer ${readToken}`);
     assert.equal(res.status, 200, res.text);
     assert.ok(res.body.total >= 3);
@@ -264,23 +355,52 @@ describeEachEngine('Staff API writes', (ctx) => {
     this.timeout(120_000);
     const kase = await makeCase(config, { lead: consultant });
     const id = await storeEngagement(kase.id, director, { consultant_ids: [consultant.id] });
-    const keys = ['date', 'start_time', 'duration_minutes', 'format', 'status', 'consultant_ids', 'participant_count', 'jurisdictions', 'attendees', 'topics', 'summary', 'follow_up_date', 'meeting_url', 'body', 'extra'];
+    const keys = [
+      'date',
+      'start_time',
+      'duration_minutes',
+      'format',
+      'status',
+      'consultant_ids',
+      'participant_count',
+      'jurisdictions',
+      'attendees',
+      'topics',
+      'summary',
+      'follow_up_date',
+      'meeting_url',
+      'body',
+      'extra',
+    ];
     const send = (method: 'post' | 'patch', path: string, body: unknown) =>
-      request(app)[method](path).set('Authorization', `Bearer ${writeToken}`).set('Content-Type', 'application/json').send(JSON.stringify(body));
+      request(app)
+        [method](path)
+        .set('Authorization', `Bearer ${writeToken}`)
+        .set('Content-Type', 'application/json')
+        .send(JSON.stringify(body));
     await fc.assert(
-      fc.asyncProperty(fc.dictionary(fc.constantFrom(...keys), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 4 }), fc.boolean(), async (changes, whole) => {
-        const body = whole ? changes : { ...engagement(), ...changes };
-        for (const [method, path] of [
-          ['post', `/api/v1/cases/${kase.reference}/engagements`],
-          ['patch', `/api/v1/engagements/${id}`],
-          ['post', `/api/v1/cases/${kase.reference}/notes`],
-        ] as const) {
-          const before = JSON.stringify(await ctx.db.knex('case_events').where({ case_id: kase.id }).count({ n: '*' }));
-          const res = await send(method, path, body);
-          assert.ok(res.status < 500, `${method} ${path} answered ${res.status}: ${res.text.slice(0, 300)}`);
-          if (res.status >= 400) assert.equal(JSON.stringify(await ctx.db.knex('case_events').where({ case_id: kase.id }).count({ n: '*' })), before, `${method} ${path} refused but wrote`);
-        }
-      }),
+      fc.asyncProperty(
+        fc.dictionary(fc.constantFrom(...keys), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 4 }),
+        fc.boolean(),
+        async (changes, whole) => {
+          const body = whole ? changes : { ...engagement(), ...changes };
+          for (const [method, path] of [
+            ['post', `/api/v1/cases/${kase.reference}/engagements`],
+            ['patch', `/api/v1/engagements/${id}`],
+            ['post', `/api/v1/cases/${kase.reference}/notes`],
+          ] as const) {
+            const before = JSON.stringify(await ctx.db.knex('case_events').where({ case_id: kase.id }).count({ n: '*' }));
+            const res = await send(method, path, body);
+            assert.ok(res.status < 500, `${method} ${path} answered ${res.status}: ${res.text.slice(0, 300)}`);
+            if (res.status >= 400)
+              assert.equal(
+                JSON.stringify(await ctx.db.knex('case_events').where({ case_id: kase.id }).count({ n: '*' })),
+                before,
+                `${method} ${path} refused but wrote`,
+              );
+          }
+        },
+      ),
       { numRuns: 60, seed: 2026120519 },
     );
   });

@@ -44,7 +44,11 @@ function runChild(engine: string): Promise<{ code: number | null; stdout: string
   const file = path.join(dir, 'child.ts');
   fs.writeFileSync(file, childScript());
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [file], { cwd: ROOT, env: { ...process.env, NODE_ENV: 'test', ENGINE: engine }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(TSX, [file], {
+      cwd: ROOT,
+      env: { ...process.env, NODE_ENV: 'test', ENGINE: engine },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -67,9 +71,19 @@ describeEachEngine('Application status links never written down', (ctx) => {
     assert.equal(m[1], '303');
     const lines = run.stdout.split('\n').filter((l) => l.startsWith('{'));
     assert.ok(lines.filter((l) => l.includes('"url":"/applications/:token')).length >= 3, 'the status page visits are logged by route');
-    assert.deepEqual(lines.filter((l) => l.includes(m[2])), [], 'the token is in no log line, not even in the redirect that hands it out');
-    assert.ok(lines.some((l) => l.includes('"location":"/applications/:token?received=1"')), 'the redirect is logged by route');
+    assert.deepEqual(
+      lines.filter((l) => l.includes(m[2])),
+      [],
+      'the token is in no log line, not even in the redirect that hands it out',
+    );
+    assert.ok(
+      lines.some((l) => l.includes('"location":"/applications/:token?received=1"')),
+      'the redirect is logged by route',
+    );
     const cookies = lines.filter((l) => l.includes('"set-cookie"'));
-    assert.ok(cookies.length > 0 && cookies.every((l) => /"set-cookie":"\[redacted\]"/.test(l)), 'cookies set by the answers stay redacted');
+    assert.ok(
+      cookies.length > 0 && cookies.every((l) => /"set-cookie":"\[redacted\]"/.test(l)),
+      'cookies set by the answers stay redacted',
+    );
   });
 });

@@ -5,7 +5,19 @@ import { testApp } from '../helpers/app';
 import { makeUser } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
 import { checkedValues, messageNextTo, shownValue, summaryLinks } from '../helpers/html';
-import { Fields, applyTo, client, daysFromToday, makeCohort, makeEvent, makeReviewer, makeTeam, programState, reviewForm, scoreAs } from '../helpers/programs';
+import {
+  Fields,
+  applyTo,
+  client,
+  daysFromToday,
+  makeCohort,
+  makeEvent,
+  makeReviewer,
+  makeTeam,
+  programState,
+  reviewForm,
+  scoreAs,
+} from '../helpers/programs';
 
 /** Every GET route the app registers. */
 function getRoutes(app: Express): string[] {
@@ -33,7 +45,14 @@ describeEachEngine('Cohort applications: blind scoring', (ctx) => {
     await scoreAs(director, application.id, [5, 5, 4], 'SECRET-FIRST-5524');
     await scoreAs(other, application.id, [2, 3, 3], 'SECRET-SECOND-2233');
     // The mean is looked for as a number standing alone, not inside a random token.
-    return { director, other, cohort, application, identity: [/Avery Stone/, /avery\.stone@/, /Oregon/], secrets: [/SECRET-FIRST/, /SECRET-SECOND/, /Quillon Varga/, /Odalys Pernet/, /(^|[^\w.-])3\.67($|[^\w-])/, /Mean of all/] };
+    return {
+      director,
+      other,
+      cohort,
+      application,
+      identity: [/Avery Stone/, /avery\.stone@/, /Oregon/],
+      secrets: [/SECRET-FIRST/, /SECRET-SECOND/, /Quillon Varga/, /Odalys Pernet/, /(^|[^\w.-])3\.67($|[^\w-])/, /Mean of all/],
+    };
   }
 
   it("GET every route the app has, for a consultant who has not scored the application, shows nothing of the other reviewers' scores, comments, names or mean", async function () {
@@ -41,7 +60,16 @@ describeEachEngine('Cohort applications: blind scoring', (ctx) => {
     const { director, cohort, application, secrets } = await scoredByOthers();
     const teamId = await makeTeam('OR');
     const eventId = await makeEvent(director, daysFromToday(-1));
-    const [assignment] = await ctx.db.knex('cohort_assignments').insert({ cohort_id: cohort.id, title: 'Reading', due_on: daysFromToday(3), created_at: new Date().toISOString(), updated_at: new Date().toISOString() }).returning('id');
+    const [assignment] = await ctx.db
+      .knex('cohort_assignments')
+      .insert({
+        cohort_id: cohort.id,
+        title: 'Reading',
+        due_on: daysFromToday(3),
+        created_at: new Date().toISOString(),
+        updated_at: new Date().toISOString(),
+      })
+      .returning('id');
     const assignmentId = Number(typeof assignment === 'object' ? assignment.id : assignment);
     const reviewerUser = await makeUser({ role: 'consultant', name: 'Blind Reviewer' });
     await makeReviewer(cohort.id, reviewerUser);
@@ -62,7 +90,10 @@ describeEachEngine('Cohort applications: blind scoring', (ctx) => {
         .replace(':eid', String(cohort.meetings[0].engagement_id))
         .replace(/:[a-z]+/g, '1');
     const routes = getRoutes(app);
-    assert.ok(routes.length > 40 && routes.includes('/reviews/:id') && routes.includes('/cohorts/:id/applications'), 'the walk covers the app');
+    assert.ok(
+      routes.length > 40 && routes.includes('/reviews/:id') && routes.includes('/cohorts/:id/applications'),
+      'the walk covers the app',
+    );
     const leaks: string[] = [];
     for (const path of routes.map(fill)) {
       for (const agent of [reviewer.agent, request(app)]) {
@@ -81,7 +112,8 @@ describeEachEngine('Cohort applications: blind scoring', (ctx) => {
     // The control: a director who has scored sees the others and the mean on the same page.
     const d = await client(app, director);
     const seen = await d.get(`/reviews/${application.id}`);
-    for (const secret of ['SECRET-SECOND', 'Odalys Pernet', 'Blind Reviewer']) assert.ok(seen.text.includes(secret), `${secret} is shown to a director who scored`);
+    for (const secret of ['SECRET-SECOND', 'Odalys Pernet', 'Blind Reviewer'])
+      assert.ok(seen.text.includes(secret), `${secret} is shown to a director who scored`);
     assert.match(seen.text, /Mean of all 3 reviews: 3\.44\./, '(14 + 8 + 9) / 9 = 3.44');
   });
 
@@ -135,7 +167,10 @@ describeEachEngine('Cohort applications: blind scoring', (ctx) => {
     const c = await client(app, chosen);
     assert.equal((await c.get(`/reviews/${application.id}`)).status, 404);
     assert.equal((await c.post(`/cohorts/${cohort.id}/reviewers`, { reviewer_ids: [String(chosen.id)] })).status, 403);
-    assert.equal(Number((await ctx.db.knex('cohort_reviewers').where({ cohort_id: cohort.id, user_id: chosen.id }).count({ n: '*' }))[0].n), 0);
+    assert.equal(
+      Number((await ctx.db.knex('cohort_reviewers').where({ cohort_id: cohort.id, user_id: chosen.id }).count({ n: '*' }))[0].n),
+      0,
+    );
     const d = await client(app, director);
     const res = await d.post(`/cohorts/${cohort.id}/reviewers`, { reviewer_ids: [String(chosen.id)] });
     assert.equal(res.status, 303);
@@ -166,7 +201,8 @@ describeEachEngine('Cohort applications: blind scoring', (ctx) => {
     const res = await reviewer.get(`/reviews/${application.id}`);
     assert.equal(res.status, 200);
     assert.ok(res.text.includes('I chaired our equity task force'), 'the answers are shown');
-    for (const field of ['equity_score', 'openness_score', 'leadership_score']) assert.deepEqual(checkedValues(res.text, field), [], `${field} is offered, unchosen`);
+    for (const field of ['equity_score', 'openness_score', 'leadership_score'])
+      assert.deepEqual(checkedValues(res.text, field), [], `${field} is offered, unchosen`);
     assert.ok(!/Mean of all|Other reviewers|reviews?;/.test(res.text));
   });
 
@@ -180,7 +216,14 @@ describeEachEngine('Cohort applications: blind scoring', (ctx) => {
     assert.equal(res.headers.location, `/reviews/${application.id}?saved=1`);
     const row = await ctx.db.knex('application_reviews').where({ application_id: application.id, reviewer_user_id: user.id }).first();
     assert.deepEqual(
-      [Number(row.equity_score), row.equity_comment, Number(row.openness_score), row.openness_comment, Number(row.leadership_score), row.leadership_comment],
+      [
+        Number(row.equity_score),
+        row.equity_comment,
+        Number(row.openness_score),
+        row.openness_comment,
+        Number(row.leadership_score),
+        row.leadership_comment,
+      ],
       [4, 'My view (equity)', 2, 'My view (openness)', 5, 'My view (leadership)'],
     );
     const page = await reviewer.get(res.headers.location);
@@ -190,12 +233,27 @@ describeEachEngine('Cohort applications: blind scoring', (ctx) => {
   });
 
   const invalid: { name: string; fields: Fields; field: string; message: RegExp }[] = [
-    { name: 'no score for equity', fields: { equity_score: undefined }, field: 'equity_score', message: /Choose a score for commitment to equity/ },
+    {
+      name: 'no score for equity',
+      fields: { equity_score: undefined },
+      field: 'equity_score',
+      message: /Choose a score for commitment to equity/,
+    },
     { name: 'a score of 6', fields: { openness_score: '6' }, field: 'openness_score', message: /from the list/ },
     { name: 'a score of 0', fields: { leadership_score: '0' }, field: 'leadership_score', message: /from the list/ },
     { name: 'a score in words', fields: { equity_score: 'high' }, field: 'equity_score', message: /must be a whole number/ },
-    { name: 'no comment on leadership', fields: { leadership_comment: '  ' }, field: 'leadership_comment', message: /Enter a comment on leadership/ },
-    { name: 'a comment over 2,000 characters', fields: { openness_comment: 'y'.repeat(2001) }, field: 'openness_comment', message: /2,000 characters or fewer/ },
+    {
+      name: 'no comment on leadership',
+      fields: { leadership_comment: '  ' },
+      field: 'leadership_comment',
+      message: /Enter a comment on leadership/,
+    },
+    {
+      name: 'a comment over 2,000 characters',
+      fields: { openness_comment: 'y'.repeat(2001) },
+      field: 'openness_comment',
+      message: /2,000 characters or fewer/,
+    },
   ];
   for (const c of invalid) {
     it(`POST /reviews/:id, with ${c.name}, answers 422 with the message at ${c.field}, keeps every value, stores nothing and still shows nothing of the others`, async () => {
@@ -211,7 +269,12 @@ describeEachEngine('Cohort applications: blind scoring', (ctx) => {
       assert.deepEqual(summaryLinks(res.text), [c.field]);
       for (const [name, value] of Object.entries(form)) {
         if (value === undefined) continue;
-        if (name.endsWith('_score')) assert.deepEqual(checkedValues(res.text, name), ['1', '2', '3', '4', '5'].includes(value as string) ? [value] : [], `${name} keeps its choice`);
+        if (name.endsWith('_score'))
+          assert.deepEqual(
+            checkedValues(res.text, name),
+            ['1', '2', '3', '4', '5'].includes(value as string) ? [value] : [],
+            `${name} keeps its choice`,
+          );
         else assert.equal(shownValue(res.text, name), value, `${name} keeps what was typed`);
       }
       for (const secret of secrets) assert.ok(!secret.test(res.text), `the failed form does not show ${secret}`);
@@ -240,7 +303,10 @@ describeEachEngine('Cohort applications: blind scoring', (ctx) => {
     const reviewer = await client(app, user);
     const before = await reviewer.get('/reviews');
     assert.equal(before.status, 200);
-    const row = (html: string) => new RegExp(`<a href="/reviews/${application.id}">Application 1</a></th>[\\s\\S]*?<td data-label="Your review">(.*?)</td>`).exec(html)?.[1];
+    const row = (html: string) =>
+      new RegExp(`<a href="/reviews/${application.id}">Application 1</a></th>[\\s\\S]*?<td data-label="Your review">(.*?)</td>`).exec(
+        html,
+      )?.[1];
     assert.equal(row(before.text), '<strong>To score</strong>');
     for (const secret of secrets) assert.ok(!secret.test(before.text), `the list does not show ${secret}`);
     await scoreAs(user, application.id, [3, 3, 3]);

@@ -20,7 +20,11 @@ function databaseUrlOf(db: TestDatabase): string {
 }
 
 /** Runs `server/cli.ts` from the sources, as `npm run cli` does. */
-function cli(db: TestDatabase, args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function cli(
+  db: TestDatabase,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'leep-cli-'));
   return new Promise((resolve, reject) => {
     const child = spawn(TSX, ['server/cli.ts', ...args], {
@@ -42,7 +46,9 @@ function cli(db: TestDatabase, args: string[], env: Record<string, string> = {})
 
 describeEachEngine('Audit retention and throttle expiry', (ctx) => {
   const audit = (action: string, ageDays: number) =>
-    ctx.db.knex('audit_events').insert({ action, subject: `test:${action}`, created_at: new Date(Date.now() - ageDays * DAY).toISOString() });
+    ctx.db
+      .knex('audit_events')
+      .insert({ action, subject: `test:${action}`, created_at: new Date(Date.now() - ageDays * DAY).toISOString() });
 
   it('audit:prune, with the default retention (730 days), deletes older audit events and expired throttle rows, and keeps the rest', async function () {
     this.timeout(30_000);
@@ -62,7 +68,9 @@ describeEachEngine('Audit retention and throttle expiry', (ctx) => {
     assert.match(run.stdout, /Deleted 2 audit events recorded before .* and 1 expired sign-in throttle rows\./);
     const left = (await ctx.db.knex('audit_events').where('action', 'like', 'test.%').orderBy('id').select('action')).map((r) => r.action);
     assert.deepEqual(left, ['test.729_days', 'test.today']);
-    const keys = (await ctx.db.knex('login_throttles').where('key', 'like', 'account:%@leep.test').orderBy('key').select('key')).map((r) => r.key);
+    const keys = (await ctx.db.knex('login_throttles').where('key', 'like', 'account:%@leep.test').orderBy('key').select('key')).map(
+      (r) => r.key,
+    );
     assert.deepEqual(keys, ['account:recent@leep.test', 'account:waiting@leep.test']);
   });
 
@@ -72,9 +80,15 @@ describeEachEngine('Audit retention and throttle expiry', (ctx) => {
     await audit('test.twenty', 20);
     await audit('test.five', 5);
     assert.equal((await cli(ctx.db, ['audit:prune'], { AUDIT_RETENTION_DAYS: '30' })).code, 0);
-    assert.deepEqual((await ctx.db.knex('audit_events').whereIn('action', ['test.forty', 'test.twenty', 'test.five']).orderBy('id')).map((r) => r.action), ['test.twenty', 'test.five']);
+    assert.deepEqual(
+      (await ctx.db.knex('audit_events').whereIn('action', ['test.forty', 'test.twenty', 'test.five']).orderBy('id')).map((r) => r.action),
+      ['test.twenty', 'test.five'],
+    );
     assert.equal((await cli(ctx.db, ['audit:prune', '--days', '10'])).code, 0);
-    assert.deepEqual((await ctx.db.knex('audit_events').whereIn('action', ['test.twenty', 'test.five'])).map((r) => r.action), ['test.five']);
+    assert.deepEqual(
+      (await ctx.db.knex('audit_events').whereIn('action', ['test.twenty', 'test.five'])).map((r) => r.action),
+      ['test.five'],
+    );
   });
 
   it('audit:prune --days abc, exits 2 and deletes nothing', async function () {
@@ -94,7 +108,11 @@ describeEachEngine('Audit retention and throttle expiry', (ctx) => {
     const grown = Number((await ctx.db.knex('login_throttles').count({ n: '*' }))[0].n);
     assert.equal(grown - before, 31, 'two rows an e-mail (account, and account from this address) and one for the address');
     // An hour and a bit later, with every wait over:
-    await ctx.db.knex('login_throttles').where('key', 'like', 'account:spray%').orWhere({ key: `ip:${address}` }).update({ locked_until: 0 });
+    await ctx.db
+      .knex('login_throttles')
+      .where('key', 'like', 'account:spray%')
+      .orWhere({ key: `ip:${address}` })
+      .update({ locked_until: 0 });
     const removed = await pruneThrottles(Date.now() + 61 * 60_000, 60 * 60_000);
     assert.ok(removed >= 31, `the spray's rows are gone (removed ${removed})`);
     assert.equal((await ctx.db.knex('login_throttles').where('key', 'like', 'account:spray%')).length, 0);

@@ -15,7 +15,15 @@ function assertRefused(res: { status: number; text: string }): void {
 describeEachEngine('CSRF protection of staff forms', (ctx) => {
   const countUsers = async () => Number((await ctx.db.knex('users').count({ n: '*' }))[0].n);
   const newUserForm = (email: string, token?: string) =>
-    encodeForm({ _csrf: token, name: 'Forged User', email, role: 'director', capacity: '5', password: NEW_PASSWORD, password_confirmation: NEW_PASSWORD });
+    encodeForm({
+      _csrf: token,
+      name: 'Forged User',
+      email,
+      role: 'director',
+      capacity: '5',
+      password: NEW_PASSWORD,
+      password_confirmation: NEW_PASSWORD,
+    });
 
   for (const [label, token] of [
     ['without a _csrf token', undefined],
@@ -33,7 +41,7 @@ describeEachEngine('CSRF protection of staff forms', (ctx) => {
     });
   }
 
-  it('POST /admin/users, with a token from another user\'s page, answers 403 and creates no user', async () => {
+  it("POST /admin/users, with a token from another user's page, answers 403 and creates no user", async () => {
     const { app } = testApp();
     const victim = await makeUser({ role: 'director' });
     const attacker = await makeUser({ role: 'director' });
@@ -84,7 +92,12 @@ describeEachEngine('CSRF protection of staff forms', (ctx) => {
     const consultant = await makeUser();
     const consultantAgent = await signInAs(app, consultant);
     const agent = await signInAs(app, director);
-    assertRefused(await agent.post(`/admin/users/${consultant.id}/deactivate`).type('form').send(encodeForm({ _csrf: FORGED })));
+    assertRefused(
+      await agent
+        .post(`/admin/users/${consultant.id}/deactivate`)
+        .type('form')
+        .send(encodeForm({ _csrf: FORGED })),
+    );
     assertRefused(await agent.post(`/admin/users/${consultant.id}/deactivate`).type('form').send(''));
     const row = await ctx.db.knex('users').where({ id: consultant.id }).first('active');
     assert.ok([true, 1].includes(row.active));

@@ -71,7 +71,11 @@ function runChild(engine: string): Promise<{ code: number | null; stdout: string
   const file = path.join(dir, 'child.ts');
   fs.writeFileSync(file, childScript());
   return new Promise((resolve, reject) => {
-    const child = spawn(TSX, [file], { cwd: ROOT, env: { ...process.env, NODE_ENV: 'test', ENGINE: engine }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(TSX, [file], {
+      cwd: ROOT,
+      env: { ...process.env, NODE_ENV: 'test', ENGINE: engine },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -88,7 +92,11 @@ function runChild(engine: string): Promise<{ code: number | null; stdout: string
 async function columnsContaining(knex: Knex, needle: string): Promise<string[]> {
   const tables =
     knex.client.config.client === 'pg'
-      ? rawRows<{ name: string }>(await knex.raw("SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'"))
+      ? rawRows<{ name: string }>(
+          await knex.raw(
+            "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'",
+          ),
+        )
       : rawRows<{ name: string }>(await knex.raw("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"));
   const hits: string[] = [];
   for (const { name } of tables) {
@@ -111,8 +119,14 @@ describeEachEngine('Passwords never written down', (ctx) => {
 
     const lines = run.stdout.split('\n').filter((l) => l.startsWith('{'));
     assert.ok(lines.length >= 15, `the logger wrote request lines (${lines.length})`);
-    assert.ok(lines.some((l) => l.includes('"url":"/login"')), 'sign-ins are logged');
-    assert.ok(lines.some((l) => l.includes('"level":50') && l.includes('request failed')), 'the 500 is logged in full');
+    assert.ok(
+      lines.some((l) => l.includes('"url":"/login"')),
+      'sign-ins are logged',
+    );
+    assert.ok(
+      lines.some((l) => l.includes('"level":50') && l.includes('request failed')),
+      'the 500 is logged in full',
+    );
     for (const [where, secret] of Object.entries(SECRETS)) {
       assert.ok(!run.stdout.includes(secret), `the ${where} password is in the log`);
       assert.ok(!run.stderr.includes(secret), `the ${where} password is on stderr`);
@@ -127,12 +141,23 @@ describeEachEngine('Passwords never written down', (ctx) => {
     const agent = await signInAs(app, director);
     const token = await agent.csrf('/admin/users/new');
     const email = `stored.${Date.now()}@leep.test`;
-    const user = { _csrf: token, name: 'Stored User', email, role: 'consultant', capacity: '2', password: SECRETS.initial, password_confirmation: SECRETS.initial };
+    const user = {
+      _csrf: token,
+      name: 'Stored User',
+      email,
+      role: 'consultant',
+      capacity: '2',
+      password: SECRETS.initial,
+      password_confirmation: SECRETS.initial,
+    };
     assert.equal((await agent.post('/admin/users').type('form').send(encodeForm(user))).status, 303);
     assert.equal((await agent.post('/admin/users').type('form').send(encodeForm(user))).status, 422);
     const consultant = await signInAs(app, { email, password: SECRETS.initial });
     const t = await consultant.csrf();
-    const change = await consultant.post('/account/password').type('form').send(encodeForm({ _csrf: t, current_password: SECRETS.initial, password: SECRETS.changed, password_confirmation: SECRETS.changed }));
+    const change = await consultant
+      .post('/account/password')
+      .type('form')
+      .send(encodeForm({ _csrf: t, current_password: SECRETS.initial, password: SECRETS.changed, password_confirmation: SECRETS.changed }));
     assert.equal(change.status, 303);
     assert.ok((await ctx.db.knex('audit_events').count({ n: '*' }))[0].n, 'events were recorded');
 

@@ -34,7 +34,10 @@ describeEachEngine('Staff second factor: enrolment', (ctx) => {
     const { agent } = await attemptSignIn(app, director.email, director.password, { address: freshAddress() });
     const first = (await agent.get('/login/enrol')).text;
     const key = /id="totp-key">([^<]+)</.exec(first)?.[1];
-    const res = await agent.post('/login/enrol').type('form').send(encodeForm({ _csrf: csrfTokenOf(first), code: '000000' }));
+    const res = await agent
+      .post('/login/enrol')
+      .type('form')
+      .send(encodeForm({ _csrf: csrfTokenOf(first), code: '000000' }));
     assert.equal(res.status, 422);
     assert.match(res.text, /id="field-code-error"[^>]*>That code is not correct/);
     assert.equal(/id="totp-key">([^<]+)</.exec(res.text)?.[1], key, 'the same key is shown again');
@@ -49,7 +52,10 @@ describeEachEngine('Staff second factor: enrolment', (ctx) => {
     const halfSid = sidSetBy(pw);
     const page = (await agent.get('/login/enrol')).text;
     const secret = (/id="totp-key">([^<]+)</.exec(page)?.[1] ?? '').replace(/ /g, '');
-    const res = await agent.post('/login/enrol').type('form').send(encodeForm({ _csrf: csrfTokenOf(page), code: codeFor(secret) }));
+    const res = await agent
+      .post('/login/enrol')
+      .type('form')
+      .send(encodeForm({ _csrf: csrfTokenOf(page), code: codeFor(secret) }));
     assert.equal(res.status, 200);
     const codes = [...res.text.matchAll(/<li><code>([0-9A-Z]{5}-[0-9A-Z]{5})<\/code><\/li>/g)].map((m) => m[1]);
     assert.equal(codes.length, 10);
@@ -60,7 +66,8 @@ describeEachEngine('Staff second factor: enrolment', (ctx) => {
 
     const stored = await ctx.db.knex('recovery_codes').where({ user_id: director.id });
     assert.equal(stored.length, 10);
-    for (const c of codes) assert.ok(!stored.some((r) => String(r.code_hash).includes(c.replace('-', ''))), 'codes are not stored in clear');
+    for (const c of codes)
+      assert.ok(!stored.some((r) => String(r.code_hash).includes(c.replace('-', ''))), 'codes are not stored in clear');
     const totp = await ctx.db.knex('user_totp').where({ user_id: director.id }).first();
     assert.ok(totp.confirmed_at);
     assert.ok(!String(totp.secret_sealed).includes(secret), 'the key is sealed');
@@ -93,7 +100,15 @@ describeEachEngine('Staff second factor: enrolment', (ctx) => {
     const res = await agent
       .post('/setup')
       .type('form')
-      .send(encodeForm({ _csrf: csrfTokenOf(form.text), name: 'First Director', email: 'first@leep.test', password: 'Quartz-meadow-lantern-82', password_confirmation: 'Quartz-meadow-lantern-82' }));
+      .send(
+        encodeForm({
+          _csrf: csrfTokenOf(form.text),
+          name: 'First Director',
+          email: 'first@leep.test',
+          password: 'Quartz-meadow-lantern-82',
+          password_confirmation: 'Quartz-meadow-lantern-82',
+        }),
+      );
     assert.equal(res.status, 303);
     assert.equal(res.headers.location, '/login/enrol');
     assert.equal((await agent.get('/cases')).status, 303);
@@ -115,7 +130,10 @@ describeEachEngine('Staff second factor: signing in', (ctx) => {
     const page = await agent.get('/login/verify');
     assert.equal(page.status, 200);
     assert.match(page.text, /autocomplete="one-time-code"/);
-    const res = await agent.post('/login/verify').type('form').send(encodeForm({ _csrf: csrfTokenOf(page.text), code: codeFor(secret) }));
+    const res = await agent
+      .post('/login/verify')
+      .type('form')
+      .send(encodeForm({ _csrf: csrfTokenOf(page.text), code: codeFor(secret) }));
     assert.equal(res.status, 303);
     assert.equal(res.headers.location, '/admin/users');
     const sid = sidSetBy(res);
@@ -156,7 +174,10 @@ describeEachEngine('Staff second factor: signing in', (ctx) => {
     const page = await agent.get('/account/security');
     assert.equal(page.status, 200);
     assert.match(page.text, /10 of 10 unused/);
-    const res = await agent.post('/account/security/recovery-codes').type('form').send(encodeForm({ _csrf: csrfTokenOf(page.text) }));
+    const res = await agent
+      .post('/account/security/recovery-codes')
+      .type('form')
+      .send(encodeForm({ _csrf: csrfTokenOf(page.text) }));
     assert.equal(res.status, 200);
     const fresh = [...res.text.matchAll(/<li><code>([0-9A-Z]{5}-[0-9A-Z]{5})<\/code><\/li>/g)].map((m) => m[1]);
     assert.equal(fresh.length, 10);
@@ -178,7 +199,10 @@ describeEachEngine('Staff second factor: signing in', (ctx) => {
     assert.match(res.text, /Too many wrong codes\. Try again in \d+ seconds?\./);
     assert.equal((await agent.get('/cases')).status, 303);
     assert.equal((await auditEvents(ctx.db.knex, 'sign_in.second_step_failed', `user:${director.id}`)).length, 5);
-    const row = await ctx.db.knex('login_throttles').where({ key: `mfa:${director.id}` }).first();
+    const row = await ctx.db
+      .knex('login_throttles')
+      .where({ key: `mfa:${director.id}` })
+      .first();
     assert.equal(Number(row.failures), 5);
   });
 
@@ -200,7 +224,10 @@ describeEachEngine('Staff second factor: signing in', (ctx) => {
     for (const r of rows) {
       const data = JSON.parse(r.data);
       data.mfa.startedAt -= 11 * 60_000;
-      await ctx.db.knex('sessions').where({ sid: r.sid }).update({ data: JSON.stringify(data) });
+      await ctx.db
+        .knex('sessions')
+        .where({ sid: r.sid })
+        .update({ data: JSON.stringify(data) });
     }
     const page = await agent.get('/login/verify');
     assert.equal(page.status, 303);
@@ -221,7 +248,7 @@ describeEachEngine('Staff second factor: signing in', (ctx) => {
 describeEachEngine('Staff second factor: what directors can do', (ctx) => {
   const { app, config } = testApp({ MFA_REQUIRED: 'directors', TRUST_PROXY: '1' });
 
-  it('POST /admin/users/:id/mfa-reset, as a director, removes the user\'s factors and codes, ends their sessions, and is audited', async () => {
+  it("POST /admin/users/:id/mfa-reset, as a director, removes the user's factors and codes, ends their sessions, and is audited", async () => {
     const director = await makeUser({ role: 'director' });
     const { secret } = await enrolTotp(config, director.id);
     const dAgent = await signInWithCode(app, director, codeFor(secret), freshAddress());
@@ -232,7 +259,10 @@ describeEachEngine('Staff second factor: what directors can do', (ctx) => {
 
     const edit = await dAgent.get(`/admin/users/${consultant.id}/edit`);
     assert.match(edit.text, /Second factors: authenticator app\./);
-    const res = await dAgent.post(`/admin/users/${consultant.id}/mfa-reset`).type('form').send(encodeForm({ _csrf: csrfTokenOf(edit.text) }));
+    const res = await dAgent
+      .post(`/admin/users/${consultant.id}/mfa-reset`)
+      .type('form')
+      .send(encodeForm({ _csrf: csrfTokenOf(edit.text) }));
     assert.equal(res.status, 303);
     assert.equal((await cAgent.get('/my-work')).status, 401, 'their session has ended');
     assert.equal(await ctx.db.knex('user_totp').where({ user_id: consultant.id }).first(), undefined);
@@ -240,7 +270,10 @@ describeEachEngine('Staff second factor: what directors can do', (ctx) => {
     const [event] = await auditEvents(ctx.db.knex, 'mfa.reset', `user:${consultant.id}`);
     assert.equal(event.actor_user_id, director.id);
     // Not covered by MFA_REQUIRED=directors and without a factor now: the password alone signs in.
-    assert.equal((await attemptSignIn(app, consultant.email, consultant.password, { address: freshAddress() })).res.headers.location, '/my-work');
+    assert.equal(
+      (await attemptSignIn(app, consultant.email, consultant.password, { address: freshAddress() })).res.headers.location,
+      '/my-work',
+    );
   });
 
   it('POST /admin/users/:id/mfa-reset, as a consultant, answers 403 and removes nothing', async () => {
@@ -249,7 +282,10 @@ describeEachEngine('Staff second factor: what directors can do', (ctx) => {
     await enrolTotp(config, other.id);
     const agent = await signInAs(app, consultant);
     const token = await agent.csrf('/my-work');
-    const res = await agent.post(`/admin/users/${other.id}/mfa-reset`).type('form').send(encodeForm({ _csrf: token }));
+    const res = await agent
+      .post(`/admin/users/${other.id}/mfa-reset`)
+      .type('form')
+      .send(encodeForm({ _csrf: token }));
     assert.equal(res.status, 403);
     assert.ok(await ctx.db.knex('user_totp').where({ user_id: other.id }).first());
   });
@@ -264,7 +300,10 @@ describeEachEngine('Staff second factor: what directors can do', (ctx) => {
     assert.equal((await attemptSignIn(app, consultant.email, consultant.password, { address })).res.status, 429);
     const edit = await dAgent.get(`/admin/users/${consultant.id}/edit`);
     assert.match(edit.text, /must wait until/);
-    const res = await dAgent.post(`/admin/users/${consultant.id}/sign-in-wait/clear`).type('form').send(encodeForm({ _csrf: csrfTokenOf(edit.text) }));
+    const res = await dAgent
+      .post(`/admin/users/${consultant.id}/sign-in-wait/clear`)
+      .type('form')
+      .send(encodeForm({ _csrf: csrfTokenOf(edit.text) }));
     assert.equal(res.status, 303);
     assert.equal((await attemptSignIn(app, consultant.email, consultant.password, { address })).res.status, 303);
     const [event] = await auditEvents(ctx.db.knex, 'sign_in.wait_cleared', `user:${consultant.id}`);
@@ -278,7 +317,11 @@ describeEachEngine('Sign-in over plain http with an https PUBLIC_URL', () => {
     const user = await makeUser();
     const agent = agentFrom(app);
     const form = await agent.get('/login').set('Host', 'leep.test');
-    const res = await agent.post('/login').set('Host', 'leep.test').type('form').send(encodeForm({ _csrf: csrfTokenOf(form.text), email: user.email, password: user.password }));
+    const res = await agent
+      .post('/login')
+      .set('Host', 'leep.test')
+      .type('form')
+      .send(encodeForm({ _csrf: csrfTokenOf(form.text), email: user.email, password: user.password }));
     assert.equal(res.status, 400);
     assert.match(res.text, /TRUST_PROXY/);
     assert.match(res.text, /X-Forwarded-Proto/);

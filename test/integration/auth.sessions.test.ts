@@ -2,15 +2,7 @@ import assert from 'node:assert/strict';
 import request from 'supertest';
 import { csrfTokenOf, encodeForm, testApp } from '../helpers/app';
 import { describeEachEngine } from '../helpers/db';
-import {
-  attemptSignIn,
-  cookiesSetBy,
-  editSessionsOf,
-  makeUser,
-  sessionIdOf,
-  signInAs,
-  signedSessionCookie,
-} from '../helpers/auth';
+import { attemptSignIn, cookiesSetBy, editSessionsOf, makeUser, sessionIdOf, signInAs, signedSessionCookie } from '../helpers/auth';
 
 const MINUTE = 60_000;
 
@@ -35,7 +27,16 @@ describeEachEngine('Sign-in sessions', (ctx) => {
     const expires = Date.now() + 30 * MINUTE;
     await ctx.db.knex('sessions').insert({
       sid: planted,
-      data: JSON.stringify({ cookie: { originalMaxAge: 30 * MINUTE, expires: new Date(expires).toISOString(), httpOnly: true, path: '/', sameSite: 'lax', secure: false } }),
+      data: JSON.stringify({
+        cookie: {
+          originalMaxAge: 30 * MINUTE,
+          expires: new Date(expires).toISOString(),
+          httpOnly: true,
+          path: '/',
+          sameSite: 'lax',
+          secure: false,
+        },
+      }),
       expires_at: expires,
       user_id: null,
     });
@@ -70,7 +71,10 @@ describeEachEngine('Sign-in sessions', (ctx) => {
     const before = cookiesSetBy(one).get('leep.sid');
     assert.ok(before);
     const form = await agent.get('/cases').expect(200);
-    const res = await agent.post('/login').type('form').send(encodeForm({ _csrf: csrfTokenOf(form.text), email: second.email, password: second.password }));
+    const res = await agent
+      .post('/login')
+      .type('form')
+      .send(encodeForm({ _csrf: csrfTokenOf(form.text), email: second.email, password: second.password }));
     assert.equal(res.status, 303);
     const after = cookiesSetBy(res).get('leep.sid');
     assert.ok(after);
@@ -88,7 +92,10 @@ describeEachEngine('Sign-in sessions', (ctx) => {
     assert.ok(await ctx.db.knex('sessions').where({ sid }).first(), 'the session is stored');
 
     const page = await agent.get('/cases').expect(200);
-    const res = await agent.post('/logout').type('form').send(encodeForm({ _csrf: csrfTokenOf(page.text) }));
+    const res = await agent
+      .post('/logout')
+      .type('form')
+      .send(encodeForm({ _csrf: csrfTokenOf(page.text) }));
     assert.equal(res.status, 303);
     assert.equal(res.headers.location, '/login?signed_out=1');
     assert.equal(await ctx.db.knex('sessions').where({ sid }).first(), undefined);
@@ -187,7 +194,7 @@ describeEachEngine('Sign-in sessions', (ctx) => {
     assert.equal((await ctx.db.knex('sessions').where({ user_id: user.id })).length, 0);
   });
 
-  it('POST /admin/users/:id/deactivate, by a director, deletes the user\'s sessions; their next request is 401 and they cannot sign in', async () => {
+  it("POST /admin/users/:id/deactivate, by a director, deletes the user's sessions; their next request is 401 and they cannot sign in", async () => {
     const { app } = testApp();
     const director = await makeUser({ role: 'director' });
     const consultant = await makeUser();
@@ -197,7 +204,10 @@ describeEachEngine('Sign-in sessions', (ctx) => {
 
     const directorAgent = await signInAs(app, director);
     const token = await directorAgent.csrf('/admin/users');
-    const res = await directorAgent.post(`/admin/users/${consultant.id}/deactivate`).type('form').send(encodeForm({ _csrf: token, confirm: 'yes' }));
+    const res = await directorAgent
+      .post(`/admin/users/${consultant.id}/deactivate`)
+      .type('form')
+      .send(encodeForm({ _csrf: token, confirm: 'yes' }));
     assert.equal(res.status, 303);
     assert.equal((await ctx.db.knex('sessions').where({ user_id: consultant.id })).length, 0);
 

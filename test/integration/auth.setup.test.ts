@@ -10,14 +10,23 @@ const STRONG = 'Violet-canyon-spruce-77';
 let counter = 0;
 function director(overrides: Record<string, string> = {}) {
   counter += 1;
-  return { name: `First Director ${counter}`, email: `first.director${counter}.${Date.now()}@leep.test`, password: STRONG, password_confirmation: STRONG, ...overrides };
+  return {
+    name: `First Director ${counter}`,
+    email: `first.director${counter}.${Date.now()}@leep.test`,
+    password: STRONG,
+    password_confirmation: STRONG,
+    ...overrides,
+  };
 }
 
 /** Fetches GET /setup (for its CSRF cookie and token) and posts the form. */
 async function postSetup(app: ReturnType<typeof testApp>['app'], fields: Record<string, string>) {
   const agent = request.agent(app);
   const page = await agent.get('/setup').expect(200);
-  const res = await agent.post('/setup').type('form').send(encodeForm({ _csrf: csrfTokenOf(page.text), ...fields }));
+  const res = await agent
+    .post('/setup')
+    .type('form')
+    .send(encodeForm({ _csrf: csrfTokenOf(page.text), ...fields }));
   return { res, agent };
 }
 
@@ -75,11 +84,17 @@ describeEachEngine('First-run setup', (ctx) => {
     const anonymous = request.agent(app);
     assert.equal((await anonymous.get('/setup')).status, 404);
     const login = await anonymous.get('/login').expect(200);
-    const again = await anonymous.post('/setup').type('form').send(encodeForm({ _csrf: csrfTokenOf(login.text), ...director() }));
+    const again = await anonymous
+      .post('/setup')
+      .type('form')
+      .send(encodeForm({ _csrf: csrfTokenOf(login.text), ...director() }));
     assert.equal(again.status, 404);
     // Even the director who just set up cannot run it twice.
     const token = csrfTokenOf((await first.agent.get('/account/password').expect(200)).text);
-    const fromDirector = await first.agent.post('/setup').type('form').send(encodeForm({ _csrf: token, ...director() }));
+    const fromDirector = await first.agent
+      .post('/setup')
+      .type('form')
+      .send(encodeForm({ _csrf: token, ...director() }));
     assert.equal(fromDirector.status, 404);
     assert.equal(await userCount(), 1);
   });
@@ -122,7 +137,10 @@ describeEachEngine('First-run setup', (ctx) => {
     const { res } = await postSetup(app, { ...director(), role: 'consultant' });
     assert.equal(res.status, 303);
     const users = await ctx.db.knex('users').select('role');
-    assert.deepEqual(users.map((u) => u.role), ['director']);
+    assert.deepEqual(
+      users.map((u) => u.role),
+      ['director'],
+    );
   });
 
   it('POST /setup, twice at the same moment with valid details, creates exactly one user', async () => {
@@ -131,8 +149,14 @@ describeEachEngine('First-run setup', (ctx) => {
     const b = request.agent(app);
     const [pageA, pageB] = await Promise.all([a.get('/setup').expect(200), b.get('/setup').expect(200)]);
     const [resA, resB] = await Promise.all([
-      a.post('/setup').type('form').send(encodeForm({ _csrf: csrfTokenOf(pageA.text), ...director() })),
-      b.post('/setup').type('form').send(encodeForm({ _csrf: csrfTokenOf(pageB.text), ...director() })),
+      a
+        .post('/setup')
+        .type('form')
+        .send(encodeForm({ _csrf: csrfTokenOf(pageA.text), ...director() })),
+      b
+        .post('/setup')
+        .type('form')
+        .send(encodeForm({ _csrf: csrfTokenOf(pageB.text), ...director() })),
     ]);
     const statuses = [resA.status, resB.status].sort();
     assert.equal(statuses[0], 303, `one setup succeeds (got ${statuses})`);
@@ -146,12 +170,17 @@ describeEachEngine('First-run setup, raced in the service', (ctx) => {
   it('createUser with onlyIfNoUsers, five at once, creates exactly one director and refuses the others with 409', async () => {
     await removeAllUsers(ctx.db.knex);
     const attempts = await Promise.allSettled(
-      [1, 2, 3, 4, 5].map((i) => createUser({ ...director(), role: 'director', name: `Racer ${i}` }, { scrypt: { logN: 10, r: 8, p: 1 }, onlyIfNoUsers: true })),
+      [1, 2, 3, 4, 5].map((i) =>
+        createUser({ ...director(), role: 'director', name: `Racer ${i}` }, { scrypt: { logN: 10, r: 8, p: 1 }, onlyIfNoUsers: true }),
+      ),
     );
     const fulfilled = attempts.filter((a) => a.status === 'fulfilled');
     const refused = attempts.filter((a): a is PromiseRejectedResult => a.status === 'rejected');
     assert.equal(fulfilled.length, 1);
-    assert.deepEqual(refused.map((r) => (r.reason as { status?: number }).status), [409, 409, 409, 409]);
+    assert.deepEqual(
+      refused.map((r) => (r.reason as { status?: number }).status),
+      [409, 409, 409, 409],
+    );
     assert.equal(Number((await ctx.db.knex('users').count({ n: '*' }))[0].n), 1);
   });
 });

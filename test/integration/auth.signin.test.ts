@@ -5,13 +5,19 @@ import { agentFrom, attemptSignIn, auditEvents, cookiesSetBy, freshAddress, make
 
 /** The text of the error alert the sign-in page shows after a refused attempt. */
 function failureText(html: string): string | undefined {
-  const m = /<div class="usa-alert usa-alert--error[^"]*"[^>]*role="alert"[^>]*>\s*<div class="usa-alert__body">\s*<p class="usa-alert__text">([^<]*)<\/p>/.exec(html);
+  const m =
+    /<div class="usa-alert usa-alert--error[^"]*"[^>]*role="alert"[^>]*>\s*<div class="usa-alert__body">\s*<p class="usa-alert__text">([^<]*)<\/p>/.exec(
+      html,
+    );
   return m ? m[1].replace(/&#x27;/g, "'").replace(/&amp;/g, '&') : undefined;
 }
 
 /** A page with the parts that legitimately differ between two answers (CSRF token, the typed e-mail) blanked. */
 function normalized(html: string, email: string): string {
-  return html.replace(/name="_csrf" value="[^"]*"/g, 'name="_csrf" value=""').split(`value="${email}"`).join('value=""');
+  return html
+    .replace(/name="_csrf" value="[^"]*"/g, 'name="_csrf" value=""')
+    .split(`value="${email}"`)
+    .join('value=""');
 }
 
 const WRONG = 'Not-the-right-password-99';
@@ -115,7 +121,13 @@ describeEachEngine('Staff sign-in', (ctx) => {
     const noEmail = (await attemptSignIn(app, '', 'something', { address: freshAddress() })).res;
     assert.equal(noEmail.status, 422);
     assert.match(noEmail.text, /Enter your e-mail address/);
-    assert.equal(await ctx.db.knex('login_throttles').where({ key: accountKey(user.email) }).first(), undefined);
+    assert.equal(
+      await ctx.db
+        .knex('login_throttles')
+        .where({ key: accountKey(user.email) })
+        .first(),
+      undefined,
+    );
   });
 
   it('POST /login, with next set to a page of this site, redirects there after signing in', async () => {
@@ -153,7 +165,11 @@ describeEachEngine('Staff sign-in', (ctx) => {
     assert.equal((await attemptSignIn(app, user.email, user.password, { address })).res.status, 303);
     const { password_hash: rehashed } = await ctx.db.knex('users').where({ id: user.id }).first('password_hash');
     assert.match(rehashed, /^scrypt\$ln=11,r=8,p=1\$/);
-    assert.equal((await attemptSignIn(app, user.email, user.password, { address })).res.status, 303, 'the new hash still takes the password');
+    assert.equal(
+      (await attemptSignIn(app, user.email, user.password, { address })).res.status,
+      303,
+      'the new hash still takes the password',
+    );
   });
 });
 
@@ -193,7 +209,10 @@ describeEachEngine('Staff sign-in throttling', (ctx) => {
       const row = await ctx.db.knex('login_throttles').where({ key }).first('locked_until', 'window_started_at');
       waits.push(Math.round((Number(row.locked_until) - Number(row.window_started_at)) / 1000));
       // The wait is over: the next attempt is checked (and fails again).
-      await ctx.db.knex('login_throttles').where({ key }).update({ locked_until: Date.now() - 1 });
+      await ctx.db
+        .knex('login_throttles')
+        .where({ key })
+        .update({ locked_until: Date.now() - 1 });
       assert.equal((await attemptSignIn(app, user.email, WRONG, { address })).res.status, 401);
     }
     assert.deepEqual(waits, [30, 60, 120]);
@@ -203,7 +222,10 @@ describeEachEngine('Staff sign-in throttling', (ctx) => {
     const address = freshAddress();
     const user = await makeUser();
     await failTimes(app, user.email, 5, address);
-    const failuresBefore = await ctx.db.knex('login_throttles').where({ key: accountKey(user.email) }).first('failures');
+    const failuresBefore = await ctx.db
+      .knex('login_throttles')
+      .where({ key: accountKey(user.email) })
+      .first('failures');
 
     assert.equal((await attemptSignIn(app, user.email, WRONG, { address })).res.status, 429);
     assert.equal((await attemptSignIn(app, user.email, user.password, { address })).res.status, 429);
@@ -213,7 +235,10 @@ describeEachEngine('Staff sign-in throttling', (ctx) => {
     assert.equal(throttled.length, 2);
     assert.equal(throttled[0].ip, address);
     assert.equal((await auditEvents(ctx.db.knex, 'sign_in.succeeded', `user:${user.id}`)).length, 0);
-    const failuresAfter = await ctx.db.knex('login_throttles').where({ key: accountKey(user.email) }).first('failures');
+    const failuresAfter = await ctx.db
+      .knex('login_throttles')
+      .where({ key: accountKey(user.email) })
+      .first('failures');
     assert.equal(Number(failuresAfter.failures), Number(failuresBefore.failures), 'throttled attempts are not counted again');
   });
 
@@ -237,7 +262,8 @@ describeEachEngine('Staff sign-in throttling', (ctx) => {
   it('POST /login, after twenty failures for the account from many addresses, makes it wait from every address', async () => {
     const app = proxied();
     const user = await makeUser();
-    for (let i = 0; i < 20; i += 1) assert.equal((await attemptSignIn(app, user.email, WRONG, { address: freshAddress() })).res.status, 401);
+    for (let i = 0; i < 20; i += 1)
+      assert.equal((await attemptSignIn(app, user.email, WRONG, { address: freshAddress() })).res.status, 401);
     assert.equal((await attemptSignIn(app, user.email, user.password, { address: freshAddress() })).res.status, 429);
   });
   it('POST /login, after five failures for an unknown e-mail, answers 429 as for a real account', async () => {
@@ -256,7 +282,10 @@ describeEachEngine('Staff sign-in throttling', (ctx) => {
     assert.equal((await attemptSignIn(app, user.email, user.password, { address })).res.status, 429);
     // Sixteen minutes on: the window and the lock are both over.
     const past = Date.now() - 16 * 60_000;
-    await ctx.db.knex('login_throttles').update({ locked_until: past }).where('key', 'like', `${accountKey(user.email)}%`);
+    await ctx.db
+      .knex('login_throttles')
+      .update({ locked_until: past })
+      .where('key', 'like', `${accountKey(user.email)}%`);
     assert.equal((await attemptSignIn(app, user.email, user.password, { address })).res.status, 303);
   });
 
@@ -265,7 +294,8 @@ describeEachEngine('Staff sign-in throttling', (ctx) => {
     const address = freshAddress();
     const user = await makeUser();
     const statuses: number[] = [];
-    for (let i = 0; i < 20; i += 1) statuses.push((await attemptSignIn(app, `spray${i}.${Date.now()}@leep.test`, WRONG, { address })).res.status);
+    for (let i = 0; i < 20; i += 1)
+      statuses.push((await attemptSignIn(app, `spray${i}.${Date.now()}@leep.test`, WRONG, { address })).res.status);
     assert.deepEqual(statuses, Array(20).fill(401));
 
     const { res } = await attemptSignIn(app, user.email, user.password, { address });
@@ -286,13 +316,19 @@ describeEachEngine('Staff sign-in throttling', (ctx) => {
     assert.equal((await attemptSignIn(app, user.email, user.password, { address })).res.status, 303);
   });
 
-  it('POST /login, after a successful sign-in, starts the account\'s failure count again', async () => {
+  it("POST /login, after a successful sign-in, starts the account's failure count again", async () => {
     const app = proxied();
     const address = freshAddress();
     const user = await makeUser();
     await failTimes(app, user.email, 4, address);
     assert.equal((await attemptSignIn(app, user.email, user.password, { address })).res.status, 303);
-    assert.equal(await ctx.db.knex('login_throttles').where({ key: accountKey(user.email) }).first(), undefined);
+    assert.equal(
+      await ctx.db
+        .knex('login_throttles')
+        .where({ key: accountKey(user.email) })
+        .first(),
+      undefined,
+    );
     assert.deepEqual(await failTimes(app, user.email, 4, address), [401, 401, 401, 401]);
     assert.equal((await attemptSignIn(app, user.email, user.password, { address })).res.status, 303);
   });
@@ -307,8 +343,18 @@ describeEachEngine('Staff sign-in throttling', (ctx) => {
         return { agent, token: csrfTokenOf((await agent.get('/login').expect(200)).text) };
       }),
     );
-    const answers = await Promise.all(tries.map(({ agent, token }) => agent.post('/login').type('form').send(encodeForm({ _csrf: token, email: user.email, password: user.password }))));
-    assert.deepEqual(answers.map((r) => r.status), Array(8).fill(303));
+    const answers = await Promise.all(
+      tries.map(({ agent, token }) =>
+        agent
+          .post('/login')
+          .type('form')
+          .send(encodeForm({ _csrf: token, email: user.email, password: user.password })),
+      ),
+    );
+    assert.deepEqual(
+      answers.map((r) => r.status),
+      Array(8).fill(303),
+    );
     assert.equal((await auditEvents(ctx.db.knex, 'sign_in.succeeded', `user:${user.id}`)).length, 8);
     assert.equal((await auditEvents(ctx.db.knex, 'sign_in.throttled', accountKey(user.email))).length, 0);
   });
@@ -329,7 +375,15 @@ describeEachEngine('Staff sign-in throttling', (ctx) => {
     const token = csrfTokenOf((await agent.get('/login').expect(200)).text);
     const statuses: number[] = [];
     // Empty forms are refused with 422 before any database work, so only the per-address brake counts them.
-    for (let i = 0; i < 31; i += 1) statuses.push((await agent.post('/login').type('form').send(encodeForm({ _csrf: token, email: '', password: '' }))).status);
+    for (let i = 0; i < 31; i += 1)
+      statuses.push(
+        (
+          await agent
+            .post('/login')
+            .type('form')
+            .send(encodeForm({ _csrf: token, email: '', password: '' }))
+        ).status,
+      );
     assert.deepEqual(statuses.slice(0, 30), Array(30).fill(422));
     assert.equal(statuses[30], 429);
   });
@@ -351,6 +405,9 @@ describeEachEngine('Staff sign-in without a trusted proxy', (ctx) => {
     assert.equal(res.status, 401);
     const keys = (await ctx.db.knex('login_throttles').select('key')).map((r) => r.key as string);
     assert.ok(!keys.includes('ip:203.0.113.9'), 'a spoofed address must not be believed');
-    assert.ok(keys.some((k) => k.startsWith('ip:') && k.includes('127.0.0.1')), `the connection's address is counted (got ${keys})`);
+    assert.ok(
+      keys.some((k) => k.startsWith('ip:') && k.includes('127.0.0.1')),
+      `the connection's address is counted (got ${keys})`,
+    );
   });
 });

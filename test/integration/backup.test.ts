@@ -15,7 +15,11 @@ import { ROOT, runCli, tempDir } from '../helpers/importing';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const sqlite3 = require('sqlite3') as {
   OPEN_READWRITE: number;
-  Database: new (file: string, mode: number, cb: (err: Error | null) => void) => {
+  Database: new (
+    file: string,
+    mode: number,
+    cb: (err: Error | null) => void,
+  ) => {
     all(sql: string, cb: (err: Error | null, rows: Record<string, unknown>[]) => void): void;
     close(cb: (err: Error | null) => void): void;
   };
@@ -111,14 +115,25 @@ describe('Backup of the SQLite database, taken from the command line while the a
   it('npm run cli -- backup <file>, while clients keep submitting requests, writes a copy that passes integrity_check and holds every case acknowledged before it began', async function () {
     this.timeout(120_000);
     const port = await freePort();
-    const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test', DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', INTAKE_RATE_LIMIT: '1000000' };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      NODE_ENV: 'test',
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+      INTAKE_RATE_LIMIT: '1000000',
+    };
     delete env.DATABASE_URL;
     server = spawn(process.execPath, ['--require', 'tsx/cjs', 'server/index.ts'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
     server.stderr?.on('data', (d) => (serverErr += d));
     const deadline = Date.now() + 60_000;
     for (;;) {
       if (server.exitCode !== null) throw new Error(`the app exited with ${server.exitCode}: ${serverErr}`);
-      const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status === 200, () => false);
+      const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
       if (ok) break;
       if (Date.now() > deadline) throw new Error(`the app did not start: ${serverErr}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
@@ -154,7 +169,11 @@ describe('Backup of the SQLite database, taken from the command line while the a
     const missing = beforeBackup.filter((ref) => !backup.references.has(ref));
     assert.deepStrictEqual(missing, [], 'every case acknowledged before the backup began is in it');
     const all = new Set(writers.acknowledged);
-    assert.deepStrictEqual([...backup.references].filter((ref) => !all.has(ref)), [], 'the backup holds only cases that were acknowledged');
+    assert.deepStrictEqual(
+      [...backup.references].filter((ref) => !all.has(ref)),
+      [],
+      'the backup holds only cases that were acknowledged',
+    );
   });
 });
 
@@ -176,7 +195,9 @@ describe('Backup of the SQLite database, taken in process while the app writes',
     this.timeout(60_000);
     const { app } = testApp();
     const writers = keepSubmitting(async () => {
-      const res = await request(app).post('/api/v1/requests').send(requestPayload({ title: 'In-process backup check' }));
+      const res = await request(app)
+        .post('/api/v1/requests')
+        .send(requestPayload({ title: 'In-process backup check' }));
       return { status: res.status, reference: res.body.reference };
     }, 3);
     await writers.until(20);
@@ -193,7 +214,10 @@ describe('Backup of the SQLite database, taken in process while the app writes',
     assert.ok(result.pages > 0);
     const backup = await inspectBackup(target);
     assert.equal(backup.integrity, 'ok');
-    assert.deepStrictEqual(beforeBackup.filter((ref) => !backup.references.has(ref)), []);
+    assert.deepStrictEqual(
+      beforeBackup.filter((ref) => !backup.references.has(ref)),
+      [],
+    );
 
     // The copy is a whole database the app can open: the same migrations, nothing pending.
     const copy = knexFactory(knexConfig(target));
@@ -235,7 +259,11 @@ describe('Backup command, refusals', function () {
     assert.match(run.stderr, /already exists/);
     assert.equal(fs.readFileSync(target, 'utf8'), 'yesterday’s backup');
     assert.equal(fs.statSync(target).mtimeMs, before.mtimeMs);
-    assert.deepStrictEqual(fs.readdirSync(dir).filter((f) => f.startsWith('existing.sqlite3')), ['existing.sqlite3'], 'no partial file is left');
+    assert.deepStrictEqual(
+      fs.readdirSync(dir).filter((f) => f.startsWith('existing.sqlite3')),
+      ['existing.sqlite3'],
+      'no partial file is left',
+    );
   });
 
   it('npm run cli -- backup <file>, with a PostgreSQL DATABASE_URL, exits 2 saying to use pg_dump and writes no file', async function () {

@@ -38,7 +38,13 @@ describeEachEngine('Malformed percent-encoding in an address', () => {
     const res = await request(app).get(`/status/${secret}%FF`);
     assert.equal(res.status, 400);
     assert.ok(lines.length > 0, 'the request is logged');
-    assert.deepEqual(lines.filter((l) => l.includes(secret) || l.includes('%FF')), []);
-    assert.ok(lines.some((l) => l.includes('"url":"/status/:token"')), 'the request is logged by route');
+    assert.deepEqual(
+      lines.filter((l) => l.includes(secret) || l.includes('%FF')),
+      [],
+    );
+    assert.ok(
+      lines.some((l) => l.includes('"url":"/status/:token"')),
+      'the request is logged by route',
+    );
   });
 });

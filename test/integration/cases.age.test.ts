@@ -18,7 +18,10 @@ describeEachEngine('Case ages in business days', (t) => {
     closed = (await makeCase(config, { title: 'Closed early' })).id;
     // Both submitted on Monday 2026-10-05 (10 am in New York); one declined on Friday 2026-10-09.
     await t.db.knex('cases').whereIn('id', [open, closed]).update({ submitted_at: '2026-10-05T14:00:00.000Z' });
-    await t.db.knex('cases').where({ id: closed }).update({ status: 'declined', closed_at: '2026-10-09T19:00:00.000Z', closing_reason: 'Out of scope' });
+    await t.db
+      .knex('cases')
+      .where({ id: closed })
+      .update({ status: 'declined', closed_at: '2026-10-09T19:00:00.000Z', closing_reason: 'Out of scope' });
   });
 
   it('caseListPage, for an open case, counts business days to now without weekends and Columbus Day', async () => {
@@ -35,7 +38,7 @@ describeEachEngine('Case ages in business days', (t) => {
     }
   });
 
-  it('GET /cases, as a director, shows the closed case\'s age as of its closing', async () => {
+  it("GET /cases, as a director, shows the closed case's age as of its closing", async () => {
     const agent = await signInAs(app, await makeUser({ role: 'director' }));
     const res = await agent.get('/cases?status=declined');
     assert.equal(res.status, 200);

@@ -34,14 +34,20 @@ describeEachEngine('POST /cases/:id/assignment', (ctx) => {
     const [lead, s1, s2] = [await makeUser(), await makeUser(), await makeUser()];
     const kase = await makeCase(ctx.db.knex);
     const since = await lastEventId(ctx.db.knex, kase.id);
-    const res = await director.post(`/cases/${kase.id}/assignment`, { lead_consultant_id: String(lead.id), supporting_ids: [String(s1.id), String(s2.id)] });
+    const res = await director.post(`/cases/${kase.id}/assignment`, {
+      lead_consultant_id: String(lead.id),
+      supporting_ids: [String(s1.id), String(s2.id)],
+    });
     assert.equal(res.status, 303, res.text);
     assert.equal(res.headers.location, `/cases/${kase.id}?saved=1#assignment`);
     const row = await caseRow(ctx.db.knex, kase.id);
     assert.equal(row.lead_consultant_id, lead.id);
     assert.equal(row.status, 'assigned');
     assert.notEqual(row.first_assigned_at, null);
-    assert.deepEqual(await supportersOf(ctx.db.knex, kase.id), [s1.id, s2.id].sort((a, b) => a - b));
+    assert.deepEqual(
+      await supportersOf(ctx.db.knex, kase.id),
+      [s1.id, s2.id].sort((a, b) => a - b),
+    );
     const assigned = (await eventsOf(ctx.db.knex, kase.id, since)).filter((e) => e.kind === 'case.assigned');
     assert.equal(assigned.length, 1);
     assert.deepEqual(assigned[0].before, { lead_consultant_id: null, supporting_ids: [] });
@@ -55,7 +61,10 @@ describeEachEngine('POST /cases/:id/assignment', (ctx) => {
   it('POST /cases/:id/assignment, with the lead also ticked as a supporter, keeps them only as the lead', async () => {
     const [lead, s1] = [await makeUser(), await makeUser()];
     const kase = await makeCase(ctx.db.knex);
-    const res = await director.post(`/cases/${kase.id}/assignment`, { lead_consultant_id: String(lead.id), supporting_ids: [String(lead.id), String(s1.id)] });
+    const res = await director.post(`/cases/${kase.id}/assignment`, {
+      lead_consultant_id: String(lead.id),
+      supporting_ids: [String(lead.id), String(s1.id)],
+    });
     assert.equal(res.status, 303, res.text);
     assert.deepEqual(await supportersOf(ctx.db.knex, kase.id), [s1.id]);
   });
@@ -63,7 +72,10 @@ describeEachEngine('POST /cases/:id/assignment', (ctx) => {
   it('POST /cases/:id/assignment, reassigning an assigned case, keeps the first assignment time and status and records the before and after', async () => {
     const [a, b, s] = [await makeUser(), await makeUser(), await makeUser()];
     const kase = await makeCase(ctx.db.knex);
-    assert.equal((await director.post(`/cases/${kase.id}/assignment`, { lead_consultant_id: String(a.id), supporting_ids: [String(s.id)] })).status, 303);
+    assert.equal(
+      (await director.post(`/cases/${kase.id}/assignment`, { lead_consultant_id: String(a.id), supporting_ids: [String(s.id)] })).status,
+      303,
+    );
     const first = await caseRow(ctx.db.knex, kase.id);
     const since = await lastEventId(ctx.db.knex, kase.id);
     const res = await director.post(`/cases/${kase.id}/assignment`, { lead_consultant_id: String(b.id) });
@@ -74,7 +86,10 @@ describeEachEngine('POST /cases/:id/assignment', (ctx) => {
     assert.equal(millis(row.first_assigned_at), millis(first.first_assigned_at));
     assert.deepEqual(await supportersOf(ctx.db.knex, kase.id), []);
     const events = await eventsOf(ctx.db.knex, kase.id, since);
-    assert.deepEqual(events.map((e) => e.kind), ['case.assigned']);
+    assert.deepEqual(
+      events.map((e) => e.kind),
+      ['case.assigned'],
+    );
     assert.deepEqual(events[0].before, { lead_consultant_id: a.id, supporting_ids: [s.id] });
     assert.deepEqual(events[0].after, { lead_consultant_id: b.id, supporting_ids: [] });
     const page = await director.get(`/cases/${kase.id}`);
@@ -84,10 +99,16 @@ describeEachEngine('POST /cases/:id/assignment', (ctx) => {
   it('POST /cases/:id/assignment, saving the same lead and supporters again, records nothing', async () => {
     const [lead, s1, s2] = [await makeUser(), await makeUser(), await makeUser()];
     const kase = await makeCase(ctx.db.knex);
-    await director.post(`/cases/${kase.id}/assignment`, { lead_consultant_id: String(lead.id), supporting_ids: [String(s1.id), String(s2.id)] });
+    await director.post(`/cases/${kase.id}/assignment`, {
+      lead_consultant_id: String(lead.id),
+      supporting_ids: [String(s1.id), String(s2.id)],
+    });
     const before = await caseRow(ctx.db.knex, kase.id);
     const events = await countFor(ctx.db.knex, 'case_events', kase.id);
-    const res = await director.post(`/cases/${kase.id}/assignment`, { lead_consultant_id: String(lead.id), supporting_ids: [String(s2.id), String(s1.id)] });
+    const res = await director.post(`/cases/${kase.id}/assignment`, {
+      lead_consultant_id: String(lead.id),
+      supporting_ids: [String(s2.id), String(s1.id)],
+    });
     assert.equal(res.status, 303);
     assert.equal(await countFor(ctx.db.knex, 'case_events', kase.id), events);
     assert.deepEqual(await caseRow(ctx.db.knex, kase.id), before);
@@ -98,11 +119,16 @@ describeEachEngine('POST /cases/:id/assignment', (ctx) => {
     const kase = await makeCase(ctx.db.knex);
     await director.post(`/cases/${kase.id}/assignment`, { lead_consultant_id: String(lead.id) });
     const since = await lastEventId(ctx.db.knex, kase.id);
-    assert.equal((await director.post(`/cases/${kase.id}/assignment`, { lead_consultant_id: String(lead.id), supporting_ids: [String(s1.id)] })).status, 303);
+    assert.equal(
+      (await director.post(`/cases/${kase.id}/assignment`, { lead_consultant_id: String(lead.id), supporting_ids: [String(s1.id)] }))
+        .status,
+      303,
+    );
     const events = await eventsOf(ctx.db.knex, kase.id, since);
-    assert.deepEqual(events.map((e) => [e.kind, e.before, e.after]), [
-      ['case.assigned', { lead_consultant_id: lead.id, supporting_ids: [] }, { lead_consultant_id: lead.id, supporting_ids: [s1.id] }],
-    ]);
+    assert.deepEqual(
+      events.map((e) => [e.kind, e.before, e.after]),
+      [['case.assigned', { lead_consultant_id: lead.id, supporting_ids: [] }, { lead_consultant_id: lead.id, supporting_ids: [s1.id] }]],
+    );
   });
 
   it('POST /cases/:id/assignment, reassigning a case in progress, keeps it in progress', async () => {
@@ -138,7 +164,10 @@ describeEachEngine('POST /cases/:id/assignment', (ctx) => {
     const lead = await makeUser();
     const gone = await makeUser({ active: false });
     const kase = await makeCase(ctx.db.knex);
-    const res = await director.post(`/cases/${kase.id}/assignment`, { lead_consultant_id: String(lead.id), supporting_ids: [String(gone.id)] });
+    const res = await director.post(`/cases/${kase.id}/assignment`, {
+      lead_consultant_id: String(lead.id),
+      supporting_ids: [String(gone.id)],
+    });
     assert.equal(res.status, 422);
     assert.equal(errorAt(res.text, 'supporting_ids'), 'Choose active staff members from the list');
     assert.equal((await caseRow(ctx.db.knex, kase.id)).lead_consultant_id, null);
@@ -188,7 +217,8 @@ describeEachEngine('Director-only case pages and actions', (ctx) => {
   /** A case the consultant leads, so that a refusal is about the role, not about access. */
   const ownCase = () => makeCase(ctx.db.knex, { status: 'assigned', leadId: consultant.id });
 
-  const refusals = async () => Number((await ctx.db.knex('audit_events').where({ action: 'access.refused', actor_user_id: consultant.id }).count({ n: '*' }))[0].n);
+  const refusals = async () =>
+    Number((await ctx.db.knex('audit_events').where({ action: 'access.refused', actor_user_id: consultant.id }).count({ n: '*' }))[0].n);
 
   it('POST /cases/:id/assignment, as a consultant, answers 403 and changes nothing', async () => {
     const kase = await ownCase();
@@ -250,7 +280,11 @@ describeEachEngine('GET /cases/:id: assignment suggestions', (ctx) => {
   it('GET /cases/:id, as a director, lists the lead choices in the suggested order with their reasons, and no directors', async () => {
     const knex = ctx.db.knex;
     const topicId = async (slug: string) => Number((await knex('topics').where({ slug }).first('id')).id);
-    const [equity, governance, climate] = [await topicId('equity-lens'), await topicId('board-governance'), await topicId('school-climate')];
+    const [equity, governance, climate] = [
+      await topicId('equity-lens'),
+      await topicId('board-governance'),
+      await topicId('school-climate'),
+    ];
     const director = await makeUser({ role: 'director', name: 'Aaron Director', topicIds: [equity, governance] });
     const c = {
       avery: await makeUser({ name: 'Avery Full', capacity: 1, topicIds: [equity, governance] }),
@@ -282,14 +316,27 @@ describeEachEngine('GET /cases/:id: assignment suggestions', (ctx) => {
     assert.equal(page.status, 200, page.text);
 
     const order = ['blake', 'casey', 'emery', 'finley', 'zane', 'devon', 'harper', 'avery'] as const;
-    assert.deepEqual(inputValues(page.text, 'lead_consultant_id'), order.map((k) => String(c[k].id)));
+    assert.deepEqual(
+      inputValues(page.text, 'lead_consultant_id'),
+      order.map((k) => String(c[k].id)),
+    );
     assert.match(page.text, new RegExp(`for="lead-${c.blake.id}">Blake Expert <span class="usa-tag">Suggested</span>`));
     assert.equal((page.text.match(/<span class="usa-tag">Suggested<\/span>/g) ?? []).length, 1);
 
-    const reasonsOf = (id: number) => new RegExp(`for="lead-${id}">[\\s\\S]*?<span class="usa-checkbox__label-description">([^<]*)</span>`).exec(page.text)?.[1];
-    assert.equal(reasonsOf(c.casey.id), 'Expertise in Board governance and leadership. Worked with Vermont on 2 earlier cases. 1 of 5 open cases.');
-    assert.equal(reasonsOf(c.blake.id), 'Expertise in Applying an equity lens to policy, Board governance and leadership. No earlier work with Vermont. 2 of 5 open cases.');
-    assert.equal(reasonsOf(c.avery.id), 'Expertise in Applying an equity lens to policy, Board governance and leadership. Worked with Vermont on 3 earlier cases. 1 of 1 open cases (at capacity).');
+    const reasonsOf = (id: number) =>
+      new RegExp(`for="lead-${id}">[\\s\\S]*?<span class="usa-checkbox__label-description">([^<]*)</span>`).exec(page.text)?.[1];
+    assert.equal(
+      reasonsOf(c.casey.id),
+      'Expertise in Board governance and leadership. Worked with Vermont on 2 earlier cases. 1 of 5 open cases.',
+    );
+    assert.equal(
+      reasonsOf(c.blake.id),
+      'Expertise in Applying an equity lens to policy, Board governance and leadership. No earlier work with Vermont. 2 of 5 open cases.',
+    );
+    assert.equal(
+      reasonsOf(c.avery.id),
+      'Expertise in Applying an equity lens to policy, Board governance and leadership. Worked with Vermont on 3 earlier cases. 1 of 1 open cases (at capacity).',
+    );
     assert.equal(reasonsOf(c.harper.id), 'No matching expertise. No earlier work with Vermont. 0 of 5 open cases.');
 
     // The director may still be chosen as a supporter, but is never suggested as lead.

@@ -3,10 +3,28 @@ import { testApp } from '../helpers/app';
 import { makeUser } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
 import { requestForm } from '../helpers/factories';
-import { StaffClient, caseRow, countFor, errorAt, eventsOf, lastEventId, makeCase, marker, re, shownValue, staffClient } from '../helpers/cases';
+import {
+  StaffClient,
+  caseRow,
+  countFor,
+  errorAt,
+  eventsOf,
+  lastEventId,
+  makeCase,
+  marker,
+  re,
+  shownValue,
+  staffClient,
+} from '../helpers/cases';
 
 const topicSlugs = async (knex: import('knex').Knex, caseId: number) =>
-  (await knex('topics').join('case_topics', 'case_topics.topic_id', 'topics.id').where('case_topics.case_id', caseId).orderBy('topics.slug').select('topics.slug')).map((r) => r.slug as string);
+  (
+    await knex('topics')
+      .join('case_topics', 'case_topics.topic_id', 'topics.id')
+      .where('case_topics.case_id', caseId)
+      .orderBy('topics.slug')
+      .select('topics.slug')
+  ).map((r) => r.slug as string);
 
 describeEachEngine('Editing a case: GET and POST /cases/:id/edit', (ctx) => {
   const { app } = testApp();
@@ -30,7 +48,10 @@ describeEachEngine('Editing a case: GET and POST /cases/:id/edit', (ctx) => {
   it('POST /cases/:id, as a director changing the title, deadline and topics, stores them and records one event with only those fields', async () => {
     const kase = await makeCase(ctx.db.knex);
     const since = await lastEventId(ctx.db.knex, kase.id);
-    const res = await director.post(`/cases/${kase.id}`, requestForm({ title: 'A sharper title', deadline: '2027-09-30', topics: ['equity-lens', 'early-learning'] }));
+    const res = await director.post(
+      `/cases/${kase.id}`,
+      requestForm({ title: 'A sharper title', deadline: '2027-09-30', topics: ['equity-lens', 'early-learning'] }),
+    );
     assert.equal(res.status, 303, res.text.slice(0, 500));
     assert.equal(res.headers.location, `/cases/${kase.id}?saved=1`);
     const row = await caseRow(ctx.db.knex, kase.id);
@@ -41,7 +62,11 @@ describeEachEngine('Editing a case: GET and POST /cases/:id/edit', (ctx) => {
     assert.equal(events.length, 1);
     assert.equal(events[0].kind, 'case.updated');
     assert.equal(events[0].actor_user_id, director.user.id);
-    assert.deepEqual(events[0].before, { title: 'Equity lens for our strategic plan', deadline: '2027-06-30', topics: ['board-governance', 'equity-lens'] });
+    assert.deepEqual(events[0].before, {
+      title: 'Equity lens for our strategic plan',
+      deadline: '2027-06-30',
+      topics: ['board-governance', 'equity-lens'],
+    });
     assert.deepEqual(events[0].after, { title: 'A sharper title', deadline: '2027-09-30', topics: ['early-learning', 'equity-lens'] });
     const page = await director.get(`/cases/${kase.id}`);
     assert.match(page.text, /Edited the request/);
@@ -69,11 +94,21 @@ describeEachEngine('Editing a case: GET and POST /cases/:id/edit', (ctx) => {
   });
 
   for (const [label, fields, field, message] of [
-    ['a deadline before the preferred start', { preferred_start: '2027-05-01', deadline: '2027-04-01' }, 'deadline', 'Deadline must be on or after the preferred start date'],
+    [
+      'a deadline before the preferred start',
+      { preferred_start: '2027-05-01', deadline: '2027-04-01' },
+      'deadline',
+      'Deadline must be on or after the preferred start date',
+    ],
     ['a topic that does not exist', { topics: ['equity-lens', 'astrology'] }, 'topics', 'Choose topics from the list'],
     ['a title of 121 characters', { title: 'T'.repeat(121) }, 'title', 'A short title for your request must be 120 characters or fewer'],
     ['no title', { title: '' }, 'title', 'Enter a short title for your request'],
-    ['an e-mail address without an @', { email: 'dana.example.org' }, 'email', 'Enter an e-mail address in the correct format, like name@example.org'],
+    [
+      'an e-mail address without an @',
+      { email: 'dana.example.org' },
+      'email',
+      'Enter an e-mail address in the correct format, like name@example.org',
+    ],
   ] as [string, Record<string, unknown>, string, string][]) {
     it(`POST /cases/:id, with ${label}, answers 422 with the message at the field, keeps the values and changes nothing`, async () => {
       const kase = await makeCase(ctx.db.knex);
@@ -174,7 +209,10 @@ describeEachEngine('POST /cases/:id/priority', (ctx) => {
     assert.equal(res.status, 303, res.text);
     assert.equal((await caseRow(ctx.db.knex, kase.id)).priority, 'high');
     const events = await eventsOf(ctx.db.knex, kase.id, since);
-    assert.deepEqual(events.map((e) => [e.kind, e.before, e.after, e.actor_user_id]), [['case.priority_changed', { priority: 'normal' }, { priority: 'high' }, director.user.id]]);
+    assert.deepEqual(
+      events.map((e) => [e.kind, e.before, e.after, e.actor_user_id]),
+      [['case.priority_changed', { priority: 'normal' }, { priority: 'high' }, director.user.id]],
+    );
     const page = await director.get(`/cases/${kase.id}`);
     assert.match(page.text, /High priority/);
     assert.match(page.text, /Priority: Normal → High/);

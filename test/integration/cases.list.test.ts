@@ -112,7 +112,18 @@ describeEachEngine('GET /cases: filters, search, sort and pages', (ctx) => {
       const tag = marker();
       const a = await tagged(tag, { submittedAt: daysAgo(2) });
       const b = await tagged(tag, { submittedAt: daysAgo(1) });
-      for (const query of [`status=bogus`, `status=toString`, `sort=bogus`, `sort=constructor`, `sort=__proto__`, `page=abc`, `page=-3`, `consultant=abc`, `consultant=99999999999`, `jurisdiction=Ohio`]) {
+      for (const query of [
+        `status=bogus`,
+        `status=toString`,
+        `sort=bogus`,
+        `sort=constructor`,
+        `sort=__proto__`,
+        `page=abc`,
+        `page=-3`,
+        `consultant=abc`,
+        `consultant=99999999999`,
+        `jurisdiction=Ohio`,
+      ]) {
         assert.deepEqual((await listed(`q=${tag}&${query}`)).ids, [b.id, a.id], query);
       }
     });
@@ -167,9 +178,21 @@ describeEachEngine('GET /cases: filters, search, sort and pages', (ctx) => {
     // each sort gives a different order of the three.
     async function three() {
       const tag = marker();
-      const a = await tagged(tag, { submittedAt: daysAgo(3), status: 'in_progress', payload: { jurisdiction: 'TX', preferred_start: '2027-01-01', deadline: '2027-03-01' } });
-      const b = await tagged(tag, { submittedAt: daysAgo(1), status: 'on_hold', payload: { jurisdiction: 'OH', preferred_start: '2027-01-01', deadline: '2027-01-15' } });
-      const c = await tagged(tag, { submittedAt: daysAgo(2), status: 'assigned', payload: { jurisdiction: 'AK', preferred_start: undefined, deadline: undefined } });
+      const a = await tagged(tag, {
+        submittedAt: daysAgo(3),
+        status: 'in_progress',
+        payload: { jurisdiction: 'TX', preferred_start: '2027-01-01', deadline: '2027-03-01' },
+      });
+      const b = await tagged(tag, {
+        submittedAt: daysAgo(1),
+        status: 'on_hold',
+        payload: { jurisdiction: 'OH', preferred_start: '2027-01-01', deadline: '2027-01-15' },
+      });
+      const c = await tagged(tag, {
+        submittedAt: daysAgo(2),
+        status: 'assigned',
+        payload: { jurisdiction: 'AK', preferred_start: undefined, deadline: undefined },
+      });
       return { tag, a: a.id, b: b.id, c: c.id };
     }
 
@@ -281,7 +304,14 @@ describeEachEngine('GET /cases/triage', (ctx) => {
     const knex = ctx.db.knex;
     const director = await staffClient(app, await makeUser({ role: 'director' }));
     const waiting = Number((await knex('cases').where({ status: 'new' }).count({ n: '*' }))[0].n);
-    const late = Number((await knex('cases').where({ status: 'new' }).andWhere('submitted_at', '<', new Date(Date.now() - 8 * DAY).toISOString()).count({ n: '*' }))[0].n);
+    const late = Number(
+      (
+        await knex('cases')
+          .where({ status: 'new' })
+          .andWhere('submitted_at', '<', new Date(Date.now() - 8 * DAY).toISOString())
+          .count({ n: '*' })
+      )[0].n,
+    );
     // 27 more new cases, all waiting well past the target (20 to 46 days).
     for (let i = 0; i < 27; i += 1) await makeCase(knex, { submittedAt: daysAgo(20 + i) });
     const total = waiting + 27;

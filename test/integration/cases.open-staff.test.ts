@@ -32,18 +32,27 @@ describeEachEngine('Opening a case as staff: words for staff, lead and priority 
   it('POST /cases, by a director with a lead and high priority, opens the case assigned to the lead, with high priority, each change on the timeline', async () => {
     const lead = await makeUser({ role: 'consultant' });
     const director = await staffClient(app, await makeUser({ role: 'director' }));
-    const res = await director.post('/cases', requestForm({ title: `Led ${marker()}`, lead_consultant_id: String(lead.id), priority: 'high' }));
+    const res = await director.post(
+      '/cases',
+      requestForm({ title: `Led ${marker()}`, lead_consultant_id: String(lead.id), priority: 'high' }),
+    );
     assert.equal(res.status, 303, res.text.slice(0, 500));
     const id = Number(/^\/cases\/(\d+)$/.exec(res.headers.location)?.[1]);
     const row = await ctx.db.knex('cases').where({ id }).first();
     assert.deepEqual([row.status, Number(row.lead_consultant_id), row.priority, row.source], ['assigned', lead.id, 'high', 'staff']);
-    assert.deepEqual((await eventsOf(ctx.db.knex, id)).map((e) => e.kind), ['case.created', 'case.assigned', 'case.status_changed', 'case.priority_changed']);
+    assert.deepEqual(
+      (await eventsOf(ctx.db.knex, id)).map((e) => e.kind),
+      ['case.created', 'case.assigned', 'case.status_changed', 'case.priority_changed'],
+    );
   });
 
   it('POST /cases, by a director with a lead who does not exist and a missing title, answers 422 with both messages, keeps the values and opens nothing', async () => {
     const director = await staffClient(app, await makeUser({ role: 'director' }));
     const [{ n: before }] = await ctx.db.knex('cases').count({ n: '*' });
-    const res = await director.post('/cases', requestForm({ title: '', name: 'Kept Name', lead_consultant_id: '987654', priority: 'high' }));
+    const res = await director.post(
+      '/cases',
+      requestForm({ title: '', name: 'Kept Name', lead_consultant_id: '987654', priority: 'high' }),
+    );
     assert.equal(res.status, 422);
     assert.match(errorAt(res.text, 'lead_consultant_id') ?? '', /Choose the lead from the list/);
     assert.ok(errorAt(res.text, 'title'), 'the title is refused too');
@@ -57,7 +66,10 @@ describeEachEngine('Opening a case as staff: words for staff, lead and priority 
     const consultant = await makeUser({ role: 'consultant' });
     const other = await makeUser({ role: 'consultant' });
     const client = await staffClient(app, consultant);
-    const res = await client.post('/cases', requestForm({ title: `Self ${marker()}`, lead_consultant_id: String(other.id), priority: 'high' }));
+    const res = await client.post(
+      '/cases',
+      requestForm({ title: `Self ${marker()}`, lead_consultant_id: String(other.id), priority: 'high' }),
+    );
     assert.equal(res.status, 303);
     const id = Number(/^\/cases\/(\d+)$/.exec(res.headers.location)?.[1]);
     const row = await caseRow(ctx.db.knex, id);

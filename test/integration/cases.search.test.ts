@@ -6,7 +6,11 @@ import { describeEachEngine } from '../helpers/db';
 import { StaffClient, addEngagement, listedCaseIds, makeCase, staffClient } from '../helpers/cases';
 
 /** A made-up word no other test writes: letters only, so every engine reads it as one word. */
-const word = (prefix: string) => `${prefix}${crypto.randomBytes(4).toString('hex').replace(/\d/g, (d) => 'qwrtyzxvbn'[Number(d)])}`;
+const word = (prefix: string) =>
+  `${prefix}${crypto
+    .randomBytes(4)
+    .toString('hex')
+    .replace(/\d/g, (d) => 'qwrtyzxvbn'[Number(d)])}`;
 
 describeEachEngine('GET /cases: full-text search of summaries, notes and consultants', (ctx) => {
   const { app } = testApp();
@@ -31,7 +35,10 @@ describeEachEngine('GET /cases: full-text search of summaries, notes and consult
     const kase = await makeCase(ctx.db.knex);
     await makeCase(ctx.db.knex);
     const engagementId = await addEngagement(ctx.db.knex, kase.id);
-    await ctx.db.knex('engagements').where({ id: engagementId }).update({ summary: `We looked at chronic ${w} rates with the board.` });
+    await ctx.db
+      .knex('engagements')
+      .where({ id: engagementId })
+      .update({ summary: `We looked at chronic ${w} rates with the board.` });
     const { res, ids } = await listed(director, w);
     assert.deepEqual(ids, [kase.id]);
     assert.match(res.text, new RegExp(`In an engagement summary: [^<]*<mark>${w}</mark>`));
@@ -67,10 +74,16 @@ describeEachEngine('GET /cases: full-text search of summaries, notes and consult
     await ctx.db.knex('engagement_consultants').insert({ engagement_id: engagementId, user_id: consultant.id });
     await makeCase(ctx.db.knex);
     const { res, ids } = await listed(director, surname);
-    assert.deepEqual([...ids].sort((x, y) => x - y), [led.id, supported.id, visited.id].sort((x, y) => x - y));
+    assert.deepEqual(
+      [...ids].sort((x, y) => x - y),
+      [led.id, supported.id, visited.id].sort((x, y) => x - y),
+    );
     assert.match(res.text, new RegExp(`Consultant: Adaeze <mark>${surname}</mark>`));
     const renamed = word('Eze');
-    await ctx.db.knex('users').where({ id: consultant.id }).update({ name: `Adaeze ${renamed}` });
+    await ctx.db
+      .knex('users')
+      .where({ id: consultant.id })
+      .update({ name: `Adaeze ${renamed}` });
     assert.deepEqual((await listed(director, surname)).ids, []);
     assert.equal((await listed(director, renamed)).ids.length, 3);
   });
@@ -86,7 +99,10 @@ describeEachEngine('GET /cases: full-text search of summaries, notes and consult
     const { res, ids } = await listed(client, w);
     assert.deepEqual(ids, [mine.id]);
     assert.ok(!res.text.includes('is late'), "the other case's note is not shown");
-    assert.deepEqual([...(await listed(director, w)).ids].sort((x, y) => x - y), [mine.id, other.id].sort((x, y) => x - y));
+    assert.deepEqual(
+      [...(await listed(director, w)).ids].sort((x, y) => x - y),
+      [mine.id, other.id].sort((x, y) => x - y),
+    );
   });
 
   it('GET /cases, searching punctuation or full-text operators, answers 200 and treats them as text', async () => {

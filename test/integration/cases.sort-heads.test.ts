@@ -23,7 +23,10 @@ describeEachEngine('GET /cases: sortable column heads that keep the filters in t
     // The default sort is the newest first: Submitted says so, and its link turns it around.
     assert.deepEqual(head(res.text, 'Submitted')?.sort, 'descending');
     const submitted = new URL(head(res.text, 'Submitted')?.href ?? '', 'http://x');
-    assert.deepEqual([submitted.searchParams.get('q'), submitted.searchParams.getAll('status'), submitted.searchParams.get('sort')], [tag, ['new'], 'submitted_asc']);
+    assert.deepEqual(
+      [submitted.searchParams.get('q'), submitted.searchParams.getAll('status'), submitted.searchParams.get('sort')],
+      [tag, ['new'], 'submitted_asc'],
+    );
     const state = head(res.text, 'State');
     assert.ok(state && !state.sort, 'State is offered, not the sort yet');
     const byState = await director.get(state.href);

@@ -56,7 +56,10 @@ describeEachEngine('POST /cases/:id/status: the status machine', (ctx) => {
   /** Asserts the move left exactly one new event, a status change from `from` to `to`, and returns it. */
   async function oneStatusEvent(caseId: number, since: number, from: CaseStatus, to: CaseStatus, actorId: number) {
     const events = await eventsOf(ctx.db.knex, caseId, since);
-    assert.deepEqual(events.map((e) => e.kind), ['case.status_changed']);
+    assert.deepEqual(
+      events.map((e) => e.kind),
+      ['case.status_changed'],
+    );
     assert.equal(events[0].before?.status, from);
     assert.equal(events[0].after?.status, to);
     assert.equal(events[0].actor_kind, 'staff');
@@ -157,7 +160,10 @@ describeEachEngine('POST /cases/:id/status: the status machine', (ctx) => {
     it('POST /cases/:id/status, from in progress to withdrawn with a reason, withdraws the case and leaves one event', async () => {
       const kase = await caseIn('in_progress');
       const since = await lastEventId(ctx.db.knex, kase.id);
-      assert.equal((await director.post(`/cases/${kase.id}/status`, { to: 'withdrawn', reason: 'The board changed priorities' })).status, 303);
+      assert.equal(
+        (await director.post(`/cases/${kase.id}/status`, { to: 'withdrawn', reason: 'The board changed priorities' })).status,
+        303,
+      );
       assert.equal((await caseRow(ctx.db.knex, kase.id)).status, 'withdrawn');
       await oneStatusEvent(kase.id, since, 'in_progress', 'withdrawn', director.user.id);
     });
@@ -191,7 +197,10 @@ describeEachEngine('POST /cases/:id/status: the status machine', (ctx) => {
       const since = await lastEventId(ctx.db.knex, kase.id);
       await logDeliveredEngagement(ctx.db.knex, kase.id, null);
       const events = await eventsOf(ctx.db.knex, kase.id, since);
-      assert.deepEqual(events.map((e) => [e.kind, e.actor_kind, e.actor_user_id]), [['case.status_changed', 'system', null]]);
+      assert.deepEqual(
+        events.map((e) => [e.kind, e.actor_kind, e.actor_user_id]),
+        [['case.status_changed', 'system', null]],
+      );
     });
 
     it('noteDeliveredEngagement, for a second delivered engagement, changes nothing and keeps the first engagement time', async () => {
@@ -226,11 +235,28 @@ describeEachEngine('POST /cases/:id/status: the status machine', (ctx) => {
       assert.equal((await leadClient.post(`/cases/${kase.id}/status`, { to: 'completed', closing_summary: 'Done' })).status, 303);
       assert.equal((await director.post(`/cases/${kase.id}/status`, { to: 'in_progress', reason: 'One more meeting' })).status, 303);
       assert.equal((await director.post(`/cases/${kase.id}/status`, { to: 'withdrawn', reason: 'Board dissolved' })).status, 303);
-      const moves = (await eventsOf(ctx.db.knex, kase.id, since)).filter((e) => e.kind === 'case.status_changed').map((e) => `${e.before?.status}>${e.after?.status}`);
-      assert.deepEqual(moves, ['new>assigned', 'assigned>in_progress', 'in_progress>on_hold', 'on_hold>in_progress', 'in_progress>completed', 'completed>in_progress', 'in_progress>withdrawn']);
+      const moves = (await eventsOf(ctx.db.knex, kase.id, since))
+        .filter((e) => e.kind === 'case.status_changed')
+        .map((e) => `${e.before?.status}>${e.after?.status}`);
+      assert.deepEqual(moves, [
+        'new>assigned',
+        'assigned>in_progress',
+        'in_progress>on_hold',
+        'on_hold>in_progress',
+        'in_progress>completed',
+        'completed>in_progress',
+        'in_progress>withdrawn',
+      ]);
       const page = await director.get(`/cases/${kase.id}`);
       assert.equal(page.status, 200);
-      for (const headline of ['Moved the case to Assigned', 'Moved the case to On hold', 'Moved the case to Completed', 'Moved the case to Withdrawn', 'After the first delivered engagement', 'Board dissolved']) {
+      for (const headline of [
+        'Moved the case to Assigned',
+        'Moved the case to On hold',
+        'Moved the case to Completed',
+        'Moved the case to Withdrawn',
+        'After the first delivered engagement',
+        'Board dissolved',
+      ]) {
         assert.ok(page.text.includes(headline), `timeline lacks "${headline}"`);
       }
     });
@@ -355,14 +381,20 @@ describeEachEngine('POST /cases/:id/status: the status machine', (ctx) => {
       const since = await lastEventId(ctx.db.knex, kase.id);
       assert.equal((await leadClient.post(`/cases/${kase.id}/status`, { to: 'on_hold', reason: 'Waiting for the board' })).status, 303);
       assert.equal((await leadClient.post(`/cases/${kase.id}/status`, { to: 'in_progress' })).status, 303);
-      assert.equal((await leadClient.post(`/cases/${kase.id}/status`, { to: 'completed', closing_summary: 'Delivered three sessions' })).status, 303);
+      assert.equal(
+        (await leadClient.post(`/cases/${kase.id}/status`, { to: 'completed', closing_summary: 'Delivered three sessions' })).status,
+        303,
+      );
       assert.equal((await caseRow(ctx.db.knex, kase.id)).status, 'completed');
       const events = await eventsOf(ctx.db.knex, kase.id, since);
-      assert.deepEqual(events.map((e) => [e.kind, e.actor_user_id]), [
-        ['case.status_changed', lead.id],
-        ['case.status_changed', lead.id],
-        ['case.status_changed', lead.id],
-      ]);
+      assert.deepEqual(
+        events.map((e) => [e.kind, e.actor_user_id]),
+        [
+          ['case.status_changed', lead.id],
+          ['case.status_changed', lead.id],
+          ['case.status_changed', lead.id],
+        ],
+      );
     });
 
     it('POST /cases/:id/status, as a supporting consultant, puts the case on hold', async () => {

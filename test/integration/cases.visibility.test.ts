@@ -27,7 +27,10 @@ describeEachEngine('Who sees which case', (ctx) => {
   }
 
   const refusalsBy = async (user: TestUser) =>
-    (await ctx.db.knex('audit_events').where({ action: 'access.refused', actor_user_id: user.id }).orderBy('id')).map((r) => ({ subject: r.subject, detail: JSON.parse(r.detail_json) }));
+    (await ctx.db.knex('audit_events').where({ action: 'access.refused', actor_user_id: user.id }).orderBy('id')).map((r) => ({
+      subject: r.subject,
+      detail: JSON.parse(r.detail_json),
+    }));
 
   it('GET /cases, as a director, lists every case, whoever is on it', async () => {
     const f = await fixture();
@@ -98,7 +101,7 @@ describeEachEngine('Who sees which case', (ctx) => {
     });
   }
 
-  it('POST /cases/:id/status, as a consultant on another consultant\'s case in progress, answers 404 and leaves it in progress', async () => {
+  it("POST /cases/:id/status, as a consultant on another consultant's case in progress, answers 404 and leaves it in progress", async () => {
     const f = await fixture();
     const client = await staffClient(app, f.theirs);
     const own = await makeCase(ctx.db.knex, { status: 'in_progress', leadId: f.mine.id });

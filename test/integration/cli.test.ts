@@ -59,7 +59,11 @@ describeEachEngine('Command line: user:create', (ctx) => {
   it('user:create, with a strong password on standard input, exits 0 and stores the user with an scrypt hash', async function () {
     this.timeout(30_000);
     const address = email();
-    const run = await cli(ctx.db, ['user:create', '--email', address.toUpperCase(), '--name', 'Cli Consultant', '--role', 'consultant', '--capacity', '4'], `${STRONG}\n`);
+    const run = await cli(
+      ctx.db,
+      ['user:create', '--email', address.toUpperCase(), '--name', 'Cli Consultant', '--role', 'consultant', '--capacity', '4'],
+      `${STRONG}\n`,
+    );
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /Created consultant Cli Consultant/);
     assert.ok(!run.stdout.includes(STRONG) && !run.stderr.includes(STRONG), 'the password is never printed');
@@ -76,7 +80,11 @@ describeEachEngine('Command line: user:create', (ctx) => {
   it('user:create, with a weak password, exits 1 with the reason and creates no user', async function () {
     this.timeout(30_000);
     const address = email();
-    const run = await cli(ctx.db, ['user:create', '--email', address, '--name', 'Weak Password', '--role', 'director'], 'passwordpassword\n');
+    const run = await cli(
+      ctx.db,
+      ['user:create', '--email', address, '--name', 'Weak Password', '--role', 'director'],
+      'passwordpassword\n',
+    );
     assert.equal(run.code, 1);
     assert.match(run.stderr, /password: This password is too common/);
     assert.equal(await userByEmail(address), undefined);
@@ -105,18 +113,43 @@ describeEachEngine('Command line: user:create', (ctx) => {
   it('user:create, with --expertise topic slugs and --capacity, stores the topics and the capacity', async function () {
     this.timeout(30_000);
     const address = email();
-    const run = await cli(ctx.db, ['user:create', '--email', address, '--name', 'Cli Expert', '--role', 'consultant', '--expertise', 'equity-lens, opportunity-gaps', '--capacity', '7'], `${STRONG}\n`);
+    const run = await cli(
+      ctx.db,
+      [
+        'user:create',
+        '--email',
+        address,
+        '--name',
+        'Cli Expert',
+        '--role',
+        'consultant',
+        '--expertise',
+        'equity-lens, opportunity-gaps',
+        '--capacity',
+        '7',
+      ],
+      `${STRONG}\n`,
+    );
     assert.equal(run.code, 0, run.stderr);
     const row = await userByEmail(address);
     assert.equal(Number(row.capacity), 7);
-    const slugs = await ctx.db.knex('user_topics').join('topics', 'topics.id', 'user_topics.topic_id').where('user_topics.user_id', row.id).orderBy('topics.slug').pluck('topics.slug');
+    const slugs = await ctx.db
+      .knex('user_topics')
+      .join('topics', 'topics.id', 'user_topics.topic_id')
+      .where('user_topics.user_id', row.id)
+      .orderBy('topics.slug')
+      .pluck('topics.slug');
     assert.deepEqual(slugs, ['equity-lens', 'opportunity-gaps']);
   });
 
   it('user:create, with an --expertise slug that does not exist, exits 1 naming the slugs it takes, and creates no user', async function () {
     this.timeout(30_000);
     const address = email();
-    const run = await cli(ctx.db, ['user:create', '--email', address, '--name', 'Cli Unknown', '--role', 'consultant', '--expertise', 'basket-weaving'], `${STRONG}\n`);
+    const run = await cli(
+      ctx.db,
+      ['user:create', '--email', address, '--name', 'Cli Unknown', '--role', 'consultant', '--expertise', 'basket-weaving'],
+      `${STRONG}\n`,
+    );
     assert.equal(run.code, 1);
     assert.match(run.stderr, /--expertise takes topic slugs separated by commas: .*equity-lens/);
     assert.equal(await userByEmail(address), undefined);
@@ -132,16 +165,31 @@ describeEachEngine('Command line: reports:rebuild', (ctx) => {
     const lead = await makeUser({ role: 'consultant' });
     const kase = await makeCase(config, { lead, director });
     const topic = (await ctx.db.knex('topics').where({ active: true }).orderBy('id').first()).slug as string;
-    const payload = (date: string, jurisdictions: string[]) => ({ status: 'delivered', date, start_time: '10:00', duration_minutes: 60, format: 'small_group', consultant_ids: [lead.id], participant_count: 5, jurisdictions, topics: [topic], summary: 'Met the board.' });
+    const payload = (date: string, jurisdictions: string[]) => ({
+      status: 'delivered',
+      date,
+      start_time: '10:00',
+      duration_minutes: 60,
+      format: 'small_group',
+      consultant_ids: [lead.id],
+      participant_count: 5,
+      jurisdictions,
+      topics: [topic],
+      summary: 'Met the board.',
+    });
     await createEngagement(kase.id, payload(daysFromToday(-40), ['OH']), { id: director.id, role: 'director' }, { timeZone: ZONE });
     await createEngagement(kase.id, payload(daysFromToday(-3), ['OH', 'PR']), { id: director.id, role: 'director' }, { timeZone: ZONE });
     const kept = await allDerivedRows(ctx.db.knex);
     assert.ok(kept.rollups.length > 0 && kept.marks.length === 2, 'the app kept roll-ups for the two delivered engagements');
-    for (const table of ['report_rollups', 'report_engagement_marks', 'report_case_formats', 'report_case_consultants']) await ctx.db.knex(table).delete();
+    for (const table of ['report_rollups', 'report_engagement_marks', 'report_case_formats', 'report_case_consultants'])
+      await ctx.db.knex(table).delete();
 
     const run = await cli(ctx.db, ['reports:rebuild'], '');
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, new RegExp(`Rebuilt the report roll-ups from the engagements: ${kept.rollups.length} roll-up rows for 2 delivered engagements`));
+    assert.match(
+      run.stdout,
+      new RegExp(`Rebuilt the report roll-ups from the engagements: ${kept.rollups.length} roll-up rows for 2 delivered engagements`),
+    );
     assert.deepEqual(await allDerivedRows(ctx.db.knex), kept);
   });
 });

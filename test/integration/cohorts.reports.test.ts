@@ -6,8 +6,31 @@ import { testApp } from '../helpers/app';
 import { Agent, makeUser, signInAs } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
 import { makeCase, storeEngagement } from '../helpers/engagements';
-import { applicationForm, attendAs, attendEvent, applyTo, daysFromToday, decideAs, makeCohort, makeEvent, makeTeam, programServedDays, actor, CTX } from '../helpers/programs';
-import { Raw, calendarDate, expectedRows, loadRaw, projectFigures, readDashboard, readStatePage, recountDashboard, recountState } from '../helpers/reports';
+import {
+  applicationForm,
+  attendAs,
+  attendEvent,
+  applyTo,
+  daysFromToday,
+  decideAs,
+  makeCohort,
+  makeEvent,
+  makeTeam,
+  programServedDays,
+  actor,
+  CTX,
+} from '../helpers/programs';
+import {
+  Raw,
+  calendarDate,
+  expectedRows,
+  loadRaw,
+  projectFigures,
+  readDashboard,
+  readStatePage,
+  recountDashboard,
+  recountState,
+} from '../helpers/reports';
 import { openTraining } from '../../server/services/network.service';
 import { cancelEngagement } from '../../server/services/engagement.service';
 import { submitApplication } from '../../server/services/application.service';
@@ -30,9 +53,22 @@ async function fixture(knex: Parameters<typeof makeCohort>[0], config: ReturnTyp
   const director = await makeUser({ role: 'director' });
   const consultant = await makeUser({ role: 'consultant' });
   const ta = await makeCase(config, { lead: consultant, director, jurisdiction: 'OH' });
-  await storeEngagement(ta.id, consultant, { status: 'delivered', date: daysFromToday(-15), summary: 'Board retreat.', jurisdictions: ['OH'], participant_count: 9 });
+  await storeEngagement(ta.id, consultant, {
+    status: 'delivered',
+    date: daysFromToday(-15),
+    summary: 'Board retreat.',
+    jurisdictions: ['OH'],
+    participant_count: 9,
+  });
 
-  const cohort = await makeCohort(knex, { director, meetings: [{ date: daysFromToday(-20), duration_minutes: 120 }, { date: daysFromToday(-10), duration_minutes: 45 }, { date: daysFromToday(10) }] });
+  const cohort = await makeCohort(knex, {
+    director,
+    meetings: [
+      { date: daysFromToday(-20), duration_minutes: 120 },
+      { date: daysFromToday(-10), duration_minutes: 45 },
+      { date: daysFromToday(10) },
+    ],
+  });
   const [oh, ky, pr, wy, tx] = [
     await applyTo(cohort.id, { jurisdiction: 'OH', name: 'Ohio Member' }),
     await applyTo(cohort.id, { jurisdiction: 'KY', name: 'Kentucky Member' }),
@@ -42,17 +78,41 @@ async function fixture(knex: Parameters<typeof makeCohort>[0], config: ReturnTyp
   ];
   for (const p of [oh, ky, pr, wy]) await decideAs(director, cohort.id, p.id, 'selected');
   await decideAs(director, cohort.id, tx.id, 'waitlisted');
-  await attendAs(director, cohort.id, cohort.meetings[0].id, { [oh.id]: 'present', [ky.id]: 'present', [pr.id]: 'absent', [wy.id]: 'absent' });
-  await attendAs(director, cohort.id, cohort.meetings[1].id, { [oh.id]: 'absent', [ky.id]: 'excused', [pr.id]: 'present', [wy.id]: 'excused' });
+  await attendAs(director, cohort.id, cohort.meetings[0].id, {
+    [oh.id]: 'present',
+    [ky.id]: 'present',
+    [pr.id]: 'absent',
+    [wy.id]: 'absent',
+  });
+  await attendAs(director, cohort.id, cohort.meetings[1].id, {
+    [oh.id]: 'absent',
+    [ky.id]: 'excused',
+    [pr.id]: 'present',
+    [wy.id]: 'excused',
+  });
 
-  const old = await makeCohort(knex, { director, form: { year: '2021', opens_on: '2021-01-04', closes_on: '2021-02-01' }, meetings: [{ date: '2021-04-10', duration_minutes: 240, mode: 'in_person', place: 'Portland' }] });
+  const old = await makeCohort(knex, {
+    director,
+    form: { year: '2021', opens_on: '2021-01-04', closes_on: '2021-02-01' },
+    meetings: [{ date: '2021-04-10', duration_minutes: 240, mode: 'in_person', place: 'Portland' }],
+  });
   // Applied while that cohort's window was open, in January 2021.
-  const maine = await submitApplication(old.id, { ...applicationForm({ jurisdiction: 'ME', name: 'Maine Member' }), years_on_board: 2 }, { ...CTX, now: new Date('2021-01-10T15:00:00.000Z') });
+  const maine = await submitApplication(
+    old.id,
+    { ...applicationForm({ jurisdiction: 'ME', name: 'Maine Member' }), years_on_board: 2 },
+    { ...CTX, now: new Date('2021-01-10T15:00:00.000Z') },
+  );
   if (maine.kind === 'honeypot') throw new Error('the fixture was taken for a bot');
   await decideAs(director, old.id, maine.applicationId, 'selected');
   await attendAs(director, old.id, old.meetings[0].id, { [maine.applicationId]: 'present' });
 
-  const teams = { MI: await makeTeam('MI', 2), VI: await makeTeam('VI', 1), TX: await makeTeam('TX', 1), OH: await makeTeam('OH', 2), NV: await makeTeam('NV', 3) };
+  const teams = {
+    MI: await makeTeam('MI', 2),
+    VI: await makeTeam('VI', 1),
+    TX: await makeTeam('TX', 1),
+    OH: await makeTeam('OH', 2),
+    NV: await makeTeam('NV', 3),
+  };
   const e2022 = await makeEvent(director, '2022-03-15');
   await attendEvent(director, e2022, [teams.MI, teams.VI]);
   const recent = await makeEvent(director, daysFromToday(-5));
@@ -60,12 +120,27 @@ async function fixture(knex: Parameters<typeof makeCohort>[0], config: ReturnTyp
   await makeEvent(director, daysFromToday(20));
   const cancelled = await makeEvent(director, daysFromToday(-3));
   await attendEvent(director, cancelled, [teams.TX]);
-  await cancelEngagement(Number((await knex('network_events').where({ id: cancelled }).first()).engagement_id), { id: director.id, role: 'director' });
+  await cancelEngagement(Number((await knex('network_events').where({ id: cancelled }).first()).engagement_id), {
+    id: director.id,
+    role: 'director',
+  });
 
-  const training = await openTraining(teams.NV, { title: 'Data training', needs: 'Two sessions.', topics: ['data-equity-audits'], preferred_format: 'online_training' }, actor(director), CTX);
+  const training = await openTraining(
+    teams.NV,
+    { title: 'Data training', needs: 'Two sessions.', topics: ['data-equity-audits'], preferred_format: 'online_training' },
+    actor(director),
+    CTX,
+  );
   await assignConsultants(training, { lead_consultant_id: consultant.id }, { id: director.id, role: 'director' });
   const trainingDate = daysFromToday(-7);
-  await storeEngagement(training, consultant, { status: 'delivered', date: trainingDate, summary: 'First session.', jurisdictions: ['NV'], participant_count: 3, format: 'online_training' });
+  await storeEngagement(training, consultant, {
+    status: 'delivered',
+    date: trainingDate,
+    summary: 'First session.',
+    jurisdictions: ['NV'],
+    participant_count: 3,
+    format: 'online_training',
+  });
   return { director, trainingDate };
 }
 
@@ -105,12 +180,19 @@ describeEachEngine('Cohorts and the network in the reports', (ctx) => {
     const served = await programServedDays(ctx.db.knex);
     const coverageOf = async (track: string) => {
       const figures = await dashboardFigures(filtersOf({ track }), { responseTargetBusinessDays: TARGET });
-      return new Map([...figures.states, ...figures.territories].filter((j) => j.served).map((j) => [j.code, [j.served!.first_served, j.served!.last_served]]));
+      return new Map(
+        [...figures.states, ...figures.territories]
+          .filter((j) => j.served)
+          .map((j) => [j.code, [j.served!.first_served, j.served!.last_served]]),
+      );
     };
     const span = (days: string[]) => [days[0], days[days.length - 1]];
     const cohortCodes = ['KY', 'ME', 'OH', 'PR'];
     const networkFromEvents = ['MI', 'OH', 'VI'];
-    assert.deepEqual([...(await coverageOf('cohort')).entries()].sort(), cohortCodes.map((c) => [c, span(served.cohort.get(c) ?? [])]));
+    assert.deepEqual(
+      [...(await coverageOf('cohort')).entries()].sort(),
+      cohortCodes.map((c) => [c, span(served.cohort.get(c) ?? [])]),
+    );
     const network = await coverageOf('network');
     assert.deepEqual([...network.keys()].sort(), ['MI', 'NV', 'OH', 'VI'], 'the events, and the training case for Nevada');
     for (const c of networkFromEvents) assert.deepEqual(network.get(c), span(served.network.get(c) ?? []), c);
@@ -131,7 +213,12 @@ describeEachEngine('Cohorts and the network in the reports', (ctx) => {
       const shown = readDashboard(res.text);
       assert.deepEqual(
         { statesServed: shown.statesServed, engagements: shown.engagements, hours: shown.hours, participants: shown.participants },
-        { statesServed: expected.headline.statesServed, engagements: expected.headline.engagements, hours: expected.headline.hours, participants: expected.headline.participants },
+        {
+          statesServed: expected.headline.statesServed,
+          engagements: expected.headline.engagements,
+          hours: expected.headline.hours,
+          participants: expected.headline.participants,
+        },
       );
       const byCode = (rows: { code: string }[]) => [...rows].sort((a, b) => (a.code < b.code ? -1 : 1));
       assert.equal(shown.rows.length, raw.jurisdictions.length, 'one row per state, DC and territory');
@@ -151,10 +238,14 @@ describeEachEngine('Cohorts and the network in the reports', (ctx) => {
       const res = await agent.get(`/states/${code}`);
       assert.equal(res.status, 200);
       const shown = readStatePage(res.text);
-      if (expected.served) assert.deepEqual(shown.served, { first: calendarDate(expected.served.first), last: calendarDate(expected.served.last) });
+      if (expected.served)
+        assert.deepEqual(shown.served, { first: calendarDate(expected.served.first), last: calendarDate(expected.served.last) });
       else assert.ok(shown.notServed && shown.served === undefined, `${code} is shown as not served`);
       assert.deepEqual(shown.totals, expected.totals);
-      assert.deepEqual(shown.engagements.map((e) => e.caseId), expected.engagements.map((e) => e.case_id));
+      assert.deepEqual(
+        shown.engagements.map((e) => e.caseId),
+        expected.engagements.map((e) => e.case_id),
+      );
       assert.equal(Boolean(expected.served), ['KY', 'PR', 'VI'].includes(code));
     });
   }

@@ -62,7 +62,9 @@ describeEachEngine('Cohorts: ranking, decisions and the roster', (ctx) => {
     const res = await d.get(`/cohorts/${cohort.id}/applications`);
     assert.equal(res.status, 200);
     const rows = [
-      ...res.text.matchAll(/<td data-label="Rank">([^<]*)<\/td>\s*<th scope="row" data-label="Applicant"><a href="[^"]*\/applications\/(\d+)">([^<]*)<\/a>[\s\S]*?<td data-label="Reviews" class="text-right">(\d+)<\/td>\s*<td data-label="Mean score" class="text-right">([^<]*)<\/td>/g),
+      ...res.text.matchAll(
+        /<td data-label="Rank">([^<]*)<\/td>\s*<th scope="row" data-label="Applicant"><a href="[^"]*\/applications\/(\d+)">([^<]*)<\/a>[\s\S]*?<td data-label="Reviews" class="text-right">(\d+)<\/td>\s*<td data-label="Mean score" class="text-right">([^<]*)<\/td>/g,
+      ),
     ].map((m) => [m[1], Number(m[2]), m[3], Number(m[4]), m[5]]);
     assert.deepEqual(rows, [
       ['1', apps.a.id, 'Alex Rivera', 2, '4.67'],

@@ -62,13 +62,18 @@ describeEachEngine('Database limits: timeouts and storage failures answer 503', 
       const readOnly = limited(ctx, { statementTimeoutMs: 2000, acquireTimeoutMs: 2000 });
       const config = readOnly.client.config;
       await readOnly.destroy();
-      const ro = knexFactory({ ...config, connection: { ...(config.connection as object), options: '-c default_transaction_read_only=on' } });
+      const ro = knexFactory({
+        ...config,
+        connection: { ...(config.connection as object), options: '-c default_transaction_read_only=on' },
+      });
       others.push(ro);
       useDatabase(ro);
     }
     try {
       const big = 'We need help with our equity plan. '.repeat(140);
-      const res = await request(app).post('/api/v1/requests').send(requestPayload({ email, needs: big }));
+      const res = await request(app)
+        .post('/api/v1/requests')
+        .send(requestPayload({ email, needs: big }));
       assert.equal(res.status, 503);
       assert.equal(res.headers['retry-after'], '30');
       assert.equal(res.body.error.code, 'unavailable');
@@ -77,8 +82,15 @@ describeEachEngine('Database limits: timeouts and storage failures answer 503', 
       assert.equal(health.body.status, 'unavailable');
       assert.match(health.body.code, ctx.engine === 'sqlite' ? /^SQLITE_FULL/ : /^25006$/);
       const failed = lines.filter((l) => l.includes('"level":50'));
-      assert.ok(failed.some((l) => /SQLITE_FULL|read-only transaction/.test(l)), 'the failure is logged');
-      assert.deepEqual(lines.filter((l) => l.includes(email) || l.includes('Dana Whitfield')), [], 'no bound value is inlined into the logged SQL');
+      assert.ok(
+        failed.some((l) => /SQLITE_FULL|read-only transaction/.test(l)),
+        'the failure is logged',
+      );
+      assert.deepEqual(
+        lines.filter((l) => l.includes(email) || l.includes('Dana Whitfield')),
+        [],
+        'no bound value is inlined into the logged SQL',
+      );
     } finally {
       if (ctx.engine === 'sqlite') await ctx.db.knex.raw('PRAGMA max_page_count = 1073741823');
       useDatabase(ctx.db.knex);
@@ -132,11 +144,14 @@ describe('The log and database errors', () => {
   it("makeLogger, given a PostgreSQL error whose detail repeats a row's values, writes the error without them", () => {
     const lines: string[] = [];
     const log = makeLogger({ logLevel: 'error' }, { write: (line: string) => void lines.push(line) });
-    const err = Object.assign(new Error('insert into "cases" ("requester_email") values ($1) - null value in column "title" violates not-null constraint'), {
-      code: '23502',
-      detail: 'Failing row contains (7, dana.whitfield@example.org, null).',
-      where: 'SQL function "x" statement 1',
-    });
+    const err = Object.assign(
+      new Error('insert into "cases" ("requester_email") values ($1) - null value in column "title" violates not-null constraint'),
+      {
+        code: '23502',
+        detail: 'Failing row contains (7, dana.whitfield@example.org, null).',
+        where: 'SQL function "x" statement 1',
+      },
+    );
     log.error({ err }, 'request failed');
     assert.equal(lines.length, 1);
     assert.match(lines[0], /23502/);

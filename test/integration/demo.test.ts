@@ -14,7 +14,16 @@ import { digestTables, loadRaw, projectFigures, readDashboard, recountDashboard 
 
 const ROOT = path.resolve(__dirname, '..', '..');
 // The sizes of `npm run demo` (server/demo.ts), on a fixed day.
-const DEMO = { cases: 300, engagements: 1260, consultants: 12, jurisdictions: 16, seed: 2017, today: '2026-11-23', passwordHash: 'not-a-real-hash', details: true };
+const DEMO = {
+  cases: 300,
+  engagements: 1260,
+  consultants: 12,
+  jurisdictions: 16,
+  seed: 2017,
+  today: '2026-11-23',
+  passwordHash: 'not-a-real-hash',
+  details: true,
+};
 // `npm run demo` also makes the programs through the services (random links, the real today).
 const PROGRAMS = { secret: 'test-secret-for-the-demo-programs-000', timeZone: 'America/New_York' };
 const PERIOD = { from: '2017-01-01', to: DEMO.today };
@@ -32,7 +41,8 @@ describeEachEngine('Demo data (generateDemo at the sizes of npm run demo)', (ctx
     result = await generateDemo(ctx.db.knex, { ...DEMO, programs: PROGRAMS });
   });
 
-  const count = async (table: string, where: Record<string, unknown> = {}) => Number((await ctx.db.knex(table).where(where).count({ n: '*' }))[0].n);
+  const count = async (table: string, where: Record<string, unknown> = {}) =>
+    Number((await ctx.db.knex(table).where(where).count({ n: '*' }))[0].n);
 
   it('generateDemo, into a fresh database, loads a history of 300 cases and 1,260 engagements', async () => {
     assert.equal(result.cases, 300);
@@ -103,7 +113,18 @@ describeEachEngine('Demo data (generateDemo at the sizes of npm run demo)', (ctx
   it('generateDemo, into a database that already has cases, throws and adds nothing', async () => {
     await assert.rejects(generateDemo(ctx.db.knex, DEMO), /already has cases/);
     assert.equal(Number((await ctx.db.knex('cases').where('id', '<=', 300).count({ n: '*' }))[0].n), 300);
-    assert.equal(Number((await ctx.db.knex('cases').where('id', '>', 300 + 20).count({ n: '*' }))[0].n), 0, 'only the programs’ few cases follow the history');
+    assert.equal(
+      Number(
+        (
+          await ctx.db
+            .knex('cases')
+            .where('id', '>', 300 + 20)
+            .count({ n: '*' })
+        )[0].n,
+      ),
+      0,
+      'only the programs’ few cases follow the history',
+    );
     assert.equal(Number((await ctx.db.knex('users').where({ email: 'director@leep.example' }).count({ n: '*' }))[0].n), 1);
   });
 
@@ -115,8 +136,12 @@ describeEachEngine('Demo data (generateDemo at the sizes of npm run demo)', (ctx
     assert.ok(served.includes('DC'));
     assert.equal(served.filter((c) => c !== 'DC').length, 15);
     assert.deepStrictEqual([...served].sort(), result.served);
-    assert.deepStrictEqual(figures.years.map((y) => y.year), [2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024, 2025, 2026]);
-    for (let i = 1; i < figures.years.length; i += 1) assert.ok(figures.years[i].cumulative >= figures.years[i - 1].cumulative, `${figures.years[i].year}`);
+    assert.deepStrictEqual(
+      figures.years.map((y) => y.year),
+      [2017, 2018, 2019, 2020, 2021, 2022, 2023, 2024, 2025, 2026],
+    );
+    for (let i = 1; i < figures.years.length; i += 1)
+      assert.ok(figures.years[i].cumulative >= figures.years[i - 1].cumulative, `${figures.years[i].year}`);
     assert.equal(figures.years[figures.years.length - 1].cumulative, 16);
     assert.ok(figures.years.filter((y) => y.newly > 0).length >= 5, 'jurisdictions join over several years');
   });
@@ -124,7 +149,10 @@ describeEachEngine('Demo data (generateDemo at the sizes of npm run demo)', (ctx
   it('dashboardFigures, on the demo data since 2017, equals a recount of the raw rows', async () => {
     const now = new Date(`${DEMO.today}T17:00:00.000Z`);
     const raw = await loadRaw(ctx.db.knex);
-    assert.deepStrictEqual(projectFigures(await dashboardFigures(PERIOD, { responseTargetBusinessDays: 5 }, now)), recountDashboard(raw, PERIOD, { target: 5, now }));
+    assert.deepStrictEqual(
+      projectFigures(await dashboardFigures(PERIOD, { responseTargetBusinessDays: 5 }, now)),
+      recountDashboard(raw, PERIOD, { target: 5, now }),
+    );
   });
 
   it('GET /dashboard, on the demo data since 2017, shows 16 of 51 served and a cumulative column that reaches 16', async () => {
@@ -178,7 +206,13 @@ describe('Command line: seed:demo [sqlite]', function () {
     const knex = knexFactory(knexConfig(path.join(dataDir, 'leep.sqlite3')));
     try {
       const count = async (table: string) => Number((await knex(table).count({ n: '*' }))[0].n);
-      return { cases: await count('cases'), engagements: await count('engagements'), users: await count('users'), cohorts: await count('cohorts'), teams: await count('network_teams') };
+      return {
+        cases: await count('cases'),
+        engagements: await count('engagements'),
+        users: await count('users'),
+        cohorts: await count('cohorts'),
+        teams: await count('network_teams'),
+      };
     } finally {
       await knex.destroy();
     }
@@ -187,7 +221,10 @@ describe('Command line: seed:demo [sqlite]', function () {
   it('seed:demo --cases 60, on an empty database, exits 0, says what it made and stores it', async () => {
     const run = await cli(['seed:demo', '--cases', '60'], dataDir);
     assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /^Demo data: 60 cases, 252 engagements, \d+ jurisdictions served, 2 National Cohorts \(23 applications, \d+ reviews, 8 selected, 32 attendance marks, \d+ assignments completed\), 6 State Policy Network teams and 4 events, \d+ survey answers, 6 new requests in triage, \d+ messages and \d+ notes, in \d+\.\d s\.$/m);
+    assert.match(
+      run.stdout,
+      /^Demo data: 60 cases, 252 engagements, \d+ jurisdictions served, 2 National Cohorts \(23 applications, \d+ reviews, 8 selected, 32 attendance marks, \d+ assignments completed\), 6 State Policy Network teams and 4 events, \d+ survey answers, 6 new requests in triage, \d+ messages and \d+ notes, in \d+\.\d s\.$/m,
+    );
     const counts = await countsIn();
     assert.deepStrictEqual({ users: counts.users, cohorts: counts.cohorts, teams: counts.teams }, { users: 13, cohorts: 2, teams: 6 });
     // The history, then the programs' cases (two cohorts, the network's by year, six requests) and meetings and events.

@@ -37,7 +37,10 @@ describeEachEngine('Edit conflicts on cases and engagements', (ctx) => {
     assert.equal(page.status, 200);
     const opened = versionOn(page.text);
     const other = await makeUser({ role: 'director', name: 'Ike Obi' });
-    await editCase(kase.id, requestPayload({ title: 'Saved meanwhile by Ike', topics: ['equity-lens'] }), { id: other.id, role: 'director' });
+    await editCase(kase.id, requestPayload({ title: 'Saved meanwhile by Ike', topics: ['equity-lens'] }), {
+      id: other.id,
+      role: 'director',
+    });
     const res = await director.post(`/cases/${kase.id}`, requestForm({ title: 'Typed by Rosa', version: opened }));
     assert.equal(res.status, 409, res.text.slice(0, 300));
     assert.match(res.text, /Saved by Ike Obi at [A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d{2} [AP]M \w+; review and save again\./);
@@ -58,10 +61,19 @@ describeEachEngine('Edit conflicts on cases and engagements', (ctx) => {
     const id = await addEngagement(ctx.db.knex, agent, kase.id, engagementForm([consultant], { date: today() }));
     const opened = versionOn((await agent.get(`/engagements/${id}/edit`).expect(200)).text);
     assert.equal(opened, '1');
-    await updateEngagement(id, { ...payloadOf(consultant.id), summary: 'Saved meanwhile' }, { id: consultant.id, role: 'consultant' }, { timeZone: config.timeZone });
-    const events = async () => Number((await ctx.db.knex('case_events').where({ case_id: kase.id, kind: 'engagement.updated' }).count({ n: '*' }))[0].n);
+    await updateEngagement(
+      id,
+      { ...payloadOf(consultant.id), summary: 'Saved meanwhile' },
+      { id: consultant.id, role: 'consultant' },
+      { timeZone: config.timeZone },
+    );
+    const events = async () =>
+      Number((await ctx.db.knex('case_events').where({ case_id: kase.id, kind: 'engagement.updated' }).count({ n: '*' }))[0].n);
     const before = await events();
-    const res = await postForm(agent, `/engagements/${id}`, { ...engagementForm([consultant], { date: today(), summary: 'Typed in the old form' }), version: opened });
+    const res = await postForm(agent, `/engagements/${id}`, {
+      ...engagementForm([consultant], { date: today(), summary: 'Typed in the old form' }),
+      version: opened,
+    });
     assert.equal(res.status, 409, res.text.slice(0, 300));
     assert.match(res.text, /Saved by Lee Park at [^;]+; review and save again\./);
     assert.match(res.text, /Changed since you opened the form: [^<]*summary/);
@@ -115,5 +127,15 @@ describe('Versions in forms and HTTP headers', () => {
 });
 
 function payloadOf(consultantId: number) {
-  return { status: 'scheduled', date: today(), start_time: '10:00', duration_minutes: 60, format: 'small_group', consultant_ids: [consultantId], jurisdictions: ['OH'], topics: ['equity-lens'], participant_count: 3 };
+  return {
+    status: 'scheduled',
+    date: today(),
+    start_time: '10:00',
+    duration_minutes: 60,
+    format: 'small_group',
+    consultant_ids: [consultantId],
+    jurisdictions: ['OH'],
+    topics: ['equity-lens'],
+    participant_count: 3,
+  };
 }

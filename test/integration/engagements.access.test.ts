@@ -4,7 +4,17 @@ import { describeEachEngine } from '../helpers/db';
 import { csrfTokenOf, encodeForm, testApp } from '../helpers/app';
 import { TestUser, makeUser } from '../helpers/auth';
 import { changeStatus } from '../../server/services/case.service';
-import { StaffAgent, addEngagement, assertNothingStored, engagementForm, eventsOf, makeCase, postForm, staffAgent, storeEngagement } from '../helpers/engagements';
+import {
+  StaffAgent,
+  addEngagement,
+  assertNothingStored,
+  engagementForm,
+  eventsOf,
+  makeCase,
+  postForm,
+  staffAgent,
+  storeEngagement,
+} from '../helpers/engagements';
 
 describeEachEngine('Engagement access', (ctx) => {
   const { app, config } = testApp();
@@ -61,14 +71,30 @@ describeEachEngine('Engagement access', (ctx) => {
   it('every engagement page and action, as the lead consultant, is allowed', async () => {
     const { lead, kase, engagementId } = await caseWithEngagement();
     const agent = await staffAgent(app, lead);
-    assert.deepEqual(await everyAction(agent, kase.id, engagementId, lead), { newForm: 200, create: 303, editForm: 200, update: 303, calendar: 200, cancel: 303, delete: 303 });
+    assert.deepEqual(await everyAction(agent, kase.id, engagementId, lead), {
+      newForm: 200,
+      create: 303,
+      editForm: 200,
+      update: 303,
+      calendar: 200,
+      cancel: 303,
+      delete: 303,
+    });
   });
 
   it('every engagement page and action, as a director not on the case, is allowed', async () => {
     const { kase, engagementId } = await caseWithEngagement();
     const director = await makeUser({ role: 'director' });
     const agent = await staffAgent(app, director);
-    assert.deepEqual(await everyAction(agent, kase.id, engagementId, director), { newForm: 200, create: 303, editForm: 200, update: 303, calendar: 200, cancel: 303, delete: 303 });
+    assert.deepEqual(await everyAction(agent, kase.id, engagementId, director), {
+      newForm: 200,
+      create: 303,
+      editForm: 200,
+      update: 303,
+      calendar: 200,
+      cancel: 303,
+      delete: 303,
+    });
   });
 
   it('POST /cases/:id/engagements, as a director on a case nobody is assigned to, adds the engagement', async () => {
@@ -104,7 +130,11 @@ describeEachEngine('Engagement access', (ctx) => {
     const { lead, kase, engagementId } = await caseWithEngagement();
     const agent = request.agent(app);
     const token = csrfTokenOf((await agent.get('/login')).text);
-    const post = (path: string, fields: Record<string, string | string[] | undefined> = {}) => agent.post(path).type('form').send(encodeForm({ ...fields, _csrf: token }));
+    const post = (path: string, fields: Record<string, string | string[] | undefined> = {}) =>
+      agent
+        .post(path)
+        .type('form')
+        .send(encodeForm({ ...fields, _csrf: token }));
     const statuses = await assertNothingStored(ctx.db.knex, async () => ({
       myWork: (await agent.get('/my-work')).status,
       newForm: (await agent.get(`/cases/${kase.id}/engagements/new`)).status,
@@ -115,7 +145,16 @@ describeEachEngine('Engagement access', (ctx) => {
       cancel: (await post(`/engagements/${engagementId}/cancel`, { confirm: 'yes' })).status,
       delete: (await post(`/engagements/${engagementId}/delete`, { confirm: 'yes' })).status,
     }));
-    assert.deepEqual(statuses, { myWork: 401, newForm: 401, create: 401, editForm: 401, calendar: 401, update: 401, cancel: 401, delete: 401 });
+    assert.deepEqual(statuses, {
+      myWork: 401,
+      newForm: 401,
+      create: 401,
+      editForm: 401,
+      calendar: 401,
+      update: 401,
+      cancel: 401,
+      delete: 401,
+    });
   });
 
   it('GET /engagements/:id/edit and .ics, with an id too large for the database, answer 404', async () => {

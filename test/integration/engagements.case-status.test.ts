@@ -14,7 +14,8 @@ describeEachEngine('Engagements and the case status', (ctx) => {
     return { consultant, kase, agent };
   }
 
-  const delivered = (consultant: { id: number }, days = -1) => engagementForm([consultant], { status: 'delivered', date: daysFromToday(days), summary: 'We walked through the plan' });
+  const delivered = (consultant: { id: number }, days = -1) =>
+    engagementForm([consultant], { status: 'delivered', date: daysFromToday(days), summary: 'We walked through the plan' });
   const complete = { to: 'completed', closing_summary: 'The board adopted the equity framework.' };
 
   it('POST /cases/:id/engagements, the first delivered one on an assigned case, moves it to in progress and records both events', async () => {
@@ -24,7 +25,9 @@ describeEachEngine('Engagements and the case status', (ctx) => {
     const after = await caseRow(ctx.db.knex, kase.id);
     assert.equal(after.status, 'in_progress');
     assert.ok(after.first_engagement_at, 'first_engagement_at was not set');
-    const events = (await eventsOf(ctx.db.knex, kase.id)).filter((e) => e.kind.startsWith('engagement.') || e.kind === 'case.status_changed');
+    const events = (await eventsOf(ctx.db.knex, kase.id)).filter(
+      (e) => e.kind.startsWith('engagement.') || e.kind === 'case.status_changed',
+    );
     assert.deepEqual(
       events.map((e) => e.kind),
       ['case.status_changed', 'engagement.added', 'case.status_changed'],
@@ -52,7 +55,10 @@ describeEachEngine('Engagements and the case status', (ctx) => {
     const { consultant, kase, agent } = await consultantOnCase();
     await addEngagement(ctx.db.knex, agent, kase.id, engagementForm([consultant]));
     assert.deepEqual(await caseRow(ctx.db.knex, kase.id), { status: 'assigned', first_engagement_at: null });
-    assert.deepEqual((await eventsOf(ctx.db.knex, kase.id, 'case.status_changed')).map((e) => e.after?.status), ['assigned']);
+    assert.deepEqual(
+      (await eventsOf(ctx.db.knex, kase.id, 'case.status_changed')).map((e) => e.after?.status),
+      ['assigned'],
+    );
   });
 
   it('POST /engagements/:id, recording a scheduled one as delivered, moves the assigned case to in progress', async () => {

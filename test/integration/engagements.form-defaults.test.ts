@@ -2,7 +2,17 @@ import assert from 'node:assert/strict';
 import { testApp } from '../helpers/app';
 import { makeUser } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
-import { assertNothingStored, checked, daysFromToday, engagementForm, errorNextTo, fieldValue, makeCase, postForm, staffAgent } from '../helpers/engagements';
+import {
+  assertNothingStored,
+  checked,
+  daysFromToday,
+  engagementForm,
+  errorNextTo,
+  fieldValue,
+  makeCase,
+  postForm,
+  staffAgent,
+} from '../helpers/engagements';
 
 describeEachEngine('The engagement form: the case topics offered first, participants needed only once delivered', (ctx) => {
   const { app, config } = testApp();
@@ -34,7 +44,11 @@ describeEachEngine('The engagement form: the case topics offered first, particip
     const kase = await makeCase(config, { lead });
     const agent = await staffAgent(app, lead);
     const res = await assertNothingStored(ctx.db.knex, () =>
-      postForm(agent, `/cases/${kase.id}/engagements`, engagementForm([lead], { status: 'delivered', date: daysFromToday(-1), summary: 'Held.', participant_count: '' })),
+      postForm(
+        agent,
+        `/cases/${kase.id}/engagements`,
+        engagementForm([lead], { status: 'delivered', date: daysFromToday(-1), summary: 'Held.', participant_count: '' }),
+      ),
     );
     assert.equal(res.status, 422);
     assert.match(errorNextTo(res.text, 'participant_count') ?? '', /Enter the number of participants to mark the engagement delivered/);

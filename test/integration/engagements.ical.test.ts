@@ -25,7 +25,12 @@ describeEachEngine('Engagement calendar files', (ctx) => {
 
   it('GET /engagements/:id.ics, for 10:00 on 2030-03-01 for 90 minutes, answers an event from 15:00Z to 16:30Z', async () => {
     const { consultant, kase, agent } = await consultantOnCase();
-    const id = await addEngagement(ctx.db.knex, agent, kase.id, engagementForm([consultant], { date: '2030-03-01', start_time: '10:00', duration_minutes: '90', format: 'small_group' }));
+    const id = await addEngagement(
+      ctx.db.knex,
+      agent,
+      kase.id,
+      engagementForm([consultant], { date: '2030-03-01', start_time: '10:00', duration_minutes: '90', format: 'small_group' }),
+    );
     const res = await agent.get(`/engagements/${id}.ics`);
     assertCalendarResponse(res);
     const e = onlyEvent(res.text);
@@ -39,7 +44,12 @@ describeEachEngine('Engagement calendar files', (ctx) => {
 
   it('GET /engagements/:id.ics, for 10:00 on a July date, starts at 14:00Z (daylight saving time)', async () => {
     const { consultant, kase, agent } = await consultantOnCase();
-    const id = await addEngagement(ctx.db.knex, agent, kase.id, engagementForm([consultant], { date: '2030-07-16', start_time: '10:00', duration_minutes: '30', format: 'one_on_one' }));
+    const id = await addEngagement(
+      ctx.db.knex,
+      agent,
+      kase.id,
+      engagementForm([consultant], { date: '2030-07-16', start_time: '10:00', duration_minutes: '30', format: 'one_on_one' }),
+    );
     const e = onlyEvent((await agent.get(`/engagements/${id}.ics`)).text);
     assert.equal(new Date(e.start).toISOString(), '2030-07-16T14:00:00.000Z');
     assert.equal(new Date(e.end as Date).toISOString(), '2030-07-16T14:30:00.000Z');
@@ -59,7 +69,16 @@ describeEachEngine('Engagement calendar files', (ctx) => {
 
   it('GET /engagements/:id.ics, for an engagement with summary notes and attendees, leaves them out of the file', async () => {
     const { consultant, kase, agent } = await consultantOnCase();
-    const id = await addEngagement(ctx.db.knex, agent, kase.id, engagementForm([consultant], { attendees: 'Quillon Brassmoor, Board member, OH', summary: 'Zephyrine agenda notes', follow_up_actions: 'Vantablack followup' }));
+    const id = await addEngagement(
+      ctx.db.knex,
+      agent,
+      kase.id,
+      engagementForm([consultant], {
+        attendees: 'Quillon Brassmoor, Board member, OH',
+        summary: 'Zephyrine agenda notes',
+        follow_up_actions: 'Vantablack followup',
+      }),
+    );
     const res = await agent.get(`/engagements/${id}.ics`);
     assertCalendarResponse(res);
     for (const secret of ['Quillon', 'Zephyrine', 'Vantablack']) assert.ok(!res.text.includes(secret), `${secret} is in the calendar file`);
@@ -71,7 +90,13 @@ describeEachEngine('Engagement calendar files', (ctx) => {
       ctx.db.knex,
       agent,
       kase.id,
-      engagementForm([consultant], { date: '2030-03-01', start_time: '10:00', duration_minutes: '90', attendees: 'Quillon Brassmoor, Board member, OH', summary: 'Zephyrine agenda notes' }),
+      engagementForm([consultant], {
+        date: '2030-03-01',
+        start_time: '10:00',
+        duration_minutes: '90',
+        attendees: 'Quillon Brassmoor, Board member, OH',
+        summary: 'Zephyrine agenda notes',
+      }),
     );
     const res = await request(app).get(`${kase.statusPath}/engagements/${id}.ics`);
     assertCalendarResponse(res);
@@ -107,7 +132,12 @@ describeEachEngine('Engagement calendar files', (ctx) => {
 
   it('GET /status/:token/engagements/:eid.ics, for a delivered engagement, answers 404', async () => {
     const { consultant, kase, agent } = await consultantOnCase();
-    const id = await addEngagement(ctx.db.knex, agent, kase.id, engagementForm([consultant], { status: 'delivered', date: daysFromToday(-1), summary: 'Held' }));
+    const id = await addEngagement(
+      ctx.db.knex,
+      agent,
+      kase.id,
+      engagementForm([consultant], { status: 'delivered', date: daysFromToday(-1), summary: 'Held' }),
+    );
     assert.equal((await request(app).get(`${kase.statusPath}/engagements/${id}.ics`)).status, 404);
   });
 

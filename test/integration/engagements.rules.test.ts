@@ -17,12 +17,23 @@ import {
   staffAgent,
 } from '../helpers/engagements';
 
-const TEXT_FIELDS = ['date', 'start_time', 'duration_minutes', 'participant_count', 'attendees', 'summary', 'follow_up_actions', 'follow_up_date'];
+const TEXT_FIELDS = [
+  'date',
+  'start_time',
+  'duration_minutes',
+  'participant_count',
+  'attendees',
+  'summary',
+  'follow_up_actions',
+  'follow_up_date',
+];
 const CHOICE_FIELDS = ['status', 'format', 'consultant_ids', 'jurisdictions', 'topics'];
 
 /** The values a group of radios or checkboxes offers. */
 function offered(html: string, name: string): string[] {
-  return (html.match(/<input\b[^>]*>/g) ?? []).filter((t) => t.includes(` name="${name}"`)).map((t) => /\svalue="([^"]*)"/.exec(t)?.[1] ?? '');
+  return (html.match(/<input\b[^>]*>/g) ?? [])
+    .filter((t) => t.includes(` name="${name}"`))
+    .map((t) => /\svalue="([^"]*)"/.exec(t)?.[1] ?? '');
 }
 
 /** A 422 with a message at `field` and every value as it was typed (checked boxes still checked). */
@@ -73,7 +84,12 @@ describeEachEngine('Engagement rules', (ctx) => {
 
   it('POST /cases/:id/engagements, with a delivered date one day ahead (the grace day), is saved', async () => {
     const { consultant, kase, agent } = await consultantOnCase();
-    const id = await addEngagement(ctx.db.knex, agent, kase.id, engagementForm([consultant], { status: 'delivered', date: daysFromToday(1), summary: 'Met the board' }));
+    const id = await addEngagement(
+      ctx.db.knex,
+      agent,
+      kase.id,
+      engagementForm([consultant], { status: 'delivered', date: daysFromToday(1), summary: 'Met the board' }),
+    );
     const row = await ctx.db.knex('engagements').where({ id }).first();
     assert.equal(row.status, 'delivered');
     assert.equal(row.date, daysFromToday(1));
@@ -99,7 +115,10 @@ describeEachEngine('Engagement rules', (ctx) => {
     const short = await addEngagement(ctx.db.knex, agent, kase.id, engagementForm([consultant], { duration_minutes: '5' }));
     const long = await addEngagement(ctx.db.knex, agent, kase.id, engagementForm([consultant], { duration_minutes: '600' }));
     const rows = await ctx.db.knex('engagements').whereIn('id', [short, long]).orderBy('id').select('duration_minutes');
-    assert.deepEqual(rows.map((r) => Number(r.duration_minutes)), [5, 600]);
+    assert.deepEqual(
+      rows.map((r) => Number(r.duration_minutes)),
+      [5, 600],
+    );
   });
 
   it('POST /cases/:id/engagements, with 0 participants, answers 422 and stores nothing', async () => {
@@ -107,14 +126,26 @@ describeEachEngine('Engagement rules', (ctx) => {
   });
 
   it('POST /cases/:id/engagements, with fewer participants than attendee lines, answers 422 and stores nothing', async () => {
-    const res = await rejects('participant_count', () => ({ participant_count: '2', attendees: 'Ann Lee, Board member, OH\nBo Diaz, KY\nCy Park' }));
+    const res = await rejects('participant_count', () => ({
+      participant_count: '2',
+      attendees: 'Ann Lee, Board member, OH\nBo Diaz, KY\nCy Park',
+    }));
     assert.match(errorNextTo(res.text, 'participant_count') ?? '', /at least the 3 attendees/);
   });
 
   it('POST /cases/:id/engagements, with as many participants as attendee lines, is saved with the attendees', async () => {
     const { consultant, kase, agent } = await consultantOnCase();
-    const id = await addEngagement(ctx.db.knex, agent, kase.id, engagementForm([consultant], { participant_count: '2', attendees: 'Ann Lee, Board member, OH\n\nBo Diaz, KY\n' }));
-    const attendees = await ctx.db.knex('engagement_attendees').where({ engagement_id: id }).orderBy('id').select('name', 'role', 'jurisdiction_code');
+    const id = await addEngagement(
+      ctx.db.knex,
+      agent,
+      kase.id,
+      engagementForm([consultant], { participant_count: '2', attendees: 'Ann Lee, Board member, OH\n\nBo Diaz, KY\n' }),
+    );
+    const attendees = await ctx.db
+      .knex('engagement_attendees')
+      .where({ engagement_id: id })
+      .orderBy('id')
+      .select('name', 'role', 'jurisdiction_code');
     assert.deepEqual(attendees, [
       { name: 'Ann Lee', role: 'Board member', jurisdiction_code: 'OH' },
       { name: 'Bo Diaz', role: null, jurisdiction_code: 'KY' },
@@ -176,7 +207,12 @@ describeEachEngine('Engagement rules', (ctx) => {
 
   it('POST /cases/:id/engagements, with the follow-up date on the engagement date, is saved', async () => {
     const { consultant, kase, agent } = await consultantOnCase();
-    const id = await addEngagement(ctx.db.knex, agent, kase.id, engagementForm([consultant], { date: daysFromToday(10), follow_up_date: daysFromToday(10), follow_up_actions: 'Share the notes' }));
+    const id = await addEngagement(
+      ctx.db.knex,
+      agent,
+      kase.id,
+      engagementForm([consultant], { date: daysFromToday(10), follow_up_date: daysFromToday(10), follow_up_actions: 'Share the notes' }),
+    );
     assert.equal((await ctx.db.knex('engagements').where({ id }).first()).follow_up_date, daysFromToday(10));
   });
 
@@ -186,7 +222,12 @@ describeEachEngine('Engagement rules', (ctx) => {
 
   it('POST /engagements/:id, with a delivered date two days ahead, answers 422, keeps the values and leaves the engagement as it was', async () => {
     const { consultant, kase, agent } = await consultantOnCase();
-    const id = await addEngagement(ctx.db.knex, agent, kase.id, engagementForm([consultant], { attendees: 'Ann Lee, Board member, OH', jurisdictions: ['OH', 'KY'] }));
+    const id = await addEngagement(
+      ctx.db.knex,
+      agent,
+      kase.id,
+      engagementForm([consultant], { attendees: 'Ann Lee, Board member, OH', jurisdictions: ['OH', 'KY'] }),
+    );
     const form = engagementForm([consultant], {
       status: 'delivered',
       date: daysFromToday(2),

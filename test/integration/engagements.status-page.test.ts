@@ -8,7 +8,9 @@ import { addEngagement, daysFromToday, engagementForm, makeCase, postForm, staff
 /** A YYYY-MM-DD date as the pages write it ("Mar 4, 2031"). */
 function shown(date: string): string {
   const [y, m, d] = date.split('-').map(Number);
-  return new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric' }).format(Date.UTC(y, m - 1, d));
+  return new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric' }).format(
+    Date.UTC(y, m - 1, d),
+  );
 }
 
 /** The "Upcoming meetings" section of the status page. */
@@ -31,7 +33,12 @@ describeEachEngine('Engagements on the requester status page', (ctx) => {
   it('GET /status/:token, with a scheduled engagement ahead, lists its date, time, format and calendar link', async () => {
     const { consultant, kase, agent } = await consultantOnCase();
     const date = daysFromToday(3);
-    const id = await addEngagement(ctx.db.knex, agent, kase.id, engagementForm([consultant], { date, start_time: '14:30', duration_minutes: '90', format: 'online_training' }));
+    const id = await addEngagement(
+      ctx.db.knex,
+      agent,
+      kase.id,
+      engagementForm([consultant], { date, start_time: '14:30', duration_minutes: '90', format: 'online_training' }),
+    );
     const res = await request(app).get(kase.statusPath);
     assert.equal(res.status, 200);
     const section = upcomingSection(res.text);
@@ -42,7 +49,12 @@ describeEachEngine('Engagements on the requester status page', (ctx) => {
 
   it('GET /status/:token, with a scheduled engagement today and no start time, lists it by date only', async () => {
     const { consultant, kase, agent } = await consultantOnCase();
-    const id = await addEngagement(ctx.db.knex, agent, kase.id, engagementForm([consultant], { date: daysFromToday(0), start_time: '', format: 'one_on_one' }));
+    const id = await addEngagement(
+      ctx.db.knex,
+      agent,
+      kase.id,
+      engagementForm([consultant], { date: daysFromToday(0), start_time: '', format: 'one_on_one' }),
+    );
     const section = upcomingSection((await request(app).get(kase.statusPath)).text);
     assert.ok(section.includes(`<strong>${shown(daysFromToday(0))}</strong>: One-on-one discussion`), section);
     assert.ok(section.includes(`/engagements/${id}.ics`));
@@ -50,9 +62,23 @@ describeEachEngine('Engagements on the requester status page', (ctx) => {
 
   it('GET /status/:token, for engagements with summary, follow-up actions and attendees, never shows that internal text', async () => {
     const { consultant, kase, agent } = await consultantOnCase();
-    const internal = { summary: 'Zephyrine budget worries 4471', follow_up_actions: 'Plover follow-up 8812', attendees: 'Quillon Brassmoor, Board member, OH\nTamsin Okonkwo-Vale, Staff, KY' };
-    await addEngagement(ctx.db.knex, agent, kase.id, engagementForm([consultant], { date: daysFromToday(4), participant_count: '5', ...internal }));
-    await addEngagement(ctx.db.knex, agent, kase.id, engagementForm([consultant], { status: 'delivered', date: daysFromToday(-2), participant_count: '5', ...internal }));
+    const internal = {
+      summary: 'Zephyrine budget worries 4471',
+      follow_up_actions: 'Plover follow-up 8812',
+      attendees: 'Quillon Brassmoor, Board member, OH\nTamsin Okonkwo-Vale, Staff, KY',
+    };
+    await addEngagement(
+      ctx.db.knex,
+      agent,
+      kase.id,
+      engagementForm([consultant], { date: daysFromToday(4), participant_count: '5', ...internal }),
+    );
+    await addEngagement(
+      ctx.db.knex,
+      agent,
+      kase.id,
+      engagementForm([consultant], { status: 'delivered', date: daysFromToday(-2), participant_count: '5', ...internal }),
+    );
     const res = await request(app).get(kase.statusPath);
     assert.equal(res.status, 200);
     for (const secret of ['Zephyrine', '4471', 'Plover', '8812', 'Quillon', 'Brassmoor', 'Tamsin', 'Okonkwo']) {
@@ -65,13 +91,25 @@ describeEachEngine('Engagements on the requester status page', (ctx) => {
   it('GET /status/:token, with past, delivered and cancelled engagements, lists none of them as upcoming', async () => {
     const { consultant, kase, agent } = await consultantOnCase();
     const pastScheduled = await addEngagement(ctx.db.knex, agent, kase.id, engagementForm([consultant], { date: daysFromToday(-3) }));
-    const delivered = await addEngagement(ctx.db.knex, agent, kase.id, engagementForm([consultant], { status: 'delivered', date: daysFromToday(-1), summary: 'Held' }));
+    const delivered = await addEngagement(
+      ctx.db.knex,
+      agent,
+      kase.id,
+      engagementForm([consultant], { status: 'delivered', date: daysFromToday(-1), summary: 'Held' }),
+    );
     const cancelled = await addEngagement(ctx.db.knex, agent, kase.id, engagementForm([consultant], { date: daysFromToday(20) }));
     assert.equal((await postForm(agent, `/engagements/${cancelled}/cancel`, { confirm: 'yes' })).status, 303);
     const upcoming = await addEngagement(ctx.db.knex, agent, kase.id, engagementForm([consultant], { date: daysFromToday(9) }));
     const section = upcomingSection((await request(app).get(kase.statusPath)).text);
-    assert.deepEqual([...section.matchAll(/\/engagements\/(\d+)\.ics/g)].map((m) => Number(m[1])), [upcoming]);
-    for (const [id, date] of [[pastScheduled, daysFromToday(-3)], [delivered, daysFromToday(-1)], [cancelled, daysFromToday(20)]] as const) {
+    assert.deepEqual(
+      [...section.matchAll(/\/engagements\/(\d+)\.ics/g)].map((m) => Number(m[1])),
+      [upcoming],
+    );
+    for (const [id, date] of [
+      [pastScheduled, daysFromToday(-3)],
+      [delivered, daysFromToday(-1)],
+      [cancelled, daysFromToday(20)],
+    ] as const) {
       assert.ok(!section.includes(shown(date)), `engagement ${id} (${date}) is listed as upcoming`);
     }
   });

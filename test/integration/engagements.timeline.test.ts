@@ -88,7 +88,12 @@ describeEachEngine('Engagement timeline and stored rows', (ctx) => {
     const { consultant, kase, agent } = await consultantOnCase();
     const form = engagementForm([consultant], { jurisdictions: ['OH', 'KY', 'IN'], topics: ['equity-lens', 'board-governance'] });
     const id = await addEngagement(ctx.db.knex, agent, kase.id, form);
-    const res = await postForm(agent, `/engagements/${id}`, { ...form, duration_minutes: '90', jurisdictions: ['KY', 'IN', 'OH'], topics: ['board-governance', 'equity-lens'] });
+    const res = await postForm(agent, `/engagements/${id}`, {
+      ...form,
+      duration_minutes: '90',
+      jurisdictions: ['KY', 'IN', 'OH'],
+      topics: ['board-governance', 'equity-lens'],
+    });
     assert.equal(res.status, 303, res.text.slice(0, 1500));
     assert.equal(res.headers.location, `/cases/${kase.id}?saved=1#engagements`);
     const events = await eventsOf(ctx.db.knex, kase.id, 'engagement.updated');
@@ -104,10 +109,18 @@ describeEachEngine('Engagement timeline and stored rows', (ctx) => {
     const other = await makeUser({ role: 'consultant' });
     const form = engagementForm([consultant, other], { jurisdictions: ['OH', 'KY', 'WV'], topics: ['equity-lens', 'board-governance'] });
     const id = await addEngagement(ctx.db.knex, agent, kase.id, form);
-    const res = await postForm(agent, `/engagements/${id}`, { ...form, consultant_ids: [String(other.id), String(consultant.id)], jurisdictions: ['WV', 'OH', 'KY'], topics: ['board-governance', 'equity-lens'] });
+    const res = await postForm(agent, `/engagements/${id}`, {
+      ...form,
+      consultant_ids: [String(other.id), String(consultant.id)],
+      jurisdictions: ['WV', 'OH', 'KY'],
+      topics: ['board-governance', 'equity-lens'],
+    });
     assert.equal(res.status, 303, res.text.slice(0, 1500));
     assert.deepEqual(await eventsOf(ctx.db.knex, kase.id, 'engagement.updated'), []);
-    assert.deepEqual((await jurisdictionRows(ctx.db.knex, id)).map((r) => r.jurisdiction_code), ['KY', 'OH', 'WV']);
+    assert.deepEqual(
+      (await jurisdictionRows(ctx.db.knex, id)).map((r) => r.jurisdiction_code),
+      ['KY', 'OH', 'WV'],
+    );
   });
 
   it('GET /engagements/:id/edit, posted back unchanged, shows every value as stored and records no change', async () => {
@@ -118,7 +131,14 @@ describeEachEngine('Engagement timeline and stored rows', (ctx) => {
       ctx.db.knex,
       agent,
       kase.id,
-      engagementForm([consultant], { status: 'delivered', date: daysFromToday(-3), summary, attendees, follow_up_actions: 'Call back\nSend notes', jurisdictions: ['OH', 'KY'] }),
+      engagementForm([consultant], {
+        status: 'delivered',
+        date: daysFromToday(-3),
+        summary,
+        attendees,
+        follow_up_actions: 'Call back\nSend notes',
+        jurisdictions: ['OH', 'KY'],
+      }),
     );
     const edit = await agent.get(`/engagements/${id}/edit`);
     assert.equal(edit.status, 200);
@@ -128,7 +148,17 @@ describeEachEngine('Engagement timeline and stored rows', (ctx) => {
     assert.deepEqual(checked(edit.text, 'jurisdictions'), ['KY', 'OH']);
     assert.deepEqual(checked(edit.text, 'status'), ['delivered']);
     const back: Fields = {};
-    for (const name of ['date', 'start_time', 'duration_minutes', 'participant_count', 'attendees', 'summary', 'follow_up_actions', 'follow_up_date']) back[name] = fieldValue(edit.text, name);
+    for (const name of [
+      'date',
+      'start_time',
+      'duration_minutes',
+      'participant_count',
+      'attendees',
+      'summary',
+      'follow_up_actions',
+      'follow_up_date',
+    ])
+      back[name] = fieldValue(edit.text, name);
     for (const name of ['status', 'format', 'consultant_ids', 'jurisdictions', 'topics']) back[name] = checked(edit.text, name);
     const res = await postForm(agent, `/engagements/${id}`, back);
     assert.equal(res.status, 303, res.text.slice(0, 1500));
@@ -139,25 +169,44 @@ describeEachEngine('Engagement timeline and stored rows', (ctx) => {
   it('GET /engagements/:id/edit, posted back unchanged after a facilitator was deactivated, keeps that facilitator on the engagement', async () => {
     const { consultant, kase, agent } = await consultantOnCase();
     const leaver = await makeUser({ role: 'consultant', name: 'Leaving Consultant' });
-    const id = await addEngagement(ctx.db.knex, agent, kase.id, engagementForm([consultant, leaver], { status: 'delivered', date: daysFromToday(-3), summary: 'Held' }));
+    const id = await addEngagement(
+      ctx.db.knex,
+      agent,
+      kase.id,
+      engagementForm([consultant, leaver], { status: 'delivered', date: daysFromToday(-3), summary: 'Held' }),
+    );
     await ctx.db.knex('users').where({ id: leaver.id }).update({ active: false });
     const edit = await agent.get(`/engagements/${id}/edit`);
     assert.equal(edit.status, 200);
-    assert.deepEqual(checked(edit.text, 'consultant_ids').map(Number).sort((a, b) => a - b), [consultant.id, leaver.id].sort((a, b) => a - b));
+    assert.deepEqual(
+      checked(edit.text, 'consultant_ids')
+        .map(Number)
+        .sort((a, b) => a - b),
+      [consultant.id, leaver.id].sort((a, b) => a - b),
+    );
     const back: Fields = {};
-    for (const name of ['date', 'start_time', 'duration_minutes', 'participant_count', 'attendees', 'follow_up_actions', 'follow_up_date']) back[name] = fieldValue(edit.text, name);
+    for (const name of ['date', 'start_time', 'duration_minutes', 'participant_count', 'attendees', 'follow_up_actions', 'follow_up_date'])
+      back[name] = fieldValue(edit.text, name);
     for (const name of ['status', 'format', 'consultant_ids', 'jurisdictions', 'topics']) back[name] = checked(edit.text, name);
     const res = await postForm(agent, `/engagements/${id}`, { ...back, summary: 'Held, with a corrected note' });
     assert.equal(res.status, 303, res.text.slice(0, 1500));
     const kept = await ctx.db.knex('engagement_consultants').where({ engagement_id: id }).select('user_id');
-    assert.deepEqual(kept.map((r) => Number(r.user_id)).sort((a, b) => a - b), [consultant.id, leaver.id].sort((a, b) => a - b));
+    assert.deepEqual(
+      kept.map((r) => Number(r.user_id)).sort((a, b) => a - b),
+      [consultant.id, leaver.id].sort((a, b) => a - b),
+    );
     const [updated] = await eventsOf(ctx.db.knex, kase.id, 'engagement.updated');
     assert.deepEqual(Object.keys(updated.after ?? {}).sort(), ['engagement_id', 'summary']);
   });
 
   it('GET /engagements/:id/edit, with markup in the attendees and summary, shows it as text, not as markup', async () => {
     const { consultant, kase, agent } = await consultantOnCase();
-    const id = await addEngagement(ctx.db.knex, agent, kase.id, engagementForm([consultant], { attendees: '<script>alert(1)</script>, OH', summary: '<img src=x onerror=alert(2)>' }));
+    const id = await addEngagement(
+      ctx.db.knex,
+      agent,
+      kase.id,
+      engagementForm([consultant], { attendees: '<script>alert(1)</script>, OH', summary: '<img src=x onerror=alert(2)>' }),
+    );
     const edit = await agent.get(`/engagements/${id}/edit`);
     assert.equal(edit.status, 200);
     assert.ok(!edit.text.includes('<script>alert(1)') && !edit.text.includes('<img src=x'), 'markup is written unescaped');
@@ -172,7 +221,13 @@ describeEachEngine('Engagement timeline and stored rows', (ctx) => {
     assert.equal(res.status, 303);
     assert.equal(res.headers.location, `/cases/${kase.id}?saved=1#engagements`);
     assert.equal((await ctx.db.knex('engagements').where({ id }).first()).status, 'cancelled');
-    assert.deepEqual((await jurisdictionRows(ctx.db.knex, id)).map((r) => [r.jurisdiction_code, r.status]), [['KY', 'cancelled'], ['OH', 'cancelled']]);
+    assert.deepEqual(
+      (await jurisdictionRows(ctx.db.knex, id)).map((r) => [r.jurisdiction_code, r.status]),
+      [
+        ['KY', 'cancelled'],
+        ['OH', 'cancelled'],
+      ],
+    );
     const events = await eventsOf(ctx.db.knex, kase.id, 'engagement.updated');
     assert.equal(events.length, 1);
     assert.deepEqual(events[0].before, { engagement_id: id, status: 'scheduled' });
@@ -195,14 +250,31 @@ describeEachEngine('Engagement timeline and stored rows', (ctx) => {
       ctx.db.knex,
       agent,
       kase.id,
-      engagementForm([consultant], { jurisdictions: ['OH', 'PA'], attendees: 'Ann Lee, Board member, OH\nBo Diaz, PA', topics: ['equity-lens', 'board-governance'], summary: 'Planned agenda' }),
+      engagementForm([consultant], {
+        jurisdictions: ['OH', 'PA'],
+        attendees: 'Ann Lee, Board member, OH\nBo Diaz, PA',
+        topics: ['equity-lens', 'board-governance'],
+        summary: 'Planned agenda',
+      }),
     );
-    assert.deepEqual(await rowCounts(id), { engagements: 1, engagement_consultants: 1, engagement_jurisdictions: 2, engagement_topics: 2, engagement_attendees: 2 });
+    assert.deepEqual(await rowCounts(id), {
+      engagements: 1,
+      engagement_consultants: 1,
+      engagement_jurisdictions: 2,
+      engagement_topics: 2,
+      engagement_attendees: 2,
+    });
     const [added] = await eventsOf(ctx.db.knex, kase.id, 'engagement.added');
     const res = await postForm(agent, `/engagements/${id}/delete`, { confirm: 'yes' });
     assert.equal(res.status, 303);
     assert.equal(res.headers.location, `/cases/${kase.id}?saved=1#engagements`);
-    assert.deepEqual(await rowCounts(id), { engagements: 0, engagement_consultants: 0, engagement_jurisdictions: 0, engagement_topics: 0, engagement_attendees: 0 });
+    assert.deepEqual(await rowCounts(id), {
+      engagements: 0,
+      engagement_consultants: 0,
+      engagement_jurisdictions: 0,
+      engagement_topics: 0,
+      engagement_attendees: 0,
+    });
     const deleted = await eventsOf(ctx.db.knex, kase.id, 'engagement.deleted');
     assert.equal(deleted.length, 1);
     // What was added, and the calendar SEQUENCE its cancelling calendar file was sent with.
@@ -215,7 +287,12 @@ describeEachEngine('Engagement timeline and stored rows', (ctx) => {
 
   it('POST /cases/:id/engagements, stores the year and month of the date on the engagement and its jurisdiction rows', async () => {
     const { consultant, kase, agent } = await consultantOnCase();
-    const id = await addEngagement(ctx.db.knex, agent, kase.id, engagementForm([consultant], { date: '2031-11-04', jurisdictions: ['OH', 'MI'] }));
+    const id = await addEngagement(
+      ctx.db.knex,
+      agent,
+      kase.id,
+      engagementForm([consultant], { date: '2031-11-04', jurisdictions: ['OH', 'MI'] }),
+    );
     const row = await ctx.db.knex('engagements').where({ id }).first();
     assert.deepEqual([Number(row.year), Number(row.month)], [2031, 11]);
     assert.deepEqual(await jurisdictionRows(ctx.db.knex, id), [
@@ -229,15 +306,30 @@ describeEachEngine('Engagement timeline and stored rows', (ctx) => {
     const form = engagementForm([consultant], { date: '2031-11-04', jurisdictions: ['OH', 'MI'] });
     const id = await addEngagement(ctx.db.knex, agent, kase.id, form);
     const past = daysFromToday(-40);
-    const res = await postForm(agent, `/engagements/${id}`, { ...form, date: past, status: 'delivered', summary: 'Done', jurisdictions: ['OH', 'MI', 'IN'] });
+    const res = await postForm(agent, `/engagements/${id}`, {
+      ...form,
+      date: past,
+      status: 'delivered',
+      summary: 'Done',
+      jurisdictions: ['OH', 'MI', 'IN'],
+    });
     assert.equal(res.status, 303, res.text.slice(0, 1500));
     const row = await ctx.db.knex('engagements').where({ id }).first();
     const [y, m] = past.split('-').map(Number);
     assert.deepEqual([row.date, Number(row.year), Number(row.month), row.status], [past, y, m, 'delivered']);
-    assert.deepEqual(await jurisdictionRows(ctx.db.knex, id), ['IN', 'MI', 'OH'].map((code) => ({ jurisdiction_code: code, status: 'delivered', date: past, year: y })));
+    assert.deepEqual(
+      await jurisdictionRows(ctx.db.knex, id),
+      ['IN', 'MI', 'OH'].map((code) => ({ jurisdiction_code: code, status: 'delivered', date: past, year: y })),
+    );
     const [updated] = await eventsOf(ctx.db.knex, kase.id, 'engagement.updated');
     assert.deepEqual(Object.keys(updated.after ?? {}).sort(), ['date', 'engagement_id', 'jurisdictions', 'status', 'summary']);
-    assert.deepEqual(updated.before, { engagement_id: id, date: '2031-11-04', status: 'scheduled', summary: null, jurisdictions: ['MI', 'OH'] });
+    assert.deepEqual(updated.before, {
+      engagement_id: id,
+      date: '2031-11-04',
+      status: 'scheduled',
+      summary: null,
+      jurisdictions: ['MI', 'OH'],
+    });
   });
 
   it('POST /engagements/:id, with status cancelled in the form, marks the jurisdiction rows cancelled', async () => {
@@ -245,7 +337,10 @@ describeEachEngine('Engagement timeline and stored rows', (ctx) => {
     const form = engagementForm([consultant], { jurisdictions: ['OH', 'KY'] });
     const id = await addEngagement(ctx.db.knex, agent, kase.id, form);
     assert.equal((await postForm(agent, `/engagements/${id}`, { ...form, status: 'cancelled' })).status, 303);
-    assert.deepEqual((await jurisdictionRows(ctx.db.knex, id)).map((r) => r.status), ['cancelled', 'cancelled']);
+    assert.deepEqual(
+      (await jurisdictionRows(ctx.db.knex, id)).map((r) => r.status),
+      ['cancelled', 'cancelled'],
+    );
   });
 
   it('POST /cases/:id/engagements, for a program case with 6 states and 10 pasted attendees, stores them all', async () => {
@@ -267,10 +362,22 @@ describeEachEngine('Engagement timeline and stored rows', (ctx) => {
       ctx.db.knex,
       agent,
       kase.id,
-      engagementForm([consultant], { format: 'online_training', participant_count: '24', jurisdictions: states, attendees: lines.join('\r\n') }),
+      engagementForm([consultant], {
+        format: 'online_training',
+        participant_count: '24',
+        jurisdictions: states,
+        attendees: lines.join('\r\n'),
+      }),
     );
-    assert.deepEqual((await jurisdictionRows(ctx.db.knex, id)).map((r) => r.jurisdiction_code), [...states].sort());
-    const attendees = await ctx.db.knex('engagement_attendees').where({ engagement_id: id }).orderBy('id').select('name', 'role', 'jurisdiction_code');
+    assert.deepEqual(
+      (await jurisdictionRows(ctx.db.knex, id)).map((r) => r.jurisdiction_code),
+      [...states].sort(),
+    );
+    const attendees = await ctx.db
+      .knex('engagement_attendees')
+      .where({ engagement_id: id })
+      .orderBy('id')
+      .select('name', 'role', 'jurisdiction_code');
     assert.deepEqual(attendees, [
       { name: 'Ann Lee', role: 'Board member', jurisdiction_code: 'OH' },
       { name: 'Bo Diaz', role: 'Staff', jurisdiction_code: 'KY' },

@@ -27,22 +27,99 @@ const MARCH_START = Date.parse('2025-03-01T05:00:00Z');
 const MARCH_END = Date.parse('2025-04-01T04:00:00Z');
 
 const FIXTURE: Spec[] = [
-  { track: 'ta', jurisdiction: 'OH', status: 'completed', closedAt: '2025-03-05T15:00:00.000Z', rating: [5, 4, 3], engagements: [{ status: 'delivered', format: 'one_on_one', by: ['A'] }, { status: 'delivered', format: 'small_group', by: ['A', 'B'] }] },
-  { track: 'ta', jurisdiction: 'OH', status: 'completed', closedAt: '2025-03-10T12:00:00.000Z', rating: [3, 3, 4], engagements: [{ status: 'delivered', format: 'small_group', by: ['B'] }, { status: 'scheduled', format: 'online_training', by: ['C'] }, { status: 'cancelled', format: 'one_on_one', by: ['C'] }] },
-  { track: 'ta', jurisdiction: 'MI', status: 'completed', closedAt: '2025-03-20T12:00:00.000Z', engagements: [{ status: 'delivered', format: 'online_training', by: ['A'] }] },
+  {
+    track: 'ta',
+    jurisdiction: 'OH',
+    status: 'completed',
+    closedAt: '2025-03-05T15:00:00.000Z',
+    rating: [5, 4, 3],
+    engagements: [
+      { status: 'delivered', format: 'one_on_one', by: ['A'] },
+      { status: 'delivered', format: 'small_group', by: ['A', 'B'] },
+    ],
+  },
+  {
+    track: 'ta',
+    jurisdiction: 'OH',
+    status: 'completed',
+    closedAt: '2025-03-10T12:00:00.000Z',
+    rating: [3, 3, 4],
+    engagements: [
+      { status: 'delivered', format: 'small_group', by: ['B'] },
+      { status: 'scheduled', format: 'online_training', by: ['C'] },
+      { status: 'cancelled', format: 'one_on_one', by: ['C'] },
+    ],
+  },
+  {
+    track: 'ta',
+    jurisdiction: 'MI',
+    status: 'completed',
+    closedAt: '2025-03-20T12:00:00.000Z',
+    engagements: [{ status: 'delivered', format: 'online_training', by: ['A'] }],
+  },
   // 23:30 on March 31st in New York: in the period, though April in UTC.
-  { track: 'network', jurisdiction: 'OH', status: 'completed', closedAt: '2025-04-01T03:30:00.000Z', rating: [2, 5, 5], engagements: [{ status: 'delivered', format: 'one_on_one', by: ['C'] }, { status: 'delivered', format: 'one_on_one', by: ['C'] }] },
+  {
+    track: 'network',
+    jurisdiction: 'OH',
+    status: 'completed',
+    closedAt: '2025-04-01T03:30:00.000Z',
+    rating: [2, 5, 5],
+    engagements: [
+      { status: 'delivered', format: 'one_on_one', by: ['C'] },
+      { status: 'delivered', format: 'one_on_one', by: ['C'] },
+    ],
+  },
   // 23:30 on February 28th in New York: before the period, though March in UTC.
-  { track: 'ta', jurisdiction: 'OH', status: 'completed', closedAt: '2025-03-01T04:30:00.000Z', rating: [1, 1, 1], engagements: [{ status: 'delivered', format: 'one_on_one', by: ['A'] }] },
+  {
+    track: 'ta',
+    jurisdiction: 'OH',
+    status: 'completed',
+    closedAt: '2025-03-01T04:30:00.000Z',
+    rating: [1, 1, 1],
+    engagements: [{ status: 'delivered', format: 'one_on_one', by: ['A'] }],
+  },
   // 00:30 on April 1st in New York: after the period.
-  { track: 'ta', jurisdiction: 'OH', status: 'completed', closedAt: '2025-04-01T04:30:00.000Z', rating: [1, 2, 1], engagements: [{ status: 'delivered', format: 'small_group', by: ['B'] }] },
+  {
+    track: 'ta',
+    jurisdiction: 'OH',
+    status: 'completed',
+    closedAt: '2025-04-01T04:30:00.000Z',
+    rating: [1, 2, 1],
+    engagements: [{ status: 'delivered', format: 'small_group', by: ['B'] }],
+  },
   // Reopened after its answer: not completed any more.
-  { track: 'ta', jurisdiction: 'OH', status: 'in_progress', closedAt: null, rating: [4, 4, 4], engagements: [{ status: 'delivered', format: 'small_group', by: ['A'] }] },
-  { track: 'ta', jurisdiction: 'OH', status: 'withdrawn', closedAt: '2025-03-15T12:00:00.000Z', engagements: [{ status: 'delivered', format: 'one_on_one', by: ['A'] }] },
+  {
+    track: 'ta',
+    jurisdiction: 'OH',
+    status: 'in_progress',
+    closedAt: null,
+    rating: [4, 4, 4],
+    engagements: [{ status: 'delivered', format: 'small_group', by: ['A'] }],
+  },
+  {
+    track: 'ta',
+    jurisdiction: 'OH',
+    status: 'withdrawn',
+    closedAt: '2025-03-15T12:00:00.000Z',
+    engagements: [{ status: 'delivered', format: 'one_on_one', by: ['A'] }],
+  },
   // An imported record may have no engagement: it counts overall, under no format or consultant.
   { track: 'cohort', jurisdiction: 'MI', status: 'completed', closedAt: '2025-03-25T12:00:00.000Z', rating: [4, 2, 5], engagements: [] },
-  { track: 'ta', jurisdiction: 'OH', status: 'completed', closedAt: '2025-03-28T12:00:00.000Z', rating: [5, 5, 2], engagements: [{ status: 'delivered', format: 'online_training', by: ['B', 'C'] }] },
-  { track: 'ta', jurisdiction: 'MI', status: 'completed', closedAt: '2025-03-12T12:00:00.000Z', engagements: [{ status: 'delivered', format: 'small_group', by: ['C'] }] },
+  {
+    track: 'ta',
+    jurisdiction: 'OH',
+    status: 'completed',
+    closedAt: '2025-03-28T12:00:00.000Z',
+    rating: [5, 5, 2],
+    engagements: [{ status: 'delivered', format: 'online_training', by: ['B', 'C'] }],
+  },
+  {
+    track: 'ta',
+    jurisdiction: 'MI',
+    status: 'completed',
+    closedAt: '2025-03-12T12:00:00.000Z',
+    engagements: [{ status: 'delivered', format: 'small_group', by: ['C'] }],
+  },
 ];
 
 type Row = FeedbackFigures & { key: string; label?: string };
@@ -55,7 +132,13 @@ function figuresOf(specs: Spec[]): FeedbackFigures {
 }
 
 /** The recount: cases completed in March (New York), under the filters, by nothing, format or consultant. */
-function recount(filters: { track?: string; jurisdiction?: string }, by: 'all' | 'format' | 'consultant', ids: Record<Who, number>, start = MARCH_START, end = MARCH_END): Row[] {
+function recount(
+  filters: { track?: string; jurisdiction?: string },
+  by: 'all' | 'format' | 'consultant',
+  ids: Record<Who, number>,
+  start = MARCH_START,
+  end = MARCH_END,
+): Row[] {
   const counted = FIXTURE.filter(
     (s) =>
       s.status === 'completed' &&
@@ -72,7 +155,11 @@ function recount(filters: { track?: string; jurisdiction?: string }, by: 'all' |
     return formats.map((f) => ({ key: f, ...figuresOf(counted.filter((s) => delivered(s).some((e) => e.format === f))) }));
   }
   const people = [...new Set(counted.flatMap((s) => delivered(s).flatMap((e) => e.by)))].sort((a, b) => NAMES[a].localeCompare(NAMES[b]));
-  return people.map((p) => ({ key: String(ids[p]), label: NAMES[p], ...figuresOf(counted.filter((s) => delivered(s).some((e) => e.by.includes(p)))) }));
+  return people.map((p) => ({
+    key: String(ids[p]),
+    label: NAMES[p],
+    ...figuresOf(counted.filter((s) => delivered(s).some((e) => e.by.includes(p)))),
+  }));
 }
 
 /** Counts equal, means equal to the two decimals the query keeps. */
@@ -86,7 +173,8 @@ function assertSame(actual: Row[], expected: Row[], what: string): void {
     for (const m of ['quality', 'relevance', 'usefulness'] as const) {
       const want = expected[i][m];
       if (want === null) assert.equal(row[m], null, `${what}: ${row.key} ${m}`);
-      else assert.ok(row[m] !== null && Math.abs(row[m] - want) <= 0.005 + 1e-9, `${what}: ${row.key} ${m} is ${row[m]}, the recount ${want}`);
+      else
+        assert.ok(row[m] !== null && Math.abs(row[m] - want) <= 0.005 + 1e-9, `${what}: ${row.key} ${m} is ${row[m]}, the recount ${want}`);
     }
   });
 }
@@ -99,7 +187,10 @@ describeEachEngine('Feedback figures (feedbackSummary)', (ctx) => {
     const at = nowIso();
     for (const spec of FIXTURE) {
       const kase = await makeCase(ctx.db.knex);
-      await ctx.db.knex('cases').where({ id: kase.id }).update({ track: spec.track, jurisdiction_code: spec.jurisdiction, status: spec.status, closed_at: spec.closedAt });
+      await ctx.db
+        .knex('cases')
+        .where({ id: kase.id })
+        .update({ track: spec.track, jurisdiction_code: spec.jurisdiction, status: spec.status, closed_at: spec.closedAt });
       if (spec.rating) {
         const [quality, relevance, usefulness] = spec.rating;
         await ctx.db.knex('feedback').insert({ case_id: kase.id, quality, relevance, usefulness, comment: null, created_at: at });
@@ -108,7 +199,19 @@ describeEachEngine('Feedback figures (feedbackSummary)', (ctx) => {
         const date = `2025-02-${String(10 + i).padStart(2, '0')}`;
         const [row] = await ctx.db
           .knex('engagements')
-          .insert({ case_id: kase.id, date, year: 2025, month: 2, duration_minutes: 60, format: e.format, status: e.status, participant_count: 3, summary: e.status === 'delivered' ? 'Done.' : null, created_at: at, updated_at: at })
+          .insert({
+            case_id: kase.id,
+            date,
+            year: 2025,
+            month: 2,
+            duration_minutes: 60,
+            format: e.format,
+            status: e.status,
+            participant_count: 3,
+            summary: e.status === 'delivered' ? 'Done.' : null,
+            created_at: at,
+            updated_at: at,
+          })
           .returning('id');
         const engagementId = Number(typeof row === 'object' ? row.id : row);
         await ctx.db.knex('engagement_consultants').insert(e.by.map((who) => ({ engagement_id: engagementId, user_id: ids[who] })));
@@ -147,7 +250,9 @@ describeEachEngine('Feedback figures (feedbackSummary)', (ctx) => {
 
   it('feedbackSummary, for a period with no completed case, gives zero counts, no means and no groups', async () => {
     const empty = { from: '2024-01-01', to: '2024-01-31', timeZone: 'America/New_York' } as ReportFilters;
-    assert.deepEqual(await feedbackSummary(empty, 'all'), [{ key: 'all', completed: 0, answered: 0, quality: null, relevance: null, usefulness: null }]);
+    assert.deepEqual(await feedbackSummary(empty, 'all'), [
+      { key: 'all', completed: 0, answered: 0, quality: null, relevance: null, usefulness: null },
+    ]);
     assert.deepEqual(await feedbackSummary(empty, 'format'), []);
     assert.deepEqual(await feedbackSummary(empty, 'consultant'), []);
   });
@@ -156,6 +261,10 @@ describeEachEngine('Feedback figures (feedbackSummary)', (ctx) => {
     const feb = { from: '2025-02-01', to: '2025-02-28', timeZone: 'America/New_York' } as ReportFilters;
     const [all] = await feedbackSummary(feb, 'all');
     assert.deepEqual(all, { key: 'all', completed: 1, answered: 1, quality: 1, relevance: 1, usefulness: 1 });
-    assertSame(await feedbackSummary(feb, 'consultant'), recount({}, 'consultant', ids, Date.parse('2025-02-01T05:00:00Z'), MARCH_START), 'consultant, February');
+    assertSame(
+      await feedbackSummary(feb, 'consultant'),
+      recount({}, 'consultant', ids, Date.parse('2025-02-01T05:00:00Z'), MARCH_START),
+      'consultant, February',
+    );
   });
 });

@@ -13,7 +13,7 @@ import { TestCase, addEngagement, daysFromToday, engagementForm, makeCase, staff
 const FORM = /<form[^>]*action="[^"]*\/feedback"[^>]*>[\s\S]*?<\/form>/;
 const SECTION = /<section aria-labelledby="feedback-heading" id="feedback">[\s\S]*?<\/section>/;
 
-describeEachEngine('The requester\'s survey', (ctx) => {
+describeEachEngine("The requester's survey", (ctx) => {
   let app: Express;
   let config: Readonly<Config>;
   let director: StaffClient;
@@ -28,13 +28,21 @@ describeEachEngine('The requester\'s survey', (ctx) => {
     const lead = await makeUser();
     const kase = await makeCase(config, { lead, director: director.user });
     const agent = await staffAgent(app, lead);
-    await addEngagement(ctx.db.knex, agent, kase.id, engagementForm([lead], { status: 'delivered', date: daysFromToday(-3), summary: 'We walked through the plan' }));
+    await addEngagement(
+      ctx.db.knex,
+      agent,
+      kase.id,
+      engagementForm([lead], { status: 'delivered', date: daysFromToday(-3), summary: 'We walked through the plan' }),
+    );
     return { kase, lead };
   }
 
   async function completedCase(): Promise<TestCase> {
     const { kase } = await caseInProgress();
-    assert.equal((await director.post(`/cases/${kase.id}/status`, { to: 'completed', closing_summary: 'The board adopted the framework.' })).status, 303);
+    assert.equal(
+      (await director.post(`/cases/${kase.id}/status`, { to: 'completed', closing_summary: 'The board adopted the framework.' })).status,
+      303,
+    );
     return kase;
   }
 
@@ -42,7 +50,10 @@ describeEachEngine('The requester\'s survey', (ctx) => {
   async function answer(kase: TestCase, fields: Record<string, string | undefined>) {
     const agent = request.agent(app);
     const page = await agent.get(kase.statusPath).expect(200);
-    const res = await agent.post(`${kase.statusPath}/feedback`).type('form').send(encodeForm({ _csrf: csrfTokenOf(page.text), ...fields }));
+    const res = await agent
+      .post(`${kase.statusPath}/feedback`)
+      .type('form')
+      .send(encodeForm({ _csrf: csrfTokenOf(page.text), ...fields }));
     return { page, res, agent };
   }
 
@@ -124,7 +135,12 @@ describeEachEngine('The requester\'s survey', (ctx) => {
       }),
     );
     const answers = await Promise.all(
-      browsers.map(({ agent, token }, i) => agent.post(`${kase.statusPath}/feedback`).type('form').send(encodeForm({ _csrf: token, quality: String(i + 1), relevance: '3', usefulness: '3' }))),
+      browsers.map(({ agent, token }, i) =>
+        agent
+          .post(`${kase.statusPath}/feedback`)
+          .type('form')
+          .send(encodeForm({ _csrf: token, quality: String(i + 1), relevance: '3', usefulness: '3' })),
+      ),
     );
     assert.deepEqual(answers.map((r) => r.status).sort(), [303, 409]);
     const after = await stored(kase.id);
@@ -171,7 +187,12 @@ describeEachEngine('The requester\'s survey', (ctx) => {
   it('POST /status/:token/feedback, cross-site or without a CSRF token, answers 403 and stores nothing', async () => {
     const kase = await completedCase();
     const fields = { quality: '5', relevance: '5', usefulness: '5' };
-    const crossSite = await request(app).post(`${kase.statusPath}/feedback`).set('Origin', 'https://evil.example').set('Sec-Fetch-Site', 'cross-site').type('form').send(encodeForm(fields));
+    const crossSite = await request(app)
+      .post(`${kase.statusPath}/feedback`)
+      .set('Origin', 'https://evil.example')
+      .set('Sec-Fetch-Site', 'cross-site')
+      .type('form')
+      .send(encodeForm(fields));
     assert.equal(crossSite.status, 403);
     // The requester's own browser, with the page's cookie, but a form made elsewhere (no token).
     const agent = request.agent(app);
@@ -185,7 +206,10 @@ describeEachEngine('The requester\'s survey', (ctx) => {
   it('POST /status/:token/feedback, with an unknown token, answers 404', async () => {
     const agent = request.agent(app);
     const page = await agent.get('/requests/new').expect(200);
-    const res = await agent.post(`/status/${'x'.repeat(43)}/feedback`).type('form').send(encodeForm({ _csrf: csrfTokenOf(page.text), quality: '5', relevance: '5', usefulness: '5' }));
+    const res = await agent
+      .post(`/status/${'x'.repeat(43)}/feedback`)
+      .type('form')
+      .send(encodeForm({ _csrf: csrfTokenOf(page.text), quality: '5', relevance: '5', usefulness: '5' }));
     assert.equal(res.status, 404);
   });
 });

@@ -18,9 +18,19 @@ describeEachEngine('Import: the accounts a check would create, and the sample to
     const [{ n: usersBefore }] = await ctx.db.knex('users').count({ n: '*' });
     const res = await upload(agent, fs.readFileSync(SAMPLE), { token, action: 'check', name: 'sample.csv' });
     assert.equal(res.status, 200);
-    const items = [...res.text.matchAll(/<li>([\s\S]*?)<\/li>/g)].map((m) => m[1].replace(/<[^>]+>/g, '').replace(/\s+/g, ' ').trim()).filter((t) => t.includes('&lt;'));
+    const items = [...res.text.matchAll(/<li>([\s\S]*?)<\/li>/g)]
+      .map((m) =>
+        m[1]
+          .replace(/<[^>]+>/g, '')
+          .replace(/\s+/g, ' ')
+          .trim(),
+      )
+      .filter((t) => t.includes('&lt;'));
     assert.equal(items.length, 2, items.join('\n'));
-    assert.match(items[0], /^Avery Johnson &lt;avery\.johnson@leep\.example&gt; Check the same name as Avery Johnson &lt;avery\.j\.\d+@nasbe\.example&gt;: is it the same person\?$/);
+    assert.match(
+      items[0],
+      /^Avery Johnson &lt;avery\.johnson@leep\.example&gt; Check the same name as Avery Johnson &lt;avery\.j\.\d+@nasbe\.example&gt;: is it the same person\?$/,
+    );
     assert.equal(items[1], 'Maya Okafor &lt;maya.okafor@leep.example&gt;');
     const [{ n: usersAfter }] = await ctx.db.knex('users').count({ n: '*' });
     assert.equal(Number(usersAfter), Number(usersBefore), 'a check creates no account');

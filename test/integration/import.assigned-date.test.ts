@@ -12,9 +12,26 @@ const COLUMNS = [...DOCUMENTED_COLUMNS, 'assigned_date'];
 
 /** A completed case with one delivered engagement, led by `lead`, optionally with an assignment date. */
 function history(key: string, lead: string, submitted: string, assigned: string | undefined, delivered: string): Row[] {
-  const base = caseOnly(key, { submitted_date: submitted, case_status: 'completed', lead_consultant_email: lead }) as Record<string, string>;
+  const base = caseOnly(key, { submitted_date: submitted, case_status: 'completed', lead_consultant_email: lead }) as Record<
+    string,
+    string
+  >;
   if (assigned) base.assigned_date = assigned;
-  return [{ ...base, engagement_date: delivered, start_time: '10:00', duration_minutes: '60', format: 'one_on_one', engagement_status: 'delivered', participant_count: '3', participant_jurisdictions: 'OH', consultant_emails: lead, engagement_topics: '', summary: 'Met the board.' } as Row];
+  return [
+    {
+      ...base,
+      engagement_date: delivered,
+      start_time: '10:00',
+      duration_minutes: '60',
+      format: 'one_on_one',
+      engagement_status: 'delivered',
+      participant_count: '3',
+      participant_jurisdictions: 'OH',
+      consultant_emails: lead,
+      engagement_topics: '',
+      summary: 'Met the board.',
+    } as Row,
+  ];
 }
 
 describeEachEngine('Importing history with and without assigned_date', (t) => {
@@ -27,7 +44,10 @@ describeEachEngine('Importing history with and without assigned_date', (t) => {
   });
 
   it('importCsv, without an assigned_date column, leaves every imported case out of the assignment figures and counts them', async () => {
-    const rows = [history(uniqueTag(), lead, '2018-03-05', undefined, '2018-03-20'), history(uniqueTag(), lead, '2018-04-02', undefined, '2018-04-30')].flat();
+    const rows = [
+      history(uniqueTag(), lead, '2018-03-05', undefined, '2018-03-20'),
+      history(uniqueTag(), lead, '2018-04-02', undefined, '2018-04-30'),
+    ].flat();
     const result = await importCsv(toCsv(rows), { dryRun: false, timeZone: ZONE });
     assert.deepEqual(result.problems, []);
     assert.equal(result.created.cases, 2);
@@ -47,11 +67,22 @@ describeEachEngine('Importing history with and without assigned_date', (t) => {
   it('importCsv, with assigned_date, counts the assignment time and its business days in the program time zone', async () => {
     // Friday 2018-06-29 to Thursday 2018-07-05: July 4 is a holiday, so 3 business days (Jul 2, 3, 5).
     // Monday 2018-08-06 to Thursday 2018-08-16: 8 business days, past the target of 5.
-    const rows = [history(uniqueTag(), lead, '2018-06-29', '2018-07-05', '2018-07-20'), history(uniqueTag(), lead, '2018-08-06', '2018-08-16', '2018-08-30')].flat();
+    const rows = [
+      history(uniqueTag(), lead, '2018-06-29', '2018-07-05', '2018-07-20'),
+      history(uniqueTag(), lead, '2018-08-06', '2018-08-16', '2018-08-30'),
+    ].flat();
     const result = await importCsv(toCsv(rows, { columns: COLUMNS }), { dryRun: false, timeZone: ZONE });
     assert.deepEqual(result.problems, []);
-    const dated = await t.db.knex('cases').where({ source: 'import' }).whereNotNull('first_assigned_at').orderBy('submitted_at').select('assignment_business_days', 'first_assigned_at', 'submitted_at');
-    assert.deepEqual(dated.map((c) => Number(c.assignment_business_days)), [3, 8]);
+    const dated = await t.db
+      .knex('cases')
+      .where({ source: 'import' })
+      .whereNotNull('first_assigned_at')
+      .orderBy('submitted_at')
+      .select('assignment_business_days', 'first_assigned_at', 'submitted_at');
+    assert.deepEqual(
+      dated.map((c) => Number(c.assignment_business_days)),
+      [3, 8],
+    );
     const f = await dashboardFigures(filters, { responseTargetBusinessDays: 5 });
     assert.equal(f.response.assignedCount, 2);
     assert.equal(f.response.assigned, 2);
@@ -72,7 +103,14 @@ describeEachEngine('Importing history with and without assigned_date', (t) => {
     const far = caseOnly(uniqueTag(), { submitted_date: '2018-05-10', lead_consultant_email: lead }) as Record<string, string>;
     far.assigned_date = '9999-01-01';
     const result = await importCsv(toCsv([early, leaderless, far] as Row[], { columns: COLUMNS }), { dryRun: false, timeZone: ZONE });
-    assert.deepEqual(result.problems.map((p) => [p.row, p.column]), [[2, 'assigned_date'], [3, 'assigned_date'], [4, 'assigned_date']]);
+    assert.deepEqual(
+      result.problems.map((p) => [p.row, p.column]),
+      [
+        [2, 'assigned_date'],
+        [3, 'assigned_date'],
+        [4, 'assigned_date'],
+      ],
+    );
     assert.equal(Number((await t.db.knex('cases').count({ n: '*' }))[0].n), before);
   });
 

@@ -66,8 +66,17 @@ describeEachEngine('Import from the command line', (ctx) => {
     assert.match(run.stderr, /10 problems in .*; nothing was imported:/);
     assertProblems(problemsPrinted(run.stderr), mixed.problems);
     await assertUnchanged(ctx.db.knex, before);
-    for (const c of mixed.cases) assert.equal(await ctx.db.knex('cases').where({ idempotency_key: `import:${c.key}` }).first(), undefined, `no case ${c.key}`);
-    for (const email of mixed.newConsultants) assert.equal(await ctx.db.knex('users').where({ email }).first(), undefined, `no account for ${email}`);
+    for (const c of mixed.cases)
+      assert.equal(
+        await ctx.db
+          .knex('cases')
+          .where({ idempotency_key: `import:${c.key}` })
+          .first(),
+        undefined,
+        `no case ${c.key}`,
+      );
+    for (const email of mixed.newConsultants)
+      assert.equal(await ctx.db.knex('users').where({ email }).first(), undefined, `no account for ${email}`);
   });
 
   it('import --dry-run, on the corrected file, exits 0, says what it would import and writes nothing', async function () {
@@ -82,7 +91,10 @@ describeEachEngine('Import from the command line', (ctx) => {
     assert.equal(run.code, 0, run.stderr);
     const t = totalsOf(mixed.cases);
     const [summary, ...accounts] = run.stdout.trim().split('\n');
-    assert.equal(summary, `Dry run: would import ${t.cases} cases and ${t.engagements} engagements from ${t.rows} rows; would create 2 inactive consultant accounts.`);
+    assert.equal(
+      summary,
+      `Dry run: would import ${t.cases} cases and ${t.engagements} engagements from ${t.rows} rows; would create 2 inactive consultant accounts.`,
+    );
     // The accounts it would make, one a line, and not the consultant who has one already.
     assert.equal(accounts.length, 2);
     for (const line of accounts) assert.match(line, /^ {2}\S.* <[^>]+@[^>]+>$/);
@@ -101,7 +113,10 @@ describeEachEngine('Import from the command line', (ctx) => {
 
     assert.equal(run.code, 0, run.stderr);
     const t = totalsOf(mixed.cases);
-    assert.equal(run.stdout.trim(), `Imported ${t.cases} cases and ${t.engagements} engagements from ${t.rows} rows; 2 inactive consultant accounts created.`);
+    assert.equal(
+      run.stdout.trim(),
+      `Imported ${t.cases} cases and ${t.engagements} engagements from ${t.rows} rows; 2 inactive consultant accounts created.`,
+    );
     const after = await snapshot(ctx.db.knex);
     assert.equal(after.counts.cases - before.counts.cases, t.cases);
     assert.equal(after.counts.engagements - before.counts.engagements, t.engagements);
@@ -127,9 +142,15 @@ describeEachEngine('Import from the command line', (ctx) => {
 
     const t = totalsOf(mixed.cases);
     assert.equal(again.code, 0, again.stderr);
-    assert.equal(again.stdout.trim(), `Imported 0 cases and 0 engagements from ${t.rows} rows (already there: ${t.cases} cases, ${t.engagements} engagements).`);
+    assert.equal(
+      again.stdout.trim(),
+      `Imported 0 cases and 0 engagements from ${t.rows} rows (already there: ${t.cases} cases, ${t.engagements} engagements).`,
+    );
     assert.equal(dry.code, 0, dry.stderr);
-    assert.equal(dry.stdout.trim(), `Dry run: would import 0 cases and 0 engagements from ${t.rows} rows (already there: ${t.cases} cases, ${t.engagements} engagements).`);
+    assert.equal(
+      dry.stdout.trim(),
+      `Dry run: would import 0 cases and 0 engagements from ${t.rows} rows (already there: ${t.cases} cases, ${t.engagements} engagements).`,
+    );
     await assertUnchanged(ctx.db.knex, before);
     await assertImported(ctx.db.knex, mixed.cases);
   });
@@ -137,10 +158,23 @@ describeEachEngine('Import from the command line', (ctx) => {
   it('import, on seeds/import/sample.csv, exits 0 on the dry run and then imports its 3 cases and 3 engagements', async function () {
     this.timeout(60_000);
     const keys = ['2017-OH-01', '2018-NET-01', '2019-KY-02'];
-    assert.equal(await ctx.db.knex('cases').whereIn('idempotency_key', keys.map((k) => `import:${k}`)).first(), undefined, 'the sample is not imported yet');
+    assert.equal(
+      await ctx.db
+        .knex('cases')
+        .whereIn(
+          'idempotency_key',
+          keys.map((k) => `import:${k}`),
+        )
+        .first(),
+      undefined,
+      'the sample is not imported yet',
+    );
     const dry = await cli('import', SAMPLE, '--dry-run');
     assert.equal(dry.code, 0, dry.stderr);
-    assert.match(dry.stdout, /^Dry run: would import 3 cases and 3 engagements from 4 rows; would create 2 inactive consultant accounts\.$/m);
+    assert.match(
+      dry.stdout,
+      /^Dry run: would import 3 cases and 3 engagements from 4 rows; would create 2 inactive consultant accounts\.$/m,
+    );
 
     const run = await cli('import', SAMPLE);
 
@@ -150,7 +184,9 @@ describeEachEngine('Import from the command line', (ctx) => {
     assert.equal(net.track, 'network');
     assert.equal(net.jurisdiction_code, 'DC');
     const [eng] = await ctx.db.knex('engagements').where({ case_id: net.id });
-    const codes = (await ctx.db.knex('engagement_jurisdictions').where({ engagement_id: eng.id })).map((r: { jurisdiction_code: string }) => r.jurisdiction_code).sort();
+    const codes = (await ctx.db.knex('engagement_jurisdictions').where({ engagement_id: eng.id }))
+      .map((r: { jurisdiction_code: string }) => r.jurisdiction_code)
+      .sort();
     assert.deepStrictEqual(codes, ['DC', 'KY', 'MI', 'NV']);
     assert.equal((await ctx.db.knex('cases').where({ idempotency_key: 'import:2019-KY-02' }).first()).status, 'withdrawn');
   });
@@ -230,13 +266,22 @@ describeEachEngine('Import from the command line, then the dashboard', (ctx) => 
         served.set(code, s);
       }
     }
-    const listedOnlyByOthers = [...new Set(all.filter((e) => e.status !== 'delivered').flatMap((e) => e.jurisdictions))].filter((c) => !served.has(c));
-    assert.deepStrictEqual(listedOnlyByOthers.sort(), ['MT', 'NV', 'TN'], 'the file lists states only in scheduled or cancelled engagements');
+    const listedOnlyByOthers = [...new Set(all.filter((e) => e.status !== 'delivered').flatMap((e) => e.jurisdictions))].filter(
+      (c) => !served.has(c),
+    );
+    assert.deepStrictEqual(
+      listedOnlyByOthers.sort(),
+      ['MT', 'NV', 'TN'],
+      'the file lists states only in scheduled or cancelled engagements',
+    );
 
     const figures = await dashboardFigures(filters, config);
     assert.equal(figures.headline.engagements, delivered.length);
     assert.equal(figures.headline.hours, hoursOf(delivered.reduce((n, e) => n + e.minutes, 0)));
-    assert.equal(figures.headline.participants, delivered.reduce((n, e) => n + e.participants, 0));
+    assert.equal(
+      figures.headline.participants,
+      delivered.reduce((n, e) => n + e.participants, 0),
+    );
     assert.equal(figures.headline.statesServed, served.size);
     for (const s of figures.states) {
       const want = served.get(s.code);
@@ -245,8 +290,20 @@ describeEachEngine('Import from the command line, then the dashboard', (ctx) => 
         continue;
       }
       assert.deepStrictEqual(
-        { first: s.served && s.served.first_served, last: s.served && s.served.last_served, engagements: s.served && s.served.engagements, hours: s.served && s.served.hours, participants: s.served && s.served.participants },
-        { first: want.first, last: want.last, engagements: want.engagements, hours: hoursOf(want.minutes), participants: want.participants },
+        {
+          first: s.served && s.served.first_served,
+          last: s.served && s.served.last_served,
+          engagements: s.served && s.served.engagements,
+          hours: s.served && s.served.hours,
+          participants: s.served && s.served.participants,
+        },
+        {
+          first: want.first,
+          last: want.last,
+          engagements: want.engagements,
+          hours: hoursOf(want.minutes),
+          participants: want.participants,
+        },
         s.code,
       );
     }
@@ -261,9 +318,16 @@ describeEachEngine('Import from the command line, then the dashboard', (ctx) => 
     const shown = readDashboard(res.text);
     assert.deepStrictEqual(
       { statesServed: shown.statesServed, engagements: shown.engagements, hours: shown.hours, participants: shown.participants },
-      { statesServed: served.size, engagements: delivered.length, hours: figures.headline.hours, participants: figures.headline.participants },
+      {
+        statesServed: served.size,
+        engagements: delivered.length,
+        hours: figures.headline.hours,
+        participants: figures.headline.participants,
+      },
     );
-    for (const code of listedOnlyByOthers) assert.equal(shown.rows.find((r) => r.code === code)?.served, false, `${code} is shown as not served`);
-    for (const [code, want] of served) assert.equal(shown.rows.find((r) => r.code === code)?.engagements, want.engagements, `${code} on the page`);
+    for (const code of listedOnlyByOthers)
+      assert.equal(shown.rows.find((r) => r.code === code)?.served, false, `${code} is shown as not served`);
+    for (const [code, want] of served)
+      assert.equal(shown.rows.find((r) => r.code === code)?.engagements, want.engagements, `${code} on the page`);
   });
 });

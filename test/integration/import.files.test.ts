@@ -50,8 +50,17 @@ describeEachEngine('Import files: encodings, layouts and names', (ctx) => {
     const before = await snapshot(ctx.db.knex);
 
     const check = await upload(agent, sample, { token, action: 'check', name: 'sample.csv' });
-    assert.equal(check.status, 200, problemsShown(check.text).map((p) => `${p.row} ${p.column} ${p.message}`).join('\n'));
-    assert.equal(summaryShown(check.text), 'It would add 3 cases and 3 engagements from 4 rows. 2 inactive consultant accounts would be created.');
+    assert.equal(
+      check.status,
+      200,
+      problemsShown(check.text)
+        .map((p) => `${p.row} ${p.column} ${p.message}`)
+        .join('\n'),
+    );
+    assert.equal(
+      summaryShown(check.text),
+      'It would add 3 cases and 3 engagements from 4 rows. 2 inactive consultant accounts would be created.',
+    );
     await assertUnchanged(ctx.db.knex, before);
 
     const run = await upload(agent, sample, { token, action: 'import', name: 'sample.csv' });
@@ -89,16 +98,31 @@ describeEachEngine('Import files: encodings, layouts and names', (ctx) => {
 
     assert.equal(res.status, 422);
     const problems = problemsShown(res.text);
-    assert.deepStrictEqual(problems.map((p) => ({ row: p.row, column: p.column })), [{ row: 1, column: 'notes' }]);
+    assert.deepStrictEqual(
+      problems.map((p) => ({ row: p.row, column: p.column })),
+      [{ row: 1, column: 'notes' }],
+    );
     assert.match(problems[0].message, /Unknown column/);
     await assertUnchanged(ctx.db.knex, before);
   });
 
   const notCsv: { name: string; body: Buffer; message: RegExp }[] = [
-    { name: 'a PNG image', body: Buffer.from('89504e470d0a1a0a0000000d4948445200000010000000100806000000', 'hex'), message: /Missing columns|not valid CSV|contains NUL characters/ },
+    {
+      name: 'a PNG image',
+      body: Buffer.from('89504e470d0a1a0a0000000d4948445200000010000000100806000000', 'hex'),
+      message: /Missing columns|not valid CSV|contains NUL characters/,
+    },
     { name: 'a JSON document', body: Buffer.from('{"case_key": "2017-OH-01", "track": "ta"}\n'), message: /not valid CSV/ },
-    { name: 'a CSV file whose quote is never closed', body: Buffer.from(`${DOCUMENTED_COLUMNS.join(',')}\n"2017-OH-01,ta\n`), message: /not valid CSV/ },
-    { name: 'rows with more fields than the header', body: Buffer.from(`${DOCUMENTED_COLUMNS.join(',')}\n${[...DOCUMENTED_COLUMNS, 'extra'].map(() => 'x').join(',')}\n`), message: /not valid CSV/ },
+    {
+      name: 'a CSV file whose quote is never closed',
+      body: Buffer.from(`${DOCUMENTED_COLUMNS.join(',')}\n"2017-OH-01,ta\n`),
+      message: /not valid CSV/,
+    },
+    {
+      name: 'rows with more fields than the header',
+      body: Buffer.from(`${DOCUMENTED_COLUMNS.join(',')}\n${[...DOCUMENTED_COLUMNS, 'extra'].map(() => 'x').join(',')}\n`),
+      message: /not valid CSV/,
+    },
   ];
   for (const c of notCsv) {
     it(`POST /admin/import, with ${c.name}, answers 422 with one clear problem and writes nothing`, async () => {
@@ -130,7 +154,10 @@ describeEachEngine('Import files: encodings, layouts and names', (ctx) => {
     assert.equal(run.status, 200);
     await assertImported(ctx.db.knex, mixed.cases);
     // Nothing of the line ending is left in the last column.
-    const kase = await ctx.db.knex('cases').where({ idempotency_key: `import:${mixed.cases[0].key}` }).first();
+    const kase = await ctx.db
+      .knex('cases')
+      .where({ idempotency_key: `import:${mixed.cases[0].key}` })
+      .first();
     for (const e of await ctx.db.knex('engagements').where({ case_id: kase.id })) assert.doesNotMatch(String(e.summary), /\r/);
   });
 
@@ -142,7 +169,10 @@ describeEachEngine('Import files: encodings, layouts and names', (ctx) => {
     const res = await upload(agent, toCsv(mixed.bad, { bom: true, eol: '\r\n' }), { token, action: 'check' });
 
     assert.equal(res.status, 422);
-    assert.deepStrictEqual(problemsShown(res.text).map((p) => p.row), mixed.problems.map((p) => p.row));
+    assert.deepStrictEqual(
+      problemsShown(res.text).map((p) => p.row),
+      mixed.problems.map((p) => p.row),
+    );
   });
 
   it('POST /admin/import, with states and topics named in any mix of upper and lower case, imports them by their codes and slugs', async () => {
@@ -160,8 +190,28 @@ describeEachEngine('Import files: encodings, layouts and names', (ctx) => {
     assert.equal(res.status, 200, JSON.stringify(problemsShown(res.text)));
     await assertImported(ctx.db.knex, [
       {
-        key, track: 'ta', jurisdiction: 'OH', title: row.title as string, submitted: '2018-03-02', lead: row.lead_consultant_email as string, topics: ['board-governance', 'equity-lens'], status: 'completed',
-        engagements: [{ row: 2, date: '2018-04-12', start_time: '10:00', status: 'delivered', format: 'small_group', minutes: 60, participants: 4, jurisdictions: ['DC', 'KY', 'PR'], consultants: [row.lead_consultant_email as string], topics: ['community-engagement'] }],
+        key,
+        track: 'ta',
+        jurisdiction: 'OH',
+        title: row.title as string,
+        submitted: '2018-03-02',
+        lead: row.lead_consultant_email as string,
+        topics: ['board-governance', 'equity-lens'],
+        status: 'completed',
+        engagements: [
+          {
+            row: 2,
+            date: '2018-04-12',
+            start_time: '10:00',
+            status: 'delivered',
+            format: 'small_group',
+            minutes: 60,
+            participants: 4,
+            jurisdictions: ['DC', 'KY', 'PR'],
+            consultants: [row.lead_consultant_email as string],
+            topics: ['community-engagement'],
+          },
+        ],
       },
     ]);
   });
@@ -197,10 +247,13 @@ describeEachEngine('Import files: encodings, layouts and names', (ctx) => {
     const res = await upload(agent, text, { token, action: 'check' });
 
     assert.equal(res.status, 422);
-    assert.deepStrictEqual(problemsShown(res.text).map((p) => ({ row: p.row, column: p.column })), [
-      { row: 4, column: 'duration_minutes' },
-      { row: 7, column: 'participant_count' },
-    ]);
+    assert.deepStrictEqual(
+      problemsShown(res.text).map((p) => ({ row: p.row, column: p.column })),
+      [
+        { row: 4, column: 'duration_minutes' },
+        { row: 7, column: 'participant_count' },
+      ],
+    );
   });
 
   it('POST /admin/import, with a summary holding commas, quotes and a line break, keeps it exactly', async () => {
@@ -211,7 +264,10 @@ describeEachEngine('Import files: encodings, layouts and names', (ctx) => {
     const res = await upload(agent, toCsv([engagementRow(key, { summary })]), { token, action: 'import' });
 
     assert.equal(res.status, 200, JSON.stringify(problemsShown(res.text)));
-    const kase = await ctx.db.knex('cases').where({ idempotency_key: `import:${key}` }).first();
+    const kase = await ctx.db
+      .knex('cases')
+      .where({ idempotency_key: `import:${key}` })
+      .first();
     const [e] = await ctx.db.knex('engagements').where({ case_id: kase.id });
     assert.equal(e.summary, summary);
   });
@@ -231,13 +287,16 @@ describeEachEngine('Import files: encodings, layouts and names', (ctx) => {
     const res = await upload(agent, toCsv(rows), { token, action: 'import' });
 
     assert.equal(res.status, 422, res.text.slice(0, 500));
-    assert.deepStrictEqual(problemsShown(res.text).map((p) => ({ row: p.row, column: p.column })), [
-      { row: 2, column: 'case_key' },
-      { row: 3, column: 'requester_name' },
-      { row: 4, column: 'organization_name' },
-      { row: 5, column: 'requester_email' },
-      { row: 6, column: 'consultant_emails' },
-    ]);
+    assert.deepStrictEqual(
+      problemsShown(res.text).map((p) => ({ row: p.row, column: p.column })),
+      [
+        { row: 2, column: 'case_key' },
+        { row: 3, column: 'requester_name' },
+        { row: 4, column: 'organization_name' },
+        { row: 5, column: 'requester_email' },
+        { row: 6, column: 'consultant_emails' },
+      ],
+    );
     await assertUnchanged(ctx.db.knex, before);
   });
 
@@ -249,7 +308,10 @@ describeEachEngine('Import files: encodings, layouts and names', (ctx) => {
     const res = await upload(agent, toCsv([row]), { token, action: 'import' });
 
     assert.equal(res.status, 200, JSON.stringify(problemsShown(res.text)));
-    const kase = await ctx.db.knex('cases').where({ idempotency_key: `import:${key}` }).first();
+    const kase = await ctx.db
+      .knex('cases')
+      .where({ idempotency_key: `import:${key}` })
+      .first();
     assert.equal(kase.requester_name.length, 120);
     assert.equal(kase.organization_name.length, 200);
   });

@@ -2,7 +2,17 @@ import assert from 'node:assert/strict';
 import { csrfTokenOf, encodeForm, testApp } from '../helpers/app';
 import { makeUser, signInAs } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
-import { assertImported, assertUnchanged, mixedFile, snapshot, summaryShown, toCsv, totalsOf, uniqueTag, upload } from '../helpers/importing';
+import {
+  assertImported,
+  assertUnchanged,
+  mixedFile,
+  snapshot,
+  summaryShown,
+  toCsv,
+  totalsOf,
+  uniqueTag,
+  upload,
+} from '../helpers/importing';
 
 /** The token of the kept upload in the check page's "Import this file" form. */
 const keptTokenOf = (html: string) => /<form[^>]*action="\/admin\/import\/kept"[\s\S]*?name="upload" value="([^"]+)"/.exec(html)?.[1];
@@ -25,7 +35,10 @@ describeEachEngine('Import: the checked file is kept for "Import this file"', (c
   }
 
   const importKept = (agent: Awaited<ReturnType<typeof checked>>['agent'], token: string, uploadToken: string) =>
-    agent.post('/admin/import/kept').type('form').send(encodeForm({ _csrf: token, upload: uploadToken }));
+    agent
+      .post('/admin/import/kept')
+      .type('form')
+      .send(encodeForm({ _csrf: token, upload: uploadToken }));
 
   it('POST /admin/import/kept, after a check, imports the file without choosing it again (each case once) and removes the kept file', async () => {
     const { agent, token, upload: kept, mixed } = await checked();
@@ -36,9 +49,13 @@ describeEachEngine('Import: the checked file is kept for "Import this file"', (c
     assert.equal(res.status, 200, res.text.slice(0, 2000));
     assert.match(res.text, /Imported history\.csv/);
     const t = totalsOf(mixed.cases);
-    assert.match(summaryShown(res.text) ?? '', new RegExp(`^Added ${t.cases} cases and ${t.engagements} engagements from ${t.rows} rows\\.`));
+    assert.match(
+      summaryShown(res.text) ?? '',
+      new RegExp(`^Added ${t.cases} cases and ${t.engagements} engagements from ${t.rows} rows\\.`),
+    );
     await assertImported(ctx.db.knex, mixed.cases);
-    for (const c of mixed.cases) assert.equal((await ctx.db.knex('cases').where({ idempotency_key: `import:${c.key}` })).length, 1, `case ${c.key} once`);
+    for (const c of mixed.cases)
+      assert.equal((await ctx.db.knex('cases').where({ idempotency_key: `import:${c.key}` })).length, 1, `case ${c.key} once`);
     assert.equal(Number((await ctx.db.knex('import_uploads').count({ n: '*' }))[0].n), 0, 'a used file is removed');
   });
 
@@ -86,7 +103,10 @@ describeEachEngine('Import: the checked file is kept for "Import this file"', (c
     const { agent, upload: kept } = await checked();
     const before = await snapshot(ctx.db.knex);
 
-    const res = await agent.post('/admin/import/kept').type('form').send(encodeForm({ upload: kept }));
+    const res = await agent
+      .post('/admin/import/kept')
+      .type('form')
+      .send(encodeForm({ upload: kept }));
 
     assert.equal(res.status, 403);
     await assertUnchanged(ctx.db.knex, before);

@@ -124,7 +124,10 @@ describeEachEngine('Import upload page', (ctx) => {
     assert.equal(res.status, 200);
     assert.match(res.text, /history\.csv is ready to import/);
     const t = totalsOf(mixed.cases);
-    assert.equal(summaryShown(res.text), `It would add ${t.cases} cases and ${t.engagements} engagements from ${t.rows} rows. 2 inactive consultant accounts would be created.`);
+    assert.equal(
+      summaryShown(res.text),
+      `It would add ${t.cases} cases and ${t.engagements} engagements from ${t.rows} rows. 2 inactive consultant accounts would be created.`,
+    );
     assert.deepStrictEqual(problemsShown(res.text), []);
     await assertUnchanged(ctx.db.knex, before);
   });
@@ -139,10 +142,22 @@ describeEachEngine('Import upload page', (ctx) => {
     assert.equal(res.status, 200, res.text.slice(0, 2000));
     assert.match(res.text, /Imported history\.csv/);
     const t = totalsOf(mixed.cases);
-    assert.equal(summaryShown(res.text), `Added ${t.cases} cases and ${t.engagements} engagements from ${t.rows} rows. 2 inactive consultant accounts were created.`);
+    assert.equal(
+      summaryShown(res.text),
+      `Added ${t.cases} cases and ${t.engagements} engagements from ${t.rows} rows. 2 inactive consultant accounts were created.`,
+    );
     await assertImported(ctx.db.knex, mixed.cases);
     await assertInactiveConsultants(ctx.db.knex, mixed.newConsultants);
-    const created = await ctx.db.knex('case_events').whereIn('case_id', ctx.db.knex('cases').select('id').where('idempotency_key', 'like', `import:${mixed.cases[0].key.slice(0, -1)}%`)).where({ kind: 'case.created' });
+    const created = await ctx.db
+      .knex('case_events')
+      .whereIn(
+        'case_id',
+        ctx.db
+          .knex('cases')
+          .select('id')
+          .where('idempotency_key', 'like', `import:${mixed.cases[0].key.slice(0, -1)}%`),
+      )
+      .where({ kind: 'case.created' });
     assert.equal(created.length, t.cases);
     for (const e of created) assert.equal(JSON.parse(e.after_json).file, 'history.csv', 'the timeline names the file');
   });
@@ -160,9 +175,15 @@ describeEachEngine('Import upload page', (ctx) => {
 
     const t = totalsOf(mixed.cases);
     assert.equal(check.status, 200);
-    assert.equal(summaryShown(check.text), `It would add 0 cases and 0 engagements from ${t.rows} rows; already here: ${t.cases} cases and ${t.engagements} engagements.`);
+    assert.equal(
+      summaryShown(check.text),
+      `It would add 0 cases and 0 engagements from ${t.rows} rows; already here: ${t.cases} cases and ${t.engagements} engagements.`,
+    );
     assert.equal(again.status, 200);
-    assert.equal(summaryShown(again.text), `Added 0 cases and 0 engagements from ${t.rows} rows; already here: ${t.cases} cases and ${t.engagements} engagements.`);
+    assert.equal(
+      summaryShown(again.text),
+      `Added 0 cases and 0 engagements from ${t.rows} rows; already here: ${t.cases} cases and ${t.engagements} engagements.`,
+    );
     await assertUnchanged(ctx.db.knex, before);
   });
 
@@ -179,12 +200,21 @@ describeEachEngine('Import upload page', (ctx) => {
 
     assert.equal(res.status, 200);
     const t = totalsOf(mixed.cases);
-    assert.equal(summaryShown(res.text), `Added 0 cases and 1 engagements from ${t.rows + 1} rows; already here: ${t.cases} cases and ${t.engagements} engagements.`);
+    assert.equal(
+      summaryShown(res.text),
+      `Added 0 cases and 1 engagements from ${t.rows + 1} rows; already here: ${t.cases} cases and ${t.engagements} engagements.`,
+    );
     const after = await snapshot(ctx.db.knex);
     assert.equal(after.counts.engagements, before.counts.engagements + 1);
     assert.equal(after.counts.cases, before.counts.cases);
-    const kase = await ctx.db.knex('cases').where({ idempotency_key: `import:${last.case_key}` }).first();
-    assert.deepStrictEqual((await ctx.db.knex('engagements').where({ case_id: kase.id }).orderBy('date')).map((e: { date: string }) => e.date), ['2020-02-01', '2020-03-02']);
+    const kase = await ctx.db
+      .knex('cases')
+      .where({ idempotency_key: `import:${last.case_key}` })
+      .first();
+    assert.deepStrictEqual(
+      (await ctx.db.knex('engagements').where({ case_id: kase.id }).orderBy('date')).map((e: { date: string }) => e.date),
+      ['2020-02-01', '2020-03-02'],
+    );
   });
 });
 
@@ -212,13 +242,32 @@ describeEachEngine('Import upload, then the dashboard', (ctx) => {
     };
     const figures = await dashboardFigures(parseReportFilters({}, 'America/New_York').filters, { responseTargetBusinessDays: 5 });
     assert.deepStrictEqual(
-      { statesServed: figures.headline.statesServed, engagements: figures.headline.engagements, hours: figures.headline.hours, participants: figures.headline.participants },
+      {
+        statesServed: figures.headline.statesServed,
+        engagements: figures.headline.engagements,
+        hours: figures.headline.hours,
+        participants: figures.headline.participants,
+      },
       expected,
     );
     const shown = readDashboard((await agent.get('/dashboard')).text);
-    assert.deepStrictEqual({ statesServed: shown.statesServed, engagements: shown.engagements, hours: shown.hours, participants: shown.participants }, expected);
-    assert.deepStrictEqual(shown.rows.filter((r) => r.served).map((r) => r.code).sort(), [...states].sort());
-    for (const code of ['NV', 'MT', 'TN']) assert.equal(shown.rows.find((r) => r.code === code)?.served, false, `${code}, listed only by a cancelled or scheduled engagement, is not served`);
+    assert.deepStrictEqual(
+      { statesServed: shown.statesServed, engagements: shown.engagements, hours: shown.hours, participants: shown.participants },
+      expected,
+    );
+    assert.deepStrictEqual(
+      shown.rows
+        .filter((r) => r.served)
+        .map((r) => r.code)
+        .sort(),
+      [...states].sort(),
+    );
+    for (const code of ['NV', 'MT', 'TN'])
+      assert.equal(
+        shown.rows.find((r) => r.code === code)?.served,
+        false,
+        `${code}, listed only by a cancelled or scheduled engagement, is not served`,
+      );
     // A period holding only the cancelled engagement counts nothing.
     const later = await agent.get('/dashboard?from=2018-06-15&to=2018-08-31');
     assert.equal(readDashboard(later.text).engagements, 0);

@@ -46,7 +46,11 @@ describeEachEngine('An import run by the CLI while the app serves', (ctx) => {
     // Every row of the file is a delivered engagement: the figures moved in one step, from none of it to all of it.
     const after = await delivered();
     assert.equal(after, before + ROWS);
-    for (const n of seen) assert.ok(n === before || n === after, `the dashboard counted ${n} delivered engagements during the import (before ${before}, after ${after})`);
+    for (const n of seen)
+      assert.ok(
+        n === before || n === after,
+        `the dashboard counted ${n} delivered engagements during the import (before ${before}, after ${after})`,
+      );
     fs.rmSync(dir, { recursive: true, force: true });
   });
 });

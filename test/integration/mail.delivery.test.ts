@@ -16,9 +16,22 @@ import { requestForm, requestPayload } from '../helpers/factories';
 /** A YYYY-MM-DD date as people read it in mail ("Mar 4, 2031"), worked out here, not by the app's formatter. */
 const inWords = (date: string) => {
   const [y, m, d] = date.split('-').map(Number);
-  return new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric' }).format(Date.UTC(y, m - 1, d));
+  return new Intl.DateTimeFormat('en-US', { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric' }).format(
+    Date.UTC(y, m - 1, d),
+  );
 };
-import { MAIL_FROM, ReceivedMail, TestSmtp, addressesIn, deliverAll, linesFor, mailWorker, outboxOf, pathOf, startSmtp } from '../helpers/mail';
+import {
+  MAIL_FROM,
+  ReceivedMail,
+  TestSmtp,
+  addressesIn,
+  deliverAll,
+  linesFor,
+  mailWorker,
+  outboxOf,
+  pathOf,
+  startSmtp,
+} from '../helpers/mail';
 
 const LINK = /http:\/\/leep\.test\/[^\s<>"]+/g;
 
@@ -59,14 +72,16 @@ describeEachEngine('Mail delivery through SMTP', (ctx) => {
     await smtp?.close();
   });
 
-  const activeDirectorEmails = async (): Promise<string[]> => (await ctx.db.knex('users').where({ role: 'director', active: true }).pluck('email')).map((e: string) => e.toLowerCase()).sort();
+  const activeDirectorEmails = async (): Promise<string[]> =>
+    (await ctx.db.knex('users').where({ role: 'director', active: true }).pluck('email')).map((e: string) => e.toLowerCase()).sort();
   const caseByEmail = async (email: string) => {
     const row = await ctx.db.knex('cases').where({ requester_email: email }).first('id', 'reference', 'title');
     assert.ok(row, `no case for ${email}`);
     return { id: Number(row.id), reference: String(row.reference), title: String(row.title) };
   };
   /** What the server received since `mark`, for the case. */
-  const newFor = (mark: number, reference: string): ReceivedMail[] => smtp.received.slice(mark).filter((m) => m.subject.includes(reference));
+  const newFor = (mark: number, reference: string): ReceivedMail[] =>
+    smtp.received.slice(mark).filter((m) => m.subject.includes(reference));
   const only = (messages: ReceivedMail[], to: string): ReceivedMail => {
     const found = messages.filter((m) => m.rcptTo.includes(to));
     assert.equal(found.length, 1, `expected one message to ${to}, got ${found.length}`);
@@ -89,7 +104,10 @@ describeEachEngine('Mail delivery through SMTP', (ctx) => {
     const got = newFor(mark, kase.reference);
     assert.deepEqual(
       linesFor(got, kase.reference),
-      [`${email} | We received your request ${kase.reference}`, ...directors.map((d) => `${d} | New request ${kase.reference} from Ohio`)].sort(),
+      [
+        `${email} | We received your request ${kase.reference}`,
+        ...directors.map((d) => `${d} | New request ${kase.reference} from Ohio`),
+      ].sort(),
     );
     const all = smtp.received.flatMap((m) => m.rcptTo);
     assert.ok(!all.includes(inactiveDirector.email), 'an inactive director was written to');
@@ -108,10 +126,10 @@ describeEachEngine('Mail delivery through SMTP', (ctx) => {
     const toDirector = only(got, otherDirector.email);
     assert.deepEqual(linksIn(toDirector.text), [`http://leep.test/cases/${kase.id}`]);
     assert.match(toDirector.text, re(`${kase.reference}: "${kase.title}"`));
-    assert.ok(!toDirector.text.includes(statusPath), 'the requester\'s private link was sent to staff');
+    assert.ok(!toDirector.text.includes(statusPath), "the requester's private link was sent to staff");
   });
 
-  it('POST /cases/:id/assignment, a new lead, sends the lead the case and the requester the consultant\'s name; saving it again sends nothing', async () => {
+  it("POST /cases/:id/assignment, a new lead, sends the lead the case and the requester the consultant's name; saving it again sends nothing", async () => {
     const lead = await makeUser({ name: `Lena Lead ${marker()}` });
     const supporter = await makeUser({ name: 'Sam Supporter' });
     const email = `req.${marker()}@example.org`;
@@ -127,7 +145,11 @@ describeEachEngine('Mail delivery through SMTP', (ctx) => {
     const got = newFor(mark, kase.reference);
     assert.deepEqual(
       linesFor(got, kase.reference),
-      [`${email} | Your LEEP consultant for ${kase.reference}`, `${lead.email} | You are the lead on ${kase.reference}`, `${supporter.email} | You are supporting ${kase.reference}`].sort(),
+      [
+        `${email} | Your LEEP consultant for ${kase.reference}`,
+        `${lead.email} | You are the lead on ${kase.reference}`,
+        `${supporter.email} | You are supporting ${kase.reference}`,
+      ].sort(),
     );
     const toLead = only(got, lead.email);
     assert.match(toLead.text, re(`Dear ${lead.name},`));
@@ -195,11 +217,17 @@ describeEachEngine('Mail delivery through SMTP', (ctx) => {
     const page = await agent.get(kase.statusPath).expect(200);
     const text = `Could we meet on Tuesday? ${marker()}`;
     const mark = smtp.received.length;
-    const res = await agent.post(`${kase.statusPath}/messages`).type('form').send(encodeForm({ _csrf: csrfTokenOf(page.text), body: text }));
+    const res = await agent
+      .post(`${kase.statusPath}/messages`)
+      .type('form')
+      .send(encodeForm({ _csrf: csrfTokenOf(page.text), body: text }));
     assert.equal(res.status, 303);
     assert.equal(await deliverAll(worker), 2);
     const got = newFor(mark, kase.reference);
-    assert.deepEqual(linesFor(got, kase.reference), [lead.email, supporter.email].map((to) => `${to} | Dana Whitfield wrote about ${kase.reference}`).sort());
+    assert.deepEqual(
+      linesFor(got, kase.reference),
+      [lead.email, supporter.email].map((to) => `${to} | Dana Whitfield wrote about ${kase.reference}`).sort(),
+    );
     for (const m of got) {
       assert.ok(m.text.includes(`\n${text}\n`), m.text);
       assert.deepEqual(linksIn(m.text), [`http://leep.test/cases/${kase.id}`]);
@@ -213,7 +241,15 @@ describeEachEngine('Mail delivery through SMTP', (ctx) => {
     const page = await agent.get(kase.statusPath).expect(200);
     const text = `Is anyone reading this? ${marker()}`;
     const mark = smtp.received.length;
-    assert.equal((await agent.post(`${kase.statusPath}/messages`).type('form').send(encodeForm({ _csrf: csrfTokenOf(page.text), body: text }))).status, 303);
+    assert.equal(
+      (
+        await agent
+          .post(`${kase.statusPath}/messages`)
+          .type('form')
+          .send(encodeForm({ _csrf: csrfTokenOf(page.text), body: text }))
+      ).status,
+      303,
+    );
     const directors = await activeDirectorEmails();
     assert.equal(await deliverAll(worker), directors.length);
     const got = newFor(mark, kase.reference);
@@ -221,7 +257,7 @@ describeEachEngine('Mail delivery through SMTP', (ctx) => {
     assert.ok(got.every((m) => m.text.includes(text)));
   });
 
-  it('POST /cases/:id/engagements, a scheduled one, sends the requester a calendar file that starts at the engagement\'s time', async () => {
+  it("POST /cases/:id/engagements, a scheduled one, sends the requester a calendar file that starts at the engagement's time", async () => {
     const lead = await makeUser();
     const kase = await makeCase(config, { lead });
     const agent = await staffAgent(app, lead);
@@ -232,7 +268,9 @@ describeEachEngine('Mail delivery through SMTP', (ctx) => {
     await addEngagement(ctx.db.knex, agent, kase.id, engagementForm([lead], { date, start_time: '10:00', duration_minutes: '90' }));
     assert.equal(await deliverAll(worker), 1);
     const got = newFor(mark, kase.reference);
-    assert.deepEqual(linesFor(got, kase.reference), [`dana.whitfield@example.org | Scheduled: Small-group facilitation on ${inWords(date)} (${kase.reference})`]);
+    assert.deepEqual(linesFor(got, kase.reference), [
+      `dana.whitfield@example.org | Scheduled: Small-group facilitation on ${inWords(date)} (${kase.reference})`,
+    ]);
     const m = got[0];
     assert.match(m.text, re(`${inWords(date)}, 10:00 AM ET`));
     assert.deepEqual(linksIn(m.text), [`http://leep.test${kase.statusPath}`]);
@@ -241,7 +279,10 @@ describeEachEngine('Mail delivery through SMTP', (ctx) => {
     assert.match(m.attachments[0].filename ?? '', /\.ics$/);
     const event = onlyEvent(m.attachments[0].text);
     assert.equal(new Date(event.start).toISOString(), zonedToUtc(date, '10:00', ZONE).toISOString());
-    assert.equal(new Date(event.end as Date).toISOString(), new Date(zonedToUtc(date, '10:00', ZONE).getTime() + 90 * 60_000).toISOString());
+    assert.equal(
+      new Date(event.end as Date).toISOString(),
+      new Date(zonedToUtc(date, '10:00', ZONE).getTime() + 90 * 60_000).toISOString(),
+    );
   });
 
   it('POST /engagements/:id, a new date or time, sends a "Moved" message with the new start; other edits send nothing', async () => {
@@ -258,7 +299,13 @@ describeEachEngine('Mail delivery through SMTP', (ctx) => {
     // The requester and the engagement's consultant are both told.
     assert.equal(await deliverAll(worker), 2);
     let got = newFor(mark, kase.reference);
-    assert.deepEqual(linesFor(got, kase.reference), [`dana.whitfield@example.org | Moved: Small-group facilitation on ${inWords(moved)} (${kase.reference})`, `${lead.email} | Moved: Small-group facilitation on ${inWords(moved)} (${kase.reference})`].sort());
+    assert.deepEqual(
+      linesFor(got, kase.reference),
+      [
+        `dana.whitfield@example.org | Moved: Small-group facilitation on ${inWords(moved)} (${kase.reference})`,
+        `${lead.email} | Moved: Small-group facilitation on ${inWords(moved)} (${kase.reference})`,
+      ].sort(),
+    );
     got = got.filter((m) => m.rcptTo.includes('dana.whitfield@example.org'));
     assert.match(got[0].text, /has moved/);
     assert.equal(new Date(onlyEvent(got[0].attachments[0].text).start).toISOString(), zonedToUtc(moved, '14:30', ZONE).toISOString());
@@ -268,12 +315,18 @@ describeEachEngine('Mail delivery through SMTP', (ctx) => {
     assert.equal((await postForm(agent, `/engagements/${id}`, engagementForm([lead], { date: moved, start_time: '16:00' }))).status, 303);
     assert.equal(await deliverAll(worker), 2);
     got = newFor(mark, kase.reference).filter((m) => m.rcptTo.includes('dana.whitfield@example.org'));
-    assert.deepEqual(linesFor(got, kase.reference), [`dana.whitfield@example.org | Moved: Small-group facilitation on ${inWords(moved)} (${kase.reference})`]);
+    assert.deepEqual(linesFor(got, kase.reference), [
+      `dana.whitfield@example.org | Moved: Small-group facilitation on ${inWords(moved)} (${kase.reference})`,
+    ]);
     assert.equal(new Date(onlyEvent(got[0].attachments[0].text).start).toISOString(), zonedToUtc(moved, '16:00', ZONE).toISOString());
 
     const rows = (await outboxOf(ctx.db.knex, kase.id)).length;
     mark = smtp.received.length;
-    const edited = await postForm(agent, `/engagements/${id}`, engagementForm([lead], { date: moved, start_time: '16:00', participant_count: '9', topics: ['equity-lens', 'board-governance'] }));
+    const edited = await postForm(
+      agent,
+      `/engagements/${id}`,
+      engagementForm([lead], { date: moved, start_time: '16:00', participant_count: '9', topics: ['equity-lens', 'board-governance'] }),
+    );
     assert.equal(edited.status, 303);
     assert.equal(await deliverAll(worker), 0);
     assert.equal(smtp.received.length, mark);
@@ -286,12 +339,22 @@ describeEachEngine('Mail delivery through SMTP', (ctx) => {
     const agent = await staffAgent(app, lead);
     await deliverAll(worker);
     const mark = smtp.received.length;
-    await addEngagement(ctx.db.knex, agent, kase.id, engagementForm([lead], { status: 'delivered', date: daysFromToday(-1), summary: 'We walked through the plan' }));
-    assert.equal((await postForm(agent, `/cases/${kase.id}/status`, { to: 'completed', closing_summary: 'The board adopted the framework.' })).status, 303);
+    await addEngagement(
+      ctx.db.knex,
+      agent,
+      kase.id,
+      engagementForm([lead], { status: 'delivered', date: daysFromToday(-1), summary: 'We walked through the plan' }),
+    );
+    assert.equal(
+      (await postForm(agent, `/cases/${kase.id}/status`, { to: 'completed', closing_summary: 'The board adopted the framework.' })).status,
+      303,
+    );
     await deliverAll(worker);
     const got = newFor(mark, kase.reference);
     // A delivered engagement and the move to in progress write nothing: only the completion does.
-    assert.deepEqual(linesFor(got, kase.reference), [`dana.whitfield@example.org | Your request ${kase.reference} is complete: how did it go?`]);
+    assert.deepEqual(linesFor(got, kase.reference), [
+      `dana.whitfield@example.org | Your request ${kase.reference} is complete: how did it go?`,
+    ]);
     const [link] = linksIn(got[0].text);
     assert.equal(link, `http://leep.test${kase.statusPath}#feedback`);
     assert.match(got[0].html, re(`<a href="${link}">`));
@@ -305,7 +368,12 @@ describeEachEngine('Mail delivery through SMTP', (ctx) => {
     const lead = await makeUser();
     const kase = await makeCase(config, { lead });
     const agent = await staffAgent(app, lead);
-    await addEngagement(ctx.db.knex, agent, kase.id, engagementForm([lead], { status: 'delivered', date: daysFromToday(-1), summary: 'We walked through the plan' }));
+    await addEngagement(
+      ctx.db.knex,
+      agent,
+      kase.id,
+      engagementForm([lead], { status: 'delivered', date: daysFromToday(-1), summary: 'We walked through the plan' }),
+    );
     const complete = { to: 'completed', closing_summary: 'The board adopted the framework.' };
     const reopen = { to: 'in_progress', reason: 'One more session was asked for.' };
     const asked = `dana.whitfield@example.org | Your request ${kase.reference} is complete: how did it go?`;
@@ -320,7 +388,10 @@ describeEachEngine('Mail delivery through SMTP', (ctx) => {
 
     const browser = request.agent(app);
     const page = await browser.get(kase.statusPath).expect(200);
-    const answered = await browser.post(`${kase.statusPath}/feedback`).type('form').send(encodeForm({ _csrf: csrfTokenOf(page.text), quality: '4', relevance: '4', usefulness: '4' }));
+    const answered = await browser
+      .post(`${kase.statusPath}/feedback`)
+      .type('form')
+      .send(encodeForm({ _csrf: csrfTokenOf(page.text), quality: '4', relevance: '4', usefulness: '4' }));
     assert.equal(answered.status, 303);
     assert.equal((await director.post(`/cases/${kase.id}/status`, reopen)).status, 303);
     mark = smtp.received.length;
@@ -352,7 +423,10 @@ describeEachEngine('Mail delivery through SMTP', (ctx) => {
       for (const kase of cases) {
         const rows = await outboxOf(ctx.db.knex, kase.id);
         assert.equal(rows.length, 1 + directors.length);
-        assert.deepEqual(rows.map((r) => [r.status, r.attempts]), rows.map(() => ['sent', 1]));
+        assert.deepEqual(
+          rows.map((r) => [r.status, r.attempts]),
+          rows.map(() => ['sent', 1]),
+        );
         assert.equal(linesFor(got, kase.reference).length, 1 + directors.length);
       }
     } finally {

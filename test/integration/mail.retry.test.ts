@@ -78,9 +78,20 @@ describeEachEngine('Mail with the SMTP server down', (ctx) => {
     assert.equal(await deliverAll(down), waiting.length);
     assert.equal(await down.runOnce(), 0);
     const sent = await outboxOf(ctx.db.knex, caseId);
-    assert.deepEqual(sent.map((r) => [r.status, r.attempts]), sent.map(() => ['sent', 2]));
+    assert.deepEqual(
+      sent.map((r) => [r.status, r.attempts]),
+      sent.map(() => ['sent', 2]),
+    );
     const lines = linesFor(smtp.received, String(kase.reference));
-    assert.deepEqual(lines, waiting.map((r) => `${r.to_address} | ${r.to_address === email ? `We received your request ${kase.reference}` : `New request ${kase.reference} from Ohio`}`).sort());
+    assert.deepEqual(
+      lines,
+      waiting
+        .map(
+          (r) =>
+            `${r.to_address} | ${r.to_address === email ? `We received your request ${kase.reference}` : `New request ${kase.reference} from Ohio`}`,
+        )
+        .sort(),
+    );
     assert.equal(new Set(lines).size, lines.length);
   });
 
@@ -129,7 +140,11 @@ describeEachEngine('Mail with the SMTP server down', (ctx) => {
     for (let i = 1; i <= MAX_ATTEMPTS; i += 1) {
       await down.runOnce();
       const rows = await outboxOf(ctx.db.knex, caseId);
-      assert.deepEqual(rows.map((r) => [r.status, r.attempts]), rows.map(() => [i < MAX_ATTEMPTS ? 'waiting' : 'failed', i]), `after try ${i}`);
+      assert.deepEqual(
+        rows.map((r) => [r.status, r.attempts]),
+        rows.map(() => [i < MAX_ATTEMPTS ? 'waiting' : 'failed', i]),
+        `after try ${i}`,
+      );
       await makeDue(ctx.db.knex, caseId);
     }
     const failed = await outboxOf(ctx.db.knex, caseId);
@@ -137,7 +152,10 @@ describeEachEngine('Mail with the SMTP server down', (ctx) => {
     // A failed message is not tried again by itself.
     await ctx.db.knex('outbox').where({ case_id: caseId }).update({ next_attempt_at: 0 });
     await down.runOnce();
-    assert.deepEqual((await outboxOf(ctx.db.knex, caseId)).map((r) => [r.status, r.attempts]), failed.map(() => ['failed', MAX_ATTEMPTS]));
+    assert.deepEqual(
+      (await outboxOf(ctx.db.knex, caseId)).map((r) => [r.status, r.attempts]),
+      failed.map(() => ['failed', MAX_ATTEMPTS]),
+    );
 
     const mine = failed.find((r) => r.to_address === email);
     assert.ok(mine);
@@ -153,7 +171,10 @@ describeEachEngine('Mail with the SMTP server down', (ctx) => {
     assert.match(detail.text, re(`failed (${MAX_ATTEMPTS} tries; last error: ${mine.last_error})`));
 
     const token = csrfTokenOf(list.text);
-    const retried = await director.agent.post(`/admin/outbox/${mine.id}/retry`).type('form').send(encodeForm({ _csrf: token }));
+    const retried = await director.agent
+      .post(`/admin/outbox/${mine.id}/retry`)
+      .type('form')
+      .send(encodeForm({ _csrf: token }));
     assert.equal(retried.status, 303);
     assert.equal(retried.headers.location, '/admin/outbox');
     const queued = (await outboxOf(ctx.db.knex, caseId)).find((r) => r.id === mine.id);
@@ -164,7 +185,10 @@ describeEachEngine('Mail with the SMTP server down', (ctx) => {
     const up = workerAt(smtp.url);
     assert.equal(await deliverAll(up), 1);
     assert.equal(await up.runOnce(), 0);
-    assert.deepEqual(smtp.received.flatMap((m) => m.rcptTo.map((to) => `${to} | ${m.subject}`)), [`${email} | We received your request ${kase.reference}`]);
+    assert.deepEqual(
+      smtp.received.flatMap((m) => m.rcptTo.map((to) => `${to} | ${m.subject}`)),
+      [`${email} | We received your request ${kase.reference}`],
+    );
     const after = await outboxOf(ctx.db.knex, caseId);
     assert.deepEqual(
       after.map((r) => [r.id, r.status]),

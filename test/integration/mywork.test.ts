@@ -15,7 +15,8 @@ function section(html: string, heading: 'overdue' | 'upcoming' | 'cases'): strin
 
 const icsLinks = (html: string) => [...html.matchAll(/\/engagements\/(\d+)\.ics/g)].map((m) => Number(m[1])).sort((a, b) => a - b);
 const editLinks = (html: string) => [...html.matchAll(/\/engagements\/(\d+)\/edit/g)].map((m) => Number(m[1])).sort((a, b) => a - b);
-const caseLinks = (html: string) => [...new Set([...html.matchAll(/href="\/cases\/(\d+)"/g)].map((m) => Number(m[1])))].sort((a, b) => a - b);
+const caseLinks = (html: string) =>
+  [...new Set([...html.matchAll(/href="\/cases\/(\d+)"/g)].map((m) => Number(m[1])))].sort((a, b) => a - b);
 const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
 const asStaff = (u: TestUser) => ({ id: u.id, role: u.role });
 
@@ -45,11 +46,15 @@ describeEachEngine('My work', (ctx) => {
     assert.equal(res.status, 200);
     const upcoming = section(res.text, 'upcoming');
     assert.deepEqual(icsLinks(upcoming), sorted([todayOnLed, aheadOnSupported, facilitated]));
-    for (const id of [others, cancelled, delivered, past]) assert.ok(!upcoming.includes(`/engagements/${id}.`), `engagement ${id} is listed as upcoming`);
+    for (const id of [others, cancelled, delivered, past])
+      assert.ok(!upcoming.includes(`/engagements/${id}.`), `engagement ${id} is listed as upcoming`);
     assert.ok(upcoming.includes(led.reference) && upcoming.includes(supported.reference) && upcoming.includes(facilitatedOnly.reference));
     assert.ok(!upcoming.includes(notMine.reference));
     // Soonest first.
-    assert.ok(upcoming.indexOf(led.reference) < upcoming.indexOf(supported.reference) && upcoming.indexOf(supported.reference) < upcoming.indexOf(facilitatedOnly.reference));
+    assert.ok(
+      upcoming.indexOf(led.reference) < upcoming.indexOf(supported.reference) &&
+        upcoming.indexOf(supported.reference) < upcoming.indexOf(facilitatedOnly.reference),
+    );
     assert.match(upcoming, /, 9:15 AM ET</);
   });
 
@@ -68,7 +73,8 @@ describeEachEngine('My work', (ctx) => {
     assert.equal(res.status, 200);
     const overdue = section(res.text, 'overdue');
     assert.deepEqual(editLinks(overdue), sorted([yesterday, lastMonth]));
-    for (const id of [notMine, recorded, ahead]) assert.ok(!overdue.includes(`/engagements/${id}/`), `engagement ${id} is waiting to be recorded`);
+    for (const id of [notMine, recorded, ahead])
+      assert.ok(!overdue.includes(`/engagements/${id}/`), `engagement ${id} is waiting to be recorded`);
     assert.ok(!section(res.text, 'upcoming').includes(`/engagements/${yesterday}.`));
   });
 
@@ -113,12 +119,25 @@ describeEachEngine('My work', (ctx) => {
     const [year, month] = today().split('-').map(Number);
     // Counted: 90 + 30 minutes this month.
     await storeEngagement(kase.id, me, { status: 'delivered', date: today(), duration_minutes: 90, summary: 'Held' });
-    await storeEngagement(kase.id, me, { status: 'delivered', date: `${year}-${String(month).padStart(2, '0')}-01`, duration_minutes: 30, summary: 'Held', consultant_ids: [me.id, other.id] });
+    await storeEngagement(kase.id, me, {
+      status: 'delivered',
+      date: `${year}-${String(month).padStart(2, '0')}-01`,
+      duration_minutes: 30,
+      summary: 'Held',
+      consultant_ids: [me.id, other.id],
+    });
     // Counted in the year only, when this year has an earlier month: 180 minutes.
-    if (month > 1) await storeEngagement(kase.id, me, { status: 'delivered', date: `${year}-01-15`, duration_minutes: 180, summary: 'Held' });
+    if (month > 1)
+      await storeEngagement(kase.id, me, { status: 'delivered', date: `${year}-01-15`, duration_minutes: 180, summary: 'Held' });
     // Not counted: last year, someone else's, scheduled, cancelled.
     await storeEngagement(kase.id, me, { status: 'delivered', date: `${year - 1}-12-31`, duration_minutes: 60, summary: 'Held' });
-    await storeEngagement(kase.id, other, { status: 'delivered', date: today(), duration_minutes: 45, summary: 'Held', consultant_ids: [other.id] });
+    await storeEngagement(kase.id, other, {
+      status: 'delivered',
+      date: today(),
+      duration_minutes: 45,
+      summary: 'Held',
+      consultant_ids: [other.id],
+    });
     await storeEngagement(kase.id, me, { date: today(), duration_minutes: 120 });
     const dropped = await storeEngagement(kase.id, me, { status: 'delivered', date: today(), duration_minutes: 240, summary: 'Held' });
     await cancelEngagement(dropped, asStaff(me));
@@ -126,19 +145,28 @@ describeEachEngine('My work', (ctx) => {
     const res = await (await staffAgent(app, me)).get('/my-work');
     assert.equal(res.status, 200);
     const monthName = new Intl.DateTimeFormat('en-US', { month: 'long', timeZone: 'UTC' }).format(Date.UTC(year, month - 1, 1));
-    assert.ok(res.text.includes(`>2 <span class="font-body-sm">in ${monthName}</span>`), `month hours not 2:\n${res.text.slice(res.text.indexOf('Delivered hours'), res.text.indexOf('Delivered hours') + 400)}`);
+    assert.ok(
+      res.text.includes(`>2 <span class="font-body-sm">in ${monthName}</span>`),
+      `month hours not 2:\n${res.text.slice(res.text.indexOf('Delivered hours'), res.text.indexOf('Delivered hours') + 400)}`,
+    );
     assert.ok(res.text.includes(`>${month > 1 ? 5 : 2} hours in ${year}</p>`), 'year hours wrong');
 
     // The other consultant: 30 minutes shared this month, 45 of their own.
     const theirs = await (await staffAgent(app, other)).get('/my-work');
-    assert.ok(theirs.text.includes(`>1.3 <span class="font-body-sm">in ${monthName}</span>`), 'the other consultant’s month hours are not 1.3');
+    assert.ok(
+      theirs.text.includes(`>1.3 <span class="font-body-sm">in ${monthName}</span>`),
+      'the other consultant’s month hours are not 1.3',
+    );
   });
 
   it('POST /login, as a consultant, lands on /my-work', async () => {
     const consultant = await makeUser({ role: 'consultant' });
     const agent = request.agent(app);
     const token = csrfTokenOf((await agent.get('/login')).text);
-    const res = await agent.post('/login').type('form').send(encodeForm({ _csrf: token, email: consultant.email, password: consultant.password }));
+    const res = await agent
+      .post('/login')
+      .type('form')
+      .send(encodeForm({ _csrf: token, email: consultant.email, password: consultant.password }));
     assert.equal(res.status, 303);
     assert.equal(res.headers.location, '/my-work');
     assert.equal((await agent.get('/my-work')).status, 200);
@@ -148,7 +176,10 @@ describeEachEngine('My work', (ctx) => {
     const director = await makeUser({ role: 'director' });
     const agent = request.agent(app);
     const token = csrfTokenOf((await agent.get('/login')).text);
-    const res = await agent.post('/login').type('form').send(encodeForm({ _csrf: token, email: director.email, password: director.password }));
+    const res = await agent
+      .post('/login')
+      .type('form')
+      .send(encodeForm({ _csrf: token, email: director.email, password: director.password }));
     assert.equal(res.status, 303);
     assert.equal(res.headers.location, '/cases');
   });

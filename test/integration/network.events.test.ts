@@ -3,9 +3,26 @@ import { testApp } from '../helpers/app';
 import { makeUser } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
 import { checkedValues, messageNextTo, shownValue, summaryLinks } from '../helpers/html';
-import { Fields, attendEvent, client, daysFromToday, listedJurisdictions, makeEvent, makeTeam, programState, unique } from '../helpers/programs';
+import {
+  Fields,
+  attendEvent,
+  client,
+  daysFromToday,
+  listedJurisdictions,
+  makeEvent,
+  makeTeam,
+  programState,
+  unique,
+} from '../helpers/programs';
 
-const eventForm = (overrides: Fields = {}): Fields => ({ title: unique('Peer discussion'), kind: 'peer_discussion', date: daysFromToday(-2), start_time: '15:00', duration_minutes: '75', ...overrides });
+const eventForm = (overrides: Fields = {}): Fields => ({
+  title: unique('Peer discussion'),
+  kind: 'peer_discussion',
+  date: daysFromToday(-2),
+  start_time: '15:00',
+  duration_minutes: '75',
+  ...overrides,
+});
 
 describeEachEngine('State Policy Network: events and attendance', (ctx) => {
   const { app } = testApp();
@@ -28,9 +45,22 @@ describeEachEngine('State Policy Network: events and attendance', (ctx) => {
     const event = await ctx.db.knex('network_events').where({ title: form.title }).first();
     assert.equal(res.headers.location, `/network/events/${event.id}?saved=1`);
     const engagement = await ctx.db.knex('engagements').where({ id: event.engagement_id }).first();
-    assert.deepEqual([engagement.date, engagement.start_time, Number(engagement.duration_minutes), engagement.status, Number(engagement.participant_count), event.kind], ['2019-06-12', '15:00', 75, 'scheduled', 0, 'peer_discussion']);
+    assert.deepEqual(
+      [
+        engagement.date,
+        engagement.start_time,
+        Number(engagement.duration_minutes),
+        engagement.status,
+        Number(engagement.participant_count),
+        event.kind,
+      ],
+      ['2019-06-12', '15:00', 75, 'scheduled', 0, 'peer_discussion'],
+    );
     const kase = await ctx.db.knex('cases').where({ id: engagement.case_id }).first();
-    assert.deepEqual([kase.track, kase.status, kase.title, kase.jurisdiction_code, Number(kase.lead_consultant_id)], ['network', 'assigned', 'State Policy Network events 2019', 'DC', director.id]);
+    assert.deepEqual(
+      [kase.track, kase.status, kase.title, kase.jurisdiction_code, Number(kase.lead_consultant_id)],
+      ['network', 'assigned', 'State Policy Network events 2019', 'DC', director.id],
+    );
     const second = await d.post('/network/events', eventForm({ date: '2019-11-02' }));
     assert.equal(second.status, 303);
     const [{ n }] = await ctx.db.knex('cases').where({ title: 'State Policy Network events 2019' }).count({ n: '*' });
@@ -76,15 +106,30 @@ describeEachEngine('State Policy Network: events and attendance', (ctx) => {
     const director = await makeUser({ role: 'director' });
     const eventId = await makeEvent(director, daysFromToday(-3));
     const d = await client(app, director);
-    const res = await d.post(`/network/events/${eventId}/attendance`, { team_ids: [String(teams.GA), String(teams.MS)], summary: 'Two teams compared their discipline data.' });
+    const res = await d.post(`/network/events/${eventId}/attendance`, {
+      team_ids: [String(teams.GA), String(teams.MS)],
+      summary: 'Two teams compared their discipline data.',
+    });
     assert.equal(res.status, 303, res.text.slice(0, 2000));
     const event = await ctx.db.knex('network_events').where({ id: eventId }).first();
     const e = await ctx.db.knex('engagements').where({ id: event.engagement_id }).first();
     assert.deepEqual([e.status, Number(e.participant_count)], ['delivered', 4]);
-    assert.deepEqual(await listedJurisdictions(ctx.db.knex, e.id), ['GA', 'MS'].map((code) => ({ code, status: 'delivered', date: daysFromToday(-3), year: Number(daysFromToday(-3).slice(0, 4)) })));
-    const attendees = await ctx.db.knex('engagement_attendees').where({ engagement_id: e.id }).orderBy('name').select('name', 'jurisdiction_code');
-    assert.deepEqual(attendees.map((a: { name: string; jurisdiction_code: string }) => `${a.name}/${a.jurisdiction_code}`), ['Member 1 of GA/GA', 'Member 1 of MS/MS', 'Member 2 of GA/GA', 'Member 3 of GA/GA']);
-    const kinds = (await ctx.db.knex('case_events').where({ case_id: e.case_id }).orderBy('id').select('kind')).map((x: { kind: string }) => x.kind);
+    assert.deepEqual(
+      await listedJurisdictions(ctx.db.knex, e.id),
+      ['GA', 'MS'].map((code) => ({ code, status: 'delivered', date: daysFromToday(-3), year: Number(daysFromToday(-3).slice(0, 4)) })),
+    );
+    const attendees = await ctx.db
+      .knex('engagement_attendees')
+      .where({ engagement_id: e.id })
+      .orderBy('name')
+      .select('name', 'jurisdiction_code');
+    assert.deepEqual(
+      attendees.map((a: { name: string; jurisdiction_code: string }) => `${a.name}/${a.jurisdiction_code}`),
+      ['Member 1 of GA/GA', 'Member 1 of MS/MS', 'Member 2 of GA/GA', 'Member 3 of GA/GA'],
+    );
+    const kinds = (await ctx.db.knex('case_events').where({ case_id: e.case_id }).orderBy('id').select('kind')).map(
+      (x: { kind: string }) => x.kind,
+    );
     assert.ok(kinds.includes('engagement.updated'), 'the timeline keeps the change');
     const team = await d.get(`/network/teams/${teams.MS}`);
     assert.ok(team.text.includes(`href="/network/events/${eventId}"`), "the event is on the team's page");
@@ -95,11 +140,17 @@ describeEachEngine('State Policy Network: events and attendance', (ctx) => {
     const eventId = await makeEvent(director, daysFromToday(-4));
     await attendEvent(director, eventId, [teams.GA, teams.LA]);
     const d = await client(app, director);
-    assert.equal((await d.post(`/network/events/${eventId}/attendance`, { team_ids: [String(teams.LA)], summary: 'Only Louisiana came.' })).status, 303);
+    assert.equal(
+      (await d.post(`/network/events/${eventId}/attendance`, { team_ids: [String(teams.LA)], summary: 'Only Louisiana came.' })).status,
+      303,
+    );
     const event = await ctx.db.knex('network_events').where({ id: eventId }).first();
     const e = await ctx.db.knex('engagements').where({ id: event.engagement_id }).first();
     assert.equal(Number(e.participant_count), 2);
-    assert.deepEqual((await listedJurisdictions(ctx.db.knex, e.id)).map((j) => j.code), ['LA']);
+    assert.deepEqual(
+      (await listedJurisdictions(ctx.db.knex, e.id)).map((j) => j.code),
+      ['LA'],
+    );
     assert.deepEqual(checkedValues((await d.get(`/network/events/${eventId}`)).text, 'team_ids'), [String(teams.LA)]);
   });
 
@@ -112,12 +163,18 @@ describeEachEngine('State Policy Network: events and attendance', (ctx) => {
       const director = await makeUser({ role: 'director' });
       const eventId = await makeEvent(director, daysFromToday(-1));
       const d = await client(app, director);
-      const form: Fields = { ...fields, team_ids: 'team_ids' in fields ? fields.team_ids.map((t) => (t in teams ? String(teams[t]) : t)) : undefined };
+      const form: Fields = {
+        ...fields,
+        team_ids: 'team_ids' in fields ? fields.team_ids.map((t) => (t in teams ? String(teams[t]) : t)) : undefined,
+      };
       const before = await programState(ctx.db.knex);
       const res = await d.post(`/network/events/${eventId}/attendance`, form);
       assert.equal(res.status, 422);
       assert.match(messageNextTo(res.text, field) ?? '', message);
-      assert.deepEqual(checkedValues(res.text, 'team_ids'), ((form.team_ids as string[] | undefined) ?? []).filter((t) => Object.values(teams).map(String).includes(t)));
+      assert.deepEqual(
+        checkedValues(res.text, 'team_ids'),
+        ((form.team_ids as string[] | undefined) ?? []).filter((t) => Object.values(teams).map(String).includes(t)),
+      );
       assert.equal(shownValue(res.text, 'summary'), form.summary);
       assert.equal(await programState(ctx.db.knex), before);
     });
@@ -128,14 +185,17 @@ describeEachEngine('State Policy Network: events and attendance', (ctx) => {
     const eventId = await makeEvent(director, daysFromToday(9));
     const d = await client(app, director);
     const before = await programState(ctx.db.knex);
-    assert.equal((await d.post(`/network/events/${eventId}/attendance`, { team_ids: [String(teams.GA)], summary: 'Too early' })).status, 409);
+    assert.equal(
+      (await d.post(`/network/events/${eventId}/attendance`, { team_ids: [String(teams.GA)], summary: 'Too early' })).status,
+      409,
+    );
     assert.equal(await programState(ctx.db.knex), before);
     const page = await d.get(`/network/events/${eventId}`);
     assert.match(page.text, /Attendance can be taken from the day of the event/);
     assert.ok(!page.text.includes(`action="/network/events/${eventId}/attendance"`));
   });
 
-  it("POST /network/events/:id, within its year, moves the engagement and the copies of its date; to another year, answers 422 at the date and changes nothing", async () => {
+  it('POST /network/events/:id, within its year, moves the engagement and the copies of its date; to another year, answers 422 at the date and changes nothing', async () => {
     const director = await makeUser({ role: 'director' });
     const date = daysFromToday(-6);
     const eventId = await makeEvent(director, date);
@@ -152,7 +212,9 @@ describeEachEngine('State Policy Network: events and attendance', (ctx) => {
     assert.equal(moved.status, 303);
     const event = await ctx.db.knex('network_events').where({ id: eventId }).first();
     assert.deepEqual([event.title, event.kind], ['Renamed talk', 'expert_talk']);
-    assert.deepEqual(await listedJurisdictions(ctx.db.knex, event.engagement_id), [{ code: 'LA', status: 'delivered', date: newDate, year }]);
+    assert.deepEqual(await listedJurisdictions(ctx.db.knex, event.engagement_id), [
+      { code: 'LA', status: 'delivered', date: newDate, year },
+    ]);
   });
 
   it('GET and POST on network events, for a consultant, answer 403 and change nothing; an unknown event answers 404', async () => {
@@ -160,7 +222,8 @@ describeEachEngine('State Policy Network: events and attendance', (ctx) => {
     const eventId = await makeEvent(director, daysFromToday(-1));
     const c = await client(app, await makeUser({ role: 'consultant' }));
     const before = await programState(ctx.db.knex);
-    for (const path of [`/network/events/${eventId}`, `/network/events/${eventId}/edit`, '/network/events/new']) assert.equal((await c.get(path)).status, 403, path);
+    for (const path of [`/network/events/${eventId}`, `/network/events/${eventId}/edit`, '/network/events/new'])
+      assert.equal((await c.get(path)).status, 403, path);
     assert.equal((await c.post(`/network/events/${eventId}/attendance`, { team_ids: [String(teams.GA)], summary: 'x' })).status, 403);
     assert.equal((await c.post('/network/events', eventForm())).status, 403);
     assert.equal(await programState(ctx.db.knex), before);

@@ -44,7 +44,11 @@ describeEachEngine('State Policy Network: teams and customized training', (ctx) 
     assert.equal(res.status, 303, res.text.slice(0, 2000));
     const team = await ctx.db.knex('network_teams').where({ jurisdiction_code: 'CO' }).first();
     assert.equal(res.headers.location, `/network/teams/${team.id}?saved=1`);
-    const members = await ctx.db.knex('network_team_members').where({ network_team_id: team.id }).orderBy('position').select('position', 'name', 'role', 'organization');
+    const members = await ctx.db
+      .knex('network_team_members')
+      .where({ network_team_id: team.id })
+      .orderBy('position')
+      .select('position', 'name', 'role', 'organization');
     assert.deepEqual(
       members.map((m: Record<string, unknown>) => [Number(m.position), m.name, m.role, m.organization]),
       [
@@ -59,12 +63,40 @@ describeEachEngine('State Policy Network: teams and customized training', (ctx) 
   });
 
   const invalid: { name: string; form: Fields; field: string; message: RegExp }[] = [
-    { name: 'no jurisdiction', form: teamForm('', [['Ana Ruiz', 'Chair', 'state_board']]), field: 'jurisdiction', message: /Choose state or jurisdiction/ },
-    { name: 'an unknown jurisdiction', form: teamForm('XX', [['Ana Ruiz', 'Chair', 'state_board']]), field: 'jurisdiction', message: /from the list/ },
+    {
+      name: 'no jurisdiction',
+      form: teamForm('', [['Ana Ruiz', 'Chair', 'state_board']]),
+      field: 'jurisdiction',
+      message: /Choose state or jurisdiction/,
+    },
+    {
+      name: 'an unknown jurisdiction',
+      form: teamForm('XX', [['Ana Ruiz', 'Chair', 'state_board']]),
+      field: 'jurisdiction',
+      message: /from the list/,
+    },
     { name: 'no member', form: teamForm('AZ', []), field: 'member_1_name', message: /Enter at least one member/ },
-    { name: 'a member with a name only', form: teamForm('AZ', [['Ana Ruiz', 'Chair', 'state_board'], ['Ben Holt', '', '']]), field: 'member_2_role', message: /Enter member 2's role/ },
-    { name: 'an organization not on the list', form: teamForm('AZ', [['Ana Ruiz', 'Chair', 'school']]), field: 'member_1_organization', message: /Choose member 1's organization from the list/ },
-    { name: 'a name over 120 characters', form: teamForm('AZ', [['N'.repeat(121), 'Chair', 'state_board']]), field: 'member_1_name', message: /120 characters or fewer/ },
+    {
+      name: 'a member with a name only',
+      form: teamForm('AZ', [
+        ['Ana Ruiz', 'Chair', 'state_board'],
+        ['Ben Holt', '', ''],
+      ]),
+      field: 'member_2_role',
+      message: /Enter member 2's role/,
+    },
+    {
+      name: 'an organization not on the list',
+      form: teamForm('AZ', [['Ana Ruiz', 'Chair', 'school']]),
+      field: 'member_1_organization',
+      message: /Choose member 1's organization from the list/,
+    },
+    {
+      name: 'a name over 120 characters',
+      form: teamForm('AZ', [['N'.repeat(121), 'Chair', 'state_board']]),
+      field: 'member_1_name',
+      message: /120 characters or fewer/,
+    },
   ];
   for (const c of invalid) {
     it(`POST /network/teams, with ${c.name}, answers 422 with the message at ${c.field}, keeps the values and stores nothing`, async () => {
@@ -100,13 +132,17 @@ describeEachEngine('State Policy Network: teams and customized training', (ctx) 
     const res = await d.post(`/network/teams/${id}`, teamForm('ID', [['Dee Lane', 'Member', 'state_board']]));
     assert.equal(res.status, 303);
     const members = await ctx.db.knex('network_team_members').where({ network_team_id: id }).select('name');
-    assert.deepEqual(members.map((m: { name: string }) => m.name), ['Dee Lane']);
+    assert.deepEqual(
+      members.map((m: { name: string }) => m.name),
+      ['Dee Lane'],
+    );
   });
 
   it('GET /network and the team pages, for a consultant, answer 403; for a director, /network lists the teams', async () => {
     const id = await makeTeam('MT');
     const c = await client(app, await makeUser({ role: 'consultant' }));
-    for (const path of ['/network', `/network/teams/${id}`, '/network/teams/new', `/network/teams/${id}/training`]) assert.equal((await c.get(path)).status, 403, path);
+    for (const path of ['/network', `/network/teams/${id}`, '/network/teams/new', `/network/teams/${id}/training`])
+      assert.equal((await c.get(path)).status, 403, path);
     const before = await programState(ctx.db.knex);
     assert.equal((await c.post('/network/teams', teamForm('SD', [['Ana Ruiz', 'Chair', 'state_board']]))).status, 403);
     assert.equal(await programState(ctx.db.knex), before);
@@ -127,15 +163,38 @@ describeEachEngine('State Policy Network: teams and customized training', (ctx) 
     const caseId = Number(/^\/cases\/(\d+)$/.exec(res.headers.location)?.[1]);
     const kase = await ctx.db.knex('cases').where({ id: caseId }).first();
     assert.deepEqual(
-      [kase.track, kase.status, kase.source, kase.jurisdiction_code, kase.lead_consultant_id, kase.title, kase.needs, kase.preferred_format, kase.preferred_start, kase.deadline, kase.requester_email],
+      [
+        kase.track,
+        kase.status,
+        kase.source,
+        kase.jurisdiction_code,
+        kase.lead_consultant_id,
+        kase.title,
+        kase.needs,
+        kase.preferred_format,
+        kase.preferred_start,
+        kase.deadline,
+        kase.requester_email,
+      ],
       ['network', 'new', 'staff', 'NV', null, form.title, form.needs, 'online_training', '2027-03-01', '2027-05-31', director.email],
     );
-    const topics = await ctx.db.knex('case_topics as ct').join('topics as t', 't.id', 'ct.topic_id').where('ct.case_id', caseId).orderBy('t.slug').select('t.slug');
-    assert.deepEqual(topics.map((t: { slug: string }) => t.slug), ['data-equity-audits', 'equity-lens']);
+    const topics = await ctx.db
+      .knex('case_topics as ct')
+      .join('topics as t', 't.id', 'ct.topic_id')
+      .where('ct.case_id', caseId)
+      .orderBy('t.slug')
+      .select('t.slug');
+    assert.deepEqual(
+      topics.map((t: { slug: string }) => t.slug),
+      ['data-equity-audits', 'equity-lens'],
+    );
     const link = await ctx.db.knex('network_team_cases').where({ case_id: caseId }).first();
     assert.equal(Number(link.network_team_id), id);
     const events = await ctx.db.knex('case_events').where({ case_id: caseId }).select('kind');
-    assert.deepEqual(events.map((e: { kind: string }) => e.kind), ['case.created']);
+    assert.deepEqual(
+      events.map((e: { kind: string }) => e.kind),
+      ['case.created'],
+    );
     assert.match((await d.get(`/network/teams/${id}`)).text, new RegExp(`href="/cases/${caseId}">${kase.reference}</a>`));
     assert.match((await d.get('/cases/triage')).text, new RegExp(kase.reference), 'the case waits in triage like any other');
   });
@@ -154,13 +213,20 @@ describeEachEngine('State Policy Network: teams and customized training', (ctx) 
 
   // One team a state: each case registers its own.
   const trainingStates = ['AK', 'HI', 'ND', 'SC', 'AL'];
-  for (const [i, [name, overrides, field, message]] of ([
-    ['no topic', { topics: undefined }, 'topics', /Choose at least one topic/],
-    ['a topic that does not exist', { topics: ['astrology'] }, 'topics', /Choose topics from the list/],
-    ['a deadline before the start', { preferred_start: '2027-05-01', deadline: '2027-04-01' }, 'deadline', /on or after the preferred start date/],
-    ['no title', { title: '' }, 'title', /Enter a short title for the training/],
-    ['no description of the training', { needs: ' ' }, 'needs', /Enter what the training should cover/],
-  ] as const).entries()) {
+  for (const [i, [name, overrides, field, message]] of (
+    [
+      ['no topic', { topics: undefined }, 'topics', /Choose at least one topic/],
+      ['a topic that does not exist', { topics: ['astrology'] }, 'topics', /Choose topics from the list/],
+      [
+        'a deadline before the start',
+        { preferred_start: '2027-05-01', deadline: '2027-04-01' },
+        'deadline',
+        /on or after the preferred start date/,
+      ],
+      ['no title', { title: '' }, 'title', /Enter a short title for the training/],
+      ['no description of the training', { needs: ' ' }, 'needs', /Enter what the training should cover/],
+    ] as const
+  ).entries()) {
     it(`POST /network/teams/:id/training, with ${name}, answers 422 with the message at ${field}, keeps the values and opens nothing`, async () => {
       const id = await makeTeam(trainingStates[i]);
       const d = await client(app, await makeUser({ role: 'director' }));

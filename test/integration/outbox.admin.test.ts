@@ -10,7 +10,15 @@ import { requestForm } from '../helpers/factories';
 import { outboxOf } from '../helpers/mail';
 
 /** Entities decoded, as a browser shows the text. */
-const decoded = (html: string) => html.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&#x3D;/g, '=').replace(/&#x60;/g, '`').replace(/&amp;/g, '&');
+const decoded = (html: string) =>
+  html
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#x27;/g, "'")
+    .replace(/&#x3D;/g, '=')
+    .replace(/&#x60;/g, '`')
+    .replace(/&amp;/g, '&');
 
 describeEachEngine('The outbox without a mail server', (ctx) => {
   let app: Express;
@@ -29,7 +37,13 @@ describeEachEngine('The outbox without a mail server', (ctx) => {
     const { res } = await submitForm(app, requestForm({ email, title: `Plans & "goals" <2027> ${marker()}` }));
     assert.equal(res.status, 303);
     const kase = await ctx.db.knex('cases').where({ requester_email: email }).first('id', 'reference');
-    return { email, statusPath: String(res.headers.location), id: Number(kase.id), reference: String(kase.reference), rows: await outboxOf(ctx.db.knex, Number(kase.id)) };
+    return {
+      email,
+      statusPath: String(res.headers.location),
+      id: Number(kase.id),
+      reference: String(kase.reference),
+      rows: await outboxOf(ctx.db.knex, Number(kase.id)),
+    };
   }
 
   it('POST /requests, without SMTP_URL, leaves its messages waiting in the outbox, untried', async () => {
@@ -61,7 +75,7 @@ describeEachEngine('The outbox without a mail server', (ctx) => {
     assert.ok(!sent.text.includes(`/admin/outbox/${kase.rows[0].id}"`), 'a waiting message is listed as sent');
   });
 
-  it('GET /admin/outbox/:id, as a director, shows the whole text body, with the requester\'s working status link', async () => {
+  it("GET /admin/outbox/:id, as a director, shows the whole text body, with the requester's working status link", async () => {
     const kase = await requestThroughForm();
     const row = kase.rows.find((r) => r.kind === 'request-received');
     assert.ok(row);
@@ -71,7 +85,7 @@ describeEachEngine('The outbox without a mail server', (ctx) => {
     const pre = /<pre class="mail-text">([\s\S]*?)<\/pre>/.exec(res.text);
     assert.ok(pre, 'no text body on the page');
     assert.equal(decoded(pre[1]), stored.text_body);
-    assert.ok(!pre[1].includes('<2027>'), 'the requester\'s text is not escaped on the page');
+    assert.ok(!pre[1].includes('<2027>'), "the requester's text is not escaped on the page");
     assert.match(stored.text_body, re(`http://leep.test${kase.statusPath}\n`));
     const status = await request(app).get(kase.statusPath);
     assert.equal(status.status, 200);
@@ -98,7 +112,10 @@ describeEachEngine('The outbox without a mail server', (ctx) => {
     await ctx.db.knex('outbox').where({ id: row.id }).update({ status: 'sent', sent_at: new Date().toISOString() });
     const page = await director.get('/admin/outbox');
     const token = csrfTokenOf(page.text);
-    const res = await director.agent.post(`/admin/outbox/${row.id}/retry`).type('form').send(encodeForm({ _csrf: token }));
+    const res = await director.agent
+      .post(`/admin/outbox/${row.id}/retry`)
+      .type('form')
+      .send(encodeForm({ _csrf: token }));
     assert.equal(res.status, 404);
     assert.equal((await ctx.db.knex('outbox').where({ id: row.id }).first('status')).status, 'sent');
     assert.equal((await director.post('/admin/outbox/99999999/retry')).status, 404);

@@ -4,7 +4,12 @@ import { requestPayload } from '../helpers/factories';
 import { lastReferenceNumber } from '../helpers/store';
 import { submitRequest } from '../../server/services/request.service';
 
-const ctxFor = (now: Date) => ({ source: 'api' as const, secret: 'test-secret-not-for-production-use-0000', timeZone: 'America/New_York', now });
+const ctxFor = (now: Date) => ({
+  source: 'api' as const,
+  secret: 'test-secret-not-for-production-use-0000',
+  timeZone: 'America/New_York',
+  now,
+});
 
 async function referenceAt(now: Date): Promise<string> {
   const result = await submitRequest(requestPayload(), ctxFor(now));

@@ -72,7 +72,9 @@ describeEachEngine('Report roll-ups after any sequence of engagement changes', (
 
   async function changeTrack(caseId: number, track: string) {
     const c = await t.db.knex('cases').where({ id: caseId }).first();
-    const caseTopics = (await t.db.knex('case_topics as ct').join('topics as tp', 'tp.id', 'ct.topic_id').where('ct.case_id', caseId).select('tp.slug')).map((r: { slug: string }) => r.slug);
+    const caseTopics = (
+      await t.db.knex('case_topics as ct').join('topics as tp', 'tp.id', 'ct.topic_id').where('ct.case_id', caseId).select('tp.slug')
+    ).map((r: { slug: string }) => r.slug);
     await editCase(
       caseId,
       {
@@ -93,22 +95,37 @@ describeEachEngine('Report roll-ups after any sequence of engagement changes', (
   }
 
   it('createEngagement, of three delivered engagements, counts them in the roll-ups at once (each listing OH and PR, 60 minutes)', async () => {
-    const base = { delivered: true, format: 'small_group', duration: 60 as const, participants: 4, jurisdictions: ['OH', 'PR'], topics: 1, consultants: 1 };
+    const base = {
+      delivered: true,
+      format: 'small_group',
+      duration: 60 as const,
+      participants: 4,
+      jurisdictions: ['OH', 'PR'],
+      topics: 1,
+      consultants: 1,
+    };
     for (const daysAgo of [20, 50, 80]) engagements.push(await createEngagement(cases[0], payload({ ...base, daysAgo }), director, ctx));
-    const rows = await t.db.knex('report_rollups').whereIn('kind', ['jurisdiction', 'any_territory']).select('kind', 'item', 'engagements', 'minutes');
-    const sum = (kind: string, item: string) => rows.filter((r) => r.kind === kind && r.item === item).reduce((n, r) => [n[0] + Number(r.engagements), n[1] + Number(r.minutes)], [0, 0]);
+    const rows = await t.db
+      .knex('report_rollups')
+      .whereIn('kind', ['jurisdiction', 'any_territory'])
+      .select('kind', 'item', 'engagements', 'minutes');
+    const sum = (kind: string, item: string) =>
+      rows
+        .filter((r) => r.kind === kind && r.item === item)
+        .reduce((n, r) => [n[0] + Number(r.engagements), n[1] + Number(r.minutes)], [0, 0]);
     assert.deepStrictEqual(sum('jurisdiction', 'OH'), [3, 180]);
     assert.deepStrictEqual(sum('jurisdiction', 'PR'), [3, 180]);
     assert.deepStrictEqual(sum('any_territory', ''), [3, 180]);
   });
 
-  it('createEngagement, updateEngagement, cancelEngagement, deleteEngagement and a case\'s new track, in any order, leave the roll-ups equal to reports:rebuild', async function () {
+  it("createEngagement, updateEngagement, cancelEngagement, deleteEngagement and a case's new track, in any order, leave the roll-ups equal to reports:rebuild", async function () {
     this.timeout(240_000);
     await fc.assert(
       fc.asyncProperty(fc.array(operation, { minLength: 1, maxLength: 8 }), async (ops) => {
         for (const op of ops) {
           const pick = () => engagements[op.target % engagements.length];
-          if (op.kind === 'create') engagements.push(await createEngagement(cases[op.target % cases.length], payload(op.fields), director, ctx));
+          if (op.kind === 'create')
+            engagements.push(await createEngagement(cases[op.target % cases.length], payload(op.fields), director, ctx));
           else if (op.kind === 'track') await changeTrack(cases[op.target % cases.length], op.track);
           else if (!engagements.length) continue;
           else if (op.kind === 'update') await updateEngagement(pick(), payload(op.fields), director, ctx);

@@ -5,9 +5,29 @@ import { todayIn } from '../../server/services/time';
 import { testApp } from '../helpers/app';
 import { Agent, makeUser, signInAs } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
-import { Raw, Shape, calendarDate, deliveredIn, generateReportData, loadRaw, parseCsv, csvBody, projectFigures, readDashboard, readEngagementList, recountDashboard } from '../helpers/reports';
+import {
+  Raw,
+  Shape,
+  calendarDate,
+  deliveredIn,
+  generateReportData,
+  loadRaw,
+  parseCsv,
+  csvBody,
+  projectFigures,
+  readDashboard,
+  readEngagementList,
+  recountDashboard,
+} from '../helpers/reports';
 
-const PAGES = ['/dashboard', '/states/OH', '/reports/engagements', '/reports/coverage.csv', '/reports/engagements.csv', '/reports/cases.csv'];
+const PAGES = [
+  '/dashboard',
+  '/states/OH',
+  '/reports/engagements',
+  '/reports/coverage.csv',
+  '/reports/engagements.csv',
+  '/reports/cases.csv',
+];
 
 describeEachEngine('Report pages and exports: who may see them', (ctx) => {
   let app: ReturnType<typeof testApp>['app'];
@@ -76,9 +96,21 @@ describeEachEngine('Report filters with values that make no sense', (ctx) => {
   };
 
   const BAD: { query: string; notice: RegExp; applied: () => { from: string; to: string } }[] = [
-    { query: 'from=2020-02-30', notice: /“2020-02-30” is not a date; the period starts on 2017-01-01\./, applied: () => ({ from: PROGRAM_START, to: todayIn(TZ) }) },
-    { query: 'to=2021-13-01', notice: /“2021-13-01” is not a date; the period ends today\./, applied: () => ({ from: PROGRAM_START, to: todayIn(TZ) }) },
-    { query: 'from=2021-03-15&to=2019-07-01', notice: /The end of the period was before its start; the two were swapped\./, applied: () => ({ from: '2019-07-01', to: '2021-03-15' }) },
+    {
+      query: 'from=2020-02-30',
+      notice: /“2020-02-30” is not a date; the period starts on 2017-01-01\./,
+      applied: () => ({ from: PROGRAM_START, to: todayIn(TZ) }),
+    },
+    {
+      query: 'to=2021-13-01',
+      notice: /“2021-13-01” is not a date; the period ends today\./,
+      applied: () => ({ from: PROGRAM_START, to: todayIn(TZ) }),
+    },
+    {
+      query: 'from=2021-03-15&to=2019-07-01',
+      notice: /The end of the period was before its start; the two were swapped\./,
+      applied: () => ({ from: '2019-07-01', to: '2021-03-15' }),
+    },
     { query: 'track=bogus', notice: /Unknown program “bogus”\./, applied: () => ({ from: PROGRAM_START, to: todayIn(TZ) }) },
     { query: 'format=telepathy', notice: /Unknown format “telepathy”\./, applied: () => ({ from: PROGRAM_START, to: todayIn(TZ) }) },
     { query: 'consultant=abc', notice: /Unknown consultant “abc”\./, applied: () => ({ from: PROGRAM_START, to: todayIn(TZ) }) },
@@ -89,14 +121,22 @@ describeEachEngine('Report filters with values that make no sense', (ctx) => {
     it(`GET /dashboard?${bad.query}, a value that makes no sense, answers 200 with a notice and the figures of the defaults`, async () => {
       const res = await agent.get(`/dashboard?${bad.query}`);
       assert.equal(res.status, 200);
-      assert.ok(notices(res.text).some((n) => bad.notice.test(n)), `notices: ${notices(res.text).join(' | ')}`);
+      assert.ok(
+        notices(res.text).some((n) => bad.notice.test(n)),
+        `notices: ${notices(res.text).join(' | ')}`,
+      );
       const f = bad.applied();
       assert.match(res.text, new RegExp(`${calendarDate(f.from)} to ${calendarDate(f.to)}`));
       const expected = recountDashboard(raw, f, { target: 5, now: new Date() });
       const shown = readDashboard(res.text);
       assert.deepStrictEqual(
         { statesServed: shown.statesServed, engagements: shown.engagements, hours: shown.hours, participants: shown.participants },
-        { statesServed: expected.headline.statesServed, engagements: expected.headline.engagements, hours: expected.headline.hours, participants: expected.headline.participants },
+        {
+          statesServed: expected.headline.statesServed,
+          engagements: expected.headline.engagements,
+          hours: expected.headline.hours,
+          participants: expected.headline.participants,
+        },
       );
       assert.ok(expected.headline.engagements > 0);
     });
@@ -104,7 +144,10 @@ describeEachEngine('Report filters with values that make no sense', (ctx) => {
     it(`GET /reports/engagements?${bad.query}, a value that makes no sense, answers 200 with a notice and the defaults' total`, async () => {
       const res = await agent.get(`/reports/engagements?${bad.query}`);
       assert.equal(res.status, 200);
-      assert.ok(notices(res.text).some((n) => bad.notice.test(n)), `notices: ${notices(res.text).join(' | ')}`);
+      assert.ok(
+        notices(res.text).some((n) => bad.notice.test(n)),
+        `notices: ${notices(res.text).join(' | ')}`,
+      );
       assert.equal(readEngagementList(res.text).total, deliveredIn(raw, bad.applied()).length);
     });
   }
@@ -127,6 +170,9 @@ describeEachEngine('Report filters with values that make no sense', (ctx) => {
     const { filters, problems } = parseReportFilters({ from: '2020-02-30', track: 'bogus', topic: 'Not A Slug!' }, TZ);
     assert.equal(problems.length, 3);
     assert.deepStrictEqual(filters, { from: PROGRAM_START, to: todayIn(TZ), timeZone: TZ });
-    assert.deepStrictEqual(projectFigures(await dashboardFigures(filters, { responseTargetBusinessDays: 5 }, now)), recountDashboard(raw, filters, { target: 5, now }));
+    assert.deepStrictEqual(
+      projectFigures(await dashboardFigures(filters, { responseTargetBusinessDays: 5 }, now)),
+      recountDashboard(raw, filters, { target: 5, now }),
+    );
   });
 });

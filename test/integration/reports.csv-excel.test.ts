@@ -20,10 +20,32 @@ describeEachEngine('CSV exports opened in Excel', (t) => {
     const consultant = await makeUser({ role: 'consultant', name: '=1+1 Consultant' });
     const kase = await makeCase(config, { lead: consultant, director, title: HYPERLINK });
     // Values no form lets through (a leading tab or carriage return) are written straight in.
-    await t.db.knex('cases').where({ id: kase.id }).update({ requester_name: '+Dana Whitfield', organization_name: '@SUM(A1:A9)', submitted_at: '2026-11-20T14:05:00.000Z' });
+    await t.db
+      .knex('cases')
+      .where({ id: kase.id })
+      .update({ requester_name: '+Dana Whitfield', organization_name: '@SUM(A1:A9)', submitted_at: '2026-11-20T14:05:00.000Z' });
     const other = await makeCase(config, { lead: consultant, director, title: 'Ordinary title' });
-    await t.db.knex('cases').where({ id: other.id }).update({ requester_name: '\tTabbed', organization_name: '\rReturned', submitted_at: '2026-11-21T00:08:00.000Z' });
-    await createEngagement(kase.id, { status: 'delivered', date: '2026-11-23', start_time: '10:00', duration_minutes: 90, format: 'small_group', consultant_ids: [consultant.id], participant_count: 4, jurisdictions: ['OH', 'PR'], topics: ['equity-lens'], summary: 'Met the board.' }, { id: director.id, role: 'director' }, { timeZone: ZONE, now: new Date('2026-11-30T12:00:00Z') });
+    await t.db
+      .knex('cases')
+      .where({ id: other.id })
+      .update({ requester_name: '\tTabbed', organization_name: '\rReturned', submitted_at: '2026-11-21T00:08:00.000Z' });
+    await createEngagement(
+      kase.id,
+      {
+        status: 'delivered',
+        date: '2026-11-23',
+        start_time: '10:00',
+        duration_minutes: 90,
+        format: 'small_group',
+        consultant_ids: [consultant.id],
+        participant_count: 4,
+        jurisdictions: ['OH', 'PR'],
+        topics: ['equity-lens'],
+        summary: 'Met the board.',
+      },
+      { id: director.id, role: 'director' },
+      { timeZone: ZONE, now: new Date('2026-11-30T12:00:00Z') },
+    );
     agent = await signInAs(app, director);
     for (const name of ['cases', 'engagements', 'coverage']) {
       const res = await agent.get(`/reports/${name}.csv?from=2026-01-01&to=2026-12-31`);
@@ -66,7 +88,9 @@ describeEachEngine('CSV exports opened in Excel', (t) => {
     // 14:05 UTC is 09:05 in New York; 00:08 UTC on the 21st is still the 20th there.
     assert.deepEqual(times, ['2026-11-20 09:05', '2026-11-20 19:08']);
     assert.ok(!files.cases.flat().some((c) => /\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z$/.test(c)), 'no ISO UTC time anywhere');
-    const first = rows.find((r) => r[header.indexOf('Title')] === `'${HYPERLINK}`)?.[header.findIndex((h) => h.startsWith('First delivered engagement'))];
+    const first = rows.find((r) => r[header.indexOf('Title')] === `'${HYPERLINK}`)?.[
+      header.findIndex((h) => h.startsWith('First delivered engagement'))
+    ];
     assert.equal(first, '2026-11-23 10:00');
   });
 

@@ -28,20 +28,47 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const LOCAL_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/;
 const ZONE = 'America/New_York';
 /** An instant as the oracle writes it in local time: Intl alone, none of the app's time code. */
-const localOf = (ms: number | null) => (ms === null ? '' : new Intl.DateTimeFormat('sv-SE', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(ms));
+const localOf = (ms: number | null) =>
+  ms === null
+    ? ''
+    : new Intl.DateTimeFormat('sv-SE', {
+        timeZone: ZONE,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+        hour: '2-digit',
+        minute: '2-digit',
+        hourCycle: 'h23',
+      }).format(ms);
 const TRACK_WORDS: Record<string, string> = { ta: 'Technical Assistance', network: 'State Policy Network', cohort: 'National Cohort' };
-const FORMAT_WORDS: Record<string, string> = { one_on_one: 'One-on-one discussion', small_group: 'Small-group facilitation', online_training: 'Customized online training' };
-const STATUS_WORDS: Record<string, string> = { new: 'New', assigned: 'Assigned', in_progress: 'In progress', on_hold: 'On hold', completed: 'Completed', declined: 'Declined', withdrawn: 'Withdrawn' };
+const FORMAT_WORDS: Record<string, string> = {
+  one_on_one: 'One-on-one discussion',
+  small_group: 'Small-group facilitation',
+  online_training: 'Customized online training',
+};
+const STATUS_WORDS: Record<string, string> = {
+  new: 'New',
+  assigned: 'Assigned',
+  in_progress: 'In progress',
+  on_hold: 'On hold',
+  completed: 'Completed',
+  declined: 'Declined',
+  withdrawn: 'Withdrawn',
+};
 const KIND_WORDS: Record<string, string> = { state: 'State', district: 'District', territory: 'Territory' };
 const BOM = '\ufeff';
 
-const filtersOf = (query: Record<string, string | number>) => parseReportFilters(Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)])), 'America/New_York').filters;
+const filtersOf = (query: Record<string, string | number>) =>
+  parseReportFilters(Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)])), 'America/New_York').filters;
 
 /** The CSV's rows as objects by header; checks the byte-order mark, the type and the single header row. */
 function readCsv(res: request.Response, header: string[]): Record<string, string>[] {
   assert.equal(res.status, 200);
   assert.match(String(res.headers['content-type']), /^text\/csv; charset=utf-8/);
-  assert.match(String(res.headers['content-disposition']), /^attachment; filename="leep-[a-z]+-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv"$/);
+  assert.match(
+    String(res.headers['content-disposition']),
+    /^attachment; filename="leep-[a-z]+-\d{4}-\d{2}-\d{2}-to-\d{4}-\d{2}-\d{2}\.csv"$/,
+  );
   const text = csvBody(res);
   assert.ok(text.startsWith(BOM), 'the file starts with the UTF-8 byte-order mark');
   const rows: string[][] = parse(text.slice(BOM.length), { relax_column_count: true });
@@ -52,11 +79,48 @@ function readCsv(res: request.Response, header: string[]): Record<string, string
   return body.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])));
 }
 
-const ENGAGEMENT_HEADER = ['Engagement', 'Case reference', 'Program', 'Date', 'Start time', 'Duration (minutes)', 'Hours', 'Format', 'Status', 'Participants', 'States and jurisdictions', 'Consultants', 'Topics'];
-const COVERAGE_HEADER = ['Code', 'State or jurisdiction', 'Kind', 'Served', 'First served', 'Last served', 'Engagements (each counted under every state it lists)', 'Hours', 'Participants'];
+const ENGAGEMENT_HEADER = [
+  'Engagement',
+  'Case reference',
+  'Program',
+  'Date',
+  'Start time',
+  'Duration (minutes)',
+  'Hours',
+  'Format',
+  'Status',
+  'Participants',
+  'States and jurisdictions',
+  'Consultants',
+  'Topics',
+];
+const COVERAGE_HEADER = [
+  'Code',
+  'State or jurisdiction',
+  'Kind',
+  'Served',
+  'First served',
+  'Last served',
+  'Engagements (each counted under every state it lists)',
+  'Hours',
+  'Participants',
+];
 const CASE_HEADER = [
-  'Reference', 'Program', 'Status', 'Priority', 'Source', 'Jurisdiction code', 'State or jurisdiction', 'Title', 'Requester', 'Organization',
-  `Submitted (${ZONE})`, `First assigned (${ZONE})`, `First delivered engagement (${ZONE})`, `Closed (${ZONE})`, 'Lead consultant',
+  'Reference',
+  'Program',
+  'Status',
+  'Priority',
+  'Source',
+  'Jurisdiction code',
+  'State or jurisdiction',
+  'Title',
+  'Requester',
+  'Organization',
+  `Submitted (${ZONE})`,
+  `First assigned (${ZONE})`,
+  `First delivered engagement (${ZONE})`,
+  `Closed (${ZONE})`,
+  'Lead consultant',
 ];
 
 describeEachEngine('CSV exports on generated data', (ctx) => {
@@ -92,7 +156,10 @@ describeEachEngine('CSV exports on generated data', (ctx) => {
       const f = filtersOf(c.query());
       const expected = deliveredIn(raw, f);
       const rows = readCsv(await agent.get(`/reports/engagements.csv?${filterParams(f)}`), ENGAGEMENT_HEADER);
-      assert.deepStrictEqual(rows.map((r) => Number(r.Engagement)).sort((a, b) => a - b), expected.map((e) => e.id).sort((a, b) => a - b));
+      assert.deepStrictEqual(
+        rows.map((r) => Number(r.Engagement)).sort((a, b) => a - b),
+        expected.map((e) => e.id).sort((a, b) => a - b),
+      );
       const topicName = new Map(raw.topics.map((t) => [t.slug, t.name]));
       for (const r of rows) {
         const e = expected.find((x) => x.id === Number(r.Engagement));
@@ -100,8 +167,28 @@ describeEachEngine('CSV exports on generated data', (ctx) => {
         const kase = raw.caseById.get(e.case_id);
         assert.match(r.Date, ISO_DATE);
         assert.deepStrictEqual(
-          { reference: r['Case reference'], track: r.Program, date: r.Date, start: r['Start time'], minutes: Number(r['Duration (minutes)']), hours: Number(r.Hours), format: r.Format, status: r.Status, participants: Number(r.Participants) },
-          { reference: kase?.reference, track: TRACK_WORDS[kase?.track as string], date: e.date, start: e.start_time ?? '', minutes: e.minutes, hours: hours(e.minutes), format: FORMAT_WORDS[e.format], status: 'Delivered', participants: e.participants },
+          {
+            reference: r['Case reference'],
+            track: r.Program,
+            date: r.Date,
+            start: r['Start time'],
+            minutes: Number(r['Duration (minutes)']),
+            hours: Number(r.Hours),
+            format: r.Format,
+            status: r.Status,
+            participants: Number(r.Participants),
+          },
+          {
+            reference: kase?.reference,
+            track: TRACK_WORDS[kase?.track as string],
+            date: e.date,
+            start: e.start_time ?? '',
+            minutes: e.minutes,
+            hours: hours(e.minutes),
+            format: FORMAT_WORDS[e.format],
+            status: 'Delivered',
+            participants: e.participants,
+          },
         );
         const list = (s: string) => (s ? s.split('; ').sort() : []);
         assert.deepStrictEqual(list(r['States and jurisdictions']), [...e.jurisdictions].sort());
@@ -131,9 +218,23 @@ describeEachEngine('CSV exports on generated data', (ctx) => {
           assert.match(r['Last served'], ISO_DATE);
         }
         assert.deepStrictEqual(
-          { served: r.Served, first: r['First served'], last: r['Last served'], engagements: Number(r[COVERAGE_HEADER[6]]), hours: Number(r.Hours), participants: Number(r.Participants) },
+          {
+            served: r.Served,
+            first: r['First served'],
+            last: r['Last served'],
+            engagements: Number(r[COVERAGE_HEADER[6]]),
+            hours: Number(r.Hours),
+            participants: Number(r.Participants),
+          },
           cov
-            ? { served: 'Yes', first: cov.first_served, last: cov.last_served, engagements: cov.engagements, hours: cov.hours, participants: cov.participants }
+            ? {
+                served: 'Yes',
+                first: cov.first_served,
+                last: cov.last_served,
+                engagements: cov.engagements,
+                hours: cov.hours,
+                participants: cov.participants,
+              }
             : { served: 'No', first: '', last: '', engagements: 0, hours: 0, participants: 0 },
           r.Code,
         );
@@ -153,8 +254,24 @@ describeEachEngine('CSV exports on generated data', (ctx) => {
         assert.match(r[submitted], LOCAL_TIME);
         for (const field of [assigned, engaged, closed]) if (r[field]) assert.match(r[field], LOCAL_TIME);
         assert.deepStrictEqual(
-          { submitted: r[submitted], assigned: r[assigned], engaged: r[engaged], track: r.Program, status: r.Status, jurisdiction: r['Jurisdiction code'], lead: r['Lead consultant'] },
-          { submitted: localOf(kase.submitted), assigned: localOf(kase.assigned), engaged: localOf(kase.engaged), track: TRACK_WORDS[kase.track], status: STATUS_WORDS[kase.status], jurisdiction: kase.jurisdiction_code, lead: kase.lead === null ? '' : raw.users.get(kase.lead) },
+          {
+            submitted: r[submitted],
+            assigned: r[assigned],
+            engaged: r[engaged],
+            track: r.Program,
+            status: r.Status,
+            jurisdiction: r['Jurisdiction code'],
+            lead: r['Lead consultant'],
+          },
+          {
+            submitted: localOf(kase.submitted),
+            assigned: localOf(kase.assigned),
+            engaged: localOf(kase.engaged),
+            track: TRACK_WORDS[kase.track],
+            status: STATUS_WORDS[kase.status],
+            jurisdiction: kase.jurisdiction_code,
+            lead: kase.lead === null ? '' : raw.users.get(kase.lead),
+          },
         );
       }
     });

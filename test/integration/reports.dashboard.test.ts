@@ -11,7 +11,8 @@ const TARGET = 5;
 const DAY = 86_400_000;
 
 /** The filters as the app reads them from a query string (so that the defaults are the app's). */
-const filtersOf = (query: Record<string, string | number>) => parseReportFilters(Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)])), 'America/New_York').filters;
+const filtersOf = (query: Record<string, string | number>) =>
+  parseReportFilters(Object.fromEntries(Object.entries(query).map(([k, v]) => [k, String(v)])), 'America/New_York').filters;
 
 interface Case {
   name: string;
@@ -22,12 +23,27 @@ interface Case {
 
 const FILTER_CASES: Case[] = [
   { name: 'with the default period', query: () => ({}), nonEmpty: true },
-  { name: 'over a range cutting through years (2019-07-01 to 2021-03-15)', query: () => ({ from: '2019-07-01', to: '2021-03-15' }), nonEmpty: true },
+  {
+    name: 'over a range cutting through years (2019-07-01 to 2021-03-15)',
+    query: () => ({ from: '2019-07-01', to: '2021-03-15' }),
+    nonEmpty: true,
+  },
   { name: 'by track and format', query: () => ({ track: 'network', format: 'small_group' }), nonEmpty: true },
   { name: 'by topic and consultant', query: (ids) => ({ topic: 'equity-lens', consultant: ids.consultants[0] }) },
   { name: 'by jurisdiction and period', query: () => ({ jurisdiction: 'OH', from: '2018-03-01', to: '2022-10-31' }) },
   { name: 'by a territory', query: () => ({ jurisdiction: 'PR' }) },
-  { name: 'by every filter at once', query: (ids) => ({ from: '2017-06-15', to: '2025-12-31', track: 'ta', format: 'one_on_one', topic: 'board-governance', consultant: ids.consultants[1] ?? ids.consultants[0], jurisdiction: 'DC' }) },
+  {
+    name: 'by every filter at once',
+    query: (ids) => ({
+      from: '2017-06-15',
+      to: '2025-12-31',
+      track: 'ta',
+      format: 'one_on_one',
+      topic: 'board-governance',
+      consultant: ids.consultants[1] ?? ids.consultants[0],
+      jurisdiction: 'DC',
+    }),
+  },
   { name: 'by a single day', query: () => ({ from: '2020-01-15', to: '2020-01-15' }) },
 ];
 
@@ -90,7 +106,13 @@ function recountSuite(shapeName: string, make: (knex: Knex) => Promise<{ now: Da
         assert.deepStrictEqual(byCode(shown.rows), byCode(expectedRows(raw, expected.coverage)));
         assert.deepStrictEqual(
           shown.years,
-          expected.years.map((y) => ({ year: y.year, served: y.served, newly: y.newly, cumulative: y.cumulative, engagements: y.engagements })),
+          expected.years.map((y) => ({
+            year: y.year,
+            served: y.served,
+            newly: y.newly,
+            cumulative: y.cumulative,
+            engagements: y.engagements,
+          })),
         );
         assert.equal(shown.newToLeep, expected.headline.newToLeep);
         // The total rows of the tables crediting an engagement under each state, topic or consultant are distinct totals.
@@ -153,24 +175,49 @@ const TERRITORIES: Shape = {
 
 const ALL_HTTP = FILTER_CASES.map((c) => c.name);
 
-recountSuite('mixed: multi-jurisdiction, cancelled, scheduled, territories', async (knex) => {
-  await generateReportData(knex, MIXED);
-  return { now: new Date(MIXED.now) };
-}, ALL_HTTP);
+recountSuite(
+  'mixed: multi-jurisdiction, cancelled, scheduled, territories',
+  async (knex) => {
+    await generateReportData(knex, MIXED);
+    return { now: new Date(MIXED.now) };
+  },
+  ALL_HTTP,
+);
 
-recountSuite('period edges and rounding edges', async (knex) => {
-  await generateReportData(knex, BOUNDARIES);
-  return { now: new Date(BOUNDARIES.now) };
-}, ['over a range cutting through years (2019-07-01 to 2021-03-15)', 'by a single day', 'by jurisdiction and period']);
+recountSuite(
+  'period edges and rounding edges',
+  async (knex) => {
+    await generateReportData(knex, BOUNDARIES);
+    return { now: new Date(BOUNDARIES.now) };
+  },
+  ['over a range cutting through years (2019-07-01 to 2021-03-15)', 'by a single day', 'by jurisdiction and period'],
+);
 
-recountSuite('mostly territories and DC', async (knex) => {
-  await generateReportData(knex, TERRITORIES);
-  return { now: new Date(TERRITORIES.now) };
-}, ['with the default period', 'by a territory']);
+recountSuite(
+  'mostly territories and DC',
+  async (knex) => {
+    await generateReportData(knex, TERRITORIES);
+    return { now: new Date(TERRITORIES.now) };
+  },
+  ['with the default period', 'by a territory'],
+);
 
 for (const seed of [7, 99]) {
-  recountSuite(`generateDemo, seed ${seed}`, async (knex) => {
-    await generateDemo(knex, { cases: 40, engagements: 170, consultants: 5, jurisdictions: 8, seed, today: '2024-06-30', passwordHash: 'not-a-real-hash', details: false });
-    return { now: new Date('2024-07-01T03:00:00.000Z') };
-  }, ['with the default period', 'by track and format']);
+  recountSuite(
+    `generateDemo, seed ${seed}`,
+    async (knex) => {
+      await generateDemo(knex, {
+        cases: 40,
+        engagements: 170,
+        consultants: 5,
+        jurisdictions: 8,
+        seed,
+        today: '2024-06-30',
+        passwordHash: 'not-a-real-hash',
+        details: false,
+      });
+      return { now: new Date('2024-07-01T03:00:00.000Z') };
+    },
+    ['with the default period', 'by track and format'],
+  );
 }

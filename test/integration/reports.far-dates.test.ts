@@ -44,7 +44,10 @@ describeEachEngine('Dates outside 2000-01-01..2100-12-31', (t) => {
       it(`GET ${path}?${field}=${value}, with a director's token, answers 400 naming the field`, async () => {
         const res = await request(app).get(`${path}?${field}=${value}`).set('Authorization', `Bearer ${bearer}`).timeout(10_000);
         assert.equal(res.status, 400);
-        assert.deepEqual(res.body.errors.map((e: { field: string }) => e.field), [field]);
+        assert.deepEqual(
+          res.body.errors.map((e: { field: string }) => e.field),
+          [field],
+        );
         assert.match(res.body.errors[0].message, /2000-01-01 to 2100-12-31/);
       });
     }
@@ -62,9 +65,14 @@ describeEachEngine('Dates outside 2000-01-01..2100-12-31', (t) => {
 
   it('POST /api/v1/requests, with a deadline of 2101-01-01, answers 400 naming the field and adds no case', async () => {
     const before = await caseCount();
-    const res = await request(app).post('/api/v1/requests').send(requestPayload({ deadline: '2101-01-01' }));
+    const res = await request(app)
+      .post('/api/v1/requests')
+      .send(requestPayload({ deadline: '2101-01-01' }));
     assert.equal(res.status, 400);
-    assert.deepEqual(res.body.errors.map((e: { field: string }) => e.field), ['deadline']);
+    assert.deepEqual(
+      res.body.errors.map((e: { field: string }) => e.field),
+      ['deadline'],
+    );
     assert.equal(await caseCount(), before);
   });
 

@@ -39,11 +39,19 @@ describeEachEngine('The first delivered engagement after edits', (t) => {
     const stored = row.first_engagement_at ? new Date(row.first_engagement_at).toISOString() : null;
     const raw = withDerivedFirstEngagements(await loadRaw(t.db.knex), ZONE);
     const recounted = raw.caseById.get(caseId)?.engaged ?? null;
-    assert.equal(stored, recounted === null ? null : new Date(recounted).toISOString(), `${label}: the case's first engagement equals the recount`);
+    assert.equal(
+      stored,
+      recounted === null ? null : new Date(recounted).toISOString(),
+      `${label}: the case's first engagement equals the recount`,
+    );
     assert.equal(stored, expectedFirst, `${label}: the first engagement is the one expected`);
     const now = new Date();
     const figures = await dashboardFigures(filters, { responseTargetBusinessDays: TARGET }, now);
-    assert.deepStrictEqual(projectFigures(figures).response, recountDashboard(raw, filters, { target: TARGET, now }).response, `${label}: response figures equal the recount`);
+    assert.deepStrictEqual(
+      projectFigures(figures).response,
+      recountDashboard(raw, filters, { target: TARGET, now }).response,
+      `${label}: response figures equal the recount`,
+    );
   }
 
   before(async () => {
@@ -64,7 +72,10 @@ describeEachEngine('The first delivered engagement after edits', (t) => {
 
   it('createEngagement, with two delivered engagements and an earlier scheduled one, makes the earliest delivered one the first', async () => {
     await expectRecount(new Date(instantIn('2026-04-06', '10:00', ZONE)).toISOString(), 'after adding');
-    assert.equal(new Date((await t.db.knex('cases').where({ id: caseId }).first('first_engagement_at')).first_engagement_at).toISOString(), '2026-04-06T14:00:00.000Z');
+    assert.equal(
+      new Date((await t.db.knex('cases').where({ id: caseId }).first('first_engagement_at')).first_engagement_at).toISOString(),
+      '2026-04-06T14:00:00.000Z',
+    );
   });
 
   it('updateEngagement, re-dating the first delivered engagement after the second, moves the first to the second', async () => {
@@ -98,7 +109,10 @@ describeEachEngine('The first delivered engagement after edits', (t) => {
     const before = Number((await t.db.knex('engagements').where({ case_id: caseId }).count({ n: '*' }))[0].n);
     await assert.rejects(createEngagement(caseId, payload('2026-02-27', '10:00'), director, ctx), (err: unknown) => {
       assert.ok(err instanceof ValidationError);
-      assert.deepEqual(err.errors.map((f) => f.field), ['date']);
+      assert.deepEqual(
+        err.errors.map((f) => f.field),
+        ['date'],
+      );
       return true;
     });
     assert.equal(Number((await t.db.knex('engagements').where({ case_id: caseId }).count({ n: '*' }))[0].n), before);

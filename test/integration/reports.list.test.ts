@@ -54,7 +54,10 @@ describeEachEngine('The delivered-engagements list on generated data', (ctx) => 
       href = shown.nextHref;
       assert.ok(page <= pages, 'the Next link stops at the last page');
     }
-    assert.deepStrictEqual(seen, expected.map((e) => ({ date: calendarDate(e.date), caseId: e.case_id })));
+    assert.deepStrictEqual(
+      seen,
+      expected.map((e) => ({ date: calendarDate(e.date), caseId: e.case_id })),
+    );
   });
 
   it('GET /reports/engagements, filtered by jurisdiction and period, shows the recount’s total, and its Next link keeps the filters', async () => {
@@ -66,7 +69,10 @@ describeEachEngine('The delivered-engagements list on generated data', (ctx) => 
     assert.equal(first.total, expected.length);
     assert.ok(first.nextHref);
     const next = new URL(first.nextHref, 'http://leep.test').searchParams;
-    assert.deepStrictEqual({ jurisdiction: next.get('jurisdiction'), from: next.get('from'), to: next.get('to'), page: next.get('page') }, { ...query, page: '2' });
+    assert.deepStrictEqual(
+      { jurisdiction: next.get('jurisdiction'), from: next.get('from'), to: next.get('to'), page: next.get('page') },
+      { ...query, page: '2' },
+    );
     const second = readEngagementList((await agent.get(first.nextHref).expect(200)).text);
     assert.deepStrictEqual(
       [...first.rows, ...second.rows].map((r) => r.caseId),
@@ -125,7 +131,11 @@ describeEachEngine('Dashboard figures and the lists behind them', (ctx) => {
     const html = (await agent.get('/dashboard?topic=equity-lens').expect(200)).text;
     const table = /<caption>By topic[^<]*<\/caption>([\s\S]*?)<\/tbody>/.exec(html);
     assert.ok(table);
-    const rows = [...table[1].matchAll(/<tr><th scope="row"(?: data-label="[^"]*")?>([^<]*)<\/th><td(?: data-label="[^"]*")? class="text-right">(<a href="([^"]*)">)?([\d,]+)/g)].map((m) => ({ topic: m[1], href: m[3] ? decodeHtml(m[3]) : undefined }));
+    const rows = [
+      ...table[1].matchAll(
+        /<tr><th scope="row"(?: data-label="[^"]*")?>([^<]*)<\/th><td(?: data-label="[^"]*")? class="text-right">(<a href="([^"]*)">)?([\d,]+)/g,
+      ),
+    ].map((m) => ({ topic: m[1], href: m[3] ? decodeHtml(m[3]) : undefined }));
     assert.ok(rows.length >= 2, 'the filtered engagements list other topics too');
     const linked = rows.filter((r) => r.href);
     assert.equal(linked.length, 1);
@@ -135,7 +145,10 @@ describeEachEngine('Dashboard figures and the lists behind them', (ctx) => {
   for (const q of QUERIES) {
     it(`GET /dashboard, filtered ${q.name}, links every figure to a list of exactly that many engagements`, async () => {
       const html = (await agent.get(`/dashboard?${q.query()}`).expect(200)).text;
-      const links = [...html.matchAll(/<a href="(\/reports\/engagements\?[^"]*)">([\d,]+)<\/a>/g)].map((m) => ({ href: decodeHtml(m[1]), figure: Number(m[2].replace(/,/g, '')) }));
+      const links = [...html.matchAll(/<a href="(\/reports\/engagements\?[^"]*)">([\d,]+)<\/a>/g)].map((m) => ({
+        href: decodeHtml(m[1]),
+        figure: Number(m[2].replace(/,/g, '')),
+      }));
       assert.ok(links.length >= 8, `${links.length} links`);
       for (const link of links) {
         const shown = readEngagementList((await agent.get(link.href).expect(200)).text);

@@ -40,7 +40,10 @@ describeEachEngine('New to LEEP and served under a date range', (t) => {
     );
     // "Served" in 2024 is every state with work that year: more than the new ones, on this history.
     assert.equal(in2024.headline.statesServed, row.served);
-    assert.ok(in2024.headline.statesServed > in2024.headline.newToLeep, `${in2024.headline.statesServed} served, ${in2024.headline.newToLeep} new`);
+    assert.ok(
+      in2024.headline.statesServed > in2024.headline.newToLeep,
+      `${in2024.headline.statesServed} served, ${in2024.headline.newToLeep} new`,
+    );
   });
 
   it('dashboardFigures, unfiltered, has headline, map, by-year table and chart agree: states only, territories apart', async () => {
@@ -49,10 +52,16 @@ describeEachEngine('New to LEEP and served under a date range', (t) => {
     const last = all.years[all.years.length - 1];
     assert.equal(last.cumulative, all.headline.statesServed, 'served so far at the end equals the headline');
     assert.equal(all.headline.newToLeep, all.headline.statesServed, 'over the whole history, every state served is new to LEEP once');
-    assert.equal(all.years.reduce((n, y) => n + y.newly, 0), all.headline.statesServed);
+    assert.equal(
+      all.years.reduce((n, y) => n + y.newly, 0),
+      all.headline.statesServed,
+    );
     assert.equal(all.states.filter((s) => s.served).length, all.headline.statesServed, 'the map and table shade as many states');
     const territories = new Set(raw.jurisdictions.filter((j) => j.kind === 'territory').map((j) => j.code));
-    assert.ok(all.territories.some((x) => x.served), 'a territory is served, so the test could tell');
+    assert.ok(
+      all.territories.some((x) => x.served),
+      'a territory is served, so the test could tell',
+    );
     assert.ok(!all.states.some((s) => territories.has(s.code)));
   });
 

@@ -32,7 +32,8 @@ describeEachEngine('Dashboard heading: the period and filters in words', () => {
   it('the print stylesheet, for the dashboard, hides navigation, forms and buttons', () => {
     const css = fs.readFileSync(path.resolve(__dirname, '..', '..', 'public', 'css', 'app.css'), 'utf8');
     const print = css.slice(css.lastIndexOf('@media print'));
-    for (const selector of ['nav', 'form', 'button', '.usa-button']) assert.match(print, new RegExp(`body:has\\(\\.dashboard-scope\\) ${selector.replace('.', '\\.')}[,\\s]`), selector);
+    for (const selector of ['nav', 'form', 'button', '.usa-button'])
+      assert.match(print, new RegExp(`body:has\\(\\.dashboard-scope\\) ${selector.replace('.', '\\.')}[,\\s]`), selector);
     assert.match(print, /display: none !important/);
   });
 });

@@ -21,11 +21,34 @@ describeEachEngine('State page paging', (t) => {
     // 230 engagements listing Wyoming: three pages of them, and one page of its three cases.
     const rows = Array.from({ length: 230 }, (_, i) => {
       const date = new Date(Date.UTC(2020, 0, 1 + i)).toISOString().slice(0, 10);
-      return { case_id: caseIds[i % 3], date, start_time: null, year: 2020, month: Number(date.slice(5, 7)), duration_minutes: 60, format: 'one_on_one', status: 'delivered', participant_count: 2, summary: 'Met.', follow_up_actions: null, follow_up_date: null, created_by: lead.id, created_at: at, updated_at: at };
+      return {
+        case_id: caseIds[i % 3],
+        date,
+        start_time: null,
+        year: 2020,
+        month: Number(date.slice(5, 7)),
+        duration_minutes: 60,
+        format: 'one_on_one',
+        status: 'delivered',
+        participant_count: 2,
+        summary: 'Met.',
+        follow_up_actions: null,
+        follow_up_date: null,
+        created_by: lead.id,
+        created_at: at,
+        updated_at: at,
+      };
     });
     await insertMany(t.db.knex, 'engagements', rows);
-    const ids = (await t.db.knex('engagements').whereIn('case_id', caseIds).orderBy('date').select('id', 'date')) as { id: number; date: string }[];
-    await insertMany(t.db.knex, 'engagement_jurisdictions', ids.map((e) => ({ engagement_id: e.id, jurisdiction_code: 'WY', status: 'delivered', date: e.date, year: 2020 })));
+    const ids = (await t.db.knex('engagements').whereIn('case_id', caseIds).orderBy('date').select('id', 'date')) as {
+      id: number;
+      date: string;
+    }[];
+    await insertMany(
+      t.db.knex,
+      'engagement_jurisdictions',
+      ids.map((e) => ({ engagement_id: e.id, jurisdiction_code: 'WY', status: 'delivered', date: e.date, year: 2020 })),
+    );
     agent = await signInAs(app, director);
   });
 
@@ -35,7 +58,10 @@ describeEachEngine('State page paging', (t) => {
     const shown = readStatePage(res.text);
     assert.equal(shown.engagements.length, 100);
     assert.match(res.text, /Engagements <span[^>]*>\(230, page 2 of 3\)/);
-    assert.deepEqual(shown.cases.map((c) => c.id).sort((a, b) => a - b), [...caseIds].sort((a, b) => a - b));
+    assert.deepEqual(
+      shown.cases.map((c) => c.id).sort((a, b) => a - b),
+      [...caseIds].sort((a, b) => a - b),
+    );
     assert.doesNotMatch(res.text, /No cases yet/);
     assert.doesNotMatch(res.text, /Cases <span[^>]*>\(3, page/);
   });
@@ -44,11 +70,14 @@ describeEachEngine('State page paging', (t) => {
     const res = await agent.get('/states/WY?engagements_page=3');
     const shown = readStatePage(res.text);
     assert.equal(shown.engagements.length, 30);
-    assert.match(res.text, /<nav aria-label="Pages of the engagements"[\s\S]*?href="\/states\/WY\?engagements_page(=|&#x3D;)2#engagements"/);
+    assert.match(
+      res.text,
+      /<nav aria-label="Pages of the engagements"[\s\S]*?href="\/states\/WY\?engagements_page(=|&#x3D;)2#engagements"/,
+    );
     assert.doesNotMatch(res.text, /aria-label="Pages of the cases"/, 'one page of cases has no pager');
   });
 
-  it('GET /states/WY?cases_page=5, a page past the cases\' end, shows the first page of each list', async () => {
+  it("GET /states/WY?cases_page=5, a page past the cases' end, shows the first page of each list", async () => {
     const res = await agent.get('/states/WY?cases_page=5');
     const shown = readStatePage(res.text);
     assert.equal(shown.cases.length, 3);

@@ -56,7 +56,11 @@ describeEachEngine('State pages on generated data', (ctx) => {
         assert.equal(e.hours, hours(r.minutes));
         assert.deepStrictEqual(splitList(e.jurisdictions as string), [...r.jurisdictions].sort());
       }
-      assert.deepStrictEqual(history.cases.map((c: { id: unknown }) => Number(c.id)), expected.cases.map((c) => c.id), `${j.code} cases`);
+      assert.deepStrictEqual(
+        history.cases.map((c: { id: unknown }) => Number(c.id)),
+        expected.cases.map((c) => c.id),
+        `${j.code} cases`,
+      );
       assert.deepStrictEqual(
         new Map(history.consultants.map((c: { id: unknown; engagements: number }) => [Number(c.id), c.engagements])),
         expected.consultants,
@@ -81,7 +85,14 @@ describeEachEngine('State pages on generated data', (ctx) => {
       }
       assert.deepStrictEqual(shown.totals, expected.totals);
       assert.deepStrictEqual(
-        shown.engagements.map((e) => ({ date: e.date, caseId: e.caseId, status: e.status, jurisdictions: e.jurisdictions.split('; ').sort(), hours: e.hours, participants: e.participants })),
+        shown.engagements.map((e) => ({
+          date: e.date,
+          caseId: e.caseId,
+          status: e.status,
+          jurisdictions: e.jurisdictions.split('; ').sort(),
+          hours: e.hours,
+          participants: e.participants,
+        })),
         expected.engagements.map((e) => ({
           date: calendarDate(e.date),
           caseId: e.case_id,

@@ -14,7 +14,8 @@ import { daysFromToday, engagementForm, makeCase, postForm, staffAgent, storeEng
 function eventsIn(ics: string): ical.VEvent[] {
   return Object.values(ical.sync.parseICS(ics)).filter((c) => c?.type === 'VEVENT') as ical.VEvent[];
 }
-const methodOf = (ics: string) => (ical.sync.parseICS(ics) as unknown as { vcalendar?: { method?: string } }).vcalendar?.method ?? /\r\nMETHOD:(\w+)\r\n/.exec(ics)?.[1];
+const methodOf = (ics: string) =>
+  (ical.sync.parseICS(ics) as unknown as { vcalendar?: { method?: string } }).vcalendar?.method ?? /\r\nMETHOD:(\w+)\r\n/.exec(ics)?.[1];
 
 /** The action of every form on a page. */
 const formActions = (html: string) => [...html.matchAll(/<form\b[^>]*\saction="([^"]*)"/g)].map((m) => m[1]);
@@ -50,12 +51,20 @@ describeEachEngine('Requester journeys after a mistake, a refusal or a change', 
   describe('the status page forms', () => {
     it('POST /status/:token/feedback, with a rating missing and then complete, answers 422 with forms posting to the token, then stores the ratings', async () => {
       const { lead, kase } = await caseInProgress();
-      await director.post(`/cases/${kase.id}/status`, { to: 'completed', closing_summary: 'Done well' }).then((r) => assert.equal(r.status, 303, r.text.slice(0, 500)));
+      await director
+        .post(`/cases/${kase.id}/status`, { to: 'completed', closing_summary: 'Done well' })
+        .then((r) => assert.equal(r.status, 303, r.text.slice(0, 500)));
       const { agent, token } = await requester(app, kase.statusPath);
-      const bad = await agent.post(`${kase.statusPath}/feedback`).type('form').send(encodeForm({ _csrf: token, quality: '5', relevance: '4' }));
+      const bad = await agent
+        .post(`${kase.statusPath}/feedback`)
+        .type('form')
+        .send(encodeForm({ _csrf: token, quality: '5', relevance: '4' }));
       assert.equal(bad.status, 422);
       assert.deepEqual(formActions(bad.text), [`${kase.statusPath}/feedback`, `${kase.statusPath}/messages`]);
-      const good = await agent.post(formActions(bad.text)[0]).type('form').send(encodeForm({ _csrf: csrfTokenOf(bad.text), quality: '5', relevance: '4', usefulness: '3' }));
+      const good = await agent
+        .post(formActions(bad.text)[0])
+        .type('form')
+        .send(encodeForm({ _csrf: csrfTokenOf(bad.text), quality: '5', relevance: '4', usefulness: '3' }));
       assert.equal(good.status, 303, good.text.slice(0, 500));
       const stored = await ctx.db.knex('feedback').where({ case_id: kase.id }).first();
       assert.deepEqual([Number(stored.quality), Number(stored.relevance), Number(stored.usefulness)], [5, 4, 3]);
@@ -66,10 +75,16 @@ describeEachEngine('Requester journeys after a mistake, a refusal or a change', 
       const { kase } = await caseInProgress();
       const { agent, html, token } = await requester(app, `${kase.statusPath}/`);
       assert.deepEqual(formActions(html), [`${kase.statusPath}/messages`]);
-      const empty = await agent.post(`${kase.statusPath}/messages`).type('form').send(encodeForm({ _csrf: token, body: ' ' }));
+      const empty = await agent
+        .post(`${kase.statusPath}/messages`)
+        .type('form')
+        .send(encodeForm({ _csrf: token, body: ' ' }));
       assert.equal(empty.status, 422);
       assert.deepEqual(formActions(empty.text), [`${kase.statusPath}/messages`]);
-      const sent = await agent.post(formActions(empty.text)[0]).type('form').send(encodeForm({ _csrf: csrfTokenOf(empty.text), body: 'Second try' }));
+      const sent = await agent
+        .post(formActions(empty.text)[0])
+        .type('form')
+        .send(encodeForm({ _csrf: csrfTokenOf(empty.text), body: 'Second try' }));
       assert.equal(sent.status, 303);
       assert.equal((await ctx.db.knex('case_messages').where({ case_id: kase.id, body: 'Second try' })).length, 1);
     });
@@ -89,7 +104,10 @@ describeEachEngine('Requester journeys after a mistake, a refusal or a change', 
       assert.ok(mail.text_body.includes(reason), mail.text_body);
       assert.match(mail.subject, /declined/);
       const { agent, token } = await requester(app, kase.statusPath);
-      const res = await agent.post(`${kase.statusPath}/messages`).type('form').send(encodeForm({ _csrf: token, body: 'Could you suggest someone else?' }));
+      const res = await agent
+        .post(`${kase.statusPath}/messages`)
+        .type('form')
+        .send(encodeForm({ _csrf: token, body: 'Could you suggest someone else?' }));
       assert.equal(res.status, 303);
       assert.equal((await ctx.db.knex('cases').where({ id: kase.id }).first('status')).status, 'declined');
       // No consultant on a declined request: the directors are told.
@@ -98,7 +116,10 @@ describeEachEngine('Requester journeys after a mistake, a refusal or a change', 
 
     it('POST /cases/:id/status to withdrawn, mails the reason to the requester', async () => {
       const kase = await makeCase(config);
-      assert.equal((await director.post(`/cases/${kase.id}/status`, { to: 'withdrawn', reason: 'The board asked us to stop.' })).status, 303);
+      assert.equal(
+        (await director.post(`/cases/${kase.id}/status`, { to: 'withdrawn', reason: 'The board asked us to stop.' })).status,
+        303,
+      );
       const [mail] = await outbox(kase.id, 'request-closed');
       assert.ok(mail?.text_body.includes('The board asked us to stop.'));
       assert.match((await request(app).get(kase.statusPath)).text, /The board asked us to stop\./);
@@ -117,10 +138,17 @@ describeEachEngine('Requester journeys after a mistake, a refusal or a change', 
       assert.match(asked.text, />All done<\/textarea>/);
       assert.equal((await ctx.db.knex('cases').where({ id: kase.id }).first('status')).status, 'in_progress');
 
-      const done = await director.post(`/cases/${kase.id}/status`, { to: 'completed', closing_summary: 'All done', cancel_scheduled: 'yes' });
+      const done = await director.post(`/cases/${kase.id}/status`, {
+        to: 'completed',
+        closing_summary: 'All done',
+        cancel_scheduled: 'yes',
+      });
       assert.equal(done.status, 303, done.text.slice(0, 500));
       const statuses = await ctx.db.knex('engagements').whereIn('id', [first, second]).orderBy('id').select('status');
-      assert.deepEqual(statuses.map((r) => r.status), ['cancelled', 'cancelled']);
+      assert.deepEqual(
+        statuses.map((r) => r.status),
+        ['cancelled', 'cancelled'],
+      );
       const cancels = (await outbox(kase.id, 'engagement-cancelled')).filter((m) => m.to_address === 'dana.whitfield@example.org');
       assert.equal(cancels.length, 2);
       const uids = cancels.map((m) => {
@@ -158,7 +186,10 @@ describeEachEngine('Requester journeys after a mistake, a refusal or a change', 
       assert.equal(String(after.location), 'Room 4, State Capitol');
       assert.equal(methodOf(mails[1].ics), 'REQUEST');
       const team = await outbox(kase.id, 'engagement-team');
-      assert.deepEqual(team.map((m) => m.to_address), [lead.email]);
+      assert.deepEqual(
+        team.map((m) => m.to_address),
+        [lead.email],
+      );
       assert.equal(eventsIn(team[0].ics)[0].uid, before.uid);
       const page = await request(app).get(kase.statusPath).expect(200);
       assert.match(page.text, /Room 4, State Capitol/);
@@ -195,7 +226,11 @@ describeEachEngine('Requester journeys after a mistake, a refusal or a change', 
       assert.match(asked.text, /name="confirm" value="yes"/);
       assert.equal((await ctx.db.knex('engagements').where({ id }).first('status')).status, 'scheduled');
       assert.equal((await postForm(agent, `/engagements/${id}/cancel`, { confirm: 'yes' })).status, 303);
-      const mails = await ctx.db.knex('outbox').where({ case_id: kase.id }).whereIn('kind', ['engagement-cancelled', 'engagement-team']).orderBy('to_address');
+      const mails = await ctx.db
+        .knex('outbox')
+        .where({ case_id: kase.id })
+        .whereIn('kind', ['engagement-cancelled', 'engagement-team'])
+        .orderBy('to_address');
       assert.deepEqual(mails.map((m) => m.to_address).sort(), ['dana.whitfield@example.org', lead.email].sort());
       for (const m of mails) {
         assert.equal(methodOf(m.ics), 'CANCEL');
@@ -211,7 +246,10 @@ describeEachEngine('Requester journeys after a mistake, a refusal or a change', 
       const id = await storeEngagement(kase.id, lead, { date: daysFromToday(5) });
       const asked = await postForm(agent, `/engagements/${id}/delete`);
       assert.equal(asked.status, 200);
-      assert.deepEqual(formActions(asked.text).filter((a) => a.startsWith('/engagements')), [`/engagements/${id}/delete`]);
+      assert.deepEqual(
+        formActions(asked.text).filter((a) => a.startsWith('/engagements')),
+        [`/engagements/${id}/delete`],
+      );
       assert.equal((await ctx.db.knex('engagements').where({ id })).length, 1);
       assert.equal((await postForm(agent, `/engagements/${id}/delete`, { confirm: 'yes' })).status, 303);
       assert.equal((await ctx.db.knex('engagements').where({ id })).length, 0);
@@ -226,7 +264,10 @@ describeEachEngine('Requester journeys after a mistake, a refusal or a change', 
       const res = await director.post(`/cases/${kase.id}/status`, { to: 'on_hold', reason: 'Waiting for the board' });
       assert.equal(res.status, 409);
       assert.match(res.text, /<h2 id="status-heading">Status: Completed<\/h2>/);
-      assert.match(res.text, /Nothing was changed: A case that is completed cannot be moved to on hold\. The case is now <strong>Completed<\/strong>/);
+      assert.match(
+        res.text,
+        /Nothing was changed: A case that is completed cannot be moved to on hold\. The case is now <strong>Completed<\/strong>/,
+      );
       assert.equal((await ctx.db.knex('cases').where({ id: kase.id }).first('status')).status, 'completed');
     });
   });
@@ -236,12 +277,26 @@ describeEachEngine('Requester journeys after a mistake, a refusal or a change', 
       const lead = await makeUser({ role: 'consultant' });
       const supporter = await makeUser({ role: 'consultant' });
       const kase = await makeCase(config);
-      const res = await director.post(`/cases/${kase.id}/assignment`, { lead_consultant_id: String(lead.id), supporting_ids: [String(supporter.id)] });
+      const res = await director.post(`/cases/${kase.id}/assignment`, {
+        lead_consultant_id: String(lead.id),
+        supporting_ids: [String(supporter.id)],
+      });
       assert.equal(res.status, 303);
       const told = await outbox(kase.id, 'supporter-assigned');
-      assert.deepEqual(told.map((m) => m.to_address), [supporter.email]);
+      assert.deepEqual(
+        told.map((m) => m.to_address),
+        [supporter.email],
+      );
       const { agent, token } = await requester(app, kase.statusPath);
-      assert.equal((await agent.post(`${kase.statusPath}/messages`).type('form').send(encodeForm({ _csrf: token, body: 'Hello team' }))).status, 303);
+      assert.equal(
+        (
+          await agent
+            .post(`${kase.statusPath}/messages`)
+            .type('form')
+            .send(encodeForm({ _csrf: token, body: 'Hello team' }))
+        ).status,
+        303,
+      );
       const wrote = await outbox(kase.id, 'message-from-requester');
       assert.deepEqual(wrote.map((m) => m.to_address).sort(), [lead.email, supporter.email].sort());
     });

@@ -16,7 +16,10 @@ function without(payload: Record<string, unknown>, name: string): Record<string,
 describeEachEngine('The public request API', (ctx) => {
   const { app, config } = testApp();
   const thisYear = () => yearIn(config.timeZone, new Date());
-  const post = (body: unknown) => request(app).post('/api/v1/requests').send(body as object);
+  const post = (body: unknown) =>
+    request(app)
+      .post('/api/v1/requests')
+      .send(body as object);
 
   describe('POST /api/v1/requests, valid', () => {
     it('POST /api/v1/requests, with a valid payload, answers 201 with the next reference and a status URL that works', async () => {
@@ -35,7 +38,13 @@ describeEachEngine('The public request API', (ctx) => {
     });
 
     it('POST /api/v1/requests, with every field, stores each one with the topics and a case.created event', async () => {
-      const payload = requestPayload({ jurisdiction: 'PR', track: 'cohort', preferred_format: 'no_preference', organization_type: 'governor_legislature', expected_participants: 3 });
+      const payload = requestPayload({
+        jurisdiction: 'PR',
+        track: 'cohort',
+        preferred_format: 'no_preference',
+        organization_type: 'governor_legislature',
+        expected_participants: 3,
+      });
       const res = await post(payload);
       assert.equal(res.status, 201, res.text);
       const row = await ctx.db.knex('cases').where({ reference: res.body.reference }).first();
@@ -97,7 +106,8 @@ describeEachEngine('The public request API', (ctx) => {
 
     it('POST /api/v1/requests, with only the required fields, creates a Technical Assistance case with the rest empty', async () => {
       const payload = requestPayload();
-      for (const optional of ['phone', 'track', 'outcomes', 'preferred_start', 'deadline', 'expected_participants']) delete payload[optional];
+      for (const optional of ['phone', 'track', 'outcomes', 'preferred_start', 'deadline', 'expected_participants'])
+        delete payload[optional];
       const res = await post(payload);
       assert.equal(res.status, 201, res.text);
       const row = await ctx.db.knex('cases').where({ reference: res.body.reference }).first();
@@ -117,20 +127,54 @@ describeEachEngine('The public request API', (ctx) => {
   });
 
   describe('POST /api/v1/requests, invalid', () => {
-    const REQUIRED = ['jurisdiction', 'name', 'email', 'role', 'organization_type', 'organization_name', 'topics', 'preferred_format', 'title', 'needs'];
+    const REQUIRED = [
+      'jurisdiction',
+      'name',
+      'email',
+      'role',
+      'organization_type',
+      'organization_name',
+      'topics',
+      'preferred_format',
+      'title',
+      'needs',
+    ];
     const cases: { what: string; payload: () => unknown; field: string; message?: RegExp }[] = [
       ...REQUIRED.map((field) => ({ what: `without ${field}`, payload: () => without(requestPayload(), field), field })),
       { what: 'with a title of only spaces', payload: () => requestPayload({ title: '   ' }), field: 'title' },
       { what: 'with an unknown jurisdiction', payload: () => requestPayload({ jurisdiction: 'ZZ' }), field: 'jurisdiction' },
       { what: 'with a jurisdiction in lower case', payload: () => requestPayload({ jurisdiction: 'oh' }), field: 'jurisdiction' },
-      { what: 'with an unknown topic slug', payload: () => requestPayload({ topics: ['equity-lens', 'astrology'] }), field: 'topics', message: /from the list/ },
+      {
+        what: 'with an unknown topic slug',
+        payload: () => requestPayload({ topics: ['equity-lens', 'astrology'] }),
+        field: 'topics',
+        message: /from the list/,
+      },
       { what: 'with no topics', payload: () => requestPayload({ topics: [] }), field: 'topics' },
-      { what: 'with a title of 121 characters', payload: () => requestPayload({ title: 'x'.repeat(121) }), field: 'title', message: /120 characters or fewer/ },
-      { what: 'with needs of 5,001 characters', payload: () => requestPayload({ needs: 'x'.repeat(5001) }), field: 'needs', message: /5,000 characters or fewer/ },
+      {
+        what: 'with a title of 121 characters',
+        payload: () => requestPayload({ title: 'x'.repeat(121) }),
+        field: 'title',
+        message: /120 characters or fewer/,
+      },
+      {
+        what: 'with needs of 5,001 characters',
+        payload: () => requestPayload({ needs: 'x'.repeat(5001) }),
+        field: 'needs',
+        message: /5,000 characters or fewer/,
+      },
       { what: 'with a bad e-mail address', payload: () => requestPayload({ email: 'dana@@example' }), field: 'email' },
-      { what: 'with a start date of 2027-02-30', payload: () => requestPayload({ preferred_start: '2027-02-30' }), field: 'preferred_start' },
+      {
+        what: 'with a start date of 2027-02-30',
+        payload: () => requestPayload({ preferred_start: '2027-02-30' }),
+        field: 'preferred_start',
+      },
       { what: 'with a deadline of "tomorrow"', payload: () => requestPayload({ deadline: 'tomorrow' }), field: 'deadline' },
-      { what: 'with a full timestamp as the deadline', payload: () => requestPayload({ deadline: '2027-06-30T00:00:00Z' }), field: 'deadline' },
+      {
+        what: 'with a full timestamp as the deadline',
+        payload: () => requestPayload({ deadline: '2027-06-30T00:00:00Z' }),
+        field: 'deadline',
+      },
       {
         what: 'with a deadline before the preferred start',
         payload: () => requestPayload({ preferred_start: '2027-06-01', deadline: '2027-01-31' }),
@@ -138,14 +182,37 @@ describeEachEngine('The public request API', (ctx) => {
         message: /on or after/,
       },
       { what: 'with topics as a string', payload: () => requestPayload({ topics: 'equity-lens' }), field: 'topics', message: /a list/ },
-      { what: 'with expected_participants as the string "12"', payload: () => requestPayload({ expected_participants: '12' }), field: 'expected_participants', message: /whole number/ },
-      { what: 'with expected_participants of 1.5', payload: () => requestPayload({ expected_participants: 1.5 }), field: 'expected_participants', message: /whole number/ },
-      { what: 'with expected_participants of 0', payload: () => requestPayload({ expected_participants: 0 }), field: 'expected_participants' },
+      {
+        what: 'with expected_participants as the string "12"',
+        payload: () => requestPayload({ expected_participants: '12' }),
+        field: 'expected_participants',
+        message: /whole number/,
+      },
+      {
+        what: 'with expected_participants of 1.5',
+        payload: () => requestPayload({ expected_participants: 1.5 }),
+        field: 'expected_participants',
+        message: /whole number/,
+      },
+      {
+        what: 'with expected_participants of 0',
+        payload: () => requestPayload({ expected_participants: 0 }),
+        field: 'expected_participants',
+      },
       { what: 'with a number as the name', payload: () => requestPayload({ name: 42 }), field: 'name' },
       { what: 'with null as the phone', payload: () => requestPayload({ phone: null }), field: 'phone' },
-      { what: 'with an unknown extra field', payload: () => requestPayload({ favourite_colour: 'teal' }), field: 'favourite_colour', message: /not a recognised field/ },
+      {
+        what: 'with an unknown extra field',
+        payload: () => requestPayload({ favourite_colour: 'teal' }),
+        field: 'favourite_colour',
+        message: /not a recognised field/,
+      },
       { what: 'with a status set by the requester', payload: () => requestPayload({ status: 'completed' }), field: 'status' },
-      { what: 'with a malformed submission key', payload: () => requestPayload({ idempotency_key: 'no spaces allowed' }), field: 'idempotency_key' },
+      {
+        what: 'with a malformed submission key',
+        payload: () => requestPayload({ idempotency_key: 'no spaces allowed' }),
+        field: 'idempotency_key',
+      },
     ];
 
     for (const c of cases) {
@@ -167,7 +234,10 @@ describeEachEngine('The public request API', (ctx) => {
       await withRetiredTopic(ctx.db.knex, 'school-climate', async () => {
         const res = await assertStoresNothing(ctx.db.knex, () => post(requestPayload({ topics: ['school-climate'] })));
         assert.equal(res.status, 400, res.text);
-        assert.deepEqual(res.body.errors.map((e: { field: string }) => e.field), ['topics']);
+        assert.deepEqual(
+          res.body.errors.map((e: { field: string }) => e.field),
+          ['topics'],
+        );
       });
     });
 
@@ -196,7 +266,10 @@ describeEachEngine('The public request API', (ctx) => {
     it('POST /api/v1/requests, with an empty JSON object, answers 400 naming every required field', async () => {
       const res = await assertStoresNothing(ctx.db.knex, () => post({}));
       assert.equal(res.status, 400);
-      assert.deepEqual(res.body.errors.map((e: { field: string }) => e.field), REQUIRED);
+      assert.deepEqual(
+        res.body.errors.map((e: { field: string }) => e.field),
+        REQUIRED,
+      );
     });
 
     it('POST /api/v1/requests, as text/plain, answers 415 and stores nothing', async () => {

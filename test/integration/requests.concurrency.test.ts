@@ -32,7 +32,11 @@ describeEachEngine('Reference numbers under concurrent submissions', (ctx) => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
     const answers = await Promise.all(
-      Array.from({ length: N }, (_, i) => request(url).post('/api/v1/requests').send(requestPayload({ title: `Parallel request ${i}` }))),
+      Array.from({ length: N }, (_, i) =>
+        request(url)
+          .post('/api/v1/requests')
+          .send(requestPayload({ title: `Parallel request ${i}` })),
+      ),
     );
 
     const failures = answers.filter((res) => res.status !== 201).map((res) => `${res.status} ${res.text}`);

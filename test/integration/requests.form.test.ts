@@ -62,7 +62,10 @@ describeEachEngine('The public request form', (ctx) => {
       const all = (await ctx.db.knex('topics').select('slug')).map((t) => String(t.slug)).sort();
       await withRetiredTopic(ctx.db.knex, 'early-learning', async () => {
         const { html } = await formAgent(app, '/requests/new');
-        assert.deepEqual(offeredValues(html, 'topics').sort(), all.filter((s) => s !== 'early-learning'));
+        assert.deepEqual(
+          offeredValues(html, 'topics').sort(),
+          all.filter((s) => s !== 'early-learning'),
+        );
       });
     });
   });
@@ -218,7 +221,10 @@ describeEachEngine('The public request form', (ctx) => {
       const row = await ctx.db.knex('cases').where({ idempotency_key: form.idempotency_key }).first();
       assert.equal(row.track, 'ta');
       const links = await ctx.db.knex('case_topics').where({ case_id: row.id }).select('topic_id');
-      assert.deepEqual(links.map((l) => Number(l.topic_id)), await topicIds(ctx.db.knex, ['essa-accountability']));
+      assert.deepEqual(
+        links.map((l) => Number(l.topic_id)),
+        await topicIds(ctx.db.knex, ['essa-accountability']),
+      );
     });
 
     it('POST /requests, twice, gives consecutive references', async () => {
@@ -235,7 +241,18 @@ describeEachEngine('The public request form', (ctx) => {
   });
 
   describe('POST /requests, invalid', () => {
-    const REQUIRED = ['jurisdiction', 'name', 'email', 'role', 'organization_type', 'organization_name', 'topics', 'preferred_format', 'title', 'needs'];
+    const REQUIRED = [
+      'jurisdiction',
+      'name',
+      'email',
+      'role',
+      'organization_type',
+      'organization_name',
+      'topics',
+      'preferred_format',
+      'title',
+      'needs',
+    ];
     const cases: { what: string; form: () => Form; field: string; message?: RegExp }[] = [
       ...REQUIRED.map((field) => ({ what: `without ${field}`, form: () => without(requestForm(), field), field })),
       ...['name', 'role', 'organization_name', 'title', 'needs', 'email'].map((field) => ({
@@ -243,29 +260,72 @@ describeEachEngine('The public request form', (ctx) => {
         form: () => requestForm({ [field]: '   ' }),
         field,
       })),
-      { what: 'with an unknown jurisdiction', form: () => requestForm({ jurisdiction: 'ZZ' }), field: 'jurisdiction', message: /from the list/ },
-      { what: 'with an unknown topic', form: () => requestForm({ topics: ['equity-lens', 'astrology'] }), field: 'topics', message: /from the list/ },
+      {
+        what: 'with an unknown jurisdiction',
+        form: () => requestForm({ jurisdiction: 'ZZ' }),
+        field: 'jurisdiction',
+        message: /from the list/,
+      },
+      {
+        what: 'with an unknown topic',
+        form: () => requestForm({ topics: ['equity-lens', 'astrology'] }),
+        field: 'topics',
+        message: /from the list/,
+      },
       { what: 'with the same topic twice', form: () => requestForm({ topics: ['equity-lens', 'equity-lens'] }), field: 'topics' },
-      { what: 'with a title of 121 characters', form: () => requestForm({ title: 'x'.repeat(121) }), field: 'title', message: /120 characters or fewer/ },
-      { what: 'with needs of 5,001 characters', form: () => requestForm({ needs: 'x'.repeat(5001) }), field: 'needs', message: /5,000 characters or fewer/ },
+      {
+        what: 'with a title of 121 characters',
+        form: () => requestForm({ title: 'x'.repeat(121) }),
+        field: 'title',
+        message: /120 characters or fewer/,
+      },
+      {
+        what: 'with needs of 5,001 characters',
+        form: () => requestForm({ needs: 'x'.repeat(5001) }),
+        field: 'needs',
+        message: /5,000 characters or fewer/,
+      },
       { what: 'with a name of 121 characters', form: () => requestForm({ name: 'x'.repeat(121) }), field: 'name' },
       { what: 'with outcomes of 5,001 characters', form: () => requestForm({ outcomes: 'x'.repeat(5001) }), field: 'outcomes' },
-      { what: 'with an e-mail address without a domain', form: () => requestForm({ email: 'dana.whitfield@' }), field: 'email', message: /e-mail address/ },
+      {
+        what: 'with an e-mail address without a domain',
+        form: () => requestForm({ email: 'dana.whitfield@' }),
+        field: 'email',
+        message: /e-mail address/,
+      },
       { what: 'with an e-mail address without an @', form: () => requestForm({ email: 'dana.whitfield.example.org' }), field: 'email' },
       { what: 'with a phone number in words', form: () => requestForm({ phone: 'call me' }), field: 'phone' },
-      { what: 'with a start date of 2027-02-30', form: () => requestForm({ preferred_start: '2027-02-30' }), field: 'preferred_start', message: /real date/ },
+      {
+        what: 'with a start date of 2027-02-30',
+        form: () => requestForm({ preferred_start: '2027-02-30' }),
+        field: 'preferred_start',
+        message: /real date/,
+      },
       { what: 'with a deadline of "tomorrow"', form: () => requestForm({ deadline: 'tomorrow' }), field: 'deadline', message: /real date/ },
-      { what: 'with a start date written 03/15/2027', form: () => requestForm({ preferred_start: '03/15/2027' }), field: 'preferred_start' },
+      {
+        what: 'with a start date written 03/15/2027',
+        form: () => requestForm({ preferred_start: '03/15/2027' }),
+        field: 'preferred_start',
+      },
       {
         what: 'with a deadline before the preferred start',
         form: () => requestForm({ preferred_start: '2027-06-01', deadline: '2027-05-31' }),
         field: 'deadline',
         message: /on or after the preferred start/,
       },
-      { what: 'with 1.5 participants', form: () => requestForm({ expected_participants: '1.5' }), field: 'expected_participants', message: /whole number/ },
+      {
+        what: 'with 1.5 participants',
+        form: () => requestForm({ expected_participants: '1.5' }),
+        field: 'expected_participants',
+        message: /whole number/,
+      },
       { what: 'with "twelve" participants', form: () => requestForm({ expected_participants: 'twelve' }), field: 'expected_participants' },
       { what: 'with 0 participants', form: () => requestForm({ expected_participants: '0' }), field: 'expected_participants' },
-      { what: 'with an unknown organization type', form: () => requestForm({ organization_type: 'university' }), field: 'organization_type' },
+      {
+        what: 'with an unknown organization type',
+        form: () => requestForm({ organization_type: 'university' }),
+        field: 'organization_type',
+      },
       { what: 'with an unknown format', form: () => requestForm({ preferred_format: 'carrier_pigeon' }), field: 'preferred_format' },
       { what: 'with an unknown track', form: () => requestForm({ track: 'bootcamp' }), field: 'track' },
     ];

@@ -20,8 +20,14 @@ describeEachEngine('Repeated submissions', (ctx) => {
       const form = requestForm();
       const { agent, token } = await formAgent(app, '/requests/new');
       const before = await intakeSnapshot(ctx.db.knex);
-      const first = await agent.post('/requests').type('form').send(encodeForm({ ...form, _csrf: token }));
-      const second = await agent.post('/requests').type('form').send(encodeForm({ ...form, _csrf: token }));
+      const first = await agent
+        .post('/requests')
+        .type('form')
+        .send(encodeForm({ ...form, _csrf: token }));
+      const second = await agent
+        .post('/requests')
+        .type('form')
+        .send(encodeForm({ ...form, _csrf: token }));
       assert.equal(first.status, 303, first.text);
       assert.equal(second.status, 303, second.text);
       assert.match(first.headers.location, /^\/status\//);
@@ -37,7 +43,14 @@ describeEachEngine('Repeated submissions', (ctx) => {
       const form = requestForm();
       const { agent, token } = await formAgent(app, '/requests/new');
       const before = await intakeSnapshot(ctx.db.knex);
-      const answers = await Promise.all([0, 1].map(() => agent.post('/requests').type('form').send(encodeForm({ ...form, _csrf: token }))));
+      const answers = await Promise.all(
+        [0, 1].map(() =>
+          agent
+            .post('/requests')
+            .type('form')
+            .send(encodeForm({ ...form, _csrf: token })),
+        ),
+      );
       for (const res of answers) assert.equal(res.status, 303, res.text);
       assert.equal(answers[1].headers.location, answers[0].headers.location);
       const after = await intakeSnapshot(ctx.db.knex);
@@ -48,9 +61,16 @@ describeEachEngine('Repeated submissions', (ctx) => {
     it('POST /requests, with a used idempotency key and a different request, answers 409 and stores nothing new', async () => {
       const form = requestForm();
       const { agent, token } = await formAgent(app, '/requests/new');
-      await agent.post('/requests').type('form').send(encodeForm({ ...form, _csrf: token })).expect(303);
+      await agent
+        .post('/requests')
+        .type('form')
+        .send(encodeForm({ ...form, _csrf: token }))
+        .expect(303);
       const res = await assertStoresNothing(ctx.db.knex, () =>
-        agent.post('/requests').type('form').send(encodeForm({ ...form, title: 'Something else entirely', _csrf: token })),
+        agent
+          .post('/requests')
+          .type('form')
+          .send(encodeForm({ ...form, title: 'Something else entirely', _csrf: token })),
       );
       assert.equal(res.status, 409);
       assert.match(res.text, /already used for a different request/);
@@ -61,8 +81,14 @@ describeEachEngine('Repeated submissions', (ctx) => {
       const form = requestForm();
       const { agent, token } = await formAgent(app, '/requests/new');
       const before = await countRows(ctx.db.knex, 'cases');
-      const a = await agent.post('/requests').type('form').send(encodeForm({ ...form, idempotency_key: newKey(), _csrf: token }));
-      const b = await agent.post('/requests').type('form').send(encodeForm({ ...form, idempotency_key: newKey(), _csrf: token }));
+      const a = await agent
+        .post('/requests')
+        .type('form')
+        .send(encodeForm({ ...form, idempotency_key: newKey(), _csrf: token }));
+      const b = await agent
+        .post('/requests')
+        .type('form')
+        .send(encodeForm({ ...form, idempotency_key: newKey(), _csrf: token }));
       assert.equal(a.status, 303);
       assert.equal(b.status, 303);
       assert.notEqual(a.headers.location, b.headers.location);
@@ -91,7 +117,10 @@ describeEachEngine('Repeated submissions', (ctx) => {
       const key = newKey();
       await request(app).post('/api/v1/requests').set('Idempotency-Key', key).send(requestPayload()).expect(201);
       const res = await assertStoresNothing(ctx.db.knex, () =>
-        request(app).post('/api/v1/requests').set('Idempotency-Key', key).send(requestPayload({ expected_participants: 13 })),
+        request(app)
+          .post('/api/v1/requests')
+          .set('Idempotency-Key', key)
+          .send(requestPayload({ expected_participants: 13 })),
       );
       assert.equal(res.status, 409, res.text);
       assert.equal(res.body.error.code, 'conflict');
@@ -136,9 +165,14 @@ describeEachEngine('Repeated submissions', (ctx) => {
     });
 
     it('POST /api/v1/requests, with a malformed Idempotency-Key header, answers 400 naming idempotency_key and stores nothing', async () => {
-      const res = await assertStoresNothing(ctx.db.knex, () => request(app).post('/api/v1/requests').set('Idempotency-Key', 'bad key!').send(requestPayload()));
+      const res = await assertStoresNothing(ctx.db.knex, () =>
+        request(app).post('/api/v1/requests').set('Idempotency-Key', 'bad key!').send(requestPayload()),
+      );
       assert.equal(res.status, 400);
-      assert.deepEqual(res.body.errors.map((e: { field: string }) => e.field), ['idempotency_key']);
+      assert.deepEqual(
+        res.body.errors.map((e: { field: string }) => e.field),
+        ['idempotency_key'],
+      );
     });
   });
   describe('a replay from another address', () => {
@@ -165,11 +199,19 @@ describeEachEngine('Repeated submissions', (ctx) => {
     it('POST /requests, replayed with the same key and form from another address, redirects to the "received" page, not to the status page', async () => {
       const form = requestForm();
       const first = await formAgent(proxied, '/requests/new');
-      const made = await first.agent.post('/requests').use(from('198.51.100.8')).type('form').send(encodeForm({ ...form, _csrf: first.token }));
+      const made = await first.agent
+        .post('/requests')
+        .use(from('198.51.100.8'))
+        .type('form')
+        .send(encodeForm({ ...form, _csrf: first.token }));
       assert.equal(made.status, 303);
       assert.match(made.headers.location, /^\/status\//);
       const second = await formAgent(proxied, '/requests/new');
-      const replay = await second.agent.post('/requests').use(from('203.0.113.98')).type('form').send(encodeForm({ ...form, _csrf: second.token }));
+      const replay = await second.agent
+        .post('/requests')
+        .use(from('203.0.113.98'))
+        .type('form')
+        .send(encodeForm({ ...form, _csrf: second.token }));
       assert.equal(replay.status, 303);
       assert.equal(replay.headers.location, '/requests/received');
       assert.equal(await countWithKey(String(form.idempotency_key)), 1);
@@ -177,7 +219,12 @@ describeEachEngine('Repeated submissions', (ctx) => {
 
     it('POST /api/v1/requests, with a key, stores a keyed hash of the address and never the address itself', async () => {
       const key = newKey();
-      await request(proxied).post('/api/v1/requests').use(from('198.51.100.77')).set('Idempotency-Key', key).send(requestPayload()).expect(201);
+      await request(proxied)
+        .post('/api/v1/requests')
+        .use(from('198.51.100.77'))
+        .set('Idempotency-Key', key)
+        .send(requestPayload())
+        .expect(201);
       const row = await ctx.db.knex('cases').where({ idempotency_key: key }).first();
       assert.match(String(row.idempotency_client), /^[A-Za-z0-9_-]{43}$/);
       assert.ok(!JSON.stringify(row).includes('198.51.100.77'));

@@ -24,20 +24,34 @@ describeEachEngine('Public intake security', (ctx) => {
     it('POST /requests, with a wrong CSRF token, answers 403 and stores nothing', async () => {
       const { agent, token } = await formAgent(app, '/requests/new');
       const wrong = token.slice(0, -4) + (token.endsWith('AAAA') ? 'BBBB' : 'AAAA');
-      const res = await assertStoresNothing(ctx.db.knex, () => agent.post('/requests').type('form').send(encodeForm({ ...requestForm(), _csrf: wrong })));
+      const res = await assertStoresNothing(ctx.db.knex, () =>
+        agent
+          .post('/requests')
+          .type('form')
+          .send(encodeForm({ ...requestForm(), _csrf: wrong })),
+      );
       assert.equal(res.status, 403);
     });
 
     it('POST /requests, with a token from a page but without its cookie, answers 403 and stores nothing', async () => {
       const { token } = await formAgent(app, '/requests/new');
-      const res = await assertStoresNothing(ctx.db.knex, () => request(app).post('/requests').type('form').send(encodeForm({ ...requestForm(), _csrf: token })));
+      const res = await assertStoresNothing(ctx.db.knex, () =>
+        request(app)
+          .post('/requests')
+          .type('form')
+          .send(encodeForm({ ...requestForm(), _csrf: token })),
+      );
       assert.equal(res.status, 403);
     });
 
     it('POST /requests, with a valid token but from another site (Origin), answers 403 and stores nothing', async () => {
       const { agent, token } = await formAgent(app, '/requests/new');
       const res = await assertStoresNothing(ctx.db.knex, () =>
-        agent.post('/requests').set('Origin', EVIL).type('form').send(encodeForm({ ...requestForm(), _csrf: token })),
+        agent
+          .post('/requests')
+          .set('Origin', EVIL)
+          .type('form')
+          .send(encodeForm({ ...requestForm(), _csrf: token })),
       );
       assert.equal(res.status, 403);
     });
@@ -45,7 +59,11 @@ describeEachEngine('Public intake security', (ctx) => {
     it('POST /requests, with a valid token but Sec-Fetch-Site cross-site, answers 403 and stores nothing', async () => {
       const { agent, token } = await formAgent(app, '/requests/new');
       const res = await assertStoresNothing(ctx.db.knex, () =>
-        agent.post('/requests').set('Sec-Fetch-Site', 'cross-site').type('form').send(encodeForm({ ...requestForm(), _csrf: token })),
+        agent
+          .post('/requests')
+          .set('Sec-Fetch-Site', 'cross-site')
+          .type('form')
+          .send(encodeForm({ ...requestForm(), _csrf: token })),
       );
       assert.equal(res.status, 403);
     });
@@ -63,19 +81,26 @@ describeEachEngine('Public intake security', (ctx) => {
     });
 
     it('POST /api/v1/requests, with Origin https://evil.example, answers 403 and stores nothing', async () => {
-      const res = await assertStoresNothing(ctx.db.knex, () => request(app).post('/api/v1/requests').set('Origin', EVIL).send(requestPayload()));
+      const res = await assertStoresNothing(ctx.db.knex, () =>
+        request(app).post('/api/v1/requests').set('Origin', EVIL).send(requestPayload()),
+      );
       assert.equal(res.status, 403);
       assert.equal(res.body.error.code, 'forbidden');
     });
 
     it('POST /api/v1/requests, with Origin null (a sandboxed page), answers 403 and stores nothing', async () => {
-      const res = await assertStoresNothing(ctx.db.knex, () => request(app).post('/api/v1/requests').set('Origin', 'null').send(requestPayload()));
+      const res = await assertStoresNothing(ctx.db.knex, () =>
+        request(app).post('/api/v1/requests').set('Origin', 'null').send(requestPayload()),
+      );
       assert.equal(res.status, 403);
     });
 
     it('POST /api/v1/requests, from a sibling subdomain (Sec-Fetch-Site same-site, another Origin), answers 403 and stores nothing', async () => {
       const res = await assertStoresNothing(ctx.db.knex, () =>
-        request(app).post('/api/v1/requests').set({ Origin: 'http://evil.leep.test', 'Sec-Fetch-Site': 'same-site' }).send(requestPayload()),
+        request(app)
+          .post('/api/v1/requests')
+          .set({ Origin: 'http://evil.leep.test', 'Sec-Fetch-Site': 'same-site' })
+          .send(requestPayload()),
       );
       assert.equal(res.status, 403);
     });
@@ -98,7 +123,9 @@ describeEachEngine('Public intake security', (ctx) => {
 
   describe('the honeypot', () => {
     it('POST /requests, with the hidden website field filled in, redirects 303 to /requests/received and stores nothing', async () => {
-      const { res, agent } = await assertStoresNothing(ctx.db.knex, () => submitForm(app, { ...requestForm(), website: 'http://cheap-pills.example' }));
+      const { res, agent } = await assertStoresNothing(ctx.db.knex, () =>
+        submitForm(app, { ...requestForm(), website: 'http://cheap-pills.example' }),
+      );
       assert.equal(res.status, 303, res.text);
       assert.equal(res.headers.location, '/requests/received');
       const page = await agent.get('/requests/received');
@@ -115,21 +142,35 @@ describeEachEngine('Public intake security', (ctx) => {
     });
 
     it('POST /api/v1/requests, with website filled in, answers 400 naming website and stores nothing', async () => {
-      const res = await assertStoresNothing(ctx.db.knex, () => request(app).post('/api/v1/requests').send(requestPayload({ website: 'http://spam.example' })));
+      const res = await assertStoresNothing(ctx.db.knex, () =>
+        request(app)
+          .post('/api/v1/requests')
+          .send(requestPayload({ website: 'http://spam.example' })),
+      );
       assert.equal(res.status, 400, res.text);
-      assert.deepEqual(res.body.errors.map((e: { field: string }) => e.field), ['website']);
+      assert.deepEqual(
+        res.body.errors.map((e: { field: string }) => e.field),
+        ['website'],
+      );
     });
 
     it('POST /api/v1/requests, with website filled in and other fields wrong, answers 400 naming only website', async () => {
       const res = await assertStoresNothing(ctx.db.knex, () =>
-        request(app).post('/api/v1/requests').send(requestPayload({ website: 'w'.repeat(600), email: 'bot', extra: true })),
+        request(app)
+          .post('/api/v1/requests')
+          .send(requestPayload({ website: 'w'.repeat(600), email: 'bot', extra: true })),
       );
       assert.equal(res.status, 400, res.text);
-      assert.deepEqual(res.body.errors.map((e: { field: string }) => e.field), ['website']);
+      assert.deepEqual(
+        res.body.errors.map((e: { field: string }) => e.field),
+        ['website'],
+      );
     });
 
     it('POST /api/v1/requests, with website empty, is accepted', async () => {
-      const res = await request(app).post('/api/v1/requests').send(requestPayload({ website: '' }));
+      const res = await request(app)
+        .post('/api/v1/requests')
+        .send(requestPayload({ website: '' }));
       assert.equal(res.status, 201, res.text);
     });
   });
@@ -156,10 +197,18 @@ describeEachEngine('Public intake security', (ctx) => {
       const limited = testApp({ INTAKE_RATE_LIMIT: '3' }).app;
       const { agent, token } = await formAgent(limited, '/requests/new');
       for (let i = 0; i < 3; i++) {
-        const res = await agent.post('/requests').type('form').send(encodeForm({ ...requestForm(), _csrf: token }));
+        const res = await agent
+          .post('/requests')
+          .type('form')
+          .send(encodeForm({ ...requestForm(), _csrf: token }));
         assert.equal(res.status, 303, res.text);
       }
-      const res = await assertStoresNothing(ctx.db.knex, () => agent.post('/requests').type('form').send(encodeForm({ ...requestForm(), _csrf: token })));
+      const res = await assertStoresNothing(ctx.db.knex, () =>
+        agent
+          .post('/requests')
+          .type('form')
+          .send(encodeForm({ ...requestForm(), _csrf: token })),
+      );
       assert.equal(res.status, 429);
       assert.match(res.text, /Too many requests/);
     });
@@ -175,7 +224,12 @@ describeEachEngine('Public intake security', (ctx) => {
 
   describe('free text', () => {
     it('GET /status/:token, with markup in the title, needs and name, shows it as inert text', async () => {
-      const form = requestForm({ title: `Plan ${SCRIPT}`, needs: `Needs ${SCRIPT}\n<img src=x onerror=alert(2)>`, name: `Dana ${SCRIPT}`, outcomes: `<b>bold</b>` });
+      const form = requestForm({
+        title: `Plan ${SCRIPT}`,
+        needs: `Needs ${SCRIPT}\n<img src=x onerror=alert(2)>`,
+        name: `Dana ${SCRIPT}`,
+        outcomes: `<b>bold</b>`,
+      });
       const { res, agent } = await submitForm(app, form);
       assert.equal(res.status, 303, res.text);
       const page = await agent.get(res.headers.location).expect(200);
@@ -188,7 +242,12 @@ describeEachEngine('Public intake security', (ctx) => {
     });
 
     it('POST /requests, with markup in the fields and a wrong e-mail, re-renders the form with the markup inert', async () => {
-      const form = requestForm({ title: SCRIPT, needs: `${SCRIPT}</textarea><script>alert(3)</script>`, name: SCRIPT, email: `${SCRIPT}@x` });
+      const form = requestForm({
+        title: SCRIPT,
+        needs: `${SCRIPT}</textarea><script>alert(3)</script>`,
+        name: SCRIPT,
+        email: `${SCRIPT}@x`,
+      });
       const { res } = await submitForm(app, form);
       assert.equal(res.status, 422);
       assert.ok(!res.text.includes('<script>alert('), 'no live script');
@@ -229,9 +288,19 @@ describeEachEngine('Public intake security', (ctx) => {
       const path = new URL(res.body.status_url).pathname;
       const agent = request.agent(app);
       const token = csrfTokenOf((await agent.get(path)).text);
-      const post = await agent.post(`${path}/messages`).set('Origin', 'null').set('Sec-Fetch-Site', 'same-origin').type('form').send(encodeForm({ _csrf: token, body: 'Thank you!' }));
+      const post = await agent
+        .post(`${path}/messages`)
+        .set('Origin', 'null')
+        .set('Sec-Fetch-Site', 'same-origin')
+        .type('form')
+        .send(encodeForm({ _csrf: token, body: 'Thank you!' }));
       assert.equal(post.status, 303);
-      const crossSite = await agent.post(`${path}/messages`).set('Origin', 'null').set('Sec-Fetch-Site', 'cross-site').type('form').send(encodeForm({ _csrf: token, body: 'From elsewhere' }));
+      const crossSite = await agent
+        .post(`${path}/messages`)
+        .set('Origin', 'null')
+        .set('Sec-Fetch-Site', 'cross-site')
+        .type('form')
+        .send(encodeForm({ _csrf: token, body: 'From elsewhere' }));
       assert.equal(crossSite.status, 403);
     });
 

@@ -203,7 +203,13 @@ describeEachEngine('Role × route matrix', (ctx) => {
 
   // Each role's run registers a state team of its own (one team a state).
   const teamStates: Record<Role, string> = { anonymous: 'VT', consultant: 'NH', outsider: 'ME', director: 'RI', half: 'CT' };
-  const who: Record<Role, string> = { anonymous: 'an anonymous visitor', consultant: 'a consultant', outsider: 'a consultant not on the case', director: 'a director', half: 'a director half signed in (password only)' };
+  const who: Record<Role, string> = {
+    anonymous: 'an anonymous visitor',
+    consultant: 'a consultant',
+    outsider: 'a consultant not on the case',
+    director: 'a director',
+    half: 'a director half signed in (password only)',
+  };
 
   for (const role of ['anonymous', 'consultant', 'outsider', 'director', 'half'] as Role[]) {
     it(`every route, for ${who[role]}, answers as the matrix says`, async function () {
@@ -218,17 +224,37 @@ describeEachEngine('Role × route matrix', (ctx) => {
       const caseId = Number((await ctx.db.knex('cases').where({ reference: created.body.reference }).first('id')).id);
       const d = await signInAs(app, director);
       const dToken = await d.csrf(`/cases/${caseId}`);
-      await d.post(`/cases/${caseId}/assignment`).type('form').send(encodeForm({ _csrf: dToken, lead_consultant_id: String(lead.id) })).expect(303);
+      await d
+        .post(`/cases/${caseId}/assignment`)
+        .type('form')
+        .send(encodeForm({ _csrf: dToken, lead_consultant_id: String(lead.id) }))
+        .expect(303);
       const l = await signInAs(app, lead);
       const lToken = await l.csrf(`/cases/${caseId}/engagements/new`);
       await l
         .post(`/cases/${caseId}/engagements`)
         .type('form')
-        .send(encodeForm({ _csrf: lToken, status: 'scheduled', date: '2031-05-01', start_time: '10:00', duration_minutes: '60', format: 'one_on_one', consultant_ids: [String(lead.id)], participant_count: '2', jurisdictions: ['OH'] }))
+        .send(
+          encodeForm({
+            _csrf: lToken,
+            status: 'scheduled',
+            date: '2031-05-01',
+            start_time: '10:00',
+            duration_minutes: '60',
+            format: 'one_on_one',
+            consultant_ids: [String(lead.id)],
+            participant_count: '2',
+            jurisdictions: ['OH'],
+          }),
+        )
         .expect(303);
       const engagementId = Number((await ctx.db.knex('engagements').where({ case_id: caseId }).first('id')).id);
       const tokensCsrf = await d.csrf('/admin/tokens');
-      await d.post('/admin/tokens').type('form').send(encodeForm({ _csrf: tokensCsrf, name: `matrix ${role}` })).expect(201);
+      await d
+        .post('/admin/tokens')
+        .type('form')
+        .send(encodeForm({ _csrf: tokensCsrf, name: `matrix ${role}` }))
+        .expect(201);
       const tokenId = Number((await ctx.db.knex('api_tokens').orderBy('id', 'desc').first('id')).id);
       const outboxId = Number((await ctx.db.knex('outbox').orderBy('id', 'desc').first('id')).id);
       // The National Cohort and the State Policy Network: an open cohort with a past meeting, an
@@ -237,7 +263,16 @@ describeEachEngine('Role × route matrix', (ctx) => {
       const application = await applyTo(cohort.id);
       // The lead reviews the cohort (`case` access: a reviewer may, another consultant gets 404).
       await makeReviewer(cohort.id, lead);
-      const [assignmentRow] = await ctx.db.knex('cohort_assignments').insert({ cohort_id: cohort.id, title: 'Reading', due_on: daysFromToday(7), created_at: new Date().toISOString(), updated_at: new Date().toISOString() }).returning('id');
+      const [assignmentRow] = await ctx.db
+        .knex('cohort_assignments')
+        .insert({
+          cohort_id: cohort.id,
+          title: 'Reading',
+          due_on: daysFromToday(7),
+          created_at: new Date().toISOString(),
+          updated_at: new Date().toISOString(),
+        })
+        .returning('id');
       const assignmentId = Number(typeof assignmentRow === 'object' ? assignmentRow.id : assignmentRow);
       const teamId = await makeTeam(teamStates[role]);
       const eventId = await makeEvent(director, daysFromToday(-1));
@@ -250,12 +285,27 @@ describeEachEngine('Role × route matrix', (ctx) => {
         await enrolTotp(config, actor.id);
         agent = request.agent(app);
         const login = await agent.get('/login');
-        const pw = await agent.post('/login').type('form').send(encodeForm({ _csrf: csrfTokenOf(login.text), email: actor.email, password: actor.password }));
+        const pw = await agent
+          .post('/login')
+          .type('form')
+          .send(encodeForm({ _csrf: csrfTokenOf(login.text), email: actor.email, password: actor.password }));
         assert.equal(pw.headers.location, '/login/verify');
       } else agent = role === 'director' ? d : await signInAs(app, actor);
-      const csrf = csrfTokenOf((await agent.get(role === 'anonymous' ? '/requests/new' : role === 'half' ? '/login/verify' : '/account/password').expect(200)).text);
+      const csrf = csrfTokenOf(
+        (await agent.get(role === 'anonymous' ? '/requests/new' : role === 'half' ? '/login/verify' : '/account/password').expect(200))
+          .text,
+      );
       // One passkey of the acting user's own, for the route that removes one.
-      await ctx.db.knex('passkeys').insert({ user_id: actor.id, credential_id: Buffer.from(`matrix-${role}-${Date.now()}`).toString('base64url'), public_key: 'AA', counter: 0, name: 'Matrix key', created_at: new Date().toISOString() });
+      await ctx.db
+        .knex('passkeys')
+        .insert({
+          user_id: actor.id,
+          credential_id: Buffer.from(`matrix-${role}-${Date.now()}`).toString('base64url'),
+          public_key: 'AA',
+          counter: 0,
+          name: 'Matrix key',
+          created_at: new Date().toISOString(),
+        });
       const passkeyId = Number((await ctx.db.knex('passkeys').where({ user_id: actor.id }).orderBy('id', 'desc').first('id')).id);
 
       const fill = (path: string) =>
@@ -286,11 +336,17 @@ describeEachEngine('Role × route matrix', (ctx) => {
       for (const route of routes) {
         const [method, path] = route.split(' ');
         const url = fill(path);
-        const res = method === 'GET' ? await agent.get(url) : await (method === 'PATCH' ? agent.patch(url) : agent.post(url)).type('form').send(encodeForm({ _csrf: csrf }));
+        const res =
+          method === 'GET'
+            ? await agent.get(url)
+            : await (method === 'PATCH' ? agent.patch(url) : agent.post(url)).type('form').send(encodeForm({ _csrf: csrf }));
         const want = expected(MATRIX[route], role, method);
         const ok =
           want === 'allowed'
-            ? res.status < 500 && ![403, 404].includes(res.status) && (res.status !== 401 || (role === 'half' && route === 'POST /login/passkey')) && res.headers.location !== '/login'
+            ? res.status < 500 &&
+              ![403, 404].includes(res.status) &&
+              (res.status !== 401 || (role === 'half' && route === 'POST /login/passkey')) &&
+              res.headers.location !== '/login'
             : want === 'to-second-step'
               ? res.status === 303 && res.headers.location === '/login/verify'
               : want === 'not-served'
@@ -307,7 +363,10 @@ describeEachEngine('Role × route matrix', (ctx) => {
     const d = await signInAs(app, director);
     // The token is read before the post is built: the agent attaches its cookies when it builds it.
     const csrf = await d.csrf('/admin/tokens');
-    const made = await d.post('/admin/tokens').type('form').send(encodeForm({ _csrf: csrf, name: 'matrix api' }));
+    const made = await d
+      .post('/admin/tokens')
+      .type('form')
+      .send(encodeForm({ _csrf: csrf, name: 'matrix api' }));
     assert.equal(made.status, 201, made.text.slice(0, 2000));
     const token = /<code class="new-token">([^<]+)<\/code>/.exec(made.text)?.[1] as string;
     for (const path of ['/api/v1/cases', '/api/v1/engagements', '/api/v1/reports/coverage']) {

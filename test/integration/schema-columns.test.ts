@@ -15,7 +15,10 @@ type Target = { column: string; prefix?: string } | { column: string; prefix?: s
  */
 const STORED: Record<string, Record<string, Target>> = {
   'auth.login': {
-    email: [{ column: 'audit_events.subject', prefix: 'account:' }, { column: 'login_throttles.key', prefix: 'account:' }],
+    email: [
+      { column: 'audit_events.subject', prefix: 'account:' },
+      { column: 'login_throttles.key', prefix: 'account:' },
+    ],
     password: { notStored: 'checked against the hash' },
     next: { notStored: 'a redirect target' },
   },
@@ -27,7 +30,11 @@ const STORED: Record<string, Record<string, Target>> = {
     password_confirmation: { notStored: 'compared only' },
   },
   'user.update': { name: { column: 'users.name' }, email: { column: 'users.email' }, 'topics[]': { column: 'topics.slug' } },
-  'user.password': { current_password: { notStored: 'checked' }, password: { notStored: 'hashed' }, password_confirmation: { notStored: 'compared only' } },
+  'user.password': {
+    current_password: { notStored: 'checked' },
+    password: { notStored: 'hashed' },
+    password_confirmation: { notStored: 'compared only' },
+  },
   'request.create': {
     name: { column: 'cases.requester_name' },
     email: { column: 'cases.requester_email' },
@@ -78,9 +85,21 @@ const STORED: Record<string, Record<string, Target>> = {
   },
   'cohort.attendance': { summary: { column: 'engagements.summary' } },
   'cohort.assignment': { title: { column: 'cohort_assignments.title' }, idempotency_key: { column: 'cohort_assignments.idempotency_key' } },
-  'engagement.save': { 'topics[]': { column: 'topics.slug' }, summary: { column: 'engagements.summary' }, follow_up_actions: { column: 'engagements.follow_up_actions' }, location: { column: 'engagements.location' }, meeting_url: { column: 'engagements.meeting_url' } },
+  'engagement.save': {
+    'topics[]': { column: 'topics.slug' },
+    summary: { column: 'engagements.summary' },
+    follow_up_actions: { column: 'engagements.follow_up_actions' },
+    location: { column: 'engagements.location' },
+    meeting_url: { column: 'engagements.meeting_url' },
+  },
   // The API's PATCH: the same fields, stored in the same columns.
-  'engagement.patch': { 'topics[]': { column: 'topics.slug' }, summary: { column: 'engagements.summary' }, follow_up_actions: { column: 'engagements.follow_up_actions' }, location: { column: 'engagements.location' }, meeting_url: { column: 'engagements.meeting_url' } },
+  'engagement.patch': {
+    'topics[]': { column: 'topics.slug' },
+    summary: { column: 'engagements.summary' },
+    follow_up_actions: { column: 'engagements.follow_up_actions' },
+    location: { column: 'engagements.location' },
+    meeting_url: { column: 'engagements.meeting_url' },
+  },
   'topic.save': { name: { column: 'topics.name' } },
   'feedback.create': { comment: { column: 'feedback.comment' } },
   'network.event': { title: { column: 'network_events.title' }, idempotency_key: { column: 'network_events.idempotency_key' } },
@@ -132,7 +151,9 @@ onPostgres('Schema lengths against column lengths', (ctx) => {
 
   it('every maxLength of every AJV schema fits the column it is stored in (with any prefix the code adds), and every such field is mapped', async () => {
     const rows = rawRows<{ t: string; c: string; n: number | null }>(
-      await ctx.db.knex.raw('select table_name as t, column_name as c, character_maximum_length as n from information_schema.columns where table_schema = current_schema()'),
+      await ctx.db.knex.raw(
+        'select table_name as t, column_name as c, character_maximum_length as n from information_schema.columns where table_schema = current_schema()',
+      ),
     );
     const length = new Map(rows.map((r) => [`${r.t}.${r.c}`, r.n === null ? Infinity : Number(r.n)]));
     const schemas = allSchemas();
@@ -149,7 +170,8 @@ onPostgres('Schema lengths against column lengths', (ctx) => {
         for (const { column, prefix = '' } of Array.isArray(target) ? target : [target]) {
           const room = length.get(column);
           if (room === undefined) problems.push(`${schema.$id}.${field}: no column ${column}`);
-          else if (prefix.length + max > room) problems.push(`${schema.$id}.${field}: ${prefix.length + max} characters into ${column} (${room})`);
+          else if (prefix.length + max > room)
+            problems.push(`${schema.$id}.${field}: ${prefix.length + max} characters into ${column} (${room})`);
         }
       }
     }

@@ -26,14 +26,21 @@ describeEachEngine('A staff form sent after the session ended', (ctx) => {
   it('POST /cases/:id/notes, after the idle limit, answers the sign-in form (401) and stores nothing; after signing in, the case page shows the note typed', async () => {
     const { lead, kase, agent, csrf } = await expiredOnCasePage();
     const note = 'Called the board chair: they want to start in March & keep the <agenda> short.';
-    const res = await agent.post(`/cases/${kase.id}/notes`).set('Referer', `${config.publicUrl}/cases/${kase.id}`).type('form').send(encodeForm({ _csrf: csrf, body: note }));
+    const res = await agent
+      .post(`/cases/${kase.id}/notes`)
+      .set('Referer', `${config.publicUrl}/cases/${kase.id}`)
+      .type('form')
+      .send(encodeForm({ _csrf: csrf, body: note }));
     assert.equal(res.status, 401);
     assert.match(res.text, /Your session ended before your form was sent/);
     assert.match(res.text, new RegExp(`<input type="hidden" name="next" value="/cases/${kase.id}">`));
     assert.ok(!res.text.includes('<agenda>') && !res.text.includes('&lt;agenda&gt;'), 'the sign-in page carries the typed text');
     assert.equal(await countFor(ctx.db.knex, 'case_notes', kase.id), 0);
 
-    const signedIn = await agent.post('/login').type('form').send(encodeForm({ _csrf: csrfTokenOf(res.text), email: lead.email, password: lead.password, next: `/cases/${kase.id}` }));
+    const signedIn = await agent
+      .post('/login')
+      .type('form')
+      .send(encodeForm({ _csrf: csrfTokenOf(res.text), email: lead.email, password: lead.password, next: `/cases/${kase.id}` }));
     assert.equal(signedIn.status, 303, signedIn.text.slice(0, 500));
     assert.equal(signedIn.headers.location, `/cases/${kase.id}`);
     const back = await agent.get(signedIn.headers.location).expect(200);
@@ -48,9 +55,15 @@ describeEachEngine('A staff form sent after the session ended', (ctx) => {
 
   it('POST /cases/:id/messages, after the idle limit and with no Referer, still leads back to the case with the message typed', async () => {
     const { lead, kase, agent, csrf } = await expiredOnCasePage();
-    const res = await agent.post(`/cases/${kase.id}/messages`).type('form').send(encodeForm({ _csrf: csrf, body: 'Would Tuesday suit you?' }));
+    const res = await agent
+      .post(`/cases/${kase.id}/messages`)
+      .type('form')
+      .send(encodeForm({ _csrf: csrf, body: 'Would Tuesday suit you?' }));
     assert.equal(res.status, 401);
-    const signedIn = await agent.post('/login').type('form').send(encodeForm({ _csrf: csrfTokenOf(res.text), email: lead.email, password: lead.password, next: `/cases/${kase.id}` }));
+    const signedIn = await agent
+      .post('/login')
+      .type('form')
+      .send(encodeForm({ _csrf: csrfTokenOf(res.text), email: lead.email, password: lead.password, next: `/cases/${kase.id}` }));
     assert.equal(signedIn.status, 303);
     const back = await agent.get(`/cases/${kase.id}`).expect(200);
     assert.equal(shownValue(back.text, 'body'), 'Would Tuesday suit you?');
@@ -66,7 +79,10 @@ describeEachEngine('A staff form sent after the session ended', (ctx) => {
       .type('form')
       .send(encodeForm({ ...engagementForm([lead], { date: daysFromToday(30), location: 'Capitol, room 12' }), _csrf: csrf }));
     assert.equal(res.status, 401);
-    const signedIn = await agent.post('/login').type('form').send(encodeForm({ _csrf: csrfTokenOf(res.text), email: lead.email, password: lead.password, next: page }));
+    const signedIn = await agent
+      .post('/login')
+      .type('form')
+      .send(encodeForm({ _csrf: csrfTokenOf(res.text), email: lead.email, password: lead.password, next: page }));
     assert.equal(signedIn.headers.location, page);
     const back = await agent.get(page).expect(200);
     assert.equal(shownValue(back.text, 'date'), daysFromToday(30));

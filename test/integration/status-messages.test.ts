@@ -4,7 +4,19 @@ import request from 'supertest';
 import { csrfTokenOf, encodeForm, testApp } from '../helpers/app';
 import { makeUser } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
-import { StaffClient, caseRow, countFor, errorAt, eventsOf, lastEventId, makeCase, marker, re, shownValue, staffClient } from '../helpers/cases';
+import {
+  StaffClient,
+  caseRow,
+  countFor,
+  errorAt,
+  eventsOf,
+  lastEventId,
+  makeCase,
+  marker,
+  re,
+  shownValue,
+  staffClient,
+} from '../helpers/cases';
 import type { CaseStatus } from '../../server/vocabulary';
 
 /** The CSRF token of the status page's message form (the page may hold other forms). */
@@ -18,7 +30,10 @@ function messageFormToken(html: string): string {
 async function requesterPosts(app: Express, statusPath: string, body: string) {
   const agent = request.agent(app);
   const page = await agent.get(statusPath).expect(200);
-  return agent.post(`${statusPath}/messages`).type('form').send(encodeForm({ _csrf: messageFormToken(page.text), body }));
+  return agent
+    .post(`${statusPath}/messages`)
+    .type('form')
+    .send(encodeForm({ _csrf: messageFormToken(page.text), body }));
 }
 
 describeEachEngine('Messages and notes between the team and the requester', (ctx) => {
@@ -37,7 +52,10 @@ describeEachEngine('Messages and notes between the team and the requester', (ctx
     assert.equal(res.status, 303, res.text);
     assert.equal(res.headers.location, `${kase.statusPath}?sent=1#messages`);
     const events = await eventsOf(ctx.db.knex, kase.id, since);
-    assert.deepEqual(events.map((e) => [e.kind, e.actor_kind, e.actor_user_id, e.after?.body]), [['case.message_received', 'requester', null, text]]);
+    assert.deepEqual(
+      events.map((e) => [e.kind, e.actor_kind, e.actor_user_id, e.after?.body]),
+      [['case.message_received', 'requester', null, text]],
+    );
     const page = await director.get(`/cases/${kase.id}`);
     assert.equal(page.status, 200);
     const messages = page.text.split('id="messages"')[1].split('</section>')[0];
@@ -66,7 +84,10 @@ describeEachEngine('Messages and notes between the team and the requester', (ctx
     assert.equal(res.status, 303, res.text);
     assert.equal(res.headers.location, `/cases/${kase.id}?saved=1#messages`);
     const events = await eventsOf(ctx.db.knex, kase.id, since);
-    assert.deepEqual(events.map((e) => [e.kind, e.actor_user_id, e.after?.body]), [['case.message_sent', director.user.id, text]]);
+    assert.deepEqual(
+      events.map((e) => [e.kind, e.actor_user_id, e.after?.body]),
+      [['case.message_sent', director.user.id, text]],
+    );
     const status = await request(app).get(kase.statusPath);
     assert.match(status.text, re(text));
     assert.match(status.text, re(`${director.user.name} (LEEP)`));
@@ -88,7 +109,10 @@ describeEachEngine('Messages and notes between the team and the requester', (ctx
     const res = await director.post(`/cases/${kase.id}/notes`, { body: `Chair is hard to reach ${secret}` });
     assert.equal(res.status, 303, res.text);
     assert.equal(res.headers.location, `/cases/${kase.id}?saved=1#notes`);
-    assert.deepEqual((await eventsOf(ctx.db.knex, kase.id, since)).map((e) => e.kind), ['case.note_added']);
+    assert.deepEqual(
+      (await eventsOf(ctx.db.knex, kase.id, since)).map((e) => e.kind),
+      ['case.note_added'],
+    );
     // A message sent after the note, so that the page's message list is there to leak into.
     await director.post(`/cases/${kase.id}/messages`, { body: 'A message for you' });
     const status = await request(app).get(kase.statusPath);
@@ -155,7 +179,10 @@ describeEachEngine('Messages and notes between the team and the requester', (ctx
       await ctx.db.knex('cases').where({ id: kase.id }).update({ status });
       const page = await agent.get(kase.statusPath).expect(200);
       // A closed request still lets the requester write to the team (issue 14); it is not reopened.
-      const res = await agent.post(`${kase.statusPath}/messages`).type('form').send(encodeForm({ _csrf: messageFormToken(page.text), body: 'Please reconsider' }));
+      const res = await agent
+        .post(`${kase.statusPath}/messages`)
+        .type('form')
+        .send(encodeForm({ _csrf: messageFormToken(page.text), body: 'Please reconsider' }));
       assert.equal(res.status, 303);
       assert.equal(await countFor(ctx.db.knex, 'case_messages', kase.id), 1);
       assert.equal((await caseRow(ctx.db.knex, kase.id)).status, status);
@@ -173,7 +200,10 @@ describeEachEngine('Messages and notes between the team and the requester', (ctx
     const kase = await makeCase(ctx.db.knex);
     const agent = request.agent(app);
     const page = await agent.get(kase.statusPath).expect(200);
-    const res = await agent.post(`/status/${'A'.repeat(43)}/messages`).type('form').send(encodeForm({ _csrf: messageFormToken(page.text), body: 'Hello' }));
+    const res = await agent
+      .post(`/status/${'A'.repeat(43)}/messages`)
+      .type('form')
+      .send(encodeForm({ _csrf: messageFormToken(page.text), body: 'Hello' }));
     assert.equal(res.status, 404);
   });
 

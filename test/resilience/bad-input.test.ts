@@ -40,15 +40,35 @@ describeEachEngine('Bad input at every POST route (property-based)', (ctx) => {
     const d = await signInFrom(app, director, freshAddress());
     // Each token is read before its post is built: the agent attaches its cookies when it builds it.
     let csrf = await d.csrf(`/cases/${caseId}`);
-    await d.post(`/cases/${caseId}/assignment`).type('form').send(encodeForm({ _csrf: csrf, lead_consultant_id: String(lead.id) })).expect(303);
+    await d
+      .post(`/cases/${caseId}/assignment`)
+      .type('form')
+      .send(encodeForm({ _csrf: csrf, lead_consultant_id: String(lead.id) }))
+      .expect(303);
     csrf = await d.csrf(`/cases/${caseId}/engagements/new`);
     await d
       .post(`/cases/${caseId}/engagements`)
       .type('form')
-      .send(encodeForm({ _csrf: csrf, status: 'scheduled', date: '2031-05-01', start_time: '10:00', duration_minutes: '60', format: 'one_on_one', consultant_ids: [String(lead.id)], participant_count: '2', jurisdictions: ['OH'] }))
+      .send(
+        encodeForm({
+          _csrf: csrf,
+          status: 'scheduled',
+          date: '2031-05-01',
+          start_time: '10:00',
+          duration_minutes: '60',
+          format: 'one_on_one',
+          consultant_ids: [String(lead.id)],
+          participant_count: '2',
+          jurisdictions: ['OH'],
+        }),
+      )
       .expect(303);
     csrf = await d.csrf('/admin/tokens');
-    await d.post('/admin/tokens').type('form').send(encodeForm({ _csrf: csrf, name: 'fuzz' })).expect(201);
+    await d
+      .post('/admin/tokens')
+      .type('form')
+      .send(encodeForm({ _csrf: csrf, name: 'fuzz' }))
+      .expect(201);
     ids.engagements = String((await ctx.db.knex('engagements').where({ case_id: caseId }).first('id')).id);
     ids.eid = ids.engagements;
     ids.users = String(spare.id);
@@ -68,7 +88,14 @@ describeEachEngine('Bad input at every POST route (property-based)', (ctx) => {
     forms.set('/api/v1/requests', Object.entries(requestPayload()));
     // The staff API's writes have no page: their bodies start from what the API takes.
     ids.reference = created.body.reference;
-    const engagement = { status: 'scheduled', date: '2031-05-02', duration_minutes: 60, format: 'one_on_one', consultant_ids: [lead.id], jurisdictions: ['OH'] };
+    const engagement = {
+      status: 'scheduled',
+      date: '2031-05-02',
+      duration_minutes: 60,
+      format: 'one_on_one',
+      consultant_ids: [lead.id],
+      jurisdictions: ['OH'],
+    };
     forms.set(`/api/v1/cases/${ids.reference}/engagements`, Object.entries(engagement));
     forms.set(`/api/v1/cases/${ids.reference}/notes`, [['body', 'A note']]);
     forms.set(`/api/v1/engagements/${ids.engagements}/cancel`, []);
@@ -120,13 +147,24 @@ describeEachEngine('Bad input at every POST route (property-based)', (ctx) => {
         const cause = (err as Error & { cause?: Error }).cause;
         const shorten = (text: string) => text.replace(/(.)\1{40,}/g, (run, c: string) => `${c.repeat(8)}…(${run.length} × "${c}")`);
         // Every route is still tried, so that one run lists every route that fails.
-        failures.push(shorten(`POST ${route} (route ${i}, seed ${SEED + i}): ${cause ? `${cause.message.slice(0, 300)}\n` : ''}${(err as Error).message}`));
+        failures.push(
+          shorten(
+            `POST ${route} (route ${i}, seed ${SEED + i}): ${cause ? `${cause.message.slice(0, 300)}\n` : ''}${(err as Error).message}`,
+          ),
+        );
       }
     }
     assert.equal(failures.length, 0, failures.join('\n\n'));
 
     const total = [...sent.values()].reduce((a, b) => a + b, 0);
-    if (process.env.FUZZ_REPORT) console.log({ total, routes: posts.length, statuses: [...statuses].sort((a, b) => a[0] - b[0]), withoutForm, forms: [...forms].map(([a, p]) => `${a}: ${p.map(([k]) => k).join(',')}`) });
+    if (process.env.FUZZ_REPORT)
+      console.log({
+        total,
+        routes: posts.length,
+        statuses: [...statuses].sort((a, b) => a[0] - b[0]),
+        withoutForm,
+        forms: [...forms].map(([a, p]) => `${a}: ${p.map(([k]) => k).join(',')}`),
+      });
     assert.ok(total >= TOTAL_AT_LEAST, `${total} bodies sent`);
     assert.deepEqual(
       posts.filter((r) => (sent.get(r) ?? 0) < RUNS_PER_ROUTE),
@@ -135,7 +173,10 @@ describeEachEngine('Bad input at every POST route (property-based)', (ctx) => {
     );
     // The bodies reached past the guards too: some were refused by validation, some accepted.
     assert.ok((statuses.get(422) ?? 0) + (statuses.get(400) ?? 0) > 100, `statuses: ${JSON.stringify([...statuses])}`);
-    assert.ok([...statuses.keys()].some((s) => s < 400), `statuses: ${JSON.stringify([...statuses])}`);
+    assert.ok(
+      [...statuses.keys()].some((s) => s < 400),
+      `statuses: ${JSON.stringify([...statuses])}`,
+    );
     assert.ok(withoutForm.length < posts.length / 2, `forms found for most routes; none for ${withoutForm.join(', ')}`);
     assert.equal((await request(app).get('/healthz')).status, 200, 'the app still answers');
     await new Promise((resolve) => setImmediate(resolve));

@@ -3,7 +3,17 @@ import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
 import { knexConfig } from '../../server/db';
 import { engines } from '../helpers/db';
-import { apiRequest, buildApp, createSchema, killAllServers, postgresUrl, Spawned, startServer, submit, tempDir } from '../helpers/resilience';
+import {
+  apiRequest,
+  buildApp,
+  createSchema,
+  killAllServers,
+  postgresUrl,
+  Spawned,
+  startServer,
+  submit,
+  tempDir,
+} from '../helpers/resilience';
 
 const N = 300;
 
@@ -35,7 +45,8 @@ for (const engine of engines()) {
       // longer than the 9 s a request may wait by default (then it gets a 503 with Retry-After):
       // this test is about references, so the servers wait as long as it takes.
       const patient = { DB_STATEMENT_TIMEOUT_MS: '60000', DB_ACQUIRE_TIMEOUT_MS: '60000' };
-      for (let i = 0; i < instances; i += 1) servers.push(await startServer({ DATABASE_URL: databaseUrl, DATA_DIR: scratch.dir, ...patient }));
+      for (let i = 0; i < instances; i += 1)
+        servers.push(await startServer({ DATABASE_URL: databaseUrl, DATA_DIR: scratch.dir, ...patient }));
       knex ??= knexFactory(knexConfig(databaseUrl));
     });
 
@@ -48,7 +59,9 @@ for (const engine of engines()) {
 
     it(`POST /api/v1/requests, ${N} at once${instances > 1 ? ' spread over both instances' : ''}, answers 201 to each with distinct, gap-free references that belong to their own requests`, async function () {
       this.timeout(120_000);
-      const answers = await Promise.all(Array.from({ length: N }, (_, i) => submit(servers[i % instances].url, apiRequest(`Concurrent ${i}`), { timeoutMs: 60_000 })));
+      const answers = await Promise.all(
+        Array.from({ length: N }, (_, i) => submit(servers[i % instances].url, apiRequest(`Concurrent ${i}`), { timeoutMs: 60_000 })),
+      );
       assert.deepEqual(
         answers.filter((a) => a.status !== 201).map((a) => a.status),
         [],
@@ -64,7 +77,9 @@ for (const engine of engines()) {
       assert.equal(stored.length, N);
       const titleOf = new Map(stored.map((r) => [r.reference, r.title]));
       answers.forEach((a, i) => assert.equal(titleOf.get(a.json?.reference as string), `Concurrent ${i}`));
-      const counter = await knex('reference_counters').where({ year: Number(year) }).first('last');
+      const counter = await knex('reference_counters')
+        .where({ year: Number(year) })
+        .first('last');
       assert.equal(Number(counter.last), N);
     });
   });

@@ -18,7 +18,9 @@ async function storeOf(file: string) {
   const knex = knexFactory(knexConfig(file));
   try {
     const integrity = (await knex.raw('PRAGMA integrity_check')) as { integrity_check: string }[];
-    const cases: { reference: string; idempotency_key: string | null; title: string }[] = await knex('cases').select('reference', 'idempotency_key', 'title').orderBy('id');
+    const cases: { reference: string; idempotency_key: string | null; title: string }[] = await knex('cases')
+      .select('reference', 'idempotency_key', 'title')
+      .orderBy('id');
     const counters: { year: number; last: number }[] = await knex('reference_counters').select('year', 'last');
     return { integrity: integrity.map((r) => r.integrity_check), cases, counters };
   } finally {
@@ -34,11 +36,13 @@ async function problemsIn(file: string, sent: Map<string, Sent>, when: string): 
   const byKey = new Map<string, string>();
   for (const c of store.cases) {
     if (!c.idempotency_key) continue;
-    if (byKey.has(c.idempotency_key)) problems.push(`${when}: key ${c.idempotency_key} stored twice (${byKey.get(c.idempotency_key)}, ${c.reference})`);
+    if (byKey.has(c.idempotency_key))
+      problems.push(`${when}: key ${c.idempotency_key} stored twice (${byKey.get(c.idempotency_key)}, ${c.reference})`);
     byKey.set(c.idempotency_key, c.reference);
   }
   for (const [key, s] of sent) {
-    if (s.reference && byKey.get(key) !== s.reference) problems.push(`${when}: acknowledged ${s.reference} (key ${key}) is ${byKey.has(key) ? `stored as ${byKey.get(key)}` : 'missing'}`);
+    if (s.reference && byKey.get(key) !== s.reference)
+      problems.push(`${when}: acknowledged ${s.reference} (key ${key}) is ${byKey.has(key) ? `stored as ${byKey.get(key)}` : 'missing'}`);
   }
   const references = store.cases.map((c) => c.reference);
   if (new Set(references).size !== references.length) problems.push(`${when}: a reference is stored twice`);
@@ -52,7 +56,8 @@ async function problemsIn(file: string, sent: Map<string, Sent>, when: string): 
     const sorted = [...seqs].sort((a, b) => a - b);
     if (sorted.some((n, i) => n !== i + 1)) problems.push(`${when}: ${year}'s references are not 1..${sorted.length}`);
     const counter = store.counters.find((c) => Number(c.year) === year);
-    if (Number(counter?.last) !== sorted.length) problems.push(`${when}: ${year}'s counter says ${counter?.last}, ${sorted.length} cases stored`);
+    if (Number(counter?.last) !== sorted.length)
+      problems.push(`${when}: ${year}'s counter says ${counter?.last}, ${sorted.length} cases stored`);
   }
   return problems;
 }
@@ -131,6 +136,7 @@ describe('Crash recovery of the built server (SQLite)', function () {
     assert.ok(lostInFlight > 0, 'some requests were in flight when the server was killed');
     assert.equal(store.cases.length, sent.size, 'one case per key sent, whether its first answer was lost or not');
     assert.deepEqual(new Set(store.cases.map((c) => c.idempotency_key)), new Set(sent.keys()));
-    for (const c of store.cases) assert.equal(c.title, sent.get(c.idempotency_key as string)?.title, `${c.reference} holds its own request`);
+    for (const c of store.cases)
+      assert.equal(c.title, sent.get(c.idempotency_key as string)?.title, `${c.reference} holds its own request`);
   });
 });

@@ -7,7 +7,17 @@ import { freshDatabase, TestDatabase } from '../helpers/db';
 import { encodeForm, formAgent, testApp } from '../helpers/app';
 import { makeUser, signInAs } from '../helpers/auth';
 import { requestForm, requestPayload } from '../helpers/factories';
-import { createSchema, insertDirector, killAllServers, postgresUrl, signInTo, Spawned, startServer, TcpRelay, tempDir } from '../helpers/resilience';
+import {
+  createSchema,
+  insertDirector,
+  killAllServers,
+  postgresUrl,
+  signInTo,
+  Spawned,
+  startServer,
+  TcpRelay,
+  tempDir,
+} from '../helpers/resilience';
 
 const PATIENCE_MS = 15_000;
 
@@ -19,7 +29,21 @@ async function lastNumber(knex: Knex): Promise<number> {
 
 /** The pages a visitor and a director use, with the ids of one case. */
 function pagesOf(caseId: number, statusPath: string): string[] {
-  return ['/', '/requests/new', statusPath, '/login', '/cases', `/cases/${caseId}`, '/cases/triage', '/my-work', '/dashboard', '/states/OH', '/reports/coverage.csv', '/reports/engagements.csv', '/admin/users'];
+  return [
+    '/',
+    '/requests/new',
+    statusPath,
+    '/login',
+    '/cases',
+    `/cases/${caseId}`,
+    '/cases/triage',
+    '/my-work',
+    '/dashboard',
+    '/states/OH',
+    '/reports/coverage.csv',
+    '/reports/engagements.csv',
+    '/admin/users',
+  ];
 }
 
 describe('The database failing under a running app [sqlite, in process]', function () {
@@ -64,12 +88,17 @@ describe('The database failing under a running app [sqlite, in process]', functi
     const anonymous = await request(app).get('/healthz').timeout({ deadline: PATIENCE_MS });
     if (anonymous.status !== 503) wrong.push(`GET /healthz: ${anonymous.status}`);
     const api = await request(app).post('/api/v1/requests').send(requestPayload()).timeout({ deadline: PATIENCE_MS });
-    if (api.status !== 503 || api.body.error?.code !== 'unavailable') wrong.push(`POST /api/v1/requests: ${api.status} ${api.text.slice(0, 200)}`);
+    if (api.status !== 503 || api.body.error?.code !== 'unavailable')
+      wrong.push(`POST /api/v1/requests: ${api.status} ${api.text.slice(0, 200)}`);
     // A form whose token was fetched before the failure: the CSRF check passes, the database does not.
     useDatabase(good.knex);
     const { agent, token } = await formAgent(app, '/requests/new');
     useDatabase(broken.knex);
-    const form = await agent.post('/requests').type('form').send(encodeForm({ ...requestForm(), _csrf: token })).timeout({ deadline: PATIENCE_MS });
+    const form = await agent
+      .post('/requests')
+      .type('form')
+      .send(encodeForm({ ...requestForm(), _csrf: token }))
+      .timeout({ deadline: PATIENCE_MS });
     if (form.status !== 503 || !/Service unavailable/.test(form.text)) wrong.push(`POST /requests: ${form.status}`);
     await new Promise((resolve) => setImmediate(resolve));
     assert.deepEqual(wrong, []);
@@ -88,7 +117,9 @@ describe('The database failing under a running app [sqlite, in process]', functi
     }
     assert.deepEqual(wrong, []);
     const last = await lastNumber(good.knex);
-    const next = await request(app).post('/api/v1/requests').send(requestPayload({ title: 'After the outage' }));
+    const next = await request(app)
+      .post('/api/v1/requests')
+      .send(requestPayload({ title: 'After the outage' }));
     assert.equal(next.status, 201);
     assert.equal(next.body.reference.slice(-4), String(last + 1).padStart(4, '0'));
   });
@@ -104,7 +135,9 @@ describe('The database failing under a running app [sqlite, in process]', functi
       other = knexFactory(knexConfig(good.url));
       trx = await other.transaction();
       // A write takes the lock, as a long import or a backup restore would, and keeps it until rollback.
-      await trx('topics').where({ slug: 'equity-lens' }).update({ name: trx.ref('name') });
+      await trx('topics')
+        .where({ slug: 'equity-lens' })
+        .update({ name: trx.ref('name') });
     });
 
     after(async () => {
@@ -115,7 +148,10 @@ describe('The database failing under a running app [sqlite, in process]', functi
     it('POST /api/v1/requests, while the lock is held, answers a 5xx JSON error once the busy timeout ends, stores nothing, and pages still read', async function () {
       this.timeout(60_000);
       const before = await trx('cases').count({ n: '*' });
-      const res = await request(app).post('/api/v1/requests').send(requestPayload({ title: 'While locked' })).timeout({ deadline: PATIENCE_MS });
+      const res = await request(app)
+        .post('/api/v1/requests')
+        .send(requestPayload({ title: 'While locked' }))
+        .timeout({ deadline: PATIENCE_MS });
       assert.ok([500, 503].includes(res.status), `answered ${res.status}`);
       assert.ok(res.body.error?.request_id, 'a JSON error with a request id');
       assert.deepEqual(await trx('cases').count({ n: '*' }), before);
@@ -125,7 +161,9 @@ describe('The database failing under a running app [sqlite, in process]', functi
 
     it('POST /api/v1/requests, once the lock is released, answers 201 with the next reference (the failed one took none)', async () => {
       await trx.rollback();
-      const res = await request(app).post('/api/v1/requests').send(requestPayload({ title: 'After the lock' }));
+      const res = await request(app)
+        .post('/api/v1/requests')
+        .send(requestPayload({ title: 'After the lock' }));
       assert.equal(res.status, 201);
       assert.equal(res.body.reference.slice(-4), String(last + 1).padStart(4, '0'));
       assert.equal(await db('cases').where({ title: 'While locked' }).first(), undefined);
@@ -147,7 +185,11 @@ if (process.env.TEST_DATABASE_URL) {
 
     const visit = async (page: string) => {
       try {
-        const res = await fetch(server.url + page, { headers: { Cookie: cookie }, redirect: 'manual', signal: AbortSignal.timeout(PATIENCE_MS) });
+        const res = await fetch(server.url + page, {
+          headers: { Cookie: cookie },
+          redirect: 'manual',
+          signal: AbortSignal.timeout(PATIENCE_MS),
+        });
         await res.arrayBuffer();
         return res.status;
       } catch (err) {
@@ -167,7 +209,11 @@ if (process.env.TEST_DATABASE_URL) {
       const password = 'Resilience-check-2026';
       await insertDirector(schema.knex, 'director@resilience.test', password);
       cookie = await signInTo(server.url, 'director@resilience.test', password);
-      const created = await fetch(`${server.url}/api/v1/requests`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(requestPayload()) });
+      const created = await fetch(`${server.url}/api/v1/requests`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(requestPayload()),
+      });
       const body = (await created.json()) as { reference: string; status_url: string };
       const caseId = Number((await schema.knex('cases').where({ reference: body.reference }).first('id')).id);
       pages = pagesOf(caseId, new URL(body.status_url).pathname);
@@ -188,7 +234,12 @@ if (process.env.TEST_DATABASE_URL) {
         const status = await visit(page);
         if (status !== 503) wrong.push(`GET ${page}: ${status}`);
       }
-      const api = await fetch(`${server.url}/api/v1/requests`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(requestPayload()), signal: AbortSignal.timeout(PATIENCE_MS) });
+      const api = await fetch(`${server.url}/api/v1/requests`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(requestPayload()),
+        signal: AbortSignal.timeout(PATIENCE_MS),
+      });
       if (api.status !== 503) wrong.push(`POST /api/v1/requests: ${api.status}`);
       assert.deepEqual(wrong, []);
       assert.ok(server.running(), `the process is still up:\n${server.output()}`);
@@ -210,7 +261,9 @@ if (process.env.TEST_DATABASE_URL) {
       this.timeout(60_000);
       // Warm the pool so that there are connections to end.
       await Promise.all(pages.map((p) => visit(p)));
-      const ended = await schema.knex.raw('SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = ?', [appName]);
+      const ended = await schema.knex.raw('SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = ?', [
+        appName,
+      ]);
       assert.ok(ended.rows.length > 0, 'the app had connections to end');
       const first: string[] = [];
       for (const page of pages) {

@@ -75,7 +75,9 @@ describe('Graceful shutdown of the built server (SQLite)', function () {
     await new Promise((resolve) => socket.once('connect', resolve));
     let raw = '';
     socket.on('data', (d) => (raw += d.toString()));
-    socket.write(`POST /api/v1/requests HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`);
+    socket.write(
+      `POST /api/v1/requests HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n`,
+    );
     socket.write(body.slice(0, 40));
     // A round trip on another connection: once it is answered, the server has taken the first.
     assert.equal((await fetch(`${server.url}/healthz`)).status, 200);

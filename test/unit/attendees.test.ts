@@ -26,7 +26,10 @@ describe('attendees', () => {
   it('parseAttendees, with state names and codes in any case, gives the USPS code', () => {
     const { attendees, error } = parse('A, ohio\nB, WEST VIRGINIA\nC, District of Columbia\nD, pr\nE, Board member, new york');
     assert.equal(error, undefined);
-    assert.deepEqual(attendees.map((a) => a.jurisdiction), ['OH', 'WV', 'DC', 'PR', 'NY']);
+    assert.deepEqual(
+      attendees.map((a) => a.jurisdiction),
+      ['OH', 'WV', 'DC', 'PR', 'NY'],
+    );
   });
 
   it('parseAttendees, with a role that contains commas before the state, keeps the whole role', () => {
@@ -36,7 +39,10 @@ describe('attendees', () => {
   });
 
   it('parseAttendees, with a name only or a name and a role, leaves out what is not given', () => {
-    assert.deepEqual(parse('Hal Ito\nIda Cruz, Executive director').attendees, [{ name: 'Hal Ito' }, { name: 'Ida Cruz', role: 'Executive director' }]);
+    assert.deepEqual(parse('Hal Ito\nIda Cruz, Executive director').attendees, [
+      { name: 'Hal Ito' },
+      { name: 'Ida Cruz', role: 'Executive director' },
+    ]);
   });
 
   it('parseAttendees, with blank and space-only lines and spaces around parts, skips and trims them', () => {
@@ -71,7 +77,12 @@ describe('attendees', () => {
   });
 
   it('formatAttendees, for attendees with and without role and state, writes one "name, role, state" line each', () => {
-    const text = formatAttendees([{ name: 'Ann Lee', role: 'Board member', jurisdiction: 'OH' }, { name: 'Bo Diaz', jurisdiction: 'KY' }, { name: 'Ida Cruz', role: 'Executive director' }, { name: 'Hal Ito' }]);
+    const text = formatAttendees([
+      { name: 'Ann Lee', role: 'Board member', jurisdiction: 'OH' },
+      { name: 'Bo Diaz', jurisdiction: 'KY' },
+      { name: 'Ida Cruz', role: 'Executive director' },
+      { name: 'Hal Ito' },
+    ]);
     assert.equal(text, 'Ann Lee, Board member, OH\nBo Diaz, KY\nIda Cruz, Executive director\nHal Ito');
   });
 

@@ -22,7 +22,8 @@ const OBSERVED: Record<number, string[]> = {
 const HOLIDAYS = new Set(Object.entries(OBSERVED).flatMap(([y, days]) => days.map((d) => `${y}-${d}`)));
 
 const DAY_MS = 86_400_000;
-const localDate = (ms: number, zone: string) => new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
+const localDate = (ms: number, zone: string) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(ms);
 const nextDate = (date: string) => new Date(Date.parse(`${date}T00:00:00Z`) + DAY_MS).toISOString().slice(0, 10);
 const oracleBusiness = (date: string) => ![0, 6].includes(new Date(`${date}T00:00:00Z`).getUTCDay()) && !HOLIDAYS.has(date);
 function oracleBetween(from: number, to: number, zone: string): number {
@@ -34,7 +35,15 @@ function oracleBetween(from: number, to: number, zone: string): number {
 /** A local wall-clock time as an instant, found by trying every quarter-hour offset (no zone maths). */
 function instantOf(date: string, time: string, zone: string): number {
   const wall = `${date} ${time}`;
-  const fmt = new Intl.DateTimeFormat('sv-SE', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  const fmt = new Intl.DateTimeFormat('sv-SE', {
+    timeZone: zone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
   for (let q = -56; q <= 56; q += 1) {
     const t = Date.parse(`${date}T${time}:00Z`) - q * 15 * 60_000;
     if (fmt.format(t) === wall) return t;
@@ -57,7 +66,11 @@ describe('business days', () => {
   it('federalHolidays, for each year 2017-2030, lists the observed dates OPM published for that year', () => {
     for (const [year, days] of Object.entries(OBSERVED)) {
       const app = [...federalHolidays(Number(year))].filter((d) => d.startsWith(year)).sort();
-      assert.deepEqual(app, days.map((d) => `${year}-${d}`), year);
+      assert.deepEqual(
+        app,
+        days.map((d) => `${year}-${d}`),
+        year,
+      );
     }
   });
 
@@ -95,7 +108,11 @@ describe('business days', () => {
         while (off(t) === off(day)) t += 3_600_000;
         for (const before of [-3 * DAY_MS, -DAY_MS - 30 * 60_000, -90 * 60_000, -1]) {
           for (const after of [1, 90 * 60_000, DAY_MS + 30 * 60_000, 4 * DAY_MS]) {
-            assert.equal(businessDaysBetween(new Date(t + before), new Date(t + after), zone), oracleBetween(t + before, t + after, zone), `${zone} ${new Date(t).toISOString()}`);
+            assert.equal(
+              businessDaysBetween(new Date(t + before), new Date(t + after), zone),
+              oracleBetween(t + before, t + after, zone),
+              `${zone} ${new Date(t).toISOString()}`,
+            );
             checked += 1;
           }
         }
@@ -106,7 +123,7 @@ describe('business days', () => {
 
   it('businessDaysBetween, for 3,000 random spans of 2017-2030 in three zones, equals the oracle and is never negative', () => {
     let seed = 42;
-    const rnd = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+    const rnd = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
     const start = Date.parse('2017-01-01T00:00:00Z');
     const span = Date.parse('2030-12-01T00:00:00Z') - start;
     for (let i = 0; i < 3000; i += 1) {
@@ -121,7 +138,7 @@ describe('business days', () => {
 
   it('businessDaysBefore, for 1 to 12 days back from 400 instants, splits requests exactly at the age asked for', () => {
     let seed = 7;
-    const rnd = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+    const rnd = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
     for (let i = 0; i < 400; i += 1) {
       const zone = ZONES[i % ZONES.length];
       const now = Date.parse('2017-02-01T00:00:00Z') + Math.floor(rnd() * 13.8 * 365 * DAY_MS);

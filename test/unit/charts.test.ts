@@ -4,7 +4,13 @@ import { SHADES, Tile, UNSERVED, classLimits, servedByYearChart, tileMap } from 
 const fmt = (v: number) => v.toLocaleString('en-US');
 
 function tiles(values: number[]): Tile[] {
-  return values.map((value, i) => ({ code: `T${String.fromCharCode(65 + (i % 26))}`, name: `Tile ${i}`, row: Math.floor(i / 4), col: i % 4, value }));
+  return values.map((value, i) => ({
+    code: `T${String.fromCharCode(65 + (i % 26))}`,
+    name: `Tile ${i}`,
+    row: Math.floor(i / 4),
+    col: i % 4,
+    value,
+  }));
 }
 
 /** The fill of each tile's square, in order. */
@@ -75,23 +81,38 @@ describe('charts: tileMap', () => {
 
   it('tileMap, for counts up to 10, labels the legend "Not served", "1–2" … "9–10"', () => {
     const { legend } = tileMap(tiles([1, 10]), 'engagements', fmt);
-    assert.deepStrictEqual(legend.map((l) => l.label), ['Not served', '1–2', '3–4', '5–6', '7–8', '9–10']);
-    assert.deepStrictEqual(legend.map((l) => l.swatch), [0, 1, 2, 3, 4, 5]);
+    assert.deepStrictEqual(
+      legend.map((l) => l.label),
+      ['Not served', '1–2', '3–4', '5–6', '7–8', '9–10'],
+    );
+    assert.deepStrictEqual(
+      legend.map((l) => l.swatch),
+      [0, 1, 2, 3, 4, 5],
+    );
   });
 
   it('tileMap, for counts up to 3, leaves out the repeated classes and labels single values alone', () => {
     const { legend } = tileMap(tiles([3, 1]), 'engagements', fmt);
-    assert.deepStrictEqual(legend.map((l) => l.label), ['Not served', '1', '2', '3']);
+    assert.deepStrictEqual(
+      legend.map((l) => l.label),
+      ['Not served', '1', '2', '3'],
+    );
   });
 
   it('tileMap, for hours given to 0.1, starts each legend class 0.1 above the one before', () => {
     const { legend } = tileMap(tiles([0.5, 10.5]), 'hours', fmt);
-    assert.deepStrictEqual(legend.map((l) => l.label), ['Not served', '0.1–3', '3.1–6', '6.1–9', '9.1–10.5']);
+    assert.deepStrictEqual(
+      legend.map((l) => l.label),
+      ['Not served', '0.1–3', '3.1–6', '6.1–9', '9.1–10.5'],
+    );
   });
 
   it('tileMap, for large counts, writes the legend with thousands separators', () => {
     const { legend } = tileMap(tiles([10_000]), 'engagements', fmt);
-    assert.deepStrictEqual(legend.map((l) => l.label), ['Not served', '1–2,000', '2,001–4,000', '4,001–6,000', '6,001–8,000', '8,001–10,000']);
+    assert.deepStrictEqual(
+      legend.map((l) => l.label),
+      ['Not served', '1–2,000', '2,001–4,000', '4,001–6,000', '6,001–8,000', '8,001–10,000'],
+    );
   });
 
   for (const values of [
@@ -127,11 +148,14 @@ describe('charts: servedByYearChart', () => {
     assert.match(svg, /<title id="years-title">[^<]+<\/title>/);
     assert.match(svg, /<desc id="years-desc">[^<]+<\/desc>/);
     assert.equal((svg.match(/<rect /g) ?? []).length, 6);
-    assert.deepStrictEqual([...svg.matchAll(/<g><title>(\d{4}): (\d+) new to LEEP, (\d+) served so far<\/title>/g)].map((m) => m.slice(1).map(Number)), [
-      [2017, 2, 2],
-      [2018, 0, 2],
-      [2019, 3, 5],
-    ]);
+    assert.deepStrictEqual(
+      [...svg.matchAll(/<g><title>(\d{4}): (\d+) new to LEEP, (\d+) served so far<\/title>/g)].map((m) => m.slice(1).map(Number)),
+      [
+        [2017, 2, 2],
+        [2018, 0, 2],
+        [2019, 3, 5],
+      ],
+    );
   });
 
   it('servedByYearChart, for the tallest year, draws a bar of the full height with no negative heights', () => {
@@ -140,7 +164,10 @@ describe('charts: servedByYearChart', () => {
       { year: 2021, newly: 6, cumulative: 10 },
     ]);
     const heights = [...svg.matchAll(/<rect [^>]*height="(-?\d+)"/g)].map((m) => Number(m[1]));
-    assert.ok(heights.every((h) => h >= 0), `${heights}`);
+    assert.ok(
+      heights.every((h) => h >= 0),
+      `${heights}`,
+    );
     assert.equal(heights[2] + heights[3], 200);
   });
 });

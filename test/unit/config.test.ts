@@ -60,17 +60,30 @@ describe('loadConfig', () => {
   });
 
   it('loadConfig, with SHUTDOWN_DRAIN_MS, MAIL_CONCURRENCY, MAIL_LEASE_MS or MAIL_POLL_MS out of range or not a number, throws a ConfigError naming it', () => {
-    for (const [name, value] of [['SHUTDOWN_DRAIN_MS', '-1'], ['SHUTDOWN_DRAIN_MS', '120001'], ['MAIL_CONCURRENCY', '0'], ['MAIL_LEASE_MS', '999'], ['MAIL_POLL_MS', 'soon']]) {
+    for (const [name, value] of [
+      ['SHUTDOWN_DRAIN_MS', '-1'],
+      ['SHUTDOWN_DRAIN_MS', '120001'],
+      ['MAIL_CONCURRENCY', '0'],
+      ['MAIL_LEASE_MS', '999'],
+      ['MAIL_POLL_MS', 'soon'],
+    ]) {
       assertRefused({ NODE_ENV: 'test', [name]: value }, new RegExp(name));
     }
-    const set = loadConfig({ NODE_ENV: 'test', SHUTDOWN_DRAIN_MS: '0', MAIL_CONCURRENCY: '10', MAIL_LEASE_MS: '2000', MAIL_POLL_MS: '200' });
+    const set = loadConfig({
+      NODE_ENV: 'test',
+      SHUTDOWN_DRAIN_MS: '0',
+      MAIL_CONCURRENCY: '10',
+      MAIL_LEASE_MS: '2000',
+      MAIL_POLL_MS: '200',
+    });
     assert.deepEqual([set.shutdownDrainMs, set.mailConcurrency, set.mailLeaseMs, set.mailPollMs], [0, 10, 2000, 200]);
   });
 
   it('loadConfig, outside tests, requires a second factor of directors unless MFA_REQUIRED says otherwise', () => {
     assert.equal(loadConfig({ NODE_ENV: 'production', SECRET }).mfaRequired, 'directors');
     assert.equal(loadConfig({ NODE_ENV: 'development', DATA_DIR: tempDir() }).mfaRequired, 'directors');
-    for (const value of ['directors', 'all', 'off'] as const) assert.equal(loadConfig({ NODE_ENV: 'production', SECRET, MFA_REQUIRED: value }).mfaRequired, value);
+    for (const value of ['directors', 'all', 'off'] as const)
+      assert.equal(loadConfig({ NODE_ENV: 'production', SECRET, MFA_REQUIRED: value }).mfaRequired, value);
   });
 
   it('loadConfig, with MFA_REQUIRED=everyone, refuses to start naming MFA_REQUIRED and its values', () => {
@@ -134,7 +147,10 @@ describe('loadConfig', () => {
   });
 
   it('loadConfig, with TRUST_PROXY=true, refuses to start with a message that names a hop count or addresses', () => {
-    assertRefused({ NODE_ENV: 'test', TRUST_PROXY: 'true' }, /^TRUST_PROXY=true would let any client set its own address.*number of proxies.*addresses/);
+    assertRefused(
+      { NODE_ENV: 'test', TRUST_PROXY: 'true' },
+      /^TRUST_PROXY=true would let any client set its own address.*number of proxies.*addresses/,
+    );
   });
 
   for (const bad of ['yes', '10.0.0.0/33', '10.0.0.0/8, everyone', '11', '*']) {
@@ -199,7 +215,13 @@ describe('loadConfig', () => {
   }
 
   it('loadConfig, with a postgres://, postgresql:// or file DATABASE_URL, accepts it', () => {
-    for (const url of ['postgres://u@h/db', 'postgresql://u@h:5433/db', 'POSTGRES://u@h/db', '/var/lib/leep/leep.sqlite3', 'relative/leep.sqlite3']) {
+    for (const url of [
+      'postgres://u@h/db',
+      'postgresql://u@h:5433/db',
+      'POSTGRES://u@h/db',
+      '/var/lib/leep/leep.sqlite3',
+      'relative/leep.sqlite3',
+    ]) {
       assert.equal(loadConfig({ NODE_ENV: 'test', DATABASE_URL: url }).databaseUrl, url);
     }
   });

@@ -3,7 +3,13 @@ import ical from 'node-ical';
 import { engagementCalendar } from '../../server/services/ical.service';
 
 type Engagement = Parameters<typeof engagementCalendar>[0];
-const META = { reference: 'TA-2030-0042', title: 'Equity lens, for our plan; phase 2', timeZone: 'America/New_York', host: 'leep.test', url: 'http://leep.test/cases/9' };
+const META = {
+  reference: 'TA-2030-0042',
+  title: 'Equity lens, for our plan; phase 2',
+  timeZone: 'America/New_York',
+  host: 'leep.test',
+  url: 'http://leep.test/cases/9',
+};
 
 function eventOf(text: string): ical.VEvent {
   const events = Object.values(ical.sync.parseICS(text)).filter((c) => c?.type === 'VEVENT') as ical.VEvent[];
@@ -12,7 +18,15 @@ function eventOf(text: string): ical.VEvent {
 }
 
 const textOf = (v: unknown) => (typeof v === 'object' && v !== null ? String((v as { val: unknown }).val) : String(v));
-const engagement = (overrides: Partial<Engagement> = {}): Engagement => ({ id: 17, date: '2030-03-01', start_time: '10:00', duration_minutes: 90, format: 'small_group', status: 'scheduled', ...overrides });
+const engagement = (overrides: Partial<Engagement> = {}): Engagement => ({
+  id: 17,
+  date: '2030-03-01',
+  start_time: '10:00',
+  duration_minutes: 90,
+  format: 'small_group',
+  status: 'scheduled',
+  ...overrides,
+});
 
 describe('ical.service', () => {
   it('engagementCalendar, for 10:00 on a winter day for 90 minutes in New York, starts at 15:00Z and ends at 16:30Z', () => {
@@ -29,7 +43,9 @@ describe('ical.service', () => {
   });
 
   it('engagementCalendar, in another program time zone, converts from that zone', () => {
-    const e = eventOf(engagementCalendar(engagement({ date: '2030-07-01', start_time: '09:00' }), { ...META, timeZone: 'America/Los_Angeles' }));
+    const e = eventOf(
+      engagementCalendar(engagement({ date: '2030-07-01', start_time: '09:00' }), { ...META, timeZone: 'America/Los_Angeles' }),
+    );
     assert.equal(new Date(e.start).toISOString(), '2030-07-01T16:00:00.000Z');
   });
 
@@ -57,10 +73,16 @@ describe('ical.service', () => {
     assert.equal(e.uid, 'engagement-17@leep.test');
     assert.equal(eventOf(engagementCalendar(engagement({ date: '2030-04-02' }), META)).uid, e.uid);
     assert.equal(textOf(e.summary), 'LEEP: Small-group facilitation (TA-2030-0042)');
-    assert.equal(textOf(e.description), 'Equity lens, for our plan; phase 2\nSmall-group facilitation, 90 minutes.\nhttp://leep.test/cases/9');
+    assert.equal(
+      textOf(e.description),
+      'Equity lens, for our plan; phase 2\nSmall-group facilitation, 90 minutes.\nhttp://leep.test/cases/9',
+    );
     assert.match(text, /^BEGIN:VCALENDAR\r\nVERSION:2\.0\r\n/);
     assert.match(text, /\r\nEND:VCALENDAR\r?\n?$/);
-    assert.ok(text.split('\r\n').every((line) => Buffer.byteLength(line) <= 75), 'a line is longer than 75 octets');
+    assert.ok(
+      text.split('\r\n').every((line) => Buffer.byteLength(line) <= 75),
+      'a line is longer than 75 octets',
+    );
   });
 
   it('engagementCalendar, without a URL, leaves the URL out', () => {

@@ -46,10 +46,15 @@ describe('mail-render', () => {
     assert.ok(mail.text.includes(`\n\n${body}\n\n`), 'the text part does not carry the message as written');
     assert.match(mail.text, /Lou <Lead> of the LEEP team wrote/);
     assert.ok(!mail.html.includes('<script'), 'a script tag reached the HTML part');
-    assert.ok(!mail.html.includes('>this</a>'), 'the sender\'s own markup reached the HTML part');
+    assert.ok(!mail.html.includes('>this</a>'), "the sender's own markup reached the HTML part");
     assert.ok(!mail.html.includes('<Lead>'));
     // The sender's markup is shown as text, and a URL typed in it is not made a link: only the app's own links are.
-    assert.ok(mail.html.includes('See &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;a href=&quot;http://evil.example&quot;&gt;this&lt;/a&gt;<br>Second line'), mail.html);
+    assert.ok(
+      mail.html.includes(
+        'See &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;a href=&quot;http://evil.example&quot;&gt;this&lt;/a&gt;<br>Second line',
+      ),
+      mail.html,
+    );
     assert.ok(!/href="http:\/\/evil/.test(mail.html), 'a typed link became a link');
     assert.match(mail.html, /Lou &lt;Lead&gt; of the LEEP team/);
   });
@@ -72,14 +77,36 @@ describe('mail-render', () => {
     const data = { ...common, when: '2030-03-01 at 10:00 (America/New York)', format: 'Small-group facilitation', duration: 90 };
     const scheduled = renderMail('engagement-scheduled', 's', { ...data, moved: false });
     const moved = renderMail('engagement-scheduled', 's', { ...data, moved: true });
-    assert.match(scheduled.text, /A meeting is scheduled for your request TA-2030-0042:\n\n2030-03-01 at 10:00 \(America\/New York\)\nSmall-group facilitation, 90 minutes/);
+    assert.match(
+      scheduled.text,
+      /A meeting is scheduled for your request TA-2030-0042:\n\n2030-03-01 at 10:00 \(America\/New York\)\nSmall-group facilitation, 90 minutes/,
+    );
     assert.match(moved.text, /A meeting for your request TA-2030-0042 has moved\. The new date:/);
     assert.ok(!scheduled.text.includes('has moved'));
   });
 
   it('renderMail, for every kind the notifications use, renders without leaving a placeholder empty', () => {
-    const data = { ...common, consultantName: 'Lena Lead', author: 'Lena Lead', body: 'Hello', feedbackUrl: `${common.statusUrl}#feedback`, when: 'soon', format: 'One-on-one discussion', duration: 60, moved: false };
-    for (const kind of ['request-received', 'request-new', 'consultant-assigned', 'requester-assigned', 'message-to-requester', 'message-from-requester', 'engagement-scheduled', 'case-completed']) {
+    const data = {
+      ...common,
+      consultantName: 'Lena Lead',
+      author: 'Lena Lead',
+      body: 'Hello',
+      feedbackUrl: `${common.statusUrl}#feedback`,
+      when: 'soon',
+      format: 'One-on-one discussion',
+      duration: 60,
+      moved: false,
+    };
+    for (const kind of [
+      'request-received',
+      'request-new',
+      'consultant-assigned',
+      'requester-assigned',
+      'message-to-requester',
+      'message-from-requester',
+      'engagement-scheduled',
+      'case-completed',
+    ]) {
       const mail = renderMail(kind, kind, data);
       assert.ok(mail.text.includes('TA-2030-0042'), `${kind} has no reference`);
       assert.ok(!/ ,|: \n|""/.test(mail.text), `${kind} has an empty placeholder:\n${mail.text}`);
@@ -87,16 +114,26 @@ describe('mail-render', () => {
   });
 
   it('textToHtml, for a link with a query string, keeps it whole and its ampersand escaped', () => {
-    assert.equal(textToHtml('Open http://leep.test/x?a=1&b=2 now'), '<p>Open <a href="http://leep.test/x?a=1&amp;b=2">http://leep.test/x?a=1&amp;b=2</a> now</p>');
+    assert.equal(
+      textToHtml('Open http://leep.test/x?a=1&b=2 now'),
+      '<p>Open <a href="http://leep.test/x?a=1&amp;b=2">http://leep.test/x?a=1&amp;b=2</a> now</p>',
+    );
   });
 
   it('textToHtml, for links in quotes, angle brackets or before punctuation, links the URL alone', () => {
-    const html = textToHtml('See "http://leep.test/a", <http://leep.test/b> and http://leep.test/c. Or (http://leep.test/d)! Also http://leep.test/e_(f).');
+    const html = textToHtml(
+      'See "http://leep.test/a", <http://leep.test/b> and http://leep.test/c. Or (http://leep.test/d)! Also http://leep.test/e_(f).',
+    );
     assert.deepEqual(
       [...html.matchAll(/<a href="([^"]*)">([^<]*)<\/a>/g)].map((m) => [m[1], m[2]]),
       ['a', 'b', 'c', 'd', 'e_(f)'].map((p) => [`http://leep.test/${p}`, `http://leep.test/${p}`]),
     );
-    assert.ok(html.includes('See &quot;<a href="http://leep.test/a">http://leep.test/a</a>&quot;, &lt;<a href="http://leep.test/b">http://leep.test/b</a>&gt; and'), html);
+    assert.ok(
+      html.includes(
+        'See &quot;<a href="http://leep.test/a">http://leep.test/a</a>&quot;, &lt;<a href="http://leep.test/b">http://leep.test/b</a>&gt; and',
+      ),
+      html,
+    );
   });
 
   it('textToHtml, for "javascript:" or a bare scheme, makes no link', () => {

@@ -4,7 +4,15 @@ import { membersOf, validateEventAttendance, validateTeam } from '../../server/s
 
 describe('membersOf', () => {
   it('membersOf, with two filled rows and empty ones between, gives the two members in order, trimmed', () => {
-    const input = validateTeam({ jurisdiction: 'OH', member_1_name: ' Ana ', member_1_role: 'Chair', member_1_organization: 'state_board', member_4_name: 'Ben', member_4_role: 'Deputy', member_4_organization: 'state_agency' });
+    const input = validateTeam({
+      jurisdiction: 'OH',
+      member_1_name: ' Ana ',
+      member_1_role: 'Chair',
+      member_1_organization: 'state_board',
+      member_4_name: 'Ben',
+      member_4_role: 'Deputy',
+      member_4_organization: 'state_agency',
+    });
     assert.deepEqual(membersOf(input), {
       members: [
         { name: 'Ana', role: 'Chair', organization: 'state_board' },
@@ -15,7 +23,10 @@ describe('membersOf', () => {
   });
 
   it('membersOf, with no member at all, asks for one at the first row', () => {
-    assert.deepEqual(membersOf(validateTeam({ jurisdiction: 'OH' })).errors.map((e) => e.field), ['member_1_name']);
+    assert.deepEqual(
+      membersOf(validateTeam({ jurisdiction: 'OH' })).errors.map((e) => e.field),
+      ['member_1_name'],
+    );
   });
 
   it('membersOf, with a row missing its name and organization, names both and keeps the row out', () => {
@@ -24,6 +35,9 @@ describe('membersOf', () => {
   });
 
   it('validateEventAttendance, with team ids given as text, throws naming the list', () => {
-    assert.throws(() => validateEventAttendance({ team_ids: ['3'], summary: 'x' }), (err: unknown) => err instanceof ValidationError && err.errors[0].field === 'team_ids');
+    assert.throws(
+      () => validateEventAttendance({ team_ids: ['3'], summary: 'x' }),
+      (err: unknown) => err instanceof ValidationError && err.errors[0].field === 'team_ids',
+    );
   });
 });

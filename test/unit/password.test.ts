@@ -1,14 +1,39 @@
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../server/config';
 import { breachedCount, isBreached } from '../../server/services/breached-passwords';
-import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, hashPassword, needsRehash, passwordProblem, scryptParams, verifyPassword } from '../../server/services/password.service';
+import {
+  MAX_PASSWORD_LENGTH,
+  MIN_PASSWORD_LENGTH,
+  hashPassword,
+  needsRehash,
+  passwordProblem,
+  scryptParams,
+  verifyPassword,
+} from '../../server/services/password.service';
 
 const FAST = { logN: 10, r: 8, p: 1 };
 const HASH_FORMAT = /^scrypt\$ln=(\d+),r=8,p=1\$[A-Za-z0-9+/]+=*\$[A-Za-z0-9+/]+=*$/;
 
 /** A strong passphrase of unrelated words, cut to exactly `length` characters. */
 function passphrase(length: number): string {
-  const words = ['granite', 'lantern', 'harbor', 'violet', 'canyon', 'spruce', 'otter', 'meadow', 'quartz', 'pepper', 'ribbon', 'saddle', 'thimble', 'walnut', 'zephyr', 'juniper'];
+  const words = [
+    'granite',
+    'lantern',
+    'harbor',
+    'violet',
+    'canyon',
+    'spruce',
+    'otter',
+    'meadow',
+    'quartz',
+    'pepper',
+    'ribbon',
+    'saddle',
+    'thimble',
+    'walnut',
+    'zephyr',
+    'juniper',
+  ];
   let text = '';
   for (let i = 0; text.length < length; i += 1) text += `${words[(i * 5) % words.length]}-${(i * 7) % 13} `;
   return text.slice(0, length);
@@ -61,7 +86,7 @@ describe('Password hashing (password.service)', () => {
 });
 
 describe('Password cost settings (config)', () => {
-  it('loadConfig, in production with no SCRYPT_LOG_N, uses OWASP\'s N = 2^15 with p = 3 (32 MiB a hash)', () => {
+  it("loadConfig, in production with no SCRYPT_LOG_N, uses OWASP's N = 2^15 with p = 3 (32 MiB a hash)", () => {
     const config = loadConfig({ NODE_ENV: 'production', SECRET: 'x'.repeat(40), DATA_DIR: '/tmp/leep-unused' });
     assert.equal(config.scryptLogN, 15);
     assert.deepEqual(scryptParams(config.scryptLogN), { logN: 15, r: 8, p: 3 });
@@ -69,7 +94,7 @@ describe('Password cost settings (config)', () => {
     assert.deepEqual(scryptParams(13), { logN: 13, r: 8, p: 10 });
   });
 
-  it('needsRehash, with OWASP\'s N = 2^17 p = 1 hash against the N = 2^15 p = 3 setting, keeps it (more work), and rehashes a lighter one', async () => {
+  it("needsRehash, with OWASP's N = 2^17 p = 1 hash against the N = 2^15 p = 3 setting, keeps it (more work), and rehashes a lighter one", async () => {
     const strong = '$'; // only the parameters are read
     assert.equal(needsRehash(`scrypt$ln=17,r=8,p=1${strong}c2FsdA==$a2V5`, scryptParams(15)), false);
     assert.equal(needsRehash(`scrypt$ln=14,r=8,p=5${strong}c2FsdA==$a2V5`, scryptParams(15)), true);
@@ -118,13 +143,13 @@ describe('Password policy (passwordProblem)', () => {
     });
   }
 
-  it('passwordProblem, with a password that is the user\'s e-mail address plus a digit, refuses it', () => {
+  it("passwordProblem, with a password that is the user's e-mail address plus a digit, refuses it", () => {
     const email = 'dana.whitfield@example.org';
     assert.ok(passwordProblem(`${email}1`, [email]));
     assert.ok(passwordProblem('dana.whitfield-granite-lamp', [email]), 'the local part of the address must be refused too');
   });
 
-  it('passwordProblem, with a long password that contains the user\'s e-mail address, refuses it', () => {
+  it("passwordProblem, with a long password that contains the user's e-mail address, refuses it", () => {
     const email = 'dana.whitfield@example.org';
     assert.ok(passwordProblem(`X${email}!`, [email]), 'X<e-mail>! must be refused');
     assert.ok(passwordProblem(`${email}-Granite`, [email]), '<e-mail>-Granite must be refused');
@@ -142,12 +167,20 @@ describe('Password policy: breached passwords and known words', () => {
   });
 
   it('isBreached, for well-known leaked passwords in any case, answers true, and false for a random phrase', () => {
-    for (const word of ['iloveyou', 'Password1234', 'correcthorsebatterystaple', 'qwerty123456', 'sunshine']) assert.equal(isBreached(word), true, word);
+    for (const word of ['iloveyou', 'Password1234', 'correcthorsebatterystaple', 'qwerty123456', 'sunshine'])
+      assert.equal(isBreached(word), true, word);
     assert.equal(isBreached('Granite-lamp-harbor-41'), false);
     assert.equal(isBreached('crème brûlée'), false);
   });
 
-  for (const breached of ['correcthorsebatterystaple', 'Spring2025!!!', 'iloveyou2024!!', 'Nasbe2024!!!', 'LEEP2026-2027!', 'Sunshine!!2024']) {
+  for (const breached of [
+    'correcthorsebatterystaple',
+    'Spring2025!!!',
+    'iloveyou2024!!',
+    'Nasbe2024!!!',
+    'LEEP2026-2027!',
+    'Sunshine!!2024',
+  ]) {
     it(`passwordProblem, with "${breached}" (found by the hostile test), refuses it`, () => {
       assert.ok(passwordProblem(breached, ['Dana Whitfield', 'dana.whitfield@example.org']), breached);
     });
@@ -160,7 +193,10 @@ describe('Password policy: breached passwords and known words', () => {
 
   for (const own of ['WhitfieldDana12', 'Ohio.Whitfield.2024', 'Stateboard.Ohio.Dana.1990', 'LeepNasbeDana2026']) {
     it(`passwordProblem, with "${own}", made of the pieces of the user's name, e-mail domain and the program's words, refuses it; another user may use it`, () => {
-      assert.match(passwordProblem(own, ['Dana Whitfield', 'dana.whitfield@stateboard-ohio.org']) ?? '', /made of your name|digits or signs added/);
+      assert.match(
+        passwordProblem(own, ['Dana Whitfield', 'dana.whitfield@stateboard-ohio.org']) ?? '',
+        /made of your name|digits or signs added/,
+      );
       if (!/leep|nasbe/i.test(own)) assert.equal(passwordProblem(own, ['Marisol Vega', 'mv@example.org']), undefined);
     });
   }
@@ -171,4 +207,3 @@ describe('Password policy: breached passwords and known words', () => {
     assert.equal(passwordProblem('StateboardDana1', ['Marisol Vega', 'mv@example.org']), undefined);
   });
 });
-

@@ -10,7 +10,17 @@ const CASE_TOPICS = [EQUITY, GOVERNANCE];
 let nextId = 100;
 function candidate(name: string, c: Partial<Candidate> = {}): Candidate {
   nextId += 1;
-  return { id: nextId, name, email: `${name.toLowerCase().replace(/\W+/g, '.')}@leep.test`, role: 'consultant', capacity: 5, open_cases: 0, topic_ids: [], jurisdiction_cases: 0, ...c };
+  return {
+    id: nextId,
+    name,
+    email: `${name.toLowerCase().replace(/\W+/g, '.')}@leep.test`,
+    role: 'consultant',
+    capacity: 5,
+    open_cases: 0,
+    topic_ids: [],
+    jurisdiction_cases: 0,
+    ...c,
+  };
 }
 
 const names = (list: { name: string }[]) => list.map((s) => s.name);
@@ -41,12 +51,19 @@ describe('rankConsultants', () => {
 
   it('rankConsultants, between two at capacity, still orders them by expertise', () => {
     const ranked = rankConsultants(
-      [candidate('Alex Full', { capacity: 2, open_cases: 2 }), candidate('Bo Full', { capacity: 2, open_cases: 3, topic_ids: [1] }), candidate('Cy Room', { capacity: 2, open_cases: 1 })],
+      [
+        candidate('Alex Full', { capacity: 2, open_cases: 2 }),
+        candidate('Bo Full', { capacity: 2, open_cases: 3, topic_ids: [1] }),
+        candidate('Cy Room', { capacity: 2, open_cases: 1 }),
+      ],
       CASE_TOPICS,
       'Ohio',
     );
     assert.deepEqual(names(ranked), ['Cy Room', 'Bo Full', 'Alex Full']);
-    assert.deepEqual(ranked.map((s) => s.hasRoom), [true, false, false]);
+    assert.deepEqual(
+      ranked.map((s) => s.hasRoom),
+      [true, false, false],
+    );
   });
 
   it('rankConsultants, with equal topics and states, prefers the lower load relative to capacity, not the fewer cases', () => {
@@ -59,13 +76,21 @@ describe('rankConsultants', () => {
   });
 
   it('rankConsultants, for a consultant with capacity 0, counts them as having no room and puts them last', () => {
-    const ranked = rankConsultants([candidate('Aa Zero', { capacity: 0, topic_ids: [1, 10] }), candidate('Zz Room', { capacity: 1 })], CASE_TOPICS, 'Ohio');
+    const ranked = rankConsultants(
+      [candidate('Aa Zero', { capacity: 0, topic_ids: [1, 10] }), candidate('Zz Room', { capacity: 1 })],
+      CASE_TOPICS,
+      'Ohio',
+    );
     assert.deepEqual(names(ranked), ['Zz Room', 'Aa Zero']);
     assert.equal(ranked[1].hasRoom, false);
   });
 
   it('rankConsultants, given directors among the candidates, never suggests them', () => {
-    const ranked = rankConsultants([candidate('Dee Director', { role: 'director', topic_ids: [1, 10] }), candidate('Con Sultant')], CASE_TOPICS, 'Ohio');
+    const ranked = rankConsultants(
+      [candidate('Dee Director', { role: 'director', topic_ids: [1, 10] }), candidate('Con Sultant')],
+      CASE_TOPICS,
+      'Ohio',
+    );
     assert.deepEqual(names(ranked), ['Con Sultant']);
   });
 
@@ -84,9 +109,17 @@ describe('rankConsultants', () => {
       'Vermont',
     );
     assert.deepEqual(local.matches, [EQUITY.name, GOVERNANCE.name]);
-    assert.deepEqual(local.reasons, [`Expertise in ${EQUITY.name}, ${GOVERNANCE.name}`, 'Worked with Vermont on 1 earlier case', '1 of 5 open cases']);
+    assert.deepEqual(local.reasons, [
+      `Expertise in ${EQUITY.name}, ${GOVERNANCE.name}`,
+      'Worked with Vermont on 1 earlier case',
+      '1 of 5 open cases',
+    ]);
     assert.deepEqual(none.reasons, ['No matching expertise', 'No earlier work with Vermont', '0 of 5 open cases']);
-    assert.deepEqual(full.reasons, [`Expertise in ${GOVERNANCE.name}`, 'Worked with Vermont on 4 earlier cases', '3 of 3 open cases (at capacity)']);
+    assert.deepEqual(full.reasons, [
+      `Expertise in ${GOVERNANCE.name}`,
+      'Worked with Vermont on 4 earlier cases',
+      '3 of 3 open cases (at capacity)',
+    ]);
     assert.deepEqual(
       { id: full.id, openCases: full.openCases, capacity: full.capacity, jurisdictionCases: full.jurisdictionCases, hasRoom: full.hasRoom },
       { id: full.id, openCases: 3, capacity: 3, jurisdictionCases: 4, hasRoom: false },

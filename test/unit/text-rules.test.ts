@@ -29,14 +29,20 @@ describe('Text rules', () => {
   for (const [what, name, message] of refused) {
     it(`validateRequestCreate, with a name of ${what}, refuses it with a message at the name`, () => {
       const errors = errorsOf(requestPayload({ name }));
-      assert.deepEqual(errors.map((e) => e.field), ['name']);
+      assert.deepEqual(
+        errors.map((e) => e.field),
+        ['name'],
+      );
       assert.match(errors[0].message, message);
     });
   }
 
   it('validateRequestCreate, with a title made of zero-width spaces and a role with ESC, names both fields', () => {
     const errors = errorsOf(requestPayload({ title: '\u200B', role: 'Chair\u001B' }));
-    assert.deepEqual(errors.map((e) => e.field), ['role', 'title']);
+    assert.deepEqual(
+      errors.map((e) => e.field),
+      ['role', 'title'],
+    );
   });
 
   it('validateRequestCreate, with spaces around one-line fields, trims them in what it returns', () => {
@@ -51,8 +57,14 @@ describe('Text rules', () => {
   });
 
   it('validateRequestCreate, with a BEL in a long text or only zero-width spaces, refuses it at that field', () => {
-    assert.deepEqual(errorsOf(requestPayload({ needs: 'Ring\u0007' })).map((e) => e.field), ['needs']);
-    assert.deepEqual(errorsOf(requestPayload({ outcomes: '\u200B\u200C' })).map((e) => e.field), ['outcomes']);
+    assert.deepEqual(
+      errorsOf(requestPayload({ needs: 'Ring\u0007' })).map((e) => e.field),
+      ['needs'],
+    );
+    assert.deepEqual(
+      errorsOf(requestPayload({ outcomes: '\u200B\u200C' })).map((e) => e.field),
+      ['outcomes'],
+    );
   });
 
   it('validateRequestCreate, with names in other scripts and with marks, accepts them', () => {

@@ -20,7 +20,7 @@ describe('time', () => {
     assert.equal(iso(zonedToUtc('2030-11-03', '10:00', 'America/New_York')), '2030-11-03T15:00:00.000Z');
   });
 
-  it('zonedToUtc, in other zones (Los Angeles, London, Sydney, Honolulu), follows each one\'s rules', () => {
+  it("zonedToUtc, in other zones (Los Angeles, London, Sydney, Honolulu), follows each one's rules", () => {
     assert.equal(iso(zonedToUtc('2030-01-15', '09:00', 'America/Los_Angeles')), '2030-01-15T17:00:00.000Z');
     assert.equal(iso(zonedToUtc('2030-03-10', '03:30', 'America/Los_Angeles')), '2030-03-10T10:30:00.000Z');
     assert.equal(iso(zonedToUtc('2030-01-15', '10:00', 'Europe/London')), '2030-01-15T10:00:00.000Z');

@@ -18,13 +18,22 @@ describe('describeEvent', () => {
   });
 
   it('describeEvent, for a case created by a requester or by staff, says submitted or opened', () => {
-    assert.equal(describeEvent(event('case.created', { actor_kind: 'requester', after: { source: 'web_form' } }), userName).headline, 'Submitted the request');
+    assert.equal(
+      describeEvent(event('case.created', { actor_kind: 'requester', after: { source: 'web_form' } }), userName).headline,
+      'Submitted the request',
+    );
     assert.equal(describeEvent(event('case.created', { after: { source: 'api' } }), userName).headline, 'Submitted the request');
     assert.equal(describeEvent(event('case.created', { after: { source: 'staff' } }), userName).headline, 'Opened the case');
   });
 
   it('describeEvent, for a first assignment, shows the lead and supporters by name, from none', () => {
-    const d = describeEvent(event('case.assigned', { before: { lead_consultant_id: null, supporting_ids: [] }, after: { lead_consultant_id: 7, supporting_ids: [8, 9] } }), userName);
+    const d = describeEvent(
+      event('case.assigned', {
+        before: { lead_consultant_id: null, supporting_ids: [] },
+        after: { lead_consultant_id: 7, supporting_ids: [8, 9] },
+      }),
+      userName,
+    );
     assert.equal(d.headline, 'Changed the assignment');
     assert.deepEqual(d.changes, [
       { field: 'Lead', before: '(none)', after: 'Ada Okafor' },
@@ -33,31 +42,56 @@ describe('describeEvent', () => {
   });
 
   it('describeEvent, for a reassignment that keeps the supporters, lists only the lead', () => {
-    const d = describeEvent(event('case.assigned', { before: { lead_consultant_id: 7, supporting_ids: [9] }, after: { lead_consultant_id: 8, supporting_ids: [9] } }), userName);
+    const d = describeEvent(
+      event('case.assigned', {
+        before: { lead_consultant_id: 7, supporting_ids: [9] },
+        after: { lead_consultant_id: 8, supporting_ids: [9] },
+      }),
+      userName,
+    );
     assert.deepEqual(d.changes, [{ field: 'Lead', before: 'Ada Okafor', after: 'Ben Ruiz' }]);
   });
 
   it('describeEvent, for a status change with a reason, gives the statuses in words and the reason', () => {
-    const d = describeEvent(event('case.status_changed', { before: { status: 'in_progress' }, after: { status: 'on_hold', reason: 'Board recess until March' } }), userName);
+    const d = describeEvent(
+      event('case.status_changed', { before: { status: 'in_progress' }, after: { status: 'on_hold', reason: 'Board recess until March' } }),
+      userName,
+    );
     assert.equal(d.headline, 'Moved the case to On hold');
     assert.deepEqual(d.changes, [{ field: 'Status', before: 'In progress', after: 'On hold' }]);
     assert.equal(d.text, 'Board recess until March');
   });
 
   it('describeEvent, for a completion, gives the closing summary as its text', () => {
-    const d = describeEvent(event('case.status_changed', { before: { status: 'in_progress' }, after: { status: 'completed', closing_summary: 'Framework adopted.' } }), userName);
+    const d = describeEvent(
+      event('case.status_changed', {
+        before: { status: 'in_progress' },
+        after: { status: 'completed', closing_summary: 'Framework adopted.' },
+      }),
+      userName,
+    );
     assert.equal(d.headline, 'Moved the case to Completed');
     assert.equal(d.text, 'Framework adopted.');
   });
 
   it('describeEvent, for the move made by the first delivered engagement, says so', () => {
-    const d = describeEvent(event('case.status_changed', { actor_kind: 'system', before: { status: 'assigned' }, after: { status: 'in_progress', via: 'first delivered engagement' } }), userName);
+    const d = describeEvent(
+      event('case.status_changed', {
+        actor_kind: 'system',
+        before: { status: 'assigned' },
+        after: { status: 'in_progress', via: 'first delivered engagement' },
+      }),
+      userName,
+    );
     assert.equal(d.text, 'After the first delivered engagement');
     assert.deepEqual(d.changes, [{ field: 'Status', before: 'Assigned', after: 'In progress' }]);
   });
 
   it('describeEvent, for a status change without words, has no text', () => {
-    assert.equal(describeEvent(event('case.status_changed', { before: { status: 'on_hold' }, after: { status: 'in_progress' } }), userName).text, undefined);
+    assert.equal(
+      describeEvent(event('case.status_changed', { before: { status: 'on_hold' }, after: { status: 'in_progress' } }), userName).text,
+      undefined,
+    );
   });
 
   it('describeEvent, for a priority change, gives the priorities in words', () => {
@@ -86,7 +120,10 @@ describe('describeEvent', () => {
   it('describeEvent, for notes and messages both ways, gives the headline and the text', () => {
     const note = describeEvent(event('case.note_added', { after: { body: 'Call the chair first' } }), userName);
     const sent = describeEvent(event('case.message_sent', { after: { body: 'Here is the agenda' } }), userName);
-    const received = describeEvent(event('case.message_received', { actor_kind: 'requester', actor_name: null, after: { body: 'Thank you' } }), userName);
+    const received = describeEvent(
+      event('case.message_received', { actor_kind: 'requester', actor_name: null, after: { body: 'Thank you' } }),
+      userName,
+    );
     assert.deepEqual([note.headline, note.text], ['Added an internal note', 'Call the chair first']);
     assert.deepEqual([sent.headline, sent.text], ['Sent a message to the requester', 'Here is the agenda']);
     assert.deepEqual([received.headline, received.text], ['Sent a message to the team', 'Thank you']);
@@ -106,7 +143,10 @@ describe('describeEvent', () => {
   });
 
   it('describeEvent, for engagements added, changed and deleted, names formats, statuses and facilitators in words', () => {
-    const added = describeEvent(event('engagement.added', { after: { engagement_id: 3, date: '2026-01-05', format: 'small_group', status: 'scheduled' } }), userName);
+    const added = describeEvent(
+      event('engagement.added', { after: { engagement_id: 3, date: '2026-01-05', format: 'small_group', status: 'scheduled' } }),
+      userName,
+    );
     assert.equal(added.headline, 'Added an engagement: Small-group facilitation on Jan 5, 2026 (scheduled)');
     const changed = describeEvent(
       event('engagement.updated', {
@@ -119,7 +159,10 @@ describe('describeEvent', () => {
       { field: 'Status', before: 'Scheduled', after: 'Delivered' },
       { field: 'Facilitators', before: '(none)', after: userName(1) },
     ]);
-    const deleted = describeEvent(event('engagement.deleted', { before: { engagement_id: 3, date: '2026-01-05', format: 'one_on_one', status: 'cancelled' } }), userName);
+    const deleted = describeEvent(
+      event('engagement.deleted', { before: { engagement_id: 3, date: '2026-01-05', format: 'one_on_one', status: 'cancelled' } }),
+      userName,
+    );
     assert.equal(deleted.headline, 'Deleted the engagement of Jan 5, 2026 (One-on-one discussion, cancelled)');
   });
 });

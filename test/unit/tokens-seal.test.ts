@@ -38,6 +38,7 @@ describe('tokens sealToken and openToken', () => {
   });
 
   it('openToken, for nothing or a malformed text, gives undefined without throwing', () => {
-    for (const text of [null, undefined, '', 'abc', 'a.b', 'a.b.c.d', '...', '%%%.%%%.%%%']) assert.equal(openToken(SECRET, text), undefined, String(text));
+    for (const text of [null, undefined, '', 'abc', 'a.b', 'a.b.c.d', '...', '%%%.%%%.%%%'])
+      assert.equal(openToken(SECRET, text), undefined, String(text));
   });
 });

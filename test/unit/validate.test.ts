@@ -30,7 +30,9 @@ describe('formToPayload', () => {
   });
 
   it('formToPayload, with blank and space-only fields, leaves them out', () => {
-    assert.deepEqual(formToPayload({ name: '', phone: '   ', outcomes: '\r\n', expected_participants: '', title: 'Kept' }, schema), { title: 'Kept' });
+    assert.deepEqual(formToPayload({ name: '', phone: '   ', outcomes: '\r\n', expected_participants: '', title: 'Kept' }, schema), {
+      title: 'Kept',
+    });
   });
 
   it('formToPayload, with fields the schema does not know, leaves them out', () => {
@@ -110,7 +112,9 @@ describe('fieldErrors', () => {
   });
 
   it('fieldErrors, for text over its limit, gives the limit with a thousands separator', () => {
-    assert.deepEqual(errorsOf(requestPayload({ needs: 'x'.repeat(5001) })), [{ field: 'needs', message: 'What you need must be 5,000 characters or fewer' }]);
+    assert.deepEqual(errorsOf(requestPayload({ needs: 'x'.repeat(5001) })), [
+      { field: 'needs', message: 'What you need must be 5,000 characters or fewer' },
+    ]);
     assert.deepEqual(errorsOf(requestPayload({ title: 'x'.repeat(121) })), [
       { field: 'title', message: 'A short title for your request must be 120 characters or fewer' },
     ]);
@@ -127,7 +131,9 @@ describe('fieldErrors', () => {
     assert.deepEqual(errorsOf(requestPayload({ expected_participants: '12' })), [
       { field: 'expected_participants', message: 'Expected number of participants must be a whole number' },
     ]);
-    assert.deepEqual(errorsOf(requestPayload({ topics: 'equity-lens' })), [{ field: 'topics', message: 'At least one topic must be a list' }]);
+    assert.deepEqual(errorsOf(requestPayload({ topics: 'equity-lens' })), [
+      { field: 'topics', message: 'At least one topic must be a list' },
+    ]);
     assert.deepEqual(errorsOf(requestPayload({ title: 5 })), [{ field: 'title', message: 'A short title for your request must be text' }]);
   });
 
@@ -149,10 +155,13 @@ describe('fieldErrors', () => {
   it('fieldErrors, for a field with several problems, gives one message for it', () => {
     // Too long and blank-pattern failures on the same field: only the first is reported.
     const errors = errorsOf(requestPayload({ topics: ['BAD SLUG', 'BAD SLUG'] }));
-    assert.deepEqual(errors.map((e) => e.field), ['topics']);
+    assert.deepEqual(
+      errors.map((e) => e.field),
+      ['topics'],
+    );
   });
 
-  it('fieldErrors, for several fields, lists them in the schema\'s order whatever order AJV found them', () => {
+  it("fieldErrors, for several fields, lists them in the schema's order whatever order AJV found them", () => {
     const schema = { properties: { a: { title: 'A' }, b: { title: 'B' }, c: { title: 'C' } } };
     const ajvErrors = [
       { keyword: 'required', instancePath: '', schemaPath: '', params: { missingProperty: 'c' } },
@@ -173,7 +182,7 @@ describe('fieldErrors', () => {
     assert.deepEqual(fieldErrors(undefined, { properties: {} }), []);
   });
 
-  it('fieldErrors, on AJV\'s own output for a schema, agrees with compile()', () => {
+  it("fieldErrors, on AJV's own output for a schema, agrees with compile()", () => {
     const ajv = new Ajv({ allErrors: true, strict: false });
     addFormats(ajv);
     const check = ajv.compile(requestCreateSchema);
@@ -185,7 +194,12 @@ describe('fieldErrors', () => {
 
 describe('compile', () => {
   it('compile, for a valid payload, returns it unchanged and never coerces', () => {
-    const validate = compile<{ n: number }>({ type: 'object', properties: { n: { type: 'integer' } }, required: ['n'], additionalProperties: false } as never);
+    const validate = compile<{ n: number }>({
+      type: 'object',
+      properties: { n: { type: 'integer' } },
+      required: ['n'],
+      additionalProperties: false,
+    } as never);
     assert.deepEqual(validate({ n: 3 }), { n: 3 });
     assert.throws(() => validate({ n: '3' }), ValidationError);
     assert.equal(typeof validate.schema, 'object');

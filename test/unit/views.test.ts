@@ -4,7 +4,9 @@ import { createViewEngine, helpers } from '../../server/views';
 import { VIEWS_DIR } from '../../server/paths';
 
 const render = (engine: ReturnType<typeof createViewEngine>, view: string, locals: Record<string, unknown>) =>
-  new Promise<string>((resolve, reject) => engine(path.join(VIEWS_DIR, view), locals, (err, html) => (err ? reject(err) : resolve(html as string))));
+  new Promise<string>((resolve, reject) =>
+    engine(path.join(VIEWS_DIR, view), locals, (err, html) => (err ? reject(err) : resolve(html as string))),
+  );
 
 describe('The view engine', () => {
   for (const cache of [true, false]) {
@@ -27,7 +29,7 @@ describe('The view engine', () => {
     await assert.rejects(render(engine, 'pages/no-such-page.hbs', {}), /ENOENT/);
   });
 
-  it('helpers: a calendar date without a time-zone shift, numbers with separators, timestamps in the program\'s zone', () => {
+  it("helpers: a calendar date without a time-zone shift, numbers with separators, timestamps in the program's zone", () => {
     const h = helpers({ timeZone: 'America/New_York' });
     assert.equal(h.calendarDate('2027-03-15'), 'Mar 15, 2027');
     assert.equal(h.calendarDate('not a date'), '');
@@ -35,7 +37,7 @@ describe('The view engine', () => {
     assert.equal(h.date('2026-01-01T03:00:00Z'), 'Dec 31, 2025');
   });
 
-  it('helpers: one human format for a moment, in the program\'s zone, in winter and summer, and for a stored day and local time', () => {
+  it("helpers: one human format for a moment, in the program's zone, in winter and summer, and for a stored day and local time", () => {
     const h = helpers({ timeZone: 'America/New_York' });
     assert.equal(h.dateTime('2026-12-03T19:00:00Z'), 'Dec 3, 2026, 2:00 PM ET');
     assert.equal(h.dateTime('2026-07-04T00:05:00Z'), 'Jul 3, 2026, 8:05 PM ET');

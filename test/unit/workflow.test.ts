@@ -68,7 +68,10 @@ describe('workflow', () => {
       assert.deepEqual([...OPEN_STATUSES].sort(), ['assigned', 'in_progress', 'new', 'on_hold']);
       assert.deepEqual(MOVES.declined, []);
       assert.deepEqual(MOVES.withdrawn, []);
-      assert.deepEqual(MOVES.completed.map((m) => m.to), ['in_progress']);
+      assert.deepEqual(
+        MOVES.completed.map((m) => m.to),
+        ['in_progress'],
+      );
     });
   });
 
