@@ -3,7 +3,7 @@ import session, { SessionData } from 'express-session';
 import { bool, db, rawRows } from './db';
 
 /** The signed-in user as read with the session, in the same query. */
-export interface SessionUser {
+interface SessionUser {
   id: number;
   name: string;
   email: string;
@@ -12,7 +12,7 @@ export interface SessionUser {
 }
 
 /** What was read with a session: its user. */
-export interface SessionContext {
+interface SessionContext {
   user?: SessionUser;
 }
 

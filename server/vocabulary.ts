@@ -1,17 +1,14 @@
 /** The fixed sets of values the product uses, with the words people see for each. */
 
 export const TRACKS = { ta: 'Technical Assistance', network: 'State Policy Network', cohort: 'National Cohort' } as const;
-export type Track = keyof typeof TRACKS;
 
 export const FORMATS = {
   one_on_one: 'One-on-one discussion',
   small_group: 'Small-group facilitation',
   online_training: 'Customized online training',
 } as const;
-export type Format = keyof typeof FORMATS;
 
 export const PREFERRED_FORMATS = { ...FORMATS, no_preference: 'No preference' } as const;
-export type PreferredFormat = keyof typeof PREFERRED_FORMATS;
 
 export const ORGANIZATION_TYPES = {
   state_board: 'State board of education',
@@ -20,7 +17,6 @@ export const ORGANIZATION_TYPES = {
   local_district: 'Local district',
   other: 'Other',
 } as const;
-export type OrganizationType = keyof typeof ORGANIZATION_TYPES;
 
 export const STATUSES = {
   new: 'New',
@@ -47,17 +43,15 @@ export const STATUS_FOR_REQUESTER: Record<CaseStatus, string> = {
 };
 
 export const PRIORITIES = { normal: 'Normal', high: 'High' } as const;
-export type Priority = keyof typeof PRIORITIES;
 
 export const SOURCES = { web_form: 'Web form', staff: 'Staff', import: 'Import', api: 'API' } as const;
 export type Source = keyof typeof SOURCES;
 
 export const ROLES = { director: 'Director', consultant: 'Consultant' } as const;
-export type Role = keyof typeof ROLES;
 
 /** Choices for a select or radio group, in display order. */
 export function choices<T extends Record<string, string>>(set: T): { value: keyof T & string; label: string }[] {
-  return Object.entries(set).map(([value, label]) => ({ value: value as keyof T & string, label }));
+  return Object.entries(set).map(([value, label]) => ({ value: value, label }));
 }
 
 // The National Cohort and the State Policy Network.
@@ -66,7 +60,7 @@ export const MEETING_MODES = { virtual: 'Virtual', in_person: 'In person' } as c
 export type MeetingMode = keyof typeof MEETING_MODES;
 
 export const DECISIONS = { selected: 'Selected', waitlisted: 'Waitlisted', not_selected: 'Not selected' } as const;
-export type Decision = keyof typeof DECISIONS;
+type Decision = keyof typeof DECISIONS;
 
 /** What each decision means, in words for the applicant on their status page. */
 export const DECISION_FOR_APPLICANT: Record<Decision | 'pending', string> = {
@@ -78,7 +72,6 @@ export const DECISION_FOR_APPLICANT: Record<Decision | 'pending', string> = {
 };
 
 export const ATTENDANCE = { present: 'Present', excused: 'Excused', absent: 'Absent' } as const;
-export type AttendanceStatus = keyof typeof ATTENDANCE;
 
 export const NETWORK_ORGANIZATIONS = {
   state_board: 'State board of education',
@@ -88,4 +81,3 @@ export const NETWORK_ORGANIZATIONS = {
 export type NetworkOrganization = keyof typeof NETWORK_ORGANIZATIONS;
 
 export const NETWORK_EVENT_KINDS = { expert_talk: 'Expert talk', peer_discussion: 'Peer-to-peer discussion' } as const;
-export type NetworkEventKind = keyof typeof NETWORK_EVENT_KINDS;

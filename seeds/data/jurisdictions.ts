@@ -2,9 +2,9 @@
  * The 56 jurisdictions LEEP works with: 50 states, the District of Columbia and five territories.
  * `row`/`col` place each one on the tile-grid map (territories on the bottom row).
  */
-export type JurisdictionKind = 'state' | 'district' | 'territory';
+type JurisdictionKind = 'state' | 'district' | 'territory';
 
-export interface JurisdictionRecord {
+interface JurisdictionRecord {
   code: string;
   name: string;
   fips: string;

@@ -160,13 +160,11 @@ export async function setup(req: Request, res: Response): Promise<void> {
     res.redirect(303, await afterPassword(req, { id: user.id, role: 'director' }, '/cases', 'setup'));
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
-    res
-      .status(422)
-      .render('pages/auth/setup', {
-        title: 'Error: Set up LEEP TA Tracker',
-        values: keptValues({ name: body.name, email: body.email }),
-        ...errorsOf(err),
-      });
+    res.status(422).render('pages/auth/setup', {
+      title: 'Error: Set up LEEP TA Tracker',
+      values: keptValues({ name: body.name, email: body.email }),
+      ...errorsOf(err),
+    });
   }
 }
 

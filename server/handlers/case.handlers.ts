@@ -55,7 +55,7 @@ export async function index(req: Request, res: Response): Promise<void> {
 
 async function indexLocals(req: Request): Promise<Record<string, unknown>> {
   const user = staffOf(req);
-  const lq = parseListQuery(req.query as Record<string, unknown>, user, cfg(req));
+  const lq = parseListQuery(req.query, user, cfg(req));
   const [{ rows, total, page, pages }, look, users] = await Promise.all([
     caseListPage(lq, cfg(req)),
     lookups(),
@@ -282,29 +282,25 @@ export async function update(req: Request, res: Response): Promise<void> {
     if (err instanceof EditConflictError) {
       // What was typed, with the version now stored: saving again is a choice made knowingly.
       const values = { ...keptValues(body), version: String(err.currentVersion) };
-      res
-        .status(409)
-        .render('pages/cases/edit', {
-          title: `Error: Edit ${kase.reference}`,
-          kase,
-          values,
-          conflict: err,
-          errors: {},
-          errorList: [],
-          ...(await lookups()),
-        });
+      res.status(409).render('pages/cases/edit', {
+        title: `Error: Edit ${kase.reference}`,
+        kase,
+        values,
+        conflict: err,
+        errors: {},
+        errorList: [],
+        ...(await lookups()),
+      });
       return;
     }
     if (!(err instanceof ValidationError)) throw err;
-    res
-      .status(422)
-      .render('pages/cases/edit', {
-        title: `Error: Edit ${kase.reference}`,
-        kase,
-        values: keptValues(body),
-        ...errorsOf(err),
-        ...(await lookups()),
-      });
+    res.status(422).render('pages/cases/edit', {
+      title: `Error: Edit ${kase.reference}`,
+      kase,
+      values: keptValues(body),
+      ...errorsOf(err),
+      ...(await lookups()),
+    });
   }
 }
 
@@ -347,14 +343,12 @@ export async function create(req: Request, res: Response): Promise<void> {
     res.redirect(303, `/cases/${caseId}`);
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
-    res
-      .status(422)
-      .render('pages/cases/new', {
-        title: 'Error: Open a case',
-        values: keptValues(body),
-        ...errorsOf(err),
-        ...(await lookups()),
-        ...(await staffFormLookups(req)),
-      });
+    res.status(422).render('pages/cases/new', {
+      title: 'Error: Open a case',
+      values: keptValues(body),
+      ...errorsOf(err),
+      ...(await lookups()),
+      ...(await staffFormLookups(req)),
+    });
   }
 }

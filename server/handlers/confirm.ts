@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 
 /** What a confirmation page asks: the question (its title), what will happen, and where "no" leads. */
-export interface Confirmation {
+interface Confirmation {
   title: string;
   details: string[];
   confirmLabel: string;

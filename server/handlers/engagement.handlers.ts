@@ -61,7 +61,7 @@ async function formContext(caseId: number, facilitatorIds: number[] = []) {
  * attendee lines read into a list (a line that cannot be read is an error at that field).
  */
 async function payloadOf(body: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const payload = formToPayload(body, engagementSchema as never);
+  const payload = formToPayload(body, engagementSchema);
   if (Array.isArray(payload.consultant_ids))
     payload.consultant_ids = payload.consultant_ids.map((v) => (/^\d+$/.test(String(v)) ? Number(v) : v));
   delete payload.attendees;

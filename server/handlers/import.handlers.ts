@@ -48,28 +48,24 @@ export async function importKept(req: Request, res: Response): Promise<void> {
     showResult(res, result, fileName);
   } catch (err) {
     if (!(err instanceof UploadGoneError)) throw err;
-    res
-      .status(410)
-      .render('pages/admin/import', {
-        title: 'Error: Import historical records',
-        columns: IMPORT_COLUMNS,
-        gone: err.message,
-        errors: {},
-        errorList: [],
-      });
+    res.status(410).render('pages/admin/import', {
+      title: 'Error: Import historical records',
+      columns: IMPORT_COLUMNS,
+      gone: err.message,
+      errors: {},
+      errorList: [],
+    });
   }
 }
 
 function showResult(res: Response, result: ImportResult, fileName: string, keptToken?: string): void {
-  res
-    .status(result.problems.length ? 422 : 200)
-    .render('pages/admin/import', {
-      title: result.problems.length ? 'Error: Import historical records' : 'Import historical records',
-      columns: IMPORT_COLUMNS,
-      result,
-      fileName,
-      keptToken,
-      errors: {},
-      errorList: [],
-    });
+  res.status(result.problems.length ? 422 : 200).render('pages/admin/import', {
+    title: result.problems.length ? 'Error: Import historical records' : 'Import historical records',
+    columns: IMPORT_COLUMNS,
+    result,
+    fileName,
+    keptToken,
+    errors: {},
+    errorList: [],
+  });
 }

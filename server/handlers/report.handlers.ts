@@ -19,7 +19,7 @@ import { csvHeaders, csvStream, csvText } from './csv';
 const cfg = (req: Request) => req.app.locals.config as Config;
 /** The report filters of the query string; a date outside the years the app keeps answers 422, naming the field. */
 function filtersOf(req: Request) {
-  const parsed = parseReportFilters(req.query as Record<string, unknown>, cfg(req).timeZone);
+  const parsed = parseReportFilters(req.query, cfg(req).timeZone);
   if (parsed.refused.length) throw new AppError(422, 'invalid_filter', parsed.refused.map((r) => `${r.message}.`).join(' '));
   return parsed;
 }

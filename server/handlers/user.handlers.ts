@@ -68,14 +68,12 @@ export async function create(req: Request, res: Response): Promise<void> {
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
     const { password: _p, password_confirmation: _c, ...kept } = body;
-    res
-      .status(422)
-      .render('pages/admin/users/new', {
-        title: 'Error: Add a user',
-        values: keptValues(kept),
-        ...errorsOf(err),
-        ...(await formContext()),
-      });
+    res.status(422).render('pages/admin/users/new', {
+      title: 'Error: Add a user',
+      values: keptValues(kept),
+      ...errorsOf(err),
+      ...(await formContext()),
+    });
   }
 }
 
@@ -113,17 +111,15 @@ export async function update(req: Request, res: Response): Promise<void> {
     res.redirect(303, '/admin/users?saved=1');
   } catch (err) {
     if (!(err instanceof ValidationError)) throw err;
-    res
-      .status(422)
-      .render('pages/admin/users/edit', {
-        title: `Error: Edit ${user.name}`,
-        user,
-        isSelf: user.id === req.user?.id,
-        signIn: await signInStateOf(user),
-        values: keptValues(body),
-        ...errorsOf(err),
-        ...(await formContext()),
-      });
+    res.status(422).render('pages/admin/users/edit', {
+      title: `Error: Edit ${user.name}`,
+      user,
+      isSelf: user.id === req.user?.id,
+      signIn: await signInStateOf(user),
+      values: keptValues(body),
+      ...errorsOf(err),
+      ...(await formContext()),
+    });
   }
 }
 

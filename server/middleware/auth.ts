@@ -6,8 +6,8 @@ import { findUserById } from '../queries/user.queries';
 import { auditRefusal } from '../services/auth.service';
 import { KnexSessionStore, sessionContext } from '../session-store';
 
-export const IDLE_TIMEOUT_MS = 30 * 60_000;
-export const ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60_000;
+const IDLE_TIMEOUT_MS = 30 * 60_000;
+const ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60_000;
 const SEEN_RESOLUTION_MS = 60_000;
 
 /** Sign-in sessions: stored in the database, HttpOnly and SameSite=Lax cookie, Secure behind HTTPS. */
@@ -84,7 +84,7 @@ export const loadCurrentUser: RequestHandler = async (req, res, next) => {
 };
 
 /** How long the second step may take after the password. */
-export const SECOND_STEP_MS = 10 * 60_000;
+const SECOND_STEP_MS = 10 * 60_000;
 
 /** The half-signed-in state of this session (password right, second step to do), if not too old. */
 export function halfSignedIn(req: Request): NonNullable<Request['session']['mfa']> | undefined {
@@ -117,7 +117,7 @@ export function requireStaff(req: Request, res: Response, next: NextFunction): v
 }
 
 /** Directors only (after requireStaff); a refusal is audited. */
-export function requireDirector(req: Request, _res: Response, next: NextFunction): void {
+function requireDirector(req: Request, _res: Response, next: NextFunction): void {
   if (req.user?.role === 'director') return next();
   auditRefusal(req.user?.id ?? null, req.originalUrl, req.ip ?? '', 403).then(() => next(new ForbiddenError()), next);
 }

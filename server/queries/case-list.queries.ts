@@ -25,7 +25,7 @@ export const SORTS = {
 } as const;
 export type SortKey = keyof typeof SORTS;
 
-export interface CaseListRow {
+interface CaseListRow {
   id: number;
   reference: string;
   title: string;

@@ -30,7 +30,7 @@ export interface MeetingRow {
   summary: string | null;
 }
 
-export interface AssignmentRow {
+interface AssignmentRow {
   id: number;
   cohort_id: number;
   title: string;

@@ -111,10 +111,11 @@ async function withChildren(rows: EngagementRow[], q: Queryable): Promise<Engage
       q('engagement_attendees').whereIn('engagement_id', ids).orderBy('id').select('engagement_id', 'name', 'role', 'jurisdiction_code'),
   ];
   // Side by side on the pool; one after another inside a transaction, whose one connection runs one query at a time.
-  const results: Record<string, unknown>[][] = [];
+  type Linked = { engagement_id: unknown } & Record<string, unknown>;
+  const results: Linked[][] = [];
   if ((q as Knex.Transaction).isTransaction) for (const list of lists) results.push(await list());
   else results.push(...(await Promise.all(lists.map((list) => list()))));
-  const [consultants, jurisdictions, topics, attendees] = results as any[][];
+  const [consultants, jurisdictions, topics, attendees] = results;
   const of = <T extends { engagement_id: unknown }>(list: T[], id: number) => list.filter((x) => Number(x.engagement_id) === id);
   return rows.map((r) => {
     const row = normalize(r);
@@ -125,9 +126,9 @@ async function withChildren(rows: EngagementRow[], q: Queryable): Promise<Engage
       topic_ids: of(topics, row.id).map((t) => Number(t.topic_id)),
       topics: of(topics, row.id).map((t) => t.slug as string),
       attendees: of(attendees, row.id).map((a) => ({
-        name: a.name,
-        ...(a.role ? { role: a.role } : {}),
-        ...(a.jurisdiction_code ? { jurisdiction: a.jurisdiction_code } : {}),
+        name: a.name as string,
+        ...(a.role ? { role: a.role as string } : {}),
+        ...(a.jurisdiction_code ? { jurisdiction: a.jurisdiction_code as string } : {}),
       })),
     };
   });

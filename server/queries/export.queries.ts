@@ -61,7 +61,7 @@ export function caseRows(f: ReportFilters, q: Queryable = db): Knex.QueryBuilder
 export const EXPORT_PAGE_SIZE = 250;
 
 /** Where the next page of an export starts: after the last row read, in the export's own order. */
-export type After = (query: Knex.QueryBuilder, last: Record<string, unknown>) => Knex.QueryBuilder;
+type After = (query: Knex.QueryBuilder, last: Record<string, unknown>) => Knex.QueryBuilder;
 
 /** After an engagement row, in engagementRows' order (newest date first, then highest id). */
 export const afterEngagement: After = (query, last) =>

@@ -1,6 +1,6 @@
 import { Queryable, db } from '../db';
 
-export interface IdempotencyRow {
+interface IdempotencyRow {
   id: number;
   token_id: number;
   key: string;

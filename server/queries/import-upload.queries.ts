@@ -1,6 +1,6 @@
 import { Queryable, db } from '../db';
 
-export interface ImportUploadRow {
+interface ImportUploadRow {
   id: number;
   user_id: number;
   file_name: string;

@@ -1,6 +1,6 @@
 import { Queryable, db, num, toDate } from '../db';
 
-export interface TotpRow {
+interface TotpRow {
   user_id: number;
   secret_sealed: string;
   confirmed_at: Date | null;

@@ -8,7 +8,7 @@ export interface TeamRow {
   updated_at: string | Date;
 }
 
-export interface MemberRow {
+interface MemberRow {
   id: number;
   network_team_id: number;
   position: number;
@@ -221,10 +221,4 @@ export async function casesOfTeam(teamId: number, q: Queryable = db) {
     .where('x.network_team_id', teamId)
     .orderBy('c.submitted_at', 'desc')
     .select('c.id', 'c.reference', 'c.title', 'c.status', 'c.submitted_at');
-}
-
-/** The team a case was opened for, if any. */
-export async function teamOfCase(caseId: number, q: Queryable = db): Promise<number | undefined> {
-  const row = await q('network_team_cases').where({ case_id: caseId }).first('network_team_id');
-  return row ? Number(row.network_team_id) : undefined;
 }

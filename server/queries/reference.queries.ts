@@ -1,6 +1,6 @@
 import { Queryable, bool, db } from '../db';
 
-export interface Jurisdiction {
+interface Jurisdiction {
   code: string;
   name: string;
   fips: string;

@@ -23,7 +23,7 @@ const signatureSql = (q: Queryable) =>
    || '|' || coalesce(${orderedListSql('x.topic_id', 'from engagement_topics x where x.engagement_id = e.id', q)}, '')
    || '|' || coalesce(${orderedListSql('x.user_id', 'from engagement_consultants x where x.engagement_id = e.id', q)}, '')`;
 
-export interface EngagementMark {
+interface EngagementMark {
   engagement_id: number;
   case_id: number;
   month: string;

@@ -8,7 +8,7 @@ import { directorOnly, requireStaff } from '../middleware/auth';
 import type { Config } from '../config';
 
 /** Sign-in, first-run setup, one's own account, and the directors' user administration. */
-export function authRoutes(config: Config): Router {
+export function authRoutes(_config: Config): Router {
   const router = Router();
   // A coarse per-address brake in front of the per-account throttle, so that hashing is never
   // the first line of defence.

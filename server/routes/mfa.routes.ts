@@ -9,7 +9,7 @@ import { TooManyRequestsError } from '../errors';
 import { directorOnly, requireStaff } from '../middleware/auth';
 
 /** The second step of sign-in, one's own second factors, and the directors' resets. */
-export function mfaRoutes(config: Config): Router {
+export function mfaRoutes(_config: Config): Router {
   const router = Router();
   // A coarse per-address brake in front of the per-user throttle of the second step.
   const brake = rateLimit({

@@ -68,7 +68,7 @@ const checkApiQuery = compile<{
 export function validateApiQuery(query: Record<string, unknown>) {
   // A parameter given twice (an array) or unknown is passed on as it is, for the schema to refuse.
   const asIs = Object.fromEntries(Object.entries(query).filter(([k, v]) => !(k in apiQuerySchema.properties) || Array.isArray(v)));
-  const known = formToPayload(Object.fromEntries(Object.entries(query).filter(([k]) => !(k in asIs))), apiQuerySchema as never);
+  const known = formToPayload(Object.fromEntries(Object.entries(query).filter(([k]) => !(k in asIs))), apiQuerySchema);
   return checkApiQuery({ ...asIs, ...known });
 }
 

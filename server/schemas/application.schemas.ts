@@ -45,7 +45,7 @@ export const CRITERIA = [
   { key: 'leadership', label: 'Leadership', answer: 'leadership' },
 ] as const;
 
-export interface ReviewInput {
+interface ReviewInput {
   equity_score: number;
   equity_comment: string;
   openness_score: number;
@@ -72,7 +72,7 @@ export const reviewSchema = {
 } as const;
 export const validateReview = compile<ReviewInput>(reviewSchema);
 
-export interface DecisionInput {
+interface DecisionInput {
   decision: keyof typeof DECISIONS;
 }
 export const decisionSchema = {

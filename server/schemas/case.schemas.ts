@@ -1,7 +1,7 @@
 import { PRIORITIES, STATUSES } from '../vocabulary';
 import { compile } from './validate';
 
-export interface AssignmentInput {
+interface AssignmentInput {
   lead_consultant_id: number;
   supporting_ids?: number[];
 }
@@ -23,7 +23,7 @@ export const assignmentSchema = {
 } as const;
 export const validateAssignment = compile<AssignmentInput>(assignmentSchema);
 
-export interface StatusInput {
+interface StatusInput {
   to: keyof typeof STATUSES;
   reason?: string;
   closing_summary?: string;
@@ -44,7 +44,7 @@ export const statusSchema = {
 } as const;
 export const validateStatus = compile<StatusInput>(statusSchema);
 
-export interface PriorityInput {
+interface PriorityInput {
   priority: keyof typeof PRIORITIES;
 }
 export const prioritySchema = {
@@ -56,7 +56,7 @@ export const prioritySchema = {
 } as const;
 export const validatePriority = compile<PriorityInput>(prioritySchema);
 
-export interface TextInput {
+interface TextInput {
   body: string;
 }
 const textSchema = (id: string, title: string) =>
@@ -75,7 +75,7 @@ export const validateMessage = compile<TextInput>(messageSchema);
 import { RequestCreate, requestCreateSchema } from './request.schemas';
 
 /** A director's edit of a case's request fields: the request form's fields and rules. */
-export type CaseUpdateInput = Omit<RequestCreate, 'website' | 'idempotency_key'>;
+type CaseUpdateInput = Omit<RequestCreate, 'website' | 'idempotency_key'>;
 const { website: _w, idempotency_key: _k, ...caseFields } = requestCreateSchema.properties;
 export const caseUpdateSchema = {
   $id: 'case.update',

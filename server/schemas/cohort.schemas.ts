@@ -2,7 +2,7 @@ import { MEETING_MODES, MeetingMode } from '../vocabulary';
 import { compile } from './validate';
 
 /** A cohort holds at most this many meetings (the course has four). */
-export const MAX_MEETINGS = 4;
+const MAX_MEETINGS = 4;
 export const MEETING_NUMBERS = Array.from({ length: MAX_MEETINGS }, (_, i) => i + 1);
 
 const text = (title: string, maxLength: number) => ({ type: 'string', title, maxLength, pattern: '\\S' }) as const;
@@ -94,7 +94,7 @@ export function meetingsOf(input: CohortInput): { meetings: MeetingInput[]; erro
   return { meetings, errors };
 }
 
-export interface AttendanceInput {
+interface AttendanceInput {
   summary: string;
 }
 /** Taking a meeting's attendance: the notes; each participant's mark is read by the service. */
@@ -107,7 +107,7 @@ export const attendanceSchema = {
 } as const;
 export const validateAttendance = compile<AttendanceInput>(attendanceSchema);
 
-export interface AssignmentInput {
+interface AssignmentInput {
   title: string;
   due_on: string;
   idempotency_key?: string;
@@ -125,7 +125,7 @@ export const assignmentSchema = {
 } as const;
 export const validateAssignment = compile<AssignmentInput>(assignmentSchema);
 
-export interface CompletionInput {
+interface CompletionInput {
   completed?: number[];
 }
 export const completionSchema = {

@@ -1,6 +1,6 @@
 import { compile } from './validate';
 
-export interface FeedbackInput {
+interface FeedbackInput {
   quality: number;
   relevance: number;
   usefulness: number;

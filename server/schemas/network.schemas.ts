@@ -5,7 +5,7 @@ import { requestCreateSchema } from './request.schemas';
 import { compile } from './validate';
 
 /** A team form holds at most this many members. */
-export const MAX_MEMBERS = 8;
+const MAX_MEMBERS = 8;
 export const MEMBER_NUMBERS = Array.from({ length: MAX_MEMBERS }, (_, i) => i + 1);
 
 const text = (title: string, maxLength: number) => ({ type: 'string', title, maxLength, pattern: '\\S' }) as const;
@@ -18,7 +18,7 @@ function memberFields(n: number) {
   };
 }
 
-export interface TeamInput {
+interface TeamInput {
   jurisdiction: string;
   [memberField: string]: unknown;
 }
@@ -35,7 +35,7 @@ export const teamSchema = {
 };
 export const validateTeam = compile<TeamInput>(teamSchema);
 
-export interface MemberInput {
+interface MemberInput {
   name: string;
   role: string;
   organization: NetworkOrganization;
@@ -60,7 +60,7 @@ export function membersOf(input: TeamInput): { members: MemberInput[]; errors: {
   return { members, errors };
 }
 
-export interface EventInput {
+interface EventInput {
   title: string;
   kind: keyof typeof NETWORK_EVENT_KINDS;
   date: string;
@@ -85,7 +85,7 @@ export const eventSchema = {
 } as const;
 export const validateEvent = compile<EventInput>(eventSchema);
 
-export interface EventAttendanceInput {
+interface EventAttendanceInput {
   team_ids: number[];
   summary: string;
 }
@@ -109,7 +109,7 @@ export const eventAttendanceSchema = {
 export const validateEventAttendance = compile<EventAttendanceInput>(eventAttendanceSchema);
 
 /** Customized training for one team: the request form's fields about the work, nothing about the requester. */
-export interface TrainingInput {
+interface TrainingInput {
   title: string;
   needs: string;
   topics: string[];

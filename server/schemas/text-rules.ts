@@ -17,7 +17,7 @@ const INVISIBLE = /[\p{White_Space}\p{Cc}\p{Cf}\p{Zl}\p{Zp}\u115F\u1160\u2800\u3
 /** Fields up to this length are one line of text (names, titles, roles); longer ones may have lines. */
 export const SINGLE_LINE_MAX = 300;
 
-export type TextProblem = 'control' | 'bidi' | 'invisible';
+type TextProblem = 'control' | 'bidi' | 'invisible';
 
 /** What is wrong with a text value, or undefined. Passwords are never given to this. */
 export function textProblem(value: string, singleLine: boolean): TextProblem | undefined {

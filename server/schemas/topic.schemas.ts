@@ -1,6 +1,6 @@
 import { compile } from './validate';
 
-export interface TopicInput {
+interface TopicInput {
   name: string;
 }
 

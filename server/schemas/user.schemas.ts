@@ -1,12 +1,12 @@
 import { compile } from './validate';
 
-export interface LoginInput {
+interface LoginInput {
   email: string;
   password: string;
   next?: string;
 }
 
-export const loginSchema = {
+const loginSchema = {
   $id: 'auth.login',
   type: 'object',
   additionalProperties: false,
@@ -73,7 +73,7 @@ export const userUpdateSchema = {
 } as const;
 export const validateUserUpdate = compile<UserUpdateInput>(userUpdateSchema);
 
-export interface PasswordChangeInput {
+interface PasswordChangeInput {
   current_password: string;
   password: string;
   password_confirmation?: string;

@@ -24,7 +24,7 @@ type PropertySchema = {
   format?: string;
 };
 
-export interface Validator<T> {
+interface Validator<T> {
   schema: Schema;
   /** Returns the payload typed, or throws ValidationError naming each wrong field once. */
   (payload: unknown): T;

@@ -1,13 +1,13 @@
 /** Ranking applications by their reviewers' scores: pure, so that it is tested on its own. */
 
-export interface ScoreLike {
+interface ScoreLike {
   application_id: number;
   equity_score: number;
   openness_score: number;
   leadership_score: number;
 }
 
-export interface Ranked {
+interface Ranked {
   /** How many reviewers scored it. */
   reviews: number;
   /** The sum of every score given to it (three a review). */
@@ -55,7 +55,7 @@ export function rankApplications<A extends { id: number; submitted_at: string | 
   rows.forEach((row, i) => {
     if (!row.reviews) return;
     const previous = rows[i - 1];
-    row.rank = previous && previous.reviews && byMean(previous, row) === 0 ? (previous.rank as number) : i + 1;
+    row.rank = previous && previous.reviews && byMean(previous, row) === 0 ? previous.rank : i + 1;
   });
   return rows;
 }

@@ -23,13 +23,13 @@ import { Reader, readerOf, reviewableOr404 } from './review.service';
 import { todayIn } from './time';
 import { derivedToken, fingerprint, hashToken, randomToken, sealToken } from './tokens';
 
-export interface ApplyContext {
+interface ApplyContext {
   secret: string;
   timeZone: string;
   now?: Date;
 }
 
-export type ApplyResult = { kind: 'created' | 'replayed'; applicationId: number; token: string } | { kind: 'honeypot' };
+type ApplyResult = { kind: 'created' | 'replayed'; applicationId: number; token: string } | { kind: 'honeypot' };
 
 /** A calendar date (YYYY-MM-DD) in words, e.g. "March 15, 2027". */
 const inWords = (date: string) => {
@@ -78,7 +78,7 @@ export async function submitApplication(cohortId: number, payload: unknown, ctx:
   const input = validateApplication(payload);
   const { website: _honeypot, idempotency_key: key, ...content } = input;
   const email = input.email.trim().toLowerCase();
-  const requestHash = fingerprint({ ...content, email, cohort_id: cohortId } as Record<string, unknown>);
+  const requestHash = fingerprint({ ...content, email, cohort_id: cohortId });
   if (key) {
     const existing = await findApplicationByIdempotencyKey(key);
     if (existing) return replayOf(existing, cohortId, requestHash, input, ctx.secret);
@@ -131,13 +131,6 @@ export async function findApplicationByToken(token: string): Promise<{ applicati
   if (!application) return undefined;
   const cohort = await findCohort(application.cohort_id);
   return cohort ? { application, cohort } : undefined;
-}
-
-/** The application, or 404. */
-export async function applicationOr404(id: number): Promise<ApplicationRow> {
-  const application = await findApplication(id);
-  if (!application) throw new NotFoundError('We could not find that application.');
-  return application;
 }
 
 const meanOf = (reviews: ReviewRow[]) =>

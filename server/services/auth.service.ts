@@ -7,7 +7,7 @@ import { ScryptParams, burnPasswordCheck, hashPassword, needsRehash, verifyPassw
 import { THROTTLE, accountKey, addressKey, noteFailure, pairKey, waitError, waitUntil } from './throttle.service';
 
 /** The one answer for an unknown e-mail, a wrong password and a deactivated account. */
-export class InvalidCredentialsError extends AppError {
+class InvalidCredentialsError extends AppError {
   constructor() {
     super(401, 'invalid_credentials', 'The e-mail address or password is not correct.');
   }

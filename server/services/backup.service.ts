@@ -53,7 +53,7 @@ async function makeSelfContained(file: string): Promise<void> {
  * part of the check (the search index) refuses to run on a read-only connection. The file is the
  * copy, in rollback-journal mode, so this leaves nothing beside it.
  */
-export async function integrityCheck(file: string): Promise<string> {
+async function integrityCheck(file: string): Promise<string> {
   const db = await open(file, sqlite3.OPEN_READWRITE);
   try {
     const row = await new Promise<Record<string, unknown>>((resolve, reject) =>

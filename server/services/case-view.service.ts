@@ -18,7 +18,7 @@ export const PER_PAGE = 25;
 /** The largest id an integer column holds: a larger one would make PostgreSQL fail the query. */
 const MAX_ID = 2_147_483_647;
 
-export interface ListQuery {
+interface ListQuery {
   filters: CaseListFilters;
   sort: SortKey;
   page: number;
@@ -80,7 +80,7 @@ export async function caseListPage(lq: ListQuery, config: Pick<Config, 'response
   return {
     rows: rows.map((r) => {
       // A closed case stops ageing: its age is counted to the day it was closed.
-      const age = businessDaysBetween(toDate(r.submitted_at) as Date, (toDate(r.closed_at) as Date | null) ?? now, config.timeZone);
+      const age = businessDaysBetween(toDate(r.submitted_at) as Date, toDate(r.closed_at) ?? now, config.timeZone);
       return {
         ...r,
         statusLabel: STATUSES[r.status as CaseStatus],

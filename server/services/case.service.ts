@@ -42,7 +42,7 @@ export interface Staff {
 const MAX_ID = 2_147_483_647;
 
 /** True when the user may see and work on the case: directors always, consultants when on it. */
-export async function hasAccess(kase: CaseRow, user: Staff, q: Knex | Knex.Transaction = db): Promise<boolean> {
+async function hasAccess(kase: CaseRow, user: Staff, q: Knex | Knex.Transaction = db): Promise<boolean> {
   if (user.role === 'director') return true;
   if (kase.lead_consultant_id === user.id) return true;
   return (await supporterIds(kase.id, q)).includes(user.id);

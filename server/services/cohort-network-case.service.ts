@@ -24,7 +24,7 @@ export interface Actor {
  */
 export const PROGRAM_FORMAT = 'small_group';
 
-export interface ProgramCaseInput {
+interface ProgramCaseInput {
   track: 'cohort' | 'network';
   jurisdiction: string;
   title: string;
@@ -136,7 +136,7 @@ function changesOf(before: Snapshot, after: Snapshot): { before: Record<string, 
   return out;
 }
 
-export interface When {
+interface When {
   date: string;
   start_time: string | null;
   duration_minutes: number;
@@ -252,7 +252,7 @@ export async function removeProgramEngagement(trx: Knex.Transaction, existing: E
   await noteEngagementChange(trx, existing.case_id, actor.id);
 }
 
-export interface Attended {
+interface Attended {
   /** The people present, as the engagement's attendee list keeps them. */
   attendees: Attendee[];
   /** The distinct jurisdictions of the people (or teams) present. */

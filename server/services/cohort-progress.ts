@@ -1,6 +1,6 @@
 /** Who attended what and who completed the course: pure, so that it is tested on its own. */
 
-export interface Progress {
+interface Progress {
   /** The meetings that count (not cancelled). */
   meetings: number;
   /** Of those, the delivered ones the participant was marked present at. */

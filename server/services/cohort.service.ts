@@ -52,7 +52,7 @@ import { recordEvent } from './events.service';
 import { courseProgress } from './cohort-progress';
 
 /** NASBE's home: the jurisdiction of the case that holds a cohort's meetings. */
-export const COHORT_CASE_JURISDICTION = 'DC';
+const COHORT_CASE_JURISDICTION = 'DC';
 
 const caseTitle = (c: { year: number; name: string }) => `National Cohort ${c.year}: ${c.name}`;
 

@@ -22,7 +22,7 @@ import { editConflict } from './edit-conflict';
 
 const CALENDAR_FIELDS = ['date', 'start_time', 'duration_minutes', 'location', 'meeting_url', 'status'];
 
-export interface EngagementContext {
+interface EngagementContext {
   timeZone: string;
   now?: Date;
 }

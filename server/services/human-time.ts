@@ -3,7 +3,7 @@
  * "Dec 3, 2026" for a day and "Dec 3, 2026, 2:00 PM ET" for a moment, in the program's time zone.
  * Formatters are made once per zone: building an Intl formatter costs far more than using one.
  */
-export interface HumanTime {
+interface HumanTime {
   /** A timestamp's day in the zone, e.g. "Dec 3, 2026". */
   date(v: unknown): string;
   /** A timestamp in the zone, e.g. "Dec 3, 2026, 2:00 PM ET". */

@@ -6,7 +6,7 @@ import { addDays, zonedToUtc } from './time';
 export type CalendarEngagement = Pick<EngagementRow, 'id' | 'date' | 'start_time' | 'duration_minutes' | 'format' | 'status'> &
   Partial<Pick<EngagementRow, 'sequence' | 'location' | 'meeting_url'>>;
 
-export interface CalendarMeta {
+interface CalendarMeta {
   reference: string;
   title: string;
   timeZone: string;

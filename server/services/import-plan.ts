@@ -31,7 +31,7 @@ export const IMPORT_COLUMNS = [
   'summary',
 ] as const;
 /** Columns a file may carry or leave out. */
-export const OPTIONAL_IMPORT_COLUMNS = ['assigned_date'] as const;
+const OPTIONAL_IMPORT_COLUMNS = ['assigned_date'] as const;
 const CASE_COLUMNS = [...IMPORT_COLUMNS.slice(1, 12), ...OPTIONAL_IMPORT_COLUMNS];
 const ENGAGEMENT_COLUMNS = IMPORT_COLUMNS.slice(12);
 

@@ -6,7 +6,7 @@ import { type ImportResult, importCsv } from './import.service';
 import { hashToken, randomToken } from './tokens';
 
 /** How long a checked file is kept for "Import this file". */
-export const KEEP_UPLOAD_MS = 60 * 60 * 1000;
+const KEEP_UPLOAD_MS = 60 * 60 * 1000;
 
 /** The kept file is gone: used already, or older than an hour. The director chooses it again. */
 export class UploadGoneError extends AppError {

@@ -10,7 +10,7 @@ import { ImportResult, PlannedCase, planImport } from './import-plan';
 import { businessDaysBetween, todayIn } from './time';
 
 export { IMPORT_COLUMNS } from './import-plan';
-export type { ImportProblem, ImportResult } from './import-plan';
+export type { ImportResult } from './import-plan';
 
 const nameFromEmail = (email: string) =>
   email

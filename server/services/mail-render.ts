@@ -48,7 +48,7 @@ function paragraphToHtml(para: string, linkable?: ReadonlySet<string>): string {
     if (!/^https?:\/\/[^/]/.test(url)) continue;
     if (linkable && !linkable.has(url)) continue;
     html += `${escapeHtml(para.slice(at, m.index))}<a href="${escapeHtml(url)}">${escapeHtml(url)}</a>`;
-    at = (m.index as number) + url.length;
+    at = m.index + url.length;
   }
   return (html + escapeHtml(para.slice(at))).replace(/\n/g, '<br>');
 }

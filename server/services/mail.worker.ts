@@ -5,13 +5,13 @@ import { OutboxRow, claimOne, markFailedAttempt, markSent, renewClaim } from '..
 import { calendarMethod } from './ical.service';
 
 /** What a sent message's status links become in the outbox: a status link opens a request. */
-export const MASKED_STATUS_LINK = '/status/[link removed after sending]';
+const MASKED_STATUS_LINK = '/status/[link removed after sending]';
 
 /**
  * The text with every status link masked. The link is in the message only until it is sent:
  * after that the outbox (which a director can read, and a backup keeps) holds no working one.
  */
-export function maskStatusLinks(text: string): string {
+function maskStatusLinks(text: string): string {
   return text.replace(/\/status\/[A-Za-z0-9_-]{20,100}/g, MASKED_STATUS_LINK);
 }
 
@@ -28,7 +28,7 @@ export interface MailWorker {
   stop(): Promise<void>;
 }
 
-export interface MailWorkerOptions {
+interface MailWorkerOptions {
   intervalMs?: number;
   transport?: Transporter;
   log?: (msg: string, extra?: object) => void;

@@ -15,13 +15,13 @@ export interface MfaContext {
   issuer: string;
 }
 
-export const TOTP_PERIOD = 30;
+const TOTP_PERIOD = 30;
 const RECOVERY_CODES = 10;
 // Crockford's base32 without the letters people misread (I, L, O, U).
 const CODE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
 /** The answer for a wrong, used or replayed code (the page does not say which). */
-export class WrongCodeError extends AppError {
+class WrongCodeError extends AppError {
   constructor() {
     super(401, 'wrong_code', 'That code is not correct, or it has been used already.');
   }
@@ -37,14 +37,14 @@ function sealKey(secret: string): Buffer {
 }
 
 /** AES-256-GCM with a key derived from the app secret: a copy of the database alone gives no key. */
-export function seal(secret: string, plain: string): string {
+function seal(secret: string, plain: string): string {
   const iv = crypto.randomBytes(12);
   const cipher = crypto.createCipheriv('aes-256-gcm', sealKey(secret), iv);
   const body = Buffer.concat([cipher.update(plain, 'utf8'), cipher.final()]);
   return [iv, cipher.getAuthTag(), body].map((b) => b.toString('base64url')).join('.');
 }
 
-export function unseal(secret: string, sealed: string): string {
+function unseal(secret: string, sealed: string): string {
   const [iv, tag, body] = sealed.split('.').map((p) => Buffer.from(p, 'base64url'));
   const decipher = crypto.createDecipheriv('aes-256-gcm', sealKey(secret), iv);
   decipher.setAuthTag(tag);
@@ -72,7 +72,7 @@ export async function factorsOf(
 }
 
 /** The key being set up and its QR code (an SVG made here: no third party sees the key). */
-export interface TotpSetup {
+interface TotpSetup {
   secret: string;
   /** The key in groups of four, easier to type. */
   secretGrouped: string;

@@ -39,7 +39,7 @@ import {
 } from './cohort-network-case.service';
 
 /** NASBE's home: the jurisdiction of the yearly cases that hold the network's events. */
-export const NETWORK_EVENTS_JURISDICTION = 'DC';
+const NETWORK_EVENTS_JURISDICTION = 'DC';
 
 /** The team, or 404. */
 export async function teamOr404(id: number): Promise<TeamRow> {

@@ -48,7 +48,7 @@ function organizerOf(mailFrom: string): { name: string; email: string } {
   return m ? { name: m[1] || 'LEEP', email: m[2] } : { name: 'LEEP', email: mailFrom.trim() };
 }
 
-export interface RecordedEvent {
+interface RecordedEvent {
   id: number;
   case_id: number;
   kind: string;

@@ -12,7 +12,7 @@ import { findUserById, insertAudit } from '../queries/user.queries';
 import { THROTTLE, noteFailure, secondStepKey, waitError, waitUntil } from './throttle.service';
 
 /** Where passkeys are valid: this site's host name and origin (from PUBLIC_URL). */
-export interface RelyingParty {
+interface RelyingParty {
   name: string;
   id: string;
   origin: string;
@@ -23,7 +23,7 @@ export function relyingPartyOf(publicUrl: string): RelyingParty {
   return { name: 'LEEP TA Tracker', id: url.hostname, origin: url.origin };
 }
 
-export class PasskeyRefusedError extends AppError {
+class PasskeyRefusedError extends AppError {
   constructor() {
     super(401, 'passkey_refused', 'That passkey was not accepted. Try again, or use a code.');
   }

@@ -105,7 +105,7 @@ const strength = new ZxcvbnFactory({ dictionary: common.dictionary, graphs: comm
 const PROGRAM_WORDS = ['leep', 'nasbe', 'equity', 'excellence', 'leading', 'board', 'state'];
 
 /** The words of a name and an e-mail address (its local part's pieces and the domain's labels). */
-export function personalWords(inputs: string[]): string[] {
+function personalWords(inputs: string[]): string[] {
   const words = new Set<string>();
   for (const input of inputs) {
     const lower = input.trim().toLowerCase();

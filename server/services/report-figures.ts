@@ -28,7 +28,7 @@ const shift = (month: string, by: number) => {
 };
 
 /** The period as whole months (for the roll-ups) and the cut months at its ends (for the raw rows). */
-export function periodParts(f: ReportFilters): Parts {
+function periodParts(f: ReportFilters): Parts {
   const a = f.from.slice(0, 7);
   const b = f.to.slice(0, 7);
   const startsMonth = f.from === `${a}-01`;

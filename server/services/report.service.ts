@@ -80,7 +80,7 @@ const days = (secs: number | null) => (secs === null ? null : Math.round((secs /
 export const hoursOf = (minutes: number) => Math.round((minutes / 60) * 10) / 10;
 
 /** The ages the dashboard counts open cases by. */
-export function ageBuckets(now: Date): { label: string; before: string }[] {
+function ageBuckets(now: Date): { label: string; before: string }[] {
   const ago = (d: number) => new Date(now.getTime() - d * DAY * 1000).toISOString();
   return [
     { label: 'Under 1 week', before: '' },

@@ -30,7 +30,7 @@ export interface SubmitContext {
   clientAddress?: string;
 }
 
-export type SubmitResult =
+type SubmitResult =
   | { kind: 'created' | 'replayed'; caseId: number; reference: string; token: string }
   /** The same key and request from another address: the reference only, never the status link. */
   | { kind: 'replayed_elsewhere'; caseId: number; reference: string }
@@ -104,7 +104,7 @@ export async function submitRequest(payload: unknown, ctx: SubmitContext): Promi
   const input = validateRequestCreate(payload);
   const topicIds = await checkRequest(input);
   const { website: _honeypot, idempotency_key: key, ...content } = input;
-  const requestHash = fingerprint(content as Record<string, unknown>);
+  const requestHash = fingerprint(content);
 
   if (key) {
     const existing = await findCaseByIdempotencyKey(key);

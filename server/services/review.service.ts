@@ -13,7 +13,7 @@ export type Reader = { id: number; role: string };
  * only when a director made them one of the cohort's reviewers. Anyone else is told the
  * application does not exist (404), as for a case they are not on.
  */
-export async function mayReview(cohortId: number, user: Reader): Promise<boolean> {
+async function mayReview(cohortId: number, user: Reader): Promise<boolean> {
   if (user.role === 'director') return true;
   return isCohortReviewer(cohortId, user.id);
 }

@@ -7,7 +7,7 @@ import { Staff, assignConsultants, setPriority } from './case.service';
 import { SubmitContext, submitRequest } from './request.service';
 
 /** What a director may set at once when opening a case: its lead and its priority. */
-export interface OpeningChoices {
+interface OpeningChoices {
   lead_consultant_id?: unknown;
   priority?: unknown;
 }

@@ -5,7 +5,7 @@ import { ENGAGEMENT_STATUSES } from '../schemas/engagement.schemas';
 import { FORMATS, STATUSES, TRACKS } from '../vocabulary';
 import { hoursOf } from './report.service';
 
-export interface HistoryPaging {
+interface HistoryPaging {
   /** 1-based pages of the engagements and of the cases, each list paged on its own, `perPage` rows a page. */
   engagementsPage: number;
   casesPage: number;

@@ -1,6 +1,6 @@
 import type { Candidate } from '../queries/consultant.queries';
 
-export interface Suggestion {
+interface Suggestion {
   id: number;
   name: string;
   matches: string[];

@@ -7,7 +7,7 @@ import { countFailure, delayKey, delayedUntil, pruneThrottles } from '../queries
  * correct password is never refused because others were signing in at the same moment), and a
  * key's count starts again an hour after its last failure.
  */
-export interface ThrottlePolicy {
+interface ThrottlePolicy {
   free: number;
 }
 
@@ -26,7 +26,7 @@ export const THROTTLE = {
 };
 
 /** How long a key waits after its `failures`-th failure. */
-export function delayAfter(failures: number, policy: ThrottlePolicy): number {
+function delayAfter(failures: number, policy: ThrottlePolicy): number {
   if (failures < policy.free) return 0;
   return Math.min(THROTTLE.maxDelayMs, THROTTLE.baseDelayMs * 2 ** Math.min(20, failures - policy.free));
 }

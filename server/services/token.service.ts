@@ -4,7 +4,7 @@ import { insertAudit } from '../queries/user.queries';
 import { textProblem, textProblemMessage } from '../schemas/text-rules';
 import { hashToken, randomToken } from './tokens';
 
-export interface ApiTokenRow {
+interface ApiTokenRow {
   id: number;
   user_id: number;
   name: string;
@@ -17,7 +17,7 @@ export interface ApiTokenRow {
 
 /** What a token may do: `read` the reports' data, or also `write` engagements and notes. */
 export const API_SCOPES = { read: 'Read only', write: 'Read and write' } as const;
-export type ApiScope = keyof typeof API_SCOPES;
+type ApiScope = keyof typeof API_SCOPES;
 
 const PREFIX = 'leep_';
 
@@ -70,7 +70,7 @@ export async function revokeApiToken(id: number, actorId: number): Promise<void>
 }
 
 /** Who a bearer token speaks for, and what it may do. */
-export interface TokenHolder {
+interface TokenHolder {
   user: { id: number; name: string; email: string; role: 'director' };
   tokenId: number;
   scope: ApiScope;

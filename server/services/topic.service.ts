@@ -4,7 +4,7 @@ import { findTopicById, findTopicByName, insertTopic, nextTopicPosition, slugTak
 import { insertAudit } from '../queries/user.queries';
 import { validateTopic } from '../schemas/topic.schemas';
 
-export interface TopicActor {
+interface TopicActor {
   id: number;
   role: 'director' | 'consultant';
 }
@@ -15,7 +15,7 @@ function mustDirect(actor: TopicActor): void {
 }
 
 /** The slug of a name: lower-case words joined by dashes (`Early learning` → `early-learning`). */
-export function slugOf(name: string): string {
+function slugOf(name: string): string {
   const slug = name
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')

@@ -6,7 +6,6 @@ import {
   UserRow,
   countUsers,
   deleteSessionsOfUser,
-  findUserByEmail,
   findUserById,
   insertAudit,
   insertUser,
@@ -17,7 +16,7 @@ import { revokeTokensOfUser } from '../queries/token.queries';
 import { UserCreateInput, UserUpdateInput, validateUserCreate, validateUserUpdate } from '../schemas/user.schemas';
 import { ScryptParams, hashPassword, passwordProblem, verifyPassword } from './password.service';
 
-export interface Actor {
+interface Actor {
   id: number;
   role: 'director' | 'consultant';
 }
@@ -186,5 +185,3 @@ export async function changePassword(
     await insertAudit(trx, { actor_user_id: userId, action: 'user.password_changed', subject: `user:${userId}`, created_at: at });
   });
 }
-
-export { findUserByEmail, findUserById };

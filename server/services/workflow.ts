@@ -1,9 +1,9 @@
 import type { CaseStatus } from '../vocabulary';
 
 /** Who may make a move: a director, any staff member with access to the case, or only the system. */
-export type Mover = 'director' | 'staff' | 'system';
+type Mover = 'director' | 'staff' | 'system';
 
-export interface Move {
+interface Move {
   to: CaseStatus;
   action: string;
   /** The label of the button that makes the move. */

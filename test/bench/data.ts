@@ -26,7 +26,7 @@ export const SIZES: Record<SizeName, SizeSpec> = {
   L: { cases: 20_000, engagements: 200_000, consultants: 100, jurisdictions: 56, details: false },
 };
 
-export const SEED = 2017;
+const SEED = 2017;
 
 export interface Dataset {
   engine: EngineName;
@@ -144,7 +144,7 @@ export async function sqliteDataset(size: SizeName, o: GenerateOptions): Promise
 }
 
 /** The URL with a search path, as the server reads it from DATABASE_URL. */
-export function withSearchPath(url: string, schema: string): string {
+function withSearchPath(url: string, schema: string): string {
   const u = new URL(url);
   u.searchParams.set('options', `-csearch_path=${schema}`);
   return u.toString();

@@ -2,7 +2,7 @@ import { createCase } from './session';
 import { median } from './load';
 
 /** A staff page of the issue, as the first-view and mixed-load measurements load it. */
-export interface PageSpec {
+interface PageSpec {
   key: string;
   label: string;
   path: string;
@@ -31,7 +31,7 @@ export function staffPages(busiestCaseId: number, options: { csvPeriod?: string 
 }
 
 /** A signed-in staff member who can post forms: the session cookie, the CSRF cookie and its token. */
-export interface Staff {
+interface Staff {
   baseUrl: string;
   cookie: string;
   token: string;
@@ -67,7 +67,7 @@ async function postForm(staff: Staff, path: string, fields: Record<string, strin
 }
 
 /** Records a delivered engagement on a case through the staff form; throws unless it is stored (303). */
-export async function recordEngagement(staff: Staff, caseId: number, consultantId: number, date: string): Promise<void> {
+async function recordEngagement(staff: Staff, caseId: number, consultantId: number, date: string): Promise<void> {
   const status = await postForm(staff, `/cases/${caseId}/engagements`, {
     status: 'delivered',
     date,
@@ -87,7 +87,7 @@ export async function recordEngagement(staff: Staff, caseId: number, consultantI
 }
 
 /** Adds an internal note to a case; throws unless it is stored (303). */
-export async function addNote(staff: Staff, caseId: number): Promise<void> {
+async function addNote(staff: Staff, caseId: number): Promise<void> {
   const status = await postForm(staff, `/cases/${caseId}/notes`, { body: 'Benchmark note.' });
   if (status !== 303) throw new Error(`adding a note to case ${caseId} answered ${status}`);
 }
@@ -103,7 +103,7 @@ export interface FirstView {
 }
 
 /** The write a first view follows: a new request, and for the dashboard an engagement recorded too. */
-export interface Writer {
+interface Writer {
   staff: Staff;
   caseId: number;
   consultantId: number;

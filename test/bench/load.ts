@@ -38,7 +38,7 @@ export interface Measured {
 }
 
 /** Fewer answers than this in a timed round: too slow to measure by time; measured by count. */
-export const SLOW_ANSWERS = 2 * CONNECTIONS;
+const SLOW_ANSWERS = 2 * CONNECTIONS;
 
 export interface Target {
   method: 'GET' | 'POST';

@@ -72,8 +72,3 @@ export async function stop(server: Running): Promise<void> {
   await server.exited;
   clearTimeout(timer);
 }
-
-/** The bare node:http and Express hello-worlds, run through tsx like the benchmark itself. */
-export function baselineArgs(kind: 'http' | 'express'): string[] {
-  return ['--require', require.resolve('tsx/cjs'), path.join(__dirname, 'baselines', `${kind}-hello.ts`)];
-}

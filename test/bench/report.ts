@@ -75,7 +75,7 @@ export interface BenchResults {
   runs: SizeRun[];
 }
 
-export interface TargetCheck {
+interface TargetCheck {
   target: string;
   measured: string;
   met: boolean | null;
@@ -88,18 +88,18 @@ const n2 = (n: number) => n.toLocaleString('en-US', { maximumFractionDigits: 2, 
 const engineName = (e: EngineName) => (e === 'sqlite' ? 'SQLite' : 'PostgreSQL');
 const kib = (bytes: number) => (bytes >= 1024 * 1024 ? `${n1(bytes / 1024 / 1024)} MiB` : `${n1(bytes / 1024)} KiB`);
 
-export const FIRST_VIEW = { median: 150, worst: 300 };
-export const MIXED_P99 = 250;
-export const GROWTH = 3;
-export const MEMORY_MB = 250;
-export const FLOOR_SHARE = 0.5;
-export const IMPORT = { rows: 100_000, seconds: 60, rssMB: 300, healthMs: 2000, pageP99Ms: 1000 };
+const FIRST_VIEW = { median: 150, worst: 300 };
+const MIXED_P99 = 250;
+const GROWTH = 3;
+const MEMORY_MB = 250;
+const FLOOR_SHARE = 0.5;
+const IMPORT = { rows: 100_000, seconds: 60, rssMB: 300, healthMs: 2000, pageP99Ms: 1000 };
 
 const over = (value: number, limit: number, unit = 'ms') =>
   value <= limit ? `${n0(limit - value)} ${unit} to spare` : `${n0(value - limit)} ${unit} over (${n1(value / limit)}× the limit)`;
 
 /** The targets of issue 17, on each engine at size L (growth: L against S). */
-export function checkTargets(r: BenchResults): TargetCheck[] {
+function checkTargets(r: BenchResults): TargetCheck[] {
   const checks: TargetCheck[] = [];
   for (const engine of r.options.engines) {
     const E = engineName(engine);
@@ -303,7 +303,7 @@ function routeTable(routes: RouteResult[]): string[] {
   return lines;
 }
 
-export function renderMarkdown(r: BenchResults): string {
+function renderMarkdown(r: BenchResults): string {
   const m = r.machine;
   const o = r.options;
   const out: string[] = [];

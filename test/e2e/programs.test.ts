@@ -46,7 +46,7 @@ if (chromiumAvailable()) {
     const state: { cohortUrl?: string; statusUrl?: string; reviewUrl?: string; decided?: boolean; networkDone?: boolean } = {};
     const needs = <K extends keyof typeof state>(key: K, step: string): NonNullable<(typeof state)[K]> => {
       assert.ok(state[key], `this step needs ${step}, which did not complete`);
-      return state[key] as NonNullable<(typeof state)[K]>;
+      return state[key];
     };
 
     before(async function () {

@@ -46,7 +46,7 @@ function startServer(env: Record<string, string>): Started {
 async function waitForHealthy(port: number, server: Started, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let exitCode: number | null | undefined;
-  server.exited.then((code) => (exitCode = code));
+  void server.exited.then((code) => (exitCode = code));
   while (Date.now() < deadline) {
     if (exitCode !== undefined) throw new Error(`the server exited with ${exitCode} before it was healthy:\n${server.stderr()}`);
     try {

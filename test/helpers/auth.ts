@@ -8,7 +8,7 @@ import { hashPassword } from '../../server/services/password.service';
 import { db } from '../../server/db';
 import { csrfTokenOf, encodeForm } from './app';
 
-export const TEST_PASSWORD = 'Granite-lamp-harbor-41';
+const TEST_PASSWORD = 'Granite-lamp-harbor-41';
 let counter = 0;
 let cachedHash: Promise<string> | undefined;
 
@@ -123,7 +123,7 @@ export async function signInFrom(
   return signed;
 }
 
-export interface SetCookie {
+interface SetCookie {
   name: string;
   value: string;
   /** The attributes, lower-cased names: `{ path: '/', httponly: true, samesite: 'Lax' }`. */
@@ -175,7 +175,7 @@ export async function editSessionsOf(knex: Knex, userId: number, change: (data: 
   return rows.length;
 }
 
-export interface AuditRow {
+interface AuditRow {
   id: number;
   actor_user_id: number | null;
   action: string;

@@ -10,7 +10,7 @@ import { sharedBrowser } from './browser';
 
 const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core'), 'utf8');
 
-export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 interface AxeViolation {
   id: string;
@@ -45,7 +45,7 @@ export async function assertNoAxeViolations(page: Page, where: string, options: 
 }
 
 /** One h1, and no heading that skips a level going down (h2 then h4). Visually hidden headings count. */
-export async function assertHeadingsInOrder(page: Page, where: string): Promise<void> {
+async function assertHeadingsInOrder(page: Page, where: string): Promise<void> {
   const levels = await page.evaluate(() =>
     Array.from(document.querySelectorAll('h1, h2, h3, h4, h5, h6'))
       .filter((h) => getComputedStyle(h).display !== 'none' && !h.closest('[hidden], [aria-hidden="true"]'))
@@ -60,7 +60,7 @@ export async function assertHeadingsInOrder(page: Page, where: string): Promise<
 }
 
 /** Every visible form control (and the honeypot) has a label that names it. */
-export async function assertControlsLabelled(page: Page, where: string): Promise<number> {
+async function assertControlsLabelled(page: Page, where: string): Promise<number> {
   const unlabelled = await page.evaluate(() => {
     const out: string[] = [];
     const controls = Array.from(
@@ -181,7 +181,7 @@ export async function tabTo(page: Page, selector: string, options: { back?: bool
 }
 
 /** The id (or tag) of the focused element. */
-export async function focusedId(page: Page): Promise<string> {
+async function focusedId(page: Page): Promise<string> {
   return page.evaluate(() => document.activeElement?.id || document.activeElement?.tagName.toLowerCase() || '');
 }
 

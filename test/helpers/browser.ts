@@ -15,10 +15,10 @@ const CLI = path.join(ROOT, 'dist', 'server', 'cli.js');
 const SECRET = 'e2e-browser-secret-0123456789-abcdefghijkl';
 
 /** Debian's Chromium; CI installs it, a laptop may not have it. */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+const CHROMIUM_PATH = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 // Each run writes its screenshots under test-results/ (not tracked). With UPDATE_SCREENSHOTS=1
 // they go to test/e2e/screenshots/, the copies the README shows, to be committed.
-export const SCREENSHOT_DIR = process.env.UPDATE_SCREENSHOTS
+const SCREENSHOT_DIR = process.env.UPDATE_SCREENSHOTS
   ? path.join(ROOT, 'test', 'e2e', 'screenshots')
   : path.join(ROOT, 'test-results', 'screenshots');
 
@@ -46,7 +46,7 @@ export function chromiumAvailable(): boolean {
 let built: Promise<void> | undefined;
 
 /** Compiles what `npm start` runs, once per test run (types are `npm test`'s first step). */
-export function buildOnce(): Promise<void> {
+function buildOnce(): Promise<void> {
   built ??= promisify(execFile)(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json', '--noCheck'], {
     cwd: ROOT,
   }).then(() => {
@@ -136,7 +136,7 @@ export async function startApp(options: { env?: Record<string, string>; hostName
   };
 }
 
-export interface StaffAccount {
+interface StaffAccount {
   email: string;
   name: string;
   role: 'director' | 'consultant';
@@ -191,7 +191,7 @@ if (typeof after === 'function') {
 }
 
 /** Content-Security-Policy violations and script errors a page reported, to assert that there are none. */
-export interface PageProblems {
+interface PageProblems {
   problems: string[];
 }
 

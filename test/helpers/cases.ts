@@ -19,7 +19,7 @@ export interface TestCase {
   statusPath: string;
 }
 
-export interface CaseOptions {
+interface CaseOptions {
   /** Request fields to override (the API's shape: `topics` as slugs, `jurisdiction` as a code). */
   payload?: Record<string, unknown>;
   source?: Source;
@@ -98,7 +98,7 @@ export async function logDeliveredEngagement(knex: Knex, caseId: number, actorId
   return id;
 }
 
-export interface CaseRowLite {
+interface CaseRowLite {
   id: number;
   status: string;
   priority: string;
@@ -129,7 +129,7 @@ export function millis(value: unknown): number | null {
   return value instanceof Date ? value.getTime() : new Date(String(value)).getTime();
 }
 
-export interface EventRow {
+interface EventRow {
   id: number;
   kind: string;
   actor_kind: string;

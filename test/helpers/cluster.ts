@@ -10,7 +10,7 @@ import { useDatabase } from '../../server/db';
 import { Spawned, buildApp, createSchema, freePort, postgresUrl, spawnServer, tempDir, waitHealthy } from './resilience';
 
 /** Why the cluster suites cannot run here, or undefined when they can (PostgreSQL and nginx). */
-export function clusterUnavailable(): string | undefined {
+function clusterUnavailable(): string | undefined {
   if (!process.env.TEST_DATABASE_URL) return 'TEST_DATABASE_URL is not set';
   if (!nginxBinary()) return 'nginx is not installed (Debian: apt-get install nginx-light)';
   return undefined;
@@ -51,7 +51,7 @@ export interface Cluster {
 }
 
 /** The environment every instance gets: the shared schema, behind the proxy, production settings. */
-export function instanceEnv(schemaUrl: string, publicUrl: string, env: Record<string, string> = {}): Record<string, string> {
+function instanceEnv(schemaUrl: string, publicUrl: string, env: Record<string, string> = {}): Record<string, string> {
   return { DATABASE_URL: schemaUrl, PUBLIC_URL: publicUrl, TRUST_PROXY: '1', SHUTDOWN_DRAIN_MS: '1000', ...env };
 }
 

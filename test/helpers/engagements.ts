@@ -159,7 +159,7 @@ async function rowsOf(knex: Knex, table: string): Promise<Record<string, unknown
 }
 
 /** Everything an engagement action can write: the engagement tables, the timeline and the cases. */
-export async function storedState(knex: Knex): Promise<Record<string, unknown>> {
+async function storedState(knex: Knex): Promise<Record<string, unknown>> {
   const out: Record<string, unknown> = {};
   for (const table of [...ENGAGEMENT_TABLES, 'case_events', 'cases']) out[table] = await rowsOf(knex, table);
   return out;
@@ -174,7 +174,7 @@ export async function assertNothingStored<T>(knex: Knex, act: () => Promise<T>):
   return result;
 }
 
-export interface TimelineEvent {
+interface TimelineEvent {
   id: number;
   kind: string;
   actor_user_id: number | null;

@@ -35,7 +35,7 @@ function escapeRegExp(text: string): string {
 }
 
 /** Every `<input>` tag on the page with this name. */
-export function inputsNamed(html: string, name: string): string[] {
+function inputsNamed(html: string, name: string): string[] {
   return (html.match(/<input\b[^>]*>/g) ?? []).filter((tag) => attr(tag, 'name') === name);
 }
 

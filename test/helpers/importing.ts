@@ -85,7 +85,7 @@ export function caseOnly(key: string, overrides: Row = {}): Row {
 }
 
 /** What a correctly imported engagement looks like in the database. */
-export interface ExpectedEngagement {
+interface ExpectedEngagement {
   row: number;
   date: string;
   start_time: string | null;
@@ -102,7 +102,7 @@ export interface ExpectedEngagement {
 }
 
 /** What a correctly imported case looks like in the database. */
-export interface ExpectedCase {
+interface ExpectedCase {
   key: string;
   track: string;
   jurisdiction: string;
@@ -114,13 +114,13 @@ export interface ExpectedCase {
   engagements: ExpectedEngagement[];
 }
 
-export interface ExpectedProblem {
+interface ExpectedProblem {
   row: number;
   column: string;
   message: RegExp;
 }
 
-export interface MixedFile {
+interface MixedFile {
   /** The file with one problem on each of ten rows. */
   bad: Row[];
   /** The same file, each bad row corrected. */
@@ -509,7 +509,7 @@ const WRITTEN_TABLES = [
   { name: 'engagement_attendees', orderBy: ['id'] },
 ];
 
-export interface Snapshot {
+interface Snapshot {
   counts: Record<string, number>;
   digest: string;
 }
@@ -640,7 +640,7 @@ export async function assertInactiveConsultants(knex: Knex, emails: string[]): P
 // ---------------------------------------------------------------------------------------------
 // The command line.
 
-export interface Run {
+interface Run {
   code: number | null;
   stdout: string;
   stderr: string;
@@ -709,7 +709,7 @@ export function summaryShown(html: string): string | undefined {
   return m ? decode(m[1]).replace(/\s+/g, ' ').trim() : undefined;
 }
 
-export type Agent = ReturnType<typeof request.agent>;
+type Agent = ReturnType<typeof request.agent>;
 
 /** Posts a file to /admin/import as the form does (multipart, with the CSRF token unless it is left out). */
 export function upload(

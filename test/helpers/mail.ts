@@ -68,7 +68,7 @@ function fromQuotedPrintable(body: string, underscoreIsSpace = false): Buffer {
 }
 
 /** RFC 2047 encoded words (`=?UTF-8?Q?…?=`, `=?UTF-8?B?…?=`) decoded; adjacent ones joined. */
-export function decodeWords(value: string): string {
+function decodeWords(value: string): string {
   return value
     .replace(/(\?=)\s+(=\?)/g, '$1$2')
     .replace(/=\?([^?]+)\?([QqBb])\?([^?]*)\?=/g, (_m, _charset: string, enc: string, data: string) =>
@@ -94,7 +94,7 @@ function headAndBody(raw: string): { headers: Record<string, string>; body: stri
 }
 
 /** One MIME entity, its multipart children read recursively. */
-export function parseMime(raw: string): MimePart {
+function parseMime(raw: string): MimePart {
   const { headers, body } = headAndBody(raw);
   const { value: type, params } = splitParams(headers['content-type'] ?? 'text/plain; charset=us-ascii');
   const disposition = splitParams(headers['content-disposition'] ?? '');
@@ -138,7 +138,7 @@ export function addressesIn(value: string | undefined): string[] {
 }
 
 /** A message as received: its envelope and raw text read into headers, text, HTML and attachments. */
-export function readMail(raw: string, envelope: { mailFrom: string; rcptTo: string[] }): ReceivedMail {
+function readMail(raw: string, envelope: { mailFrom: string; rcptTo: string[] }): ReceivedMail {
   const root = parseMime(raw);
   const all = leaves(root);
   const body = all.filter((p) => !isAttachment(p));

@@ -5,7 +5,7 @@ import { Agent, agentFrom, attemptSignIn, cookiesSetBy, sessionIdOf } from './au
 import type { Config } from '../../server/config';
 import { MfaContext, confirmTotp, totpSetup } from '../../server/services/mfa.service';
 
-export const mfaContext = (config: Readonly<Config>): MfaContext => ({
+const mfaContext = (config: Readonly<Config>): MfaContext => ({
   secret: config.secret,
   required: config.mfaRequired,
   issuer: 'LEEP TA Tracker',

@@ -16,7 +16,7 @@ import { csrfTokenOf, encodeForm } from './app';
 import { TestUser, makeUser, signInAs } from './auth';
 
 export const ZONE = 'America/New_York';
-export const SECRET = 'test-secret-for-program-factories-0000';
+const SECRET = 'test-secret-for-program-factories-0000';
 export const CTX = { secret: SECRET, timeZone: ZONE };
 
 export const today = (): string => todayIn(ZONE);
@@ -63,7 +63,7 @@ export function cohortForm(overrides: Fields = {}, meetings: MeetingPlan[] = [{ 
 }
 
 /** The same fields as the service takes them (blank ones left out, numbers as numbers). */
-export function cohortPayload(form: Fields): Record<string, unknown> {
+function cohortPayload(form: Fields): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(form)) {
     if (v === undefined || v === '') continue;
@@ -212,9 +212,9 @@ export async function makeEvent(director: TestUser, date: string, title = unique
 export const attendEvent = (director: TestUser, eventId: number, teamIds: number[], summary = 'Heard the expert.') =>
   takeEventAttendance(eventId, { team_ids: teamIds, summary }, actor(director), CTX);
 
-export type Agent = ReturnType<typeof request.agent>;
+type Agent = ReturnType<typeof request.agent>;
 
-export interface Client {
+interface Client {
   user: TestUser;
   agent: Agent;
   get(path: string): Promise<request.Response>;

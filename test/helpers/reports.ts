@@ -14,7 +14,7 @@ import type { ReportFilters } from '../../server/queries/report.queries';
 // A seeded generator, so every run makes the same data.
 
 /** mulberry32: a small seeded generator of numbers in [0, 1). */
-export function prng(seed: number) {
+function prng(seed: number) {
   let a = seed >>> 0;
   const next = () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -72,7 +72,7 @@ export interface Shape {
   lags?: number[];
 }
 
-export interface Generated {
+interface Generated {
   consultantIds: number[];
   topicSlugs: string[];
   cases: number;
@@ -418,7 +418,7 @@ export function casesIn(raw: Raw, f: ReportFilters, options: { period: boolean }
   });
 }
 
-export interface Sums {
+interface Sums {
   engagements: number;
   hours: number;
   participants: number;
@@ -432,7 +432,7 @@ function sum(list: RawEngagement[]): Sums {
   };
 }
 
-export interface CoverageFigure extends Sums {
+interface CoverageFigure extends Sums {
   code: string;
   first_served: string;
   last_served: string;
@@ -481,7 +481,7 @@ function nearestRank(values: number[], tenths: number): number | null {
 }
 
 /** The age bands of open cases: under 7 days, 7-28, 28-91, 91-365, over 365. */
-export const AGE_BANDS = [
+const AGE_BANDS = [
   { label: 'Under 1 week', days: 0 },
   { label: '1 to 4 weeks', days: 7 },
   { label: '1 to 3 months', days: 28 },
@@ -489,7 +489,7 @@ export const AGE_BANDS = [
   { label: 'Over a year', days: 365 },
 ];
 
-export interface Recount {
+interface Recount {
   headline: {
     statesServed: number;
     statesTotal: number;
@@ -719,7 +719,7 @@ const decode = (text: string) =>
     (_m, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#x27': "'", '#39': "'", '#x3D': '=', '#x60': '`' })[e] as string,
   );
 
-export interface ShownRow {
+interface ShownRow {
   code: string;
   served: boolean;
   first: string;
@@ -900,7 +900,7 @@ export function parseCsv(text: string): string[][] {
 /** A CSV answer's text (supertest leaves text/csv as a string; the BOM is kept). */
 export function csvBody(res: { text?: string; body?: unknown }): string {
   if (typeof res.text === 'string' && res.text.length) return res.text;
-  if (Buffer.isBuffer(res.body)) return (res.body as Buffer).toString('utf8');
+  if (Buffer.isBuffer(res.body)) return res.body.toString('utf8');
   return '';
 }
 
@@ -913,7 +913,7 @@ export async function digestTables(knex: Knex, tables: { name: string; orderBy: 
     for (const row of rows as Record<string, unknown>[]) {
       const normal = Object.keys(row)
         .sort()
-        .map((k) => [k, row[k] instanceof Date ? (row[k] as Date).toISOString() : row[k] === null ? null : String(row[k])]);
+        .map((k) => [k, row[k] instanceof Date ? row[k].toISOString() : row[k] === null ? null : String(row[k])]);
       hash.update(`${JSON.stringify(normal)}\n`);
     }
   }

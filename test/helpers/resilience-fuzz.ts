@@ -97,10 +97,10 @@ export function formsOf(html: string): Map<string, Pairs> {
 // ---------------------------------------------------------------------------------------------
 // What is thrown at each route.
 
-export type Encoding = 'form' | 'json' | 'multipart' | 'text' | 'garbage-json' | 'json-top-level' | 'bad-charset' | 'octet';
-export type CsrfPlacement = 'body' | 'header' | 'none' | 'forged';
+type Encoding = 'form' | 'json' | 'multipart' | 'text' | 'garbage-json' | 'json-top-level' | 'bad-charset' | 'octet';
+type CsrfPlacement = 'body' | 'header' | 'none' | 'forged';
 
-export interface FuzzInput {
+interface FuzzInput {
   pairs: Pairs;
   encoding: Encoding;
   csrf: CsrfPlacement;
@@ -265,7 +265,7 @@ function multipartEncode(pairs: Pairs, boundary: string, withFile: boolean): str
 }
 
 /** The request as sent: content type, body and headers. */
-export function encodeInput(input: FuzzInput, token: string): { contentType: string; body: string; headers: Record<string, string> } {
+function encodeInput(input: FuzzInput, token: string): { contentType: string; body: string; headers: Record<string, string> } {
   const pairs: Pairs = [...input.pairs];
   if (input.csrf === 'body') pairs.unshift(['_csrf', token]);
   if (input.csrf === 'forged') pairs.unshift(['_csrf', crypto.randomBytes(24).toString('base64url')]);

@@ -10,8 +10,8 @@ import { knexConfig } from '../../server/db';
 import { hashPassword } from '../../server/services/password.service';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
-export const ENTRY = path.join(ROOT, 'dist', 'server', 'index.js');
-export const SECRET = 'resilience-secret-0123456789-abcdefghij';
+const ENTRY = path.join(ROOT, 'dist', 'server', 'index.js');
+const SECRET = 'resilience-secret-0123456789-abcdefghij';
 
 let built: Promise<void> | undefined;
 
@@ -52,7 +52,7 @@ export interface Spawned {
 const spawned = new Set<Spawned>();
 
 /** The environment of a production server on 127.0.0.1, with a high intake limit; `env` overrides. */
-export function serverEnv(port: number, env: Record<string, string>): Record<string, string> {
+function serverEnv(port: number, env: Record<string, string>): Record<string, string> {
   return {
     PATH: process.env.PATH ?? '',
     NODE_ENV: 'production',

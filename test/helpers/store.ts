@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { Knex } from 'knex';
 
 /** What a submission can write: the rows of intake and the reference counters, to compare before and after. */
-export interface IntakeSnapshot {
+interface IntakeSnapshot {
   cases: number;
   case_topics: number;
   case_events: number;

@@ -7,16 +7,14 @@ import { codeFor, enrolTotp, signInWithCode } from '../helpers/mfa';
 describeEachEngine('Sign-in security page: authenticator app and passkeys', (ctx) => {
   const { app, config } = testApp({ MFA_REQUIRED: 'directors', TRUST_PROXY: '1' });
   const addPasskeyRow = async (userId: number, name = 'Old key') => {
-    await ctx.db
-      .knex('passkeys')
-      .insert({
-        user_id: userId,
-        credential_id: Buffer.from(`cred-${userId}-${name}-${Date.now()}`).toString('base64url'),
-        public_key: 'AA',
-        counter: 0,
-        name,
-        created_at: new Date().toISOString(),
-      });
+    await ctx.db.knex('passkeys').insert({
+      user_id: userId,
+      credential_id: Buffer.from(`cred-${userId}-${name}-${Date.now()}`).toString('base64url'),
+      public_key: 'AA',
+      counter: 0,
+      name,
+      created_at: new Date().toISOString(),
+    });
     return Number((await ctx.db.knex('passkeys').where({ user_id: userId }).orderBy('id', 'desc').first('id')).id);
   };
 

@@ -62,9 +62,7 @@ describeEachEngine('User administration', (ctx) => {
     assert.equal(res.status, 303);
     assert.equal(res.headers.location, '/admin/users?saved=1');
 
-    const row = await knex()('users')
-      .where({ email: (fields.email as string).toLowerCase() })
-      .first();
+    const row = await knex()('users').where({ email: fields.email.toLowerCase() }).first();
     assert.ok(row, 'stored with the e-mail lower-cased');
     assert.equal(row.name, 'Marisol Vega');
     assert.equal(row.role, 'consultant');
@@ -76,7 +74,7 @@ describeEachEngine('User administration', (ctx) => {
     const [event] = await auditEvents(knex(), 'user.created', `user:${row.id}`);
     assert.equal(event?.actor_user_id, me.id);
     assert.ok(!String(event.detail_json).includes(INITIAL));
-    assert.equal((await attemptSignIn(app, fields.email as string, INITIAL)).res.status, 303, 'the new user can sign in');
+    assert.equal((await attemptSignIn(app, fields.email, INITIAL)).res.status, 303, 'the new user can sign in');
   });
 
   it('POST /admin/users, with an e-mail already in use (other capitals), answers 422 with the values kept but not the passwords', async () => {

@@ -372,12 +372,13 @@ describeEachEngine('Staff API writes', (ctx) => {
       'body',
       'extra',
     ];
-    const send = (method: 'post' | 'patch', path: string, body: unknown) =>
-      request(app)
-        [method](path)
+    const send = (method: 'post' | 'patch', path: string, body: unknown) => {
+      const agent = request(app);
+      return (method === 'post' ? agent.post(path) : agent.patch(path))
         .set('Authorization', `Bearer ${writeToken}`)
         .set('Content-Type', 'application/json')
         .send(JSON.stringify(body));
+    };
     await fc.assert(
       fc.asyncProperty(
         fc.dictionary(fc.constantFrom(...keys), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 4 }),

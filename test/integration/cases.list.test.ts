@@ -322,7 +322,7 @@ describeEachEngine('GET /cases/triage', (ctx) => {
     assert.match(first.text, new RegExp(`${late + 27} requests are past the target`));
     const next = pageLinks(first.text).next;
     assert.equal(next, '/cases/triage?page=2');
-    const second = await director.get(next as string);
+    const second = await director.get(next);
     assert.equal(rowsOf(second.text).length, total - 25);
     assert.equal(pageLinks(second.text).prev, '/cases/triage?page=1');
   });

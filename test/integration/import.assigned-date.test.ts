@@ -30,7 +30,7 @@ function history(key: string, lead: string, submitted: string, assigned: string 
       consultant_emails: lead,
       engagement_topics: '',
       summary: 'Met the board.',
-    } as Row,
+    },
   ];
 }
 

@@ -218,7 +218,7 @@ describeEachEngine('Import upload page', (ctx) => {
   });
 });
 
-describeEachEngine('Import upload, then the dashboard', (ctx) => {
+describeEachEngine('Import upload, then the dashboard', () => {
   const { app } = testApp();
 
   it('GET /dashboard and dashboardFigures, after an upload, count the imported delivered engagements and none of the scheduled or cancelled ones', async () => {

@@ -20,7 +20,7 @@ const caseLinks = (html: string) =>
 const sorted = (ids: number[]) => [...ids].sort((a, b) => a - b);
 const asStaff = (u: TestUser) => ({ id: u.id, role: u.role });
 
-describeEachEngine('My work', (ctx) => {
+describeEachEngine('My work', () => {
   const { app, config } = testApp();
 
   it('GET /my-work, as a consultant, lists scheduled engagements from today on, on their cases or facilitated by them, and nothing else', async () => {

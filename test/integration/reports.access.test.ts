@@ -29,7 +29,7 @@ const PAGES = [
   '/reports/cases.csv',
 ];
 
-describeEachEngine('Report pages and exports: who may see them', (ctx) => {
+describeEachEngine('Report pages and exports: who may see them', () => {
   let app: ReturnType<typeof testApp>['app'];
   let consultant: Agent;
   let director: Agent;

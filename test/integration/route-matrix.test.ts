@@ -296,16 +296,14 @@ describeEachEngine('Role × route matrix', (ctx) => {
           .text,
       );
       // One passkey of the acting user's own, for the route that removes one.
-      await ctx.db
-        .knex('passkeys')
-        .insert({
-          user_id: actor.id,
-          credential_id: Buffer.from(`matrix-${role}-${Date.now()}`).toString('base64url'),
-          public_key: 'AA',
-          counter: 0,
-          name: 'Matrix key',
-          created_at: new Date().toISOString(),
-        });
+      await ctx.db.knex('passkeys').insert({
+        user_id: actor.id,
+        credential_id: Buffer.from(`matrix-${role}-${Date.now()}`).toString('base64url'),
+        public_key: 'AA',
+        counter: 0,
+        name: 'Matrix key',
+        created_at: new Date().toISOString(),
+      });
       const passkeyId = Number((await ctx.db.knex('passkeys').where({ user_id: actor.id }).orderBy('id', 'desc').first('id')).id);
 
       const fill = (path: string) =>

@@ -126,6 +126,7 @@ function allSchemas(): Schema[] {
   const dir = path.resolve(__dirname, '..', '..', 'server', 'schemas');
   const found = new Set<Schema>();
   for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- every schema file, found by name
     for (const value of Object.values(require(path.join(dir, file)) as Record<string, unknown>)) {
       const schema = (typeof value === 'function' ? (value as { schema?: Schema }).schema : value) as Schema | undefined;
       if (schema && typeof schema === 'object' && schema.$id && schema.properties) found.add(schema);

@@ -20,7 +20,7 @@ describe('loadConfig', () => {
   function assertRefused(env: NodeJS.ProcessEnv, message: RegExp): void {
     assert.throws(
       () => loadConfig(env),
-      (err: unknown) => err instanceof ConfigError && message.test((err as Error).message),
+      (err: unknown) => err instanceof ConfigError && message.test(err.message),
     );
   }
 

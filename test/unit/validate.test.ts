@@ -199,7 +199,7 @@ describe('compile', () => {
       properties: { n: { type: 'integer' } },
       required: ['n'],
       additionalProperties: false,
-    } as never);
+    });
     assert.deepEqual(validate({ n: 3 }), { n: 3 });
     assert.throws(() => validate({ n: '3' }), ValidationError);
     assert.equal(typeof validate.schema, 'object');
