@@ -26,6 +26,7 @@ import { PUBLIC_DIR } from './paths';
 import { setupViews } from './views';
 import { configureNotifications } from './services/notification.service';
 import { setProgramTimeZone } from './services/time';
+import { Database, withDatabase } from './queries/database.queries';
 
 // The package exports only its script; its CSS, fonts and images sit beside it in dist/.
 const USWDS_DIST = path.resolve(path.dirname(require.resolve('@uswds/uswds')), '..');
@@ -34,8 +35,13 @@ const SWAGGER_UI = path.dirname(require.resolve('swagger-ui-dist/package.json'))
 const WEBAUTHN_BROWSER = path.resolve(path.dirname(require.resolve('@simplewebauthn/browser')), '..', 'dist', 'bundle');
 
 /** Builds the Express app (without listening): what `index.ts` serves and supertest drives. */
-export function createApp(config: Config, options: { log?: Logger } = {}): Express {
+export function createApp(config: Config, options: { log?: Logger; database?: () => Database } = {}): Express {
   const app = express();
+  // The app's requests run against the database it was given (a function, so that a test may make
+  // the app before its database), whatever another app in the same process uses. Without one,
+  // they use the process's database.
+  const { database } = options;
+  if (database) app.use((_req, _res, next) => withDatabase(database(), next));
   app.locals.config = config;
   configureNotifications(config);
   setProgramTimeZone(config.timeZone);

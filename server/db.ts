@@ -1,12 +1,42 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
+import { bool } from './values';
 
 /**
- * The one knex instance of the process. Modules read `db` when they run a query (not when they
- * load), so that tests can give each file its own fresh database.
+ * The database a piece of work runs against. An app binds the database it was made with to each
+ * of its requests (`withDatabase`), and a worker or a command to its own work, so that two apps in
+ * one process (tests) cannot reach each other's data. Outside of any such work (a command's
+ * start, a test's setup) it is the process's database: the last one opened or given.
  */
-export let db: Knex;
+const scope = new AsyncLocalStorage<Knex>();
+let processDatabase: Knex | undefined;
+
+/** The knex instance the current work runs against. */
+export function currentDatabase(): Knex {
+  const instance = scope.getStore() ?? processDatabase;
+  if (!instance) throw new Error('No database is open.');
+  return instance;
+}
+
+/** Runs `work` (and everything it starts) against `instance`. */
+export function withDatabase<T>(instance: Knex, work: () => T): T {
+  return scope.run(instance, work);
+}
+
+/**
+ * `db` stands for the current database (see `currentDatabase`): `db('cases')`, `db.transaction(…)`
+ * and `q: Queryable = db` read it when they run, not when a module loads.
+ */
+export const db: Knex = new Proxy(function database() {} as unknown as Knex, {
+  apply: (_target, _this, args: unknown[]) => (currentDatabase() as unknown as (...a: unknown[]) => unknown)(...args),
+  get: (_target, property) => {
+    const instance = currentDatabase();
+    const value: unknown = Reflect.get(instance, property, instance);
+    return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(instance) : value;
+  },
+});
 
 export type Queryable = Knex | Knex.Transaction;
 
@@ -114,16 +144,16 @@ export function knexConfig(databaseUrl: string, options: DatabaseOptions = {}): 
   };
 }
 
-/** Opens the process's database and makes it the one `db`. */
+/** Opens a database and makes it the process's. */
 export function openDatabase(databaseUrl: string, options: DatabaseOptions = {}): Knex {
-  db = knexFactory(knexConfig(databaseUrl, options));
-  watchStorage(db);
-  return db;
+  const instance = knexFactory(knexConfig(databaseUrl, options));
+  useDatabase(instance);
+  return instance;
 }
 
-/** Uses an existing knex instance as the process's database (tests). */
+/** Makes an existing knex instance the process's database (tests). */
 export function useDatabase(instance: Knex): void {
-  db = instance;
+  processDatabase = instance;
   watchStorage(instance);
 }
 
@@ -133,27 +163,31 @@ const STORAGE_FAILURES = ['SQLITE_FULL', 'SQLITE_IOERR', 'SQLITE_READONLY', '531
 const WRITES = new Set(['insert', 'update', 'del', 'delete']);
 // Without writes (a load balancer sends none to an instance it took out) a failure is forgotten after a minute.
 const STORAGE_FAILURE_KEPT_MS = 60_000;
-let storageFailure: { code: string; at: Date } | undefined;
-const watched = new WeakSet<Knex>();
+interface StorageFailure {
+  code: string;
+  at: Date;
+}
+/** Each database's last storage failure; a database that is watched has an entry (undefined when none). */
+const storageFailures = new WeakMap<Knex, StorageFailure | undefined>();
 
 /** Notes a failed write (until the next write that succeeds), for `/healthz` to report. */
 function watchStorage(instance: Knex): void {
-  if (watched.has(instance)) return;
-  watched.add(instance);
-  storageFailure = undefined;
+  if (storageFailures.has(instance)) return;
+  storageFailures.set(instance, undefined);
   instance.on('query-error', (err: { code?: string }) => {
     const code = String(err?.code ?? '');
-    if (STORAGE_FAILURES.some((c) => code === c || code.startsWith(`${c}_`))) storageFailure = { code, at: new Date() };
+    if (STORAGE_FAILURES.some((c) => code === c || code.startsWith(`${c}_`))) storageFailures.set(instance, { code, at: new Date() });
   });
   instance.on('query-response', (_response: unknown, query: { method?: string; sql?: string }) => {
-    if (storageFailure && WRITES.has(query?.method ?? '')) storageFailure = undefined;
+    if (storageFailures.get(instance) && WRITES.has(query?.method ?? '')) storageFailures.set(instance, undefined);
   });
 }
 
 /** The last storage failure (disk full, I/O error, read-only database) not yet followed by a successful write. */
-export function storageProblem(now = Date.now()): { code: string; at: Date } | undefined {
-  if (storageFailure && now - storageFailure.at.getTime() > STORAGE_FAILURE_KEPT_MS) storageFailure = undefined;
-  return storageFailure;
+export function storageProblem(now = Date.now(), instance: Knex = currentDatabase()): StorageFailure | undefined {
+  const failure = storageFailures.get(instance);
+  if (failure && now - failure.at.getTime() > STORAGE_FAILURE_KEPT_MS) storageFailures.set(instance, undefined);
+  return storageFailures.get(instance);
 }
 
 /**
@@ -251,74 +285,6 @@ export function isPostgres(instance: Queryable = db): boolean {
 export function rawRows<T = Record<string, unknown>>(result: unknown): T[] {
   if (Array.isArray(result)) return result as T[];
   return (result as { rows?: T[] }).rows ?? [];
-}
-
-/** Counts and sums come back as strings on PostgreSQL. */
-export function num(value: unknown): number {
-  if (value === null || value === undefined) return 0;
-  return Number(value);
-}
-
-/** Booleans come back as 0/1 on SQLite. */
-export function bool(value: unknown): boolean {
-  return value === true || value === 1 || value === '1' || value === 't';
-}
-
-/** Timestamps are written as ISO strings in UTC; PostgreSQL hands back Dates, SQLite the strings. */
-export function toDate(value: unknown): Date | null {
-  if (value === null || value === undefined) return null;
-  if (value instanceof Date) return value;
-  return new Date(String(value));
-}
-
-export function nowIso(now: Date = new Date()): string {
-  return now.toISOString();
-}
-
-/** True when an error is a violation of a unique constraint, on either engine. */
-export function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; errno?: number };
-  return (
-    e?.code === '23505' ||
-    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
-    (e?.code === 'SQLITE_CONSTRAINT' && e?.errno === 19 && /UNIQUE/.test(String(err)))
-  );
-}
-
-/** True when an error means the database cannot be reached or used at all. */
-export function isDatabaseUnavailable(err: unknown): boolean {
-  const e = err as { code?: string; name?: string; message?: string };
-  if (!e) return false;
-  if (e.name === 'KnexTimeoutError') return true;
-  const code = e.code ?? '';
-  // 57014: a statement cancelled by statement_timeout; 55P03: a lock not granted in time;
-  // 53100: disk full; 25006: a read-only server (a standby).
-  return (
-    [
-      'ECONNREFUSED',
-      'ECONNRESET',
-      'ENOTFOUND',
-      'ETIMEDOUT',
-      '57P01',
-      '57P03',
-      '57014',
-      '55P03',
-      '53100',
-      '25006',
-      '08006',
-      '08001',
-      '08003',
-      'SQLITE_CANTOPEN',
-      'SQLITE_IOERR',
-      'SQLITE_CORRUPT',
-      'SQLITE_NOTADB',
-      'SQLITE_BUSY',
-      'SQLITE_LOCKED',
-      'SQLITE_FULL',
-      'SQLITE_READONLY',
-    ].some((c) => code === c || code.startsWith(`${c}_`)) ||
-    /Unable to acquire a connection|aborted|Connection terminated|timeout exceeded when trying to connect/.test(e.message ?? '')
-  );
 }
 
 /** Case-insensitive "contains" for search boxes: ILIKE on PostgreSQL, LIKE (ASCII-insensitive) on SQLite. */

@@ -80,3 +80,49 @@ export class EditConflictError extends ConflictError {
     super(`Saved by ${savedBy} at ${savedAt}; review and save again.`);
   }
 }
+
+/** True when an error is a violation of a unique constraint, on either engine. */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; errno?: number };
+  return (
+    e?.code === '23505' ||
+    e?.code === 'SQLITE_CONSTRAINT_UNIQUE' ||
+    (e?.code === 'SQLITE_CONSTRAINT' && e?.errno === 19 && /UNIQUE/.test(String(err)))
+  );
+}
+
+/** True when an error means the database cannot be reached or used at all. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: string; name?: string; message?: string };
+  if (!e) return false;
+  if (e.name === 'KnexTimeoutError') return true;
+  const code = e.code ?? '';
+  // 57014: a statement cancelled by statement_timeout; 55P03: a lock not granted in time;
+  // 53100: disk full; 25006: a read-only server (a standby).
+  return (
+    [
+      'ECONNREFUSED',
+      'ECONNRESET',
+      'ENOTFOUND',
+      'ETIMEDOUT',
+      '57P01',
+      '57P03',
+      '57014',
+      '55P03',
+      '53100',
+      '25006',
+      '08006',
+      '08001',
+      '08003',
+      'SQLITE_CANTOPEN',
+      'SQLITE_IOERR',
+      'SQLITE_CORRUPT',
+      'SQLITE_NOTADB',
+      'SQLITE_BUSY',
+      'SQLITE_LOCKED',
+      'SQLITE_FULL',
+      'SQLITE_READONLY',
+    ].some((c) => code === c || code.startsWith(`${c}_`)) ||
+    /Unable to acquire a connection|aborted|Connection terminated|timeout exceeded when trying to connect/.test(e.message ?? '')
+  );
+}

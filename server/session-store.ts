@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import session, { SessionData } from 'express-session';
-import { bool, db, rawRows } from './db';
+import { db, rawRows } from './db';
+import { bool } from './values';
 
 /** The signed-in user as read with the session, in the same query. */
 interface SessionUser {

@@ -70,6 +70,7 @@ export const DECISION_FOR_APPLICANT: Record<Decision | 'pending', string> = {
   waitlisted: 'You are on the waiting list. If a place opens in the cohort, the LEEP team will contact you.',
   not_selected: 'Thank you for applying. We are not able to offer you a place in this cohort; we hope you will apply again.',
 };
+export type Role = keyof typeof ROLES;
 
 export const ATTENDANCE = { present: 'Present', excused: 'Excused', absent: 'Absent' } as const;
 

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { Config } from '../config';
-import { toDate } from '../db';
+import { toDate } from '../values';
 import { ForbiddenError, UnauthorizedError, ValidationError } from '../errors';
 import { caseRows, engagementRows } from '../queries/export.queries';
 import { validateApiQuery } from '../schemas/api.schemas';

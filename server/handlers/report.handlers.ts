@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { Config } from '../config';
-import { toDate } from '../db';
+import { toDate } from '../values';
 import { AppError, NotFoundError } from '../errors';
 import { feedbackSummary } from '../queries/feedback.queries';
 import { afterCase, afterEngagement, caseRows, engagementRows, inPages } from '../queries/export.queries';

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { isDatabaseUnavailable } from '../db';
+import { isDatabaseUnavailable } from '../errors';
 import { AppError, NotFoundError, ServiceUnavailableError, ValidationError } from '../errors';
 
 export const notFound: RequestHandler = (_req, _res, next) => next(new NotFoundError());

@@ -1,4 +1,5 @@
-import { Queryable, db, num } from '../db';
+import { Queryable, db } from '../db';
+import { num } from '../values';
 
 export interface ApplicationRow {
   id: number;

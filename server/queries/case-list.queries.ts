@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import { Queryable, db, num } from '../db';
+import { Queryable, db } from '../db';
+import { num } from '../values';
 import { whereSearchMatches } from './search.queries';
 
 export interface CaseListFilters {

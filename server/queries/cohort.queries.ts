@@ -1,4 +1,5 @@
-import { Queryable, db, forUpdate, num } from '../db';
+import { Queryable, db, forUpdate } from '../db';
+import { num } from '../values';
 
 export interface CohortRow {
   id: number;

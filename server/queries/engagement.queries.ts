@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import { Queryable, db, forUpdate, num } from '../db';
+import { Queryable, db, forUpdate } from '../db';
+import { num } from '../values';
 import type { Attendee } from '../schemas/engagement.schemas';
 
 export interface EngagementRow {

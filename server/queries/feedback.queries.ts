@@ -1,4 +1,5 @@
-import { Queryable, db, num } from '../db';
+import { Queryable, db } from '../db';
+import { num } from '../values';
 import { ReportFilters, periodInstants } from './report.queries';
 
 export interface FeedbackFigures {

@@ -1,4 +1,5 @@
-import { Queryable, db, num, toDate } from '../db';
+import { Queryable, db } from '../db';
+import { num, toDate } from '../values';
 
 interface TotpRow {
   user_id: number;

@@ -1,4 +1,5 @@
-import { Queryable, db, num } from '../db';
+import { Queryable, db } from '../db';
+import { num } from '../values';
 import { whereOnCase } from './case-list.queries';
 
 const ENGAGEMENT_COLUMNS = [

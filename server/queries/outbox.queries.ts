@@ -1,4 +1,5 @@
-import { Queryable, db, num, rawRows, skipLockedSql } from '../db';
+import { Queryable, db, rawRows, skipLockedSql } from '../db';
+import { num } from '../values';
 
 export interface OutboxRow {
   id: number;

@@ -1,4 +1,5 @@
-import { Queryable, bool, db } from '../db';
+import { Queryable, currentDatabase, db } from '../db';
+import { bool } from '../values';
 
 interface Jurisdiction {
   code: string;
@@ -23,16 +24,17 @@ const jurisdictionLists = new WeakMap<object, Promise<Jurisdiction[]>>();
 
 /** All 56 jurisdictions, by name. */
 export async function listJurisdictions(q: Queryable = db): Promise<Jurisdiction[]> {
-  if (q !== db) return q('jurisdictions').orderBy('name');
-  let list = jurisdictionLists.get(db);
+  const database = currentDatabase();
+  if (q !== db && q !== database) return q('jurisdictions').orderBy('name');
+  let list = jurisdictionLists.get(database);
   if (!list) {
-    const read: Promise<Jurisdiction[]> = Promise.resolve(db('jurisdictions').orderBy('name'));
+    const read: Promise<Jurisdiction[]> = Promise.resolve(database('jurisdictions').orderBy('name'));
     list = read;
-    jurisdictionLists.set(db, read);
+    jurisdictionLists.set(database, read);
     // A failed read (database down) or one before seeding is not remembered.
     read.then(
-      (rows) => rows.length || jurisdictionLists.delete(db),
-      () => jurisdictionLists.delete(db),
+      (rows) => rows.length || jurisdictionLists.delete(database),
+      () => jurisdictionLists.delete(database),
     );
   }
   return list;

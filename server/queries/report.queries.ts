@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import { Queryable, db, num, secondsBetweenSql } from '../db';
+import { Queryable, db, secondsBetweenSql } from '../db';
+import { num } from '../values';
 import { addDays, zonedToUtc } from '../services/time';
 
 /** The filters every report takes (PRODUCT.md, "Reports"). Dates are YYYY-MM-DD, inclusive. */

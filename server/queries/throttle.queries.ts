@@ -1,4 +1,5 @@
-import { Queryable, db, num, rawRows } from '../db';
+import { Queryable, db, rawRows } from '../db';
+import { num } from '../values';
 
 /** The latest time (epoch ms) until which any of these keys must wait, or 0. */
 export async function delayedUntil(keys: string[], now: number, q: Queryable = db): Promise<number> {

@@ -1,4 +1,5 @@
-import { Queryable, bool, db, num } from '../db';
+import { Queryable, db } from '../db';
+import { bool, num } from '../values';
 import type { Topic } from './reference.queries';
 
 /** Every topic, active first in display order, with how many cases and engagements carry it. */

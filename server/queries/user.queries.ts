@@ -1,4 +1,5 @@
-import { Queryable, bool, db, forShare, num } from '../db';
+import { Queryable, db, forShare } from '../db';
+import { bool, num } from '../values';
 
 export interface UserRow {
   id: number;

@@ -1,4 +1,6 @@
-import { db, isUniqueViolation, nowIso } from '../db';
+import { db } from '../db';
+import { nowIso } from '../values';
+import { isUniqueViolation } from '../errors';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import {
   ApplicationRow,

@@ -1,4 +1,5 @@
-import { nowIso, db } from '../db';
+import { db } from '../db';
+import { nowIso } from '../values';
 import { AppError, NotFoundError, ValidationError } from '../errors';
 import { clearThrottle, clearThrottlePrefixes, waitUnder } from '../queries/throttle.queries';
 import { UserRow, findUserByEmail, findUserById, insertAudit, updateUser } from '../queries/user.queries';

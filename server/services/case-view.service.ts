@@ -1,5 +1,6 @@
 import type { Config } from '../config';
-import { MATCH_END, MATCH_START, toDate } from '../db';
+import { MATCH_END, MATCH_START } from '../db';
+import { toDate } from '../values';
 import { SearchMatch, searchMatchesOf } from '../queries/search.queries';
 import { CaseRow, caseEvents, caseMessages, caseNotes, supporterIds, topicsOfCase } from '../queries/case.queries';
 import { CaseListFilters, SORTS, SortKey, listCases } from '../queries/case-list.queries';

@@ -1,5 +1,6 @@
 import { Knex } from 'knex';
-import { db, forUpdate, nowIso, toDate } from '../db';
+import { db, forUpdate } from '../db';
+import { nowIso, toDate } from '../values';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
 import {
   CaseRow,

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { nowIso } from '../db';
+import { nowIso } from '../values';
 import { insertCase, insertCaseTopics, nextReferenceNumber } from '../queries/case.queries';
 import { EngagementFull, deleteEngagementRow, insertEngagement, replaceChildren, updateEngagementRow } from '../queries/engagement.queries';
 import type { Attendee } from '../schemas/engagement.schemas';

@@ -1,4 +1,4 @@
-import { toDate } from '../db';
+import { toDate } from '../values';
 import { NotFoundError } from '../errors';
 import { caseIdByReference, findCaseById } from '../queries/case.queries';
 import { type EngagementFull, findEngagement } from '../queries/engagement.queries';

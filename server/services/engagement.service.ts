@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import { Queryable, db, nowIso, toDate } from '../db';
+import { Queryable, db } from '../db';
+import { nowIso, toDate } from '../values';
 import { CaseRow, findCaseById } from '../queries/case.queries';
 import { ConflictError, FieldError, NotFoundError, ValidationError } from '../errors';
 import {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { isUniqueViolation, nowIso } from '../db';
+import { nowIso } from '../values';
+import { isUniqueViolation } from '../errors';
 import { AppError, ConflictError, ValidationError } from '../errors';
 import {
   completeIdempotencyKey,

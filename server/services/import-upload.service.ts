@@ -1,5 +1,5 @@
 import crypto from 'node:crypto';
-import { nowIso } from '../db';
+import { nowIso } from '../values';
 import { AppError, NotFoundError } from '../errors';
 import { deleteImportUpload, deleteImportUploadsBefore, findImportUpload, insertImportUpload } from '../queries/import-upload.queries';
 import { type ImportResult, importCsv } from './import.service';

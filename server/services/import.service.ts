@@ -1,5 +1,7 @@
 import crypto from 'node:crypto';
-import { db, isUniqueViolation, nowIso } from '../db';
+import { db } from '../db';
+import { nowIso } from '../values';
+import { isUniqueViolation } from '../errors';
 import { ConflictError } from '../errors';
 import { insertCase, insertCaseEvent, insertCaseTopics, nextReferenceNumber, updateCase } from '../queries/case.queries';
 import { firstDeliveredEngagement, insertEngagement, replaceChildren } from '../queries/engagement.queries';

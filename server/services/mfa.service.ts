@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import { generateSecret, generateURI, verifySync } from 'otplib';
 import QRCode from 'qrcode';
-import { db, nowIso } from '../db';
+import { db } from '../db';
+import { nowIso } from '../values';
 import { AppError, ConflictError, NotFoundError } from '../errors';
 import * as mfa from '../queries/mfa.queries';
 import { deleteSessionsOfUser, findUserById, insertAudit } from '../queries/user.queries';

@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
-import { db, isUniqueViolation, nowIso } from '../db';
+import { db } from '../db';
+import { nowIso } from '../values';
+import { isUniqueViolation } from '../errors';
 import { ConflictError, FieldError, NotFoundError, ValidationError } from '../errors';
 import { findCaseByIdempotencyKey } from '../queries/case.queries';
 import { findEngagement } from '../queries/engagement.queries';

@@ -5,7 +5,9 @@ import {
   verifyRegistrationResponse,
 } from '@simplewebauthn/server';
 import type { AuthenticationResponseJSON, AuthenticatorTransportFuture, RegistrationResponseJSON } from '@simplewebauthn/server';
-import { db, isUniqueViolation, nowIso } from '../db';
+import { db } from '../db';
+import { nowIso } from '../values';
+import { isUniqueViolation } from '../errors';
 import { AppError, NotFoundError, ValidationError } from '../errors';
 import * as mfa from '../queries/mfa.queries';
 import { findUserById, insertAudit } from '../queries/user.queries';

@@ -1,4 +1,5 @@
-import { db, ifAdvisoryLock, nowIso } from '../db';
+import { db, ifAdvisoryLock } from '../db';
+import { nowIso } from '../values';
 import { deleteAuditEventsBefore } from '../queries/audit.queries';
 import { pruneThrottles } from '../queries/throttle.queries';
 import { THROTTLE } from './throttle.service';

@@ -1,4 +1,5 @@
-import { db, nowIso } from '../db';
+import { db } from '../db';
+import { nowIso } from '../values';
 import { NotFoundError, ValidationError } from '../errors';
 import { ApplicationRow, applicationsForReviewer, applicationsOfCohort } from '../queries/application.queries';
 import { cohortsReviewedBy, isCohortReviewer, reviewersOfCohort, setCohortReviewers } from '../queries/cohort-reviewer.queries';

@@ -1,4 +1,5 @@
-import { db, listAggSql, num } from '../db';
+import { db, listAggSql } from '../db';
+import { num } from '../values';
 import { findJurisdiction } from '../queries/reference.queries';
 import { rolledUp } from '../queries/report-rollup.queries';
 import { ENGAGEMENT_STATUSES } from '../schemas/engagement.schemas';

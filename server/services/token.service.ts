@@ -1,4 +1,5 @@
-import { db, nowIso } from '../db';
+import { db } from '../db';
+import { nowIso } from '../values';
 import { FieldError, NotFoundError, ValidationError } from '../errors';
 import { insertAudit } from '../queries/user.queries';
 import { textProblem, textProblemMessage } from '../schemas/text-rules';

@@ -1,5 +1,7 @@
 import type { Knex } from 'knex';
-import { db, isPostgres, isUniqueViolation, nowIso } from '../db';
+import { db, isPostgres } from '../db';
+import { nowIso } from '../values';
+import { isUniqueViolation } from '../errors';
 import { ConflictError, FieldError, NotFoundError, ValidationError } from '../errors';
 import { activeTopicsBySlug } from '../queries/reference.queries';
 import {

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import type { Express } from 'express';
 import type { Knex } from 'knex';
 import request from 'supertest';
-import { nowIso } from '../../server/db';
+import { nowIso } from '../../server/values';
 import { insertUser, setUserTopics } from '../../server/queries/user.queries';
 import { hashPassword } from '../../server/services/password.service';
 import { db } from '../../server/db';

@@ -4,7 +4,7 @@
 import type { Express } from 'express';
 import type { Knex } from 'knex';
 import type request from 'supertest';
-import { nowIso } from '../../server/db';
+import { nowIso } from '../../server/values';
 import { noteEngagementChange } from '../../server/services/case.service';
 import { submitRequest } from '../../server/services/request.service';
 import type { CaseStatus, Source } from '../../server/vocabulary';

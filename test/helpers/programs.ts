@@ -11,7 +11,8 @@ import type { Actor } from '../../server/services/cohort-network-case.service';
 import { createCohort, takeAttendance } from '../../server/services/cohort.service';
 import { createEvent, createTeam, takeEventAttendance } from '../../server/services/network.service';
 import { addDays, todayIn } from '../../server/services/time';
-import { db, nowIso } from '../../server/db';
+import { db } from '../../server/db';
+import { nowIso } from '../../server/values';
 import { csrfTokenOf, encodeForm } from './app';
 import { TestUser, makeUser, signInAs } from './auth';
 

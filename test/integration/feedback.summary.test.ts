@@ -1,7 +1,7 @@
 // feedbackSummary against a recount made here, in plain code, from the fixture's own description.
 import assert from 'node:assert/strict';
 import { rebuildRollups } from '../../server/queries/report-rollup.queries';
-import { nowIso } from '../../server/db';
+import { nowIso } from '../../server/values';
 import { FeedbackFigures, feedbackSummary } from '../../server/queries/feedback.queries';
 import type { ReportFilters } from '../../server/queries/report.queries';
 import { makeUser } from '../helpers/auth';
