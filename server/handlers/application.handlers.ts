@@ -17,7 +17,7 @@ import { applicationNumber, reviewListFor, reviewableOr404 } from '../services/r
 import { todayIn } from '../services/time';
 import { randomToken } from '../services/tokens';
 import { DECISIONS, DECISION_FOR_APPLICANT, MEETING_MODES } from '../vocabulary';
-import { errorsOf } from './auth.handlers';
+import { errorsOf } from './helpers';
 import { bodyOf, cfg, jurisdictionNames } from './cohort.handlers';
 import { reviewView } from './cohort-roster.handlers';
 import { idParam } from './params';

@@ -1,3 +1,4 @@
+import { errorsOf } from './helpers';
 import type { Request, Response } from 'express';
 import type { Config } from '../config';
 import { AppError, NotFoundError, ValidationError } from '../errors';
@@ -19,13 +20,6 @@ export const homeOf = (role: 'director' | 'consultant') => (role === 'consultant
 function safeNext(next: unknown, fallback: string): string {
   const s = typeof next === 'string' ? next : '';
   return /^\/(?![/\\])[^\s]*$/.test(s) ? s : fallback;
-}
-
-function errorsOf(err: ValidationError | undefined) {
-  return {
-    errors: Object.fromEntries((err?.errors ?? []).map((e) => [e.field, e.message])),
-    errorList: err?.errors ?? [],
-  };
 }
 
 /**
@@ -192,4 +186,4 @@ export async function updatePassword(req: Request, res: Response): Promise<void>
   }
 }
 
-export { scryptOf, errorsOf, safeNext };
+export { scryptOf, safeNext };

@@ -15,9 +15,9 @@ import { receiptSkipped } from '../services/request.service';
 import { openStaffCase } from '../services/staff-case.service';
 import { randomToken } from '../services/tokens';
 import { ORGANIZATION_TYPES, PREFERRED_FORMATS, PRIORITIES, SOURCES, STATUSES, TRACKS, choices } from '../vocabulary';
-import { errorsOf } from './auth.handlers';
+import { errorsOf } from './helpers';
 import { takeKeptForm } from '../middleware/kept-form';
-import { engagementsForPage } from './engagement.handlers';
+import { engagementsForPage } from '../services/engagement-view.service';
 import { feedbackOf } from '../services/feedback.service';
 
 const cfg = (req: Request) => req.app.locals.config as Config;

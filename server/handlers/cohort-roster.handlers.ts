@@ -14,7 +14,7 @@ import {
   takeAttendance,
 } from '../services/cohort.service';
 import { ATTENDANCE, DECISIONS, choices } from '../vocabulary';
-import { errorsOf } from './auth.handlers';
+import { errorsOf } from './helpers';
 import { actorOf, bodyOf, ctxOf, jurisdictionNames, meetingView } from './cohort.handlers';
 import { idParam } from './params';
 

@@ -13,7 +13,7 @@ import { assignReviewers, reviewerChoices } from '../services/review.service';
 import { addDays, todayIn } from '../services/time';
 import { randomToken } from '../services/tokens';
 import { ATTENDANCE, MEETING_MODES, choices } from '../vocabulary';
-import { errorsOf } from './auth.handlers';
+import { errorsOf } from './helpers';
 import { idParam } from './params';
 
 export const cfg = (req: Request) => req.app.locals.config as Config;

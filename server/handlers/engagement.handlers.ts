@@ -4,7 +4,6 @@ import type { Config } from '../config';
 import { EditConflictError, ValidationError } from '../errors';
 import { versionOfForm } from '../services/edit-conflict';
 import { findCaseById, topicsOfCase } from '../queries/case.queries';
-import { engagementsOfCase } from '../queries/engagement.queries';
 import { listJurisdictions, listTopics } from '../queries/reference.queries';
 import { assignmentCandidates } from '../queries/consultant.queries';
 import { findUserById } from '../queries/user.queries';
@@ -23,10 +22,10 @@ import {
 } from '../services/engagement.service';
 import { askFirst } from './confirm';
 import { takeKeptForm } from '../middleware/kept-form';
-import { engagementCalendar } from '../services/ical.service';
 import { todayIn } from '../services/time';
 import { FORMATS, choices } from '../vocabulary';
-import { errorsOf } from './auth.handlers';
+import { sendCalendar } from './calendar';
+import { errorsOf } from './helpers';
 
 const cfg = (req: Request) => req.app.locals.config as Config;
 const staffOf = (req: Request) => req.user as Staff;
@@ -223,42 +222,8 @@ export async function remove(req: Request, res: Response): Promise<void> {
   res.redirect(303, `/cases/${e.case_id}?saved=1#engagements`);
 }
 
-/** Sends an engagement as an .ics file. */
-export function sendCalendar(
-  res: Response,
-  config: Config,
-  e: Parameters<typeof engagementCalendar>[0],
-  kase: { reference: string; title: string },
-  url?: string,
-): void {
-  const body = engagementCalendar(e, {
-    reference: kase.reference,
-    title: kase.title,
-    timeZone: config.timeZone,
-    host: new URL(config.publicUrl).host,
-    url,
-  });
-  res
-    .status(200)
-    .type('text/calendar; charset=utf-8')
-    .set('Content-Disposition', `attachment; filename="leep-${kase.reference}-${e.date}.ics"`)
-    .send(body);
-}
-
 export async function calendar(req: Request, res: Response): Promise<void> {
   const e = await engagementForUser(idParam(req), staffOf(req), meta(req));
   const kase = await findCaseById(e.case_id);
   sendCalendar(res, cfg(req), e, kase as { reference: string; title: string }, `${cfg(req).publicUrl}/cases/${e.case_id}`);
-}
-
-/** A case's engagements with the words the case page and the status page show. */
-export async function engagementsForPage(kase: { id: number }) {
-  const [list, jurisdictions] = await Promise.all([engagementsOfCase(kase.id), listJurisdictions()]);
-  const name = new Map(jurisdictions.map((j) => [j.code, j.name]));
-  return list.map((e) => ({
-    ...e,
-    formatLabel: FORMATS[e.format as keyof typeof FORMATS] ?? e.format,
-    statusLabel: ENGAGEMENT_STATUSES[e.status as keyof typeof ENGAGEMENT_STATUSES] ?? e.status,
-    jurisdictionList: e.jurisdictions.map((c) => name.get(c) ?? c).join(', '),
-  }));
 }

@@ -22,7 +22,7 @@ import {
 import { todayIn } from '../services/time';
 import { randomToken } from '../services/tokens';
 import { NETWORK_EVENT_KINDS, NETWORK_ORGANIZATIONS, PREFERRED_FORMATS, STATUSES, choices } from '../vocabulary';
-import { errorsOf } from './auth.handlers';
+import { errorsOf } from './helpers';
 import { actorOf, bodyOf, ctxOf } from './cohort.handlers';
 import { idParam } from './params';
 

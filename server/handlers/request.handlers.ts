@@ -13,7 +13,7 @@ import { CLOSED_STATUSES } from '../services/workflow';
 import { caseMessages } from '../queries/case.queries';
 import { engagementsOfCase, findEngagement } from '../queries/engagement.queries';
 import { todayIn } from '../services/time';
-import { sendCalendar } from './engagement.handlers';
+import { sendCalendar } from './calendar';
 import { findUserById } from '../queries/user.queries';
 import { messageSchema } from '../schemas/case.schemas';
 import { receiveRequesterMessage } from '../services/case.service';

@@ -3,7 +3,7 @@ import { idParam } from './params';
 import { NotFoundError, ValidationError } from '../errors';
 import { askFirst } from './confirm';
 import { API_SCOPES, createApiToken, listApiTokens, revokeApiToken } from '../services/token.service';
-import { errorsOf } from './auth.handlers';
+import { errorsOf } from './helpers';
 
 async function render(res: Response, status = 200, extra: Record<string, unknown> = {}): Promise<void> {
   const tokens = (await listApiTokens()).map((t) => ({ ...t, scopeLabel: API_SCOPES[t.scope] ?? t.scope }));

@@ -4,7 +4,7 @@ import { topicsWithUse } from '../queries/topic.queries';
 import { topicSchema } from '../schemas/topic.schemas';
 import { formToPayload, keptValues } from '../schemas/validate';
 import { addTopic, renameTopic, setTopicActive } from '../services/topic.service';
-import { errorsOf } from './auth.handlers';
+import { errorsOf } from './helpers';
 import { idParam } from './params';
 
 const actorOf = (req: Request) => req.user as { id: number; role: 'director' | 'consultant' };

@@ -7,7 +7,8 @@ import { userCreateSchema, userUpdateSchema } from '../schemas/user.schemas';
 import { formToPayload, keptValues } from '../schemas/validate';
 import { createUser, setUserActive, updateUserDetails } from '../services/user.service';
 import { ROLES, choices } from '../vocabulary';
-import { errorsOf, scryptOf } from './auth.handlers';
+import { errorsOf } from './helpers';
+import { scryptOf } from './auth.handlers';
 import { clearSignInWait, signInWaitOf } from '../services/auth.service';
 import { factorsOf, resetFactors } from '../services/mfa.service';
 
