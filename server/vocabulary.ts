@@ -29,6 +29,12 @@ export const STATUSES = {
 } as const;
 export type CaseStatus = keyof typeof STATUSES;
 
+/** A request still being worked on (or waiting to be): what lists, workloads and reports call open. */
+export const OPEN_STATUSES: readonly CaseStatus[] = ['new', 'assigned', 'in_progress', 'on_hold'];
+/** Open and in someone's hands: what counts in a consultant's workload. */
+export const WORKING_STATUSES: readonly CaseStatus[] = ['assigned', 'in_progress', 'on_hold'];
+export const CLOSED_STATUSES: readonly CaseStatus[] = ['completed', 'declined', 'withdrawn'];
+
 /** What each status means, in words for the requester on their status page. */
 export const STATUS_FOR_REQUESTER: Record<CaseStatus, string> = {
   new: 'We have received your request. A member of the LEEP team will review it and assign a consultant, usually within five business days.',

@@ -7,9 +7,18 @@ import { requestCreateSchema } from '../schemas/request.schemas';
 import { formToPayload, keptValues } from '../schemas/validate';
 import { findCaseByStatusToken, receiptSkipped, submitRequest } from '../services/request.service';
 import { randomToken } from '../services/tokens';
-import { CaseStatus, FORMATS, ORGANIZATION_TYPES, PREFERRED_FORMATS, STATUSES, STATUS_FOR_REQUESTER, TRACKS, choices } from '../vocabulary';
+import {
+  CLOSED_STATUSES,
+  CaseStatus,
+  FORMATS,
+  ORGANIZATION_TYPES,
+  PREFERRED_FORMATS,
+  STATUSES,
+  STATUS_FOR_REQUESTER,
+  TRACKS,
+  choices,
+} from '../vocabulary';
 import { NotFoundError } from '../errors';
-import { CLOSED_STATUSES } from '../services/workflow';
 import { caseMessages } from '../queries/case.queries';
 import { engagementsOfCase, findEngagement } from '../queries/engagement.queries';
 import { todayIn } from '../services/time';

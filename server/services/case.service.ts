@@ -24,11 +24,11 @@ import {
   validatePriority,
   validateStatus,
 } from '../schemas/case.schemas';
-import { CaseStatus } from '../vocabulary';
+import { CLOSED_STATUSES, CaseStatus } from '../vocabulary';
 import { auditRefusal } from './auth.service';
 import { recordEvent } from './events.service';
 import { refreshReportRollups } from './report-rollups';
-import { CLOSED_STATUSES, findMove, mayMake } from './workflow';
+import { findMove, mayMake } from './workflow';
 import { businessDaysBetween, programTimeZone, zonedToUtc } from './time';
 import { firstDeliveredEngagement, scheduledEngagementsOfCase } from '../queries/engagement.queries';
 import { cancelInTransaction } from './engagement-cancel';

@@ -51,6 +51,3 @@ export function mayMake(move: Move, role: 'director' | 'consultant'): boolean {
   if (move.who === 'director') return role === 'director';
   return true;
 }
-
-export const OPEN_STATUSES: readonly CaseStatus[] = ['new', 'assigned', 'in_progress', 'on_hold'];
-export const CLOSED_STATUSES: readonly CaseStatus[] = ['completed', 'declined', 'withdrawn'];

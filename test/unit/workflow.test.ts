@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { CLOSED_STATUSES, MOVES, OPEN_STATUSES, findMove, mayMake } from '../../server/services/workflow';
+import { MOVES, findMove, mayMake } from '../../server/services/workflow';
+import { CLOSED_STATUSES, OPEN_STATUSES } from '../../server/vocabulary';
 import { STATUSES, type CaseStatus } from '../../server/vocabulary';
 
 const ALL = Object.keys(STATUSES) as CaseStatus[];
