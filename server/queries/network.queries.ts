@@ -1,5 +1,6 @@
 import { Queryable, db } from '../db';
 import { num } from '../values';
+import { isId } from '../ids';
 
 export interface TeamRow {
   id: number;
@@ -56,7 +57,7 @@ export async function listTeams(q: Queryable = db): Promise<(TeamRow & { members
 }
 
 export async function findTeam(id: number, q: Queryable = db): Promise<TeamRow | undefined> {
-  if (!Number.isInteger(id) || id <= 0 || id > 2147483647) return undefined;
+  if (!isId(id)) return undefined;
   const row = await teams(q).where('t.id', id).first();
   return row ? teamOf(row) : undefined;
 }
@@ -178,7 +179,7 @@ export async function listEvents(q: Queryable = db): Promise<EventRow[]> {
 }
 
 export async function findEvent(id: number, q: Queryable = db): Promise<EventRow | undefined> {
-  if (!Number.isInteger(id) || id <= 0 || id > 2147483647) return undefined;
+  if (!isId(id)) return undefined;
   const row = await events(q).where('n.id', id).first();
   return row ? eventOf(row) : undefined;
 }

@@ -1,3 +1,4 @@
+import { ID_SCHEMA } from '../ids';
 import { MEETING_MODES, MeetingMode } from '../vocabulary';
 import { compile } from './validate';
 
@@ -138,7 +139,7 @@ export const completionSchema = {
       title: 'Participants who completed it',
       maxItems: 500,
       uniqueItems: true,
-      items: { type: 'integer', minimum: 1, maximum: 2147483647 },
+      items: ID_SCHEMA,
     },
   },
 } as const;
