@@ -8,6 +8,10 @@ export const MEETING_NUMBERS = Array.from({ length: MAX_MEETINGS }, (_, i) => i 
 
 const text = (title: string, maxLength: number) => ({ type: 'string', title, maxLength, pattern: '\\S' }) as const;
 const TIME = '^([01][0-9]|2[0-3]):[0-5][0-9]$';
+/** A form's schema: an object of these fields and no other, the required ones listed. */
+export const formSchema = <P extends object, R extends readonly string[]>($id: string, required: R, properties: P) =>
+  ({ $id, type: 'object', additionalProperties: false, required, properties }) as const;
+
 /** The hidden submission key of a form that creates something: sent twice, it creates one. */
 export const submissionKey = {
   type: 'string',
@@ -113,17 +117,11 @@ interface AssignmentInput {
   due_on: string;
   idempotency_key?: string;
 }
-export const assignmentSchema = {
-  $id: 'cohort.assignment',
-  type: 'object',
-  additionalProperties: false,
-  required: ['title', 'due_on'],
-  properties: {
-    title: text('Title of the assignment', 200),
-    due_on: { type: 'string', title: 'Due date', format: 'date' },
-    idempotency_key: submissionKey,
-  },
-} as const;
+export const assignmentSchema = formSchema('cohort.assignment', ['title', 'due_on'], {
+  title: text('Title of the assignment', 200),
+  due_on: { type: 'string', title: 'Due date', format: 'date' },
+  idempotency_key: submissionKey,
+} as const);
 export const validateAssignment = compile<AssignmentInput>(assignmentSchema);
 
 interface CompletionInput {
