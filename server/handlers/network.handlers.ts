@@ -115,7 +115,7 @@ export async function teamShow(req: Request, res: Response): Promise<void> {
     team,
     members: members.map((m) => ({ ...m, organizationLabel: organizationLabel(m.organization) })),
     events: events.map((e) => ({ ...e, kindLabel: kindLabel(e.kind), statusLabel: statusLabel(e.status) })),
-    cases: cases.map((c: { status: string }) => ({ ...c, statusLabel: STATUSES[c.status as keyof typeof STATUSES] ?? c.status })),
+    cases: cases.map((c) => ({ ...c, statusLabel: STATUSES[c.status as keyof typeof STATUSES] ?? c.status })),
     flash: req.query.saved ? 'Saved.' : undefined,
   });
 }

@@ -217,10 +217,14 @@ export async function linkTeamCase(
 }
 
 /** A team's customized-training cases, newest first. */
-export async function casesOfTeam(teamId: number, q: Queryable = db) {
-  return q('network_team_cases as x')
+export async function casesOfTeam(
+  teamId: number,
+  q: Queryable = db,
+): Promise<{ id: number; reference: string; title: string; status: string; submitted_at: string | Date }[]> {
+  const rows = await q('network_team_cases as x')
     .join('cases as c', 'c.id', 'x.case_id')
     .where('x.network_team_id', teamId)
     .orderBy('c.submitted_at', 'desc')
     .select('c.id', 'c.reference', 'c.title', 'c.status', 'c.submitted_at');
+  return rows;
 }

@@ -54,7 +54,7 @@ import {
 } from './cohort-network-case.service';
 import { recordEvent } from './events.service';
 import { courseProgress } from './cohort-progress';
-import { directorOr403 } from './program-access';
+import { directorOr403, isDirector } from './program-access';
 
 /** NASBE's home: the jurisdiction of the case that holds a cohort's meetings. */
 const COHORT_CASE_JURISDICTION = 'DC';
@@ -72,8 +72,8 @@ export async function cohortOr404(id: number): Promise<CohortRow> {
  * The cohorts page: the cohorts taking applications today, for anyone; every cohort (with its
  * counts) too, for a director only.
  */
-export async function cohortsPage(today: string, user?: { id: number; role: string }) {
-  const all = user?.role === 'director' ? await directorOr403(user).then(() => listCohorts()) : [];
+export async function cohortsPage(today: string, user?: { id: number }) {
+  const all = user && (await isDirector(user)) ? await listCohorts() : [];
   return { open: await openCohorts(today), all };
 }
 

@@ -7,8 +7,13 @@ import { findUserById } from '../queries/user.queries';
  * CLI share one rule.
  */
 
+/** True for an active director. */
+export async function isDirector(user: { id: number }): Promise<boolean> {
+  const row = await findUserById(user.id);
+  return Boolean(row?.active) && row?.role === 'director';
+}
+
 /** Refuses (403) anyone but an active director. */
 export async function directorOr403(user: { id: number }): Promise<void> {
-  const row = await findUserById(user.id);
-  if (!row?.active || row.role !== 'director') throw new ForbiddenError('Only a director may do this.');
+  if (!(await isDirector(user))) throw new ForbiddenError('Only a director may do this.');
 }
