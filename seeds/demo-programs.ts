@@ -155,7 +155,7 @@ async function cohortDemo(
     ctx,
   );
   out.cohorts += 1;
-  await assignReviewers(id, { reviewer_ids: o.reviewers.map(String) });
+  await assignReviewers(id, { reviewer_ids: o.reviewers.map(String) }, o.director);
   const applicationIds: number[] = [];
   for (let i = 0; i < o.applicants; i += 1) {
     const person = o.names[i % o.names.length];
@@ -211,7 +211,7 @@ async function cohortDemo(
     out.attendanceMarks += selected.length;
   }
   for (const [n, title] of ['Reading: leading for equity on a state board', 'Reflection: an equity question for your board'].entries()) {
-    const assignmentId = await addAssignment(id, { title, due_on: addDays(o.today, o.meetingDays[n + 1] - 3) });
+    const assignmentId = await addAssignment(id, { title, due_on: addDays(o.today, o.meetingDays[n + 1] - 3) }, o.director);
     const done = selected.filter(() => r.chance(0.8));
     await recordCompletions(id, assignmentId, { completed: done }, o.director);
     out.completions += done.length;
@@ -235,7 +235,7 @@ async function networkDemo(r: Rng, ctx: ProgramContext, o: { today: string; serv
         [`member_${n}_organization`]: n === 1 ? 'state_board' : r.pick(['state_agency', 'other']),
       });
     }
-    teamIds.push(await createTeam(payload));
+    teamIds.push(await createTeam(payload, o.director));
   }
   out.teams = teamIds.length;
   for (const [k, days] of [-150, -75, -20, 21].entries()) {

@@ -1,8 +1,5 @@
 import type { Request, Response } from 'express';
-import { NotFoundError, ValidationError } from '../errors';
-import { findApplication } from '../queries/application.queries';
-import { findCohort, meetingsOfCohort } from '../queries/cohort.queries';
-import { listJurisdictions } from '../queries/reference.queries';
+import { NotFoundError, type ValidationError } from '../errors';
 import { CRITERIA, applicationSchema, reviewSchema } from '../schemas/application.schemas';
 import { formToPayload, keptValues } from '../schemas/validate';
 import {
@@ -12,21 +9,19 @@ import {
   scoreApplication,
   submitApplication,
 } from '../services/application.service';
-import { windowOpen } from '../services/cohort.service';
-import { applicationNumber, reviewListFor, reviewableOr404 } from '../services/review.service';
+import { cohortOr404, meetingsHeld, windowOpen } from '../services/cohort.service';
+import { jurisdictionList, jurisdictionNames } from '../services/reference.service';
+import { applicationNumber, reviewListFor, reviewableApplication } from '../services/review.service';
 import { todayIn } from '../services/time';
 import { randomToken } from '../services/tokens';
 import { DECISIONS, DECISION_FOR_APPLICANT, MEETING_MODES } from '../vocabulary';
-import { errorsOf } from './helpers';
-import { bodyOf, cfg, jurisdictionNames } from './cohort.handlers';
-import { reviewView } from './cohort-roster.handlers';
+import { actorOf, cfg, errorsOf, formOrAgain } from './helpers';
 import { idParam } from './params';
+import { bodyOf, reviewView } from './program-helpers';
 
-async function cohortOf(req: Request) {
-  const cohort = await findCohort(idParam(req));
-  if (!cohort) throw new NotFoundError('We could not find that cohort.');
-  return cohort;
-}
+/** The meetings an applicant or participant is shown (not the cancelled ones), with their words. */
+const meetingsShown = async (cohortId: number) =>
+  (await meetingsHeld(cohortId)).map((m) => ({ ...m, modeLabel: MEETING_MODES[m.mode as keyof typeof MEETING_MODES] }));
 
 async function renderApply(
   req: Request,
@@ -35,18 +30,16 @@ async function renderApply(
   values: Record<string, unknown>,
   error?: ValidationError,
 ): Promise<void> {
-  const cohort = await cohortOf(req);
+  const cohort = await cohortOr404(idParam(req));
   const today = todayIn(cfg(req).timeZone);
   const open = windowOpen(cohort, today);
-  const jurisdictions = await listJurisdictions();
+  const jurisdictions = await jurisdictionList();
   res.status(status).render('pages/cohorts/apply', {
     title: `${error ? 'Error: ' : ''}Apply to ${cohort.name}`,
     cohort,
     open,
     closedText: open ? undefined : closedMessage(cohort, today),
-    meetings: (await meetingsOfCohort(cohort.id))
-      .filter((m) => m.status !== 'cancelled')
-      .map((m) => ({ ...m, modeLabel: MEETING_MODES[m.mode as keyof typeof MEETING_MODES] })),
+    meetings: await meetingsShown(cohort.id),
     jurisdictionOptions: jurisdictions.map((j) => ({ value: j.code, label: j.name })),
     values,
     ...errorsOf(error),
@@ -58,21 +51,22 @@ export const applyForm = (req: Request, res: Response) => renderApply(req, res, 
 
 /** POST /cohorts/:id/apply: 303 to the applicant's status link; 409 outside the window. */
 export async function apply(req: Request, res: Response): Promise<void> {
-  const cohort = await cohortOf(req);
+  const cohort = await cohortOr404(idParam(req));
   const body = bodyOf(req);
-  try {
-    const result = await submitApplication(cohort.id, formToPayload(body, applicationSchema), {
-      secret: cfg(req).secret,
-      timeZone: cfg(req).timeZone,
-    });
-    // A bot that filled the hidden field is told nothing and gets nothing stored.
-    if (result.kind === 'honeypot') return res.redirect(303, '/requests/received');
-    res.set('Referrer-Policy', 'no-referrer');
-    res.redirect(303, `/applications/${result.token}?received=1`);
-  } catch (err) {
-    if (!(err instanceof ValidationError)) throw err;
-    await renderApply(req, res, 422, keptValues(body), err);
-  }
+  await formOrAgain(
+    res,
+    async () => {
+      const result = await submitApplication(cohort.id, formToPayload(body, applicationSchema), {
+        secret: cfg(req).secret,
+        timeZone: cfg(req).timeZone,
+      });
+      // A bot that filled the hidden field is told nothing and gets nothing stored.
+      if (result.kind === 'honeypot') return res.redirect(303, '/requests/received');
+      res.set('Referrer-Policy', 'no-referrer');
+      res.redirect(303, `/applications/${result.token}?received=1`);
+    },
+    (err) => renderApply(req, res, 422, keptValues(body), err),
+  );
 }
 
 /** GET /applications/:token: the applicant's private status page. */
@@ -95,20 +89,14 @@ export async function status(req: Request, res: Response): Promise<void> {
     jurisdiction: names.get(application.jurisdiction_code) ?? application.jurisdiction_code,
     answers: CRITERIA.map((c) => ({ label: c.label, text: application[c.answer] })),
     // The meetings are for those who take part; nothing of the reviews is ever shown here.
-    meetings: selected
-      ? (await meetingsOfCohort(cohort.id))
-          .filter((m) => m.status !== 'cancelled')
-          .map((m) => ({ ...m, modeLabel: MEETING_MODES[m.mode as keyof typeof MEETING_MODES] }))
-      : [],
+    meetings: selected ? await meetingsShown(cohort.id) : [],
     selected,
   });
 }
 
-type SignedIn = { id: number; role: string };
-
 /** GET /reviews: the applications the user may review, with whether they scored each (nothing of others' scores). */
 export async function reviews(req: Request, res: Response): Promise<void> {
-  const user = req.user as SignedIn;
+  const user = actorOf(req);
   const rows = await reviewListFor(user);
   const names = await jurisdictionNames();
   const cohorts: {
@@ -136,9 +124,9 @@ async function renderReview(
   status = 200,
   extra: { values?: Record<string, unknown>; error?: ValidationError } = {},
 ): Promise<void> {
-  const user = req.user as SignedIn;
-  const application = await reviewableOr404(await findApplication(idParam(req)), user);
-  const cohort = await findCohort(application.cohort_id);
+  const user = actorOf(req);
+  const application = await reviewableApplication(idParam(req), user);
+  const cohort = await cohortOr404(application.cohort_id);
   const isDirector = user.role === 'director';
   const names = await jurisdictionNames();
   const label = `Application ${await applicationNumber(application)}`;
@@ -179,13 +167,14 @@ export const reviewPage = (req: Request, res: Response) => renderReview(req, res
 
 /** POST /reviews/:id: the reviewer's scores; final once given (409 for a second review). */
 export async function score(req: Request, res: Response): Promise<void> {
-  const application = await reviewableOr404(await findApplication(idParam(req)), req.user as SignedIn);
+  const application = await reviewableApplication(idParam(req), actorOf(req));
   const body = bodyOf(req);
-  try {
-    await scoreApplication(application.id, formToPayload(body, reviewSchema), req.user as { id: number });
-    res.redirect(303, `/reviews/${application.id}?saved=1`);
-  } catch (err) {
-    if (!(err instanceof ValidationError)) throw err;
-    await renderReview(req, res, 422, { values: keptValues(body), error: err });
-  }
+  await formOrAgain(
+    res,
+    async () => {
+      await scoreApplication(application.id, formToPayload(body, reviewSchema), actorOf(req));
+      res.redirect(303, `/reviews/${application.id}?saved=1`);
+    },
+    (err) => renderReview(req, res, 422, { values: keptValues(body), error: err }),
+  );
 }

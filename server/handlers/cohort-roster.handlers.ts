@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { ValidationError } from '../errors';
+import type { ValidationError } from '../errors';
 import { CRITERIA, decisionSchema } from '../schemas/application.schemas';
 import { completionSchema } from '../schemas/cohort.schemas';
 import { formToPayload, keptValues } from '../schemas/validate';
@@ -13,31 +13,26 @@ import {
   recordCompletions,
   takeAttendance,
 } from '../services/cohort.service';
+import { jurisdictionNames } from '../services/reference.service';
 import { ATTENDANCE, DECISIONS, choices } from '../vocabulary';
-import { errorsOf } from './helpers';
-import { actorOf, bodyOf, ctxOf, jurisdictionNames, meetingView } from './cohort.handlers';
+import { actorOf, errorsOf, formOrAgain } from './helpers';
 import { idParam } from './params';
+import { bodyOf, ctxOf, listOf, numberIds, meetingView, programActorOf, reviewView } from './program-helpers';
 
-/** A review with its three criteria in display order. */
-export function reviewView(r: {
-  equity_score: number;
-  equity_comment: string;
-  openness_score: number;
-  openness_comment: string;
-  leadership_score: number;
-  leadership_comment: string;
-  reviewer_name?: string;
-}) {
-  const of = r as unknown as Record<string, unknown>;
-  return {
-    reviewer: r.reviewer_name,
-    criteria: CRITERIA.map((c) => ({ label: c.label, score: of[`${c.key}_score`], comment: of[`${c.key}_comment`] })),
-  };
+/** A page's form again after a refusal: the values as sent and the messages. */
+type Again = { values?: Record<string, unknown>; error?: ValidationError };
+
+/** The cohort's page data, one of its items (a meeting, an assignment) and the jurisdictions' names. */
+async function cohortWith<T>(req: Request, itemOf: (cohortId: number) => Promise<T>) {
+  const detail = await cohortDetail(idParam(req), actorOf(req));
+  const [item, names] = await Promise.all([itemOf(detail.cohort.id), jurisdictionNames()]);
+  const who = (p: { name: string; jurisdiction_code: string }) => `${p.name}, ${names.get(p.jurisdiction_code) ?? p.jurisdiction_code}`;
+  return { detail, item, who };
 }
 
 /** GET /cohorts/:id/applications: the applications ranked by mean score, with every review (directors). */
 export async function ranking(req: Request, res: Response): Promise<void> {
-  const { cohort, ranked } = await rankingOf(idParam(req));
+  const { cohort, ranked } = await rankingOf(idParam(req), actorOf(req));
   const names = await jurisdictionNames();
   res.render('pages/cohorts/applications', {
     title: `Applications to ${cohort.name}`,
@@ -53,15 +48,10 @@ export async function ranking(req: Request, res: Response): Promise<void> {
   });
 }
 
-async function renderApplication(
-  req: Request,
-  res: Response,
-  status = 200,
-  extra: { values?: Record<string, unknown>; error?: ValidationError } = {},
-): Promise<void> {
+async function renderApplication(req: Request, res: Response, status = 200, extra: Again = {}): Promise<void> {
   const cohort = await cohortOr404(idParam(req));
   const application = await applicationOfCohort(cohort.id, idParam(req, 'aid'));
-  const [{ reviews, mean }, names] = await Promise.all([allReviews(application.id), jurisdictionNames()]);
+  const [{ reviews, mean }, names] = await Promise.all([allReviews(application.id, actorOf(req)), jurisdictionNames()]);
   res.status(status).render('pages/cohorts/application', {
     title: `${extra.error ? 'Error: ' : ''}Application from ${application.name}`,
     cohort,
@@ -85,24 +75,18 @@ export async function decision(req: Request, res: Response): Promise<void> {
   const cohort = await cohortOr404(idParam(req));
   const application = await applicationOfCohort(cohort.id, idParam(req, 'aid'));
   const body = bodyOf(req);
-  try {
-    await decide(cohort.id, application.id, formToPayload(body, decisionSchema), actorOf(req));
-    res.redirect(303, `/cohorts/${cohort.id}/applications?saved=1#application-${application.id}`);
-  } catch (err) {
-    if (!(err instanceof ValidationError)) throw err;
-    await renderApplication(req, res, 422, { values: keptValues(body), error: err });
-  }
+  await formOrAgain(
+    res,
+    async () => {
+      await decide(cohort.id, application.id, formToPayload(body, decisionSchema), actorOf(req));
+      res.redirect(303, `/cohorts/${cohort.id}/applications?saved=1#application-${application.id}`);
+    },
+    (err) => renderApplication(req, res, 422, { values: keptValues(body), error: err }),
+  );
 }
 
-async function renderAttendance(
-  req: Request,
-  res: Response,
-  status = 200,
-  extra: { values?: Record<string, unknown>; error?: ValidationError } = {},
-): Promise<void> {
-  const detail = await cohortDetail(idParam(req));
-  const meeting = await meetingOr404(detail.cohort.id, idParam(req, 'mid'));
-  const names = await jurisdictionNames();
+async function renderAttendance(req: Request, res: Response, status = 200, extra: Again = {}): Promise<void> {
+  const { detail, item: meeting, who } = await cohortWith(req, (cohortId) => meetingOr404(cohortId, idParam(req, 'mid')));
   const values: Record<string, unknown> = { summary: meeting.summary ?? '' };
   for (const a of detail.attendance.filter((x) => x.meeting_id === meeting.id)) values[`attendance_${a.application_id}`] = a.status;
   res.status(status).render('pages/cohorts/attendance', {
@@ -113,7 +97,7 @@ async function renderAttendance(
     roster: detail.roster.map((p) => ({
       ...p,
       field: `attendance_${p.id}`,
-      legend: `${p.name}, ${names.get(p.jurisdiction_code) ?? p.jurisdiction_code}`,
+      legend: who(p),
     })),
     marks: choices(ATTENDANCE),
     values: extra.values ?? values,
@@ -129,33 +113,24 @@ export async function attendance(req: Request, res: Response): Promise<void> {
   const cohort = await cohortOr404(idParam(req));
   const meeting = await meetingOr404(cohort.id, idParam(req, 'mid'));
   const body = bodyOf(req);
-  try {
-    await takeAttendance(cohort.id, meeting.id, body, actorOf(req), ctxOf(req));
-    res.redirect(303, `/cohorts/${cohort.id}?saved=1#roster`);
-  } catch (err) {
-    if (!(err instanceof ValidationError)) throw err;
-    await renderAttendance(req, res, 422, { values: keptValues(body), error: err });
-  }
+  await formOrAgain(
+    res,
+    async () => {
+      await takeAttendance(cohort.id, meeting.id, body, programActorOf(req), ctxOf(req));
+      res.redirect(303, `/cohorts/${cohort.id}?saved=1#roster`);
+    },
+    (err) => renderAttendance(req, res, 422, { values: keptValues(body), error: err }),
+  );
 }
 
-async function renderCompletion(
-  req: Request,
-  res: Response,
-  status = 200,
-  extra: { values?: Record<string, unknown>; error?: ValidationError } = {},
-): Promise<void> {
-  const detail = await cohortDetail(idParam(req));
-  const assignment = await assignmentOr404(detail.cohort.id, idParam(req, 'asid'));
-  const names = await jurisdictionNames();
+async function renderCompletion(req: Request, res: Response, status = 200, extra: Again = {}): Promise<void> {
+  const { detail, item: assignment, who } = await cohortWith(req, (cohortId) => assignmentOr404(cohortId, idParam(req, 'asid')));
   const done = detail.completions.filter((c) => c.assignment_id === assignment.id).map((c) => String(c.application_id));
   res.status(status).render('pages/cohorts/assignment', {
     title: `${extra.error ? 'Error: ' : ''}${assignment.title}`,
     cohort: detail.cohort,
     assignment,
-    participants: detail.roster.map((p) => ({
-      value: String(p.id),
-      label: `${p.name}, ${names.get(p.jurisdiction_code) ?? p.jurisdiction_code}`,
-    })),
+    participants: detail.roster.map((p) => ({ value: String(p.id), label: who(p) })),
     values: extra.values ?? { completed: done },
     ...errorsOf(extra.error),
   });
@@ -169,14 +144,17 @@ export async function completions(req: Request, res: Response): Promise<void> {
   const cohort = await cohortOr404(idParam(req));
   const assignment = await assignmentOr404(cohort.id, idParam(req, 'asid'));
   const body = bodyOf(req);
-  try {
-    const payload = formToPayload(body, completionSchema);
-    if (Array.isArray(payload.completed)) payload.completed = payload.completed.map((v) => (/^\d+$/.test(String(v)) ? Number(v) : v));
-    await recordCompletions(cohort.id, assignment.id, payload, actorOf(req));
-    res.redirect(303, `/cohorts/${cohort.id}?saved=1#assignments`);
-  } catch (err) {
-    if (!(err instanceof ValidationError)) throw err;
-    const kept = keptValues(body);
-    await renderCompletion(req, res, 422, { values: { ...kept, completed: ([] as unknown[]).concat(kept.completed ?? []) }, error: err });
-  }
+  await formOrAgain(
+    res,
+    async () => {
+      const payload = formToPayload(body, completionSchema);
+      numberIds(payload, 'completed');
+      await recordCompletions(cohort.id, assignment.id, payload, programActorOf(req));
+      res.redirect(303, `/cohorts/${cohort.id}?saved=1#assignments`);
+    },
+    (err) => {
+      const kept = keptValues(body);
+      return renderCompletion(req, res, 422, { values: { ...kept, completed: listOf(kept.completed) }, error: err });
+    },
+  );
 }

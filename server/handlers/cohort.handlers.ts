@@ -1,45 +1,23 @@
 import type { Request, Response } from 'express';
-import type { Config } from '../config';
-import { ValidationError } from '../errors';
-import { listCohorts, openCohorts } from '../queries/cohort.queries';
-import { listJurisdictions } from '../queries/reference.queries';
+import type { ValidationError } from '../errors';
 import { MEETING_NUMBERS, assignmentSchema, cohortSchema } from '../schemas/cohort.schemas';
-import { ENGAGEMENT_STATUSES } from '../schemas/engagement.schemas';
 import { formToPayload, keptValues } from '../schemas/validate';
-import type { Actor, ProgramContext } from '../services/cohort-network-case.service';
 import { attendanceOpen } from '../services/cohort-network-case.service';
-import { addAssignment, cohortDetail, cohortOr404, createCohort, updateCohort, windowOpen } from '../services/cohort.service';
+import { addAssignment, cohortDetail, cohortOr404, cohortsPage, createCohort, updateCohort, windowOpen } from '../services/cohort.service';
+import { jurisdictionNames } from '../services/reference.service';
 import { assignReviewers, reviewerChoices } from '../services/review.service';
 import { addDays, todayIn } from '../services/time';
 import { randomToken } from '../services/tokens';
 import { ATTENDANCE, MEETING_MODES, choices } from '../vocabulary';
-import { errorsOf } from './helpers';
+import { actorOf, cfg, errorsOf, formOrAgain } from './helpers';
 import { idParam } from './params';
-
-export const cfg = (req: Request) => req.app.locals.config as Config;
-export const actorOf = (req: Request) => req.user as Actor;
-export const ctxOf = (req: Request): ProgramContext => ({ secret: cfg(req).secret, timeZone: cfg(req).timeZone });
-export const bodyOf = (req: Request) => (req.body ?? {}) as Record<string, unknown>;
-
-/** The words for a jurisdiction code, from one list read per page. */
-export async function jurisdictionNames(): Promise<Map<string, string>> {
-  return new Map((await listJurisdictions()).map((j) => [j.code, j.name]));
-}
-
-/** A meeting with the words the pages show. */
-export function meetingView<T extends { mode: string; status: string }>(m: T) {
-  return {
-    ...m,
-    modeLabel: MEETING_MODES[m.mode as keyof typeof MEETING_MODES] ?? m.mode,
-    statusLabel: ENGAGEMENT_STATUSES[m.status as keyof typeof ENGAGEMENT_STATUSES] ?? m.status,
-  };
-}
+import { bodyOf, ctxOf, meetingView, programActorOf } from './program-helpers';
 
 /** GET /cohorts: the cohorts taking applications now, for anyone; every cohort too, for a director. */
 export async function index(req: Request, res: Response): Promise<void> {
   const today = todayIn(cfg(req).timeZone);
   const isDirector = req.user?.role === 'director';
-  const [open, all] = await Promise.all([openCohorts(today), isDirector ? listCohorts() : Promise.resolve([])]);
+  const { open, all } = await cohortsPage(today, req.user);
   res.render('pages/cohorts/index', {
     title: 'National Cohort',
     open,
@@ -81,17 +59,18 @@ export function newForm(req: Request, res: Response): void {
 
 export async function create(req: Request, res: Response): Promise<void> {
   const body = bodyOf(req);
-  try {
-    const id = await createCohort(formToPayload(body, cohortSchema), actorOf(req), ctxOf(req));
-    res.redirect(303, `/cohorts/${id}?saved=1`);
-  } catch (err) {
-    if (!(err instanceof ValidationError)) throw err;
-    renderForm(res, 422, { title: 'Open a cohort', action: '/cohorts', values: keptValues(body), error: err });
-  }
+  await formOrAgain(
+    res,
+    async () => {
+      const id = await createCohort(formToPayload(body, cohortSchema), programActorOf(req), ctxOf(req));
+      res.redirect(303, `/cohorts/${id}?saved=1`);
+    },
+    (err) => renderForm(res, 422, { title: 'Open a cohort', action: '/cohorts', values: keptValues(body), error: err }),
+  );
 }
 
 export async function editForm(req: Request, res: Response): Promise<void> {
-  const { cohort, meetings } = await cohortDetail(idParam(req));
+  const { cohort, meetings } = await cohortDetail(idParam(req), actorOf(req));
   const values: Record<string, unknown> = {
     year: String(cohort.year),
     name: cohort.name,
@@ -113,13 +92,15 @@ export async function editForm(req: Request, res: Response): Promise<void> {
 export async function update(req: Request, res: Response): Promise<void> {
   const cohort = await cohortOr404(idParam(req));
   const body = bodyOf(req);
-  try {
-    await updateCohort(cohort.id, formToPayload(body, cohortSchema), actorOf(req), ctxOf(req));
-    res.redirect(303, `/cohorts/${cohort.id}?saved=1`);
-  } catch (err) {
-    if (!(err instanceof ValidationError)) throw err;
-    renderForm(res, 422, { title: `Edit ${cohort.name}`, action: `/cohorts/${cohort.id}`, cohort, values: keptValues(body), error: err });
-  }
+  await formOrAgain(
+    res,
+    async () => {
+      await updateCohort(cohort.id, formToPayload(body, cohortSchema), programActorOf(req), ctxOf(req));
+      res.redirect(303, `/cohorts/${cohort.id}?saved=1`);
+    },
+    (err) =>
+      renderForm(res, 422, { title: `Edit ${cohort.name}`, action: `/cohorts/${cohort.id}`, cohort, values: keptValues(body), error: err }),
+  );
 }
 
 /** The director's cohort page, optionally with the new-assignment form's failure. */
@@ -129,8 +110,8 @@ async function renderCohort(
   status = 200,
   extra: { values?: Record<string, unknown>; error?: ValidationError } = {},
 ): Promise<void> {
-  const detail = await cohortDetail(idParam(req));
-  const [names, reviewers] = await Promise.all([jurisdictionNames(), reviewerChoices(detail.cohort.id)]);
+  const detail = await cohortDetail(idParam(req), actorOf(req));
+  const [names, reviewers] = await Promise.all([jurisdictionNames(), reviewerChoices(detail.cohort.id, actorOf(req))]);
   const today = todayIn(cfg(req).timeZone);
   const meetings = detail.meetings.map((m) => ({
     ...meetingView(m),
@@ -170,23 +151,25 @@ export const show = (req: Request, res: Response) => renderCohort(req, res);
 export async function setReviewers(req: Request, res: Response): Promise<void> {
   const cohort = await cohortOr404(idParam(req));
   const body = bodyOf(req);
-  try {
-    await assignReviewers(cohort.id, body);
-    res.redirect(303, `/cohorts/${cohort.id}?saved=1#reviewers`);
-  } catch (err) {
-    if (!(err instanceof ValidationError)) throw err;
-    await renderCohort(req, res, 422, { values: keptValues(body), error: err });
-  }
+  await formOrAgain(
+    res,
+    async () => {
+      await assignReviewers(cohort.id, body, actorOf(req));
+      res.redirect(303, `/cohorts/${cohort.id}?saved=1#reviewers`);
+    },
+    (err) => renderCohort(req, res, 422, { values: keptValues(body), error: err }),
+  );
 }
 
 export async function createAssignment(req: Request, res: Response): Promise<void> {
   const cohort = await cohortOr404(idParam(req));
   const body = bodyOf(req);
-  try {
-    await addAssignment(cohort.id, formToPayload(body, assignmentSchema));
-    res.redirect(303, `/cohorts/${cohort.id}?saved=1#assignments`);
-  } catch (err) {
-    if (!(err instanceof ValidationError)) throw err;
-    await renderCohort(req, res, 422, { values: keptValues(body), error: err });
-  }
+  await formOrAgain(
+    res,
+    async () => {
+      await addAssignment(cohort.id, formToPayload(body, assignmentSchema), actorOf(req));
+      res.redirect(303, `/cohorts/${cohort.id}?saved=1#assignments`);
+    },
+    (err) => renderCohort(req, res, 422, { values: keptValues(body), error: err }),
+  );
 }

@@ -1,7 +1,5 @@
 import type { Request, Response } from 'express';
-import { ValidationError } from '../errors';
-import { listEvents } from '../queries/network.queries';
-import { listJurisdictions, listTopics } from '../queries/reference.queries';
+import type { ValidationError } from '../errors';
 import { ENGAGEMENT_STATUSES } from '../schemas/engagement.schemas';
 import { MEMBER_NUMBERS, eventAttendanceSchema, eventSchema, teamSchema, trainingSchema } from '../schemas/network.schemas';
 import { formToPayload, keptValues } from '../schemas/validate';
@@ -10,6 +8,7 @@ import {
   createTeam,
   eventAttendanceRefusal,
   eventDetail,
+  eventList,
   eventOr404,
   openTraining,
   takeEventAttendance,
@@ -19,12 +18,13 @@ import {
   updateEvent,
   updateTeam,
 } from '../services/network.service';
+import { jurisdictionList, topicList } from '../services/reference.service';
 import { todayIn } from '../services/time';
 import { randomToken } from '../services/tokens';
 import { NETWORK_EVENT_KINDS, NETWORK_ORGANIZATIONS, PREFERRED_FORMATS, STATUSES, choices } from '../vocabulary';
-import { errorsOf } from './helpers';
-import { actorOf, bodyOf, ctxOf } from './cohort.handlers';
+import { actorOf, errorsOf, formOrAgain } from './helpers';
 import { idParam } from './params';
+import { bodyOf, ctxOf, listOf, numberIds, programActorOf } from './program-helpers';
 
 const kindLabel = (k: string) => NETWORK_EVENT_KINDS[k as keyof typeof NETWORK_EVENT_KINDS] ?? k;
 const statusLabel = (s: string) => ENGAGEMENT_STATUSES[s as keyof typeof ENGAGEMENT_STATUSES] ?? s;
@@ -32,7 +32,7 @@ const organizationLabel = (o: string) => NETWORK_ORGANIZATIONS[o as keyof typeof
 
 /** GET /network: the state teams and the network's events. */
 export async function index(req: Request, res: Response): Promise<void> {
-  const [teams, events] = await Promise.all([teamsWithMembers(), listEvents()]);
+  const [teams, events] = await Promise.all([teamsWithMembers(actorOf(req)), eventList(actorOf(req))]);
   res.render('pages/network/index', {
     title: 'State Policy Network',
     teams,
@@ -46,7 +46,7 @@ async function renderTeamForm(
   status: number,
   view: { title: string; action: string; team?: unknown; values: Record<string, unknown>; error?: ValidationError },
 ): Promise<void> {
-  const jurisdictions = await listJurisdictions();
+  const jurisdictions = await jurisdictionList();
   res.status(status).render('pages/network/team-form', {
     title: view.error ? `Error: ${view.title}` : view.title,
     heading: view.title,
@@ -65,17 +65,18 @@ export const teamNew = (_req: Request, res: Response) =>
 
 export async function teamCreate(req: Request, res: Response): Promise<void> {
   const body = bodyOf(req);
-  try {
-    const id = await createTeam(formToPayload(body, teamSchema));
-    res.redirect(303, `/network/teams/${id}?saved=1`);
-  } catch (err) {
-    if (!(err instanceof ValidationError)) throw err;
-    await renderTeamForm(res, 422, { title: 'Register a state team', action: '/network/teams', values: keptValues(body), error: err });
-  }
+  await formOrAgain(
+    res,
+    async () => {
+      const id = await createTeam(formToPayload(body, teamSchema), actorOf(req));
+      res.redirect(303, `/network/teams/${id}?saved=1`);
+    },
+    (err) => renderTeamForm(res, 422, { title: 'Register a state team', action: '/network/teams', values: keptValues(body), error: err }),
+  );
 }
 
 export async function teamEdit(req: Request, res: Response): Promise<void> {
-  const { team, members } = await teamDetail(idParam(req));
+  const { team, members } = await teamDetail(idParam(req), actorOf(req));
   const values: Record<string, unknown> = { jurisdiction: team.jurisdiction_code };
   members.forEach((m, i) => {
     values[`member_${i + 1}_name`] = m.name;
@@ -88,30 +89,33 @@ export async function teamEdit(req: Request, res: Response): Promise<void> {
 export async function teamUpdate(req: Request, res: Response): Promise<void> {
   const team = await teamOr404(idParam(req));
   const body = bodyOf(req);
-  try {
-    await updateTeam(team.id, formToPayload(body, teamSchema));
-    res.redirect(303, `/network/teams/${team.id}?saved=1`);
-  } catch (err) {
-    if (!(err instanceof ValidationError)) throw err;
-    await renderTeamForm(res, 422, {
-      title: `Edit the ${team.jurisdiction_name} team`,
-      action: `/network/teams/${team.id}`,
-      team,
-      values: keptValues(body),
-      error: err,
-    });
-  }
+  await formOrAgain(
+    res,
+    async () => {
+      await updateTeam(team.id, formToPayload(body, teamSchema), actorOf(req));
+      res.redirect(303, `/network/teams/${team.id}?saved=1`);
+    },
+    async (err) => {
+      await renderTeamForm(res, 422, {
+        title: `Edit the ${team.jurisdiction_name} team`,
+        action: `/network/teams/${team.id}`,
+        team,
+        values: keptValues(body),
+        error: err,
+      });
+    },
+  );
 }
 
 /** GET /network/teams/:id: the team's members, the events it attended and its training cases. */
 export async function teamShow(req: Request, res: Response): Promise<void> {
-  const { team, members, events, cases } = await teamDetail(idParam(req));
+  const { team, members, events, cases } = await teamDetail(idParam(req), actorOf(req));
   res.render('pages/network/team', {
     title: `${team.jurisdiction_name} team`,
     team,
     members: members.map((m) => ({ ...m, organizationLabel: organizationLabel(m.organization) })),
     events: events.map((e) => ({ ...e, kindLabel: kindLabel(e.kind), statusLabel: statusLabel(e.status) })),
-    cases: cases.map((c: { status: string }) => ({ ...c, statusLabel: STATUSES[c.status as keyof typeof STATUSES] ?? c.status })),
+    cases: cases.map((c) => ({ ...c, statusLabel: STATUSES[c.status as keyof typeof STATUSES] ?? c.status })),
     flash: req.query.saved ? 'Saved.' : undefined,
   });
 }
@@ -124,7 +128,7 @@ async function renderTraining(
   error?: ValidationError,
 ): Promise<void> {
   const team = await teamOr404(idParam(req));
-  const topics = await listTopics();
+  const topics = await topicList();
   res.status(status).render('pages/network/training', {
     title: `${error ? 'Error: ' : ''}Customized training for the ${team.jurisdiction_name} team`,
     team,
@@ -142,13 +146,14 @@ export const trainingForm = (req: Request, res: Response) =>
 export async function training(req: Request, res: Response): Promise<void> {
   const team = await teamOr404(idParam(req));
   const body = bodyOf(req);
-  try {
-    const caseId = await openTraining(team.id, formToPayload(body, trainingSchema), actorOf(req), ctxOf(req));
-    res.redirect(303, `/cases/${caseId}`);
-  } catch (err) {
-    if (!(err instanceof ValidationError)) throw err;
-    await renderTraining(req, res, 422, keptValues(body), err);
-  }
+  await formOrAgain(
+    res,
+    async () => {
+      const caseId = await openTraining(team.id, formToPayload(body, trainingSchema), programActorOf(req), ctxOf(req));
+      res.redirect(303, `/cases/${caseId}`);
+    },
+    (err) => renderTraining(req, res, 422, keptValues(body), err),
+  );
 }
 
 function renderEventForm(
@@ -176,13 +181,15 @@ export const eventNew = (req: Request, res: Response) =>
 
 export async function eventCreate(req: Request, res: Response): Promise<void> {
   const body = bodyOf(req);
-  try {
-    const id = await createEvent(formToPayload(body, eventSchema), actorOf(req), ctxOf(req));
-    res.redirect(303, `/network/events/${id}?saved=1`);
-  } catch (err) {
-    if (!(err instanceof ValidationError)) throw err;
-    renderEventForm(res, 422, { title: 'Record a network event', action: '/network/events', values: keptValues(body), error: err });
-  }
+  await formOrAgain(
+    res,
+    async () => {
+      const id = await createEvent(formToPayload(body, eventSchema), programActorOf(req), ctxOf(req));
+      res.redirect(303, `/network/events/${id}?saved=1`);
+    },
+    (err) =>
+      renderEventForm(res, 422, { title: 'Record a network event', action: '/network/events', values: keptValues(body), error: err }),
+  );
 }
 
 export async function eventEdit(req: Request, res: Response): Promise<void> {
@@ -200,19 +207,22 @@ export async function eventEdit(req: Request, res: Response): Promise<void> {
 export async function eventUpdate(req: Request, res: Response): Promise<void> {
   const event = await eventOr404(idParam(req));
   const body = bodyOf(req);
-  try {
-    await updateEvent(event.id, formToPayload(body, eventSchema), actorOf(req), ctxOf(req));
-    res.redirect(303, `/network/events/${event.id}?saved=1`);
-  } catch (err) {
-    if (!(err instanceof ValidationError)) throw err;
-    renderEventForm(res, 422, {
-      title: `Edit ${event.title}`,
-      action: `/network/events/${event.id}`,
-      event,
-      values: keptValues(body),
-      error: err,
-    });
-  }
+  await formOrAgain(
+    res,
+    async () => {
+      await updateEvent(event.id, formToPayload(body, eventSchema), programActorOf(req), ctxOf(req));
+      res.redirect(303, `/network/events/${event.id}?saved=1`);
+    },
+    (err) => {
+      renderEventForm(res, 422, {
+        title: `Edit ${event.title}`,
+        action: `/network/events/${event.id}`,
+        event,
+        values: keptValues(body),
+        error: err,
+      });
+    },
+  );
 }
 
 async function renderEvent(
@@ -221,7 +231,7 @@ async function renderEvent(
   status = 200,
   extra: { values?: Record<string, unknown>; error?: ValidationError } = {},
 ): Promise<void> {
-  const { event, attending, teams } = await eventDetail(idParam(req));
+  const { event, attending, teams } = await eventDetail(idParam(req), actorOf(req));
   res.status(status).render('pages/network/event', {
     title: `${extra.error ? 'Error: ' : ''}${event.title}`,
     event: { ...event, kindLabel: kindLabel(event.kind), statusLabel: statusLabel(event.status) },
@@ -244,14 +254,17 @@ export const eventShow = (req: Request, res: Response) => renderEvent(req, res);
 export async function eventAttendance(req: Request, res: Response): Promise<void> {
   const event = await eventOr404(idParam(req));
   const body = bodyOf(req);
-  try {
-    const payload = formToPayload(body, eventAttendanceSchema);
-    if (Array.isArray(payload.team_ids)) payload.team_ids = payload.team_ids.map((v) => (/^\d+$/.test(String(v)) ? Number(v) : v));
-    await takeEventAttendance(event.id, payload, actorOf(req), ctxOf(req));
-    res.redirect(303, `/network/events/${event.id}?saved=1`);
-  } catch (err) {
-    if (!(err instanceof ValidationError)) throw err;
-    const kept = keptValues(body);
-    await renderEvent(req, res, 422, { values: { ...kept, team_ids: ([] as unknown[]).concat(kept.team_ids ?? []) }, error: err });
-  }
+  await formOrAgain(
+    res,
+    async () => {
+      const payload = formToPayload(body, eventAttendanceSchema);
+      numberIds(payload, 'team_ids');
+      await takeEventAttendance(event.id, payload, programActorOf(req), ctxOf(req));
+      res.redirect(303, `/network/events/${event.id}?saved=1`);
+    },
+    async (err) => {
+      const kept = keptValues(body);
+      await renderEvent(req, res, 422, { values: { ...kept, team_ids: listOf(kept.team_ids) }, error: err });
+    },
+  );
 }

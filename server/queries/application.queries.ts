@@ -1,5 +1,6 @@
 import { Queryable, db } from '../db';
 import { num } from '../values';
+import { isId } from '../ids';
 
 export interface ApplicationRow {
   id: number;
@@ -62,7 +63,7 @@ export async function insertApplication(q: Queryable, row: Omit<ApplicationRow, 
 }
 
 export async function findApplication(id: number, q: Queryable = db): Promise<ApplicationRow | undefined> {
-  if (!Number.isInteger(id) || id <= 0 || id > 2147483647) return undefined;
+  if (!isId(id)) return undefined;
   const row = await q('applications').where({ id }).first();
   return row ? applicationOf(row) : undefined;
 }

@@ -1,5 +1,6 @@
 import { Queryable, db, forUpdate } from '../db';
 import { num } from '../values';
+import { isId } from '../ids';
 
 export interface CohortRow {
   id: number;
@@ -55,7 +56,7 @@ export async function lockCohort(trx: Queryable, id: number): Promise<CohortRow 
 }
 
 export async function findCohort(id: number, q: Queryable = db): Promise<CohortRow | undefined> {
-  if (!Number.isInteger(id) || id <= 0 || id > 2147483647) return undefined;
+  if (!isId(id)) return undefined;
   const row = await q('cohorts').where({ id }).first();
   return row ? cohortOf(row) : undefined;
 }

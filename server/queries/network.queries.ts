@@ -1,5 +1,6 @@
 import { Queryable, db } from '../db';
 import { num } from '../values';
+import { isId } from '../ids';
 
 export interface TeamRow {
   id: number;
@@ -56,7 +57,7 @@ export async function listTeams(q: Queryable = db): Promise<(TeamRow & { members
 }
 
 export async function findTeam(id: number, q: Queryable = db): Promise<TeamRow | undefined> {
-  if (!Number.isInteger(id) || id <= 0 || id > 2147483647) return undefined;
+  if (!isId(id)) return undefined;
   const row = await teams(q).where('t.id', id).first();
   return row ? teamOf(row) : undefined;
 }
@@ -178,7 +179,7 @@ export async function listEvents(q: Queryable = db): Promise<EventRow[]> {
 }
 
 export async function findEvent(id: number, q: Queryable = db): Promise<EventRow | undefined> {
-  if (!Number.isInteger(id) || id <= 0 || id > 2147483647) return undefined;
+  if (!isId(id)) return undefined;
   const row = await events(q).where('n.id', id).first();
   return row ? eventOf(row) : undefined;
 }
@@ -216,10 +217,14 @@ export async function linkTeamCase(
 }
 
 /** A team's customized-training cases, newest first. */
-export async function casesOfTeam(teamId: number, q: Queryable = db) {
-  return q('network_team_cases as x')
+export async function casesOfTeam(
+  teamId: number,
+  q: Queryable = db,
+): Promise<{ id: number; reference: string; title: string; status: string; submitted_at: string | Date }[]> {
+  const rows = await q('network_team_cases as x')
     .join('cases as c', 'c.id', 'x.case_id')
     .where('x.network_team_id', teamId)
     .orderBy('c.submitted_at', 'desc')
     .select('c.id', 'c.reference', 'c.title', 'c.status', 'c.submitted_at');
+  return rows;
 }

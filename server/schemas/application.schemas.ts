@@ -1,5 +1,6 @@
 import { JURISDICTION_CODES } from '../../seeds/data/jurisdictions';
 import { DECISIONS } from '../vocabulary';
+import { formSchema } from './cohort.schemas';
 import { compile } from './validate';
 
 const text = (title: string, maxLength: number) => ({ type: 'string', title, maxLength, pattern: '\\S' }) as const;
@@ -75,11 +76,7 @@ export const validateReview = compile<ReviewInput>(reviewSchema);
 interface DecisionInput {
   decision: keyof typeof DECISIONS;
 }
-export const decisionSchema = {
-  $id: 'application.decision',
-  type: 'object',
-  additionalProperties: false,
-  required: ['decision'],
-  properties: { decision: { type: 'string', title: 'A decision', enum: Object.keys(DECISIONS) } },
-} as const;
+export const decisionSchema = formSchema('application.decision', ['decision'], {
+  decision: { type: 'string', title: 'A decision', enum: Object.keys(DECISIONS) },
+} as const);
 export const validateDecision = compile<DecisionInput>(decisionSchema);

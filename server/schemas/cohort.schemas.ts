@@ -1,3 +1,4 @@
+import { ID_SCHEMA } from '../ids';
 import { MEETING_MODES, MeetingMode } from '../vocabulary';
 import { compile } from './validate';
 
@@ -7,6 +8,10 @@ export const MEETING_NUMBERS = Array.from({ length: MAX_MEETINGS }, (_, i) => i 
 
 const text = (title: string, maxLength: number) => ({ type: 'string', title, maxLength, pattern: '\\S' }) as const;
 const TIME = '^([01][0-9]|2[0-3]):[0-5][0-9]$';
+/** A form's schema: an object of these fields and no other, the required ones listed. */
+export const formSchema = <P extends object, R extends readonly string[]>($id: string, required: R, properties: P) =>
+  ({ $id, type: 'object', additionalProperties: false, required, properties }) as const;
+
 /** The hidden submission key of a form that creates something: sent twice, it creates one. */
 export const submissionKey = {
   type: 'string',
@@ -112,17 +117,11 @@ interface AssignmentInput {
   due_on: string;
   idempotency_key?: string;
 }
-export const assignmentSchema = {
-  $id: 'cohort.assignment',
-  type: 'object',
-  additionalProperties: false,
-  required: ['title', 'due_on'],
-  properties: {
-    title: text('Title of the assignment', 200),
-    due_on: { type: 'string', title: 'Due date', format: 'date' },
-    idempotency_key: submissionKey,
-  },
-} as const;
+export const assignmentSchema = formSchema('cohort.assignment', ['title', 'due_on'], {
+  title: text('Title of the assignment', 200),
+  due_on: { type: 'string', title: 'Due date', format: 'date' },
+  idempotency_key: submissionKey,
+} as const);
 export const validateAssignment = compile<AssignmentInput>(assignmentSchema);
 
 interface CompletionInput {
@@ -138,7 +137,7 @@ export const completionSchema = {
       title: 'Participants who completed it',
       maxItems: 500,
       uniqueItems: true,
-      items: { type: 'integer', minimum: 1, maximum: 2147483647 },
+      items: ID_SCHEMA,
     },
   },
 } as const;

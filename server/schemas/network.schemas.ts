@@ -1,3 +1,4 @@
+import { ID_SCHEMA } from '../ids';
 import { JURISDICTION_CODES } from '../../seeds/data/jurisdictions';
 import { NETWORK_EVENT_KINDS, NETWORK_ORGANIZATIONS, NetworkOrganization } from '../vocabulary';
 import { submissionKey } from './cohort.schemas';
@@ -101,7 +102,7 @@ export const eventAttendanceSchema = {
       minItems: 1,
       maxItems: 56,
       uniqueItems: true,
-      items: { type: 'integer', minimum: 1, maximum: 2147483647 },
+      items: ID_SCHEMA,
     },
     summary: text('Summary notes', 10000),
   },

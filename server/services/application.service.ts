@@ -1,4 +1,3 @@
-import { db } from '../db';
 import { nowIso } from '../values';
 import { isUniqueViolation } from '../errors';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
@@ -19,8 +18,10 @@ import {
 } from '../queries/application.queries';
 import { CohortRow, findCohort } from '../queries/cohort.queries';
 import { ApplicationInput, validateApplication, validateDecision, validateReview } from '../schemas/application.schemas';
+import { transaction } from '../queries/database.queries';
 import { rankApplications, shownMean } from './application-ranking';
 import { cohortOr404, windowOpen } from './cohort.service';
+import { directorOr403 } from './program-access';
 import { Reader, readerOf, reviewableOr404 } from './review.service';
 import { todayIn } from './time';
 import { derivedToken, fingerprint, hashToken, randomToken, sealToken } from './tokens';
@@ -93,27 +94,29 @@ export async function submitApplication(cohortId: number, payload: unknown, ctx:
   const token = tokenFor(input, ctx.secret);
   const at = nowIso(ctx.now);
   try {
-    const applicationId = await insertApplication(db, {
-      cohort_id: cohortId,
-      name: input.name.trim(),
-      email,
-      jurisdiction_code: input.jurisdiction,
-      board_role: input.board_role.trim(),
-      years_on_board: input.years_on_board,
-      equity_commitment: input.equity_commitment.trim(),
-      race_culture_openness: input.race_culture_openness.trim(),
-      leadership: input.leadership.trim(),
-      decision: null,
-      decided_at: null,
-      decided_by_user_id: null,
-      status_token_hash: hashToken(token),
-      status_token_enc: sealToken(ctx.secret, token),
-      idempotency_key: key ?? null,
-      request_hash: requestHash,
-      submitted_at: at,
-      created_at: at,
-      updated_at: at,
-    });
+    const applicationId = await transaction((trx) =>
+      insertApplication(trx, {
+        cohort_id: cohortId,
+        name: input.name.trim(),
+        email,
+        jurisdiction_code: input.jurisdiction,
+        board_role: input.board_role.trim(),
+        years_on_board: input.years_on_board,
+        equity_commitment: input.equity_commitment.trim(),
+        race_culture_openness: input.race_culture_openness.trim(),
+        leadership: input.leadership.trim(),
+        decision: null,
+        decided_at: null,
+        decided_by_user_id: null,
+        status_token_hash: hashToken(token),
+        status_token_enc: sealToken(ctx.secret, token),
+        idempotency_key: key ?? null,
+        request_hash: requestHash,
+        submitted_at: at,
+        created_at: at,
+        updated_at: at,
+      }),
+    );
     return { kind: 'created', applicationId, token };
   } catch (err) {
     if (!isUniqueViolation(err)) throw err;
@@ -149,8 +152,10 @@ const meanOf = (reviews: ReviewRow[]) =>
  */
 export async function reviewsVisibleTo(
   applicationId: number,
-  reader: Reader,
+  user: { id: number },
 ): Promise<{ scored: false } | { scored: true; mine: ReviewRow; others: ReviewRow[]; mean: number | null; count: number }> {
+  const reader: Reader = await readerOf(user.id);
+  await reviewableOr404(await findApplication(applicationId), reader);
   const mine = await reviewBy(applicationId, reader.id);
   if (!mine) return { scored: false };
   if (reader.role !== 'director') return { scored: true, mine, others: [], mean: null, count: 0 };
@@ -169,18 +174,20 @@ export async function scoreApplication(applicationId: number, payload: unknown, 
   const input = validateReview(payload);
   const at = nowIso();
   try {
-    await insertReview(db, {
-      application_id: application.id,
-      reviewer_user_id: reviewer.id,
-      equity_score: input.equity_score,
-      equity_comment: input.equity_comment.trim(),
-      openness_score: input.openness_score,
-      openness_comment: input.openness_comment.trim(),
-      leadership_score: input.leadership_score,
-      leadership_comment: input.leadership_comment.trim(),
-      created_at: at,
-      updated_at: at,
-    });
+    await transaction((trx) =>
+      insertReview(trx, {
+        application_id: application.id,
+        reviewer_user_id: reviewer.id,
+        equity_score: input.equity_score,
+        equity_comment: input.equity_comment.trim(),
+        openness_score: input.openness_score,
+        openness_comment: input.openness_comment.trim(),
+        leadership_score: input.leadership_score,
+        leadership_comment: input.leadership_comment.trim(),
+        created_at: at,
+        updated_at: at,
+      }),
+    );
   } catch (err) {
     if (isUniqueViolation(err)) throw new ConflictError('You have already scored this application: a review is final once given.');
     throw err;
@@ -193,7 +200,8 @@ export async function scoreApplication(applicationId: number, payload: unknown, 
  * Blindness protects the reviewers' own judgement (`reviewsVisibleTo`): a director who also
  * reviews should score from the review page before opening this one.
  */
-export async function rankingOf(cohortId: number) {
+export async function rankingOf(cohortId: number, director: { id: number }) {
+  await directorOr403(director);
   const cohort = await cohortOr404(cohortId);
   const [applications, reviews] = await Promise.all([applicationsOfCohort(cohortId), reviewsOfCohort(cohortId)]);
   const ranked = rankApplications(applications, reviews).map((a) => ({
@@ -213,14 +221,16 @@ export async function applicationOfCohort(cohortId: number, applicationId: numbe
 
 /** A director's decision on an application: selected (on the roster), waitlisted or not selected. */
 export async function decide(cohortId: number, applicationId: number, payload: unknown, director: { id: number }): Promise<void> {
+  await directorOr403(director);
   const application = await applicationOfCohort(cohortId, applicationId);
   const { decision } = validateDecision(payload);
   if (application.decision === decision) return;
-  await setDecision(db, application.id, decision, director.id, nowIso());
+  await transaction((trx) => setDecision(trx, application.id, decision, director.id, nowIso()));
 }
 
-/** Every review of an application, for the directors' application page. */
-export const allReviews = async (applicationId: number) => {
+/** Every review of an application, for the directors' application page (directors only: reviewers review blind). */
+export const allReviews = async (applicationId: number, director: { id: number }) => {
+  await directorOr403(director);
   const reviews = await reviewsOfApplication(applicationId);
   return { reviews, mean: meanOf(reviews) };
 };

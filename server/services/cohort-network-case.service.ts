@@ -1,6 +1,6 @@
-import type { Knex } from 'knex';
 import { nowIso } from '../values';
 import { insertCase, insertCaseTopics, nextReferenceNumber } from '../queries/case.queries';
+import type { Tx } from '../queries/database.queries';
 import { EngagementFull, deleteEngagementRow, insertEngagement, replaceChildren, updateEngagementRow } from '../queries/engagement.queries';
 import type { Attendee } from '../schemas/engagement.schemas';
 import { noteEngagementChange } from './case.service';
@@ -47,25 +47,16 @@ export interface ProgramContext {
 }
 
 /**
- * Opens a case for the National Cohort or the State Policy Network, staff-sourced, with the
- * director as its requester, inside the caller's transaction. Its reference is taken first, as
- * for every case: it must be the first write of the transaction (see nextReferenceNumber).
+ * The case row of a program case (the one place it is built here, to be switched to the shared
+ * case-row builder).
  */
-export async function openProgramCase(
-  trx: Knex.Transaction,
+function programCaseRow(
   input: ProgramCaseInput,
   director: Actor,
-  ctx: ProgramContext,
-): Promise<{ caseId: number; reference: string }> {
-  const now = ctx.now ?? new Date();
-  const at = nowIso(now);
-  const year = yearIn(ctx.timeZone, now);
-  const reference = `TA-${year}-${String(await nextReferenceNumber(trx, year)).padStart(4, '0')}`;
-  // Nobody is given this case's status link (the requester is the director), but the column
-  // is the case's key for the status page and must hold a token's hash, like every case's.
-  const token = randomToken();
-  const status = input.lead ? 'assigned' : 'new';
-  const caseId = await insertCase(trx, {
+  made: { reference: string; status: string; token: string; secret: string; at: string },
+) {
+  const { reference, status, token, at } = made;
+  return {
     reference,
     track: input.track,
     status,
@@ -89,7 +80,7 @@ export async function openProgramCase(
     closing_summary: null,
     closing_reason: null,
     status_token_hash: hashToken(token),
-    status_token_enc: sealToken(ctx.secret, token),
+    status_token_enc: sealToken(made.secret, token),
     idempotency_key: input.idempotencyKey ?? null,
     request_hash: null,
     submitted_at: at,
@@ -99,7 +90,29 @@ export async function openProgramCase(
     closed_at: null,
     created_at: at,
     updated_at: at,
-  });
+  };
+}
+
+/**
+ * Opens a case for the National Cohort or the State Policy Network, staff-sourced, with the
+ * director as its requester, inside the caller's transaction. Its reference is taken first, as
+ * for every case: it must be the first write of the transaction (see nextReferenceNumber).
+ */
+export async function openProgramCase(
+  trx: Tx,
+  input: ProgramCaseInput,
+  director: Actor,
+  ctx: ProgramContext,
+): Promise<{ caseId: number; reference: string }> {
+  const now = ctx.now ?? new Date();
+  const at = nowIso(now);
+  const year = yearIn(ctx.timeZone, now);
+  const reference = `TA-${year}-${String(await nextReferenceNumber(trx, year)).padStart(4, '0')}`;
+  // Nobody is given this case's status link (the requester is the director), but the column
+  // is the case's key for the status page and must hold a token's hash, like every case's.
+  const token = randomToken();
+  const status = input.lead ? 'assigned' : 'new';
+  const caseId = await insertCase(trx, programCaseRow(input, director, { reference, status, token, secret: ctx.secret, at }));
   if (input.topicIds?.length) await insertCaseTopics(trx, caseId, input.topicIds);
   await recordEvent(trx, {
     case_id: caseId,
@@ -151,7 +164,7 @@ const bucketsOf = (date: string) => {
  * Adds a scheduled engagement for a cohort meeting or a network event to a program case. Nobody
  * has attended yet: it lists no jurisdictions and no participants until attendance is taken.
  */
-export async function addProgramEngagement(trx: Knex.Transaction, caseId: number, when: When, actor: Actor): Promise<number> {
+export async function addProgramEngagement(trx: Tx, caseId: number, when: When, actor: Actor): Promise<number> {
   const at = nowIso();
   const row = {
     date: when.date,
@@ -180,12 +193,7 @@ export async function addProgramEngagement(trx: Knex.Transaction, caseId: number
 }
 
 /** Saves a changed engagement row and lists (keeping the copies in engagement_jurisdictions in step) and records what changed. */
-async function saveEngagement(
-  trx: Knex.Transaction,
-  existing: EngagementFull,
-  changes: Partial<EngagementFull>,
-  actor: Actor,
-): Promise<EngagementFull> {
+async function saveEngagement(trx: Tx, existing: EngagementFull, changes: Partial<EngagementFull>, actor: Actor): Promise<EngagementFull> {
   const next: EngagementFull = { ...existing, ...changes };
   const at = nowIso();
   await updateEngagementRow(trx, existing.id, {
@@ -222,7 +230,7 @@ async function saveEngagement(
 
 /** Moves a meeting or event to another day, time or length; its listed jurisdictions keep the new date. */
 export async function rescheduleProgramEngagement(
-  trx: Knex.Transaction,
+  trx: Tx,
   existing: EngagementFull,
   when: When,
   actor: Actor,
@@ -239,7 +247,7 @@ export async function rescheduleProgramEngagement(
 }
 
 /** Removes a meeting or event that never took place; the timeline keeps what it was. */
-export async function removeProgramEngagement(trx: Knex.Transaction, existing: EngagementFull, actor: Actor): Promise<void> {
+export async function removeProgramEngagement(trx: Tx, existing: EngagementFull, actor: Actor): Promise<void> {
   await deleteEngagementRow(trx, existing.id);
   await recordEvent(trx, {
     case_id: existing.case_id,
@@ -267,7 +275,7 @@ interface Attended {
  * (first engagement time, assigned → in progress), as for any engagement.
  */
 export async function deliverProgramEngagement(
-  trx: Knex.Transaction,
+  trx: Tx,
   existing: EngagementFull,
   attended: Attended,
   actor: Actor,

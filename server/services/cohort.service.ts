@@ -1,4 +1,3 @@
-import { db } from '../db';
 import { nowIso } from '../values';
 import { isUniqueViolation } from '../errors';
 import { ConflictError, FieldError, NotFoundError, ValidationError } from '../errors';
@@ -15,6 +14,8 @@ import {
   findCohort,
   findCohortByKey,
   findCohortByName,
+  listCohorts,
+  openCohorts,
   insertAssignment,
   insertCohort,
   insertMeeting,
@@ -38,6 +39,7 @@ import {
   validateCompletion,
 } from '../schemas/cohort.schemas';
 import { formToPayload } from '../schemas/validate';
+import { transaction } from '../queries/database.queries';
 import { ATTENDANCE } from '../vocabulary';
 import {
   Actor,
@@ -52,6 +54,7 @@ import {
 } from './cohort-network-case.service';
 import { recordEvent } from './events.service';
 import { courseProgress } from './cohort-progress';
+import { directorOr403, isDirector } from './program-access';
 
 /** NASBE's home: the jurisdiction of the case that holds a cohort's meetings. */
 const COHORT_CASE_JURISDICTION = 'DC';
@@ -63,6 +66,20 @@ export async function cohortOr404(id: number): Promise<CohortRow> {
   const cohort = await findCohort(id);
   if (!cohort) throw new NotFoundError('We could not find that cohort.');
   return cohort;
+}
+
+/**
+ * The cohorts page: the cohorts taking applications today, for anyone; every cohort (with its
+ * counts) too, for a director only.
+ */
+export async function cohortsPage(today: string, user?: { id: number }) {
+  const all = user && (await isDirector(user)) ? await listCohorts() : [];
+  return { open: await openCohorts(today), all };
+}
+
+/** A cohort's meetings that take place (not cancelled), for applicants and participants. */
+export async function meetingsHeld(cohortId: number): Promise<MeetingRow[]> {
+  return (await meetingsOfCohort(cohortId)).filter((m) => m.status !== 'cancelled');
 }
 
 /** True while the cohort takes applications (both days of the window included). */
@@ -92,13 +109,14 @@ const whenOf = (m: MeetingInput) => ({ date: m.date, start_time: m.start_time, d
  * engagement for each meeting, in one transaction.
  */
 export async function createCohort(payload: unknown, actor: Actor, ctx: ProgramContext): Promise<number> {
+  await directorOr403(actor);
   const key = (payload as { idempotency_key?: unknown } | null)?.idempotency_key;
   // The same form sent again (a double click, a reload) gives back the cohort it opened.
   const earlier = typeof key === 'string' ? await findCohortByKey(key) : undefined;
   if (earlier) return earlier.id;
   const { input, meetings } = await checkCohort(payload);
   try {
-    return await db.transaction(async (trx) => {
+    return await transaction(async (trx) => {
       const { caseId } = await openProgramCase(
         trx,
         {
@@ -155,10 +173,11 @@ export async function createCohort(payload: unknown, actor: Actor, ctx: ProgramC
  * moved into the future; a cleared slot removes a meeting that has not taken place.
  */
 export async function updateCohort(cohortId: number, payload: unknown, actor: Actor, ctx: ProgramContext): Promise<void> {
+  await directorOr403(actor);
   const cohort = await cohortOr404(cohortId);
   const { input, meetings } = await checkCohort(payload, cohortId);
   try {
-    await db.transaction(async (trx) => {
+    await transaction(async (trx) => {
       // The meetings and their attendance are read inside the transaction, the cohort locked, so
       // that attendance taken meanwhile (on another instance) is not overwritten by this edit.
       await lockCohort(trx, cohortId);
@@ -235,8 +254,9 @@ export async function updateCohort(cohortId: number, payload: unknown, actor: Ac
   }
 }
 
-/** Everything the director's cohort page shows: meetings, roster with progress, assignments. */
-export async function cohortDetail(cohortId: number) {
+/** Everything the director's cohort page shows: meetings, roster with progress, assignments (directors). */
+export async function cohortDetail(cohortId: number, actor: { id: number }) {
+  await directorOr403(actor);
   const cohort = await cohortOr404(cohortId);
   const [meetings, roster, attendance, assignments, completions] = await Promise.all([
     meetingsOfCohort(cohortId),
@@ -276,6 +296,7 @@ export async function takeAttendance(
   actor: Actor,
   ctx: ProgramContext,
 ): Promise<void> {
+  await directorOr403(actor);
   await cohortOr404(cohortId);
   const meeting = await meetingOr404(cohortId, meetingId);
   const roster = await rosterOf(cohortId);
@@ -300,7 +321,7 @@ export async function takeAttendance(
   if (errors.length) throw new ValidationError(errors);
   const engagement = await findEngagement(meeting.engagement_id);
   if (!engagement) throw new NotFoundError('We could not find that meeting.');
-  await db.transaction(async (trx) => {
+  await transaction(async (trx) => {
     const at = nowIso();
     await saveAttendance(trx, meetingId, marks, actor.id, at);
     const present = await presentAt(meetingId, trx);
@@ -319,8 +340,9 @@ export async function takeAttendance(
   });
 }
 
-/** Adds an assignment to a cohort; the same form sent again adds it once. */
-export async function addAssignment(cohortId: number, payload: unknown): Promise<number> {
+/** Adds an assignment to a cohort (directors); the same form sent again adds it once. */
+export async function addAssignment(cohortId: number, payload: unknown, actor: { id: number }): Promise<number> {
+  await directorOr403(actor);
   await cohortOr404(cohortId);
   const input = validateAssignment(payload);
   const key = input.idempotency_key ?? null;
@@ -328,14 +350,16 @@ export async function addAssignment(cohortId: number, payload: unknown): Promise
   if (earlier) return earlier.id;
   const at = nowIso();
   try {
-    return await insertAssignment(db, {
-      cohort_id: cohortId,
-      title: input.title.trim(),
-      due_on: input.due_on,
-      idempotency_key: key,
-      created_at: at,
-      updated_at: at,
-    });
+    return await transaction((trx) =>
+      insertAssignment(trx, {
+        cohort_id: cohortId,
+        title: input.title.trim(),
+        due_on: input.due_on,
+        idempotency_key: key,
+        created_at: at,
+        updated_at: at,
+      }),
+    );
   } catch (err) {
     const raced = key && isUniqueViolation(err) ? await findAssignmentByKey(key) : undefined;
     if (raced) return raced.id;
@@ -352,6 +376,7 @@ export async function assignmentOr404(cohortId: number, assignmentId: number) {
 
 /** Records who on the roster completed an assignment: exactly the participants checked. */
 export async function recordCompletions(cohortId: number, assignmentId: number, payload: unknown, actor: Actor): Promise<void> {
+  await directorOr403(actor);
   await cohortOr404(cohortId);
   await assignmentOr404(cohortId, assignmentId);
   const input = validateCompletion(payload);
@@ -359,5 +384,5 @@ export async function recordCompletions(cohortId: number, assignmentId: number, 
   const done = input.completed ?? [];
   if (done.some((id) => !roster.includes(id)))
     throw new ValidationError([{ field: 'completed', message: 'Choose participants from the roster' }]);
-  await db.transaction((trx) => saveCompletions(trx, assignmentId, roster, done, actor.id, nowIso()));
+  await transaction((trx) => saveCompletions(trx, assignmentId, roster, done, actor.id, nowIso()));
 }

@@ -1,9 +1,8 @@
-import type { Knex } from 'knex';
-import { db } from '../db';
 import { nowIso } from '../values';
 import { isUniqueViolation } from '../errors';
 import { ConflictError, FieldError, NotFoundError, ValidationError } from '../errors';
 import { findCaseByIdempotencyKey } from '../queries/case.queries';
+import { Tx, transaction } from '../queries/database.queries';
 import { findEngagement } from '../queries/engagement.queries';
 import {
   EventRow,
@@ -18,6 +17,7 @@ import {
   insertEvent,
   insertEventCase,
   insertTeam,
+  listEvents,
   linkTeamCase,
   listTeams,
   membersOfTeams,
@@ -39,6 +39,7 @@ import {
   openProgramCase,
   rescheduleProgramEngagement,
 } from './cohort-network-case.service';
+import { directorOr403 } from './program-access';
 
 /** NASBE's home: the jurisdiction of the yearly cases that hold the network's events. */
 const NETWORK_EVENTS_JURISDICTION = 'DC';
@@ -70,10 +71,11 @@ async function checkTeam(payload: unknown, existingId?: number) {
 const teamTaken = () => new ValidationError([{ field: 'jurisdiction', message: 'That state already has a team: edit that one instead' }]);
 
 /** Registers a state team and its members (one team a jurisdiction). */
-export async function createTeam(payload: unknown): Promise<number> {
+export async function createTeam(payload: unknown, actor: { id: number }): Promise<number> {
+  await directorOr403(actor);
   const { input, members } = await checkTeam(payload);
   try {
-    return await db.transaction(async (trx) => {
+    return await transaction(async (trx) => {
       const at = nowIso();
       const id = await insertTeam(trx, { jurisdiction_code: input.jurisdiction, created_at: at, updated_at: at });
       await replaceMembers(trx, id, members, at);
@@ -86,11 +88,12 @@ export async function createTeam(payload: unknown): Promise<number> {
 }
 
 /** Changes a team's jurisdiction and members (the member rows are replaced as entered). */
-export async function updateTeam(id: number, payload: unknown): Promise<void> {
+export async function updateTeam(id: number, payload: unknown, actor: { id: number }): Promise<void> {
+  await directorOr403(actor);
   await teamOr404(id);
   const { input, members } = await checkTeam(payload, id);
   try {
-    await db.transaction(async (trx) => {
+    await transaction(async (trx) => {
       const at = nowIso();
       await updateTeamRow(trx, id, { jurisdiction_code: input.jurisdiction, updated_at: at });
       await replaceMembers(trx, id, members, at);
@@ -101,15 +104,23 @@ export async function updateTeam(id: number, payload: unknown): Promise<void> {
   }
 }
 
+/** The network's events, newest first (directors). */
+export async function eventList(actor: { id: number }) {
+  await directorOr403(actor);
+  return listEvents();
+}
+
 /** Every team with its members. */
-export async function teamsWithMembers() {
+export async function teamsWithMembers(actor: { id: number }) {
+  await directorOr403(actor);
   const list = await listTeams();
   const members = await membersOfTeams(list.map((t) => t.id));
   return list.map((t) => ({ ...t, memberList: members.filter((m) => m.network_team_id === t.id) }));
 }
 
 /** A team's page: its members, the events it attended and its customized-training cases. */
-export async function teamDetail(id: number) {
+export async function teamDetail(id: number, actor: { id: number }) {
+  await directorOr403(actor);
   const team = await teamOr404(id);
   const [members, events, cases] = await Promise.all([membersOfTeams([id]), eventsOfTeam(id), casesOfTeam(id)]);
   return { team, members, events, cases };
@@ -119,7 +130,7 @@ export async function teamDetail(id: number) {
  * The case that holds a year's events, made the first time an event of that year is recorded
  * (with the reference taken first, as every case creation does).
  */
-async function eventCaseFor(trx: Knex.Transaction, year: number, actor: Actor, ctx: ProgramContext): Promise<number> {
+async function eventCaseFor(trx: Tx, year: number, actor: Actor, ctx: ProgramContext): Promise<number> {
   const known = await eventCaseOfYear(year, trx);
   if (known) return known;
   const { caseId } = await openProgramCase(
@@ -145,13 +156,14 @@ const yearOf = (date: string) => Number(date.slice(0, 4));
 
 /** Records a network event: a scheduled engagement on its year's case, until attendance is taken. */
 export async function createEvent(payload: unknown, actor: Actor, ctx: ProgramContext): Promise<number> {
+  await directorOr403(actor);
   const input = validateEvent(payload);
   const key = input.idempotency_key ?? null;
   // The same form sent again (a double click, a reload) gives back the event it recorded.
   const earlier = key ? await eventIdByKey(key) : undefined;
   if (earlier) return earlier;
   const write = () =>
-    db.transaction(async (trx) => {
+    transaction(async (trx) => {
       const caseId = await eventCaseFor(trx, yearOf(input.date), actor, ctx);
       const engagementId = await addProgramEngagement(
         trx,
@@ -186,6 +198,7 @@ export async function createEvent(payload: unknown, actor: Actor, ctx: ProgramCo
  * in another year is refused, and an event whose attendance was taken cannot move into the future.
  */
 export async function updateEvent(id: number, payload: unknown, actor: Actor, ctx: ProgramContext): Promise<void> {
+  await directorOr403(actor);
   const event = await eventOr404(id);
   const input = validateEvent(payload);
   const errors: FieldError[] = [];
@@ -199,7 +212,7 @@ export async function updateEvent(id: number, payload: unknown, actor: Actor, ct
   if (errors.length) throw new ValidationError(errors);
   const engagement = await findEngagement(event.engagement_id);
   if (!engagement) throw new NotFoundError('We could not find that event.');
-  await db.transaction(async (trx) => {
+  await transaction(async (trx) => {
     await rescheduleProgramEngagement(
       trx,
       engagement,
@@ -224,6 +237,7 @@ export function eventAttendanceRefusal(event: EventRow, teamCount: number, ctx: 
  * jurisdictions, counts their members as participants and keeps them as its attendees.
  */
 export async function takeEventAttendance(id: number, payload: unknown, actor: Actor, ctx: ProgramContext): Promise<void> {
+  await directorOr403(actor);
   const event = await eventOr404(id);
   const all = await listTeams();
   const refusal = eventAttendanceRefusal(event, all.length, ctx);
@@ -235,7 +249,7 @@ export async function takeEventAttendance(id: number, payload: unknown, actor: A
   const codeOf = new Map(chosen.map((t) => [t.id, t.jurisdiction_code]));
   const engagement = await findEngagement(event.engagement_id);
   if (!engagement) throw new NotFoundError('We could not find that event.');
-  await db.transaction(async (trx) => {
+  await transaction(async (trx) => {
     await replaceEventTeams(
       trx,
       id,
@@ -259,7 +273,8 @@ export async function takeEventAttendance(id: number, payload: unknown, actor: A
 }
 
 /** The event's page: its attending teams among all teams. */
-export async function eventDetail(id: number) {
+export async function eventDetail(id: number, actor: { id: number }) {
+  await directorOr403(actor);
   const event = await eventOr404(id);
   const [attending, teams] = await Promise.all([teamsAtEvent(id), listTeams()]);
   return { event, attending, teams };
@@ -271,6 +286,7 @@ export async function eventDetail(id: number) {
  * A repeated submission key gives back the same case.
  */
 export async function openTraining(teamId: number, payload: unknown, actor: Actor, ctx: ProgramContext): Promise<number> {
+  await directorOr403(actor);
   const team = await teamOr404(teamId);
   const input = validateTraining(payload);
   const topics = await activeTopicsBySlug(input.topics);
@@ -285,7 +301,7 @@ export async function openTraining(teamId: number, payload: unknown, actor: Acto
   if (earlier) return Number(earlier);
   const jurisdiction = await findJurisdiction(team.jurisdiction_code);
   try {
-    return await db.transaction(async (trx) => {
+    return await transaction(async (trx) => {
       const { caseId } = await openProgramCase(
         trx,
         {

@@ -1,10 +1,12 @@
-import { db } from '../db';
 import { nowIso } from '../values';
 import { NotFoundError, ValidationError } from '../errors';
-import { ApplicationRow, applicationsForReviewer, applicationsOfCohort } from '../queries/application.queries';
+import { parseId } from '../ids';
+import { ApplicationRow, applicationsForReviewer, applicationsOfCohort, findApplication } from '../queries/application.queries';
 import { cohortsReviewedBy, isCohortReviewer, reviewersOfCohort, setCohortReviewers } from '../queries/cohort-reviewer.queries';
+import { transaction } from '../queries/database.queries';
 import { findUserById, listUserNames } from '../queries/user.queries';
 import { cohortOr404 } from './cohort.service';
+import { directorOr403 } from './program-access';
 
 /** Who reads an application: a director sees everything; a reviewer reviews blind. */
 export type Reader = { id: number; role: string };
@@ -25,6 +27,11 @@ export async function reviewableOr404(application: ApplicationRow | undefined, u
   return application;
 }
 
+/** The application with this id, if the user may review it (the role read from the database); otherwise 404. */
+export async function reviewableApplication(applicationId: number, user: { id: number }): Promise<ApplicationRow> {
+  return reviewableOr404(await findApplication(applicationId), await readerOf(user.id));
+}
+
 /** The signed-in user's role as the database has it (a service never trusts a caller's word for it). */
 export async function readerOf(userId: number): Promise<Reader> {
   const user = await findUserById(userId);
@@ -35,7 +42,8 @@ export async function readerOf(userId: number): Promise<Reader> {
  * The applications a user may review, with whether they scored each. A reviewer's rows carry no
  * name, e-mail, organization or state: only a number within the cohort and the board role.
  */
-export async function reviewListFor(user: Reader) {
+export async function reviewListFor(signedIn: { id: number }) {
+  const user = await readerOf(signedIn.id);
   const cohortIds = user.role === 'director' ? undefined : await cohortsReviewedBy(user.id);
   const rows = await applicationsForReviewer(user.id, cohortIds);
   const counters = new Map<number, number>();
@@ -54,18 +62,20 @@ export async function applicationNumber(application: ApplicationRow): Promise<nu
 }
 
 /** The cohort's reviewers, and the staff a director may choose from. */
-export async function reviewerChoices(cohortId: number) {
+export async function reviewerChoices(cohortId: number, director: { id: number }) {
+  await directorOr403(director);
   const [chosen, users] = await Promise.all([reviewersOfCohort(cohortId), listUserNames()]);
   return { chosen, users: users.filter((u) => u.active) };
 }
 
 /** A director sets who reviews a cohort's applications: active staff only (422 otherwise). */
-export async function assignReviewers(cohortId: number, body: Record<string, unknown>): Promise<void> {
+export async function assignReviewers(cohortId: number, body: Record<string, unknown>, director: { id: number }): Promise<void> {
+  await directorOr403(director);
   const cohort = await cohortOr404(cohortId);
   const raw = body.reviewer_ids === undefined ? [] : Array.isArray(body.reviewer_ids) ? body.reviewer_ids : [body.reviewer_ids];
   const active = new Set((await listUserNames()).filter((u) => u.active).map((u) => u.id));
-  const ids = [...new Set(raw.map((v) => (/^[1-9]\d{0,9}$/.test(String(v)) ? Number(v) : NaN)))];
+  const ids = [...new Set(raw.map((v) => parseId(v) ?? NaN))];
   if (ids.some((id) => !active.has(id)))
     throw new ValidationError([{ field: 'reviewer_ids', message: 'Choose reviewers from the list of active staff.' }]);
-  await db.transaction((trx) => setCohortReviewers(trx, cohort.id, ids, nowIso()));
+  await transaction((trx) => setCohortReviewers(trx, cohort.id, ids, nowIso()));
 }

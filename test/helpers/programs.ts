@@ -194,7 +194,7 @@ export async function attendAs(
   await takeAttendance(cohortId, meetingId, body, actor(director), CTX);
 }
 
-/** A state team made through the service, with `members` members. */
+/** A state team made through the service (by a director made for it), with `members` members. */
 export async function makeTeam(jurisdiction: string, members = 2): Promise<number> {
   const payload: Record<string, unknown> = { jurisdiction };
   for (let n = 1; n <= members; n += 1) {
@@ -202,7 +202,7 @@ export async function makeTeam(jurisdiction: string, members = 2): Promise<numbe
     payload[`member_${n}_role`] = n === 1 ? 'Board member' : 'Policy director';
     payload[`member_${n}_organization`] = n === 1 ? 'state_board' : 'state_agency';
   }
-  return createTeam(payload);
+  return createTeam(payload, await makeUser({ role: 'director' }));
 }
 
 /** A network event made through the service, on a date; returns its id. */

@@ -44,7 +44,7 @@ describeEachEngine('Cohorts: ranking, decisions and the roster', (ctx) => {
   });
 
   it('rankingOf, on the five-application fixture, orders A, B, C, D, E with means 4.67, 4, 4, 2.33 and none, and ranks 1, 2, 2, 4 and none', async () => {
-    const { ranked } = await rankingOf(cohort.id);
+    const { ranked } = await rankingOf(cohort.id, director);
     assert.deepEqual(
       ranked.map((r) => [r.name, r.reviews, r.mean, r.rank]),
       [
