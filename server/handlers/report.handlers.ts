@@ -10,7 +10,7 @@ import { pageNav } from './paging';
 import { FORMATS, OPEN_STATUSES, PRIORITIES, SOURCES, STATUSES, TRACKS, choices } from '../vocabulary';
 import { ENGAGEMENT_STATUSES } from '../schemas/engagement.schemas';
 import { localDateTime } from '../services/time';
-import { csvHeaders, csvStream, csvText } from './csv';
+import { Column, csvHeaders, csvStream, csvText } from './csv';
 import { actorOf, cfg } from './helpers';
 
 /** The report filters of the query string; a date outside the years the app keeps answers 422, naming the field. */
@@ -167,89 +167,58 @@ export async function coverageCsv(req: Request, res: Response): Promise<void> {
   csvHeaders(res, `leep-coverage-${filters.from}-to-${filters.to}.csv`).send(text);
 }
 
+type Row = Record<string, unknown>;
+
+const ENGAGEMENT_COLUMNS: readonly Column<Row>[] = [
+  ['Engagement', (r) => r.id],
+  ['Case reference', (r) => r.reference],
+  ['Program', (r) => word(TRACKS, r.track)],
+  ['Date', (r) => r.date],
+  ['Start time', (r) => r.start_time ?? ''],
+  ['Duration (minutes)', (r) => r.duration_minutes],
+  ['Hours', (r) => hoursOf(Number(r.duration_minutes))],
+  ['Format', (r) => word(FORMATS, r.format)],
+  ['Status', (r) => word(ENGAGEMENT_STATUSES, r.status)],
+  ['Participants', (r) => r.participant_count],
+  ['States and jurisdictions', (r) => r.jurisdictions ?? ''],
+  ['Consultants', (r) => r.consultants ?? ''],
+  ['Topics', (r) => r.topics ?? ''],
+];
+
+/** GET /reports/engagements.csv: the delivered engagements behind the figures, one row each. */
 export async function engagementsCsv(req: Request, res: Response): Promise<void> {
   const { filters } = filtersOf(req);
   const rows = deliveredEngagementsExport(actorOf(req), filters);
-  const csv = csvStream(res, `leep-engagements-${filters.from}-to-${filters.to}.csv`, [
-    'Engagement',
-    'Case reference',
-    'Program',
-    'Date',
-    'Start time',
-    'Duration (minutes)',
-    'Hours',
-    'Format',
-    'Status',
-    'Participants',
-    'States and jurisdictions',
-    'Consultants',
-    'Topics',
-  ]);
-  // Read a page at a time: a decade of engagements never sits in memory at once.
-  for await (const r of rows) {
-    const ok = csv.write([
-      r.id,
-      r.reference,
-      word(TRACKS, r.track),
-      r.date,
-      r.start_time ?? '',
-      r.duration_minutes,
-      hoursOf(Number(r.duration_minutes)),
-      word(FORMATS, r.format),
-      word(ENGAGEMENT_STATUSES, r.status),
-      r.participant_count,
-      r.jurisdictions ?? '',
-      r.consultants ?? '',
-      r.topics ?? '',
-    ]);
-    if (!ok) await new Promise((resolve) => csv.once('drain', resolve));
-  }
-  csv.end();
+  await csvStream(res, `leep-engagements-${filters.from}-to-${filters.to}.csv`, ENGAGEMENT_COLUMNS, rows);
 }
 
+/** The cases export's columns; times are local to the program's time zone, which the headings name. */
+function caseColumns(zone: string): Column<Row>[] {
+  const local = (v: unknown) => (v ? localDateTime(toDate(v) as Date, zone) : '');
+  return [
+    ['Reference', (r) => r.reference],
+    ['Program', (r) => word(TRACKS, r.track)],
+    ['Status', (r) => word(STATUSES, r.status)],
+    ['Priority', (r) => word(PRIORITIES, r.priority)],
+    ['Source', (r) => word(SOURCES, r.source)],
+    ['Jurisdiction code', (r) => r.jurisdiction_code],
+    ['State or jurisdiction', (r) => r.jurisdiction_name],
+    ['Title', (r) => r.title],
+    ['Requester', (r) => r.requester_name],
+    ['Organization', (r) => r.organization_name],
+    [`Submitted (${zone})`, (r) => local(r.submitted_at)],
+    [`First assigned (${zone})`, (r) => local(r.first_assigned_at)],
+    [`First delivered engagement (${zone})`, (r) => local(r.first_engagement_at)],
+    [`Closed (${zone})`, (r) => local(r.closed_at)],
+    ['Lead consultant', (r) => r.lead_name ?? ''],
+  ];
+}
+
+/** GET /reports/cases.csv: the cases submitted in the period, one row each. */
 export async function casesCsv(req: Request, res: Response): Promise<void> {
   const { filters } = filtersOf(req);
-  const zone = cfg(req).timeZone;
-  const local = (v: unknown) => (v ? localDateTime(toDate(v) as Date, zone) : '');
   const rows = casesExport(actorOf(req), filters);
-  const csv = csvStream(res, `leep-cases-${filters.from}-to-${filters.to}.csv`, [
-    'Reference',
-    'Program',
-    'Status',
-    'Priority',
-    'Source',
-    'Jurisdiction code',
-    'State or jurisdiction',
-    'Title',
-    'Requester',
-    'Organization',
-    `Submitted (${zone})`,
-    `First assigned (${zone})`,
-    `First delivered engagement (${zone})`,
-    `Closed (${zone})`,
-    'Lead consultant',
-  ]);
-  for await (const r of rows) {
-    const ok = csv.write([
-      r.reference,
-      word(TRACKS, r.track),
-      word(STATUSES, r.status),
-      word(PRIORITIES, r.priority),
-      word(SOURCES, r.source),
-      r.jurisdiction_code,
-      r.jurisdiction_name,
-      r.title,
-      r.requester_name,
-      r.organization_name,
-      local(r.submitted_at),
-      local(r.first_assigned_at),
-      local(r.first_engagement_at),
-      local(r.closed_at),
-      r.lead_name ?? '',
-    ]);
-    if (!ok) await new Promise((resolve) => csv.once('drain', resolve));
-  }
-  csv.end();
+  await csvStream(res, `leep-cases-${filters.from}-to-${filters.to}.csv`, caseColumns(cfg(req).timeZone), rows);
 }
 
 /** GET /states/:code: one jurisdiction's whole history across tracks. */
