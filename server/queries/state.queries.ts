@@ -12,7 +12,7 @@ export async function stateCounts(code: string, q: Queryable = db): Promise<{ ca
 }
 
 /** A case on a jurisdiction's page. */
-export interface StateCaseRow {
+interface StateCaseRow {
   id: number;
   reference: string;
   title: string;
@@ -24,7 +24,7 @@ export interface StateCaseRow {
 }
 
 /** An engagement on a jurisdiction's page, its consultants and jurisdictions joined as text. */
-export interface StateEngagementRow {
+interface StateEngagementRow {
   id: number;
   date: string;
   status: string;

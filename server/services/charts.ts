@@ -55,7 +55,7 @@ interface MapTile {
 }
 
 /** What views/partials/reports/tile-map.hbs draws. */
-export interface TileMapView {
+interface TileMapView {
   width: number;
   height: number;
   /** The side of a square. */
@@ -141,7 +141,7 @@ interface YearBar {
 }
 
 /** What views/partials/reports/years-chart.hbs draws. */
-export interface YearsChartView {
+interface YearsChartView {
   width: number;
   height: number;
   barWidth: number;

@@ -18,13 +18,13 @@ import { ReportReader, mustReadReports } from './report.service';
 type Row = Record<string, unknown>;
 
 /** Which page of a list, and whether a page past the end gives the last page (the web) or none (the API). */
-export interface PageWanted {
+interface PageWanted {
   page: number;
   perPage: number;
   lastIfPast?: boolean;
 }
 
-export interface ListPage {
+interface ListPage {
   rows: Row[];
   total: number;
   page: number;

@@ -2,7 +2,7 @@ import { databaseAnswers, storageFailureCode } from '../queries/health.queries';
 import { isDraining } from '../lifecycle';
 
 /** What `/healthz` says: serving, stopping (the drain period), or not able to serve. */
-export type Health = { state: 'ok' } | { state: 'draining' } | { state: 'storage_failed'; code: string } | { state: 'unavailable' };
+type Health = { state: 'ok' } | { state: 'draining' } | { state: 'storage_failed'; code: string } | { state: 'unavailable' };
 
 /**
  * The instance's health: draining from SIGTERM on; unavailable when the database's last write
