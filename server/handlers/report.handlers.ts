@@ -20,12 +20,16 @@ function filtersOf(req: Request) {
   return parsed;
 }
 
-async function filterOptions(users: { id: number; name: string }[]) {
-  const [jurisdictions, topics] = await Promise.all([jurisdictionList(), topicList({ includeRetired: true })]);
+/** The choices of the dashboard's filters: every jurisdiction, every topic (retired ones too), the consultants. */
+function filterOptions(
+  jurisdictions: { code: string; name: string }[],
+  topics: { slug: string; name: string }[],
+  consultants: { id: number; name: string }[],
+) {
   return {
     jurisdictionOptions: jurisdictions.map((j) => ({ value: j.code, label: j.name })),
     topicOptions: topics.map((t) => ({ value: t.slug, label: t.name })),
-    consultantOptions: users.map((u) => ({ value: String(u.id), label: u.name })),
+    consultantOptions: consultants.map((u) => ({ value: String(u.id), label: u.name })),
     tracks: choices(TRACKS),
     formats: choices(FORMATS),
   };
@@ -46,8 +50,12 @@ interface PageSpec {
 async function dashboardPage(req: Request): Promise<PageSpec> {
   const { filters, problems } = filtersOf(req);
   const measure = req.query.measure === 'hours' ? 'hours' : 'engagements';
-  const { figures, feedback, consultants } = await dashboardReport(actorOf(req), filters, cfg(req));
-  const options = await filterOptions(consultants);
+  const [{ figures, feedback, consultants }, jurisdictions, topics] = await Promise.all([
+    dashboardReport(actorOf(req), filters, cfg(req)),
+    jurisdictionList(),
+    topicList({ includeRetired: true }),
+  ]);
+  const options = filterOptions(jurisdictions, topics, consultants);
   const tiles = [...figures.states, ...figures.territories].map((j) => ({
     code: j.code,
     name: j.name,
