@@ -1,12 +1,12 @@
 import type { Request, Response } from 'express';
-import type { Config } from '../config';
+import { cfg } from './helpers';
 import { openApiDocument } from '../schemas/openapi';
 
 let cached: { url: string; text: string } | undefined;
 
 /** GET /api/v1/openapi.json: the API's description, made once from the schemas. */
 export function openapiJson(req: Request, res: Response): void {
-  const url = (req.app.locals.config as Config).publicUrl.replace(/\/$/, '');
+  const url = cfg(req).publicUrl.replace(/\/$/, '');
   if (cached?.url !== url) cached = { url, text: JSON.stringify(openApiDocument(url), null, 2) };
   res.type('application/json').set('Cache-Control', 'public, max-age=300').send(cached.text);
 }

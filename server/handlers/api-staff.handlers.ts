@@ -1,33 +1,11 @@
-import type { NextFunction, Request, Response } from 'express';
-import type { Config } from '../config';
+import type { Request, Response } from 'express';
 import { toDate } from '../values';
-import { ForbiddenError, UnauthorizedError, ValidationError } from '../errors';
-import { caseRows, engagementRows } from '../queries/export.queries';
+import { ValidationError } from '../errors';
 import { validateApiQuery } from '../schemas/api.schemas';
-import { PROGRAM_START, dashboardFigures, parseReportFilters } from '../services/report.service';
+import { casesPage, deliveredEngagementsPage } from '../services/export.service';
+import { PROGRAM_START, coverageReport, parseReportFilters } from '../services/report.service';
 import { todayIn } from '../services/time';
-import { authenticateToken } from '../services/token.service';
-
-/** `Authorization: Bearer <token>` of an active director; anything else answers 401. */
-export async function requireApiToken(req: Request, res: Response, next: NextFunction): Promise<void> {
-  const header = req.get('authorization') ?? '';
-  const m = /^Bearer\s+(\S+)$/i.exec(header);
-  const holder = m ? await authenticateToken(m[1]) : undefined;
-  if (!holder) {
-    res.set('WWW-Authenticate', 'Bearer realm="LEEP TA Tracker"');
-    throw new UnauthorizedError('A valid API token is required: send Authorization: Bearer <token>.');
-  }
-  req.user = holder.user;
-  req.apiToken = { id: holder.tokenId, scope: holder.scope };
-  next();
-}
-
-/** After `requireApiToken`: only a token with the `write` scope may change anything (else 403). */
-export function requireWriteScope(req: Request, _res: Response, next: NextFunction): void {
-  if (req.apiToken?.scope !== 'write')
-    throw new ForbiddenError('This token may only read. A director can make a token with the write scope under Admin → API tokens.');
-  next();
-}
+import { actorOf, cfg } from './helpers';
 
 /** RFC 8288 links to the first, previous, next and last pages of a list, keeping its filters. */
 function setPageLinks(req: Request, res: Response, page: number, perPage: number, total: number): void {
@@ -46,7 +24,7 @@ function setPageLinks(req: Request, res: Response, page: number, perPage: number
 
 function query(req: Request) {
   const q = validateApiQuery({ ...(req.query as Record<string, unknown>) });
-  const timeZone = (req.app.locals.config as Config).timeZone;
+  const timeZone = cfg(req).timeZone;
   // The dashboard swaps a period given backwards and says so; an API client is told instead.
   const today = todayIn(timeZone);
   const from = q.from ?? PROGRAM_START;
@@ -69,15 +47,10 @@ const iso = (v: unknown) => (v ? (toDate(v) as Date).toISOString() : null);
 /** GET /api/v1/cases: cases submitted in the period, paged. */
 export async function apiCases(req: Request, res: Response): Promise<void> {
   const { filters, page, perPage } = query(req);
-  const [rows, [{ n }]] = await Promise.all([
-    caseRows(filters)
-      .limit(perPage)
-      .offset((page - 1) * perPage),
-    caseRows(filters).clearSelect().clearOrder().count({ n: '*' }),
-  ]);
-  setPageLinks(req, res, page, perPage, Number(n));
+  const { rows, total } = await casesPage(actorOf(req), filters, { page, perPage });
+  setPageLinks(req, res, page, perPage, total);
   res.json({
-    data: rows.map((r: Record<string, unknown>) => ({
+    data: rows.map((r) => ({
       reference: r.reference,
       track: r.track,
       status: r.status,
@@ -94,7 +67,7 @@ export async function apiCases(req: Request, res: Response): Promise<void> {
     })),
     page,
     per_page: perPage,
-    total: Number(n),
+    total,
     filters,
   });
 }
@@ -104,15 +77,10 @@ const list = (v: unknown) => (typeof v === 'string' && v ? v.split('; ') : []);
 /** GET /api/v1/engagements: the delivered engagements behind the dashboard, paged. */
 export async function apiEngagements(req: Request, res: Response): Promise<void> {
   const { filters, page, perPage } = query(req);
-  const [rows, [{ n }]] = await Promise.all([
-    engagementRows(filters)
-      .limit(perPage)
-      .offset((page - 1) * perPage),
-    engagementRows(filters).clearSelect().clearOrder().count({ n: '*' }),
-  ]);
-  setPageLinks(req, res, page, perPage, Number(n));
+  const { rows, total } = await deliveredEngagementsPage(actorOf(req), filters, { page, perPage });
+  setPageLinks(req, res, page, perPage, total);
   res.json({
-    data: rows.map((r: Record<string, unknown>) => ({
+    data: rows.map((r) => ({
       id: Number(r.id),
       case_reference: r.reference,
       track: r.track,
@@ -128,7 +96,7 @@ export async function apiEngagements(req: Request, res: Response): Promise<void>
     })),
     page,
     per_page: perPage,
-    total: Number(n),
+    total,
     filters,
   });
 }
@@ -136,7 +104,7 @@ export async function apiEngagements(req: Request, res: Response): Promise<void>
 /** GET /api/v1/reports/coverage: the dashboard's coverage figures, equal to the page's. */
 export async function apiCoverage(req: Request, res: Response): Promise<void> {
   const { filters } = query(req);
-  const f = await dashboardFigures(filters, req.app.locals.config as Config);
+  const f = await coverageReport(actorOf(req), filters, cfg(req));
   const row = (j: (typeof f.states)[number]) => ({
     code: j.code,
     name: j.name,

@@ -1,12 +1,12 @@
 import type { Request, Response } from 'express';
-import type { Config } from '../config';
+import { cfg } from './helpers';
 import { AppError, ValidationError } from '../errors';
 import { submitRequest } from '../services/request.service';
 
 /** `POST /api/v1/requests`: the public form's request as JSON. */
 export async function apiCreateRequest(req: Request, res: Response): Promise<void> {
   if (!req.is('application/json')) throw new AppError(415, 'unsupported_media_type', 'Send the request as application/json.');
-  const config = req.app.locals.config as Config;
+  const config = cfg(req);
   let payload: unknown = req.body;
   const headerKey = req.get('idempotency-key');
   if (headerKey && payload && typeof payload === 'object' && !Array.isArray(payload) && !('idempotency_key' in payload)) {

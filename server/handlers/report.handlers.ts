@@ -1,22 +1,18 @@
 import type { Request, Response } from 'express';
-import type { Config } from '../config';
 import { toDate } from '../values';
 import { AppError, NotFoundError } from '../errors';
-import { feedbackSummary } from '../queries/feedback.queries';
-import { afterCase, afterEngagement, caseRows, engagementRows, inPages } from '../queries/export.queries';
-import { listJurisdictions, listTopics } from '../queries/reference.queries';
-import { ReportFilters } from '../queries/report.queries';
-import { listUserNames } from '../queries/user.queries';
 import { tileMap, servedByYearChart } from '../services/charts';
-import { dashboardFigures, filterParams, hoursOf, parseReportFilters } from '../services/report.service';
+import { casesExport, deliveredEngagementsExport, deliveredEngagementsPage } from '../services/export.service';
+import { jurisdictionList, topicList } from '../services/reference.service';
+import { ReportFilters, coverageReport, dashboardReport, filterParams, hoursOf, parseReportFilters } from '../services/report.service';
 import { stateHistory } from '../services/state.service';
 import { pageNav } from './paging';
-import { FORMATS, PRIORITIES, SOURCES, STATUSES, TRACKS, choices } from '../vocabulary';
+import { FORMATS, OPEN_STATUSES, PRIORITIES, SOURCES, STATUSES, TRACKS, choices } from '../vocabulary';
 import { ENGAGEMENT_STATUSES } from '../schemas/engagement.schemas';
 import { localDateTime } from '../services/time';
-import { csvHeaders, csvStream, csvText } from './csv';
+import { Column, csvHeaders, csvStream, csvText } from './csv';
+import { actorOf, cfg } from './helpers';
 
-const cfg = (req: Request) => req.app.locals.config as Config;
 /** The report filters of the query string; a date outside the years the app keeps answers 422, naming the field. */
 function filtersOf(req: Request) {
   const parsed = parseReportFilters(req.query, cfg(req).timeZone);
@@ -24,12 +20,16 @@ function filtersOf(req: Request) {
   return parsed;
 }
 
-async function filterOptions() {
-  const [jurisdictions, topics, users] = await Promise.all([listJurisdictions(), listTopics({ includeRetired: true }), listUserNames()]);
+/** The choices of the dashboard's filters: every jurisdiction, every topic (retired ones too), the consultants. */
+function filterOptions(
+  jurisdictions: { code: string; name: string }[],
+  topics: { slug: string; name: string }[],
+  consultants: { id: number; name: string }[],
+) {
   return {
     jurisdictionOptions: jurisdictions.map((j) => ({ value: j.code, label: j.name })),
     topicOptions: topics.map((t) => ({ value: t.slug, label: t.name })),
-    consultantOptions: users.map((u) => ({ value: String(u.id), label: u.name })),
+    consultantOptions: consultants.map((u) => ({ value: String(u.id), label: u.name })),
     tracks: choices(TRACKS),
     formats: choices(FORMATS),
   };
@@ -50,17 +50,12 @@ interface PageSpec {
 async function dashboardPage(req: Request): Promise<PageSpec> {
   const { filters, problems } = filtersOf(req);
   const measure = req.query.measure === 'hours' ? 'hours' : 'engagements';
-  const [figures, options, [feedbackAll, feedbackByFormat, feedbackByConsultant]] = await Promise.all([
-    dashboardFigures(filters, cfg(req)),
-    filterOptions(),
-    Promise.all([feedbackSummary(filters, 'all'), feedbackSummary(filters, 'format'), feedbackSummary(filters, 'consultant')]),
+  const [{ figures, feedback, consultants }, jurisdictions, topics] = await Promise.all([
+    dashboardReport(actorOf(req), filters, cfg(req)),
+    jurisdictionList(),
+    topicList({ includeRetired: true }),
   ]);
-  const rate = (r: { completed: number; answered: number }) => (r.completed ? Math.round((r.answered / r.completed) * 1000) / 10 : null);
-  const feedback = {
-    all: { ...feedbackAll[0], rate: rate(feedbackAll[0]) },
-    byFormat: feedbackByFormat.map((r) => ({ ...r, label: FORMATS[r.key as keyof typeof FORMATS] ?? r.key, rate: rate(r) })),
-    byConsultant: feedbackByConsultant.map((r) => ({ ...r, rate: rate(r) })),
-  };
+  const options = filterOptions(jurisdictions, topics, consultants);
   const tiles = [...figures.states, ...figures.territories].map((j) => ({
     code: j.code,
     name: j.name,
@@ -82,9 +77,9 @@ async function dashboardPage(req: Request): Promise<PageSpec> {
       measure,
       values: { ...filters, consultant: filters.consultant ? String(filters.consultant) : '' },
       ...figures,
-      mapSvg: map.svg,
+      map: map.map,
       legend: map.legend,
-      yearsSvg: servedByYearChart(figures.years),
+      yearsChart: servedByYearChart(figures.years),
       qs,
       links: {
         engagements: link('/reports/engagements'),
@@ -92,7 +87,7 @@ async function dashboardPage(req: Request): Promise<PageSpec> {
         engagementsCsv: link('/reports/engagements.csv'),
         casesCsv: link('/reports/cases.csv'),
         openCases: `/cases?${new URLSearchParams([
-          ...['new', 'assigned', 'in_progress', 'on_hold'].map((s): [string, string] => ['status', s]),
+          ...OPEN_STATUSES.map((s): [string, string] => ['status', s]),
           ...(filters.track ? [['track', filters.track] as [string, string]] : []),
           ...(filters.jurisdiction ? [['jurisdiction', filters.jurisdiction] as [string, string]] : []),
           ...(filters.topic ? [['topic', filters.topic] as [string, string]] : []),
@@ -122,20 +117,19 @@ const PER_PAGE = 50;
 /** GET /reports/engagements: the delivered engagements behind a dashboard figure. */
 export async function engagementList(req: Request, res: Response): Promise<void> {
   const { filters, problems } = filtersOf(req);
-  const [{ n }] = await engagementRows(filters).clearSelect().clearOrder().count({ n: '*' });
-  const total = Number(n);
-  const pages = Math.max(1, Math.ceil(total / PER_PAGE));
   // A page past the end (an old link, a typed number) shows the last page rather than nothing.
-  const page = Math.max(1, Math.min(pages, Number.parseInt(String(req.query.page ?? '1'), 10) || 1));
-  const rows = await engagementRows(filters)
-    .limit(PER_PAGE)
-    .offset((page - 1) * PER_PAGE);
+  const wanted = Number.parseInt(String(req.query.page ?? '1'), 10) || 1;
+  const { rows, total, page, pages } = await deliveredEngagementsPage(actorOf(req), filters, {
+    page: wanted,
+    perPage: PER_PAGE,
+    lastIfPast: true,
+  });
   const qs = filterParams(filters);
   res.render('pages/reports/engagements', {
     title: 'Delivered engagements',
     filters,
     problems,
-    rows: rows.map((r: Record<string, unknown>) => ({
+    rows: rows.map((r) => ({
       ...r,
       hours: hoursOf(Number(r.duration_minutes)),
       formatLabel: FORMATS[r.format as keyof typeof FORMATS],
@@ -153,7 +147,7 @@ const word = (list: Record<string, string>, key: unknown) => list[String(key)] ?
 /** GET /reports/coverage.csv: one row per jurisdiction (57 at most). */
 export async function coverageCsv(req: Request, res: Response): Promise<void> {
   const { filters } = filtersOf(req);
-  const figures = await dashboardFigures(filters, cfg(req));
+  const figures = await coverageReport(actorOf(req), filters, cfg(req));
   const text = csvText(
     [
       'Code',
@@ -181,87 +175,58 @@ export async function coverageCsv(req: Request, res: Response): Promise<void> {
   csvHeaders(res, `leep-coverage-${filters.from}-to-${filters.to}.csv`).send(text);
 }
 
+type Row = Record<string, unknown>;
+
+const ENGAGEMENT_COLUMNS: readonly Column<Row>[] = [
+  ['Engagement', (r) => r.id],
+  ['Case reference', (r) => r.reference],
+  ['Program', (r) => word(TRACKS, r.track)],
+  ['Date', (r) => r.date],
+  ['Start time', (r) => r.start_time ?? ''],
+  ['Duration (minutes)', (r) => r.duration_minutes],
+  ['Hours', (r) => hoursOf(Number(r.duration_minutes))],
+  ['Format', (r) => word(FORMATS, r.format)],
+  ['Status', (r) => word(ENGAGEMENT_STATUSES, r.status)],
+  ['Participants', (r) => r.participant_count],
+  ['States and jurisdictions', (r) => r.jurisdictions ?? ''],
+  ['Consultants', (r) => r.consultants ?? ''],
+  ['Topics', (r) => r.topics ?? ''],
+];
+
+/** GET /reports/engagements.csv: the delivered engagements behind the figures, one row each. */
 export async function engagementsCsv(req: Request, res: Response): Promise<void> {
   const { filters } = filtersOf(req);
-  const csv = csvStream(res, `leep-engagements-${filters.from}-to-${filters.to}.csv`, [
-    'Engagement',
-    'Case reference',
-    'Program',
-    'Date',
-    'Start time',
-    'Duration (minutes)',
-    'Hours',
-    'Format',
-    'Status',
-    'Participants',
-    'States and jurisdictions',
-    'Consultants',
-    'Topics',
-  ]);
-  // Read a page at a time: a decade of engagements never sits in memory at once.
-  for await (const r of inPages(() => engagementRows(filters), afterEngagement)) {
-    const ok = csv.write([
-      r.id,
-      r.reference,
-      word(TRACKS, r.track),
-      r.date,
-      r.start_time ?? '',
-      r.duration_minutes,
-      hoursOf(Number(r.duration_minutes)),
-      word(FORMATS, r.format),
-      word(ENGAGEMENT_STATUSES, r.status),
-      r.participant_count,
-      r.jurisdictions ?? '',
-      r.consultants ?? '',
-      r.topics ?? '',
-    ]);
-    if (!ok) await new Promise((resolve) => csv.once('drain', resolve));
-  }
-  csv.end();
+  const rows = deliveredEngagementsExport(actorOf(req), filters);
+  await csvStream(res, `leep-engagements-${filters.from}-to-${filters.to}.csv`, ENGAGEMENT_COLUMNS, rows);
 }
 
+/** The cases export's columns; times are local to the program's time zone, which the headings name. */
+function caseColumns(zone: string): Column<Row>[] {
+  const local = (v: unknown) => (v ? localDateTime(toDate(v) as Date, zone) : '');
+  return [
+    ['Reference', (r) => r.reference],
+    ['Program', (r) => word(TRACKS, r.track)],
+    ['Status', (r) => word(STATUSES, r.status)],
+    ['Priority', (r) => word(PRIORITIES, r.priority)],
+    ['Source', (r) => word(SOURCES, r.source)],
+    ['Jurisdiction code', (r) => r.jurisdiction_code],
+    ['State or jurisdiction', (r) => r.jurisdiction_name],
+    ['Title', (r) => r.title],
+    ['Requester', (r) => r.requester_name],
+    ['Organization', (r) => r.organization_name],
+    [`Submitted (${zone})`, (r) => local(r.submitted_at)],
+    [`First assigned (${zone})`, (r) => local(r.first_assigned_at)],
+    [`First delivered engagement (${zone})`, (r) => local(r.first_engagement_at)],
+    [`Closed (${zone})`, (r) => local(r.closed_at)],
+    ['Lead consultant', (r) => r.lead_name ?? ''],
+  ];
+}
+
+/** GET /reports/cases.csv: the cases submitted in the period, one row each. */
 export async function casesCsv(req: Request, res: Response): Promise<void> {
   const { filters } = filtersOf(req);
-  const zone = cfg(req).timeZone;
-  const local = (v: unknown) => (v ? localDateTime(toDate(v) as Date, zone) : '');
-  const csv = csvStream(res, `leep-cases-${filters.from}-to-${filters.to}.csv`, [
-    'Reference',
-    'Program',
-    'Status',
-    'Priority',
-    'Source',
-    'Jurisdiction code',
-    'State or jurisdiction',
-    'Title',
-    'Requester',
-    'Organization',
-    `Submitted (${zone})`,
-    `First assigned (${zone})`,
-    `First delivered engagement (${zone})`,
-    `Closed (${zone})`,
-    'Lead consultant',
-  ]);
-  for await (const r of inPages(() => caseRows(filters), afterCase)) {
-    const ok = csv.write([
-      r.reference,
-      word(TRACKS, r.track),
-      word(STATUSES, r.status),
-      word(PRIORITIES, r.priority),
-      word(SOURCES, r.source),
-      r.jurisdiction_code,
-      r.jurisdiction_name,
-      r.title,
-      r.requester_name,
-      r.organization_name,
-      local(r.submitted_at),
-      local(r.first_assigned_at),
-      local(r.first_engagement_at),
-      local(r.closed_at),
-      r.lead_name ?? '',
-    ]);
-    if (!ok) await new Promise((resolve) => csv.once('drain', resolve));
-  }
-  csv.end();
+  const rows = casesExport(actorOf(req), filters);
+  await csvStream(res, `leep-cases-${filters.from}-to-${filters.to}.csv`, caseColumns(cfg(req).timeZone), rows);
 }
 
 /** GET /states/:code: one jurisdiction's whole history across tracks. */
@@ -276,7 +241,7 @@ async function statePageSpec(req: Request): Promise<PageSpec> {
   // The engagements and the cases are paged each on its own: a link moves one list and keeps the other.
   const pageParam = (name: string) => Math.max(1, Math.min(10_000, Number.parseInt(String(req.query[name] ?? '1'), 10) || 1));
   const wanted = { engagementsPage: pageParam('engagements_page'), casesPage: pageParam('cases_page'), perPage };
-  const history = await stateHistory(code, wanted);
+  const history = await stateHistory(actorOf(req), code, wanted);
   if (!history) throw new NotFoundError('There is no state or jurisdiction with that code.');
   const { engagements, cases, engagementsOf, casesOf } = history.pages;
   const href = (e: number, c: number) =>

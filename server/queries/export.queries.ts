@@ -1,9 +1,10 @@
 import type { Knex } from 'knex';
 import { Queryable, db, listAggSql } from '../db';
+import { num } from '../values';
 import { ReportFilters, casesInPeriod, deliveredEngagements } from './report.queries';
 
 /** Delivered engagements behind the figures, one row each, with their lists joined as text. */
-export function engagementRows(f: ReportFilters, q: Queryable = db): Knex.QueryBuilder {
+function engagementRows(f: ReportFilters, q: Queryable = db): Knex.QueryBuilder {
   return deliveredEngagements(f, q, { withCase: true })
     .select(
       'e.id',
@@ -31,7 +32,7 @@ export function engagementRows(f: ReportFilters, q: Queryable = db): Knex.QueryB
 }
 
 /** Cases submitted in the period under the case filters, one row each. */
-export function caseRows(f: ReportFilters, q: Queryable = db): Knex.QueryBuilder {
+function caseRows(f: ReportFilters, q: Queryable = db): Knex.QueryBuilder {
   return casesInPeriod(f, q)
     .join('jurisdictions as j', 'j.code', 'c.jurisdiction_code')
     .leftJoin('users as lead', 'lead.id', 'c.lead_consultant_id')
@@ -64,7 +65,7 @@ export const EXPORT_PAGE_SIZE = 250;
 type After = (query: Knex.QueryBuilder, last: Record<string, unknown>) => Knex.QueryBuilder;
 
 /** After an engagement row, in engagementRows' order (newest date first, then highest id). */
-export const afterEngagement: After = (query, last) =>
+const afterEngagement: After = (query, last) =>
   query.where((w) =>
     w
       .where('e.date', '<', last.date as string)
@@ -72,12 +73,14 @@ export const afterEngagement: After = (query, last) =>
   );
 
 /** After a case row, in caseRows' order (latest submission first, then highest id). */
-export const afterCase: After = (query, last) =>
+const afterCase: After = (query, last) =>
   query.where((w) =>
     w
       .where('c.submitted_at', '<', last.submitted_at as string)
       .orWhere((x) => x.where('c.submitted_at', last.submitted_at as string).andWhere('c.id', '<', last.id as number)),
   );
+
+type Row = Record<string, unknown>;
 
 /**
  * The rows of a query (which must have a total order), read a page at a time so that an export
@@ -86,17 +89,51 @@ export const afterCase: After = (query, last) =>
  * Paging rather than driver streaming: knex streams from PostgreSQL only through the
  * pg-query-stream package, which the app does not use, and paging works alike on both.
  */
-export async function* inPages(
-  build: () => Knex.QueryBuilder,
-  after: After,
-  size = EXPORT_PAGE_SIZE,
-): AsyncGenerator<Record<string, unknown>> {
-  let last: Record<string, unknown> | undefined;
+async function* inPages(build: () => Knex.QueryBuilder, after: After, size: number): AsyncGenerator<Row> {
+  let last: Row | undefined;
   for (;;) {
     const query = build();
-    const rows: Record<string, unknown>[] = await (last ? after(query, last) : query).limit(size);
+    const rows: Row[] = await (last ? after(query, last) : query).limit(size);
     for (const row of rows) yield row;
     if (rows.length < size) return;
     last = rows[rows.length - 1];
   }
+}
+
+/** Every delivered engagement behind the figures (engagementRows' order), read EXPORT_PAGE_SIZE rows at a time. */
+export function allEngagementRows(f: ReportFilters, size = EXPORT_PAGE_SIZE, q: Queryable = db): AsyncGenerator<Row> {
+  return inPages(() => engagementRows(f, q), afterEngagement, size);
+}
+
+/** Every case of the period under the case filters (caseRows' order), read EXPORT_PAGE_SIZE rows at a time. */
+export function allCaseRows(f: ReportFilters, size = EXPORT_PAGE_SIZE, q: Queryable = db): AsyncGenerator<Row> {
+  return inPages(() => caseRows(f, q), afterCase, size);
+}
+
+/** A page of a list: `limit` rows from `offset`. */
+export interface Slice {
+  limit: number;
+  offset: number;
+}
+
+/** One page of the delivered engagements behind the figures. */
+export async function engagementRowsPage(f: ReportFilters, slice: Slice, q: Queryable = db): Promise<Row[]> {
+  return engagementRows(f, q).limit(slice.limit).offset(slice.offset);
+}
+
+/** How many delivered engagements are behind the figures. */
+export async function engagementRowCount(f: ReportFilters, q: Queryable = db): Promise<number> {
+  const [{ n }] = await engagementRows(f, q).clearSelect().clearOrder().count({ n: '*' });
+  return num(n);
+}
+
+/** One page of the cases of the period under the case filters. */
+export async function caseRowsPage(f: ReportFilters, slice: Slice, q: Queryable = db): Promise<Row[]> {
+  return caseRows(f, q).limit(slice.limit).offset(slice.offset);
+}
+
+/** How many cases of the period match the case filters. */
+export async function caseRowCount(f: ReportFilters, q: Queryable = db): Promise<number> {
+  const [{ n }] = await caseRows(f, q).clearSelect().clearOrder().count({ n: '*' });
+  return num(n);
 }

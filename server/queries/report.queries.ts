@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import { Queryable, db, secondsBetweenSql } from '../db';
 import { num } from '../values';
-import { addDays, zonedToUtc } from '../services/time';
+import { addDays, zonedToUtc } from '../dates';
+import { OPEN_STATUSES } from '../vocabulary';
 
 /** The filters every report takes (PRODUCT.md, "Reports"). Dates are YYYY-MM-DD, inclusive. */
 export interface ReportFilters {
@@ -287,7 +288,7 @@ export async function openCasesByAge(
 ): Promise<{ total: number; buckets: number[] }> {
   const cols = cutoffs.map((c, i) => q.raw(`coalesce(sum(case when c.submitted_at < ? then 1 else 0 end), 0) as b${i}`, [c.before]));
   const [row] = await casesInPeriod(f, q, { period: false })
-    .whereIn('c.status', ['new', 'assigned', 'in_progress', 'on_hold'])
+    .whereIn('c.status', OPEN_STATUSES)
     .select(q.raw('count(*) as total'), ...cols);
   return { total: num(row.total), buckets: cutoffs.map((_, i) => num(row[`b${i}`])) };
 }

@@ -1,7 +1,8 @@
-/** Charts drawn on the server as SVG, with a title and a text alternative: no JavaScript needed. */
-
-const esc = (s: unknown) =>
-  String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
+/**
+ * The numbers of the charts drawn on the server as SVG (no JavaScript needed): where each shape
+ * goes, its colour and its words. The markup, with its title and text alternative, is in
+ * views/partials/reports/tile-map.hbs and years-chart.hbs, escaped by Handlebars.
+ */
 
 /** Five shades of the USWDS blue, lightest first, with a text colour that keeps 4.5:1 contrast. */
 export const SHADES = [
@@ -35,39 +36,66 @@ function shadeOf(value: number, limits: number[]) {
   return SHADES[i === -1 ? SHADES.length - 1 : i];
 }
 
-/** The tile-grid map: one square per jurisdiction, shaded by a measure, its code and value written on it. */
+/** One square of the tile-grid map, placed and shaded, with its words. */
+interface MapTile {
+  code: string;
+  name: string;
+  /** "12 engagements", "1 hour" or "not served": the square's title. */
+  label: string;
+  /** The value written on the square, or a dash when not served. */
+  shown: string;
+  x: number;
+  y: number;
+  fill: string;
+  text: string;
+  /** Where the code and the value are written: centred at `cx`, on the lines `codeY` and `valueY`. */
+  cx: number;
+  codeY: number;
+  valueY: number;
+}
+
+/** What views/partials/reports/tile-map.hbs draws. */
+interface TileMapView {
+  width: number;
+  height: number;
+  /** The side of a square. */
+  size: number;
+  measure: string;
+  tiles: MapTile[];
+}
+
+const TILE = 52;
+const TILE_GAP = 4;
+
+/** The tile-grid map: one square per jurisdiction, shaded by a measure, its code and value written on it; and its legend. */
 export function tileMap(
   tiles: Tile[],
   measureLabel: string,
   format: (v: number) => string,
-): { svg: string; legend: { swatch: number; fill: string; label: string }[] } {
-  const size = 52;
-  const gap = 4;
+): { map: TileMapView; legend: { swatch: number; fill: string; label: string }[] } {
+  const step = TILE + TILE_GAP;
   const cols = 1 + Math.max(...tiles.map((t) => t.col));
   const rows = 1 + Math.max(...tiles.map((t) => t.row));
   const limits = classLimits(tiles.map((t) => t.value));
-  const cells = tiles
-    .map((t) => {
-      const shade = shadeOf(t.value, limits);
-      // "1 engagement", "1 hour": the measure's name in the singular for exactly one.
-      const unit = t.value === 1 ? measureLabel.replace(/s$/, '') : measureLabel;
-      const x = t.col * (size + gap);
-      const y = t.row * (size + gap);
-      return (
-        `<g><title>${esc(t.name)}: ${esc(t.value > 0 ? `${format(t.value)} ${unit}` : 'not served')}</title>` +
-        `<rect x="${x}" y="${y}" width="${size}" height="${size}" rx="4" fill="${shade.fill}" stroke="#ffffff"/>` +
-        `<text x="${x + size / 2}" y="${y + 22}" text-anchor="middle" font-size="15" font-weight="700" fill="${shade.text}">${esc(t.code)}</text>` +
-        `<text x="${x + size / 2}" y="${y + 41}" text-anchor="middle" font-size="12" fill="${shade.text}">${t.value > 0 ? esc(format(t.value)) : '–'}</text></g>`
-      );
-    })
-    .join('');
-  const width = cols * (size + gap);
-  const height = rows * (size + gap);
-  const svg =
-    `<svg class="tile-map" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="map-title map-desc" xmlns="http://www.w3.org/2000/svg">` +
-    `<title id="map-title">Map of the states and territories by ${esc(measureLabel)}</title>` +
-    `<desc id="map-desc">Each square is a state, the District of Columbia or a territory, placed roughly where it lies, shaded darker for more ${esc(measureLabel)}, with its value written on it. The table after the map gives the same figures.</desc>` +
-    `${cells}</svg>`;
+  const squares = tiles.map((t) => {
+    const shade = shadeOf(t.value, limits);
+    // "1 engagement", "1 hour": the measure's name in the singular for exactly one.
+    const unit = t.value === 1 ? measureLabel.replace(/s$/, '') : measureLabel;
+    return {
+      code: t.code,
+      name: t.name,
+      label: t.value > 0 ? `${format(t.value)} ${unit}` : 'not served',
+      shown: t.value > 0 ? format(t.value) : '–',
+      x: t.col * step,
+      y: t.row * step,
+      fill: shade.fill,
+      text: shade.text,
+      cx: t.col * step + TILE / 2,
+      codeY: t.row * step + 22,
+      valueY: t.row * step + 41,
+    };
+  });
+  const map = { width: cols * step, height: rows * step, size: TILE, measure: measureLabel, tiles: squares };
   // `swatch` names the CSS class of the legend's colour square (0: not served, 1-5: the shades).
   // A class starts one unit above the one before: 1 for counts, 0.1 for hours (shown to 0.1),
   // so that every value, whole or not, falls in the class its shade says.
@@ -85,7 +113,7 @@ export function tileMap(
     });
     lower = round(limits[i] + unit);
   }
-  return { svg, legend };
+  return { map, legend };
 }
 
 /** How many decimals the values are given to (at most 3). */
@@ -95,33 +123,56 @@ function decimalsOf(values: number[]): number {
   return d;
 }
 
+/** One year's bar: its light part (served before), its dark part (new to LEEP) and its labels. */
+interface YearBar {
+  year: number;
+  newly: number;
+  cumulative: number;
+  x: number;
+  /** The bar's centre, where its labels are written. */
+  middle: number;
+  lightY: number;
+  lightHeight: number;
+  darkY: number;
+  darkHeight: number;
+  /** Where the count is written, above the bar, and the year, below it. */
+  countY: number;
+  yearY: number;
+}
+
+/** What views/partials/reports/years-chart.hbs draws. */
+interface YearsChartView {
+  width: number;
+  height: number;
+  barWidth: number;
+  bars: YearBar[];
+}
+
 /** States (50 + DC) served by year: a bar of those served so far, its new-to-LEEP part darker. */
-export function servedByYearChart(years: { year: number; newly: number; cumulative: number }[]): string {
+export function servedByYearChart(years: { year: number; newly: number; cumulative: number }[]): YearsChartView {
   const barW = 44;
   const gap = 16;
   const chartH = 200;
   const top = 24;
+  const base = top + chartH;
   const max = Math.max(1, ...years.map((y) => y.cumulative));
-  const width = years.length * (barW + gap) + gap;
-  const bars = years
-    .map((y, i) => {
-      const x = gap + i * (barW + gap);
-      const hTotal = Math.round((y.cumulative / max) * chartH);
-      const hNew = Math.round((y.newly / max) * chartH);
-      const base = top + chartH;
-      return (
-        `<g><title>${y.year}: ${y.newly} new to LEEP, ${y.cumulative} served so far</title>` +
-        `<rect x="${x}" y="${base - hTotal}" width="${barW}" height="${hTotal - hNew}" fill="#aacdec"/>` +
-        `<rect x="${x}" y="${base - hNew}" width="${barW}" height="${hNew}" fill="#005ea2"/>` +
-        `<text x="${x + barW / 2}" y="${base - hTotal - 6}" text-anchor="middle" font-size="13" fill="#1b1b1b">${y.cumulative}</text>` +
-        `<text x="${x + barW / 2}" y="${base + 18}" text-anchor="middle" font-size="13" fill="#1b1b1b">${y.year}</text></g>`
-      );
-    })
-    .join('');
-  return (
-    `<svg class="bar-chart" viewBox="0 0 ${width} ${top + chartH + 28}" role="img" aria-labelledby="years-title years-desc" xmlns="http://www.w3.org/2000/svg">` +
-    `<title id="years-title">States served (50 states and DC, territories not included), by year</title>` +
-    `<desc id="years-desc">For each year, the bar's height is the number of states and DC served since the first record up to the end of that year; its dark part is those new to LEEP that year (served for the first time ever). Territories are not in these counts. The table after the chart gives the same figures.</desc>` +
-    `${bars}</svg>`
-  );
+  const bars = years.map((y, i) => {
+    const x = gap + i * (barW + gap);
+    const hTotal = Math.round((y.cumulative / max) * chartH);
+    const hNew = Math.round((y.newly / max) * chartH);
+    return {
+      year: y.year,
+      newly: y.newly,
+      cumulative: y.cumulative,
+      x,
+      middle: x + barW / 2,
+      lightY: base - hTotal,
+      lightHeight: hTotal - hNew,
+      darkY: base - hNew,
+      darkHeight: hNew,
+      countY: base - hTotal - 6,
+      yearY: base + 18,
+    };
+  });
+  return { width: years.length * (barW + gap) + gap, height: base + 28, barWidth: barW, bars };
 }

@@ -1,10 +1,24 @@
 import type { Config } from '../config';
+import { feedbackSummary } from '../queries/feedback.queries';
 import { listJurisdictions, listTopics } from '../queries/reference.queries';
 import { ReportFilters, assignedWithin, assignmentUnknown, openCasesByAge, percentileOf, responseSeconds } from '../queries/report.queries';
 import { breakdown, coverage, distinctTotals, servedByYear, totals } from './report-figures';
-import { FORMATS, TRACKS } from '../vocabulary';
+import { listUserNames } from '../queries/user.queries';
+import { FORMATS, Role, TRACKS } from '../vocabulary';
 import { EARLIEST_DATE, LATEST_DATE, isDateInRange, todayIn } from './time';
-import type { FieldError } from '../errors';
+import { FieldError, ForbiddenError } from '../errors';
+
+/** Who reads a report: the signed-in person (the web) or a token's holder (the API). */
+export interface ReportReader {
+  role: Role;
+}
+
+/** Reports are for directors: the one rule, for the web, the API and any other caller. */
+export function mustReadReports(actor: ReportReader): void {
+  if (actor.role !== 'director') throw new ForbiddenError('Only directors can see the reports.');
+}
+
+export type { ReportFilters };
 
 export const PROGRAM_START = '2017-01-01';
 
@@ -216,4 +230,35 @@ export async function dashboardFigures(f: ReportFilters, config: Pick<Config, 'r
     },
     openByAge,
   };
+}
+
+/** The share of completed cases whose requesters answered, to 0.1 %; null when none completed. */
+const answeredShare = (r: { completed: number; answered: number }) =>
+  r.completed ? Math.round((r.answered / r.completed) * 1000) / 10 : null;
+
+/** The feedback on the cases completed in the period: in all, by format and by consultant. */
+async function feedbackFigures(f: ReportFilters) {
+  const [all, byFormat, byConsultant] = await Promise.all([
+    feedbackSummary(f, 'all'),
+    feedbackSummary(f, 'format'),
+    feedbackSummary(f, 'consultant'),
+  ]);
+  return {
+    all: { ...all[0], rate: answeredShare(all[0]) },
+    byFormat: byFormat.map((r) => ({ ...r, label: FORMATS[r.key as keyof typeof FORMATS] ?? r.key, rate: answeredShare(r) })),
+    byConsultant: byConsultant.map((r) => ({ ...r, rate: answeredShare(r) })),
+  };
+}
+
+/** The dashboard for a director: every figure, the feedback, and the consultants its filter offers. */
+export async function dashboardReport(actor: ReportReader, f: ReportFilters, config: Pick<Config, 'responseTargetBusinessDays'>) {
+  mustReadReports(actor);
+  const [figures, feedback, consultants] = await Promise.all([dashboardFigures(f, config), feedbackFigures(f), listUserNames()]);
+  return { figures, feedback, consultants };
+}
+
+/** The coverage figures for a director (the coverage CSV, the API). */
+export async function coverageReport(actor: ReportReader, f: ReportFilters, config: Pick<Config, 'responseTargetBusinessDays'>) {
+  mustReadReports(actor);
+  return dashboardFigures(f, config);
 }

@@ -39,7 +39,7 @@ describeEachEngine('State pages on generated data', (ctx) => {
     let withOthers = 0;
     for (const j of raw.jurisdictions) {
       const expected = recountState(raw, j.code);
-      const history = await stateHistory(j.code);
+      const history = await stateHistory({ role: 'director' }, j.code);
       assert.ok(history, j.code);
       assert.deepStrictEqual(history.served, expected.served, `${j.code} served`);
       assert.deepStrictEqual(history.totals, expected.totals, `${j.code} totals`);

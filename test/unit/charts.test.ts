@@ -1,7 +1,34 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { SHADES, Tile, UNSERVED, classLimits, servedByYearChart, tileMap } from '../../server/services/charts';
+import { createViewEngine } from '../../server/views';
 
 const fmt = (v: number) => v.toLocaleString('en-US');
+
+/** A partial of views/partials rendered by the app's view engine (Handlebars' escaping) with these values. */
+function renderPartial(name: string, values: object): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'charts-'));
+  const file = path.join(dir, 'view.hbs');
+  fs.writeFileSync(file, `{{> ${name} values}}`);
+  let html = '';
+  createViewEngine({ timeZone: 'America/New_York' }, { cache: false })(file, { values, layout: false }, (err, out) => {
+    if (err) throw err;
+    html = out ?? '';
+  });
+  fs.rmSync(dir, { recursive: true });
+  return html;
+}
+
+/** The tile map's SVG as the dashboard draws it. */
+function mapSvg(...args: Parameters<typeof tileMap>): { svg: string; legend: ReturnType<typeof tileMap>['legend'] } {
+  const { map, legend } = tileMap(...args);
+  return { svg: renderPartial('reports/tile-map', map), legend };
+}
+
+/** The served-by-year chart's SVG as the dashboard draws it. */
+const yearsSvg = (years: Parameters<typeof servedByYearChart>[0]) => renderPartial('reports/years-chart', servedByYearChart(years));
 
 function tiles(values: number[]): Tile[] {
   return values.map((value, i) => ({
@@ -55,7 +82,7 @@ describe('charts: classLimits', () => {
 describe('charts: tileMap', () => {
   it('tileMap, for 56 tiles, draws one square per tile, with a title and a description', () => {
     const values = Array.from({ length: 56 }, (_, i) => (i % 3 === 0 ? 0 : i));
-    const { svg } = tileMap(tiles(values), 'engagements', fmt);
+    const { svg } = mapSvg(tiles(values), 'engagements', fmt);
     assert.equal((svg.match(/<rect /g) ?? []).length, 56);
     assert.match(svg, /^<svg [^>]*role="img" aria-labelledby="map-title map-desc"/);
     assert.match(svg, /<title id="map-title">Map of the states and territories by engagements<\/title>/);
@@ -68,13 +95,13 @@ describe('charts: tileMap', () => {
   });
 
   it('tileMap, for tiles of value 0, shades them as not served and writes a dash', () => {
-    const { svg } = tileMap(tiles([0, 5]), 'engagements', fmt);
+    const { svg } = mapSvg(tiles([0, 5]), 'engagements', fmt);
     assert.deepStrictEqual(fillsOf(svg), [UNSERVED.fill, SHADES[SHADES.length - 1].fill]);
     assert.match(svg, /<g><title>Tile 0: not served<\/title>.*?>–<\/text><\/g>/);
   });
 
   it('tileMap, for names with markup characters, escapes them', () => {
-    const { svg } = tileMap([{ code: 'X&', name: 'A <b> & "c"', row: 0, col: 0, value: 1 }], 'hours', fmt);
+    const { svg } = mapSvg([{ code: 'X&', name: 'A <b> & "c"', row: 0, col: 0, value: 1 }], 'hours', fmt);
     assert.ok(svg.includes('A &lt;b&gt; &amp; &quot;c&quot;: 1 hour<'));
     assert.ok(!svg.includes('<b>'));
   });
@@ -123,7 +150,7 @@ describe('charts: tileMap', () => {
     [20.5, 100],
   ]) {
     it(`tileMap, for values ${values.join(', ')}, shades every tile with a legend class whose label contains its value`, () => {
-      const { svg, legend } = tileMap(tiles(values), 'hours', fmt);
+      const { svg, legend } = mapSvg(tiles(values), 'hours', fmt);
       const fills = fillsOf(svg);
       values.forEach((v, i) => {
         const entry = legend.find((l) => l.fill === fills[i]);
@@ -140,7 +167,7 @@ describe('charts: tileMap', () => {
 
 describe('charts: servedByYearChart', () => {
   it('servedByYearChart, for three years, draws a title, a description and two bars and a label per year', () => {
-    const svg = servedByYearChart([
+    const svg = yearsSvg([
       { year: 2017, newly: 2, cumulative: 2 },
       { year: 2018, newly: 0, cumulative: 2 },
       { year: 2019, newly: 3, cumulative: 5 },
@@ -159,7 +186,7 @@ describe('charts: servedByYearChart', () => {
   });
 
   it('servedByYearChart, for the tallest year, draws a bar of the full height with no negative heights', () => {
-    const svg = servedByYearChart([
+    const svg = yearsSvg([
       { year: 2020, newly: 4, cumulative: 4 },
       { year: 2021, newly: 6, cumulative: 10 },
     ]);
