@@ -1,40 +1,27 @@
 import type { Request, Response } from 'express';
 import { idParam } from './params';
 import { pageNav } from './paging';
-import type { Config } from '../config';
 import { ConflictError, EditConflictError, ValidationError } from '../errors';
 import { versionOfForm } from '../services/edit-conflict';
-import { listJurisdictions, listTopics } from '../queries/reference.queries';
-import { listUserNames } from '../queries/user.queries';
 import { assignmentSchema, caseUpdateSchema, messageSchema, noteSchema, prioritySchema, statusSchema } from '../schemas/case.schemas';
 import { requestCreateSchema } from '../schemas/request.schemas';
 import { formToPayload, keptValues } from '../schemas/validate';
-import { addNote, assignConsultants, caseForUser, changeStatus, editCase, sendMessage, setPriority, Staff } from '../services/case.service';
-import { caseDetail, caseListPage, overdueNewCount, parseListQuery, PER_PAGE } from '../services/case-view.service';
-import { receiptSkipped } from '../services/request.service';
+import type { AccessMeta, CaseRow, Staff } from '../services/case.service';
+import { addNote, assignConsultants, caseForUser, changeStatus, editCase, sendMessage, setPriority } from '../services/case.service';
+import { activeStaffOptions, caseDetail, caseListPage, overdueNewCount, parseListQuery, PER_PAGE } from '../services/case-view.service';
+import { receiptSkipped, requestFormChoices } from '../services/request.service';
 import { openStaffCase } from '../services/staff-case.service';
 import { randomToken } from '../services/tokens';
 import { ORGANIZATION_TYPES, PREFERRED_FORMATS, PRIORITIES, SOURCES, STATUSES, TRACKS, choices } from '../vocabulary';
-import { errorsOf } from './helpers';
+import { actorOf, cfg, errorsOf, formOrAgain } from './helpers';
 import { takeKeptForm } from '../middleware/kept-form';
 import { engagementsForPage } from '../services/engagement-view.service';
 import { feedbackOf } from '../services/feedback.service';
 
-const cfg = (req: Request) => req.app.locals.config as Config;
-const staffOf = (req: Request) => req.user as Staff & { name: string };
 // Only a plain case number names a case: `/cases/1e0` or `/cases/0x1` are not case 1 (they answer 404).
 const idOf = (req: Request) => idParam(req);
-
-async function lookups() {
-  const [jurisdictions, topics] = await Promise.all([listJurisdictions(), listTopics()]);
-  return {
-    jurisdictionOptions: jurisdictions.map((j) => ({ value: j.code, label: j.name })),
-    topicOptions: topics.map((t) => ({ value: t.slug, label: t.name })),
-    tracks: choices(TRACKS),
-    formats: choices(PREFERRED_FORMATS),
-    organizationTypes: choices(ORGANIZATION_TYPES),
-  };
-}
+/** Where a refusal was asked from, for the audit trail. */
+const metaOf = (req: Request): AccessMeta => ({ path: req.originalUrl, ip: req.ip });
 
 /** A link to the same list with some query parameters changed. */
 function listHref(base: string, query: Record<string, unknown>, changes: Record<string, string | undefined>): string {
@@ -54,12 +41,12 @@ export async function index(req: Request, res: Response): Promise<void> {
 }
 
 async function indexLocals(req: Request): Promise<Record<string, unknown>> {
-  const user = staffOf(req);
+  const user = actorOf(req);
   const lq = parseListQuery(req.query, user, cfg(req));
-  const [{ rows, total, page, pages }, look, users] = await Promise.all([
+  const [{ rows, total, page, pages }, look, consultants] = await Promise.all([
     caseListPage(lq, cfg(req)),
-    lookups(),
-    user.role === 'director' ? listUserNames() : Promise.resolve([]),
+    requestFormChoices(),
+    user.role === 'director' ? activeStaffOptions() : Promise.resolve([]),
   ]);
   const query = req.query as Record<string, unknown>;
   return {
@@ -69,7 +56,7 @@ async function indexLocals(req: Request): Promise<Record<string, unknown>> {
     ...pageNav(total, page, pages, PER_PAGE, (n) => listHref('/cases', query, { page: String(n) })),
     values: { ...query, status: lq.filters.status ?? [], overdue: lq.overdue ? '1' : '' },
     statuses: choices(STATUSES),
-    consultants: users.filter((u) => u.active).map((u) => ({ value: String(u.id), label: u.name })),
+    consultants,
     isDirector: user.role === 'director',
     sorts: [
       { value: 'submitted_desc', label: 'Newest first' },
@@ -113,10 +100,10 @@ function sortHeads(query: Record<string, unknown>, sort: string) {
 }
 
 export async function triage(req: Request, res: Response): Promise<void> {
-  const lq = parseListQuery({ status: 'new', sort: 'submitted_asc', page: req.query.page }, staffOf(req), cfg(req));
+  const lq = parseListQuery({ status: 'new', sort: 'submitted_asc', page: req.query.page }, actorOf(req), cfg(req));
   const [{ rows, total, page, pages }, overdueCount] = await Promise.all([
     caseListPage(lq, cfg(req)),
-    overdueNewCount(staffOf(req), cfg(req)),
+    overdueNewCount(actorOf(req), cfg(req)),
   ]);
   res.render('pages/cases/triage', {
     title: 'Triage',
@@ -129,14 +116,15 @@ export async function triage(req: Request, res: Response): Promise<void> {
   });
 }
 
-async function renderCase(req: Request, res: Response, status: number, extra: Record<string, unknown>): Promise<void> {
-  res.status(status).render('pages/cases/show', await caseLocals(req, extra));
+/** The case page (its status set by the caller); `extra` carries a failed form's errors and values. */
+async function renderCase(req: Request, res: Response, extra: Record<string, unknown> = {}): Promise<void> {
+  res.render('pages/cases/show', await caseLocals(req, extra));
 }
 
 /** What the case page shows; `extra` carries a failed form's errors and values. */
 async function caseLocals(req: Request, extra: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
-  const user = staffOf(req);
-  const kase = await caseForUser(idOf(req), user, { path: req.originalUrl, ip: req.ip });
+  const user = actorOf(req);
+  const kase = await caseForUser(idOf(req), user, metaOf(req));
   const [detail, engagements, feedback, noReceipt] = await Promise.all([
     caseDetail(kase, user),
     engagementsForPage(kase),
@@ -184,8 +172,7 @@ async function caseLocals(req: Request, extra: Record<string, unknown> = {}): Pr
 export async function show(req: Request, res: Response): Promise<void> {
   // Back after signing in again, with the text of a form that was sent too late: shown, not kept.
   const kept = takeKeptForm(req, /^\/cases\/\d+\/(notes|messages|status)$/);
-  if (kept) return renderCase(req, res, 200, restoredForm(kept.action, kept.fields));
-  res.render('pages/cases/show', await caseLocals(req));
+  await renderCase(req, res, kept ? restoredForm(kept.action, kept.fields) : {});
 }
 
 /** A kept form's text put back in its box on the case page (the same boxes as after a failed post). */
@@ -198,30 +185,39 @@ function restoredForm(action: string, fields: Record<string, string | string[]>)
   return { ...common, values: { to: text('to'), reason: text('reason'), closing_summary: text('closing_summary') }, failedForm: 'status' };
 }
 
-/** Runs a case action; a validation failure re-renders the case page (422) with the message at its field. */
+/**
+ * Runs a case action (the service checks what this user may do); a validation failure shows the
+ * case page again (422) with the message at its field.
+ */
 function caseAction(
   schema: { properties?: Record<string, unknown> },
-  act: (caseId: number, payload: Record<string, unknown>, user: Staff) => Promise<unknown>,
+  act: (caseId: number, payload: Record<string, unknown>, user: Staff, meta: AccessMeta) => Promise<unknown>,
   anchor: string,
 ) {
   return async (req: Request, res: Response): Promise<void> => {
-    const user = staffOf(req);
-    await caseForUser(idOf(req), user, { path: req.originalUrl, ip: req.ip });
     const body = (req.body ?? {}) as Record<string, unknown>;
-    try {
-      await act(idOf(req), formToPayload(body, schema as never), user);
-      res.redirect(303, `/cases/${idOf(req)}?saved=1#${anchor}`);
-    } catch (err) {
-      // A refused status move (stale, or not allowed) lands on the case page, saying what
-      // happened and what the status is now, instead of on an error page that leads nowhere.
-      if (err instanceof ConflictError && anchor === 'status') return renderCase(req, res, 409, { refusal: err.message });
-      if (!(err instanceof ValidationError)) throw err;
-      // The note box is `field-note` on the page, so that its error links to it, not to the message box.
-      const fields =
-        anchor === 'notes' ? new ValidationError(err.errors.map((e) => (e.field === 'body' ? { ...e, field: 'note' } : e))) : err;
-      const values = anchor === 'notes' ? { note: body.body } : keptValues(body);
-      await renderCase(req, res, 422, { ...errorsOf(fields), values, failedForm: anchor });
-    }
+    await formOrAgain(
+      res,
+      async () => {
+        try {
+          await act(idOf(req), formToPayload(body, schema as never), actorOf(req), metaOf(req));
+        } catch (err) {
+          // A refused status move (stale, or not allowed) lands on the case page, saying what
+          // happened and what the status is now, instead of on an error page that leads nowhere.
+          if (!(err instanceof ConflictError && anchor === 'status')) throw err;
+          res.status(409);
+          return renderCase(req, res, { refusal: err.message });
+        }
+        res.redirect(303, `/cases/${idOf(req)}?saved=1#${anchor}`);
+      },
+      (err) => {
+        // The note box is `field-note` on the page, so that its error links to it, not to the message box.
+        const fields =
+          anchor === 'notes' ? new ValidationError(err.errors.map((e) => (e.field === 'body' ? { ...e, field: 'note' } : e))) : err;
+        const values = anchor === 'notes' ? { note: body.body } : keptValues(body);
+        return renderCase(req, res, { ...errorsOf(fields), values, failedForm: anchor });
+      },
+    );
   };
 }
 
@@ -237,118 +233,102 @@ export const assign = caseAction(
   'assignment',
 );
 export const status = caseAction(statusSchema, changeStatus, 'status');
-export const priority = caseAction(prioritySchema, setPriority, 'priority');
+export const priority = caseAction(prioritySchema, (id, payload, user) => setPriority(id, payload, user), 'priority');
 export const note = caseAction(noteSchema, addNote, 'notes');
 export const message = caseAction(messageSchema, sendMessage, 'messages');
 
-export async function editForm(req: Request, res: Response): Promise<void> {
-  const kase = await caseForUser(idOf(req), staffOf(req), { path: req.originalUrl, ip: req.ip });
-  const detail = await caseDetail(kase, staffOf(req));
+/** The edit form of a case's request fields; after a refused save, with its messages or the conflict. */
+async function renderEdit(
+  res: Response,
+  kase: CaseRow,
+  values: Record<string, unknown>,
+  failed?: { err?: ValidationError; conflict?: EditConflictError },
+): Promise<void> {
   res.render('pages/cases/edit', {
-    title: `Edit ${kase.reference}`,
+    title: `${failed ? 'Error: ' : ''}Edit ${kase.reference}`,
     kase,
-    values: {
-      jurisdiction: kase.jurisdiction_code,
-      name: kase.requester_name,
-      email: kase.requester_email,
-      phone: kase.requester_phone,
-      role: kase.requester_title,
-      organization_type: kase.organization_type,
-      organization_name: kase.organization_name,
-      track: kase.track,
-      topics: detail.topics.map((t) => t.slug),
-      preferred_format: kase.preferred_format,
-      title: kase.title,
-      needs: kase.needs,
-      outcomes: kase.outcomes,
-      preferred_start: kase.preferred_start,
-      deadline: kase.deadline,
-      expected_participants: kase.expected_participants ?? '',
-      version: String(kase.version ?? 1),
-    },
-    errors: {},
-    errorList: [],
-    ...(await lookups()),
+    values,
+    conflict: failed?.conflict,
+    ...errorsOf(failed?.err),
+    ...(await requestFormChoices()),
+  });
+}
+
+export async function editForm(req: Request, res: Response): Promise<void> {
+  const kase = await caseForUser(idOf(req), actorOf(req), metaOf(req));
+  const detail = await caseDetail(kase, actorOf(req));
+  await renderEdit(res, kase, {
+    jurisdiction: kase.jurisdiction_code,
+    name: kase.requester_name,
+    email: kase.requester_email,
+    phone: kase.requester_phone,
+    role: kase.requester_title,
+    organization_type: kase.organization_type,
+    organization_name: kase.organization_name,
+    track: kase.track,
+    topics: detail.topics.map((t) => t.slug),
+    preferred_format: kase.preferred_format,
+    title: kase.title,
+    needs: kase.needs,
+    outcomes: kase.outcomes,
+    preferred_start: kase.preferred_start,
+    deadline: kase.deadline,
+    expected_participants: kase.expected_participants ?? '',
+    version: String(kase.version ?? 1),
   });
 }
 
 export async function update(req: Request, res: Response): Promise<void> {
-  const kase = await caseForUser(idOf(req), staffOf(req), { path: req.originalUrl, ip: req.ip });
+  const kase = await caseForUser(idOf(req), actorOf(req), metaOf(req));
   const body = (req.body ?? {}) as Record<string, unknown>;
-  try {
-    await editCase(kase.id, formToPayload(body, caseUpdateSchema), staffOf(req), versionOfForm(body.version));
-    res.redirect(303, `/cases/${kase.id}?saved=1`);
-  } catch (err) {
-    if (err instanceof EditConflictError) {
-      // What was typed, with the version now stored: saving again is a choice made knowingly.
-      const values = { ...keptValues(body), version: String(err.currentVersion) };
-      res.status(409).render('pages/cases/edit', {
-        title: `Error: Edit ${kase.reference}`,
-        kase,
-        values,
-        conflict: err,
-        errors: {},
-        errorList: [],
-        ...(await lookups()),
-      });
-      return;
-    }
-    if (!(err instanceof ValidationError)) throw err;
-    res.status(422).render('pages/cases/edit', {
-      title: `Error: Edit ${kase.reference}`,
-      kase,
-      values: keptValues(body),
-      ...errorsOf(err),
-      ...(await lookups()),
-    });
-  }
+  await formOrAgain(
+    res,
+    async () => {
+      try {
+        await editCase(kase.id, formToPayload(body, caseUpdateSchema), actorOf(req), versionOfForm(body.version));
+      } catch (err) {
+        if (!(err instanceof EditConflictError)) throw err;
+        // What was typed, with the version now stored: saving again is a choice made knowingly.
+        res.status(409);
+        return renderEdit(res, kase, { ...keptValues(body), version: String(err.currentVersion) }, { conflict: err });
+      }
+      res.redirect(303, `/cases/${kase.id}?saved=1`);
+    },
+    (err) => renderEdit(res, kase, keptValues(body), { err }),
+  );
 }
 
-/** The staff form's own fields: for a director, the lead and the priority to set at once. */
-async function staffFormLookups(req: Request) {
-  if (staffOf(req).role !== 'director') return { isDirector: false };
-  const users = await listUserNames();
-  return {
-    isDirector: true,
-    leadOptions: users.filter((u) => u.active).map((u) => ({ value: String(u.id), label: u.name })),
-    priorities: choices(PRIORITIES),
-  };
+/** The form to open a case on a state's behalf; for a director, with the lead and the priority to set at once. */
+async function renderNew(req: Request, res: Response, values: Record<string, unknown>, err?: ValidationError): Promise<void> {
+  const director = actorOf(req).role === 'director';
+  res.render('pages/cases/new', {
+    title: `${err ? 'Error: ' : ''}Open a case`,
+    values,
+    ...errorsOf(err),
+    ...(await requestFormChoices()),
+    isDirector: director,
+    ...(director ? { leadOptions: await activeStaffOptions(), priorities: choices(PRIORITIES) } : {}),
+  });
 }
 
 export async function newForm(req: Request, res: Response): Promise<void> {
-  res.render('pages/cases/new', {
-    title: 'Open a case',
-    values: { track: 'ta', priority: 'normal', idempotency_key: randomToken() },
-    errors: {},
-    errorList: [],
-    ...(await lookups()),
-    ...(await staffFormLookups(req)),
-  });
+  await renderNew(req, res, { track: 'ta', priority: 'normal', idempotency_key: randomToken() });
 }
 
 /** Staff open a case on a state's behalf: the request form's fields, with the source recorded (and, for a director, lead and priority). */
 export async function create(req: Request, res: Response): Promise<void> {
   const body = (req.body ?? {}) as Record<string, unknown>;
-  try {
-    const { caseId } = await openStaffCase(
-      formToPayload(body, requestCreateSchema),
-      { lead_consultant_id: body.lead_consultant_id, priority: body.priority },
-      staffOf(req),
-      {
-        secret: cfg(req).secret,
-        timeZone: cfg(req).timeZone,
-        clientAddress: req.ip,
-      },
-    );
-    res.redirect(303, `/cases/${caseId}`);
-  } catch (err) {
-    if (!(err instanceof ValidationError)) throw err;
-    res.status(422).render('pages/cases/new', {
-      title: 'Error: Open a case',
-      values: keptValues(body),
-      ...errorsOf(err),
-      ...(await lookups()),
-      ...(await staffFormLookups(req)),
-    });
-  }
+  await formOrAgain(
+    res,
+    async () => {
+      const { caseId } = await openStaffCase(
+        formToPayload(body, requestCreateSchema),
+        { lead_consultant_id: body.lead_consultant_id, priority: body.priority },
+        actorOf(req),
+        { secret: cfg(req).secret, timeZone: cfg(req).timeZone, clientAddress: req.ip },
+      );
+      res.redirect(303, `/cases/${caseId}`);
+    },
+    (err) => renderNew(req, res, keptValues(body), err),
+  );
 }

@@ -1,4 +1,4 @@
-import { Queryable, db, rawRows } from '../db';
+import { Queryable, db, forUpdate, rawRows } from '../db';
 
 export interface CaseRow {
   id: number;
@@ -105,6 +105,11 @@ export async function findCaseById(id: number, q: Queryable = db): Promise<CaseR
   return q('cases').where({ id }).first();
 }
 
+/** A case read inside a transaction with its row locked until the end of it (PostgreSQL; SQLite locks the database). */
+export async function lockCase(trx: Queryable, id: number): Promise<CaseRow | undefined> {
+  return (await forUpdate(trx('cases').where({ id })).first()) as CaseRow | undefined;
+}
+
 /** The topics of a case, in the topics' display order. */
 export async function topicsOfCase(caseId: number, q: Queryable = db): Promise<{ id: number; slug: string; name: string }[]> {
   return q('topics')
@@ -124,7 +129,6 @@ export async function setSupporters(q: Queryable, caseId: number, userIds: numbe
   if (userIds.length) await q('case_supporters').insert(userIds.map((user_id) => ({ case_id: caseId, user_id })));
 }
 
-/** Changes some columns of a case (and its updated_at). */
 /** Changes a case; its version goes up by one with every change, for the edit forms' conflict check. */
 export async function updateCase(q: Queryable, caseId: number, changes: Partial<CaseRow>): Promise<void> {
   await q('cases')

@@ -1,5 +1,6 @@
 import { Queryable, db } from '../db';
 import { num } from '../values';
+import { WORKING_STATUSES } from '../vocabulary';
 
 export interface Candidate {
   id: number;
@@ -13,18 +14,27 @@ export interface Candidate {
 }
 
 /**
+ * Each consultant's workload: how many cases they lead that are being worked on (WORKING_STATUSES),
+ * by user id. A consultant who leads none is not in the map.
+ */
+export async function workloadByLead(q: Queryable = db): Promise<Map<number, number>> {
+  const rows: { lead_consultant_id: unknown; n: unknown }[] = await q('cases')
+    .whereIn('status', WORKING_STATUSES)
+    .whereNotNull('lead_consultant_id')
+    .groupBy('lead_consultant_id')
+    .select('lead_consultant_id')
+    .count({ n: '*' });
+  return new Map(rows.map((r) => [Number(r.lead_consultant_id), num(r.n)]));
+}
+
+/**
  * Every active staff member with what assignment suggestions weigh: expertise, open cases led,
  * and earlier cases (led or supported) in a jurisdiction.
  */
 export async function assignmentCandidates(jurisdiction: string, excludeCaseId: number, q: Queryable = db): Promise<Candidate[]> {
   const users = await q('users').where({ active: true }).orderBy('name').select('id', 'name', 'email', 'role', 'capacity');
   const topics = await q('user_topics').select('user_id', 'topic_id');
-  const open: { lead_consultant_id: number; n: unknown }[] = await q('cases')
-    .whereIn('status', ['assigned', 'in_progress', 'on_hold'])
-    .whereNotNull('lead_consultant_id')
-    .groupBy('lead_consultant_id')
-    .select('lead_consultant_id')
-    .count({ n: '*' });
+  const openBy = await workloadByLead(q);
   const ledHere: { uid: number; n: unknown }[] = await q('cases')
     .where({ jurisdiction_code: jurisdiction })
     .whereNot('id', excludeCaseId)
@@ -39,7 +49,6 @@ export async function assignmentCandidates(jurisdiction: string, excludeCaseId: 
     .groupBy('case_supporters.user_id')
     .select('case_supporters.user_id as uid')
     .count({ n: '*' });
-  const openBy = new Map(open.map((r) => [Number(r.lead_consultant_id), num(r.n)]));
   const hereBy = new Map<number, number>();
   for (const r of [...ledHere, ...supportedHere]) hereBy.set(Number(r.uid), (hereBy.get(Number(r.uid)) ?? 0) + num(r.n));
   return users.map((u) => ({

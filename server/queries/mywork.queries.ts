@@ -1,5 +1,6 @@
 import { Queryable, db } from '../db';
 import { num } from '../values';
+import { OPEN_STATUSES } from '../vocabulary';
 import { whereOnCase } from './case-list.queries';
 
 const ENGAGEMENT_COLUMNS = [
@@ -15,8 +16,36 @@ const ENGAGEMENT_COLUMNS = [
   'jurisdictions.name as jurisdiction_name',
 ];
 
+interface MyEngagementRow {
+  id: number;
+  case_id: number;
+  date: string;
+  start_time: string | null;
+  duration_minutes: number;
+  format: string;
+  status: string;
+  reference: string;
+  title: string;
+  jurisdiction_name: string;
+}
+
+interface MyCaseRow {
+  id: number;
+  reference: string;
+  title: string;
+  status: string;
+  deadline: string | null;
+  lead_consultant_id: number | null;
+  jurisdiction_name: string;
+}
+
 /** Scheduled engagements on the user's cases or facilitated by the user, on or after / before a date. */
-export async function scheduledEngagements(userId: number, today: string, when: 'upcoming' | 'overdue', q: Queryable = db) {
+export async function scheduledEngagements(
+  userId: number,
+  today: string,
+  when: 'upcoming' | 'overdue',
+  q: Queryable = db,
+): Promise<MyEngagementRow[]> {
   const query = q('engagements')
     .join('cases', 'cases.id', 'engagements.case_id')
     .join('jurisdictions', 'jurisdictions.code', 'cases.jurisdiction_code')
@@ -34,15 +63,13 @@ export async function scheduledEngagements(userId: number, today: string, when: 
   if (when === 'upcoming')
     query.where('engagements.date', '>=', today).orderBy('engagements.date', 'asc').orderBy('engagements.start_time', 'asc');
   else query.where('engagements.date', '<', today).orderBy('engagements.date', 'asc');
-  return query;
+  return (await query) as MyEngagementRow[];
 }
 
 /** Open cases the user leads or supports. */
-export async function openCasesOf(userId: number, q: Queryable = db) {
-  return whereOnCase(
-    q('cases')
-      .join('jurisdictions', 'jurisdictions.code', 'cases.jurisdiction_code')
-      .whereIn('cases.status', ['new', 'assigned', 'in_progress', 'on_hold']),
+export async function openCasesOf(userId: number, q: Queryable = db): Promise<MyCaseRow[]> {
+  return (await whereOnCase(
+    q('cases').join('jurisdictions', 'jurisdictions.code', 'cases.jurisdiction_code').whereIn('cases.status', OPEN_STATUSES),
     userId,
   )
     .orderBy('cases.deadline', 'asc')
@@ -55,7 +82,7 @@ export async function openCasesOf(userId: number, q: Queryable = db) {
       'cases.deadline',
       'cases.lead_consultant_id',
       'jurisdictions.name as jurisdiction_name',
-    );
+    )) as MyCaseRow[];
 }
 
 /** Minutes of delivered engagements the user facilitated in a year, and in one month of it. */

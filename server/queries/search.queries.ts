@@ -1,6 +1,9 @@
 import type { Knex } from 'knex';
 import { Queryable, db, fullTextHitsSql, likeOperator, likePattern, rawRows, searchWords } from '../db';
 
+// The marks around matched words in a snippet, for the list to show them (the engine's own markers).
+export { MATCH_END, MATCH_START } from '../db';
+
 /** Where the search text was found, for the case list to show under a case. */
 export interface SearchMatch {
   source: 'engagement' | 'note' | 'consultant';

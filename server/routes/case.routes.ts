@@ -1,21 +1,25 @@
-import { Router } from 'express';
+import { RequestHandler, Router } from 'express';
 import * as cases from '../handlers/case.handlers';
 import { directorOnly, requireStaff } from '../middleware/auth';
+
+/** The forms of the case page, each posted to /cases/:id/<form>: who may send it, and what answers it. */
+const CASE_PAGE_FORMS: [form: string, guard: RequestHandler | RequestHandler[], handler: RequestHandler][] = [
+  ['assignment', directorOnly, cases.assign],
+  ['priority', directorOnly, cases.priority],
+  ['status', requireStaff, cases.status],
+  ['notes', requireStaff, cases.note],
+  ['messages', requireStaff, cases.message],
+];
 
 /** The staff workspace: cases, triage, assignment, workflow, notes and messages. */
 export function caseRoutes(): Router {
   const router = Router();
-  router.get('/cases', requireStaff, cases.index);
+  router.route('/cases').get(requireStaff, cases.index).post(requireStaff, cases.create);
+  // Before /cases/:id, which would take them for ids.
   router.get('/cases/triage', directorOnly, cases.triage);
   router.get('/cases/new', requireStaff, cases.newForm);
-  router.post('/cases', requireStaff, cases.create);
-  router.get('/cases/:id', requireStaff, cases.show);
+  router.route('/cases/:id').get(requireStaff, cases.show).post(directorOnly, cases.update);
   router.get('/cases/:id/edit', directorOnly, cases.editForm);
-  router.post('/cases/:id', directorOnly, cases.update);
-  router.post('/cases/:id/assignment', directorOnly, cases.assign);
-  router.post('/cases/:id/priority', directorOnly, cases.priority);
-  router.post('/cases/:id/status', requireStaff, cases.status);
-  router.post('/cases/:id/notes', requireStaff, cases.note);
-  router.post('/cases/:id/messages', requireStaff, cases.message);
+  for (const [form, guard, handler] of CASE_PAGE_FORMS) router.post(`/cases/:id/${form}`, guard, handler);
   return router;
 }

@@ -1,3 +1,4 @@
+import { ID_SCHEMA } from '../ids';
 import { PRIORITIES, STATUSES } from '../vocabulary';
 import { compile } from './validate';
 
@@ -11,13 +12,13 @@ export const assignmentSchema = {
   additionalProperties: false,
   required: ['lead_consultant_id'],
   properties: {
-    lead_consultant_id: { type: 'integer', title: 'A lead consultant', minimum: 1, maximum: 2147483647 },
+    lead_consultant_id: { ...ID_SCHEMA, title: 'A lead consultant' },
     supporting_ids: {
       type: 'array',
       title: 'Supporting consultants',
       maxItems: 20,
       uniqueItems: true,
-      items: { type: 'integer', minimum: 1, maximum: 2147483647 },
+      items: ID_SCHEMA,
     },
   },
 } as const;
@@ -44,17 +45,20 @@ export const statusSchema = {
 } as const;
 export const validateStatus = compile<StatusInput>(statusSchema);
 
-interface PriorityInput {
-  priority: keyof typeof PRIORITIES;
-}
-export const prioritySchema = {
-  $id: 'case.priority',
-  type: 'object',
-  additionalProperties: false,
-  required: ['priority'],
-  properties: { priority: { type: 'string', title: 'A priority', enum: Object.keys(PRIORITIES) } },
-} as const;
-export const validatePriority = compile<PriorityInput>(prioritySchema);
+/** A form of one field, a choice from a fixed set (the priority). */
+const choiceSchema = <F extends string>(id: string, field: F, title: string, set: Record<string, string>) =>
+  ({
+    $id: id,
+    type: 'object',
+    additionalProperties: false,
+    required: [field],
+    properties: { [field]: { type: 'string', title, enum: Object.keys(set) } } as Record<
+      F,
+      { type: 'string'; title: string; enum: string[] }
+    >,
+  }) as const;
+export const prioritySchema = choiceSchema('case.priority', 'priority', 'A priority', PRIORITIES);
+export const validatePriority = compile<{ priority: keyof typeof PRIORITIES }>(prioritySchema);
 
 interface TextInput {
   body: string;

@@ -1,23 +1,20 @@
 import type { Config } from '../config';
-import { MATCH_END, MATCH_START } from '../db';
 import { toDate } from '../values';
-import { SearchMatch, searchMatchesOf } from '../queries/search.queries';
+import { isId } from '../ids';
+import { MATCH_END, MATCH_START, SearchMatch, searchMatchesOf } from '../queries/search.queries';
 import { CaseRow, caseEvents, caseMessages, caseNotes, supporterIds, topicsOfCase } from '../queries/case.queries';
 import { CaseListFilters, SORTS, SortKey, listCases } from '../queries/case-list.queries';
 import { assignmentCandidates } from '../queries/consultant.queries';
 import { listJurisdictions } from '../queries/reference.queries';
-import { findUserById } from '../queries/user.queries';
+import { findUserById, listUserNames } from '../queries/user.queries';
 import { CaseStatus, STATUSES } from '../vocabulary';
 import { Staff } from './case.service';
 import { rankConsultants } from './suggestion.service';
 import { describeEvent } from './timeline';
-import { listUserNames } from '../queries/user.queries';
 import { MOVES, mayMake } from './workflow';
 import { businessDaysBefore, businessDaysBetween } from './time';
 
 export const PER_PAGE = 25;
-/** The largest id an integer column holds: a larger one would make PostgreSQL fail the query. */
-const MAX_ID = 2_147_483_647;
 
 interface ListQuery {
   filters: CaseListFilters;
@@ -51,7 +48,8 @@ export function parseListQuery(
       jurisdiction: jurisdiction && /^[A-Z]{2}$/.test(jurisdiction) ? jurisdiction : undefined,
       track: str(query.track),
       topic: str(query.topic),
-      consultant: Number.isInteger(consultant) && consultant > 0 && consultant <= MAX_ID ? consultant : undefined,
+      // In the id columns' range: a larger number would make PostgreSQL fail the query.
+      consultant: isId(consultant) ? consultant : undefined,
       overdueBefore: overdue ? businessDaysBefore(now, config.responseTargetBusinessDays, config.timeZone).toISOString() : undefined,
       q: str(query.q),
       visibleTo: user.role === 'consultant' ? user.id : undefined,
@@ -164,4 +162,9 @@ export async function caseDetail(kase: CaseRow, user: Staff) {
     staff,
     moves,
   };
+}
+
+/** The active staff as a select's options (a lead to choose, a consultant to filter by), by name. */
+export async function activeStaffOptions(): Promise<{ value: string; label: string }[]> {
+  return (await listUserNames()).filter((u) => u.active).map((u) => ({ value: String(u.id), label: u.name }));
 }

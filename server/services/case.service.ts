@@ -1,19 +1,20 @@
-import { Knex } from 'knex';
-import { db, forUpdate } from '../db';
 import { nowIso, toDate } from '../values';
-import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
+import { isId } from '../ids';
 import {
   CaseRow,
   deliveredEngagementCount,
   findCaseById,
   insertMessage,
   insertNote,
+  lockCase,
   replaceCaseTopics,
   setSupporters,
   supporterIds,
   topicsOfCase,
   updateCase,
 } from '../queries/case.queries';
+import { Tx, transaction } from '../queries/database.queries';
 import { activeTopicsBySlug } from '../queries/reference.queries';
 import { findUserById } from '../queries/user.queries';
 import {
@@ -24,7 +25,7 @@ import {
   validatePriority,
   validateStatus,
 } from '../schemas/case.schemas';
-import { CLOSED_STATUSES, CaseStatus } from '../vocabulary';
+import { CLOSED_STATUSES, CaseStatus, Role } from '../vocabulary';
 import { auditRefusal } from './auth.service';
 import { recordEvent } from './events.service';
 import { refreshReportRollups } from './report-rollups';
@@ -33,49 +34,69 @@ import { businessDaysBetween, programTimeZone, zonedToUtc } from './time';
 import { firstDeliveredEngagement, scheduledEngagementsOfCase } from '../queries/engagement.queries';
 import { cancelInTransaction } from './engagement-cancel';
 import { editConflict } from './edit-conflict';
+import { findCaseByStatusToken } from './request.service';
 
+/**
+ * The staff member a service acts for. Every service function that acts for one takes them and
+ * checks what they may do itself, so that the web, the API and the CLI share one rule.
+ */
 export interface Staff {
   id: number;
-  role: 'director' | 'consultant';
+  role: Role;
 }
 
-/** The largest id an integer column holds. */
-const MAX_ID = 2_147_483_647;
+/** Where a refused access was asked from, for the audit trail: the path and the client's address. */
+export interface AccessMeta {
+  path?: string;
+  ip?: string;
+}
+
+export type { CaseRow };
+
+const NOT_FOUND = 'We could not find that case.';
 
 /** True when the user may see and work on the case: directors always, consultants when on it. */
-async function hasAccess(kase: CaseRow, user: Staff, q: Knex | Knex.Transaction = db): Promise<boolean> {
+async function hasAccess(kase: CaseRow, user: Staff, trx?: Tx): Promise<boolean> {
   if (user.role === 'director') return true;
   if (kase.lead_consultant_id === user.id) return true;
-  return (await supporterIds(kase.id, q)).includes(user.id);
+  return (await supporterIds(kase.id, trx)).includes(user.id);
+}
+
+/** Assignment, priority and the request's fields are a director's: anyone else is refused (403, audited). */
+async function directorsOnly(actor: Staff, path: string): Promise<void> {
+  if (actor.role === 'director') return;
+  await auditRefusal(actor.id, path, '', 403);
+  throw new ForbiddenError();
 }
 
 /**
  * The case if the user may see it. Otherwise 404, the same answer as for a case that does not
  * exist, so that consultants cannot probe for other cases; the refusal is audited.
  */
-export async function caseForUser(caseId: number, user: Staff, meta: { path?: string; ip?: string } = {}): Promise<CaseRow> {
+export async function caseForUser(caseId: number, user: Staff, meta: AccessMeta = {}): Promise<CaseRow> {
   // Beyond the id column's range PostgreSQL would fail the query (a 500) instead of finding nothing.
-  const kase = Number.isInteger(caseId) && caseId > 0 && caseId <= MAX_ID ? await findCaseById(caseId) : undefined;
-  if (!kase) throw new NotFoundError('We could not find that case.');
+  const kase = isId(caseId) ? await findCaseById(caseId) : undefined;
+  if (!kase) throw new NotFoundError(NOT_FOUND);
   if (!(await hasAccess(kase, user))) {
     await auditRefusal(user.id, meta.path ?? `/cases/${caseId}`, meta.ip ?? '', 404);
-    throw new NotFoundError('We could not find that case.');
+    throw new NotFoundError(NOT_FOUND);
   }
   return kase;
 }
 
 /** Reads the case again inside the transaction, so that a concurrent change cannot be overwritten. */
-async function lockedCase(trx: Knex.Transaction, caseId: number): Promise<CaseRow> {
-  const kase = (await forUpdate(trx('cases').where({ id: caseId })).first()) as CaseRow | undefined;
-  if (!kase) throw new NotFoundError('We could not find that case.');
+async function lockedCase(trx: Tx, caseId: number): Promise<CaseRow> {
+  const kase = isId(caseId) ? await lockCase(trx, caseId) : undefined;
+  if (!kase) throw new NotFoundError(NOT_FOUND);
   return kase;
 }
 
 /** Assigns the lead and supporting consultants (directors). A new case moves to assigned. */
 export async function assignConsultants(caseId: number, payload: unknown, actor: Staff, timeZone = programTimeZone()): Promise<void> {
+  await directorsOnly(actor, `/cases/${caseId}/assignment`);
   const input = validateAssignment(payload);
   const supporting = (input.supporting_ids ?? []).filter((id) => id !== input.lead_consultant_id);
-  await db.transaction(async (trx) => {
+  await transaction(async (trx) => {
     // Checked inside the transaction, each user's row locked: nobody can be deactivated between
     // the check and the assignment.
     for (const [field, ids] of [
@@ -136,11 +157,13 @@ export async function assignConsultants(caseId: number, payload: unknown, actor:
  * Moves a case to another status, only along the moves of the status machine; any other move
  * answers 409 and changes nothing. Completing needs a delivered engagement and a closing summary.
  */
-export async function changeStatus(caseId: number, payload: unknown, actor: Staff): Promise<CaseStatus> {
+export async function changeStatus(caseId: number, payload: unknown, actor: Staff, meta: AccessMeta = {}): Promise<CaseStatus> {
+  await caseForUser(caseId, actor, { path: `/cases/${caseId}/status`, ...meta });
   const input = validateStatus(payload);
-  return db.transaction(async (trx) => {
+  return transaction(async (trx) => {
     const kase = await lockedCase(trx, caseId);
-    if (!(await hasAccess(kase, actor, trx))) throw new NotFoundError('We could not find that case.');
+    // Checked again on the locked row: the team may have changed since.
+    if (!(await hasAccess(kase, actor, trx))) throw new NotFoundError(NOT_FOUND);
     const from = kase.status as CaseStatus;
     const move = findMove(from, input.to);
     if (!move || move.to === 'assigned')
@@ -203,12 +226,7 @@ export function engagementInstant(e: { date: string; start_time: string | null }
  * from the engagements delivered now, so it moves back when the first one is cancelled, deleted
  * or re-dated, and an assigned case with a delivered engagement moves to in progress.
  */
-export async function noteEngagementChange(
-  trx: Knex.Transaction,
-  caseId: number,
-  actorId: number | null,
-  timeZone = programTimeZone(),
-): Promise<void> {
+export async function noteEngagementChange(trx: Tx, caseId: number, actorId: number | null, timeZone = programTimeZone()): Promise<void> {
   await refreshReportRollups(trx, [caseId]);
   const kase = await lockedCase(trx, caseId);
   const first = await firstDeliveredEngagement(trx, caseId);
@@ -234,9 +252,11 @@ export async function noteEngagementChange(
   }
 }
 
+/** Sets a case's priority (directors). */
 export async function setPriority(caseId: number, payload: unknown, actor: Staff): Promise<void> {
+  await directorsOnly(actor, `/cases/${caseId}/priority`);
   const input = validatePriority(payload);
-  await db.transaction(async (trx) => {
+  await transaction(async (trx) => {
     const kase = await lockedCase(trx, caseId);
     if (kase.priority === input.priority) return;
     const at = nowIso();
@@ -277,6 +297,7 @@ const EDITABLE: Record<string, keyof CaseRow> = {
  * If-Match), a save over a newer version throws EditConflictError (409) and changes nothing.
  */
 export async function editCase(caseId: number, payload: unknown, actor: Staff, expectedVersion?: number): Promise<void> {
+  await directorsOnly(actor, `/cases/${caseId}`);
   const input = validateCaseUpdate(payload);
   const topics = await activeTopicsBySlug(input.topics);
   const errors = [];
@@ -284,7 +305,7 @@ export async function editCase(caseId: number, payload: unknown, actor: Staff, e
   if (input.preferred_start && input.deadline && input.deadline < input.preferred_start)
     errors.push({ field: 'deadline', message: 'Deadline must be on or after the preferred start date' });
   if (errors.length) throw new ValidationError(errors);
-  await db.transaction(async (trx) => {
+  await transaction(async (trx) => {
     const kase = await lockedCase(trx, caseId);
     const current = Number(kase.version ?? 1);
     if (expectedVersion !== undefined && current !== expectedVersion) {
@@ -332,52 +353,64 @@ export async function editCase(caseId: number, payload: unknown, actor: Staff, e
   });
 }
 
-/** An internal note: staff only, never shown to the requester. */
-export async function addNote(caseId: number, payload: unknown, actor: Staff): Promise<void> {
-  const { body } = validateNote(payload);
+/** An internal note (staff on the case): never shown to the requester. */
+export async function addNote(caseId: number, payload: unknown, actor: Staff, meta: AccessMeta = {}): Promise<void> {
+  await caseForUser(caseId, actor, { path: `/cases/${caseId}/notes`, ...meta });
+  const body = validateNote(payload).body.trim();
   const at = nowIso();
-  await db.transaction(async (trx) => {
-    await insertNote(trx, { case_id: caseId, author_user_id: actor.id, body: body.trim(), created_at: at });
+  await transaction(async (trx) => {
+    await insertNote(trx, { case_id: caseId, author_user_id: actor.id, body, created_at: at });
     await recordEvent(trx, {
       case_id: caseId,
       actor_user_id: actor.id,
       actor_kind: 'staff',
       kind: 'case.note_added',
-      after: { body: body.trim() },
+      after: { body },
       created_at: at,
     });
   });
 }
 
-/** A message from staff to the requester, shown on the status page. */
-export async function sendMessage(caseId: number, payload: unknown, actor: Staff): Promise<void> {
-  const { body } = validateMessage(payload);
+/**
+ * Stores a message between the team and the requester, with its timeline event. The rule for a
+ * closed request lives here, once, for both sides: it can still be messaged (a requester may
+ * answer a decline, staff may write after completing), and a message does not reopen it.
+ */
+async function storeMessage(kase: CaseRow, payload: unknown, author: Staff | 'requester'): Promise<void> {
+  const body = validateMessage(payload).body.trim();
   const at = nowIso();
-  await db.transaction(async (trx) => {
-    await insertMessage(trx, { case_id: caseId, author_kind: 'staff', author_user_id: actor.id, body: body.trim(), created_at: at });
-    await recordEvent(trx, {
-      case_id: caseId,
-      actor_user_id: actor.id,
-      actor_kind: 'staff',
-      kind: 'case.message_sent',
-      after: { body: body.trim() },
+  const staff = author === 'requester' ? undefined : author;
+  await transaction(async (trx) => {
+    await insertMessage(trx, {
+      case_id: kase.id,
+      author_kind: staff ? 'staff' : 'requester',
+      author_user_id: staff?.id ?? null,
+      body,
       created_at: at,
     });
-  });
-}
-
-/** A message from the requester, posted on their status page. */
-export async function receiveRequesterMessage(kase: CaseRow, payload: unknown): Promise<void> {
-  const { body } = validateMessage(payload);
-  const at = nowIso();
-  await db.transaction(async (trx) => {
-    await insertMessage(trx, { case_id: kase.id, author_kind: 'requester', author_user_id: null, body: body.trim(), created_at: at });
     await recordEvent(trx, {
       case_id: kase.id,
-      actor_kind: 'requester',
-      kind: 'case.message_received',
-      after: { body: body.trim() },
+      ...(staff ? { actor_user_id: staff.id } : {}),
+      actor_kind: staff ? 'staff' : 'requester',
+      kind: staff ? 'case.message_sent' : 'case.message_received',
+      after: { body },
       created_at: at,
     });
   });
+}
+
+/** A message from staff on the case to the requester, shown on the status page. */
+export async function sendMessage(caseId: number, payload: unknown, actor: Staff, meta: AccessMeta = {}): Promise<void> {
+  const kase = await caseForUser(caseId, actor, { path: `/cases/${caseId}/messages`, ...meta });
+  await storeMessage(kase, payload, actor);
+}
+
+/**
+ * A message from the requester, posted on their status page: the status link is what lets them
+ * write (an unknown link answers 404, before the message is looked at).
+ */
+export async function receiveRequesterMessage(statusToken: string, payload: unknown): Promise<void> {
+  const kase = await findCaseByStatusToken(statusToken);
+  if (!kase) throw new NotFoundError('We could not find a request for this link.');
+  await storeMessage(kase, payload, 'requester');
 }

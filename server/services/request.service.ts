@@ -1,23 +1,23 @@
-import { db } from '../db';
 import { nowIso } from '../values';
-import { isUniqueViolation } from '../errors';
-import { ConflictError, FieldError, ValidationError } from '../errors';
+import { ConflictError, FieldError, ValidationError, isUniqueViolation } from '../errors';
 import {
   CaseRow,
   findCaseByIdempotencyKey,
   findCaseByTokenHash,
   insertCase,
   insertCaseTopics,
-  nextReferenceNumber,
   setSupporters,
   topicsOfCase,
 } from '../queries/case.queries';
+import { transaction } from '../queries/database.queries';
 import { activeTopicsBySlug, listJurisdictions } from '../queries/reference.queries';
 import { receiptOfCase } from '../queries/outbox.queries';
 import { RequestCreate, validateRequestCreate } from '../schemas/request.schemas';
-import { Source } from '../vocabulary';
+import { ORGANIZATION_TYPES, PREFERRED_FORMATS, Source, TRACKS, choices } from '../vocabulary';
 import { recordEvent } from './events.service';
-import { derivedToken, fingerprint, hashToken, randomToken, safeEqual, sealToken } from './tokens';
+import { newCaseRow, takeReference } from './case-row';
+import { jurisdictionList, topicList } from './reference.service';
+import { derivedToken, fingerprint, hashToken, randomToken, safeEqual } from './tokens';
 
 export interface SubmitContext {
   source: Source;
@@ -49,10 +49,6 @@ export function yearIn(timeZone: string, at: Date): number {
 }
 // Made once per time zone: an Intl formatter costs far more to build than to use.
 const yearFormats = new Map<string, Intl.DateTimeFormat>();
-
-function formatReference(year: number, n: number): string {
-  return `TA-${year}-${String(n).padStart(4, '0')}`;
-}
 
 /** The checks that need the database or more than one field, after the schema has passed. */
 async function checkRequest(input: RequestCreate): Promise<number[]> {
@@ -118,44 +114,26 @@ export async function submitRequest(payload: unknown, ctx: SubmitContext): Promi
   const jurisdictionName = (await listJurisdictions()).find((j) => j.code === input.jurisdiction)?.name ?? input.jurisdiction;
   const at = nowIso(now);
   try {
-    return await db.transaction(async (trx) => {
-      const year = yearIn(ctx.timeZone, now);
-      const reference = formatReference(year, await nextReferenceNumber(trx, year));
-      const row: Omit<CaseRow, 'id'> = {
+    return await transaction(async (trx) => {
+      const reference = await takeReference(trx, yearIn(ctx.timeZone, now));
+      const row = newCaseRow({
         reference,
         track: input.track ?? 'ta',
-        status: 'new',
-        priority: 'normal',
         source: ctx.source,
-        jurisdiction_code: input.jurisdiction,
-        requester_name: input.name,
-        requester_email: input.email,
-        requester_phone: input.phone ?? null,
-        requester_title: input.role,
-        organization_type: input.organization_type,
-        organization_name: input.organization_name,
-        preferred_format: input.preferred_format,
+        jurisdiction: input.jurisdiction,
+        requester: { name: input.name, email: input.email, phone: input.phone, title: input.role },
+        organization: { type: input.organization_type, name: input.organization_name },
+        preferredFormat: input.preferred_format,
         title: input.title,
         needs: input.needs,
-        outcomes: input.outcomes ?? null,
-        preferred_start: input.preferred_start ?? null,
-        deadline: input.deadline ?? null,
-        expected_participants: input.expected_participants ?? null,
-        lead_consultant_id: null,
-        closing_summary: null,
-        closing_reason: null,
-        status_token_hash: hashToken(token),
-        status_token_enc: sealToken(ctx.secret, token),
-        idempotency_key: key ?? null,
-        idempotency_client: key ? clientOf(ctx) : null,
-        request_hash: requestHash,
-        submitted_at: at,
-        first_assigned_at: null,
-        first_engagement_at: null,
-        closed_at: null,
-        created_at: at,
-        updated_at: at,
-      };
+        outcomes: input.outcomes,
+        preferredStart: input.preferred_start,
+        deadline: input.deadline,
+        expectedParticipants: input.expected_participants,
+        statusToken: { token, secret: ctx.secret },
+        idempotency: { key: key ?? null, client: key ? clientOf(ctx) : null, requestHash },
+        at,
+      });
       const caseId = await insertCase(trx, row);
       await insertCaseTopics(trx, caseId, topicIds);
       if (ctx.supporterUserId) await setSupporters(trx, caseId, [ctx.supporterUserId]);
@@ -205,4 +183,16 @@ export async function findCaseByStatusToken(token: string): Promise<(CaseRow & {
 export async function receiptSkipped(kase: Pick<CaseRow, 'id' | 'source'>): Promise<boolean> {
   if (kase.source !== 'web_form' && kase.source !== 'api') return false;
   return !(await receiptOfCase(kase.id));
+}
+
+/** What the request form offers (the public form, staff opening a case, a director's edit). */
+export async function requestFormChoices() {
+  const [jurisdictions, topics] = await Promise.all([jurisdictionList(), topicList()]);
+  return {
+    jurisdictionOptions: jurisdictions.map((j) => ({ value: j.code, label: j.name })),
+    topicOptions: topics.map((t) => ({ value: t.slug, label: t.name })),
+    tracks: choices(TRACKS),
+    formats: choices(PREFERRED_FORMATS),
+    organizationTypes: choices(ORGANIZATION_TYPES),
+  };
 }

@@ -1,4 +1,5 @@
 import { ValidationError } from '../errors';
+import { parseId } from '../ids';
 import type { FieldError } from '../errors';
 import { findUserById } from '../queries/user.queries';
 import { validateRequestCreate } from '../schemas/request.schemas';
@@ -33,7 +34,8 @@ export async function openStaffCase(
     actor.role === 'director' && choices.priority !== undefined && choices.priority !== '' ? String(choices.priority) : 'normal';
   let leadId: number | undefined;
   if (lead !== undefined) {
-    const user = /^[1-9]\d{0,9}$/.test(lead) ? await findUserById(Number(lead)) : undefined;
+    const id = parseId(lead);
+    const user = id === undefined ? undefined : await findUserById(id);
     if (!user?.active) errors.push({ field: 'lead_consultant_id', message: 'Choose the lead from the list of active staff' });
     else leadId = user.id;
   }

@@ -1,4 +1,4 @@
-import type { CaseStatus } from '../vocabulary';
+import type { CaseStatus, Role } from '../vocabulary';
 
 /** Who may make a move: a director, any staff member with access to the case, or only the system. */
 type Mover = 'director' | 'staff' | 'system';
@@ -46,7 +46,7 @@ export function findMove(from: CaseStatus, to: CaseStatus): Move | undefined {
 }
 
 /** Whether a user of this role may make the move (access to the case is checked separately). */
-export function mayMake(move: Move, role: 'director' | 'consultant'): boolean {
+export function mayMake(move: Move, role: Role): boolean {
   if (move.who === 'system') return false;
   if (move.who === 'director') return role === 'director';
   return true;
