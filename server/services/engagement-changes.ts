@@ -6,10 +6,7 @@ import type { EngagementFull } from '../queries/engagement.queries';
  */
 
 /** An engagement as the timeline sees it: without its keys, times of writing and derived columns. */
-export type EngagementState = Omit<
-  EngagementFull,
-  'id' | 'case_id' | 'created_by' | 'created_at' | 'updated_at' | 'year' | 'month' | 'topic_ids'
->;
+type EngagementState = Omit<EngagementFull, 'id' | 'case_id' | 'created_by' | 'created_at' | 'updated_at' | 'year' | 'month' | 'topic_ids'>;
 
 /** The fields whose change moves the meeting in the calendars of the people invited. */
 const MEETING_FIELDS = ['date', 'start_time', 'duration_minutes', 'location', 'meeting_url'];
