@@ -1,16 +1,20 @@
 import type { Request, Response } from 'express';
-import type { Config } from '../config';
 import { AppError, EditConflictError } from '../errors';
 import { validateEngagementPatch } from '../schemas/api.schemas';
-import { addNote, type Staff } from '../services/case.service';
-import { type EngagementFull, caseForUserByReference, engagementJson, engagementJsonById } from '../services/engagement-api.service';
-import { cancelEngagement, createEngagement, engagementForUser, updateEngagement } from '../services/engagement.service';
+import { addNote } from '../services/case.service';
+import {
+  cancelEngagementJson,
+  caseForUserByReference,
+  createEngagementJson,
+  engagementJson,
+  patchEngagementJson,
+} from '../services/engagement-api.service';
+import { engagementForUser } from '../services/engagement.service';
 import { etagOf, versionOfIfMatch } from '../services/edit-conflict';
 import { type ApiAnswer, runOnce } from '../services/idempotency.service';
+import { actorOf, cfg } from './helpers';
 import { idParam } from './params';
 
-const staffOf = (req: Request) => req.user as Staff;
-const timeZone = (req: Request) => (req.app.locals.config as Config).timeZone;
 const meta = (req: Request) => ({ path: req.originalUrl, ip: req.ip });
 
 /** Writes take JSON: a body of another type is refused (415) rather than read as empty. */
@@ -21,7 +25,10 @@ function requireJson(req: Request, bodyRequired: boolean): void {
 }
 
 /** The case a reference names, if the token's owner may see it; otherwise 404. */
-const caseByReference = (req: Request) => caseForUserByReference(String(req.params.reference ?? ''), staffOf(req), meta(req));
+const caseByReference = (req: Request) => caseForUserByReference(String(req.params.reference ?? ''), actorOf(req), meta(req));
+
+/** The engagement the path names, if the token's owner may see it; otherwise 404 (the refusal audited). */
+const engagementOf = (req: Request) => engagementForUser(idParam(req), actorOf(req), meta(req));
 
 /**
  * The version a PATCH or cancel was sent against: the one its `If-Match` names, or undefined when
@@ -55,26 +62,6 @@ async function ifStillMatching<T>(write: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The engagement in the JSON shape of the save schema, for a PATCH to change some of its fields. */
-function inputOf(e: EngagementFull): Record<string, unknown> {
-  const input: Record<string, unknown> = {
-    date: e.date,
-    duration_minutes: e.duration_minutes,
-    format: e.format,
-    status: e.status,
-    consultant_ids: e.consultant_ids,
-    jurisdictions: e.jurisdictions,
-    topics: e.topics,
-    attendees: e.attendees,
-  };
-  // 0 is "not yet known" (the schema's minimum is 1).
-  if (e.participant_count > 0) input.participant_count = e.participant_count;
-  for (const k of ['start_time', 'summary', 'follow_up_actions', 'follow_up_date', 'location', 'meeting_url'] as const) {
-    if (e[k] !== null && e[k] !== undefined && e[k] !== '') input[k] = e[k];
-  }
-  return input;
-}
-
 /** Sends an answer, once per Idempotency-Key for the token that made the call. */
 async function answer(req: Request, res: Response, write: () => Promise<ApiAnswer>): Promise<void> {
   const request = { method: req.method, path: req.path, body: req.body ?? null };
@@ -90,41 +77,41 @@ async function answer(req: Request, res: Response, write: () => Promise<ApiAnswe
 
 /** GET /api/v1/engagements/{id}: one engagement, with its ETag. */
 export async function showEngagement(req: Request, res: Response): Promise<void> {
-  const e = await engagementForUser(idParam(req), staffOf(req), meta(req));
-  res.set('ETag', etagOf(e.version ?? 1)).json(await engagementJson(e));
+  const body = await engagementJson(idParam(req), actorOf(req), meta(req));
+  res.set('ETag', etagOf(body.version)).json(body);
 }
 
 /** POST /api/v1/cases/{reference}/engagements: the engagement form's service and rules. */
 export async function createCaseEngagement(req: Request, res: Response): Promise<void> {
   requireJson(req, true);
   const kase = await caseByReference(req);
-  await answer(req, res, async () => {
-    const id = await createEngagement(kase.id, req.body, staffOf(req), { timeZone: timeZone(req) });
-    return { status: 201, body: await engagementJsonById(id) };
-  });
+  await answer(req, res, async () => ({
+    status: 201,
+    body: await createEngagementJson(kase.id, req.body, actorOf(req), { timeZone: cfg(req).timeZone }),
+  }));
 }
 
 /** PATCH /api/v1/engagements/{id}: the fields sent replace the engagement's; the others are kept. */
 export async function patchEngagement(req: Request, res: Response): Promise<void> {
   requireJson(req, true);
-  const e = await engagementForUser(idParam(req), staffOf(req), meta(req));
+  const e = await engagementOf(req);
   const changes = validateEngagementPatch(req.body);
   const expected = expectedVersionOf(req);
-  await answer(req, res, async () => {
-    await ifStillMatching(() => updateEngagement(e.id, { ...inputOf(e), ...changes }, staffOf(req), { timeZone: timeZone(req) }, expected));
-    return { status: 200, body: await engagementJsonById(e.id) };
-  });
+  await answer(req, res, async () => ({
+    status: 200,
+    body: await ifStillMatching(() => patchEngagementJson(e.id, changes, actorOf(req), { timeZone: cfg(req).timeZone }, expected)),
+  }));
 }
 
 /** POST /api/v1/engagements/{id}/cancel: cancelled, kept on the record, counted nowhere. */
 export async function cancelEngagementApi(req: Request, res: Response): Promise<void> {
   requireJson(req, false);
-  const e = await engagementForUser(idParam(req), staffOf(req), meta(req));
+  const e = await engagementOf(req);
   const expected = expectedVersionOf(req);
-  await answer(req, res, async () => {
-    await ifStillMatching(() => cancelEngagement(e.id, staffOf(req), timeZone(req), expected));
-    return { status: 200, body: await engagementJsonById(e.id) };
-  });
+  await answer(req, res, async () => ({
+    status: 200,
+    body: await ifStillMatching(() => cancelEngagementJson(e.id, actorOf(req), cfg(req).timeZone, expected)),
+  }));
 }
 
 /** POST /api/v1/cases/{reference}/notes: an internal note, as from the case page. */
@@ -132,7 +119,7 @@ export async function addCaseNote(req: Request, res: Response): Promise<void> {
   requireJson(req, true);
   const kase = await caseByReference(req);
   await answer(req, res, async () => {
-    await addNote(kase.id, req.body, staffOf(req));
+    await addNote(kase.id, req.body, actorOf(req));
     return { status: 201, body: { case_reference: kase.reference, body: String((req.body as { body: string }).body).trim() } };
   });
 }

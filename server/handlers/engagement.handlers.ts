@@ -1,58 +1,49 @@
 import type { Request, Response } from 'express';
-import { idParam } from './params';
-import type { Config } from '../config';
 import { EditConflictError, ValidationError } from '../errors';
-import { versionOfForm } from '../services/edit-conflict';
-import { findCaseById, topicsOfCase } from '../queries/case.queries';
-import { listJurisdictions, listTopics } from '../queries/reference.queries';
-import { assignmentCandidates } from '../queries/consultant.queries';
-import { findUserById } from '../queries/user.queries';
-import { ENGAGEMENT_STATUSES, engagementSchema, validateEngagement } from '../schemas/engagement.schemas';
+import { takeKeptForm } from '../middleware/kept-form';
+import { engagementSchema, validateEngagement } from '../schemas/engagement.schemas';
 import { formToPayload, keptValues } from '../schemas/validate';
 import { formatAttendees, parseAttendees } from '../services/attendees';
-import type { Staff } from '../services/case.service';
+import { versionOfForm } from '../services/edit-conflict';
 import {
+  type CaseRow,
+  type EngagementFull,
   cancelEngagement,
   caseOpenForEngagements,
   createEngagement,
   deleteEngagement,
-  engagementForUser,
-  refuseProgramEngagement,
+  engagementToChange,
+  engagementWithCase,
   updateEngagement,
 } from '../services/engagement.service';
-import { askFirst } from './confirm';
-import { takeKeptForm } from '../middleware/kept-form';
-import { todayIn } from '../services/time';
-import { FORMATS, choices } from '../vocabulary';
+import { engagementFormOptions, newEngagementForm } from '../services/engagement-view.service';
+import { jurisdictionList } from '../services/reference.service';
+import { FORMATS } from '../vocabulary';
 import { sendCalendar } from './calendar';
-import { errorsOf } from './helpers';
+import { askFirst } from './confirm';
+import { actorOf, cfg, errorsOf, formOrAgain } from './helpers';
+import { idParam } from './params';
 
-const cfg = (req: Request) => req.app.locals.config as Config;
-const staffOf = (req: Request) => req.user as Staff;
 const meta = (req: Request) => ({ path: req.originalUrl, ip: req.ip });
 
-/** What the form offers; `facilitatorIds` (an engagement's own) are offered even if since deactivated. */
-async function formContext(caseId: number, facilitatorIds: number[] = []) {
-  const kase = await findCaseById(caseId);
-  const [jurisdictions, topics, staff] = await Promise.all([
-    listJurisdictions(),
-    listTopics(),
-    assignmentCandidates(kase?.jurisdiction_code ?? '', caseId),
-  ]);
-  const staffOptions = staff.map((s) => ({ value: String(s.id), label: s.name }));
-  for (const id of facilitatorIds) {
-    if (staff.some((s) => s.id === id)) continue;
-    const user = await findUserById(id);
-    if (user) staffOptions.push({ value: String(id), label: `${user.name} (no longer active)` });
-  }
-  return {
-    jurisdictionOptions: jurisdictions.map((j) => ({ value: j.code, label: j.name })),
-    topicOptions: topics.map((t) => ({ value: t.slug, label: t.name })),
-    staffOptions,
-    formats: choices(FORMATS),
-    statuses: choices(ENGAGEMENT_STATUSES),
-    jurisdictions,
-  };
+/** What the form page shows besides its choices. */
+interface FormPage {
+  title: string;
+  kase: CaseRow;
+  engagement?: EngagementFull;
+  action: string;
+  values: Record<string, unknown>;
+  restored?: boolean;
+  conflict?: EditConflictError;
+}
+
+/** Renders the engagement form, with the messages of a refused save (none on a fresh form). */
+async function renderForm(res: Response, page: FormPage, err?: ValidationError): Promise<void> {
+  res.render('pages/engagements/form', {
+    ...page,
+    ...errorsOf(err),
+    ...(await engagementFormOptions(page.engagement?.consultant_ids)),
+  });
 }
 
 /**
@@ -66,7 +57,7 @@ async function payloadOf(body: Record<string, unknown>): Promise<Record<string, 
   delete payload.attendees;
   const text = typeof body.attendees === 'string' ? body.attendees : '';
   if (text.trim()) {
-    const { attendees, error } = parseAttendees(text, await listJurisdictions());
+    const { attendees, error } = parseAttendees(text, await jurisdictionList());
     if (error) {
       // Report the unreadable line together with whatever else is wrong in the form.
       const others = (() => {
@@ -85,56 +76,40 @@ async function payloadOf(body: Record<string, unknown>): Promise<Record<string, 
 }
 
 export async function newForm(req: Request, res: Response): Promise<void> {
-  const kase = await caseOpenForEngagements(idParam(req), staffOf(req), meta(req));
-  const today = todayIn(cfg(req).timeZone);
+  const { kase, values } = await newEngagementForm(idParam(req), actorOf(req), meta(req), cfg(req).timeZone);
   // Back after signing in again, with what was typed into the form before the session ended.
   const kept = takeKeptForm(req, /^\/cases\/\d+\/engagements$/);
-  res.render('pages/engagements/form', {
+  await renderForm(res, {
     title: `Add an engagement to ${kase.reference}`,
     kase,
     action: `/cases/${kase.id}/engagements`,
-    values: {
-      date: today,
-      status: 'scheduled',
-      duration_minutes: '60',
-      format: kase.preferred_format in FORMATS ? kase.preferred_format : '',
-      consultant_ids: [String(staffOf(req).id)],
-      jurisdictions: [kase.jurisdiction_code],
-      // The case's topics, to keep or change.
-      topics: (await topicsOfCase(kase.id)).map((t) => t.slug),
-      ...(kept ? keptValues(kept.fields) : {}),
-    },
+    values: { ...values, ...(kept ? keptValues(kept.fields) : {}) },
     restored: Boolean(kept),
-    errors: {},
-    errorList: [],
-    ...(await formContext(kase.id)),
   });
 }
 
 export async function create(req: Request, res: Response): Promise<void> {
-  const kase = await caseOpenForEngagements(idParam(req), staffOf(req), meta(req));
+  const kase = await caseOpenForEngagements(idParam(req), actorOf(req), meta(req));
   const body = (req.body ?? {}) as Record<string, unknown>;
-  try {
-    await createEngagement(kase.id, await payloadOf(body), staffOf(req), { timeZone: cfg(req).timeZone });
-    res.redirect(303, `/cases/${kase.id}?saved=1#engagements`);
-  } catch (err) {
-    if (!(err instanceof ValidationError)) throw err;
-    res.status(422).render('pages/engagements/form', {
-      title: `Error: Add an engagement to ${kase.reference}`,
-      kase,
-      action: `/cases/${kase.id}/engagements`,
-      values: keptValues(body),
-      ...errorsOf(err),
-      ...(await formContext(kase.id)),
-    });
-  }
+  await formOrAgain(
+    res,
+    async () => {
+      await createEngagement(kase.id, await payloadOf(body), actorOf(req), { timeZone: cfg(req).timeZone });
+      res.redirect(303, `/cases/${kase.id}?saved=1#engagements`);
+    },
+    (err) =>
+      renderForm(
+        res,
+        { title: `Error: Add an engagement to ${kase.reference}`, kase, action: `/cases/${kase.id}/engagements`, values: keptValues(body) },
+        err,
+      ),
+  );
 }
 
 export async function editForm(req: Request, res: Response): Promise<void> {
-  const e = await engagementForUser(idParam(req), staffOf(req), meta(req));
-  const kase = await findCaseById(e.case_id);
+  const { engagement: e, kase } = await engagementWithCase(idParam(req), actorOf(req), meta(req));
   const kept = takeKeptForm(req, /^\/engagements\/\d+$/);
-  res.render('pages/engagements/form', {
+  await renderForm(res, {
     title: `Edit engagement of ${e.date}`,
     kase,
     engagement: e,
@@ -150,80 +125,71 @@ export async function editForm(req: Request, res: Response): Promise<void> {
       ...(kept ? keptValues(kept.fields) : {}),
     },
     restored: Boolean(kept),
-    errors: {},
-    errorList: [],
-    ...(await formContext(e.case_id, e.consultant_ids)),
   });
 }
 
 export async function update(req: Request, res: Response): Promise<void> {
-  const e = await engagementForUser(idParam(req), staffOf(req), meta(req));
+  const { engagement: e, kase } = await engagementWithCase(idParam(req), actorOf(req), meta(req));
   const body = (req.body ?? {}) as Record<string, unknown>;
-  try {
-    await updateEngagement(e.id, await payloadOf(body), staffOf(req), { timeZone: cfg(req).timeZone }, versionOfForm(body.version));
-    res.redirect(303, `/cases/${e.case_id}?saved=1#engagements`);
-  } catch (err) {
-    if (!(err instanceof ValidationError) && !(err instanceof EditConflictError)) throw err;
-    const kase = await findCaseById(e.case_id);
-    // A conflict keeps what was typed, with the version now stored: saving again is a choice made knowingly.
-    const conflict = err instanceof EditConflictError ? err : undefined;
-    res.status(conflict ? 409 : 422).render('pages/engagements/form', {
-      title: `Error: Edit engagement of ${e.date}`,
-      kase,
-      engagement: e,
-      action: `/engagements/${e.id}`,
-      values: { ...keptValues(body), ...(conflict ? { version: String(conflict.currentVersion) } : {}) },
-      ...(conflict ? { conflict, errors: {}, errorList: [] } : errorsOf(err as ValidationError)),
-      ...(await formContext(e.case_id, e.consultant_ids)),
-    });
-  }
+  const again = {
+    title: `Error: Edit engagement of ${e.date}`,
+    kase,
+    engagement: e,
+    action: `/engagements/${e.id}`,
+    values: keptValues(body),
+  };
+  await formOrAgain(
+    res,
+    async () => {
+      try {
+        await updateEngagement(e.id, await payloadOf(body), actorOf(req), { timeZone: cfg(req).timeZone }, versionOfForm(body.version));
+      } catch (err) {
+        if (!(err instanceof EditConflictError)) throw err;
+        // A conflict keeps what was typed, with the version now stored: saving again is a choice made knowingly.
+        res.status(409);
+        await renderForm(res, { ...again, values: { ...again.values, version: String(err.currentVersion) }, conflict: err });
+        return;
+      }
+      res.redirect(303, `/cases/${e.case_id}?saved=1#engagements`);
+    },
+    (err) => renderForm(res, again, err),
+  );
 }
 
-/** "The small-group facilitation of March 1, 2030": an engagement named in a question. */
-const named = (e: { format: string; date: string }) =>
-  `the ${(FORMATS[e.format as keyof typeof FORMATS] ?? e.format).toLowerCase()} of ${e.date}`;
+/** What cancelling or deleting a scheduled engagement also does. */
+const SENDS_CANCELLATION = 'The requester and the facilitating consultants are sent a cancellation that removes it from their calendars.';
+
+/** The question asked before an engagement is cancelled or deleted ("Cancel the small-group facilitation of March 1, 2030?"). */
+function question(e: EngagementFull, verb: 'cancel' | 'delete', outcome: string) {
+  const format = (FORMATS[e.format as keyof typeof FORMATS] ?? e.format).toLowerCase();
+  return {
+    title: `${verb === 'cancel' ? 'Cancel' : 'Delete'} the ${format} of ${e.date}?`,
+    details: [outcome, ...(e.status === 'scheduled' ? [SENDS_CANCELLATION] : [])],
+    confirmLabel: `Yes, ${verb} the engagement`,
+    backHref: `/cases/${e.case_id}#engagements`,
+  };
+}
 
 export async function cancel(req: Request, res: Response): Promise<void> {
-  const found = await engagementForUser(idParam(req), staffOf(req), meta(req));
+  const { engagement: found } = await engagementWithCase(idParam(req), actorOf(req), meta(req));
   const asked =
     found.status !== 'cancelled' &&
-    askFirst(req, res, {
-      title: `Cancel ${named(found)}?`,
-      details: [
-        'It stays on the case as cancelled, and counts in no report.',
-        ...(found.status === 'scheduled'
-          ? ['The requester and the facilitating consultants are sent a cancellation that removes it from their calendars.']
-          : []),
-      ],
-      confirmLabel: 'Yes, cancel the engagement',
-      backHref: `/cases/${found.case_id}#engagements`,
-    });
+    askFirst(req, res, question(found, 'cancel', 'It stays on the case as cancelled, and counts in no report.'));
   if (asked) return;
-  const e = await cancelEngagement(found.id, staffOf(req));
+  const e = await cancelEngagement(found.id, actorOf(req));
   res.redirect(303, `/cases/${e.case_id}?saved=1#engagements`);
 }
 
 export async function remove(req: Request, res: Response): Promise<void> {
-  const found = await engagementForUser(idParam(req), staffOf(req), meta(req));
-  await refuseProgramEngagement(found.case_id);
-  const asked = askFirst(req, res, {
-    title: `Delete ${named(found)}?`,
-    details: [
-      'It is removed from the case and from every report; the timeline keeps what it was. To keep it on record, cancel it instead.',
-      ...(found.status === 'scheduled'
-        ? ['The requester and the facilitating consultants are sent a cancellation that removes it from their calendars.']
-        : []),
-    ],
-    confirmLabel: 'Yes, delete the engagement',
-    backHref: `/cases/${found.case_id}#engagements`,
-  });
-  if (asked) return;
-  const e = await deleteEngagement(found.id, staffOf(req));
+  const { engagement: found } = await engagementToChange(idParam(req), actorOf(req), meta(req));
+  const outcome =
+    'It is removed from the case and from every report; the timeline keeps what it was. To keep it on record, cancel it instead.';
+  if (askFirst(req, res, question(found, 'delete', outcome))) return;
+  const e = await deleteEngagement(found.id, actorOf(req));
   res.redirect(303, `/cases/${e.case_id}?saved=1#engagements`);
 }
 
 export async function calendar(req: Request, res: Response): Promise<void> {
-  const e = await engagementForUser(idParam(req), staffOf(req), meta(req));
-  const kase = await findCaseById(e.case_id);
-  sendCalendar(res, cfg(req), e, kase as { reference: string; title: string }, `${cfg(req).publicUrl}/cases/${e.case_id}`);
+  const { engagement: e, kase } = await engagementWithCase(idParam(req), actorOf(req), meta(req));
+  sendCalendar(res, cfg(req), e, kase, `${cfg(req).publicUrl}/cases/${e.case_id}`);
 }

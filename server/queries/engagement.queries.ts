@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { Queryable, db, forUpdate } from '../db';
+import { isId } from '../ids';
 import { num } from '../values';
 import type { Attendee } from '../schemas/engagement.schemas';
 
@@ -135,24 +136,27 @@ async function withChildren(rows: EngagementRow[], q: Queryable): Promise<Engage
   });
 }
 
+/** An engagement with its children. */
 export async function findEngagement(id: number, q: Queryable = db): Promise<EngagementFull | undefined> {
   // Past the integer column's range PostgreSQL raises an error rather than finding nothing.
-  if (!Number.isInteger(id) || id <= 0 || id > 2147483647) return undefined;
+  if (!isId(id)) return undefined;
   const row = await q('engagements').where({ id }).first();
   return row ? (await withChildren([row], q))[0] : undefined;
 }
 
 /** The engagement, its row locked until the transaction ends (on PostgreSQL), so that what a write depends on cannot change meanwhile. */
 export async function lockEngagement(trx: Knex.Transaction, id: number): Promise<EngagementFull | undefined> {
-  if (!Number.isInteger(id) || id <= 0 || id > 2147483647) return undefined;
+  if (!isId(id)) return undefined;
   const row = await forUpdate(trx('engagements').where({ id })).first();
   return row ? (await withChildren([row], trx))[0] : undefined;
 }
 
+/** A case's engagements with their children, in date and time order. */
 export async function engagementsOfCase(caseId: number, q: Queryable = db): Promise<EngagementFull[]> {
   return withChildren(await q('engagements').where({ case_id: caseId }).orderBy('date').orderBy('start_time').orderBy('id'), q);
 }
 
+/** Deletes an engagement (its children go with it). */
 export async function deleteEngagementRow(q: Queryable, id: number): Promise<void> {
   await q('engagements').where({ id }).delete();
 }
@@ -173,4 +177,39 @@ export async function firstDeliveredEngagement(
 export async function scheduledEngagementsOfCase(caseId: number, q: Queryable = db): Promise<EngagementRow[]> {
   const rows: EngagementRow[] = await q('engagements').where({ case_id: caseId, status: 'scheduled' }).orderBy('date').orderBy('id');
   return rows.map(normalize);
+}
+
+/**
+ * Sets the status copied onto an engagement's jurisdiction rows (kept there so that coverage
+ * counts need no join), as when the engagement is cancelled.
+ */
+export async function setJurisdictionCopiesStatus(q: Queryable, engagementId: number, status: string): Promise<void> {
+  await q('engagement_jurisdictions').where({ engagement_id: engagementId }).update({ status });
+}
+
+/** True when the case is a cohort's or a network event's (its meetings are kept from the program pages). */
+export async function belongsToProgram(caseId: number, q: Queryable = db): Promise<boolean> {
+  const [cohort, event] = await Promise.all([
+    q('cohorts').where({ case_id: caseId }).first('id'),
+    q('network_event_cases').where({ case_id: caseId }).first('id'),
+  ]);
+  return Boolean(cohort || event);
+}
+
+/** An engagement's row and its facilitators' ids (what its calendar file and mail need). */
+export async function engagementWithConsultants(
+  id: number,
+  q: Queryable = db,
+): Promise<(EngagementRow & { consultant_ids: number[] }) | undefined> {
+  if (!isId(id)) return undefined;
+  const row: EngagementRow | undefined = await q('engagements').where({ id }).first();
+  if (!row) return undefined;
+  const consultants: { user_id: unknown }[] = await q('engagement_consultants').where({ engagement_id: id }).select('user_id');
+  return { ...normalize(row), consultant_ids: consultants.map((c) => Number(c.user_id)) };
+}
+
+/** The names and addresses of those among these staff members who are still active. */
+export async function activeStaffAmong(userIds: number[], q: Queryable = db): Promise<{ name: string; email: string }[]> {
+  if (!userIds.length) return [];
+  return q('users').whereIn('id', userIds).andWhere('active', true).select('name', 'email');
 }

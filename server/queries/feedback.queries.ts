@@ -2,6 +2,27 @@ import { Queryable, db } from '../db';
 import { num } from '../values';
 import { ReportFilters, periodInstants } from './report.queries';
 
+/** A requester's answer to the survey of a completed case. */
+export interface FeedbackRow {
+  id: number;
+  case_id: number;
+  quality: number;
+  relevance: number;
+  usefulness: number;
+  comment: string | null;
+  created_at: string | Date;
+}
+
+/** Stores a case's feedback; a second answer for the same case is a unique violation. */
+export async function insertFeedback(q: Queryable, row: Omit<FeedbackRow, 'id'>): Promise<void> {
+  await q('feedback').insert(row);
+}
+
+/** The feedback given on a case, if any. */
+export async function findFeedback(caseId: number, q: Queryable = db): Promise<FeedbackRow | undefined> {
+  return q('feedback').where({ case_id: caseId }).first();
+}
+
 export interface FeedbackFigures {
   completed: number;
   answered: number;

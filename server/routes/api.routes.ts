@@ -4,6 +4,7 @@ import * as writes from '../handlers/api-write.handlers';
 import * as docs from '../handlers/api-docs.handlers';
 import * as tokens from '../handlers/token.handlers';
 import * as outbox from '../handlers/outbox.handlers';
+import { requireApiToken, requireWriteScope } from '../middleware/api-token';
 import { directorOnly } from '../middleware/auth';
 import { requireApiToken, requireWriteScope } from '../middleware/api-token';
 

@@ -1,4 +1,5 @@
 import { JURISDICTION_CODES } from '../../seeds/data/jurisdictions';
+import { ID_SCHEMA } from '../ids';
 import { FORMATS } from '../vocabulary';
 import { compile } from './validate';
 
@@ -48,7 +49,7 @@ export const engagementSchema = {
       minItems: 1,
       maxItems: 20,
       uniqueItems: true,
-      items: { type: 'integer', minimum: 1, maximum: 2147483647 },
+      items: ID_SCHEMA,
     },
     participant_count: { type: 'integer', title: 'Number of participants', minimum: 1, maximum: 10000 },
     jurisdictions: {

@@ -1,3 +1,4 @@
+import { ID_SCHEMA } from '../ids';
 import { MAX_PER_PAGE, apiQuerySchema, engagementPatchSchema } from './api.schemas';
 import { noteSchema } from './case.schemas';
 import { engagementSchema } from './engagement.schemas';
@@ -83,12 +84,29 @@ const idPath = {
   in: 'path',
   required: true,
   description: 'The engagement id.',
-  schema: { type: 'integer', minimum: 1, maximum: 2147483647 },
+  schema: ID_SCHEMA,
 };
 // HTTP bearer schemes have no scopes in OpenAPI's sense: the scope a call needs is said in
 // `x-token-scope` and in its description.
 const writeScope = [{ bearerToken: [] }];
 const readScope = [{ bearerToken: [] }];
+
+/** A paged list read with the dashboard's filters (`GET /api/v1/cases`, `GET /api/v1/engagements`). */
+const pagedList = (operationId: string, tag: string, what: { summary: string; description: string; page: string; list: string }) => ({
+  get: {
+    operationId,
+    tags: [tag],
+    summary: what.summary,
+    description: what.description,
+    security: readScope,
+    'x-token-scope': 'read',
+    parameters: listParameters,
+    responses: {
+      '200': { description: what.page, headers: { Link: { $ref: '#/components/headers/Link' } }, content: json(ref(what.list)) },
+      ...readErrors,
+    },
+  },
+});
 
 /** The whole document; `serverUrl` is the site's public address. */
 export function openApiDocument(serverUrl: string): Json {
@@ -179,25 +197,12 @@ export function openApiDocument(serverUrl: string): Json {
           },
         },
       },
-      '/api/v1/cases': {
-        get: {
-          operationId: 'listCases',
-          tags: ['Cases'],
-          summary: 'Cases submitted in a period',
-          description: "Cases submitted in the period, oldest first, with the dashboard's filters.",
-          security: readScope,
-          'x-token-scope': 'read',
-          parameters: listParameters,
-          responses: {
-            '200': {
-              description: 'A page of cases.',
-              headers: { Link: { $ref: '#/components/headers/Link' } },
-              content: json(ref('CaseList')),
-            },
-            ...readErrors,
-          },
-        },
-      },
+      '/api/v1/cases': pagedList('listCases', 'Cases', {
+        summary: 'Cases submitted in a period',
+        description: "Cases submitted in the period, oldest first, with the dashboard's filters.",
+        page: 'A page of cases.',
+        list: 'CaseList',
+      }),
       '/api/v1/cases/{reference}/engagements': {
         post: {
           operationId: 'createEngagement',
@@ -242,25 +247,12 @@ export function openApiDocument(serverUrl: string): Json {
           },
         },
       },
-      '/api/v1/engagements': {
-        get: {
-          operationId: 'listEngagements',
-          tags: ['Engagements'],
-          summary: 'Delivered engagements in a period',
-          description: 'The delivered engagements behind the dashboard, by date, with its filters.',
-          security: readScope,
-          'x-token-scope': 'read',
-          parameters: listParameters,
-          responses: {
-            '200': {
-              description: 'A page of engagements.',
-              headers: { Link: { $ref: '#/components/headers/Link' } },
-              content: json(ref('EngagementList')),
-            },
-            ...readErrors,
-          },
-        },
-      },
+      '/api/v1/engagements': pagedList('listEngagements', 'Engagements', {
+        summary: 'Delivered engagements in a period',
+        description: 'The delivered engagements behind the dashboard, by date, with its filters.',
+        page: 'A page of engagements.',
+        list: 'EngagementList',
+      }),
       '/api/v1/engagements/{id}': {
         get: {
           operationId: 'getEngagement',

@@ -5,7 +5,7 @@ import { EngagementFull, deleteEngagementRow, insertEngagement, replaceChildren,
 import type { Attendee } from '../schemas/engagement.schemas';
 import { noteEngagementChange } from './case.service';
 import { recordEvent } from './events.service';
-import { snapshot } from './engagement.service';
+import { engagementChanges, snapshot } from './engagement-changes';
 import { addDays, todayIn } from './time';
 import { yearIn } from './request.service';
 import { hashToken, randomToken, sealToken } from './tokens';
@@ -133,22 +133,6 @@ export async function openProgramCase(
   return { caseId, reference };
 }
 
-type Snapshot = Parameters<typeof snapshot>[0];
-
-/** The fields of an engagement that changed, before and after, as the timeline keeps them. */
-function changesOf(before: Snapshot, after: Snapshot): { before: Record<string, unknown>; after: Record<string, unknown> } {
-  const b = snapshot(before);
-  const a = snapshot(after);
-  const out = { before: {} as Record<string, unknown>, after: {} as Record<string, unknown> };
-  for (const key of Object.keys(a)) {
-    if (JSON.stringify(b[key] ?? null) !== JSON.stringify(a[key] ?? null)) {
-      out.before[key] = b[key] ?? null;
-      out.after[key] = a[key] ?? null;
-    }
-  }
-  return out;
-}
-
 interface When {
   date: string;
   start_time: string | null;
@@ -213,7 +197,7 @@ async function saveEngagement(trx: Tx, existing: EngagementFull, changes: Partia
     topic_ids: next.topic_ids,
     attendees: next.attendees,
   });
-  const diff = changesOf(existing, next);
+  const diff = engagementChanges(existing, next);
   if (Object.keys(diff.after).length) {
     await recordEvent(trx, {
       case_id: existing.case_id,

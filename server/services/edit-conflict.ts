@@ -1,6 +1,6 @@
-import type { Knex } from 'knex';
 import { EditConflictError } from '../errors';
 import { caseEvents } from '../queries/case.queries';
+import type { Tx } from '../queries/database.queries';
 import { humanTime } from './human-time';
 import { programTimeZone } from './time';
 
@@ -31,7 +31,7 @@ const parsed = (v: unknown): Record<string, unknown> => {
  * `concerns` the row; each change of the row wrote one.
  */
 export async function editConflict(
-  trx: Knex.Transaction,
+  trx: Tx,
   caseId: number,
   current: number,
   expected: number,

@@ -1,5 +1,5 @@
-import type { Knex } from 'knex';
-import { updateEngagementRow } from '../queries/engagement.queries';
+import type { Tx } from '../queries/database.queries';
+import { setJurisdictionCopiesStatus, updateEngagementRow } from '../queries/engagement.queries';
 import { recordEvent } from './events.service';
 
 /**
@@ -8,13 +8,13 @@ import { recordEvent } from './events.service';
  * replaces the event people already have.
  */
 export async function cancelInTransaction(
-  trx: Knex.Transaction,
+  trx: Tx,
   e: { id: number; case_id: number; status: string; sequence?: number },
   actorId: number,
   at: string,
 ): Promise<void> {
   await updateEngagementRow(trx, e.id, { status: 'cancelled', sequence: Number(e.sequence ?? 0) + 1, updated_at: at });
-  await trx('engagement_jurisdictions').where({ engagement_id: e.id }).update({ status: 'cancelled' });
+  await setJurisdictionCopiesStatus(trx, e.id, 'cancelled');
   await recordEvent(trx, {
     case_id: e.case_id,
     actor_user_id: actorId,

@@ -1,5 +1,7 @@
-import type { Knex } from 'knex';
-import { FORMATS } from '../vocabulary';
+import type { Tx } from '../queries/database.queries';
+import { activeStaffAmong, engagementWithConsultants } from '../queries/engagement.queries';
+import { CLOSED_STATUSES, FORMATS } from '../vocabulary';
+import { movesMeeting } from './engagement-changes';
 import { CalendarEngagement, engagementCalendar } from './ical.service';
 import { humanTime } from './human-time';
 
@@ -24,12 +26,8 @@ export interface EngagementMailContext {
 type EngagementEvent = { kind: string; before: Record<string, unknown>; after: Record<string, unknown> };
 type Engagement = CalendarEngagement & { consultant_ids: number[] };
 
-const CLOSED = ['completed', 'declined', 'withdrawn'];
-// A change to any of these moves the meeting in the requester's calendar.
-const CALENDAR_FIELDS = ['date', 'start_time', 'duration_minutes', 'location', 'meeting_url'];
-
 /** The engagement as it is now, or as the deletion event kept it. */
-async function engagementOf(trx: Knex.Transaction, event: EngagementEvent): Promise<Engagement | undefined> {
+async function engagementOf(trx: Tx, event: EngagementEvent): Promise<Engagement | undefined> {
   if (event.kind === 'engagement.deleted') {
     const b = event.before;
     return {
@@ -39,17 +37,7 @@ async function engagementOf(trx: Knex.Transaction, event: EngagementEvent): Prom
       consultant_ids: (b.consultant_ids as number[]) ?? [],
     };
   }
-  const id = Number(event.after.engagement_id);
-  const e = await trx('engagements').where({ id }).first();
-  if (!e) return undefined;
-  const consultants = await trx('engagement_consultants').where({ engagement_id: id }).select('user_id');
-  return {
-    ...e,
-    id: Number(e.id),
-    sequence: Number(e.sequence ?? 0),
-    duration_minutes: Number(e.duration_minutes),
-    consultant_ids: consultants.map((c) => Number(c.user_id)),
-  };
+  return engagementWithConsultants(Number(event.after.engagement_id), trx);
 }
 
 /**
@@ -57,20 +45,20 @@ async function engagementOf(trx: Knex.Transaction, event: EngagementEvent): Prom
  * or cancelled, and to its consultants when it is moved or cancelled, each with a calendar file
  * that adds, updates (same UID, higher SEQUENCE) or cancels (METHOD:CANCEL) the event.
  */
-export async function engagementMessages(trx: Knex.Transaction, event: EngagementEvent, ctx: EngagementMailContext): Promise<Message[]> {
+export async function engagementMessages(trx: Tx, event: EngagementEvent, ctx: EngagementMailContext): Promise<Message[]> {
   const { before, after, kind } = event;
   const cancelled =
     kind === 'engagement.deleted'
       ? before.status === 'scheduled'
       : kind === 'engagement.updated' && after.status === 'cancelled' && before.status === 'scheduled';
-  const moved = kind === 'engagement.updated' && CALENDAR_FIELDS.some((k) => k in after);
+  const moved = kind === 'engagement.updated' && movesMeeting(after);
   const rescheduled = kind === 'engagement.updated' && after.status === 'scheduled';
   const added = kind === 'engagement.added' && after.status === 'scheduled';
   if (!cancelled && !moved && !rescheduled && !added) return [];
   const e = await engagementOf(trx, event);
   if (!e) return [];
   // A completed or closed case has no meetings ahead: a change to one left on it tells nobody.
-  if (!cancelled && (e.status !== 'scheduled' || CLOSED.includes(ctx.kase.status))) return [];
+  if (!cancelled && (e.status !== 'scheduled' || (CLOSED_STATUSES as readonly string[]).includes(ctx.kase.status))) return [];
 
   const format = FORMATS[e.format as keyof typeof FORMATS] ?? e.format;
   const human = humanTime(ctx.timeZone);
@@ -113,9 +101,7 @@ export async function engagementMessages(trx: Knex.Transaction, event: Engagemen
     });
   }
   if (cancelled || moved) {
-    const team = e.consultant_ids.length
-      ? await trx('users').whereIn('id', e.consultant_ids).andWhere('active', true).select('name', 'email')
-      : [];
+    const team = await activeStaffAmong(e.consultant_ids, trx);
     for (const u of team) {
       messages.push({
         kind: 'engagement-team',

@@ -1,10 +1,10 @@
-import type { Knex } from 'knex';
-import { Queryable, db } from '../db';
 import { nowIso, toDate } from '../values';
 import { CaseRow, findCaseById } from '../queries/case.queries';
+import { type Tx, transaction } from '../queries/database.queries';
 import { ConflictError, FieldError, NotFoundError, ValidationError } from '../errors';
 import {
   EngagementFull,
+  belongsToProgram,
   deleteEngagementRow,
   findEngagement,
   insertEngagement,
@@ -19,14 +19,18 @@ import { Staff, caseForUser, noteEngagementChange } from './case.service';
 import { recordEvent } from './events.service';
 import { addDays, dateIn, programTimeZone, todayIn } from './time';
 import { cancelInTransaction } from './engagement-cancel';
+import { engagementChanges, movesMeeting, snapshot } from './engagement-changes';
 import { editConflict } from './edit-conflict';
 
-const CALENDAR_FIELDS = ['date', 'start_time', 'duration_minutes', 'location', 'meeting_url', 'status'];
+export type { CaseRow, EngagementFull };
 
-interface EngagementContext {
+/** Where an engagement is judged: the program's time zone, and now (tests may set it). */
+export interface EngagementContext {
   timeZone: string;
   now?: Date;
 }
+
+type Meta = { path?: string; ip?: string };
 
 /**
  * The rules beyond the schema (issue: "Rules"); returns the topic ids to store. `keep` are the
@@ -37,7 +41,7 @@ async function checkRules(
   ctx: EngagementContext,
   kase: Pick<CaseRow, 'submitted_at' | 'source'>,
   keep: number[] = [],
-  q: Queryable = db,
+  q?: Tx,
 ): Promise<number[]> {
   const errors: FieldError[] = [];
   // Work delivered before a requester asked for it would give a negative response time. Cases
@@ -94,66 +98,43 @@ function rowOf(input: EngagementInput) {
   };
 }
 
-/** What the timeline keeps of an engagement. */
-export function snapshot(
-  e: Omit<EngagementFull, 'id' | 'case_id' | 'created_by' | 'created_at' | 'updated_at' | 'year' | 'month' | 'topic_ids'>,
-): Record<string, unknown> {
-  return {
-    date: e.date,
-    start_time: e.start_time,
-    duration_minutes: e.duration_minutes,
-    format: e.format,
-    status: e.status,
-    participant_count: e.participant_count,
-    // Sorted, so that a different order of the same choices is not recorded as a change.
-    consultant_ids: [...e.consultant_ids].sort((a, b) => a - b),
-    jurisdictions: [...e.jurisdictions].sort(),
-    topics: [...e.topics].sort(),
-    attendees: e.attendees,
-    summary: e.summary,
-    follow_up_actions: e.follow_up_actions,
-    follow_up_date: e.follow_up_date,
-    location: e.location ?? null,
-    meeting_url: e.meeting_url ?? null,
-  };
-}
-
-function diff(before: Record<string, unknown>, after: Record<string, unknown>) {
-  const b: Record<string, unknown> = {};
-  const a: Record<string, unknown> = {};
-  for (const key of Object.keys(after)) {
-    if (JSON.stringify(before[key] ?? null) !== JSON.stringify(after[key] ?? null)) {
-      b[key] = before[key] ?? null;
-      a[key] = after[key] ?? null;
-    }
-  }
-  return { before: b, after: a };
-}
-
 /**
  * Cohort meetings and network events are kept from their programs' pages (attendance sets their
  * states and counts), so the general engagement forms do not add, edit or delete them; cancelling
  * one is allowed.
  */
-export async function refuseProgramEngagement(caseId: number): Promise<void> {
-  const [cohort, events] = await Promise.all([
-    db('cohorts').where({ case_id: caseId }).first('id'),
-    db('network_event_cases').where({ case_id: caseId }).first('id'),
-  ]);
-  if (cohort || events)
+async function refuseProgramEngagement(caseId: number): Promise<void> {
+  if (await belongsToProgram(caseId))
     throw new ConflictError('This meeting belongs to a program: change it, and take its attendance, from the cohort or network page.');
 }
 
-/** The engagement if the user may work on its case; otherwise 404. */
-export async function engagementForUser(id: number, user: Staff, meta: { path?: string; ip?: string } = {}): Promise<EngagementFull> {
+/** The engagement and its case, if the user may work on the case; otherwise 404 (the refusal is audited). */
+export async function engagementWithCase(id: number, user: Staff, meta: Meta = {}): Promise<{ engagement: EngagementFull; kase: CaseRow }> {
   const engagement = await findEngagement(id);
   if (!engagement) throw new NotFoundError('We could not find that engagement.');
-  await caseForUser(engagement.case_id, user, meta);
-  return engagement;
+  const kase = await caseForUser(engagement.case_id, user, meta);
+  return { engagement, kase };
+}
+
+/** The engagement if the user may work on its case (to read it, or to cancel it); otherwise 404. */
+export async function engagementForUser(id: number, user: Staff, meta: Meta = {}): Promise<EngagementFull> {
+  return (await engagementWithCase(id, user, meta)).engagement;
+}
+
+/**
+ * Who may change or delete an engagement, for every caller (the web forms, the API, the CLI):
+ * staff who may work on its case (directors, and the case's lead and supporting consultants;
+ * anyone else gets the 404 of an engagement that does not exist), and not a program's meeting
+ * (409: those are kept from the cohort or network page, and may only be cancelled).
+ */
+export async function engagementToChange(id: number, user: Staff, meta: Meta = {}): Promise<{ engagement: EngagementFull; kase: CaseRow }> {
+  const found = await engagementWithCase(id, user, meta);
+  await refuseProgramEngagement(found.kase.id);
+  return found;
 }
 
 /** The case, if the user may add engagements to it: not to a declined or withdrawn case (409). */
-export async function caseOpenForEngagements(caseId: number, user: Staff, meta: { path?: string; ip?: string } = {}) {
+export async function caseOpenForEngagements(caseId: number, user: Staff, meta: Meta = {}): Promise<CaseRow> {
   const kase = await caseForUser(caseId, user, meta);
   // The case page offers no "Add an engagement" on these; a hand-made post must not add one either.
   if (kase.status === 'declined' || kase.status === 'withdrawn')
@@ -167,7 +148,7 @@ export async function createEngagement(caseId: number, payload: unknown, actor: 
   await refuseProgramEngagement(caseId);
   const input = validateEngagement(payload);
   const topicIds = await checkRules(input, ctx, kase);
-  return db.transaction(async (trx) => {
+  return transaction(async (trx) => {
     const at = nowIso();
     const row = rowOf(input);
     const id = await insertEngagement(trx, { ...row, case_id: caseId, created_by: actor.id, created_at: at, updated_at: at });
@@ -192,7 +173,7 @@ export async function createEngagement(caseId: number, payload: unknown, actor: 
 }
 
 /** The engagement read again inside the transaction, locked, and refused if saved since `expectedVersion`. */
-async function engagementInTransaction(trx: Knex.Transaction, id: number, expectedVersion?: number): Promise<EngagementFull> {
+async function engagementInTransaction(trx: Tx, id: number, expectedVersion?: number): Promise<EngagementFull> {
   const existing = await lockEngagement(trx, id);
   if (!existing) throw new NotFoundError('We could not find that engagement.');
   const current = Number(existing.version ?? 1);
@@ -217,10 +198,9 @@ export async function updateEngagement(
   ctx: EngagementContext,
   expectedVersion?: number,
 ): Promise<EngagementFull> {
-  const found = await engagementForUser(id, actor);
-  await refuseProgramEngagement(found.case_id);
+  await engagementToChange(id, actor);
   const input = validateEngagement(payload);
-  return db.transaction(async (trx) => {
+  return transaction(async (trx) => {
     const existing = await engagementInTransaction(trx, id, expectedVersion);
     const kase = await findCaseById(existing.case_id, trx);
     if (!kase) throw new NotFoundError('We could not find that case.');
@@ -233,10 +213,10 @@ export async function updateEngagement(
       topic_ids: topicIds,
       attendees: input.attendees ?? [],
     };
-    const changes = diff(snapshot(existing), snapshot({ ...row, ...children, topics: input.topics ?? [] }));
+    const changes = engagementChanges(existing, { ...row, ...children, topics: input.topics ?? [] });
     // A new calendar SEQUENCE when the meeting moves or changes status, so that the file mailed
     // with the change replaces the event people already have.
-    const recalendared = CALENDAR_FIELDS.some((k) => k in changes.after);
+    const recalendared = movesMeeting(changes.after) || 'status' in changes.after;
     await updateEngagementRow(trx, id, {
       ...row,
       ...(recalendared ? { sequence: Number(existing.sequence ?? 0) + 1 } : {}),
@@ -267,7 +247,7 @@ export async function cancelEngagement(
   expectedVersion?: number,
 ): Promise<EngagementFull> {
   await engagementForUser(id, actor);
-  return db.transaction(async (trx) => {
+  return transaction(async (trx) => {
     const existing = await engagementInTransaction(trx, id, expectedVersion);
     if (existing.status === 'cancelled') return existing;
     await cancelInTransaction(trx, existing, actor.id, nowIso());
@@ -278,9 +258,8 @@ export async function cancelEngagement(
 
 /** Deletes an engagement; the timeline keeps what it was. */
 export async function deleteEngagement(id: number, actor: Staff, timeZone = programTimeZone()): Promise<EngagementFull> {
-  const existing = await engagementForUser(id, actor);
-  await refuseProgramEngagement(existing.case_id);
-  await db.transaction(async (trx) => {
+  const { engagement: existing } = await engagementToChange(id, actor);
+  await transaction(async (trx) => {
     await deleteEngagementRow(trx, id);
     await recordEvent(trx, {
       case_id: existing.case_id,

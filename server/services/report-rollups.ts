@@ -1,5 +1,4 @@
-import type { Knex } from 'knex';
-import { db } from '../db';
+import { type Tx, transaction } from '../queries/database.queries';
 import {
   countDerivedRows,
   currentMarks,
@@ -18,7 +17,7 @@ import {
  * a rebuild by construction; unchanged engagements cost one comparison. The formats and
  * consultants of each case's delivered engagements (for the feedback figures) are listed again.
  */
-export async function refreshReportRollups(trx: Knex.Transaction, caseIds: number[]): Promise<void> {
+export async function refreshReportRollups(trx: Tx, caseIds: number[]): Promise<void> {
   const cases = [...new Set(caseIds)];
   const cells = new Map<string, { month: string; track: string }>();
   const changed: number[] = [];
@@ -50,7 +49,7 @@ export async function refreshReportRollups(trx: Knex.Transaction, caseIds: numbe
 
 /** Makes every roll-up again from the raw rows, in one transaction (readers see the old ones until it commits). */
 export async function rebuildReportRollups(): Promise<{ rollups: number; engagements: number }> {
-  return db.transaction(async (trx) => {
+  return transaction(async (trx) => {
     await rebuildRollups(trx);
     return countDerivedRows(trx);
   });
