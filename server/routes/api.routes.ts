@@ -6,7 +6,6 @@ import * as tokens from '../handlers/token.handlers';
 import * as outbox from '../handlers/outbox.handlers';
 import { requireApiToken, requireWriteScope } from '../middleware/api-token';
 import { directorOnly } from '../middleware/auth';
-import { requireApiToken, requireWriteScope } from '../middleware/api-token';
 
 /** The staff JSON API (director tokens), its description, the tokens page and the outgoing-mail page. */
 export function apiRoutes(): Router {
