@@ -1,5 +1,6 @@
 import { nowIso } from '../values';
-import { insertCase, insertCaseTopics, nextReferenceNumber } from '../queries/case.queries';
+import { insertCase, insertCaseTopics } from '../queries/case.queries';
+import { newCaseRow, takeReference } from './case-row';
 import type { Tx } from '../queries/database.queries';
 import { EngagementFull, deleteEngagementRow, insertEngagement, replaceChildren, updateEngagementRow } from '../queries/engagement.queries';
 import type { Attendee } from '../schemas/engagement.schemas';
@@ -8,7 +9,7 @@ import { recordEvent } from './events.service';
 import { engagementChanges, snapshot } from './engagement-changes';
 import { addDays, todayIn } from './time';
 import { yearIn } from './request.service';
-import { hashToken, randomToken, sealToken } from './tokens';
+import { randomToken } from './tokens';
 
 /** The signed-in director or consultant acting. */
 export interface Actor {
@@ -47,53 +48,6 @@ export interface ProgramContext {
 }
 
 /**
- * The case row of a program case (the one place it is built here, to be switched to the shared
- * case-row builder).
- */
-function programCaseRow(
-  input: ProgramCaseInput,
-  director: Actor,
-  made: { reference: string; status: string; token: string; secret: string; at: string },
-) {
-  const { reference, status, token, at } = made;
-  return {
-    reference,
-    track: input.track,
-    status,
-    priority: 'normal',
-    source: 'staff',
-    jurisdiction_code: input.jurisdiction,
-    requester_name: director.name,
-    requester_email: director.email,
-    requester_phone: null,
-    requester_title: 'Director, LEEP',
-    organization_type: 'other',
-    organization_name: input.organizationName,
-    preferred_format: input.preferredFormat,
-    title: input.title.slice(0, 120),
-    needs: input.needs,
-    outcomes: null,
-    preferred_start: input.preferredStart ?? null,
-    deadline: input.deadline ?? null,
-    expected_participants: null,
-    lead_consultant_id: input.lead ? director.id : null,
-    closing_summary: null,
-    closing_reason: null,
-    status_token_hash: hashToken(token),
-    status_token_enc: sealToken(made.secret, token),
-    idempotency_key: input.idempotencyKey ?? null,
-    request_hash: null,
-    submitted_at: at,
-    first_assigned_at: input.lead ? at : null,
-    assignment_business_days: input.lead ? 0 : null,
-    first_engagement_at: null,
-    closed_at: null,
-    created_at: at,
-    updated_at: at,
-  };
-}
-
-/**
  * Opens a case for the National Cohort or the State Policy Network, staff-sourced, with the
  * director as its requester, inside the caller's transaction. Its reference is taken first, as
  * for every case: it must be the first write of the transaction (see nextReferenceNumber).
@@ -107,12 +61,32 @@ export async function openProgramCase(
   const now = ctx.now ?? new Date();
   const at = nowIso(now);
   const year = yearIn(ctx.timeZone, now);
-  const reference = `TA-${year}-${String(await nextReferenceNumber(trx, year)).padStart(4, '0')}`;
+  const reference = await takeReference(trx, year);
   // Nobody is given this case's status link (the requester is the director), but the column
   // is the case's key for the status page and must hold a token's hash, like every case's.
   const token = randomToken();
   const status = input.lead ? 'assigned' : 'new';
-  const caseId = await insertCase(trx, programCaseRow(input, director, { reference, status, token, secret: ctx.secret, at }));
+  const caseId = await insertCase(
+    trx,
+    newCaseRow({
+      reference,
+      track: input.track,
+      source: 'staff',
+      status,
+      jurisdiction: input.jurisdiction,
+      requester: { name: director.name, email: director.email, title: 'Director, LEEP' },
+      organization: { type: 'other', name: input.organizationName },
+      preferredFormat: input.preferredFormat,
+      title: input.title.slice(0, 120),
+      needs: input.needs,
+      preferredStart: input.preferredStart,
+      deadline: input.deadline,
+      lead: input.lead ? { id: director.id, assignedAt: at, businessDays: 0 } : null,
+      statusToken: { token, secret: ctx.secret },
+      idempotency: { key: input.idempotencyKey ?? null },
+      at,
+    }),
+  );
   if (input.topicIds?.length) await insertCaseTopics(trx, caseId, input.topicIds);
   await recordEvent(trx, {
     case_id: caseId,
