@@ -119,7 +119,6 @@ async function runImport(
   result: ImportResult,
   options: { source?: string; today: string; timeZone: string; onProgress?: (done: number, total: number) => void },
 ): Promise<void> {
-  const plan = { cases };
   const { today } = options;
   await transaction(async (trx) => {
     const users = new Map((await accountsByEmail(trx)).map((u) => [u.email, u.id]));
@@ -145,7 +144,7 @@ async function runImport(
     };
     let done = 0;
     const touched: number[] = [];
-    for (const c of plan.cases) {
+    for (const c of cases) {
       const existing = await findImportedCase(c.key, trx);
       let caseId: number;
       if (existing) {
@@ -230,7 +229,7 @@ async function runImport(
       }
       touched.push(caseId);
       done += 1;
-      options.onProgress?.(done, plan.cases.length);
+      options.onProgress?.(done, cases.length);
     }
     await refreshReportRollups(trx, touched);
   });
