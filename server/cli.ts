@@ -96,7 +96,7 @@ async function userCreate(argv: string[]): Promise<number> {
       .filter(Boolean);
   let user;
   try {
-    user = await createUser(payload, { scrypt: scryptParams(config.scryptLogN) });
+    user = await createUser(payload, { scrypt: scryptParams(config.scryptLogN), operator: true });
   } catch (err) {
     // Name the topics one may give, rather than only "choose from the list".
     if (err instanceof ValidationError && err.errors.some((e) => e.field === 'topics')) {

@@ -1,9 +1,9 @@
 import type { Request, Response } from 'express';
 import path from 'node:path';
-import type { Config } from '../config';
 import { SEEDS_DIR } from '../paths';
-import { UploadGoneError, importKeptUpload, keepUpload } from '../services/import-upload.service';
-import { IMPORT_COLUMNS, type ImportResult, importCsv } from '../services/import.service';
+import { UploadGoneError, importKeptUpload, importUpload } from '../services/import-upload.service';
+import { IMPORT_COLUMNS, type ImportResult } from '../services/import.service';
+import { actorOf, cfg } from './helpers';
 
 /** GET /admin/import/sample.csv: the sample file, to download and fill in. */
 export function sample(_req: Request, res: Response): void {
@@ -29,12 +29,11 @@ export async function upload(req: Request, res: Response): Promise<void> {
     });
     return;
   }
-  const dryRun = (req.body ?? {}).action !== 'import';
-  const text = file.buffer.toString('utf8');
-  const result = await importCsv(text, { dryRun, timeZone: (req.app.locals.config as Config).timeZone, source: file.originalname });
-  // A file that passed its check is kept for an hour: "Import this file" needs no second upload.
-  const keptToken =
-    dryRun && !result.problems.length ? await keepUpload((req.user as { id: number }).id, file.originalname, text) : undefined;
+  const { result, keptToken } = await importUpload(
+    actorOf(req),
+    { name: file.originalname, text: file.buffer.toString('utf8') },
+    { dryRun: (req.body ?? {}).action !== 'import', timeZone: cfg(req).timeZone },
+  );
   showResult(res, result, file.originalname, keptToken);
 }
 
@@ -42,9 +41,7 @@ export async function upload(req: Request, res: Response): Promise<void> {
 export async function importKept(req: Request, res: Response): Promise<void> {
   const token = String((req.body ?? {}).upload ?? '');
   try {
-    const { result, fileName } = await importKeptUpload((req.user as { id: number }).id, token, {
-      timeZone: (req.app.locals.config as Config).timeZone,
-    });
+    const { result, fileName } = await importKeptUpload(actorOf(req), token, { timeZone: cfg(req).timeZone });
     showResult(res, result, fileName);
   } catch (err) {
     if (!(err instanceof UploadGoneError)) throw err;

@@ -1,15 +1,10 @@
 import type { Request, Response } from 'express';
-import type { Config } from '../config';
 import { AppError, ConflictError } from '../errors';
-import { findUserById } from '../queries/user.queries';
-import { clearSecondStepThrottle, confirmTotp, factorsOf, totpSetup, verifyCode } from '../services/mfa.service';
-import { authenticationOptions, relyingPartyOf, verifyPasskey } from '../services/passkey.service';
+import { clearSecondStepThrottle, confirmTotp, factorsOf, verifyCode } from '../services/mfa.service';
+import { authenticationOptions, verifyPasskey } from '../services/passkey.service';
 import { secondStepKey } from '../services/throttle.service';
-import { completeSignIn, homeOf, mfaContextOf, pendingSignIn, safeNext } from './auth.handlers';
-
-const ipOf = (req: Request) => req.ip ?? 'unknown';
-const rpOf = (req: Request) => relyingPartyOf((req.app.locals.config as Config).publicUrl);
-const codeOf = (req: Request) => String((req.body as Record<string, unknown> | undefined)?.code ?? '').slice(0, 40);
+import { roleOfUser } from '../services/user.service';
+import { codeOf, completeSignIn, enrolAgain, homeOf, ipOf, mfaContextOf, pendingSignIn, renderEnrol, rpOf, safeNext } from './sign-in';
 
 /** The pending sign-in at this stage, or a redirect to where the visitor should be. */
 function pendingAt(req: Request, res: Response, stage: 'verify' | 'enrol') {
@@ -27,9 +22,9 @@ function pendingAt(req: Request, res: Response, stage: 'verify' | 'enrol') {
 
 async function finish(req: Request, userId: number, method: string, next: string | undefined): Promise<string> {
   await clearSecondStepThrottle(secondStepKey(userId));
-  const user = await findUserById(userId);
+  const role = await roleOfUser(userId);
   await completeSignIn(req, userId, method);
-  return safeNext(next, homeOf(user?.role ?? 'consultant'));
+  return safeNext(next, homeOf(role ?? 'consultant'));
 }
 
 async function renderVerify(res: Response, userId: number, status: number, extra: Record<string, unknown> = {}): Promise<void> {
@@ -96,27 +91,6 @@ export async function passkeySignIn(req: Request, res: Response): Promise<void> 
   res.json({ redirect: await finish(req, pending.userId, 'passkey', pending.next) });
 }
 
-async function renderEnrol(
-  req: Request,
-  res: Response,
-  userId: number,
-  status: number,
-  extra: Record<string, unknown> = {},
-): Promise<void> {
-  const setup = await totpSetup(mfaContextOf(req), userId);
-  // The key is a secret: no browser or proxy keeps the page.
-  res.setHeader('Cache-Control', 'no-store');
-  res.status(status).render('pages/auth/enrol', {
-    title: status === 200 ? 'Set up a second factor' : 'Error: Set up a second factor',
-    setup,
-    qrSvg: setup.qrSvg.replace('<svg ', '<svg role="img" aria-label="QR code of the key for your authenticator app" class="qr-code" '),
-    action: extra.action ?? '/login/enrol',
-    errors: {},
-    errorList: [],
-    ...extra,
-  });
-}
-
 /** GET /login/enrol: a user MFA_REQUIRED covers, without a factor yet, sets up an authenticator app. */
 export async function enrolForm(req: Request, res: Response): Promise<void> {
   const pending = pendingAt(req, res, 'enrol');
@@ -134,16 +108,6 @@ export async function enrol(req: Request, res: Response): Promise<void> {
     res.render('pages/account/recovery-codes', { title: 'Your recovery codes', codes, continueTo: next });
   } catch (err) {
     if (err instanceof ConflictError) return void res.redirect(303, '/login');
-    if (!(err instanceof AppError) || ![401, 429].includes(err.status)) throw err;
-    const errors = [
-      { field: 'code', message: err.status === 401 ? 'That code is not correct. Type the 6 digits your app shows now.' : err.message },
-    ];
-    await renderEnrol(req, res, pending.userId, err.status === 401 ? 422 : 429, {
-      enrolling: true,
-      errors: { code: errors[0].message },
-      errorList: errors,
-    });
+    await enrolAgain(req, res, pending.userId, err, { enrolling: true });
   }
 }
-
-export { renderEnrol };

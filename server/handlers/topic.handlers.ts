@@ -1,17 +1,14 @@
 import type { Request, Response } from 'express';
-import { ValidationError } from '../errors';
-import { topicsWithUse } from '../queries/topic.queries';
+import type { ValidationError } from '../errors';
 import { topicSchema } from '../schemas/topic.schemas';
 import { formToPayload, keptValues } from '../schemas/validate';
-import { addTopic, renameTopic, setTopicActive } from '../services/topic.service';
-import { errorsOf } from './helpers';
+import { addTopic, renameTopic, setTopicActive, topicsForAdmin } from '../services/topic.service';
+import { actorOf, errorsOf, formOrAgain } from './helpers';
 import { idParam } from './params';
-
-const actorOf = (req: Request) => req.user as { id: number; role: 'director' | 'consultant' };
 
 /** The topics page; `failed` re-renders it with a form's errors (the add form, or one topic's rename). */
 async function renderIndex(req: Request, res: Response, status = 200, failed?: { err: ValidationError; topicId?: number }): Promise<void> {
-  const topics = await topicsWithUse();
+  const topics = await topicsForAdmin(actorOf(req));
   const body = keptValues((req.body ?? {}) as Record<string, unknown>);
   const forNew = failed && failed.topicId === undefined;
   res.status(status).render('pages/admin/topics/index', {
@@ -39,25 +36,27 @@ export async function index(req: Request, res: Response): Promise<void> {
 
 /** POST /admin/topics: adds a topic. */
 export async function create(req: Request, res: Response): Promise<void> {
-  try {
-    await addTopic(formToPayload((req.body ?? {}) as Record<string, unknown>, topicSchema), actorOf(req));
-    res.redirect(303, '/admin/topics?saved=1');
-  } catch (err) {
-    if (!(err instanceof ValidationError)) throw err;
-    await renderIndex(req, res, 422, { err });
-  }
+  await formOrAgain(
+    res,
+    async () => {
+      await addTopic(formToPayload((req.body ?? {}) as Record<string, unknown>, topicSchema), actorOf(req));
+      res.redirect(303, '/admin/topics?saved=1');
+    },
+    (err) => renderIndex(req, res, 422, { err }),
+  );
 }
 
 /** POST /admin/topics/:id: renames a topic. */
 export async function rename(req: Request, res: Response): Promise<void> {
   const id = idParam(req);
-  try {
-    await renameTopic(id, formToPayload((req.body ?? {}) as Record<string, unknown>, topicSchema), actorOf(req));
-    res.redirect(303, '/admin/topics?saved=1');
-  } catch (err) {
-    if (!(err instanceof ValidationError)) throw err;
-    await renderIndex(req, res, 422, { err, topicId: id });
-  }
+  await formOrAgain(
+    res,
+    async () => {
+      await renameTopic(id, formToPayload((req.body ?? {}) as Record<string, unknown>, topicSchema), actorOf(req));
+      res.redirect(303, '/admin/topics?saved=1');
+    },
+    (err) => renderIndex(req, res, 422, { err, topicId: id }),
+  );
 }
 
 export async function retire(req: Request, res: Response): Promise<void> {

@@ -1,40 +1,30 @@
 import type { Request, Response } from 'express';
 import { idParam } from './params';
-import { NotFoundError, ValidationError } from '../errors';
-import { listTopics } from '../queries/reference.queries';
-import { findUserById, listUsers, topicIdsOfUser } from '../queries/user.queries';
 import { userCreateSchema, userUpdateSchema } from '../schemas/user.schemas';
 import { formToPayload, keptValues } from '../schemas/validate';
-import { createUser, setUserActive, updateUserDetails } from '../services/user.service';
+import { clearSignInWait } from '../services/auth.service';
+import { resetFactors } from '../services/mfa.service';
+import { topicList } from '../services/reference.service';
+import { createUser, setUserActive, updateUserDetails, userForAdmin, usersForAdmin } from '../services/user.service';
 import { ROLES, choices } from '../vocabulary';
-import { errorsOf } from './helpers';
-import { scryptOf } from './auth.handlers';
-import { clearSignInWait, signInWaitOf } from '../services/auth.service';
-import { factorsOf, resetFactors } from '../services/mfa.service';
+import { askFirst } from './confirm';
+import { actorOf, errorsOf, formOrAgain } from './helpers';
+import { ipOf, scryptOf } from './sign-in';
 
 const DONE: Record<string, string> = {
   'mfa-reset': 'Their second factors have been removed and their sessions ended. They will set up a new one at their next sign-in.',
   'wait-cleared': 'They can sign in again now.',
 };
 
-/** What the edit page shows about a user's sign-in: factors and any wait after failed attempts. */
-async function signInStateOf(user: { id: number; email: string }) {
-  const [factors, waitUntil] = await Promise.all([factorsOf(user.id), signInWaitOf(user.email)]);
-  return { factors, waiting: waitUntil > Date.now() ? new Date(waitUntil).toISOString() : undefined };
-}
-import { askFirst } from './confirm';
-
-const actorOf = (req: Request) => req.user as { id: number; role: 'director' | 'consultant' };
-
 const userId = (req: Request) => idParam(req);
 
 async function formContext() {
-  const topics = await listTopics();
+  const topics = await topicList();
   return { roles: choices(ROLES), topicOptions: topics.map((t) => ({ value: t.slug, label: t.name })) };
 }
 
 export async function index(req: Request, res: Response): Promise<void> {
-  const [users, topics] = await Promise.all([listUsers(), listTopics({ includeRetired: true })]);
+  const [users, topics] = await Promise.all([usersForAdmin(actorOf(req)), topicList({ includeRetired: true })]);
   const topicName = new Map(topics.map((t) => [t.id, t.name]));
   res.render('pages/admin/users/index', {
     title: 'Users',
@@ -63,31 +53,33 @@ export async function newForm(_req: Request, res: Response): Promise<void> {
 
 export async function create(req: Request, res: Response): Promise<void> {
   const body = (req.body ?? {}) as Record<string, unknown>;
-  try {
-    await createUser(formToPayload(body, userCreateSchema), { scrypt: scryptOf(req), actorId: actorOf(req).id });
-    res.redirect(303, '/admin/users?saved=1');
-  } catch (err) {
-    if (!(err instanceof ValidationError)) throw err;
-    const { password: _p, password_confirmation: _c, ...kept } = body;
-    res.status(422).render('pages/admin/users/new', {
-      title: 'Error: Add a user',
-      values: keptValues(kept),
-      ...errorsOf(err),
-      ...(await formContext()),
-    });
-  }
+  await formOrAgain(
+    res,
+    async () => {
+      await createUser(formToPayload(body, userCreateSchema), { scrypt: scryptOf(req), actor: actorOf(req) });
+      res.redirect(303, '/admin/users?saved=1');
+    },
+    async (err) => {
+      const { password: _p, password_confirmation: _c, ...kept } = body;
+      res.render('pages/admin/users/new', {
+        title: 'Error: Add a user',
+        values: keptValues(kept),
+        ...errorsOf(err),
+        ...(await formContext()),
+      });
+    },
+  );
 }
 
 export async function editForm(req: Request, res: Response): Promise<void> {
-  const user = await findUserById(userId(req));
-  if (!user) throw new NotFoundError();
-  const topics = await listTopics({ includeRetired: true });
-  const mine = new Set(await topicIdsOfUser(user.id));
+  const { user, topicIds, signIn } = await userForAdmin(actorOf(req), userId(req));
+  const topics = await topicList({ includeRetired: true });
+  const mine = new Set(topicIds);
   res.render('pages/admin/users/edit', {
     title: `Edit ${user.name}`,
     user,
     isSelf: user.id === req.user?.id,
-    signIn: await signInStateOf(user),
+    signIn,
     notice: DONE[String(req.query.done ?? '')],
     values: {
       name: user.name,
@@ -104,29 +96,29 @@ export async function editForm(req: Request, res: Response): Promise<void> {
 
 export async function update(req: Request, res: Response): Promise<void> {
   const id = userId(req);
-  const user = await findUserById(id);
-  if (!user) throw new NotFoundError();
+  const { user, signIn } = await userForAdmin(actorOf(req), id);
   const body = (req.body ?? {}) as Record<string, unknown>;
-  try {
-    await updateUserDetails(id, formToPayload(body, userUpdateSchema), actorOf(req));
-    res.redirect(303, '/admin/users?saved=1');
-  } catch (err) {
-    if (!(err instanceof ValidationError)) throw err;
-    res.status(422).render('pages/admin/users/edit', {
-      title: `Error: Edit ${user.name}`,
-      user,
-      isSelf: user.id === req.user?.id,
-      signIn: await signInStateOf(user),
-      values: keptValues(body),
-      ...errorsOf(err),
-      ...(await formContext()),
-    });
-  }
+  await formOrAgain(
+    res,
+    async () => {
+      await updateUserDetails(id, formToPayload(body, userUpdateSchema), actorOf(req));
+      res.redirect(303, '/admin/users?saved=1');
+    },
+    async (err) =>
+      res.render('pages/admin/users/edit', {
+        title: `Error: Edit ${user.name}`,
+        user,
+        isSelf: user.id === req.user?.id,
+        signIn,
+        values: keptValues(body),
+        ...errorsOf(err),
+        ...(await formContext()),
+      }),
+  );
 }
 
 export async function deactivate(req: Request, res: Response): Promise<void> {
-  const user = await findUserById(userId(req));
-  if (!user) throw new NotFoundError();
+  const { user } = await userForAdmin(actorOf(req), userId(req));
   const asked = askFirst(req, res, {
     title: `Deactivate ${user.name}?`,
     details: [
@@ -147,12 +139,12 @@ export async function reactivate(req: Request, res: Response): Promise<void> {
 
 /** POST /admin/users/:id/mfa-reset: a director removes another user's second factors; their sessions end. */
 export async function resetMfa(req: Request, res: Response): Promise<void> {
-  await resetFactors(actorOf(req).id, userId(req), req.ip ?? 'unknown');
+  await resetFactors(actorOf(req), userId(req), ipOf(req));
   res.redirect(303, `/admin/users/${userId(req)}/edit?done=mfa-reset`);
 }
 
 /** POST /admin/users/:id/sign-in-wait/clear: a director lets a user sign in again at once after failed attempts. */
 export async function clearWait(req: Request, res: Response): Promise<void> {
-  await clearSignInWait(actorOf(req).id, userId(req), req.ip ?? 'unknown');
+  await clearSignInWait(actorOf(req), userId(req), ipOf(req));
   res.redirect(303, `/admin/users/${userId(req)}/edit?done=wait-cleared`);
 }

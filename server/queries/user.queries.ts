@@ -1,5 +1,6 @@
-import { Queryable, db, forShare } from '../db';
+import { Queryable, db, forShare, lockForTransaction } from '../db';
 import { bool, num } from '../values';
+import { WORKING_STATUSES } from '../vocabulary';
 
 export interface UserRow {
   id: number;
@@ -47,7 +48,7 @@ export async function listUsers(q: Queryable = db): Promise<(UserRow & { open_ca
   const users = ((await q('users').orderBy('name')) as UserRow[]).map((u) => normalize(u) as UserRow);
   const topics = await q('user_topics').select('user_id', 'topic_id');
   const open: { lead_consultant_id: number; n: number | string }[] = await q('cases')
-    .whereIn('status', ['assigned', 'in_progress', 'on_hold'])
+    .whereIn('status', WORKING_STATUSES)
     .whereNotNull('lead_consultant_id')
     .groupBy('lead_consultant_id')
     .select('lead_consultant_id')
@@ -69,22 +70,39 @@ export async function topicIdsOfUser(userId: number, q: Queryable = db): Promise
   return (await q('user_topics').where({ user_id: userId }).select('topic_id')).map((r) => Number(r.topic_id));
 }
 
+/**
+ * Serializes first-run setups until the transaction ends, so that two at once cannot both find no
+ * user and both create a director.
+ */
+export async function lockFirstSetup(trx: Queryable): Promise<void> {
+  await lockForTransaction(trx, 'leep:first-setup');
+}
+
+/** Ends every sign-in session of a user but one (the session they are using). */
+export async function deleteOtherSessionsOfUser(q: Queryable, userId: number, keepSessionId: string): Promise<void> {
+  await q('sessions').where({ user_id: userId }).whereNot('sid', keepSessionId).delete();
+}
+
 /** Ends every sign-in session of a user. */
 export async function deleteSessionsOfUser(q: Queryable, userId: number): Promise<void> {
   await q('sessions').where({ user_id: userId }).delete();
 }
 
-export async function insertAudit(
-  q: Queryable,
-  event: {
-    actor_user_id?: number | null;
-    action: string;
-    subject?: string | null;
-    ip?: string | null;
-    detail?: unknown;
-    created_at: string;
-  },
-): Promise<void> {
+interface AuditEvent {
+  actor_user_id?: number | null;
+  action: string;
+  subject?: string | null;
+  ip?: string | null;
+  detail?: unknown;
+  created_at: string;
+}
+
+/** Records an event in the audit log on its own (outside any transaction). */
+export async function audit(event: AuditEvent): Promise<void> {
+  await insertAudit(db, event);
+}
+
+export async function insertAudit(q: Queryable, event: AuditEvent): Promise<void> {
   await q('audit_events').insert({
     actor_user_id: event.actor_user_id ?? null,
     action: event.action,

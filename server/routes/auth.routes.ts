@@ -1,27 +1,15 @@
 import { Router } from 'express';
-import rateLimit from 'express-rate-limit';
-import { SharedRateLimitStore } from '../rate-limit-store';
 import * as auth from '../handlers/auth.handlers';
 import * as users from '../handlers/user.handlers';
-import { TooManyRequestsError } from '../errors';
 import { directorOnly, requireStaff } from '../middleware/auth';
+import { addressBrake } from '../middleware/brake';
 import type { Config } from '../config';
 
 /** Sign-in, first-run setup, one's own account, and the directors' user administration. */
 export function authRoutes(_config: Config): Router {
   const router = Router();
-  // A coarse per-address brake in front of the per-account throttle, so that hashing is never
-  // the first line of defence.
-  const loginBrake = rateLimit({
-    store: new SharedRateLimitStore('login'),
-    // A database that cannot count (down, read-only) fails the request's own queries, which say so.
-    passOnStoreError: true,
-    windowMs: 60_000,
-    limit: 30,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    handler: (_req, _res, next) => next(new TooManyRequestsError()),
-  });
+  // A coarse per-address brake in front of the per-account throttle.
+  const loginBrake = addressBrake('login');
 
   router.get('/login', auth.loginForm);
   router.post('/login', loginBrake, auth.login);
@@ -39,5 +27,8 @@ export function authRoutes(_config: Config): Router {
   router.post('/admin/users/:id', directorOnly, users.update);
   router.post('/admin/users/:id/deactivate', directorOnly, users.deactivate);
   router.post('/admin/users/:id/reactivate', directorOnly, users.reactivate);
+  // A user's sign-in, set right by a director: second factors removed, a wait after failed sign-ins cleared.
+  router.post('/admin/users/:id/mfa-reset', directorOnly, users.resetMfa);
+  router.post('/admin/users/:id/sign-in-wait/clear', directorOnly, users.clearWait);
   return router;
 }

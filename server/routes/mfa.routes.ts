@@ -1,26 +1,15 @@
 import { Router } from 'express';
-import rateLimit from 'express-rate-limit';
-import { SharedRateLimitStore } from '../rate-limit-store';
 import type { Config } from '../config';
 import * as account from '../handlers/account-security.handlers';
 import * as mfa from '../handlers/mfa.handlers';
-import * as users from '../handlers/user.handlers';
-import { TooManyRequestsError } from '../errors';
-import { directorOnly, requireStaff } from '../middleware/auth';
+import { requireStaff } from '../middleware/auth';
+import { addressBrake } from '../middleware/brake';
 
-/** The second step of sign-in, one's own second factors, and the directors' resets. */
+/** The second step of sign-in, and one's own second factors. */
 export function mfaRoutes(_config: Config): Router {
   const router = Router();
   // A coarse per-address brake in front of the per-user throttle of the second step.
-  const brake = rateLimit({
-    store: new SharedRateLimitStore('mfa'),
-    passOnStoreError: true,
-    windowMs: 60_000,
-    limit: 30,
-    standardHeaders: 'draft-7',
-    legacyHeaders: false,
-    handler: (_req, _res, next) => next(new TooManyRequestsError()),
-  });
+  const brake = addressBrake('mfa');
 
   router.get('/login/verify', mfa.verifyForm);
   router.post('/login/verify', brake, mfa.verify);
@@ -37,8 +26,5 @@ export function mfaRoutes(_config: Config): Router {
   router.post('/account/security/passkeys/options', requireStaff, account.passkeyOptions);
   router.post('/account/security/passkeys', requireStaff, account.addPasskey);
   router.post('/account/security/passkeys/:id/delete', requireStaff, account.deletePasskey);
-
-  router.post('/admin/users/:id/mfa-reset', directorOnly, users.resetMfa);
-  router.post('/admin/users/:id/sign-in-wait/clear', directorOnly, users.clearWait);
   return router;
 }

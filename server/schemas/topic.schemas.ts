@@ -1,3 +1,4 @@
+import { objectSchema } from './fragments';
 import { compile } from './validate';
 
 interface TopicInput {
@@ -5,14 +6,8 @@ interface TopicInput {
 }
 
 /** Adding or renaming a topic: the name people see (its slug is made once, when it is added). */
-export const topicSchema = {
-  $id: 'topic.save',
-  type: 'object',
-  additionalProperties: false,
-  required: ['name'],
-  properties: {
-    name: { type: 'string', title: 'Topic name', maxLength: 120, pattern: '\\S' },
-  },
-} as const;
+export const topicSchema = objectSchema('topic.save', ['name'], {
+  name: { type: 'string', title: 'Topic name', maxLength: 120, pattern: '\\S' },
+});
 
 export const validateTopic = compile<TopicInput>(topicSchema);

@@ -1,3 +1,4 @@
+import { objectSchema } from './fragments';
 import { compile } from './validate';
 
 interface LoginInput {
@@ -6,17 +7,14 @@ interface LoginInput {
   next?: string;
 }
 
-const loginSchema = {
-  $id: 'auth.login',
-  type: 'object',
-  additionalProperties: false,
-  required: ['email', 'password'],
-  properties: {
-    email: { type: 'string', title: 'Your e-mail address', maxLength: 254 },
-    password: { type: 'string', title: 'Your password', maxLength: 1024 },
-    next: { type: 'string', title: 'Next page', maxLength: 500 },
-  },
-} as const;
+/** A password as typed (the policy is checked by the service, with its own messages). */
+const password = (title: string) => ({ type: 'string', title, maxLength: 1024 }) as const;
+
+const loginSchema = objectSchema('auth.login', ['email', 'password'], {
+  email: { type: 'string', title: 'Your e-mail address', maxLength: 254 },
+  password: password('Your password'),
+  next: { type: 'string', title: 'Next page', maxLength: 500 },
+});
 export const validateLogin = compile<LoginInput>(loginSchema);
 
 export interface UserCreateInput {
@@ -43,17 +41,11 @@ const userFields = {
   },
 } as const;
 
-export const userCreateSchema = {
-  $id: 'user.create',
-  type: 'object',
-  additionalProperties: false,
-  required: ['name', 'email', 'role', 'password'],
-  properties: {
-    ...userFields,
-    password: { type: 'string', title: 'A password', maxLength: 1024 },
-    password_confirmation: { type: 'string', title: 'The password again', maxLength: 1024 },
-  },
-} as const;
+export const userCreateSchema = objectSchema('user.create', ['name', 'email', 'role', 'password'], {
+  ...userFields,
+  password: password('A password'),
+  password_confirmation: password('The password again'),
+});
 export const validateUserCreate = compile<UserCreateInput>(userCreateSchema);
 
 export interface UserUpdateInput {
@@ -64,13 +56,7 @@ export interface UserUpdateInput {
   topics?: string[];
 }
 
-export const userUpdateSchema = {
-  $id: 'user.update',
-  type: 'object',
-  additionalProperties: false,
-  required: ['name', 'email', 'role'],
-  properties: userFields,
-} as const;
+export const userUpdateSchema = objectSchema('user.update', ['name', 'email', 'role'], userFields);
 export const validateUserUpdate = compile<UserUpdateInput>(userUpdateSchema);
 
 interface PasswordChangeInput {
@@ -79,15 +65,9 @@ interface PasswordChangeInput {
   password_confirmation?: string;
 }
 
-export const passwordChangeSchema = {
-  $id: 'user.password',
-  type: 'object',
-  additionalProperties: false,
-  required: ['current_password', 'password'],
-  properties: {
-    current_password: { type: 'string', title: 'Your current password', maxLength: 1024 },
-    password: { type: 'string', title: 'A new password', maxLength: 1024 },
-    password_confirmation: { type: 'string', title: 'The new password again', maxLength: 1024 },
-  },
-} as const;
+export const passwordChangeSchema = objectSchema('user.password', ['current_password', 'password'], {
+  current_password: password('Your current password'),
+  password: password('A new password'),
+  password_confirmation: password('The new password again'),
+});
 export const validatePasswordChange = compile<PasswordChangeInput>(passwordChangeSchema);

@@ -1,10 +1,11 @@
-import { db } from '../db';
 import { nowIso } from '../values';
 import { AppError, NotFoundError, ValidationError } from '../errors';
 import { clearThrottle, clearThrottlePrefixes, waitUnder } from '../queries/throttle.queries';
-import { UserRow, findUserByEmail, findUserById, insertAudit, updateUser } from '../queries/user.queries';
+import { transaction } from '../queries/database.queries';
+import { UserRow, audit, findUserByEmail, findUserById, insertAudit, updateUser } from '../queries/user.queries';
 import { validateLogin } from '../schemas/user.schemas';
 import { ScryptParams, burnPasswordCheck, hashPassword, needsRehash, verifyPassword } from './password.service';
+import { type StaffActor, mustBeDirector } from './directors';
 import { THROTTLE, accountKey, addressKey, noteFailure, pairKey, waitError, waitUntil } from './throttle.service';
 
 /** The one answer for an unknown e-mail, a wrong password and a deactivated account. */
@@ -31,7 +32,7 @@ export async function signIn(payload: unknown, ip: string, scrypt: ScryptParams,
   const [account, pair, address] = [accountKey(input.email), pairKey(input.email, ip), addressKey(ip)];
   const until = await waitUntil([account, pair, address], now);
   if (until > now) {
-    await insertAudit(db, { action: 'sign_in.throttled', subject: account, ip, created_at: nowIso() });
+    await audit({ action: 'sign_in.throttled', subject: account, ip, created_at: nowIso() });
     throw waitError(until, now);
   }
 
@@ -50,7 +51,7 @@ export async function signIn(payload: unknown, ip: string, scrypt: ScryptParams,
       ],
       now,
     );
-    await insertAudit(db, {
+    await audit({
       actor_user_id: user?.id ?? null,
       action: 'sign_in.failed',
       subject: account,
@@ -63,23 +64,27 @@ export async function signIn(payload: unknown, ip: string, scrypt: ScryptParams,
 
   await clearThrottle(account);
   await clearThrottle(pair);
-  if (needsRehash(user.password_hash as string, scrypt))
-    await updateUser(db, user.id, { password_hash: await hashPassword(input.password, scrypt) });
-  await insertAudit(db, { actor_user_id: user.id, action: 'sign_in.password_accepted', subject: `user:${user.id}`, ip, created_at: at });
+  if (needsRehash(user.password_hash as string, scrypt)) {
+    const hash = await hashPassword(input.password, scrypt);
+    await transaction((trx) => updateUser(trx, user.id, { password_hash: hash }));
+  }
+  await audit({ actor_user_id: user.id, action: 'sign_in.password_accepted', subject: `user:${user.id}`, ip, created_at: at });
   return user;
 }
 
 /** Records a completed sign-in (after the second step, or after the password when none is needed). */
 export async function recordSignIn(userId: number, ip: string, method: string): Promise<void> {
   const at = nowIso();
-  await updateUser(db, userId, { last_sign_in_at: at });
-  await insertAudit(db, {
-    actor_user_id: userId,
-    action: 'sign_in.succeeded',
-    subject: `user:${userId}`,
-    ip,
-    detail: { method },
-    created_at: at,
+  await transaction(async (trx) => {
+    await updateUser(trx, userId, { last_sign_in_at: at });
+    await insertAudit(trx, {
+      actor_user_id: userId,
+      action: 'sign_in.succeeded',
+      subject: `user:${userId}`,
+      ip,
+      detail: { method },
+      created_at: at,
+    });
   });
 }
 
@@ -89,12 +94,13 @@ export async function signInWaitOf(email: string, now = Date.now()): Promise<num
 }
 
 /** A director clears the failed sign-ins of another user's account (from every address); audited. */
-export async function clearSignInWait(actorId: number, userId: number, ip: string): Promise<void> {
+export async function clearSignInWait(actor: StaffActor, userId: number, ip: string): Promise<void> {
+  mustBeDirector(actor);
   const user = await findUserById(userId);
   if (!user) throw new NotFoundError();
   const cleared = await clearThrottlePrefixes([accountKey(user.email)]);
-  await insertAudit(db, {
-    actor_user_id: actorId,
+  await audit({
+    actor_user_id: actor.id,
     action: 'sign_in.wait_cleared',
     subject: `user:${userId}`,
     ip,
@@ -105,7 +111,7 @@ export async function clearSignInWait(actorId: number, userId: number, ip: strin
 
 /** Records a refused access (403, or 404 for a case the user may not see). */
 export async function auditRefusal(userId: number | null, path: string, ip: string, status: number): Promise<void> {
-  await insertAudit(db, {
+  await audit({
     actor_user_id: userId,
     action: 'access.refused',
     subject: path.slice(0, 200),

@@ -1,6 +1,7 @@
 /** Reading and checking an import file, row by row; nothing here writes. */
 import { parse } from 'csv-parse/sync';
-import { db } from '../db';
+import { topicsForImport } from '../queries/import.queries';
+import { listJurisdictions } from '../queries/reference.queries';
 import { ENGAGEMENT_STATUSES } from '../schemas/engagement.schemas';
 import { FORMATS, ORGANIZATION_TYPES, STATUSES, TRACKS } from '../vocabulary';
 import { EARLIEST_DATE, LATEST_DATE, addDays, isDateInRange, todayIn } from './time';
@@ -102,11 +103,7 @@ const split = (s: string) =>
     .filter(Boolean);
 
 async function lookups() {
-  const [jurisdictions, topics, users] = await Promise.all([
-    db('jurisdictions').select('code', 'name'),
-    db('topics').select('id', 'slug', 'name'),
-    db('users').select('id', 'email'),
-  ]);
+  const [jurisdictions, topics] = await Promise.all([listJurisdictions(), topicsForImport()]);
   const jur = new Map<string, string>();
   for (const j of jurisdictions) {
     jur.set(String(j.code).toLowerCase(), j.code);
@@ -117,7 +114,7 @@ async function lookups() {
     top.set(String(t.slug).toLowerCase(), Number(t.id));
     top.set(String(t.name).toLowerCase(), Number(t.id));
   }
-  return { jur, top, users: new Map(users.map((u) => [String(u.email).toLowerCase(), Number(u.id)])) };
+  return { jur, top };
 }
 
 /** Reads the file and checks every row; nothing is written. */

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import { nowIso } from '../values';
 import { AppError, NotFoundError } from '../errors';
 import { deleteImportUpload, deleteImportUploadsBefore, findImportUpload, insertImportUpload } from '../queries/import-upload.queries';
+import { type StaffActor, mustBeDirector } from './directors';
 import { type ImportResult, importCsv } from './import.service';
 import { hashToken, randomToken } from './tokens';
 
@@ -21,8 +22,23 @@ export class UploadGoneError extends AppError {
 
 const sha256 = (text: string) => crypto.createHash('sha256').update(text, 'utf8').digest('hex');
 
+/**
+ * A director checks (dry run) or imports an uploaded file. A file that passed its check is kept
+ * for an hour, so that "Import this file" needs no second upload: `keptToken` names it.
+ */
+export async function importUpload(
+  actor: StaffActor,
+  file: { name: string; text: string },
+  options: { dryRun: boolean; timeZone: string },
+): Promise<{ result: ImportResult; keptToken?: string }> {
+  mustBeDirector(actor);
+  const result = await importCsv(file.text, { ...options, source: file.name });
+  const keptToken = options.dryRun && !result.problems.length ? await keepUpload(actor.id, file.name, file.text) : undefined;
+  return { result, keptToken };
+}
+
 /** Keeps a checked file for its director; returns the token that names it in the import form. */
-export async function keepUpload(userId: number, fileName: string, text: string, now = new Date()): Promise<string> {
+async function keepUpload(userId: number, fileName: string, text: string, now = new Date()): Promise<string> {
   await deleteImportUploadsBefore(nowIso(new Date(now.getTime() - KEEP_UPLOAD_MS)));
   const token = randomToken();
   await insertImportUpload({
@@ -42,10 +58,12 @@ export async function keepUpload(userId: number, fileName: string, text: string,
  * so it is imported at most once even when two imports of it race.
  */
 export async function importKeptUpload(
-  userId: number,
+  actor: StaffActor,
   token: string,
   options: { timeZone: string; now?: Date },
 ): Promise<{ result: ImportResult; fileName: string }> {
+  mustBeDirector(actor);
+  const userId = actor.id;
   const now = options.now ?? new Date();
   const upload = token ? await findImportUpload(hashToken(token)) : undefined;
   if (!upload) throw new UploadGoneError();

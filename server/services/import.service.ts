@@ -1,10 +1,13 @@
 import crypto from 'node:crypto';
-import { db } from '../db';
 import { nowIso } from '../values';
 import { isUniqueViolation } from '../errors';
 import { ConflictError } from '../errors';
 import { insertCase, insertCaseEvent, insertCaseTopics, nextReferenceNumber, updateCase } from '../queries/case.queries';
+import { transaction } from '../queries/database.queries';
 import { firstDeliveredEngagement, insertEngagement, replaceChildren } from '../queries/engagement.queries';
+import { accountsByEmail, engagementImported, findImportedCase, setEngagementImportKey } from '../queries/import.queries';
+import { insertUser } from '../queries/user.queries';
+import { CLOSED_STATUSES, type CaseStatus } from '../vocabulary';
 import { engagementInstant } from './case.service';
 import { refreshReportRollups } from './report-rollups';
 import { hashToken, randomToken } from './tokens';
@@ -61,33 +64,79 @@ export async function importCsv(
   return result;
 }
 
+/**
+ * The row of an imported case: its requester, what the file says of its work, and the times that
+ * the figures read (worked out from the engagements when the file does not say).
+ */
+function importedCaseRow(
+  c: PlannedCase,
+  made: { reference: string; status: string; lead: number | null; lastDelivered: string | undefined; at: string },
+  options: { source?: string; timeZone: string },
+) {
+  const { reference, status, lead, at } = made;
+  const submittedAt = `${c.submitted}T12:00:00.000Z`;
+  const isClosed = CLOSED_STATUSES.includes(status as CaseStatus);
+  return {
+    reference,
+    track: c.track,
+    status,
+    priority: 'normal',
+    source: 'import',
+    jurisdiction_code: c.jurisdiction,
+    requester_name: c.requester_name,
+    requester_email: c.requester_email,
+    requester_phone: null,
+    requester_title: 'Imported record',
+    organization_type: c.organization_type,
+    organization_name: c.organization_name,
+    preferred_format: 'no_preference',
+    title: c.title,
+    needs: `Imported from ${options.source ?? 'a CSV file'} (case ${c.key}).`,
+    outcomes: null,
+    preferred_start: null,
+    deadline: null,
+    expected_participants: null,
+    lead_consultant_id: lead,
+    closing_summary: status === 'completed' ? `Imported record (case ${c.key}).` : null,
+    closing_reason: ['declined', 'withdrawn'].includes(status) ? `Imported record (case ${c.key}).` : null,
+    status_token_hash: hashToken(randomToken()),
+    idempotency_key: `import:${c.key}`,
+    request_hash: crypto.createHash('sha256').update(c.key).digest('hex'),
+    submitted_at: submittedAt,
+    // Without an assignment date the assignment time is unknown: left out of the figures.
+    first_assigned_at: lead && c.assigned ? `${c.assigned}T12:00:00.000Z` : null,
+    assignment_business_days:
+      lead && c.assigned ? businessDaysBetween(new Date(submittedAt), new Date(`${c.assigned}T12:00:00.000Z`), options.timeZone) : null,
+    first_engagement_at: null,
+    closed_at: isClosed ? `${made.lastDelivered ?? c.submitted}T17:00:00.000Z` : null,
+    created_at: at,
+    updated_at: at,
+  };
+}
+
 async function runImport(
   cases: PlannedCase[],
   result: ImportResult,
   options: { source?: string; today: string; timeZone: string; onProgress?: (done: number, total: number) => void },
 ): Promise<void> {
-  const plan = { cases };
   const { today } = options;
-  await db.transaction(async (trx) => {
-    const users = new Map((await trx('users').select('id', 'email')).map((u) => [String(u.email).toLowerCase(), Number(u.id)]));
+  await transaction(async (trx) => {
+    const users = new Map((await accountsByEmail(trx)).map((u) => [u.email, u.id]));
     const userId = async (email: string) => {
       const known = users.get(email);
       if (known) return known;
       // Consultants named in old records but without an account get an inactive one.
       const at = nowIso();
-      const [row] = await trx('users')
-        .insert({
-          email,
-          name: nameFromEmail(email),
-          role: 'consultant',
-          password_hash: null,
-          active: false,
-          capacity: 0,
-          created_at: at,
-          updated_at: at,
-        })
-        .returning('id');
-      const id = Number(typeof row === 'object' ? row.id : row);
+      const id = await insertUser(trx, {
+        email,
+        name: nameFromEmail(email),
+        role: 'consultant',
+        password_hash: null,
+        active: false,
+        capacity: 0,
+        created_at: at,
+        updated_at: at,
+      });
       users.set(email, id);
       result.created.consultants += 1;
       result.accounts.push({ email, name: nameFromEmail(email) });
@@ -95,14 +144,11 @@ async function runImport(
     };
     let done = 0;
     const touched: number[] = [];
-    for (const c of plan.cases) {
-      const existing = await trx('cases')
-        .where({ idempotency_key: `import:${c.key}` })
-        .first('id');
+    for (const c of cases) {
+      const existing = await findImportedCase(c.key, trx);
       let caseId: number;
-      const submittedAt = `${c.submitted}T12:00:00.000Z`;
       if (existing) {
-        caseId = Number(existing.id);
+        caseId = existing;
         result.skipped.cases += 1;
       } else {
         const year = Number(c.submitted.slice(0, 4));
@@ -116,48 +162,11 @@ async function runImport(
         // still scheduled from today on, in which case the work is under way.
         const upcoming = c.engagements.some((e) => e.status === 'scheduled' && e.date >= today);
         const status = c.status ?? (delivered.length ? (upcoming ? 'in_progress' : 'completed') : lead ? 'assigned' : 'new');
-        const closed = ['completed', 'declined', 'withdrawn'].includes(status)
-          ? `${delivered[delivered.length - 1] ?? c.submitted}T17:00:00.000Z`
-          : null;
         const at = nowIso();
-        caseId = await insertCase(trx, {
-          reference,
-          track: c.track,
-          status,
-          priority: 'normal',
-          source: 'import',
-          jurisdiction_code: c.jurisdiction,
-          requester_name: c.requester_name,
-          requester_email: c.requester_email,
-          requester_phone: null,
-          requester_title: 'Imported record',
-          organization_type: c.organization_type,
-          organization_name: c.organization_name,
-          preferred_format: 'no_preference',
-          title: c.title,
-          needs: `Imported from ${options.source ?? 'a CSV file'} (case ${c.key}).`,
-          outcomes: null,
-          preferred_start: null,
-          deadline: null,
-          expected_participants: null,
-          lead_consultant_id: lead,
-          closing_summary: status === 'completed' ? `Imported record (case ${c.key}).` : null,
-          closing_reason: ['declined', 'withdrawn'].includes(status) ? `Imported record (case ${c.key}).` : null,
-          status_token_hash: hashToken(randomToken()),
-          idempotency_key: `import:${c.key}`,
-          request_hash: crypto.createHash('sha256').update(c.key).digest('hex'),
-          submitted_at: submittedAt,
-          // Without an assignment date the assignment time is unknown: left out of the figures.
-          first_assigned_at: lead && c.assigned ? `${c.assigned}T12:00:00.000Z` : null,
-          assignment_business_days:
-            lead && c.assigned
-              ? businessDaysBetween(new Date(submittedAt), new Date(`${c.assigned}T12:00:00.000Z`), options.timeZone)
-              : null,
-          first_engagement_at: null,
-          closed_at: closed,
-          created_at: at,
-          updated_at: at,
-        });
+        caseId = await insertCase(
+          trx,
+          importedCaseRow(c, { reference, status, lead, lastDelivered: delivered[delivered.length - 1], at }, options),
+        );
         await insertCaseTopics(trx, caseId, c.topic_ids);
         await insertCaseEvent(trx, {
           case_id: caseId,
@@ -170,7 +179,7 @@ async function runImport(
       }
       let added = 0;
       for (const e of c.engagements) {
-        if (await trx('engagements').where({ import_key: e.key }).first('id')) {
+        if (await engagementImported(e.key, trx)) {
           result.skipped.engagements += 1;
           continue;
         }
@@ -194,7 +203,7 @@ async function runImport(
           updated_at: at,
         };
         const id = await insertEngagement(trx, row);
-        await trx('engagements').where({ id }).update({ import_key: e.key });
+        await setEngagementImportKey(trx, id, e.key);
         const consultantIds = [];
         for (const email of e.consultants) consultantIds.push(await userId(email));
         await replaceChildren(
@@ -220,7 +229,7 @@ async function runImport(
       }
       touched.push(caseId);
       done += 1;
-      options.onProgress?.(done, plan.cases.length);
+      options.onProgress?.(done, cases.length);
     }
     await refreshReportRollups(trx, touched);
   });
@@ -231,8 +240,8 @@ async function runImport(
  * flagged when an existing account has the same name under another e-mail (likely the same person).
  */
 async function accountsToMake(cases: PlannedCase[]): Promise<ImportResult['accounts']> {
-  const users = (await db('users').select('email', 'name')) as { email: string; name: string }[];
-  const known = new Set(users.map((u) => u.email.toLowerCase()));
+  const users = await accountsByEmail();
+  const known = new Set(users.map((u) => u.email));
   const emails = new Set<string>();
   for (const c of cases) {
     if (c.lead) emails.add(c.lead);
@@ -251,15 +260,10 @@ async function accountsToMake(cases: PlannedCase[]): Promise<ImportResult['accou
 /** For a dry run: how many cases and engagements the real run would add or skip. */
 async function countWhatWouldBeNew(cases: PlannedCase[], result: ImportResult): Promise<void> {
   for (const c of cases) {
-    if (
-      await db('cases')
-        .where({ idempotency_key: `import:${c.key}` })
-        .first('id')
-    )
-      result.skipped.cases += 1;
+    if (await findImportedCase(c.key)) result.skipped.cases += 1;
     else result.created.cases += 1;
     for (const e of c.engagements) {
-      if (await db('engagements').where({ import_key: e.key }).first('id')) result.skipped.engagements += 1;
+      if (await engagementImported(e.key)) result.skipped.engagements += 1;
       else result.created.engagements += 1;
     }
   }

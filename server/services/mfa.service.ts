@@ -1,11 +1,12 @@
 import crypto from 'node:crypto';
 import { generateSecret, generateURI, verifySync } from 'otplib';
 import QRCode from 'qrcode';
-import { db } from '../db';
 import { nowIso } from '../values';
 import { AppError, ConflictError, NotFoundError } from '../errors';
 import * as mfa from '../queries/mfa.queries';
-import { deleteSessionsOfUser, findUserById, insertAudit } from '../queries/user.queries';
+import { transaction } from '../queries/database.queries';
+import { audit, deleteSessionsOfUser, findUserById, insertAudit } from '../queries/user.queries';
+import { type StaffActor, mustBeDirector } from './directors';
 import { THROTTLE, noteFailure, secondStepKey, waitError, waitUntil } from './throttle.service';
 
 /** What the second-factor services need from the configuration. */
@@ -139,7 +140,7 @@ export async function confirmTotp(
     await noteFailure([[secondStepKey(userId), THROTTLE.secondStep]], now);
     throw new WrongCodeError();
   }
-  await insertAudit(db, { actor_user_id: userId, action: 'mfa.totp_added', subject: `user:${userId}`, ip, created_at: nowIso() });
+  await audit({ actor_user_id: userId, action: 'mfa.totp_added', subject: `user:${userId}`, ip, created_at: nowIso() });
   return (await mfa.countUnusedRecoveryCodes(userId)) > 0 ? undefined : newRecoveryCodes(ctx, userId);
 }
 
@@ -168,11 +169,11 @@ export async function verifyCode(
     if (step !== undefined && (await mfa.takeTotpStep(userId, step, null))) return 'totp';
   }
   if (typed.length === 10 && (await mfa.useRecoveryCode(userId, recoveryHash(ctx, userId, typed), nowIso()))) {
-    await insertAudit(db, { actor_user_id: userId, action: 'mfa.recovery_code_used', subject: `user:${userId}`, ip, created_at: nowIso() });
+    await audit({ actor_user_id: userId, action: 'mfa.recovery_code_used', subject: `user:${userId}`, ip, created_at: nowIso() });
     return 'recovery_code';
   }
   await noteFailure([[secondStepKey(userId), THROTTLE.secondStep]], now);
-  await insertAudit(db, {
+  await audit({
     actor_user_id: userId,
     action: 'sign_in.second_step_failed',
     subject: `user:${userId}`,
@@ -183,10 +184,11 @@ export async function verifyCode(
   throw new WrongCodeError();
 }
 
-/** A user makes new recovery codes; the old ones stop working. */
+/** A user with a second factor makes new recovery codes; the old ones stop working. */
 export async function regenerateRecoveryCodes(ctx: MfaContext, userId: number, ip: string): Promise<string[]> {
+  if (!(await factorsOf(userId)).any) throw new ConflictError('Set up an authenticator app or a passkey first.');
   const codes = await newRecoveryCodes(ctx, userId);
-  await insertAudit(db, {
+  await audit({
     actor_user_id: userId,
     action: 'mfa.recovery_codes_regenerated',
     subject: `user:${userId}`,
@@ -202,7 +204,7 @@ export async function removeTotp(ctx: MfaContext, user: { id: number; role: 'dir
   if (mfaCovers(user.role, ctx.required) && factors.passkeys.length === 0)
     throw new ConflictError('Your account needs a second factor: add a passkey before removing the authenticator app.');
   await mfa.deleteTotp(user.id);
-  await insertAudit(db, { actor_user_id: user.id, action: 'mfa.totp_removed', subject: `user:${user.id}`, ip, created_at: nowIso() });
+  await audit({ actor_user_id: user.id, action: 'mfa.totp_removed', subject: `user:${user.id}`, ip, created_at: nowIso() });
 }
 
 /** The second step has succeeded: its throttle starts again. */
@@ -212,9 +214,11 @@ export { clearThrottle as clearSecondStepThrottle } from '../queries/throttle.qu
  * A director removes every second factor of another user (key, recovery codes, passkeys) and ends
  * that user's sessions, in one transaction; audited. The user enrols again at next sign-in.
  */
-export async function resetFactors(actorId: number, userId: number, ip: string): Promise<void> {
+export async function resetFactors(actor: StaffActor, userId: number, ip: string): Promise<void> {
+  mustBeDirector(actor);
+  const actorId = actor.id;
   if (actorId === userId) throw new ConflictError('You cannot reset your own second factors; ask another director.');
-  await db.transaction(async (trx) => {
+  await transaction(async (trx) => {
     const user = await findUserById(userId, trx);
     if (!user) throw new NotFoundError();
     await mfa.deleteTotp(userId, trx);

@@ -5,12 +5,13 @@ import {
   verifyRegistrationResponse,
 } from '@simplewebauthn/server';
 import type { AuthenticationResponseJSON, AuthenticatorTransportFuture, RegistrationResponseJSON } from '@simplewebauthn/server';
-import { db } from '../db';
 import { nowIso } from '../values';
 import { isUniqueViolation } from '../errors';
-import { AppError, NotFoundError, ValidationError } from '../errors';
+import { AppError, ConflictError, NotFoundError, ValidationError } from '../errors';
 import * as mfa from '../queries/mfa.queries';
-import { findUserById, insertAudit } from '../queries/user.queries';
+import { audit, findUserById } from '../queries/user.queries';
+import { type MfaContext, factorsOf, mfaCovers } from './mfa.service';
+import type { StaffActor } from './directors';
 import { THROTTLE, noteFailure, secondStepKey, waitError, waitUntil } from './throttle.service';
 
 /** Where passkeys are valid: this site's host name and origin (from PUBLIC_URL). */
@@ -90,7 +91,7 @@ export async function finishRegistration(
     if (isUniqueViolation(err)) throw new ValidationError([{ field: 'passkey', message: 'This passkey is already registered' }]);
     throw err;
   }
-  await insertAudit(db, {
+  await audit({
     actor_user_id: userId,
     action: 'mfa.passkey_added',
     subject: `user:${userId}`,
@@ -146,7 +147,7 @@ export async function verifyPasskey(
   }
   if (!ok) {
     await noteFailure([[secondStepKey(userId), THROTTLE.secondStep]], now);
-    await insertAudit(db, {
+    await audit({
       actor_user_id: userId,
       action: 'sign_in.second_step_failed',
       subject: `user:${userId}`,
@@ -158,10 +159,17 @@ export async function verifyPasskey(
   }
 }
 
-/** A user removes one of their passkeys. */
-export async function removePasskey(userId: number, id: number, ip: string): Promise<void> {
+/**
+ * A user removes one of their passkeys; refused when MFA_REQUIRED covers them and it is their
+ * only factor.
+ */
+export async function removePasskey(required: MfaContext['required'], user: StaffActor, id: number, ip: string): Promise<void> {
+  const userId = user.id;
+  const factors = await factorsOf(userId);
+  if (mfaCovers(user.role, required) && !factors.totp && factors.passkeys.length <= 1)
+    throw new ConflictError('Your account needs a second factor: set up an authenticator app or another passkey before removing this one.');
   if (!(await mfa.deletePasskey(userId, id))) throw new NotFoundError();
-  await insertAudit(db, {
+  await audit({
     actor_user_id: userId,
     action: 'mfa.passkey_removed',
     subject: `user:${userId}`,

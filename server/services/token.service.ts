@@ -1,20 +1,18 @@
-import { db } from '../db';
 import { nowIso } from '../values';
 import { FieldError, NotFoundError, ValidationError } from '../errors';
+import { transaction } from '../queries/database.queries';
+import {
+  type ApiTokenRow,
+  findTokenInForce,
+  insertApiToken,
+  listApiTokens,
+  revokeApiTokenRow,
+  touchApiToken,
+} from '../queries/token.queries';
 import { insertAudit } from '../queries/user.queries';
 import { textProblem, textProblemMessage } from '../schemas/text-rules';
+import { type StaffActor, mustBeDirector } from './directors';
 import { hashToken, randomToken } from './tokens';
-
-interface ApiTokenRow {
-  id: number;
-  user_id: number;
-  name: string;
-  prefix: string;
-  created_at: string | Date;
-  last_used_at: string | Date | null;
-  revoked_at: string | Date | null;
-  scope: ApiScope;
-}
 
 /** What a token may do: `read` the reports' data, or also `write` engagements and notes. */
 export const API_SCOPES = { read: 'Read only', write: 'Read and write' } as const;
@@ -22,8 +20,10 @@ type ApiScope = keyof typeof API_SCOPES;
 
 const PREFIX = 'leep_';
 
-/** Makes a named token for a director; the token itself is returned once and never stored. */
-export async function createApiToken(userId: number, name: unknown, scope: unknown = 'read'): Promise<{ token: string; id: number }> {
+/** A director makes a named token of their own; the token itself is returned once and never stored. */
+export async function createApiToken(actor: StaffActor, name: unknown, scope: unknown = 'read'): Promise<{ token: string; id: number }> {
+  mustBeDirector(actor);
+  const userId = actor.id;
   const label = typeof name === 'string' ? name.trim() : '';
   const errors: FieldError[] = [];
   if (!label) errors.push({ field: 'name', message: 'Enter a name for the token, such as the tool that will use it' });
@@ -37,11 +37,15 @@ export async function createApiToken(userId: number, name: unknown, scope: unkno
   if (errors.length) throw new ValidationError(errors);
   const token = `${PREFIX}${randomToken()}`;
   const at = nowIso();
-  return db.transaction(async (trx) => {
-    const [row] = await trx('api_tokens')
-      .insert({ user_id: userId, name: label, scope, token_hash: hashToken(token), prefix: token.slice(0, 12), created_at: at })
-      .returning('id');
-    const id = Number(typeof row === 'object' ? row.id : row);
+  return transaction(async (trx) => {
+    const id = await insertApiToken(trx, {
+      user_id: userId,
+      name: label,
+      scope: scope as ApiScope,
+      token_hash: hashToken(token),
+      prefix: token.slice(0, 12),
+      created_at: at,
+    });
     await insertAudit(trx, {
       actor_user_id: userId,
       action: 'api_token.created',
@@ -53,20 +57,26 @@ export async function createApiToken(userId: number, name: unknown, scope: unkno
   });
 }
 
-export async function listApiTokens(): Promise<(ApiTokenRow & { user_name: string })[]> {
-  return db('api_tokens')
-    .join('users', 'users.id', 'api_tokens.user_id')
-    .orderBy('api_tokens.id', 'desc')
-    .select('api_tokens.*', 'users.name as user_name');
+/** Every token, newest first, with its owner's name (directors). */
+export async function apiTokensFor(actor: StaffActor): Promise<(ApiTokenRow & { user_name: string })[]> {
+  mustBeDirector(actor);
+  return listApiTokens();
 }
 
-/** Revokes a token at once; it answers 401 from then on. */
-export async function revokeApiToken(id: number, actorId: number): Promise<void> {
+/** A token still in force, as the page asking to confirm its revocation names it (directors); 404 otherwise. */
+export async function apiTokenInForce(actor: StaffActor, id: number): Promise<ApiTokenRow> {
+  const token = (await apiTokensFor(actor)).find((t) => Number(t.id) === id && !t.revoked_at);
+  if (!token) throw new NotFoundError('No active token with that number.');
+  return token;
+}
+
+/** A director revokes a token at once; it answers 401 from then on. */
+export async function revokeApiToken(id: number, actor: StaffActor): Promise<void> {
+  mustBeDirector(actor);
   const at = nowIso();
-  await db.transaction(async (trx) => {
-    const n = await trx('api_tokens').where({ id }).whereNull('revoked_at').update({ revoked_at: at });
-    if (!n) throw new NotFoundError('No active token with that number.');
-    await insertAudit(trx, { actor_user_id: actorId, action: 'api_token.revoked', subject: `api_token:${id}`, created_at: at });
+  await transaction(async (trx) => {
+    if (!(await revokeApiTokenRow(trx, id, at))) throw new NotFoundError('No active token with that number.');
+    await insertAudit(trx, { actor_user_id: actor.id, action: 'api_token.revoked', subject: `api_token:${id}`, created_at: at });
   });
 }
 
@@ -83,27 +93,12 @@ interface TokenHolder {
  */
 export async function authenticateToken(token: string): Promise<TokenHolder | undefined> {
   if (!token.startsWith(PREFIX) || token.length > 200) return undefined;
-  const row = await db('api_tokens')
-    .join('users', 'users.id', 'api_tokens.user_id')
-    .where({ 'api_tokens.token_hash': hashToken(token) })
-    .whereNull('api_tokens.revoked_at')
-    .first(
-      'api_tokens.id',
-      'api_tokens.scope',
-      'api_tokens.last_used_at',
-      'users.id as user_id',
-      'users.name',
-      'users.email',
-      'users.role',
-      'users.active',
-    );
-  if (!row || row.role !== 'director' || !(row.active === true || row.active === 1)) return undefined;
+  const row = await findTokenInForce(hashToken(token));
+  if (!row || row.role !== 'director' || !row.active) return undefined;
   const now = Date.now();
   // Last use is recorded at most once a minute, so that a busy integration does not write on every call.
   if (!row.last_used_at || now - new Date(row.last_used_at).getTime() > 60_000) {
-    await db('api_tokens')
-      .where({ id: row.id })
-      .update({ last_used_at: new Date(now).toISOString() });
+    await touchApiToken(row.id, new Date(now).toISOString());
   }
   return {
     user: { id: Number(row.user_id), name: row.name, email: row.email, role: 'director' },

@@ -1,19 +1,24 @@
-import { db } from '../db';
 import { nowIso } from '../values';
 import { isUniqueViolation } from '../errors';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
-import { findTopicById, findTopicByName, insertTopic, nextTopicPosition, slugTaken, updateTopic } from '../queries/topic.queries';
+import { transaction } from '../queries/database.queries';
+import {
+  findTopicById,
+  findTopicByName,
+  insertTopic,
+  nextTopicPosition,
+  slugTaken,
+  topicsWithUse,
+  updateTopic,
+} from '../queries/topic.queries';
 import { insertAudit } from '../queries/user.queries';
 import { validateTopic } from '../schemas/topic.schemas';
+import { type StaffActor, mustBeDirector } from './directors';
 
-interface TopicActor {
-  id: number;
-  role: 'director' | 'consultant';
-}
-
-/** Directors keep the list of topics; the routes check it too, the service does not rely on them. */
-function mustDirect(actor: TopicActor): void {
-  if (actor.role !== 'director') throw new NotFoundError();
+/** Every topic, active and retired, with how many cases and engagements carry it (directors). */
+export async function topicsForAdmin(actor: StaffActor): ReturnType<typeof topicsWithUse> {
+  mustBeDirector(actor);
+  return topicsWithUse();
 }
 
 /** The slug of a name: lower-case words joined by dashes (`Early learning` → `early-learning`). */
@@ -37,11 +42,11 @@ async function checkedName(payload: unknown, exceptId: number | null): Promise<s
 }
 
 /** Adds a topic (directors): listed last, offered on the request form at once. */
-export async function addTopic(payload: unknown, actor: TopicActor): Promise<number> {
-  mustDirect(actor);
+export async function addTopic(payload: unknown, actor: StaffActor): Promise<number> {
+  mustBeDirector(actor);
   const name = await checkedName(payload, null);
   try {
-    return await db.transaction(async (trx) => {
+    return await transaction(async (trx) => {
       const at = nowIso();
       // The slug is what the API and old links use: made once, never changed by a rename.
       const base = slugOf(name);
@@ -71,13 +76,13 @@ export async function addTopic(payload: unknown, actor: TopicActor): Promise<num
 }
 
 /** Renames a topic (directors): old records and reports show the new name; its slug stays. */
-export async function renameTopic(id: number, payload: unknown, actor: TopicActor): Promise<void> {
-  mustDirect(actor);
+export async function renameTopic(id: number, payload: unknown, actor: StaffActor): Promise<void> {
+  mustBeDirector(actor);
   const topic = await findTopicById(id);
   if (!topic) throw new NotFoundError('We could not find that topic.');
   const name = await checkedName(payload, id);
   if (name === topic.name) return;
-  await db.transaction(async (trx) => {
+  await transaction(async (trx) => {
     const at = nowIso();
     await updateTopic(trx, id, { name, updated_at: at });
     await insertAudit(trx, {
@@ -94,12 +99,12 @@ export async function renameTopic(id: number, payload: unknown, actor: TopicActo
  * Retires a topic, or brings it back (directors). A retired topic stays on the cases and
  * engagements that have it and in reports, but is no longer offered on the request form.
  */
-export async function setTopicActive(id: number, active: boolean, actor: TopicActor): Promise<void> {
-  mustDirect(actor);
+export async function setTopicActive(id: number, active: boolean, actor: StaffActor): Promise<void> {
+  mustBeDirector(actor);
   const topic = await findTopicById(id);
   if (!topic) throw new NotFoundError('We could not find that topic.');
   if (topic.active === active) return;
-  await db.transaction(async (trx) => {
+  await transaction(async (trx) => {
     const at = nowIso();
     await updateTopic(trx, id, { active, updated_at: at });
     await insertAudit(trx, {

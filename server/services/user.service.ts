@@ -1,26 +1,64 @@
-import type { Knex } from 'knex';
-import { db, isPostgres } from '../db';
 import { nowIso } from '../values';
 import { isUniqueViolation } from '../errors';
 import { ConflictError, FieldError, NotFoundError, ValidationError } from '../errors';
+import { type Tx, transaction } from '../queries/database.queries';
 import { activeTopicsBySlug } from '../queries/reference.queries';
 import {
   UserRow,
   countUsers,
+  deleteOtherSessionsOfUser,
   deleteSessionsOfUser,
   findUserById,
   insertAudit,
   insertUser,
+  listUsers,
+  lockFirstSetup,
   setUserTopics,
+  topicIdsOfUser,
   updateUser,
 } from '../queries/user.queries';
 import { revokeTokensOfUser } from '../queries/token.queries';
 import { UserCreateInput, UserUpdateInput, validateUserCreate, validateUserUpdate } from '../schemas/user.schemas';
+import type { Role } from '../vocabulary';
+import { signInWaitOf } from './auth.service';
+import { type StaffActor, mustBeDirector } from './directors';
+import { factorsOf } from './mfa.service';
 import { ScryptParams, hashPassword, passwordProblem, verifyPassword } from './password.service';
 
-interface Actor {
-  id: number;
-  role: 'director' | 'consultant';
+type Actor = StaffActor;
+
+/**
+ * Who makes an account: a director (the users page), the operator at the command line (who runs
+ * the server and may do anything), or the first-run setup (only while there is no user at all).
+ */
+type Maker = { actor: Actor } | { operator: true } | { onlyIfNoUsers: true };
+
+/** True until the first user exists (the first-run setup is open). */
+export async function isFirstRun(): Promise<boolean> {
+  return (await countUsers()) === 0;
+}
+
+/** A user's role, or undefined for a user that does not exist (where to land after signing in). */
+export async function roleOfUser(id: number): Promise<Role | undefined> {
+  return (await findUserById(id))?.role;
+}
+
+/** Every user with their open cases and expertise (directors). */
+export async function usersForAdmin(actor: Actor): ReturnType<typeof listUsers> {
+  mustBeDirector(actor);
+  return listUsers();
+}
+
+/**
+ * A user as the directors' edit page shows it: details, expertise, second factors, and any wait
+ * after failed sign-ins (a time, only while it lasts). Directors only; 404 for no such user.
+ */
+export async function userForAdmin(actor: Actor, id: number, now = Date.now()) {
+  mustBeDirector(actor);
+  const user = await findUserById(id);
+  if (!user) throw new NotFoundError();
+  const [topicIds, factors, waitUntil] = await Promise.all([topicIdsOfUser(id), factorsOf(id), signInWaitOf(user.email, now)]);
+  return { user, topicIds, signIn: { factors, waiting: waitUntil > now ? new Date(waitUntil).toISOString() : undefined } };
 }
 
 function passwordErrors(input: { password: string; password_confirmation?: string; email?: string; name?: string }): FieldError[] {
@@ -44,10 +82,9 @@ async function topicIdsFor(slugs: string[] | undefined): Promise<number[]> {
  * Creates a staff account after checking the password policy. With `onlyIfNoUsers`, it is the
  * first-run setup: it refuses (409) as soon as any user exists, even under concurrent attempts.
  */
-export async function createUser(
-  payload: unknown,
-  options: { scrypt: ScryptParams; actorId?: number | null; onlyIfNoUsers?: boolean },
-): Promise<UserRow> {
+export async function createUser(payload: unknown, options: { scrypt: ScryptParams } & Maker): Promise<UserRow> {
+  if ('actor' in options) mustBeDirector(options.actor);
+  const onlyIfNoUsers = 'onlyIfNoUsers' in options && options.onlyIfNoUsers;
   const input: UserCreateInput = validateUserCreate(payload);
   const email = input.email.trim().toLowerCase();
   const errors = passwordErrors({ ...input, email });
@@ -56,10 +93,10 @@ export async function createUser(
   const passwordHash = await hashPassword(input.password, options.scrypt);
   const at = nowIso();
   try {
-    const id = await db.transaction(async (trx) => {
-      if (options.onlyIfNoUsers) {
+    const id = await transaction(async (trx) => {
+      if (onlyIfNoUsers) {
         // Two first-run setups at once must not both create a director.
-        if (isPostgres(trx)) await trx.raw('LOCK TABLE users IN EXCLUSIVE MODE');
+        await lockFirstSetup(trx);
         if ((await countUsers(trx)) > 0) throw new ConflictError('Setup is already done. Sign in instead.');
       }
       const newId = await insertUser(trx, {
@@ -74,7 +111,7 @@ export async function createUser(
       });
       await setUserTopics(trx, newId, topicIds);
       await insertAudit(trx, {
-        actor_user_id: options.actorId ?? newId,
+        actor_user_id: 'actor' in options ? options.actor.id : newId,
         action: 'user.created',
         subject: `user:${newId}`,
         detail: { email, role: input.role },
@@ -89,8 +126,14 @@ export async function createUser(
   }
 }
 
-/** Updates a staff account's details and expertise (directors only; checked by the route). */
+/** The first-run setup: the first director, refused (409) once any user exists. */
+export function createFirstDirector(payload: Record<string, unknown>, scrypt: ScryptParams): Promise<UserRow> {
+  return createUser({ ...payload, role: 'director' }, { scrypt, onlyIfNoUsers: true });
+}
+
+/** Updates a staff account's details and expertise (directors). */
 export async function updateUserDetails(id: number, payload: unknown, actor: Actor): Promise<void> {
+  mustBeDirector(actor);
   const input: UserUpdateInput = validateUserUpdate(payload);
   const before = await findUserById(id);
   if (!before) throw new NotFoundError();
@@ -101,7 +144,7 @@ export async function updateUserDetails(id: number, payload: unknown, actor: Act
   const email = input.email.trim().toLowerCase();
   const at = nowIso();
   try {
-    await db.transaction(async (trx) => {
+    await transaction(async (trx) => {
       await updateUser(trx, id, {
         name: input.name.trim(),
         email,
@@ -129,7 +172,7 @@ export async function updateUserDetails(id: number, payload: unknown, actor: Act
   }
 }
 
-async function revokeTokens(trx: Knex.Transaction, userId: number, actorId: number, at: string, reason: string): Promise<void> {
+async function revokeTokens(trx: Tx, userId: number, actorId: number, at: string, reason: string): Promise<void> {
   for (const tokenId of await revokeTokensOfUser(trx, userId, at)) {
     await insertAudit(trx, {
       actor_user_id: actorId,
@@ -141,13 +184,14 @@ async function revokeTokens(trx: Knex.Transaction, userId: number, actorId: numb
   }
 }
 
-/** Deactivates (signs out everywhere, revokes the API tokens of) or reactivates a staff account. */
+/** Deactivates (signs out everywhere, revokes the API tokens of) or reactivates a staff account (directors). */
 export async function setUserActive(id: number, active: boolean, actor: Actor): Promise<void> {
+  mustBeDirector(actor);
   const user = await findUserById(id);
   if (!user) throw new NotFoundError();
   if (user.id === actor.id && !active) throw new ConflictError('You cannot deactivate your own account.');
   const at = nowIso();
-  await db.transaction(async (trx) => {
+  await transaction(async (trx) => {
     await updateUser(trx, id, { active, updated_at: at });
     if (!active) await deleteSessionsOfUser(trx, id);
     // Revoked for good: reactivating the account does not revive them.
@@ -163,11 +207,12 @@ export async function setUserActive(id: number, active: boolean, actor: Actor): 
 
 /** Changes one's own password after checking the current one, and ends one's other sessions. */
 export async function changePassword(
-  userId: number,
+  actor: { id: number },
   input: { current_password: string; password: string; password_confirmation?: string },
   scrypt: ScryptParams,
   keepSessionId?: string,
 ): Promise<void> {
+  const userId = actor.id;
   const user = await findUserById(userId);
   if (!user) throw new NotFoundError();
   if (!(await verifyPassword(input.current_password, user.password_hash))) {
@@ -177,13 +222,10 @@ export async function changePassword(
   if (errors.length) throw new ValidationError(errors);
   const hash = await hashPassword(input.password, scrypt);
   const at = nowIso();
-  await db.transaction(async (trx) => {
+  await transaction(async (trx) => {
     await updateUser(trx, userId, { password_hash: hash, updated_at: at });
     // Whoever may have had the old password is signed out everywhere but here.
-    await trx('sessions')
-      .where({ user_id: userId })
-      .whereNot('sid', keepSessionId ?? '')
-      .delete();
+    await deleteOtherSessionsOfUser(trx, userId, keepSessionId ?? '');
     await insertAudit(trx, { actor_user_id: userId, action: 'user.password_changed', subject: `user:${userId}`, created_at: at });
   });
 }

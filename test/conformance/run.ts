@@ -72,8 +72,8 @@ async function engine(name: EngineName): Promise<void> {
     const kase = await makeCase(config, { lead: consultant, director });
     const engagementId = await storeEngagement(kase.id, director, { consultant_ids: [consultant.id], date: daysFromToday(-2) });
     const cancelId = await storeEngagement(kase.id, director, { consultant_ids: [consultant.id] });
-    const readToken = (await createApiToken(director.id, 'Conformance (read)', 'read')).token;
-    const writeToken = (await createApiToken(director.id, 'Conformance (write)', 'write')).token;
+    const readToken = (await createApiToken(director, 'Conformance (read)', 'read')).token;
+    const writeToken = (await createApiToken(director, 'Conformance (write)', 'write')).token;
 
     const doc = path.join(work, `openapi-${name}.json`);
     fs.writeFileSync(doc, JSON.stringify(openApiDocument(baseUrl), null, 2));

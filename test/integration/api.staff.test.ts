@@ -49,7 +49,7 @@ describeEachEngine('Staff API on generated data', (ctx) => {
   /** A fresh director's token, made as the tokens page makes it. */
   async function token(): Promise<string> {
     const director = await makeUser({ role: 'director' });
-    return (await createApiToken(director.id, 'Report workbook')).token;
+    return (await createApiToken(director, 'Report workbook')).token;
   }
   const get = async (path: string, bearer?: string) =>
     request(app)

@@ -26,8 +26,8 @@ describeEachEngine('Staff API writes', (ctx) => {
   before(async () => {
     director = await makeUser({ role: 'director' });
     consultant = await makeUser({ role: 'consultant' });
-    writeToken = (await createApiToken(director.id, 'Staff tool', 'write')).token;
-    readToken = (await createApiToken(director.id, 'Report workbook', 'read')).token;
+    writeToken = (await createApiToken(director, 'Staff tool', 'write')).token;
+    readToken = (await createApiToken(director, 'Report workbook', 'read')).token;
   });
 
   const engagement = (overrides: Record<string, unknown> = {}) => ({
@@ -75,7 +75,7 @@ describeEachEngine('Staff API writes', (ctx) => {
   it('every write, without a token or with a revoked one, answers 401; with a read token, 403', async () => {
     const kase = await makeCase(config, { lead: consultant });
     const id = await storeEngagement(kase.id, director, { consultant_ids: [consultant.id] });
-    const revoked = await createApiToken(director.id, 'Old tool', 'write');
+    const revoked = await createApiToken(director, 'Old tool', 'write');
     await ctx.db.knex('api_tokens').where({ id: revoked.id }).update({ revoked_at: new Date().toISOString() });
     const calls = [
       (t?: string) =>
@@ -109,7 +109,7 @@ describeEachEngine('Staff API writes', (ctx) => {
 
   it("a write token whose director is now a consultant answers 401: the token is the director's, not the tool's", async () => {
     const former = await makeUser({ role: 'director' });
-    const { token } = await createApiToken(former.id, 'Tool', 'write');
+    const { token } = await createApiToken(former, 'Tool', 'write');
     await ctx.db.knex('users').where({ id: former.id }).update({ role: 'consultant' });
     const kase = await makeCase(config, { lead: consultant });
     const res = await post(`/api/v1/cases/${kase.reference}/notes`, { body: 'A note' }, token);

@@ -25,7 +25,7 @@ describeEachEngine('Dates outside 2000-01-01..2100-12-31', (t) => {
     const director = await makeUser({ role: 'director' });
     await makeCase(config, { lead: await makeUser({ role: 'consultant' }), director });
     agent = await signInAs(app, director);
-    bearer = (await createApiToken(director.id, 'Far dates')).token;
+    bearer = (await createApiToken(director, 'Far dates')).token;
   });
 
   for (const path of ['/dashboard', '/reports/engagements', '/reports/coverage.csv', '/reports/engagements.csv', '/reports/cases.csv']) {
