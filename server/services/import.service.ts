@@ -1,8 +1,7 @@
 import crypto from 'node:crypto';
 import { nowIso } from '../values';
-import { isUniqueViolation } from '../errors';
-import { ConflictError } from '../errors';
-import { insertCase, insertCaseEvent, insertCaseTopics, nextReferenceNumber, updateCase } from '../queries/case.queries';
+import { ConflictError, isUniqueViolation } from '../errors';
+import { insertCase, insertCaseEvent, insertCaseTopics, updateCase } from '../queries/case.queries';
 import { transaction } from '../queries/database.queries';
 import { firstDeliveredEngagement, insertEngagement, replaceChildren } from '../queries/engagement.queries';
 import { accountsByEmail, engagementImported, findImportedCase, setEngagementImportKey } from '../queries/import.queries';
@@ -10,7 +9,8 @@ import { insertUser } from '../queries/user.queries';
 import { CLOSED_STATUSES, type CaseStatus } from '../vocabulary';
 import { engagementInstant } from './case.service';
 import { refreshReportRollups } from './report-rollups';
-import { hashToken, randomToken } from './tokens';
+import { randomToken } from './tokens';
+import { newCaseRow, takeReference } from './case-row';
 import { ImportResult, PlannedCase, planImport } from './import-plan';
 import { businessDaysBetween, todayIn } from './time';
 
@@ -70,48 +70,44 @@ export async function importCsv(
  */
 function importedCaseRow(
   c: PlannedCase,
-  made: { reference: string; status: string; lead: number | null; lastDelivered: string | undefined; at: string },
+  made: { reference: string; status: CaseStatus; lead: number | null; lastDelivered: string | undefined; at: string },
   options: { source?: string; timeZone: string },
 ) {
   const { reference, status, lead, at } = made;
   const submittedAt = `${c.submitted}T12:00:00.000Z`;
-  const isClosed = CLOSED_STATUSES.includes(status as CaseStatus);
-  return {
+  const note = `Imported record (case ${c.key}).`;
+  // Without an assignment date the assignment time is unknown: left out of the figures.
+  const assignedAt = lead && c.assigned ? `${c.assigned}T12:00:00.000Z` : null;
+  return newCaseRow({
     reference,
     track: c.track,
-    status,
-    priority: 'normal',
     source: 'import',
-    jurisdiction_code: c.jurisdiction,
-    requester_name: c.requester_name,
-    requester_email: c.requester_email,
-    requester_phone: null,
-    requester_title: 'Imported record',
-    organization_type: c.organization_type,
-    organization_name: c.organization_name,
-    preferred_format: 'no_preference',
+    status,
+    jurisdiction: c.jurisdiction,
+    requester: { name: c.requester_name, email: c.requester_email, title: 'Imported record' },
+    organization: { type: c.organization_type, name: c.organization_name },
+    preferredFormat: 'no_preference',
     title: c.title,
     needs: `Imported from ${options.source ?? 'a CSV file'} (case ${c.key}).`,
-    outcomes: null,
-    preferred_start: null,
-    deadline: null,
-    expected_participants: null,
-    lead_consultant_id: lead,
-    closing_summary: status === 'completed' ? `Imported record (case ${c.key}).` : null,
-    closing_reason: ['declined', 'withdrawn'].includes(status) ? `Imported record (case ${c.key}).` : null,
-    status_token_hash: hashToken(randomToken()),
-    idempotency_key: `import:${c.key}`,
-    request_hash: crypto.createHash('sha256').update(c.key).digest('hex'),
-    submitted_at: submittedAt,
-    // Without an assignment date the assignment time is unknown: left out of the figures.
-    first_assigned_at: lead && c.assigned ? `${c.assigned}T12:00:00.000Z` : null,
-    assignment_business_days:
-      lead && c.assigned ? businessDaysBetween(new Date(submittedAt), new Date(`${c.assigned}T12:00:00.000Z`), options.timeZone) : null,
-    first_engagement_at: null,
-    closed_at: isClosed ? `${made.lastDelivered ?? c.submitted}T17:00:00.000Z` : null,
-    created_at: at,
-    updated_at: at,
-  };
+    lead: lead
+      ? {
+          id: lead,
+          assignedAt,
+          businessDays: assignedAt ? businessDaysBetween(new Date(submittedAt), new Date(assignedAt), options.timeZone) : null,
+        }
+      : null,
+    closing: CLOSED_STATUSES.includes(status)
+      ? {
+          at: `${made.lastDelivered ?? c.submitted}T17:00:00.000Z`,
+          summary: status === 'completed' ? note : null,
+          reason: status === 'declined' || status === 'withdrawn' ? note : null,
+        }
+      : null,
+    statusToken: { token: randomToken() },
+    idempotency: { key: `import:${c.key}`, requestHash: crypto.createHash('sha256').update(c.key).digest('hex') },
+    submittedAt,
+    at,
+  });
 }
 
 async function runImport(
@@ -152,7 +148,7 @@ async function runImport(
         result.skipped.cases += 1;
       } else {
         const year = Number(c.submitted.slice(0, 4));
-        const reference = `TA-${year}-${String(await nextReferenceNumber(trx, year)).padStart(4, '0')}`;
+        const reference = await takeReference(trx, year);
         const lead = c.lead ? await userId(c.lead) : null;
         const delivered = c.engagements
           .filter((e) => e.status === 'delivered')
@@ -161,7 +157,8 @@ async function runImport(
         // Worked out from the engagements: a case with delivered work is finished unless more is
         // still scheduled from today on, in which case the work is under way.
         const upcoming = c.engagements.some((e) => e.status === 'scheduled' && e.date >= today);
-        const status = c.status ?? (delivered.length ? (upcoming ? 'in_progress' : 'completed') : lead ? 'assigned' : 'new');
+        const status: CaseStatus =
+          (c.status as CaseStatus | null) ?? (delivered.length ? (upcoming ? 'in_progress' : 'completed') : lead ? 'assigned' : 'new');
         const at = nowIso();
         caseId = await insertCase(
           trx,
