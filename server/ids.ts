@@ -2,7 +2,7 @@
  * Row ids: positive integers within the columns' 32-bit range. One guard for every caller (a
  * path's id, a form's list of ids, a query that must not send PostgreSQL an out-of-range number).
  */
-export const MAX_ID = 2_147_483_647;
+const MAX_ID = 2_147_483_647;
 
 /** True for a value that can be a row's id. */
 export function isId(value: unknown): value is number {

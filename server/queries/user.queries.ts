@@ -1,6 +1,6 @@
 import { Queryable, db, forShare, lockForTransaction } from '../db';
 import { bool, num } from '../values';
-import { WORKING_STATUSES } from '../vocabulary';
+import { workloadByLead } from './consultant.queries';
 
 export interface UserRow {
   id: number;
@@ -47,13 +47,7 @@ export async function updateUser(q: Queryable, id: number, changes: Partial<Omit
 export async function listUsers(q: Queryable = db): Promise<(UserRow & { open_cases: number; topic_ids: number[] })[]> {
   const users = ((await q('users').orderBy('name')) as UserRow[]).map((u) => normalize(u) as UserRow);
   const topics = await q('user_topics').select('user_id', 'topic_id');
-  const open: { lead_consultant_id: number; n: number | string }[] = await q('cases')
-    .whereIn('status', WORKING_STATUSES)
-    .whereNotNull('lead_consultant_id')
-    .groupBy('lead_consultant_id')
-    .select('lead_consultant_id')
-    .count({ n: '*' });
-  const openBy = new Map(open.map((r) => [Number(r.lead_consultant_id), num(r.n)]));
+  const openBy = await workloadByLead(q);
   return users.map((u) => ({
     ...u,
     open_cases: openBy.get(u.id) ?? 0,
