@@ -46,7 +46,7 @@ export async function startServer(config: Readonly<Config>, options: { database?
     `LEEP TA Tracker listening on http://localhost:${config.port}${firstRun ? `; no user yet: create the first director at ${config.publicUrl}/setup` : ''}`,
   );
 
-  // The worker's timer, made inside the binding, runs every round with the app's database.
+  // The worker sends the outbox of the database bound when it starts: the app's.
   const mail = config.smtpUrl
     ? withApp({ database, config }, () =>
         startMailWorker(config, {

@@ -61,7 +61,7 @@ for (const engine of engines()) {
         const stored = await side.db.knex('cases').whereLike('title', 'Request % for app %').orderBy('title').pluck('title');
         assert.deepEqual(stored, titles(side.name));
       }
-      assert.equal((await processDb.knex('cases').count({ n: '*' }))[0].n, 0);
+      assert.equal(Number((await processDb.knex('cases').count({ n: '*' }))[0].n), 0);
     });
 
     it('POST /api/v1/requests, to each app, answers with a status link on its own PUBLIC_URL and queues a receipt with its own link and response target', async () => {
