@@ -24,9 +24,8 @@ import { applicationRoutes } from './routes/application.routes';
 import { networkRoutes } from './routes/network.routes';
 import { PUBLIC_DIR } from './paths';
 import { setupViews } from './views';
-import { configureNotifications } from './services/notification.service';
-import { setProgramTimeZone } from './services/time';
-import { Database, withDatabase } from './queries/database.queries';
+import { withApp } from './context';
+import type { Database } from './queries/database.queries';
 
 // The package exports only its script; its CSS, fonts and images sit beside it in dist/.
 const USWDS_DIST = path.resolve(path.dirname(require.resolve('@uswds/uswds')), '..');
@@ -37,14 +36,12 @@ const WEBAUTHN_BROWSER = path.resolve(path.dirname(require.resolve('@simplewebau
 /** Builds the Express app (without listening): what `index.ts` serves and supertest drives. */
 export function createApp(config: Config, options: { log?: Logger; database?: () => Database } = {}): Express {
   const app = express();
-  // The app's requests run against the database it was given (a function, so that a test may make
-  // the app before its database), whatever another app in the same process uses. Without one,
-  // they use the process's database.
+  // The app's requests run with its settings and against the database it was given (a function,
+  // so that a test may make the app before its database), whatever another app in the same process
+  // uses. Without a database, they use the process's (a test's).
   const { database } = options;
-  if (database) app.use((_req, _res, next) => withDatabase(database(), next));
+  app.use((_req, _res, next) => withApp({ database: database?.(), config }, next));
   app.locals.config = config;
-  configureNotifications(config);
-  setProgramTimeZone(config.timeZone);
   // "Eastern Time" for America/New_York: shown next to times that people type or read.
   app.locals.timeZoneLabel =
     new Intl.DateTimeFormat('en-US', { timeZone: config.timeZone, timeZoneName: 'longGeneric' })

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import readline from 'node:readline';
-import { seedReferenceData } from '../seeds/reference';
 import { ConfigError, loadConfig } from './config';
-import { db, isPostgresUrl, migrateAndSeed, openDatabase } from './db';
+import { withApp } from './context';
+import { Database, closeDatabase, migrateAndSeed, openDatabase, sqliteFileOf } from './queries/database.queries';
 import { backupSqlite } from './services/backup.service';
 import { importCsv } from './services/import.service';
 import { AppError, ValidationError } from './errors';
@@ -94,21 +94,18 @@ async function userCreate(argv: string[]): Promise<number> {
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean);
-  let user;
-  try {
-    user = await createUser(payload, { scrypt: scryptParams(config.scryptLogN), operator: true });
-  } catch (err) {
+  const user = await createUser(payload, { scrypt: scryptParams(config.scryptLogN), operator: true }).catch(async (err: unknown) => {
     // Name the topics one may give, rather than only "choose from the list".
-    if (err instanceof ValidationError && err.errors.some((e) => e.field === 'topics')) {
+    if (refusal(err)?.some((e) => e.field === 'topics')) {
       console.error(`--expertise takes topic slugs separated by commas: ${(await listTopics()).map((t) => t.slug).join(', ')}`);
     }
     throw err;
-  }
+  });
   console.log(`Created ${user.role} ${user.name} <${user.email}> (id ${user.id}).`);
   return 0;
 }
 
-async function seedDemo(argv: string[]): Promise<number> {
+async function seedDemo(database: Database, argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -132,7 +129,7 @@ async function seedDemo(argv: string[]): Promise<number> {
   const started = Date.now();
   const today = values.today ?? todayIn(config.timeZone);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new AppError(2, 'usage', '--today must be a date like 2026-11-23');
-  const result = await generateDemo(db, {
+  const result = await generateDemo(database, {
     cases,
     engagements: whole('engagements', values.engagements, Math.round(cases * 4.2), 0, 10_000_000),
     consultants: whole('consultants', values.consultants, 12, 1, 1000),
@@ -155,12 +152,13 @@ async function backup(argv: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  if (isPostgresUrl(config.databaseUrl)) {
+  const file = sqliteFileOf(config.databaseUrl);
+  if (!file) {
     console.error('This database is PostgreSQL: back it up with pg_dump (see "Backups" in README.md).');
     return 2;
   }
   const started = Date.now();
-  const result = await backupSqlite(config.databaseUrl, target);
+  const result = await backupSqlite(file, target);
   console.log(
     `Backed up ${config.databaseUrl} to ${target} (${result.pages} pages, integrity ${result.integrity}) in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
   );
@@ -251,6 +249,7 @@ async function reportsRebuild(): Promise<number> {
   return 0;
 }
 
+/** The command's work, on the database the app uses (migrated first), which it closes at the end. */
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === 'help' || command === '--help') {
@@ -260,45 +259,57 @@ async function main(argv: string[]): Promise<number> {
   // A backup reads the live file directly; it neither migrates nor opens the app's pool.
   if (command === 'backup') return backup(rest);
   const config = loadConfig();
-  openDatabase(config.databaseUrl);
-  try {
-    await migrateAndSeed(db, seedReferenceData);
-    switch (command) {
-      case 'migrate':
-        console.log('The database is up to date.');
-        return 0;
-      case 'user:create':
-        return await userCreate(rest);
-      case 'seed:demo':
-        return await seedDemo(rest);
-      case 'import':
-        return await importFile(rest);
-      case 'audit:prune':
-        return await auditPrune(rest, config.auditRetentionDays);
-      case 'reports:rebuild':
-        return await reportsRebuild();
-      default:
-        console.error(`Unknown command "${command}".\n\n${USAGE}`);
-        return 2;
+  const database = openDatabase(config.databaseUrl);
+  // A command's work is bound to its database, without the app's settings: it writes no mail.
+  return withApp({ database }, async () => {
+    try {
+      await migrateAndSeed(database);
+      switch (command) {
+        case 'migrate':
+          console.log('The database is up to date.');
+          return 0;
+        case 'user:create':
+          return await userCreate(rest);
+        case 'seed:demo':
+          return await seedDemo(database, rest);
+        case 'import':
+          return await importFile(rest);
+        case 'audit:prune':
+          return await auditPrune(rest, config.auditRetentionDays);
+        case 'reports:rebuild':
+          return await reportsRebuild();
+        default:
+          console.error(`Unknown command "${command}".\n\n${USAGE}`);
+          return 2;
+      }
+    } finally {
+      await closeDatabase(database);
     }
-  } finally {
-    await db.destroy();
+  });
+}
+
+/** The messages of refused input (a ValidationError), or undefined for any other error. */
+function refusal(err: unknown): ValidationError['errors'] | undefined {
+  return err instanceof ValidationError ? err.errors : undefined;
+}
+
+/** Says what went wrong on standard error; the exit code: 2 for a misuse, 1 for anything else. */
+function reportFailure(err: unknown): number {
+  const refused = refusal(err);
+  if (refused) {
+    for (const e of refused) console.error(`${e.field}: ${e.message}`);
+  } else if (err instanceof AppError || err instanceof ConfigError) {
+    console.error(err.message);
+    if (err instanceof AppError && err.status === 2) return 2;
+  } else if ((err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    console.error((err as Error).message);
+  } else {
+    console.error(err);
   }
+  return 1;
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
-  (err) => {
-    if (err instanceof ValidationError) {
-      for (const e of err.errors) console.error(`${e.field}: ${e.message}`);
-    } else if (err instanceof AppError || err instanceof ConfigError) {
-      console.error(err.message);
-      if (err instanceof AppError && err.status === 2) process.exit(2);
-    } else if ((err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-      console.error((err as Error).message);
-    } else {
-      console.error(err);
-    }
-    process.exit(1);
-  },
+  (err) => process.exit(reportFailure(err)),
 );

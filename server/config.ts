@@ -6,6 +6,9 @@ import path from 'node:path';
 /** scrypt's cost (log2 of N) when SCRYPT_LOG_N is not set: N=2^15 with p=3, one of OWASP's settings. */
 export const DEFAULT_SCRYPT_LOG_N = 15;
 
+/** Where the program's days are counted unless TIME_ZONE says otherwise. */
+export const DEFAULT_TIME_ZONE = 'America/New_York';
+
 /** Settings read once from the environment; see the configuration table in README.md. */
 export interface Config {
   env: 'development' | 'production' | 'test';
@@ -131,7 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   }
   const publicUrl = (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, '');
   if (!/^https?:\/\/[^/]+/.test(publicUrl)) throw new ConfigError(`PUBLIC_URL must be an http(s) URL, got "${publicUrl}"`);
-  const timeZone = env.TIME_ZONE || 'America/New_York';
+  const timeZone = env.TIME_ZONE || DEFAULT_TIME_ZONE;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });
   } catch {

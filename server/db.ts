@@ -65,8 +65,18 @@ class MigrationSource implements Knex.MigrationSource<string> {
   }
 }
 
-export function isPostgresUrl(url: string): boolean {
+function isPostgresUrl(url: string): boolean {
   return /^postgres(ql)?:\/\//i.test(url);
+}
+
+/** The SQLite file a database URL names (for SQLite's online backup), or undefined for PostgreSQL. */
+export function sqliteFileOf(databaseUrl: string): string | undefined {
+  return isPostgresUrl(databaseUrl) ? undefined : databaseUrl;
+}
+
+/** The engine's name, for logs. */
+export function engineName(databaseUrl: string): 'postgresql' | 'sqlite' {
+  return isPostgresUrl(databaseUrl) ? 'postgresql' : 'sqlite';
 }
 
 /** The parts of a node-sqlite3 Database that the pool's afterCreate calls. */
@@ -144,10 +154,10 @@ export function knexConfig(databaseUrl: string, options: DatabaseOptions = {}): 
   };
 }
 
-/** Opens a database and makes it the process's. */
+/** Opens a database, for an app or a command to bind its work to (`withDatabase`). */
 export function openDatabase(databaseUrl: string, options: DatabaseOptions = {}): Knex {
   const instance = knexFactory(knexConfig(databaseUrl, options));
-  useDatabase(instance);
+  watchStorage(instance);
   return instance;
 }
 
@@ -279,6 +289,14 @@ export function forUpdate<T extends Knex.QueryBuilder>(query: T): T {
 
 export function isPostgres(instance: Queryable = db): boolean {
   return instance.client.config.client === 'pg';
+}
+
+/**
+ * Whether other app instances may work on this database at the same time (PostgreSQL): what one
+ * instance kept in its memory, the others would not see. A SQLite file has one instance.
+ */
+export function sharesAcrossInstances(instance: Queryable = db): boolean {
+  return isPostgres(instance);
 }
 
 /** Rows of a `knex.raw` result: an array on SQLite, `{ rows }` on PostgreSQL. */

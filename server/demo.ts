@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { demoSummary, generateDemo } from '../seeds/demo';
-import { seedReferenceData } from '../seeds/reference';
 import { DEMO_PASSWORD } from './demo-password';
-import { db, migrateAndSeed, openDatabase } from './db';
+import { withApp } from './context';
 import { configOrExit, startServer } from './index';
+import { migrateAndSeed, openDatabase } from './queries/database.queries';
 import { hashPassword, scryptParams } from './services/password.service';
 import { todayIn } from './services/time';
 
@@ -15,20 +15,23 @@ async function main(): Promise<void> {
   for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
   // The demo signs in with the printed password alone unless MFA_REQUIRED says otherwise.
   const config = configOrExit({ MFA_REQUIRED: 'off', ...process.env, DATABASE_URL: file });
-  openDatabase(file);
-  await migrateAndSeed(db, seedReferenceData);
-  const result = await generateDemo(db, {
-    cases: 300,
-    engagements: 1260,
-    consultants: 12,
-    jurisdictions: 16,
-    seed: 2017,
-    today: todayIn(config.timeZone),
-    passwordHash: await hashPassword(DEMO_PASSWORD, scryptParams(config.scryptLogN)),
-    details: true,
-    programs: { secret: config.secret, timeZone: config.timeZone },
-  });
-  await startServer(config, { databaseReady: true });
+  const database = openDatabase(file);
+  await migrateAndSeed(database);
+  // The demo history is written as a command writes: bound to its database, without mail.
+  const result = await withApp({ database }, async () =>
+    generateDemo(database, {
+      cases: 300,
+      engagements: 1260,
+      consultants: 12,
+      jurisdictions: 16,
+      seed: 2017,
+      today: todayIn(config.timeZone),
+      passwordHash: await hashPassword(DEMO_PASSWORD, scryptParams(config.scryptLogN)),
+      details: true,
+      programs: { secret: config.secret, timeZone: config.timeZone },
+    }),
+  );
+  await startServer(config, { database });
   console.log(`\nLEEP TA Tracker demo: ${demoSummary(result)}.`);
   console.log(`Open http://localhost:${config.port} and sign in with password ${DEMO_PASSWORD} as:`);
   console.log(`  ${result.director} (director)`);

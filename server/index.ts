@@ -1,56 +1,61 @@
 import type { Server } from 'node:http';
-import { seedReferenceData } from '../seeds/reference';
 import { createApp } from './app';
 import { Config, ConfigError, loadConfig } from './config';
-import knexFactory from 'knex';
-import { db, knexConfig, migrateAndSeed, openDatabase } from './db';
+import { withApp } from './context';
+import { Database, closeDatabase, engineName, migrateAndSeed, openDatabase } from './queries/database.queries';
 import { startDraining } from './lifecycle';
 import { logger } from './logger';
 import { countUsers } from './queries/user.queries';
 import { startMailWorker } from './services/mail.worker';
 
-/**
- * Opens the database, migrates it and seeds the reference data (one instance at a time), serves,
- * and on SIGTERM drains: `/healthz` fails at once while requests are still served for
- * SHUTDOWN_DRAIN_MS, so that a load balancer stops sending here before the port closes; then it
- * refuses new connections, lets the requests in flight finish, closes the database and exits 0.
- * SIGINT (Ctrl-C at a terminal) skips the drain.
- */
-export async function startServer(config: Readonly<Config>, options: { databaseReady?: boolean } = {}): Promise<Server> {
-  const log = logger(config);
-  if (!options.databaseReady) {
-    // Migrations may rebuild a large table: they run without the statement timeout of requests.
-    const migrator = knexFactory(knexConfig(config.databaseUrl));
-    try {
-      await migrateAndSeed(migrator, seedReferenceData);
-    } finally {
-      await migrator.destroy();
-    }
-    openDatabase(config.databaseUrl, { statementTimeoutMs: config.dbStatementTimeoutMs, acquireTimeoutMs: config.dbAcquireTimeoutMs });
+/** Opens the database of DATABASE_URL, migrated and seeded with the reference data (one instance at a time). */
+async function openMigrated(config: Readonly<Config>): Promise<Database> {
+  // Migrations may rebuild a large table: they run without the statement timeout of requests.
+  const migrator = openDatabase(config.databaseUrl);
+  try {
+    await migrateAndSeed(migrator);
+  } finally {
+    await closeDatabase(migrator);
   }
-  const app = createApp(config);
+  return openDatabase(config.databaseUrl, { statementTimeoutMs: config.dbStatementTimeoutMs, acquireTimeoutMs: config.dbAcquireTimeoutMs });
+}
+
+/**
+ * Serves the app on `database` (by default, the one of DATABASE_URL, made ready first), with its
+ * mail worker bound to the same database and settings, and on SIGTERM drains: `/healthz` fails at
+ * once while requests are still served for SHUTDOWN_DRAIN_MS, so that a load balancer stops
+ * sending here before the port closes; then it refuses new connections, lets the requests in
+ * flight finish, closes the database and exits 0. SIGINT (Ctrl-C at a terminal) skips the drain.
+ */
+export async function startServer(config: Readonly<Config>, options: { database?: Database } = {}): Promise<Server> {
+  const log = logger(config);
+  const database = options.database ?? (await openMigrated(config));
+  const app = createApp(config, { database: () => database });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.port, config.host, () => resolve(s));
   });
   server.keepAliveTimeout = 5_000;
   // On an empty database the first line says where to begin: nobody can sign in before /setup.
-  const firstRun = (await countUsers()) === 0;
+  const firstRun = (await withApp({ database, config }, () => countUsers())) === 0;
   log.info(
     {
       port: config.port,
-      database: config.databaseUrl.startsWith('postgres') ? 'postgresql' : 'sqlite',
+      database: engineName(config.databaseUrl),
       ...(firstRun ? { setup: `${config.publicUrl}/setup` } : {}),
     },
     `LEEP TA Tracker listening on http://localhost:${config.port}${firstRun ? `; no user yet: create the first director at ${config.publicUrl}/setup` : ''}`,
   );
 
+  // The worker sends the outbox of the database bound when it starts: the app's.
   const mail = config.smtpUrl
-    ? startMailWorker(config, {
-        concurrency: config.mailConcurrency,
-        leaseMs: config.mailLeaseMs,
-        intervalMs: config.mailPollMs,
-        log: (msg, extra) => log.warn(extra ?? {}, msg),
-      })
+    ? withApp({ database, config }, () =>
+        startMailWorker(config, {
+          concurrency: config.mailConcurrency,
+          leaseMs: config.mailLeaseMs,
+          intervalMs: config.mailPollMs,
+          log: (msg, extra) => log.warn(extra ?? {}, msg),
+        }),
+      )
     : undefined;
 
   let stopping = false;
@@ -72,7 +77,7 @@ export async function startServer(config: Readonly<Config>, options: { databaseR
       force.unref();
       server.close(async () => {
         await mail?.stop();
-        await db.destroy().catch(() => undefined);
+        await closeDatabase(database).catch(() => undefined);
         log.info('stopped');
         process.exit(0);
       });

@@ -1,49 +1,53 @@
 import type { Options, Store } from 'express-rate-limit';
-import type { Knex } from 'knex';
-import { RateLimiterAbstract, RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
-import { db, isPostgres } from './db';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { sharesAcrossInstances } from './queries/database.queries';
+import { HitCounter, clearHits, countHit, uncountHit } from './queries/rate-limit.queries';
 
 /**
- * An express-rate-limit store over rate-limiter-flexible. On PostgreSQL the counters live in the
- * `rate_limits` table (RateLimiterPostgres, one upsert a hit), so a limit holds across every
- * instance sharing the database; on SQLite (one instance) they live in memory. The database is
- * the one `db` of the moment a request arrives, as everywhere else in the app.
+ * An express-rate-limit store. When other instances may share the database (PostgreSQL), the
+ * counters live in its `rate_limits` table, so a limit holds across every instance; otherwise
+ * (SQLite, one instance) they live in this process's memory. The database is the one of the
+ * request, as everywhere else in the app.
  */
 export class SharedRateLimitStore implements Store {
   readonly localKeys = false;
-  private windowSeconds = 60;
+  private counter: HitCounter;
   private memory?: RateLimiterMemory;
-  private readonly onPostgres = new WeakMap<Knex, RateLimiterPostgres>();
 
   /** `name` keeps the counters of different limits apart in the shared table. */
-  constructor(readonly name: string) {}
-
-  init(options: Options): void {
-    this.windowSeconds = Math.max(1, Math.ceil(options.windowMs / 1000));
+  constructor(readonly name: string) {
+    this.counter = { name, windowSeconds: 60 };
   }
 
-  private limiter(): RateLimiterAbstract {
-    const shared = { keyPrefix: this.name, points: Number.MAX_SAFE_INTEGER, duration: this.windowSeconds };
-    if (!isPostgres(db)) return (this.memory ??= new RateLimiterMemory(shared));
-    let limiter = this.onPostgres.get(db);
-    if (!limiter) {
-      // The table is made by a migration; knex's pool gives the connections (with their search path).
-      limiter = new RateLimiterPostgres({ ...shared, storeClient: db, storeType: 'knex', tableName: 'rate_limits', tableCreated: true });
-      this.onPostgres.set(db, limiter);
-    }
-    return limiter;
+  init(options: Options): void {
+    this.counter = { name: this.name, windowSeconds: Math.max(1, Math.ceil(options.windowMs / 1000)) };
+  }
+
+  /** The counters in memory, when the database is not shared. */
+  private local(): RateLimiterMemory | undefined {
+    if (sharesAcrossInstances()) return undefined;
+    return (this.memory ??= new RateLimiterMemory({
+      keyPrefix: this.name,
+      points: Number.MAX_SAFE_INTEGER,
+      duration: this.counter.windowSeconds,
+    }));
   }
 
   async increment(key: string): Promise<{ totalHits: number; resetTime: Date }> {
-    const res: RateLimiterRes = await this.limiter().penalty(key, 1);
-    return { totalHits: res.consumedPoints, resetTime: new Date(Date.now() + res.msBeforeNext) };
+    const memory = this.local();
+    const { hits, msLeft } = memory
+      ? await memory.penalty(key, 1).then((res) => ({ hits: res.consumedPoints, msLeft: res.msBeforeNext }))
+      : await countHit(this.counter, key);
+    return { totalHits: hits, resetTime: new Date(Date.now() + msLeft) };
   }
 
   async decrement(key: string): Promise<void> {
-    await this.limiter().reward(key, 1);
+    const memory = this.local();
+    await (memory ? memory.reward(key, 1) : uncountHit(this.counter, key));
   }
 
   async resetKey(key: string): Promise<void> {
-    await this.limiter().delete(key);
+    const memory = this.local();
+    await (memory ? memory.delete(key) : clearHits(this.counter, key));
   }
 }

@@ -1,29 +1,14 @@
 import type { Request } from 'express';
 import session, { SessionData } from 'express-session';
-import { db, rawRows } from './db';
-import { bool } from './values';
-
-/** The signed-in user as read with the session, in the same query. */
-interface SessionUser {
-  id: number;
-  name: string;
-  email: string;
-  role: 'director' | 'consultant';
-  active: boolean;
-}
+import { StoredSession, deleteExpiredSessions, deleteSession, findSession, saveSession, touchSession } from './queries/session.queries';
 
 /** What was read with a session: its user. */
 interface SessionContext {
-  user?: SessionUser;
+  user?: StoredSession['user'];
 }
 
 // What was read with each session, until express-session hands the session to its request.
 const contexts = new WeakMap<SessionData, SessionContext>();
-
-// The session and its user in one round trip: every signed-in request needs both, and a round
-// trip costs more than the lookups themselves.
-const GET_SQL = `select s.data, s.expires_at, u.id as user_id, u.name, u.email, u.role, u.active
-  from sessions s left join users u on u.id = s.user_id where s.sid = ?`;
 
 type Callback = (err?: unknown, value?: unknown) => void;
 
@@ -35,11 +20,11 @@ export function sessionContext(req: Request): SessionContext | undefined {
 }
 
 /**
- * Sign-in sessions kept in the `sessions` table through the app's one knex instance, so that
- * every app instance sees them and a restart keeps them. Every database failure is handed to
- * express-session's callback (which turns it into an error page), never thrown.
+ * Sign-in sessions kept in the `sessions` table of the app's database, so that every app instance
+ * sees them and a restart keeps them. Every database failure is handed to express-session's
+ * callback (which turns it into an error page), never thrown.
  */
-export class KnexSessionStore extends session.Store {
+export class DatabaseSessionStore extends session.Store {
   private lastCleanup = 0;
 
   constructor(private readonly idleMs: number) {
@@ -72,20 +57,10 @@ export class KnexSessionStore extends session.Store {
 
   override get(sid: string, callback: (err: unknown, session?: SessionData | null) => void): void {
     this.run(callback as Callback, async () => {
-      const [row] = rawRows(await db.raw(GET_SQL, [sid]));
-      if (!row || Number(row.expires_at) <= Date.now()) return null;
-      const sess = JSON.parse(String(row.data)) as SessionData;
-      const user: SessionUser | undefined =
-        row.user_id === null || row.user_id === undefined
-          ? undefined
-          : {
-              id: Number(row.user_id),
-              name: String(row.name),
-              email: String(row.email),
-              role: row.role as SessionUser['role'],
-              active: bool(row.active),
-            };
-      contexts.set(sess, { user });
+      const stored = await findSession(sid);
+      if (!stored || stored.expiresAt <= Date.now()) return null;
+      const sess = JSON.parse(stored.data) as SessionData;
+      contexts.set(sess, { user: stored.user });
       return sess;
     });
   }
@@ -106,7 +81,7 @@ export class KnexSessionStore extends session.Store {
         // A half-signed-in session belongs to its user too, so that a reset or a deactivation ends it.
         user_id: (sess as { userId?: number }).userId ?? (sess as { mfa?: { userId: number } }).mfa?.userId ?? null,
       };
-      await db('sessions').insert(row).onConflict('sid').merge(['data', 'expires_at', 'user_id']);
+      await saveSession(row);
       this.remember(sid, row.expires_at);
       await this.cleanupNowAndThen();
     });
@@ -119,14 +94,14 @@ export class KnexSessionStore extends session.Store {
       return;
     }
     this.run(callback, async () => {
-      await db('sessions').where({ sid }).update({ expires_at: expiresAt });
+      await touchSession(sid, expiresAt);
       this.remember(sid, expiresAt);
     });
   }
 
   override destroy(sid: string, callback?: (err?: unknown) => void): void {
     this.written.delete(sid);
-    this.run(callback, () => db('sessions').where({ sid }).delete());
+    this.run(callback, () => deleteSession(sid));
   }
 
   /** Expired rows are removed at most every ten minutes, by whichever instance writes next. */
@@ -134,6 +109,6 @@ export class KnexSessionStore extends session.Store {
     const now = Date.now();
     if (now - this.lastCleanup < 10 * 60_000) return;
     this.lastCleanup = now;
-    await db('sessions').where('expires_at', '<', now).delete();
+    await deleteExpiredSessions(now);
   }
 }

@@ -4,7 +4,7 @@ import type { Config } from '../config';
 import { AppError, ForbiddenError, UnauthorizedError } from '../errors';
 import { findUserById } from '../queries/user.queries';
 import { auditRefusal } from '../services/auth.service';
-import { KnexSessionStore, sessionContext } from '../session-store';
+import { DatabaseSessionStore, sessionContext } from '../session-store';
 
 const IDLE_TIMEOUT_MS = 30 * 60_000;
 const ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60_000;
@@ -15,7 +15,7 @@ export function sessions(config: Config): RequestHandler {
   return session({
     name: config.secureCookies ? '__Host-leep.sid' : 'leep.sid',
     secret: config.secret,
-    store: new KnexSessionStore(IDLE_TIMEOUT_MS),
+    store: new DatabaseSessionStore(IDLE_TIMEOUT_MS),
     resave: false,
     saveUninitialized: false,
     // The cookie lives for the absolute limit; the idle limit is kept on the server (lastSeenAt,

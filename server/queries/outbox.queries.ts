@@ -1,4 +1,4 @@
-import { Queryable, db, rawRows, skipLockedSql } from '../db';
+import { Queryable, db, lockForTransaction, rawRows, skipLockedSql } from '../db';
 import { num } from '../values';
 
 export interface OutboxRow {
@@ -30,6 +30,22 @@ export async function enqueue(
     .insert(rows.map((row) => ({ ...row, status: 'waiting', attempts: 0 })))
     .onConflict('dedupe_key')
     .ignore();
+}
+
+/**
+ * How many receipts went to an address (any case, compared without case) since `sinceIso`. The
+ * count is taken under a lock on the address that lasts until the transaction ends, so that two
+ * submissions for one address count in turn.
+ */
+export async function receiptsToAddressSince(trx: Queryable, address: string, sinceIso: string): Promise<number> {
+  const lower = address.toLowerCase();
+  await lockForTransaction(trx, `receipts:${lower}`);
+  const [{ n }] = await trx('outbox')
+    .where('kind', 'request-received')
+    .andWhere('created_at', '>=', sinceIso)
+    .andWhereRaw('lower(to_address) = ?', [lower])
+    .count({ n: '*' });
+  return num(n);
 }
 
 /**

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
+import { escapeHtml } from '../html';
 import { VIEWS_DIR } from '../paths';
 
 const MAIL_DIR = path.join(VIEWS_DIR, 'mail');
@@ -17,9 +18,6 @@ function template(name: string): Handlebars.TemplateDelegate {
   }
   return t;
 }
-
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
 
 // A link ends at a space, an angle bracket or a quote, and not on the punctuation after it.
 const LINK = /https?:\/\/[^\s<>"']+/g;

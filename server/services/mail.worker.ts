@@ -1,6 +1,7 @@
 import nodemailer, { Transporter } from 'nodemailer';
 import type { Config } from '../config';
 import crypto from 'node:crypto';
+import { boundDatabase, withDatabase } from '../queries/database.queries';
 import { OutboxRow, claimOne, markFailedAttempt, markSent, renewClaim } from '../queries/outbox.queries';
 import { calendarMethod } from './ical.service';
 
@@ -44,7 +45,8 @@ interface MailWorkerOptions {
  * before sending and when marking the message sent. So several app instances never send the same
  * message, and a message claimed by an instance that died is taken over once its lease runs out
  * (seconds, not minutes). A failure is retried with backoff, up to MAX_ATTEMPTS, then left as
- * failed for a director to retry. Pages never wait for the mail server.
+ * failed for a director to retry. Pages never wait for the mail server. The worker sends the
+ * outbox of the database bound when it starts (its app's), whoever asks it to run.
  */
 export function startMailWorker(config: Pick<Config, 'smtpUrl' | 'mailFrom'>, options: MailWorkerOptions = {}): MailWorker {
   const transport =
@@ -57,6 +59,7 @@ export function startMailWorker(config: Pick<Config, 'smtpUrl' | 'mailFrom'>, op
   const leaseMs = options.leaseMs ?? 30_000;
   // Receivers (and their mail clients) recognize a message sent again after an ill-timed crash by its id.
   const idDomain = /@([^>\s]+)/.exec(config.mailFrom)?.[1] ?? 'leep.invalid';
+  const database = boundDatabase();
   let running: Promise<number> | undefined;
   let stopped = false;
 
@@ -104,7 +107,7 @@ export function startMailWorker(config: Pick<Config, 'smtpUrl' | 'mailFrom'>, op
 
   const runOnce = async (): Promise<number> => {
     if (running) return running;
-    running = (async () => {
+    running = withDatabase(database, async () => {
       let sent = 0;
       // Round after round until nothing due is left, so that a backlog clears in one run.
       while (!stopped) {
@@ -120,7 +123,7 @@ export function startMailWorker(config: Pick<Config, 'smtpUrl' | 'mailFrom'>, op
         if (claimed.length < concurrency) break;
       }
       return sent;
-    })().finally(() => {
+    }).finally(() => {
       running = undefined;
     });
     return running;

@@ -1,45 +1,22 @@
-import type { Knex } from 'knex';
-import type { Config } from '../config';
-import { enqueue } from '../queries/outbox.queries';
-import { lockForTransaction } from '../db';
+import { appConfig } from '../context';
+import type { Tx } from '../queries/database.queries';
+import { activeDirectorEmails, activeTeamEmails, caseToNotify, hasFeedback, isProgramCase } from '../queries/notification.queries';
+import { enqueue, receiptsToAddressSince } from '../queries/outbox.queries';
+import { findUserById } from '../queries/user.queries';
 import { TRACKS } from '../vocabulary';
 import { EngagementMailContext, Message, engagementMessages } from './engagement-mail';
 import { renderMail } from './mail-render';
 import { openToken } from './tokens';
-
-type Settings = Pick<Config, 'publicUrl' | 'secret' | 'timeZone' | 'responseTargetBusinessDays' | 'mailFrom' | 'receiptsPerAddressPerDay'>;
-let settings: Settings | undefined;
-
-/**
- * Turns notifications on for this process (the app does it at start). Without it — in the
- * command line's import, for example — events are recorded and no mail is written.
- */
-export function configureNotifications(config: Settings | undefined): void {
-  settings = config;
-}
-
-/** The settings notifications run with now (tests put them back after changing them). */
-export function notificationSettings(): Settings | undefined {
-  return settings;
-}
 
 const DAY_MS = 24 * 60 * 60_000;
 
 /**
  * Whether one more receipt may go to this address: at most `limit` in 24 hours, so that the public
  * form cannot be used to send our mail to strangers. Counted from the outbox inside the
- * submission's transaction; the lock makes two submissions for one address count in turn.
+ * submission's transaction, one submission for an address after the other.
  */
-async function mayReceiveReceipt(trx: Knex.Transaction, email: string, limit: number): Promise<boolean> {
-  const address = String(email).toLowerCase();
-  await lockForTransaction(trx, `receipts:${address}`);
-  const since = new Date(Date.now() - DAY_MS).toISOString();
-  const [{ n }] = await trx('outbox')
-    .where('kind', 'request-received')
-    .andWhere('created_at', '>=', since)
-    .andWhereRaw('lower(to_address) = ?', [address])
-    .count({ n: '*' });
-  return Number(n) < limit;
+async function mayReceiveReceipt(trx: Tx, email: string, limit: number): Promise<boolean> {
+  return (await receiptsToAddressSince(trx, String(email), new Date(Date.now() - DAY_MS).toISOString())) < limit;
 }
 
 /** The sender's name and address, from MAIL_FROM ("Name <address>" or an address). */
@@ -64,22 +41,19 @@ const obj = (v: unknown) => (v && typeof v === 'object' ? (v as Record<string, u
 export type NotifiedCase = Record<string, any> & { id: number; status: string; track: string; jurisdiction_name: string };
 
 /**
- * The messages an event causes, written to the outbox in the event's own transaction. `known` is
- * the case when the caller has just written it (a new request), which saves reading it back.
+ * The messages an event causes, written to the outbox in the event's own transaction, with the
+ * settings of the app the work belongs to (a command has none: it records events and writes no
+ * mail). `known` is the case when the caller has just written it (a new request), which saves
+ * reading it back.
  */
-export async function notifyFor(trx: Knex.Transaction, event: RecordedEvent, known?: NotifiedCase): Promise<void> {
-  if (!settings) return;
-  const s = settings;
-  const kase =
-    known ??
-    (await trx('cases as c')
-      .join('jurisdictions as j', 'j.code', 'c.jurisdiction_code')
-      .where('c.id', event.case_id)
-      .first('c.*', 'j.name as jurisdiction_name'));
+export async function notifyFor(trx: Tx, event: RecordedEvent, known?: NotifiedCase): Promise<void> {
+  const s = appConfig();
+  if (!s) return;
+  const kase = known ?? (await caseToNotify(event.case_id, trx));
   if (!kase) return;
   // A cohort's case and a year's network events case are the program's own work, opened by a
   // director for the director: no request to acknowledge, no requester to write to.
-  if (await isProgramCase(trx, kase)) return;
+  if (kase.track !== 'ta' && (await isProgramCase(kase.id, trx))) return;
   const token = openToken(s.secret, kase.status_token_enc);
   const statusUrl = token ? `${s.publicUrl}/status/${token}` : `${s.publicUrl}/ (use the link in your first e-mail from LEEP)`;
   const caseUrl = `${s.publicUrl}/cases/${kase.id}`;
@@ -94,12 +68,7 @@ export async function notifyFor(trx: Knex.Transaction, event: RecordedEvent, kno
     caseUrl,
     targetDays: s.responseTargetBusinessDays,
   };
-  const userById = async (id: unknown) =>
-    id
-      ? trx('users')
-          .where({ id: Number(id) })
-          .first('id', 'name', 'email', 'active')
-      : undefined;
+  const userById = async (id: unknown) => (id ? findUserById(Number(id), trx) : undefined);
   const before = obj(event.before);
   const after = obj(event.after);
   const messages: Message[] = [];
@@ -116,11 +85,10 @@ export async function notifyFor(trx: Knex.Transaction, event: RecordedEvent, kno
           data: common,
         });
       }
-      const directors = await trx('users').where({ role: 'director', active: true }).select('email');
-      for (const d of directors)
+      for (const to of await activeDirectorEmails(trx))
         messages.push({
           kind: 'request-new',
-          to: d.email,
+          to,
           subject: `New request ${kase.reference} from ${kase.jurisdiction_name}`,
           data: common,
         });
@@ -169,17 +137,11 @@ export async function notifyFor(trx: Knex.Transaction, event: RecordedEvent, kno
       break;
     }
     case 'case.message_received': {
-      const team = await trx('users')
-        .where('active', true)
-        .andWhere((w) =>
-          w.where('id', kase.lead_consultant_id ?? 0).orWhereIn('id', trx('case_supporters').where({ case_id: kase.id }).select('user_id')),
-        )
-        .select('email');
-      const recipients = team.length ? team : await trx('users').where({ role: 'director', active: true }).select('email');
-      for (const r of recipients)
+      const team = await activeTeamEmails(kase.id, kase.lead_consultant_id ?? null, trx);
+      for (const to of team.length ? team : await activeDirectorEmails(trx))
         messages.push({
           kind: 'message-from-requester',
-          to: r.email,
+          to,
           subject: `${kase.requester_name} wrote about ${kase.reference}`,
           data: { ...common, body: after.body },
         });
@@ -216,7 +178,7 @@ export async function notifyFor(trx: Knex.Transaction, event: RecordedEvent, kno
       }
       if (after.status !== 'completed') break;
       // Completed again after a reopening: a requester who already answered is not asked twice.
-      if (await trx('feedback').where({ case_id: kase.id }).first('id')) break;
+      if (await hasFeedback(kase.id, trx)) break;
       messages.push({
         kind: 'case-completed',
         to: kase.requester_email,
@@ -248,13 +210,4 @@ export async function notifyFor(trx: Knex.Transaction, event: RecordedEvent, kno
       };
     }),
   );
-}
-
-async function isProgramCase(trx: Knex.Transaction, kase: { id: number; status: string; track: string }): Promise<boolean> {
-  if (kase.track === 'ta') return false;
-  const [cohort, events] = await Promise.all([
-    trx('cohorts').where({ case_id: kase.id }).first('id'),
-    trx('network_event_cases').where({ case_id: kase.id }).first('id'),
-  ]);
-  return Boolean(cohort || events);
 }

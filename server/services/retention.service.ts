@@ -1,4 +1,4 @@
-import { db, ifAdvisoryLock } from '../db';
+import { ifAdvisoryLock } from '../queries/database.queries';
 import { nowIso } from '../values';
 import { deleteAuditEventsBefore } from '../queries/audit.queries';
 import { pruneThrottles } from '../queries/throttle.queries';
@@ -26,5 +26,5 @@ export async function pruneRecordsOnce(
   retentionDays: number,
   now = Date.now(),
 ): Promise<{ auditEvents: number; throttles: number; cutoff: string } | undefined> {
-  return ifAdvisoryLock(db, PRUNE_LOCK, () => pruneRecords(retentionDays, now));
+  return ifAdvisoryLock(PRUNE_LOCK, () => pruneRecords(retentionDays, now));
 }

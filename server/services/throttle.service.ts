@@ -1,4 +1,5 @@
 import { TooManyRequestsError } from '../errors';
+import { type Database, boundDatabase } from '../queries/database.queries';
 import { countFailure, delayKey, delayedUntil, pruneThrottles } from '../queries/throttle.queries';
 
 /**
@@ -51,7 +52,8 @@ export function waitUntil(keys: string[], now: number): Promise<number> {
   return delayedUntil(keys, now);
 }
 
-let lastPrune = 0;
+/** When each database's expired throttle rows were last removed. */
+const lastPrune = new WeakMap<Database, number>();
 
 /** Counts one failure for each key and sets its wait; expired rows are removed now and then. */
 export async function noteFailure(keys: [string, ThrottlePolicy][], now: number): Promise<void> {
@@ -60,8 +62,9 @@ export async function noteFailure(keys: [string, ThrottlePolicy][], now: number)
     const delay = delayAfter(failures, policy);
     if (delay > 0) await delayKey(key, now + delay);
   }
-  if (now - lastPrune > 10 * 60_000) {
-    lastPrune = now;
+  const database = boundDatabase();
+  if (now - (lastPrune.get(database) ?? 0) > 10 * 60_000) {
+    lastPrune.set(database, now);
     await pruneThrottles(now, THROTTLE.windowMs);
   }
 }

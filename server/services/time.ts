@@ -1,11 +1,7 @@
 /** Calendar dates and wall-clock times in the program's time zone, without a date library. */
 
-let programZone = 'America/New_York';
-
-/** Sets the program's time zone (TIME_ZONE), once, when the app is built. */
-export function setProgramTimeZone(zone: string): void {
-  programZone = zone;
-}
+import { DEFAULT_TIME_ZONE } from '../config';
+import { appConfig } from '../context';
 
 /** The earliest and latest dates the app accepts anywhere (forms, API, reports, imports). */
 export const EARLIEST_DATE = '2000-01-01';
@@ -19,8 +15,11 @@ export function isDateInRange(s: string): boolean {
   return !Number.isNaN(t) && new Date(t).toISOString().startsWith(s);
 }
 
-/** The program's time zone: where its days, business days and local times are counted. */
-export const programTimeZone = (): string => programZone;
+/**
+ * The program's time zone (TIME_ZONE of the app the current work belongs to): where its days,
+ * business days and local times are counted.
+ */
+export const programTimeZone = (): string => appConfig()?.timeZone ?? DEFAULT_TIME_ZONE;
 
 function parts(at: Date, timeZone: string): Record<string, number> {
   const fmt = new Intl.DateTimeFormat('en-US', {
