@@ -1,10 +1,11 @@
 /**
  * Pure calendar arithmetic in a time zone, without a date library: what queries/ needs to turn a
- * report's days into instants (queries import no service). Moved verbatim from services/time.ts,
- * which can re-export them from here.
+ * report's days into instants (queries import no service).
+ * services/time.ts re-exports them.
  */
 
-function parts(at: Date, timeZone: string): Record<string, number> {
+/** An instant's calendar and clock fields in a time zone. */
+export function parts(at: Date, timeZone: string): Record<string, number> {
   const fmt = new Intl.DateTimeFormat('en-US', {
     timeZone,
     hourCycle: 'h23',
@@ -41,4 +42,10 @@ export function zonedToUtc(date: string, time: string, timeZone: string): Date {
 export function addDays(date: string, days: number): string {
   const [y, m, d] = date.split('-').map(Number);
   return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
+}
+
+/** Today's date (YYYY-MM-DD) in a time zone. */
+export function todayIn(timeZone: string, now = new Date()): string {
+  const p = parts(now, timeZone);
+  return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
 }

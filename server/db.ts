@@ -287,7 +287,7 @@ export function forUpdate<T extends Knex.QueryBuilder>(query: T): T {
   return query;
 }
 
-export function isPostgres(instance: Queryable = db): boolean {
+function isPostgres(instance: Queryable = db): boolean {
   return instance.client.config.client === 'pg';
 }
 

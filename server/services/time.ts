@@ -2,6 +2,9 @@
 
 import { DEFAULT_TIME_ZONE } from '../config';
 import { appConfig } from '../context';
+import { addDays, parts, todayIn, zonedToUtc } from '../dates';
+
+export { addDays, todayIn, zonedToUtc };
 
 /** The earliest and latest dates the app accepts anywhere (forms, API, reports, imports). */
 export const EARLIEST_DATE = '2000-01-01';
@@ -20,51 +23,6 @@ export function isDateInRange(s: string): boolean {
  * business days and local times are counted.
  */
 export const programTimeZone = (): string => appConfig()?.timeZone ?? DEFAULT_TIME_ZONE;
-
-function parts(at: Date, timeZone: string): Record<string, number> {
-  const fmt = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  });
-  const out: Record<string, number> = {};
-  for (const p of fmt.formatToParts(at)) if (p.type !== 'literal') out[p.type] = Number(p.value);
-  return out;
-}
-
-/** The zone's offset from UTC at an instant, in milliseconds (e.g. -5 h for New York in winter). */
-function offsetMs(at: Date, timeZone: string): number {
-  const p = parts(at, timeZone);
-  const asUtc = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second);
-  return asUtc - Math.floor(at.getTime() / 1000) * 1000;
-}
-
-/** The instant of a wall-clock date and time in a time zone (DST-correct). */
-export function zonedToUtc(date: string, time: string, timeZone: string): Date {
-  const [y, m, d] = date.split('-').map(Number);
-  const [hh, mm] = time.split(':').map(Number);
-  const guess = Date.UTC(y, m - 1, d, hh, mm);
-  // Two passes: the offset at the first estimate can differ across a DST change.
-  const first = guess - offsetMs(new Date(guess), timeZone);
-  return new Date(guess - offsetMs(new Date(first), timeZone));
-}
-
-/** Today's date (YYYY-MM-DD) in a time zone. */
-export function todayIn(timeZone: string, now = new Date()): string {
-  const p = parts(now, timeZone);
-  return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
-}
-
-/** A calendar date moved by whole days. */
-export function addDays(date: string, days: number): string {
-  const [y, m, d] = date.split('-').map(Number);
-  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
-}
 
 /** The calendar date (YYYY-MM-DD) of an instant in a time zone. */
 export const dateIn = (at: Date, timeZone: string): string => todayIn(timeZone, at);
