@@ -10,10 +10,10 @@ export async function up(knex: Knex): Promise<void> {
   }
 }
 
+// A plain DROP COLUMN on both engines: knex's SQLite dropColumn rebuilds the table and renames it,
+// which SQLite refuses while triggers on engagements (2026120517003) name it.
 export async function down(knex: Knex): Promise<void> {
   for (const table of ['cases', 'engagements']) {
-    await knex.schema.alterTable(table, (t) => {
-      t.dropColumn('version');
-    });
+    await knex.raw('ALTER TABLE ?? DROP COLUMN version', [table]);
   }
 }

@@ -6,7 +6,7 @@ import knexFactory, { Knex } from 'knex';
 import { generateDemo } from '../../seeds/demo';
 import { seedReferenceData } from '../../seeds/reference';
 import { knexConfig, migrateLatest } from '../../server/db';
-import { ROOT } from './processes';
+import { ROOT } from '../helpers/built-server';
 
 export type SizeName = 'S' | 'M' | 'L';
 export type EngineName = 'sqlite' | 'postgres';

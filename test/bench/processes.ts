@@ -1,10 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import net from 'node:net';
-import path from 'node:path';
+import { ROOT } from '../helpers/built-server';
 import { pinnedCommand } from './machine';
-
-export const ROOT = path.resolve(__dirname, '..', '..');
-export const ENTRY = path.join(ROOT, 'dist', 'server', 'index.js');
 
 export interface Running {
   name: string;
@@ -13,17 +9,6 @@ export interface Running {
   url: string;
   output: () => string;
   exited: Promise<number | null>;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /** Starts `node <args>` (on `core` when given) with exactly `env` plus PATH. */

@@ -22,7 +22,8 @@ import { DEMO_PASSWORD } from '../../server/demo-password';
 import { Dataset, EngineName, postgresDataset, SizeName, SIZES, sqliteDataset } from './data';
 import { canPin, cpuSecondsOf, machineInfo, memoryOf, pinSelfToCore } from './machine';
 import { CONNECTIONS, measure, Target } from './load';
-import { ENTRY, freePort, ROOT, Running, startNode, stop, waitUntilUp } from './processes';
+import { ENTRY, freePort, ROOT } from '../helpers/built-server';
+import { Running, startNode, stop, waitUntilUp } from './processes';
 
 const CLI = path.join(ROOT, 'dist', 'server', 'cli.js');
 import { BenchResults, ImportRun, RouteResult, SizeRun, writeReport } from './report';

@@ -8,7 +8,8 @@ import { withAdvisoryLock } from '../../server/db';
 import { PRUNE_LOCK, pruneRecordsOnce } from '../../server/services/retention.service';
 import { describeCluster } from '../helpers/cluster';
 import { freshDatabase } from '../helpers/db';
-import { apiRequest, buildApp, killAllServers, startServer, submit, tempDir } from '../helpers/resilience';
+import { buildOnce } from '../helpers/built-server';
+import { apiRequest, killAllServers, startServer, submit, tempDir } from '../helpers/resilience';
 
 const run = promisify(execFile);
 
@@ -29,7 +30,7 @@ describeCluster('Backup and restore of the PostgreSQL database with pg_dump and 
 
   before(async function () {
     this.timeout(120_000);
-    await buildApp();
+    await buildOnce();
     for (const name of names) await admin.raw('CREATE DATABASE ??', [name]);
   });
 

@@ -4,24 +4,15 @@ import path from 'node:path';
 import { JURISDICTIONS } from '../../seeds/data/jurisdictions';
 import { TOPICS } from '../../seeds/data/topics';
 import { describeCluster } from '../helpers/cluster';
-import {
-  ROOT,
-  Spawned,
-  buildApp,
-  createSchema,
-  freePort,
-  killAllServers,
-  postgresUrl,
-  spawnServer,
-  waitHealthy,
-} from '../helpers/resilience';
+import { buildOnce, freePort, ROOT } from '../helpers/built-server';
+import { Spawned, createSchema, killAllServers, postgresUrl, spawnServer, waitHealthy } from '../helpers/resilience';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describeCluster('Two instances starting at the same moment on an empty PostgreSQL database [postgres]', function () {
   before(async function () {
     this.timeout(120_000);
-    await buildApp();
+    await buildOnce();
   });
 
   after(async () => {

@@ -2,12 +2,12 @@
 // The DOM types: the functions given to page.evaluate run in the browser.
 // One request's whole life in Chromium, against the built server: asked for on a phone with the
 // keyboard only, triaged and assigned by a director, delivered and closed by a consultant, rated
-// by the requester, counted on the dashboard. Each step continues the one before it (mocha runs
-// them in order); a step whose predecessor failed says so instead of failing obscurely.
+// by the requester, counted on the dashboard. It is one test of named steps, each continuing the
+// one before it: the journey runs whole or fails at the step named in its failure.
 import assert from 'node:assert/strict';
 import { parse } from 'csv-parse/sync';
 import type { BrowserContext, Page } from 'playwright-core';
-import { RunningApp, chromiumAvailable, isoDay, newPerson, screenshot, startApp, submitForm } from '../helpers/browser';
+import { RunningApp, describeInChromium, isoDay, newPerson, screenshot, startApp, submitForm } from '../helpers/browser';
 import { assertFocusVisible, assertSkipLinkWorks, auditPage, tabTo } from '../helpers/browser-a11y';
 
 const DIRECTOR = { name: 'Morgan Ellis', email: 'morgan.ellis@nasbe.example', password: 'lantern orchard velvet 42' };
@@ -29,50 +29,55 @@ interface Person {
   problems: string[];
 }
 
-if (chromiumAvailable()) {
-  describe('The whole journey of a request, in Chromium against the built server', function () {
-    let app: RunningApp;
-    let director: Person;
-    let requester: Person;
-    let consultant: Person;
-    const state: {
-      reference?: string;
-      statusUrl?: string;
-      caseUrl?: string;
-      engagementEditUrl?: string;
-      delivered?: boolean;
-      completed?: boolean;
-      expertId?: string;
-    } = {};
-    const needs = <K extends keyof typeof state>(key: K, step: string): NonNullable<(typeof state)[K]> => {
-      assert.ok(state[key], `this step needs ${step}, which did not complete`);
-      return state[key];
-    };
+describeInChromium('The whole journey of a request, in Chromium against the built server', function () {
+  let app: RunningApp;
+  let director: Person;
+  let requester: Person;
+  let consultant: Person;
+  const state: {
+    reference?: string;
+    statusUrl?: string;
+    caseUrl?: string;
+    engagementEditUrl?: string;
+    delivered?: boolean;
+    completed?: boolean;
+    expertId?: string;
+  } = {};
+  const needs = <K extends keyof typeof state>(key: K, step: string): NonNullable<(typeof state)[K]> => {
+    assert.ok(state[key], `this step needs ${step}, which did not complete`);
+    return state[key];
+  };
 
-    before(async function () {
-      this.timeout(90_000);
-      app = await startApp();
-      director = await newPerson(app.baseUrl);
-      requester = await newPerson(app.baseUrl, { phone: true });
-      consultant = await newPerson(app.baseUrl);
-    });
+  before(async function () {
+    this.timeout(90_000);
+    app = await startApp();
+    director = await newPerson(app.baseUrl);
+    requester = await newPerson(app.baseUrl, { phone: true });
+    consultant = await newPerson(app.baseUrl);
+  });
 
-    after(async function () {
-      this.timeout(30_000);
-      for (const p of [director, requester, consultant]) await p?.context.close();
-      await app?.stop();
-    });
+  after(async function () {
+    this.timeout(30_000);
+    for (const p of [director, requester, consultant]) await p?.context.close();
+    await app?.stop();
+  });
 
-    afterEach(function () {
-      assert.equal(app.crashed(), undefined, 'the server is still running');
-      // Script errors or blocked inline code (the CSP forbids it) fail the step that caused them.
-      for (const p of [director, requester, consultant]) {
-        const problems = p?.problems.splice(0) ?? [];
-        assert.deepEqual(problems, [], 'the browser reported no script errors or Content-Security-Policy violations');
-      }
-    });
+  // After each step: the server still runs, and the browser reported nothing.
+  const checkStep = () => {
+    assert.equal(app.crashed(), undefined, 'the server is still running');
+    // Script errors or blocked inline code (the CSP forbids it) fail the step that caused them.
+    for (const p of [director, requester, consultant]) {
+      const problems = p?.problems.splice(0) ?? [];
+      assert.deepEqual(problems, [], 'the browser reported no script errors or Content-Security-Policy violations');
+    }
+  };
 
-    it('The first director, on /setup and then /admin/users, creates the staff accounts, gives each consultant expertise and signs out', async function () {
+  const steps: { title: string; run: (this: Mocha.Context) => Promise<void> }[] = [];
+  const step = (title: string, run: (this: Mocha.Context) => Promise<void>) => steps.push({ title, run });
+
+  step(
+    'The first director, on /setup and then /admin/users, creates the staff accounts, gives each consultant expertise and signs out',
+    async function () {
       this.timeout(60_000);
       const { page } = director;
       await page.goto('/setup');
@@ -109,9 +114,12 @@ if (chromiumAvailable()) {
 
       await submitForm(page, () => page.getByRole('button', { name: 'Sign out' }).click(), { status: 303, url: /\/login\?signed_out=1$/ });
       assert.match((await page.locator('main .usa-alert').textContent()) ?? '', /You have signed out/);
-    });
+    },
+  );
 
-    it('A requester, on a 375-pixel phone with the keyboard only, fills the request form with mistakes, follows the error summary to each field, corrects them and lands on the status page', async function () {
+  step(
+    'A requester, on a 375-pixel phone with the keyboard only, fills the request form with mistakes, follows the error summary to each field, corrects them and lands on the status page',
+    async function () {
       this.timeout(90_000);
       const { page } = requester;
       await page.goto('/');
@@ -208,9 +216,12 @@ if (chromiumAvailable()) {
       assert.match((await page.locator('#status-heading').textContent()) ?? '', /Status: New/);
       state.reference = reference;
       state.statusUrl = page.url();
-    });
+    },
+  );
 
-    it('The director signs in, finds the new request on the triage page and assigns the first suggested consultant, who has the matching expertise', async function () {
+  step(
+    'The director signs in, finds the new request on the triage page and assigns the first suggested consultant, who has the matching expertise',
+    async function () {
       this.timeout(60_000);
       const reference = needs('reference', 'the request from the form');
       const { page } = director;
@@ -242,9 +253,12 @@ if (chromiumAvailable()) {
       assert.match((await page.locator('.usa-intro').first().textContent()) ?? '', new RegExp(`Assigned · Lead: ${EXPERT.name}`));
       await auditPage(page, 'the case page after assignment (director)');
       state.caseUrl = page.url().replace(/[?#].*$/, '');
-    });
+    },
+  );
 
-    it('The assigned consultant, after one wrong password, signs in, lands on My work, schedules an engagement for two weeks ahead and writes to the requester', async function () {
+  step(
+    'The assigned consultant, after one wrong password, signs in, lands on My work, schedules an engagement for two weeks ahead and writes to the requester',
+    async function () {
       this.timeout(60_000);
       const reference = needs('reference', 'the request from the form');
       const caseUrl = needs('caseUrl', 'the assignment');
@@ -301,9 +315,12 @@ if (chromiumAvailable()) {
       await auditPage(page, 'My work with an upcoming engagement');
       await screenshot(page, 'my-work', 'desktop');
       await screenshot(page, 'my-work', 'phone');
-    });
+    },
+  );
 
-    it('The requester, opening the status link, sees the consultant, the upcoming meeting and the message, and answers it', async function () {
+  step(
+    'The requester, opening the status link, sees the consultant, the upcoming meeting and the message, and answers it',
+    async function () {
       this.timeout(60_000);
       const statusUrl = needs('statusUrl', 'the request from the form');
       const { page } = requester;
@@ -330,9 +347,12 @@ if (chromiumAvailable()) {
       assert.match((await page.locator('#messages [role="status"]').textContent()) ?? '', /Your message has been sent/);
       assert.match((await page.locator('#messages .message-list').textContent()) ?? '', /bring it to the meeting/);
       await auditPage(page, 'the status page after a message (phone)');
-    });
+    },
+  );
 
-    it('The consultant records the engagement as delivered today with a second state and completes the case with a closing summary', async function () {
+  step(
+    'The consultant records the engagement as delivered today with a second state and completes the case with a closing summary',
+    async function () {
       this.timeout(60_000);
       const editUrl = needs('engagementEditUrl', 'the scheduled engagement');
       const caseUrl = needs('caseUrl', 'the assignment');
@@ -366,9 +386,12 @@ if (chromiumAvailable()) {
       assert.match((await page.locator('#status-heading').textContent()) ?? '', /Status: Completed/);
       await auditPage(page, 'the completed case (consultant)');
       state.completed = true;
-    });
+    },
+  );
 
-    it('The requester, back on the status page, sees the case completed and the meeting no longer upcoming, and rates the help, which the staff then see on the case', async function () {
+  step(
+    'The requester, back on the status page, sees the case completed and the meeting no longer upcoming, and rates the help, which the staff then see on the case',
+    async function () {
       this.timeout(60_000);
       const statusUrl = needs('statusUrl', 'the request from the form');
       needs('completed', 'the completed case');
@@ -402,9 +425,12 @@ if (chromiumAvailable()) {
         (await director.page.locator('#messages .message-list').textContent()) ?? '',
         new RegExp(`${REQUEST.name} \\(requester\\)[\\s\\S]*bring it to the meeting`),
       );
-    });
+    },
+  );
 
-    it('The director sees both states served on the dashboard, the engagement on the state page and in the CSV exports, and the closing summary on the case', async function () {
+  step(
+    'The director sees both states served on the dashboard, the engagement on the state page and in the CSV exports, and the closing summary on the case',
+    async function () {
       this.timeout(60_000);
       const reference = needs('reference', 'the request from the form');
       const caseUrl = needs('caseUrl', 'the assignment');
@@ -471,6 +497,18 @@ if (chromiumAvailable()) {
       await auditPage(page, 'the completed case (director)');
       await screenshot(page, 'case', 'desktop');
       await screenshot(page, 'case', 'phone');
-    });
+    },
+  );
+
+  it('runs the journey, step by step', async function () {
+    for (const { title, run } of steps) {
+      try {
+        await run.call(this);
+        checkStep();
+      } catch (err) {
+        if (err instanceof Error) err.message = `step "${title}": ${err.message}`;
+        throw err;
+      }
+    }
   });
-}
+});

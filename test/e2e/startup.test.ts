@@ -1,25 +1,11 @@
 import assert from 'node:assert/strict';
-import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import { buildOnce, ENTRY, freePort, ROOT } from '../helpers/built-server';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const ENTRY = path.join(ROOT, 'dist', 'server', 'index.js');
 const SECRET = 'e2e-secret-0123456789-abcdefghijklmnop';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 interface Started {
   child: ChildProcess;
@@ -105,10 +91,7 @@ describe('Starting the built server (SQLite)', function () {
 
   before(async function () {
     this.timeout(120_000);
-    // Compiles what `npm start` runs. Type errors are `npm test`'s first step (tsc --noEmit), so
-    // this build only emits, which keeps it quick.
-    await promisify(execFile)(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json', '--noCheck'], { cwd: ROOT });
-    assert.ok(fs.existsSync(ENTRY), `${ENTRY} was built`);
+    await buildOnce();
   });
 
   after(() => {

@@ -1,10 +1,18 @@
 import type { Express } from 'express';
+import type { Knex } from 'knex';
 import request from 'supertest';
 import { createApp } from '../../server/app';
 import { Config, loadConfig } from '../../server/config';
 
-/** The app as tests drive it, with test settings and any overrides (env-style names). */
-export function testApp(env: Record<string, string> = {}): { app: Express; config: Readonly<Config> } {
+/**
+ * The app as tests drive it, with test settings and any overrides (env-style names). With
+ * `database`, the app's requests run against what it returns (read at each request), whatever
+ * database the process uses; without it, against the process's database.
+ */
+export function testApp(
+  env: Record<string, string> = {},
+  options: { database?: () => Knex } = {},
+): { app: Express; config: Readonly<Config> } {
   const config = loadConfig({
     NODE_ENV: 'test',
     PUBLIC_URL: 'http://leep.test',
@@ -12,7 +20,7 @@ export function testApp(env: Record<string, string> = {}): { app: Express; confi
     RECEIPTS_PER_DAY: '1000',
     ...env,
   });
-  return { app: createApp(config), config };
+  return { app: createApp(config, options), config };
 }
 
 /** Reads the CSRF token out of a page's HTML. */

@@ -1,16 +1,14 @@
 // The end-to-end tests' harness: the built server on a fresh SQLite directory, one Chromium for the
 // whole run, and the CLI for staff accounts. Checks made on pages live in browser-a11y.ts.
 import assert from 'node:assert/strict';
-import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import { buildOnce, ENTRY, freePort, ROOT } from './built-server';
+import { describeIfAvailable } from './needs';
 import type { Browser, BrowserContext, BrowserContextOptions, Page, Response } from 'playwright-core';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const ENTRY = path.join(ROOT, 'dist', 'server', 'index.js');
 const CLI = path.join(ROOT, 'dist', 'server', 'cli.js');
 const SECRET = 'e2e-browser-secret-0123456789-abcdefghijkl';
 
@@ -26,44 +24,15 @@ const SCREENSHOT_DIR = process.env.UPDATE_SCREENSHOTS
 export const DESKTOP = { width: 1280, height: 900 };
 export const PHONE = { width: 375, height: 740 };
 
-let notified = false;
-
 /**
- * True when Chromium is here. Otherwise prints, once, a notice saying why the browser tests are
- * not registered, so that `npm test` on a laptop without Chromium still passes and says so.
+ * Declares a browser suite: without Chromium it is not run (a notice says so, and CI=true fails the
+ * run instead), so that `npm test` on a laptop without Chromium still passes and says why.
  */
-export function chromiumAvailable(): boolean {
-  if (fs.existsSync(CHROMIUM_PATH)) return true;
-  if (!notified) {
-    notified = true;
-    console.log(
-      `\n  Browser tests: no Chromium at ${CHROMIUM_PATH}, so the end-to-end browser tests are not run (CI installs it; on Debian or Ubuntu: apt-get install chromium).\n`,
-    );
-  }
-  return false;
-}
-
-let built: Promise<void> | undefined;
-
-/** Compiles what `npm start` runs, once per test run (types are `npm test`'s first step). */
-function buildOnce(): Promise<void> {
-  built ??= promisify(execFile)(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json', '--noCheck'], {
-    cwd: ROOT,
-  }).then(() => {
-    assert.ok(fs.existsSync(ENTRY), `${ENTRY} was built`);
-  });
-  return built;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
+export function describeInChromium(title: string, body: () => void): void {
+  const missing = fs.existsSync(CHROMIUM_PATH)
+    ? undefined
+    : `no Chromium at ${CHROMIUM_PATH} for the end-to-end browser tests (on Debian or Ubuntu: apt-get install chromium)`;
+  describeIfAvailable(title, missing, body);
 }
 
 export interface RunningApp {

@@ -7,34 +7,20 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import { nginxBinary, startNginx, writeNginxConfig } from '../../deploy/cluster';
 import { useDatabase } from '../../server/db';
-import { Spawned, buildApp, createSchema, freePort, postgresUrl, spawnServer, tempDir, waitHealthy } from './resilience';
+import { buildOnce, freePort } from './built-server';
+import { describeIfAvailable } from './needs';
+import { Spawned, createSchema, postgresUrl, spawnServer, tempDir, waitHealthy } from './resilience';
 
 /** Why the cluster suites cannot run here, or undefined when they can (PostgreSQL and nginx). */
 function clusterUnavailable(): string | undefined {
-  if (!process.env.TEST_DATABASE_URL) return 'TEST_DATABASE_URL is not set';
-  if (!nginxBinary()) return 'nginx is not installed (Debian: apt-get install nginx-light)';
+  if (!process.env.TEST_DATABASE_URL) return 'the cluster suites need TEST_DATABASE_URL (PostgreSQL)';
+  if (!nginxBinary()) return 'the cluster suites need nginx (Debian: apt-get install nginx-light)';
   return undefined;
 }
 
-/**
- * Declares a cluster suite: without PostgreSQL or nginx it is skipped with a visible message,
- * except under CI=true, where the missing service fails the run.
- */
+/** Declares a cluster suite, which needs PostgreSQL and nginx (see describeIfAvailable). */
 export function describeCluster(title: string, body: () => void): void {
-  const missing = clusterUnavailable();
-  if (!missing) {
-    describe(title, body);
-    return;
-  }
-  if (process.env.CI === 'true') {
-    describe(title, () => {
-      it('needs PostgreSQL and nginx, which CI provides', () => {
-        throw new Error(`the cluster suite cannot run: ${missing}`);
-      });
-    });
-    return;
-  }
-  console.log(`\n  Cluster suite "${title}" skipped: ${missing}.\n`);
+  describeIfAvailable(title, clusterUnavailable(), body);
 }
 
 export interface Cluster {
@@ -63,7 +49,7 @@ function instanceEnv(schemaUrl: string, publicUrl: string, env: Record<string, s
 export async function startCluster(
   options: { env?: Record<string, string>; perInstance?: Record<string, string>[] } = {},
 ): Promise<Cluster> {
-  await buildApp();
+  await buildOnce();
   const base = process.env.TEST_DATABASE_URL as string;
   const created = await createSchema(base, 'cluster');
   const scratch = tempDir('leep-cluster-');

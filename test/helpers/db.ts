@@ -5,6 +5,7 @@ import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
 import { seedReferenceData } from '../../seeds/reference';
 import { knexConfig, migrateLatest, useDatabase } from '../../server/db';
+import { describeIfAvailable } from './needs';
 
 export type EngineName = 'sqlite' | 'postgres';
 
@@ -17,13 +18,24 @@ export interface TestDatabase {
   destroy(): Promise<void>;
 }
 
+/** Both engines; a suite on PostgreSQL runs when TEST_DATABASE_URL is set (under CI=true it must be). */
+export const ENGINES: readonly EngineName[] = ['sqlite', 'postgres'];
+
 /** The engines this run covers: SQLite always, PostgreSQL when TEST_DATABASE_URL is set. */
 export function engines(): EngineName[] {
-  return process.env.TEST_DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+  return ENGINES.filter((engine) => !engineMissing(engine));
 }
 
-/** A fresh, migrated and seeded database of its own, made the process's `db`. */
-export async function freshDatabase(engine: EngineName): Promise<TestDatabase> {
+/** Why a suite on `engine` cannot run here, or undefined when it can. */
+export function engineMissing(engine: EngineName): string | undefined {
+  return engine === 'postgres' && !process.env.TEST_DATABASE_URL ? 'TEST_DATABASE_URL is not set, so PostgreSQL is not checked' : undefined;
+}
+
+/**
+ * A fresh, migrated and seeded database of its own, made the process's `db` unless `current` is
+ * false (a second database a test hands to an app of its own, see testApp's `database`).
+ */
+export async function freshDatabase(engine: EngineName, { current = true }: { current?: boolean } = {}): Promise<TestDatabase> {
   const id = crypto.randomBytes(6).toString('hex');
   if (engine === 'postgres') {
     const url = process.env.TEST_DATABASE_URL as string;
@@ -34,7 +46,7 @@ export async function freshDatabase(engine: EngineName): Promise<TestDatabase> {
     const knex = knexFactory(knexConfig(url, { searchPath: schema }));
     await migrateLatest(knex);
     await seedReferenceData(knex);
-    useDatabase(knex);
+    if (current) useDatabase(knex);
     return {
       engine,
       knex,
@@ -51,7 +63,7 @@ export async function freshDatabase(engine: EngineName): Promise<TestDatabase> {
   const knex = knexFactory(knexConfig(file));
   await migrateLatest(knex);
   await seedReferenceData(knex);
-  useDatabase(knex);
+  if (current) useDatabase(knex);
   return {
     engine,
     knex,
@@ -67,9 +79,13 @@ export async function freshDatabase(engine: EngineName): Promise<TestDatabase> {
  * Runs a suite once per engine, each with a fresh database made before its first test and
  * dropped after its last. `ctx.db` is only set inside hooks and tests.
  */
-export function describeEachEngine(title: string, body: (ctx: { db: TestDatabase; engine: EngineName }) => void): void {
-  for (const engine of engines()) {
-    describe(`${title} [${engine}]`, function () {
+export function describeEachEngine(
+  title: string,
+  body: (ctx: { db: TestDatabase; engine: EngineName }) => void,
+  only: readonly EngineName[] = ENGINES,
+): void {
+  for (const engine of only) {
+    describeIfAvailable(`${title} [${engine}]`, engineMissing(engine), function () {
       const ctx = { engine } as { db: TestDatabase; engine: EngineName };
       before(async function () {
         this.timeout(60_000);
@@ -81,4 +97,9 @@ export function describeEachEngine(title: string, body: (ctx: { db: TestDatabase
       body(ctx);
     });
   }
+}
+
+/** describeEachEngine on PostgreSQL alone (its limits, its column types). */
+export function describeOnPostgres(title: string, body: (ctx: { db: TestDatabase; engine: EngineName }) => void): void {
+  describeEachEngine(title, body, ['postgres']);
 }

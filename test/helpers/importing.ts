@@ -11,8 +11,8 @@ import type { Knex } from 'knex';
 import type request from 'supertest';
 import type { TestDatabase } from './db';
 import { digestTables } from './reports';
+import { ROOT } from './built-server';
 
-export const ROOT = path.resolve(__dirname, '..', '..');
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
 /** The header row, as README.md documents it (not read from the code, so the two are checked against each other). */

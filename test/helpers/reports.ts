@@ -4,6 +4,7 @@
 // loads the raw tables back into JavaScript and counts them by the definitions of PRODUCT.md
 // ("Reports: what the figures mean"), without any of the application's queries.
 
+import { parse } from 'csv-parse/sync';
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
 import { insertMany, resetIdSequence } from '../../server/db';
@@ -858,43 +859,7 @@ export function readEngagementList(html: string) {
 
 /** Parses CSV text (RFC 4180: quoted fields, doubled quotes, CRLF or LF line ends) into rows of fields. */
 export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i += 2;
-        continue;
-      }
-      if (c === '"') quoted = false;
-      else field += c;
-      i += 1;
-      continue;
-    }
-    if (c === '"' && field === '') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\n' || c === '\r') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      if (c === '\r' && text[i + 1] === '\n') i += 1;
-    } else field += c;
-    i += 1;
-  }
-  if (quoted) throw new Error('CSV ends inside a quoted field');
-  if (field !== '' || row.length) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
+  return parse(text, { relax_column_count: true }) as string[][];
 }
 
 /** A CSV answer's text (supertest leaves text/csv as a string; the BOM is kept). */

@@ -1,43 +1,15 @@
-import { ChildProcess, execFile, spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
+import { ENTRY, freePort, ROOT } from './built-server';
 import knexFactory, { Knex } from 'knex';
 import { knexConfig } from '../../server/db';
 import { hashPassword } from '../../server/services/password.service';
 
-export const ROOT = path.resolve(__dirname, '..', '..');
-const ENTRY = path.join(ROOT, 'dist', 'server', 'index.js');
 const SECRET = 'resilience-secret-0123456789-abcdefghij';
-
-let built: Promise<void> | undefined;
-
-/**
- * Compiles what `npm start` runs, once per test process. Type errors are `npm test`'s first
- * step, so this build only emits (--noCheck), which keeps it quick.
- */
-export function buildApp(): Promise<void> {
-  built ??= promisify(execFile)(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json', '--noCheck'], {
-    cwd: ROOT,
-  }).then(() => {
-    if (!fs.existsSync(ENTRY)) throw new Error(`${ENTRY} was not built`);
-  });
-  return built;
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 export interface Spawned {
   child: ChildProcess;

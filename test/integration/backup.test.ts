@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
 import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import knexFactory from 'knex';
 import request from 'supertest';
 import { knexConfig } from '../../server/db';
 import { backupSqlite } from '../../server/services/backup.service';
 import { testApp } from '../helpers/app';
+import { freePort, ROOT } from '../helpers/built-server';
 import { TestDatabase, freshDatabase } from '../helpers/db';
 import { requestPayload } from '../helpers/factories';
-import { ROOT, runCli, tempDir } from '../helpers/importing';
+import { runCli, tempDir } from '../helpers/importing';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const sqlite3 = require('sqlite3') as {
@@ -43,17 +43,6 @@ async function inspectBackup(file: string): Promise<{ integrity: string; referen
   const [check] = await readSqlite(file, 'PRAGMA integrity_check');
   const rows = await readSqlite(file, 'SELECT reference FROM cases');
   return { integrity: String(Object.values(check)[0]), references: new Set(rows.map((r) => String(r.reference))) };
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 /**

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import knexFactory, { Knex } from 'knex';
 import request from 'supertest';
 import { DatabaseOptions, knexConfig, useDatabase } from '../../server/db';
-import { describeEachEngine, engines } from '../helpers/db';
+import { describeEachEngine, describeOnPostgres } from '../helpers/db';
 import { makeUser, signInAs } from '../helpers/auth';
 import { requestPayload } from '../helpers/factories';
 import { testAppWithLog } from '../helpers/log';
@@ -102,8 +102,7 @@ describeEachEngine('Database limits: timeouts and storage failures answer 503', 
 });
 
 // Only PostgreSQL has statements that wait on another connection's lock (SQLite has one connection).
-const onPostgres = engines().includes('postgres') ? describeEachEngine : () => undefined;
-onPostgres('Database limits on PostgreSQL: a frozen table', (ctx) => {
+describeOnPostgres('Database limits on PostgreSQL: a frozen table', (ctx) => {
   afterEach(() => useDatabase(ctx.db.knex));
   if (ctx.engine !== 'postgres') return;
 

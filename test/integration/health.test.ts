@@ -3,10 +3,13 @@ import request from 'supertest';
 import { describeEachEngine, freshDatabase, TestDatabase } from '../helpers/db';
 import { testApp } from '../helpers/app';
 import { requestPayload } from '../helpers/factories';
-import { useDatabase } from '../../server/db';
+import type { Knex } from 'knex';
 
 describeEachEngine('Health check', (ctx) => {
-  const { app } = testApp();
+  // The app's database is the suite's unless a test hands it another: no other app sees the swap.
+  let current: Knex | undefined;
+  const { app } = testApp({}, { database: () => current ?? ctx.db.knex });
+  afterEach(() => (current = undefined));
 
   it('GET /healthz, with the database up, answers 200 {"status":"ok"} and is not cached', async () => {
     const res = await request(app).get('/healthz');
@@ -22,18 +25,19 @@ describeEachEngine('Health check', (ctx) => {
 
     before(async function () {
       this.timeout(60_000);
-      // A database of its own, made the app's and then closed, so the suite's own stays usable.
-      broken = await freshDatabase(ctx.engine);
+      // A database of its own, closed, handed to this suite's app alone; the suite's own stays usable.
+      broken = await freshDatabase(ctx.engine, { current: false });
       await broken.knex.destroy();
       process.on('unhandledRejection', onRejection);
     });
 
     after(async () => {
       process.off('unhandledRejection', onRejection);
-      useDatabase(ctx.db.knex);
       if (broken.searchPath) await ctx.db.knex.raw(`DROP SCHEMA IF EXISTS "${broken.searchPath}" CASCADE`);
       await broken.destroy();
     });
+
+    beforeEach(() => (current = broken.knex));
 
     it('GET /healthz, after the knex instance is destroyed, answers 503 and the process carries on', async () => {
       const res = await request(app).get('/healthz');
@@ -62,7 +66,7 @@ describeEachEngine('Health check', (ctx) => {
     });
 
     it('GET /healthz, once a working database is back, answers 200 again', async () => {
-      useDatabase(ctx.db.knex);
+      current = ctx.db.knex;
       const res = await request(app).get('/healthz');
       assert.equal(res.status, 200);
       assert.deepEqual(res.body, { status: 'ok' });

@@ -6,7 +6,6 @@ import { testApp } from '../helpers/app';
 import { attemptSignIn, makeUser, signInAs } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
 import {
-  ROOT,
   assertImported,
   assertInactiveConsultants,
   assertProblems,
@@ -21,6 +20,7 @@ import {
   totalsOf,
   uniqueTag,
 } from '../helpers/importing';
+import { ROOT } from '../helpers/built-server';
 import { readDashboard } from '../helpers/reports';
 
 const SAMPLE = path.join(ROOT, 'seeds', 'import', 'sample.csv');

@@ -6,7 +6,6 @@ import { makeUser, signInAs } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
 import {
   DOCUMENTED_COLUMNS,
-  ROOT,
   Row,
   assertImported,
   assertUnchanged,
@@ -19,6 +18,7 @@ import {
   uniqueTag,
   upload,
 } from '../helpers/importing';
+import { ROOT } from '../helpers/built-server';
 
 describeEachEngine('Import files: encodings, layouts and names', (ctx) => {
   const { app } = testApp();

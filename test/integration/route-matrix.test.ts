@@ -150,16 +150,32 @@ const MATRIX: Record<string, Access> = {
   'POST /network/events/:id/attendance': 'director',
 };
 
-/** Every route the app registers, as "METHOD /path". */
+/**
+ * Every route the app registers, as "METHOD /path", read from Express's router itself (so a new
+ * route cannot be added without its row). A router mounted under a prefix, or a route whose path
+ * is not a plain string, shows as an entry no row can match, so that it fails the check too.
+ */
 function registeredRoutes(app: Express): string[] {
+  type Layer = {
+    route?: { path: unknown; methods: Record<string, boolean> };
+    handle?: { stack?: unknown[] };
+    slash?: boolean;
+    name?: string;
+  };
   const out: string[] = [];
-  const walk = (stack: { route?: { path: string; methods: Record<string, boolean> }; handle?: { stack?: unknown[] } }[]) => {
+  const walk = (stack: Layer[]) => {
     for (const layer of stack) {
-      if (layer.route) for (const m of Object.keys(layer.route.methods)) out.push(`${m.toUpperCase()} ${layer.route.path}`);
-      else if (layer.handle?.stack) walk(layer.handle.stack as typeof stack);
+      if (layer.route) {
+        const path = typeof layer.route.path === 'string' ? layer.route.path : `<not a plain path: ${String(layer.route.path)}>`;
+        for (const m of Object.keys(layer.route.methods)) out.push(`${m.toUpperCase()} ${path}`);
+      } else if (layer.handle?.stack) {
+        if (!layer.slash)
+          out.push(`ROUTER mounted under a prefix (${layer.name ?? 'anonymous'}): its routes need the prefix in the matrix`);
+        walk(layer.handle.stack as Layer[]);
+      }
     }
   };
-  walk((app as unknown as { router: { stack: Parameters<typeof walk>[0] } }).router.stack);
+  walk((app as unknown as { router: { stack: Layer[] } }).router.stack);
   return out;
 }
 

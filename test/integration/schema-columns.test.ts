@@ -4,7 +4,7 @@ import path from 'node:path';
 import { rawRows } from '../../server/db';
 import { testApp } from '../helpers/app';
 import { attemptSignIn } from '../helpers/auth';
-import { describeEachEngine, engines } from '../helpers/db';
+import { describeOnPostgres } from '../helpers/db';
 
 type Target = { column: string; prefix?: string } | { column: string; prefix?: string }[] | { notStored: string };
 
@@ -146,8 +146,7 @@ function limitsOf(schema: Schema): [string, number][] {
 }
 
 // Only PostgreSQL enforces varchar lengths (SQLite stores any length), so this is its test.
-const onPostgres = engines().includes('postgres') ? describeEachEngine : () => undefined;
-onPostgres('Schema lengths against column lengths', (ctx) => {
+describeOnPostgres('Schema lengths against column lengths', (ctx) => {
   if (ctx.engine !== 'postgres') return;
 
   it('every maxLength of every AJV schema fits the column it is stored in (with any prefix the code adds), and every such field is mapped', async () => {

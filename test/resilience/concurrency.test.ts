@@ -2,26 +2,19 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
 import { knexConfig } from '../../server/db';
-import { engines } from '../helpers/db';
-import {
-  apiRequest,
-  buildApp,
-  createSchema,
-  killAllServers,
-  postgresUrl,
-  Spawned,
-  startServer,
-  submit,
-  tempDir,
-} from '../helpers/resilience';
+import { ENGINES, engineMissing } from '../helpers/db';
+import { describeIfAvailable } from '../helpers/needs';
+import { buildOnce } from '../helpers/built-server';
+import { apiRequest, createSchema, killAllServers, postgresUrl, Spawned, startServer, submit, tempDir } from '../helpers/resilience';
 
 const N = 300;
 
-for (const engine of engines()) {
+for (const engine of ENGINES) {
   // On PostgreSQL two instances share the database, as behind a load balancer; SQLite has one.
   const instances = engine === 'postgres' ? 2 : 1;
 
-  describe(`Concurrent submissions to the built server [${engine}, ${instances} instance${instances > 1 ? 's' : ''}]`, function () {
+  const title = `Concurrent submissions to the built server [${engine}, ${instances} instance${instances > 1 ? 's' : ''}]`;
+  describeIfAvailable(title, engineMissing(engine), function () {
     const scratch = tempDir('leep-concurrency-');
     let knex: Knex;
     let drop: () => Promise<void>;
@@ -30,7 +23,7 @@ for (const engine of engines()) {
 
     before(async function () {
       this.timeout(120_000);
-      await buildApp();
+      await buildOnce();
       if (engine === 'postgres') {
         const s = await createSchema(process.env.TEST_DATABASE_URL as string, 'concurrency');
         knex = s.knex;

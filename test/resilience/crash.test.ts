@@ -3,7 +3,8 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import knexFactory from 'knex';
 import { knexConfig } from '../../server/db';
-import { apiRequest, buildApp, killAllServers, startServer, submit, tempDir } from '../helpers/resilience';
+import { buildOnce } from '../helpers/built-server';
+import { apiRequest, killAllServers, startServer, submit, tempDir } from '../helpers/resilience';
 
 const CYCLES = 5;
 const CLIENTS = 6;
@@ -69,7 +70,7 @@ describe('Crash recovery of the built server (SQLite)', function () {
 
   before(async function () {
     this.timeout(120_000);
-    await buildApp();
+    await buildOnce();
   });
 
   after(async () => {

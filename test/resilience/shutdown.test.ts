@@ -8,7 +8,8 @@ import { seedReferenceData } from '../../seeds/reference';
 import { knexConfig, migrateLatest } from '../../server/db';
 import { DEMO_PASSWORD } from '../../server/demo-password';
 import { hashPassword } from '../../server/services/password.service';
-import { apiRequest, buildApp, exitWithin, killAllServers, signInTo, Spawned, startServer, tempDir } from '../helpers/resilience';
+import { buildOnce } from '../helpers/built-server';
+import { apiRequest, exitWithin, killAllServers, signInTo, Spawned, startServer, tempDir } from '../helpers/resilience';
 
 /** Resolves once a new connection to the port is refused (the server stopped listening). */
 async function refusedWithin(port: number, ms: number): Promise<boolean> {
@@ -54,7 +55,7 @@ describe('Graceful shutdown of the built server (SQLite)', function () {
 
   before(async function () {
     this.timeout(120_000);
-    await buildApp();
+    await buildOnce();
   });
 
   after(async () => {
