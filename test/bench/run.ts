@@ -9,87 +9,31 @@
  *
  * BENCH_DATABASE_URL=postgres://… adds PostgreSQL (a fresh schema per size, dropped afterwards).
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { hashPassword, scryptParams } from '../../server/services/password.service';
 import { DEFAULT_SCRYPT_LOG_N } from '../../server/config';
 import { todayIn } from '../../server/services/time';
 import { DEMO_PASSWORD } from '../../server/demo-password';
-import { Dataset, EngineName, postgresDataset, SizeName, SIZES, sqliteDataset } from './data';
-import { canPin, cpuSecondsOf, machineInfo, memoryOf, pinSelfToCore } from './machine';
-import { CONNECTIONS, measure, Target } from './load';
+import { Dataset, EngineName, postgresDataset, SIZES, sqliteDataset } from './data';
+import { canPin, machineInfo, memoryOf, pinSelfToCore } from './machine';
+import { CONNECTIONS } from './load';
 import { ENTRY, freePort, ROOT } from '../helpers/built-server';
 import { Running, startNode, stop, waitUntilUp } from './processes';
-
-const CLI = path.join(ROOT, 'dist', 'server', 'cli.js');
-import { BenchResults, ImportRun, RouteResult, SizeRun, writeReport } from './report';
+import { writeReport } from './report';
+import { BenchResults, SizeRun } from './results';
 import { firstViews, mixedLoad, staffPages, staffWithToken } from './first-view';
-import { importFile } from './import-file';
-import { createCase, intakeBody, probe, signIn } from './session';
+import { importBeside } from './import-beside';
+import { Options, parseOptions } from './options';
+import { clock, fmt, say, started } from './progress';
+import { measureRoutes, sampled } from './routes';
+import { createCase, signIn } from './session';
 
 const SERVER_CORE = 0;
 const CLIENT_CORE = 1;
-
-function parseOptions() {
-  const { values } = parseArgs({
-    options: {
-      sizes: { type: 'string', default: 'S,M,L' },
-      seconds: { type: 'string', default: '3' },
-      rounds: { type: 'string', default: '1' },
-      tries: { type: 'string', default: '10' },
-      'mixed-seconds': { type: 'string', default: '15' },
-      'import-rows': { type: 'string', default: '10000' },
-      warmup: { type: 'string', default: '1' },
-      'reuse-data': { type: 'boolean', default: false },
-      'render-only': { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
-    strict: true,
-  });
-  if (values.help) {
-    console.log(
-      [
-        'npm run bench -- [--sizes S,M,L] [--seconds 3] [--rounds 1] [--warmup 1] [--tries 10] [--mixed-seconds 15] [--import-rows 10000] [--reuse-data] [--render-only]',
-        '  --tries          first views of each staff page, each right after a write',
-        '  --mixed-seconds  length of the mixed load (10 clients, 1 request in 10 a write)',
-        '  --import-rows    rows of the import run beside the serving app, at the first size of each engine (0: none)',
-        '  --reuse-data   copy SQLite data sets from a cache in the temp directory when the seeds and migrations are unchanged',
-        '  --render-only  write REPORT.md again from results.json (after notes.ts changed), without measuring',
-        'BENCH_DATABASE_URL=postgres://… also runs every size on PostgreSQL (a fresh schema per size).',
-      ].join('\n'),
-    );
-    process.exit(0);
-  }
-  const sizes = values.sizes.split(',').map((s) => s.trim().toUpperCase());
-  for (const s of sizes) if (!(s in SIZES)) throw new Error(`--sizes takes S, M and L, got "${s}"`);
-  const whole = (name: string, v: string, min: number) => {
-    if (!/^\d+$/.test(v) || Number(v) < min) throw new Error(`--${name} must be a whole number of at least ${min}`);
-    return Number(v);
-  };
-  return {
-    sizes: (['S', 'M', 'L'] as SizeName[]).filter((s) => sizes.includes(s)),
-    seconds: whole('seconds', values.seconds, 1),
-    rounds: whole('rounds', values.rounds, 1),
-    warmup: whole('warmup', values.warmup, 0),
-    tries: whole('tries', values.tries, 1),
-    mixedSeconds: whole('mixed-seconds', values['mixed-seconds'], 1),
-    importRows: whole('import-rows', values['import-rows'], 0),
-    reuse: values['reuse-data'],
-    renderOnly: values['render-only'],
-  };
-}
-
-const started = Date.now();
-const clock = () => {
-  const s = Math.round((Date.now() - started) / 1000);
-  return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
-};
-const say = (line: string) => process.stderr.write(`[${clock()}] ${line}\n`);
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 // Everything started here is stopped on the way out, also on Ctrl-C.
 const live = new Set<Running>();
@@ -115,38 +59,7 @@ function build(): { seconds: number; warning?: string } {
   say(`warning: ${warning}`);
   return { seconds, warning };
 }
-
-interface RouteSpec {
-  key: string;
-  label: string;
-  staff: boolean;
-  target: Target;
-  expected: number;
-}
-
-/** Samples the server's resident memory while `work` runs; returns the work's result and the highest sample. */
-async function sampled<T>(pid: number | undefined, work: () => Promise<T>): Promise<{ value: T; peakRssMB: number | null }> {
-  let peak: number | null = null;
-  const take = () => {
-    const rss = memoryOf(pid).rssMB;
-    if (rss !== null) peak = Math.max(peak ?? 0, rss);
-  };
-  const timer = setInterval(take, 200);
-  try {
-    const value = await work();
-    take();
-    return { value, peakRssMB: peak };
-  } finally {
-    clearInterval(timer);
-  }
-}
-
-async function runSize(
-  dataset: Dataset,
-  o: ReturnType<typeof parseOptions>,
-  core: number | undefined,
-  withImport: boolean,
-): Promise<SizeRun> {
+async function runSize(dataset: Dataset, o: Options, core: number | undefined, withImport: boolean): Promise<SizeRun> {
   const port = await freePort();
   const secret = crypto.randomBytes(32).toString('base64url');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'leep-bench-run-'));
@@ -203,121 +116,7 @@ async function runSize(
     const imported = withImport && o.importRows ? await importBeside(server, dataset, env, cookie, o.importRows) : undefined;
 
     // Warm throughput, against the stack's own floor: a signed-in page that does nothing of its own.
-    const routes: RouteSpec[] = [
-      {
-        key: 'floor',
-        label: 'Floor: GET /requests/received signed in (session and user, no query of its own)',
-        staff: false,
-        target: { method: 'GET', url: `${server.url}/requests/received`, headers: staff },
-        expected: 200,
-      },
-      {
-        key: 'status',
-        label: 'Status page (public)',
-        staff: false,
-        target: { method: 'GET', url: server.url + statusPath },
-        expected: 200,
-      },
-      {
-        key: 'cases',
-        label: 'Case list /cases',
-        staff: true,
-        target: { method: 'GET', url: `${server.url}/cases`, headers: staff },
-        expected: 200,
-      },
-      {
-        key: 'case',
-        label: `Case page /cases/${dataset.busiestCase.id}`,
-        staff: true,
-        target: { method: 'GET', url: `${server.url}/cases/${dataset.busiestCase.id}`, headers: staff },
-        expected: 200,
-      },
-      {
-        key: 'dashboard',
-        label: 'Dashboard /dashboard',
-        staff: true,
-        target: { method: 'GET', url: `${server.url}/dashboard`, headers: staff },
-        expected: 200,
-      },
-      {
-        key: 'dashboard-filtered',
-        label: 'Dashboard, filtered (?from=2020-01-01&to=2023-12-31&track=ta&jurisdiction=OH)',
-        staff: true,
-        target: { method: 'GET', url: `${server.url}/dashboard?from=2020-01-01&to=2023-12-31&track=ta&jurisdiction=OH`, headers: staff },
-        expected: 200,
-      },
-      {
-        key: 'state',
-        label: 'State page /states/OH',
-        staff: true,
-        target: { method: 'GET', url: `${server.url}/states/OH`, headers: staff },
-        expected: 200,
-      },
-      {
-        key: 'csv',
-        label: 'CSV export /reports/coverage.csv',
-        staff: true,
-        target: { method: 'GET', url: `${server.url}/reports/coverage.csv`, headers: staff },
-        expected: 200,
-      },
-      // Last: every request adds a case, which the pages above would otherwise count.
-      {
-        key: 'intake',
-        label: 'Intake POST /api/v1/requests',
-        staff: false,
-        target: {
-          method: 'POST',
-          url: `${server.url}/api/v1/requests`,
-          headers: { 'Content-Type': 'application/json' },
-          body: intakeBody(),
-        },
-        expected: 201,
-      },
-    ];
-    // Requests the load generator gave up on still run on the server: wait for them (a health
-    // check goes through the same database connection) before the next round starts.
-    const settle = async () => {
-      await fetch(`${server.url}/healthz`, { signal: AbortSignal.timeout(300_000) }).then((r) => r.arrayBuffer());
-    };
-    const results: RouteResult[] = [];
-    for (const [i, route] of routes.entries()) {
-      const init = { method: route.target.method, headers: route.target.headers, body: route.target.body };
-      const first = await probe(route.target.url, init, route.expected);
-      say(
-        `${tag} ${i + 1}/${routes.length} ${route.label}: first answer ${first.status} (${fmt(first.bytes / 1024, 1)} KiB, ${fmt(first.ms, 1)} ms)`,
-      );
-      if (!first.ok) say(`  warning: expected ${route.expected}`);
-      const cpuBefore = cpuSecondsOf(server.child.pid);
-      const { value: measured, peakRssMB } = await sampled(server.child.pid, () =>
-        measure(route.target, {
-          ...o,
-          settle,
-          onRound: (n, r) =>
-            say(
-              `  ${r.mode === 'count' ? `too slow for timed rounds: ${r.requests} requests in ${fmt(r.seconds, 1)} s` : `round ${n + 1}/${o.rounds}`}: ${fmt(r.rps, r.rps < 10 ? 1 : 0)} req/s, p50 ${r.p50} ms, p99 ${r.p99} ms` +
-                `${r.errors + r.non2xx ? `, ${r.errors} errors, ${r.non2xx} non-2xx` : ''}`,
-            ),
-        }),
-      );
-      const cpuAfter = cpuSecondsOf(server.child.pid);
-      const answered = measured.requests + measured.warmupRequests;
-      const cpuMicrosPerRequest = cpuBefore !== null && cpuAfter !== null && answered ? ((cpuAfter - cpuBefore) * 1e6) / answered : null;
-      const url = new URL(route.target.url);
-      results.push({
-        key: route.key,
-        label: route.label,
-        staff: route.staff,
-        ladder: route.key === 'floor',
-        method: route.target.method,
-        path: url.pathname + url.search,
-        firstStatus: first.status,
-        firstBytes: first.bytes,
-        firstMs: first.ms,
-        peakRssMB,
-        cpuMicrosPerRequest,
-        measured,
-      });
-    }
+    const results = await measureRoutes(server, statusPath, dataset.busiestCase.id, staff, o, tag);
     const memory = { ...memoryOf(server.child.pid), afterSignInMB: afterSignIn.rssMB, peakAfterSignInMB: afterSignIn.peakMB };
     say(`${tag}: server peak memory ${memory.peakMB ?? '?'} MB (VmHWM), now ${memory.rssMB ?? '?'} MB`);
     return {
@@ -346,83 +145,6 @@ const MIXED_CLIENTS = 10;
 // The mixed load exports the dashboard's filtered set: a whole decade of engagements is a download
 // of its own (measured apart, in the first views), not a page people reload while they work.
 const MIXED_CSV_PERIOD = 'from=2020-01-01&to=2023-12-31&track=ta&jurisdiction=OH';
-
-/**
- * Runs `npm run cli -- import` of a generated file against the serving app's database, while
- * /healthz and a staff page are asked every 100 ms: how long the import takes, its peak memory,
- * and how the app answers meanwhile.
- */
-async function importBeside(
-  server: Running,
-  dataset: Dataset,
-  env: Record<string, string>,
-  cookie: string,
-  rows: number,
-): Promise<ImportRun> {
-  const file = path.join(os.tmpdir(), `leep-bench-import-${process.pid}.csv`);
-  fs.writeFileSync(file, importFile(rows, `bench${Date.now().toString(36)}`));
-  say(`${dataset.size}/${dataset.engine}: importing ${fmt(rows)} rows with the CLI while the app serves`);
-  const health: number[] = [];
-  const page: number[] = [];
-  let failures = 0;
-  let peakMB: number | null = null;
-  const started = performance.now();
-  const child = spawn(process.execPath, ['--max-old-space-size=256', CLI, 'import', file], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout.on('data', (d) => (output += d));
-  child.stderr.on('data', (d) => (output += d));
-  const done = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
-  let running = true;
-  void done.then(() => (running = false));
-  const ask = async (url: string, headers: Record<string, string>, into: number[]) => {
-    const t = performance.now();
-    try {
-      const res = await fetch(url, { headers, signal: AbortSignal.timeout(30_000) });
-      await res.arrayBuffer();
-      if (res.status !== 200) failures += 1;
-    } catch {
-      failures += 1;
-    }
-    into.push(performance.now() - t);
-  };
-  while (running) {
-    const hwm = memoryOf(child.pid).peakMB;
-    if (hwm !== null) peakMB = Math.max(peakMB ?? 0, hwm);
-    await Promise.all([
-      ask(`${server.url}/healthz`, {}, health),
-      ask(`${server.url}/cases`, { Cookie: cookie }, page),
-      new Promise((r) => setTimeout(r, 100)),
-    ]);
-  }
-  const code = await done;
-  const seconds = (performance.now() - started) / 1000;
-  fs.rmSync(file, { force: true });
-  const p = (list: number[], q: number) => {
-    const sorted = [...list].sort((a, b) => a - b);
-    return sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)] : 0;
-  };
-  const result = {
-    rows,
-    seconds,
-    exitCode: code,
-    peakRssMB: peakMB,
-    healthP99: p(health, 0.99),
-    healthMax: p(health, 1),
-    pageP99: p(page, 0.99),
-    pageMax: p(page, 1),
-    asked: health.length + page.length,
-    failures,
-    output: output.trim().split('\n').slice(-1)[0] ?? '',
-  };
-  say(
-    `  ${fmt(rows)} rows in ${fmt(seconds, 1)} s (exit ${code}), peak ${peakMB ?? '?'} MB; /healthz p99 ${fmt(result.healthP99)} ms, /cases p99 ${fmt(result.pageP99)} ms, ${failures} failures; ${result.output}`,
-  );
-  return result;
-}
 
 async function main() {
   const o = parseOptions();
