@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import type request from 'supertest';
 import type { TestDatabase } from './db';
-import { digestTables } from './reports';
+import { digestTables } from './reports-raw';
 import { ROOT } from './built-server';
 
 const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');

@@ -6,17 +6,10 @@ import { createApiToken } from '../../server/services/token.service';
 import { testApp } from '../helpers/app';
 import { Agent, makeUser, signInAs } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
-import {
-  Raw,
-  Shape,
-  calendarDate,
-  casesIn,
-  deliveredIn,
-  generateReportData,
-  loadRaw,
-  readDashboard,
-  recountCoverage,
-} from '../helpers/reports';
+import { Raw, loadRaw } from '../helpers/reports-raw';
+import { Shape, generateReportData } from '../helpers/reports-generate';
+import { calendarDate, readDashboard } from '../helpers/reports-pages';
+import { casesIn, deliveredIn, recountCoverage } from '../helpers/reports-recount';
 
 const SHAPE: Shape = {
   seed: 41,

@@ -21,7 +21,7 @@ import {
   uniqueTag,
 } from '../helpers/importing';
 import { ROOT } from '../helpers/built-server';
-import { readDashboard } from '../helpers/reports';
+import { readDashboard } from '../helpers/reports-pages';
 
 const SAMPLE = path.join(ROOT, 'seeds', 'import', 'sample.csv');
 

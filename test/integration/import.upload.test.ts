@@ -19,7 +19,7 @@ import {
   uniqueTag,
   upload,
 } from '../helpers/importing';
-import { readDashboard } from '../helpers/reports';
+import { readDashboard } from '../helpers/reports-pages';
 
 describeEachEngine('Import upload page', (ctx) => {
   const { app } = testApp();
