@@ -3,7 +3,8 @@ import type { Knex } from 'knex';
 import request from 'supertest';
 import { createApiToken } from '../../server/services/token.service';
 import { Agent, makeUser, signInAs } from './auth';
-import { Raw, Shape, generateReportData, loadRaw } from './reports';
+import { Shape, generateReportData } from './reports-generate';
+import { Raw, loadRaw } from './reports-raw';
 
 const SHAPE: Shape = {
   seed: 41,

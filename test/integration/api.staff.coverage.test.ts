@@ -5,7 +5,9 @@ import { testApp } from '../helpers/app';
 import { bearerClient, staffApiData } from '../helpers/api-staff';
 import type { Agent } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
-import { Raw, calendarDate, deliveredIn, readDashboard, recountCoverage } from '../helpers/reports';
+import type { Raw } from '../helpers/reports-raw';
+import { calendarDate, readDashboard } from '../helpers/reports-pages';
+import { deliveredIn, recountCoverage } from '../helpers/reports-recount';
 
 describeEachEngine('Staff API on generated data: coverage', (ctx) => {
   const { app, config } = testApp();

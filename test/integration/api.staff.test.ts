@@ -4,7 +4,8 @@ import type { ReportFilters } from '../../server/queries/report.queries';
 import { testApp } from '../helpers/app';
 import { bearerClient, staffApiData } from '../helpers/api-staff';
 import { describeEachEngine } from '../helpers/db';
-import { Raw, casesIn, deliveredIn } from '../helpers/reports';
+import type { Raw } from '../helpers/reports-raw';
+import { casesIn, deliveredIn } from '../helpers/reports-recount';
 
 describeEachEngine('Staff API on generated data: paging and bad query values', (ctx) => {
   const { app } = testApp();

@@ -10,7 +10,7 @@ import { testApp } from '../helpers/app';
 import { freePort, ROOT } from '../helpers/built-server';
 import { TestDatabase, freshDatabase } from '../helpers/db';
 import { requestPayload } from '../helpers/factories';
-import { runCli, tempDir } from '../helpers/importing';
+import { runCli, tempDir } from '../helpers/importing-cli';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const sqlite3 = require('sqlite3') as {

@@ -1,15 +1,13 @@
 import assert from 'node:assert/strict';
 import { testApp } from '../helpers/app';
-import { makeUser, TestUser } from '../helpers/auth';
+import { makeUser } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
-import { requestForm } from '../helpers/factories';
 import {
   StaffClient,
   caseRow,
   countFor,
   errorAt,
   eventsOf,
-  inputValues,
   lastEventId,
   logDeliveredEngagement,
   makeCase,
@@ -202,145 +200,4 @@ describeEachEngine('POST /cases/:id/assignment', (ctx) => {
       assert.equal(await countFor(ctx.db.knex, 'case_supporters', kase.id), 0);
     });
   }
-});
-
-describeEachEngine('Director-only case pages and actions', (ctx) => {
-  const { app } = testApp();
-  let consultant: TestUser;
-  let client: StaffClient;
-
-  before(async () => {
-    consultant = await makeUser({ role: 'consultant' });
-    client = await staffClient(app, consultant);
-  });
-
-  /** A case the consultant leads, so that a refusal is about the role, not about access. */
-  const ownCase = () => makeCase(ctx.db.knex, { status: 'assigned', leadId: consultant.id });
-
-  const refusals = async () =>
-    Number((await ctx.db.knex('audit_events').where({ action: 'access.refused', actor_user_id: consultant.id }).count({ n: '*' }))[0].n);
-
-  it('POST /cases/:id/assignment, as a consultant, answers 403 and changes nothing', async () => {
-    const kase = await ownCase();
-    const other = await makeUser();
-    const before = await caseRow(ctx.db.knex, kase.id);
-    const events = await countFor(ctx.db.knex, 'case_events', kase.id);
-    const audits = await refusals();
-    const res = await client.post(`/cases/${kase.id}/assignment`, { lead_consultant_id: String(other.id) });
-    assert.equal(res.status, 403);
-    assert.deepEqual(await caseRow(ctx.db.knex, kase.id), before);
-    assert.equal(await countFor(ctx.db.knex, 'case_events', kase.id), events);
-    assert.equal(await refusals(), audits + 1);
-  });
-
-  it('POST /cases/:id/priority, as a consultant, answers 403 and changes nothing', async () => {
-    const kase = await ownCase();
-    const res = await client.post(`/cases/${kase.id}/priority`, { priority: 'high' });
-    assert.equal(res.status, 403);
-    assert.equal((await caseRow(ctx.db.knex, kase.id)).priority, 'normal');
-    assert.equal((await eventsOf(ctx.db.knex, kase.id)).filter((e) => e.kind === 'case.priority_changed').length, 0);
-  });
-
-  it('GET /cases/:id/edit, as a consultant, answers 403', async () => {
-    const kase = await ownCase();
-    const res = await client.get(`/cases/${kase.id}/edit`);
-    assert.equal(res.status, 403);
-    assert.doesNotMatch(res.text, /Save changes/);
-  });
-
-  it('POST /cases/:id (edit), as a consultant, answers 403 and changes nothing', async () => {
-    const kase = await ownCase();
-    const before = await caseRow(ctx.db.knex, kase.id);
-    const res = await client.post(`/cases/${kase.id}`, requestForm({ title: 'Changed by a consultant' }));
-    assert.equal(res.status, 403);
-    assert.deepEqual(await caseRow(ctx.db.knex, kase.id), before);
-  });
-
-  it('GET /cases/triage, as a consultant, answers 403', async () => {
-    const audits = await refusals();
-    const res = await client.get('/cases/triage');
-    assert.equal(res.status, 403);
-    assert.equal(await refusals(), audits + 1);
-  });
-
-  it('GET /cases/:id, as the lead consultant, shows the team but no assignment or priority form', async () => {
-    const kase = await ownCase();
-    const res = await client.get(`/cases/${kase.id}`);
-    assert.equal(res.status, 200);
-    assert.match(res.text, re(`Lead: ${consultant.name}`));
-    assert.doesNotMatch(res.text, /action="\/cases\/\d+\/assignment"/);
-    assert.doesNotMatch(res.text, /action="\/cases\/\d+\/priority"/);
-    assert.doesNotMatch(res.text, /Edit the request/);
-  });
-});
-
-describeEachEngine('GET /cases/:id: assignment suggestions', (ctx) => {
-  const { app } = testApp();
-
-  it('GET /cases/:id, as a director, lists the lead choices in the suggested order with their reasons, and no directors', async () => {
-    const knex = ctx.db.knex;
-    const topicId = async (slug: string) => Number((await knex('topics').where({ slug }).first('id')).id);
-    const [equity, governance, climate] = [
-      await topicId('equity-lens'),
-      await topicId('board-governance'),
-      await topicId('school-climate'),
-    ];
-    const director = await makeUser({ role: 'director', name: 'Aaron Director', topicIds: [equity, governance] });
-    const c = {
-      avery: await makeUser({ name: 'Avery Full', capacity: 1, topicIds: [equity, governance] }),
-      harper: await makeUser({ name: 'Harper None', topicIds: [climate] }),
-      devon: await makeUser({ name: 'Devon Busy', topicIds: [equity] }),
-      zane: await makeUser({ name: 'Zane Idle', topicIds: [governance] }),
-      finley: await makeUser({ name: 'Finley Idle', topicIds: [equity] }),
-      emery: await makeUser({ name: 'Emery Idle', topicIds: [equity, climate] }),
-      casey: await makeUser({ name: 'Casey Local', topicIds: [governance] }),
-      blake: await makeUser({ name: 'Blake Expert', topicIds: [equity, governance] }),
-    };
-    await makeUser({ name: 'Ivy Inactive', active: false, topicIds: [equity, governance] });
-    // Open cases led: Avery 1 of 1 (full), Devon 1 of 5, Casey 1 of 5 (in Vermont), Blake 2 of 5.
-    await makeCase(knex, { payload: { jurisdiction: 'OH' }, status: 'assigned', leadId: c.avery.id });
-    await makeCase(knex, { payload: { jurisdiction: 'OH' }, status: 'in_progress', leadId: c.devon.id });
-    await makeCase(knex, { payload: { jurisdiction: 'VT' }, status: 'assigned', leadId: c.casey.id });
-    await makeCase(knex, { payload: { jurisdiction: 'OH' }, status: 'on_hold', leadId: c.blake.id });
-    await makeCase(knex, { payload: { jurisdiction: 'TX' }, status: 'assigned', leadId: c.blake.id });
-    // Earlier Vermont work: Casey supported a completed case (her second); Avery led three closed ones.
-    await makeCase(knex, { payload: { jurisdiction: 'VT' }, status: 'completed', leadId: c.avery.id, supporterIds: [c.casey.id] });
-    await makeCase(knex, { payload: { jurisdiction: 'VT' }, status: 'declined', leadId: c.avery.id });
-    await makeCase(knex, { payload: { jurisdiction: 'VT' }, status: 'withdrawn', leadId: c.avery.id });
-    // Closed cases elsewhere count for no one's load.
-    await makeCase(knex, { payload: { jurisdiction: 'OH' }, status: 'completed', leadId: c.zane.id });
-
-    const kase = await makeCase(knex, { payload: { jurisdiction: 'VT', topics: ['equity-lens', 'board-governance'] } });
-    const client = await staffClient(app, director);
-    const page = await client.get(`/cases/${kase.id}`);
-    assert.equal(page.status, 200, page.text);
-
-    const order = ['blake', 'casey', 'emery', 'finley', 'zane', 'devon', 'harper', 'avery'] as const;
-    assert.deepEqual(
-      inputValues(page.text, 'lead_consultant_id'),
-      order.map((k) => String(c[k].id)),
-    );
-    assert.match(page.text, new RegExp(`for="lead-${c.blake.id}">Blake Expert <span class="usa-tag">Suggested</span>`));
-    assert.equal((page.text.match(/<span class="usa-tag">Suggested<\/span>/g) ?? []).length, 1);
-
-    const reasonsOf = (id: number) =>
-      new RegExp(`for="lead-${id}">[\\s\\S]*?<span class="usa-checkbox__label-description">([^<]*)</span>`).exec(page.text)?.[1];
-    assert.equal(
-      reasonsOf(c.casey.id),
-      'Expertise in Board governance and leadership. Worked with Vermont on 2 earlier cases. 1 of 5 open cases.',
-    );
-    assert.equal(
-      reasonsOf(c.blake.id),
-      'Expertise in Applying an equity lens to policy, Board governance and leadership. No earlier work with Vermont. 2 of 5 open cases.',
-    );
-    assert.equal(
-      reasonsOf(c.avery.id),
-      'Expertise in Applying an equity lens to policy, Board governance and leadership. Worked with Vermont on 3 earlier cases. 1 of 1 open cases (at capacity).',
-    );
-    assert.equal(reasonsOf(c.harper.id), 'No matching expertise. No earlier work with Vermont. 0 of 5 open cases.');
-
-    // The director may still be chosen as a supporter, but is never suggested as lead.
-    assert.ok(!inputValues(page.text, 'lead_consultant_id').includes(String(director.id)));
-    assert.ok(inputValues(page.text, 'supporting_ids').includes(String(director.id)));
-  });
 });

@@ -20,17 +20,10 @@ import {
   actor,
   CTX,
 } from '../helpers/programs';
-import {
-  Raw,
-  calendarDate,
-  expectedRows,
-  loadRaw,
-  projectFigures,
-  readDashboard,
-  readStatePage,
-  recountDashboard,
-  recountState,
-} from '../helpers/reports';
+import { Raw, loadRaw } from '../helpers/reports-raw';
+import { calendarDate, expectedRows, readDashboard, readStatePage } from '../helpers/reports-pages';
+import { projectFigures, recountDashboard } from '../helpers/reports-recount-dashboard';
+import { recountState } from '../helpers/reports-recount';
 import { openTraining } from '../../server/services/network.service';
 import { cancelEngagement } from '../../server/services/engagement.service';
 import { submitApplication } from '../../server/services/application.service';

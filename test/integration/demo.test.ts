@@ -10,7 +10,9 @@ import { dashboardFigures } from '../../server/services/report.service';
 import { testApp } from '../helpers/app';
 import { makeUser, signInAs } from '../helpers/auth';
 import { describeEachEngine, freshDatabase } from '../helpers/db';
-import { digestTables, loadRaw, projectFigures, readDashboard, recountDashboard } from '../helpers/reports';
+import { digestTables, loadRaw } from '../helpers/reports-raw';
+import { projectFigures, recountDashboard } from '../helpers/reports-recount-dashboard';
+import { readDashboard } from '../helpers/reports-pages';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 // The sizes of `npm run demo` (server/demo.ts), on a fixed day.

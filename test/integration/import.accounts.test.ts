@@ -4,7 +4,7 @@ import path from 'node:path';
 import { csrfTokenOf, testApp } from '../helpers/app';
 import { makeUser, signInAs } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
-import { upload } from '../helpers/importing';
+import { upload } from '../helpers/importing-upload';
 
 const SAMPLE = path.resolve(__dirname, '..', '..', 'seeds', 'import', 'sample.csv');
 

@@ -5,7 +5,7 @@ import { feedbackSummary } from '../../server/queries/feedback.queries';
 import { testApp } from '../helpers/app';
 import { makeUser, signInAs } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
-import { DOCUMENTED_COLUMNS, Row, caseOnly, toCsv, uniqueTag } from '../helpers/importing';
+import { DOCUMENTED_COLUMNS, Row, caseOnly, toCsv, uniqueTag } from '../helpers/importing-csv';
 
 const ZONE = 'America/New_York';
 const COLUMNS = [...DOCUMENTED_COLUMNS, 'assigned_date'];

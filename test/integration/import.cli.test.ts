@@ -5,23 +5,12 @@ import { dashboardFigures, hoursOf, parseReportFilters } from '../../server/serv
 import { testApp } from '../helpers/app';
 import { attemptSignIn, makeUser, signInAs } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
-import {
-  assertImported,
-  assertInactiveConsultants,
-  assertProblems,
-  assertUnchanged,
-  databaseUrlOf,
-  mixedFile,
-  problemsPrinted,
-  runCli,
-  snapshot,
-  tempDir,
-  toCsv,
-  totalsOf,
-  uniqueTag,
-} from '../helpers/importing';
+import { assertImported, assertInactiveConsultants, assertUnchanged, snapshot } from '../helpers/importing-db';
+import { assertProblems, mixedFile, totalsOf } from '../helpers/importing-mixed';
+import { databaseUrlOf, problemsPrinted, runCli, tempDir } from '../helpers/importing-cli';
+import { toCsv, uniqueTag } from '../helpers/importing-csv';
 import { ROOT } from '../helpers/built-server';
-import { readDashboard } from '../helpers/reports';
+import { readDashboard } from '../helpers/reports-pages';
 
 const SAMPLE = path.join(ROOT, 'seeds', 'import', 'sample.csv');
 

@@ -4,20 +4,10 @@ import path from 'node:path';
 import { csrfTokenOf, testApp } from '../helpers/app';
 import { makeUser, signInAs } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
-import {
-  DOCUMENTED_COLUMNS,
-  Row,
-  assertImported,
-  assertUnchanged,
-  caseOnly,
-  mixedFile,
-  problemsShown,
-  snapshot,
-  summaryShown,
-  toCsv,
-  uniqueTag,
-  upload,
-} from '../helpers/importing';
+import { DOCUMENTED_COLUMNS, Row, caseOnly, toCsv, uniqueTag } from '../helpers/importing-csv';
+import { assertImported, assertUnchanged, snapshot } from '../helpers/importing-db';
+import { mixedFile } from '../helpers/importing-mixed';
+import { problemsShown, summaryShown, upload } from '../helpers/importing-upload';
 import { ROOT } from '../helpers/built-server';
 
 describeEachEngine('Import files: encodings, layouts and names', (ctx) => {

@@ -2,17 +2,10 @@ import assert from 'node:assert/strict';
 import { csrfTokenOf, encodeForm, testApp } from '../helpers/app';
 import { makeUser, signInAs } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
-import {
-  assertImported,
-  assertUnchanged,
-  mixedFile,
-  snapshot,
-  summaryShown,
-  toCsv,
-  totalsOf,
-  uniqueTag,
-  upload,
-} from '../helpers/importing';
+import { assertImported, assertUnchanged, snapshot } from '../helpers/importing-db';
+import { mixedFile, totalsOf } from '../helpers/importing-mixed';
+import { summaryShown, upload } from '../helpers/importing-upload';
+import { toCsv, uniqueTag } from '../helpers/importing-csv';
 
 /** The token of the kept upload in the check page's "Import this file" form. */
 const keptTokenOf = (html: string) => /<form[^>]*action="\/admin\/import\/kept"[\s\S]*?name="upload" value="([^"]+)"/.exec(html)?.[1];

@@ -4,22 +4,11 @@ import { dashboardFigures, hoursOf, parseReportFilters } from '../../server/serv
 import { csrfTokenOf, testApp } from '../helpers/app';
 import { makeUser, signInAs } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
-import {
-  DOCUMENTED_COLUMNS,
-  assertImported,
-  assertInactiveConsultants,
-  assertProblems,
-  assertUnchanged,
-  mixedFile,
-  problemsShown,
-  snapshot,
-  summaryShown,
-  toCsv,
-  totalsOf,
-  uniqueTag,
-  upload,
-} from '../helpers/importing';
-import { readDashboard } from '../helpers/reports';
+import { DOCUMENTED_COLUMNS, toCsv, uniqueTag } from '../helpers/importing-csv';
+import { assertImported, assertInactiveConsultants, assertUnchanged, snapshot } from '../helpers/importing-db';
+import { assertProblems, mixedFile, totalsOf } from '../helpers/importing-mixed';
+import { problemsShown, summaryShown, upload } from '../helpers/importing-upload';
+import { readDashboard } from '../helpers/reports-pages';
 
 describeEachEngine('Import upload page', (ctx) => {
   const { app } = testApp();

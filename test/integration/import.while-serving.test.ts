@@ -7,7 +7,7 @@ import { importFile } from '../bench/import-file';
 import { testApp } from '../helpers/app';
 import { describeEachEngine } from '../helpers/db';
 import { ZONE } from '../helpers/engagements';
-import { databaseUrlOf, runCli, tempDir } from '../helpers/importing';
+import { databaseUrlOf, runCli, tempDir } from '../helpers/importing-cli';
 
 // The import of a large file (here 2,000 rows, so that CI stays quick; the benchmark runs a larger
 // one) while the app serves: the app keeps answering, and the import is seen all at once when it

@@ -5,20 +5,11 @@ import { todayIn } from '../../server/services/time';
 import { testApp } from '../helpers/app';
 import { Agent, makeUser, signInAs } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
-import {
-  Raw,
-  Shape,
-  calendarDate,
-  deliveredIn,
-  generateReportData,
-  loadRaw,
-  parseCsv,
-  csvBody,
-  projectFigures,
-  readDashboard,
-  readEngagementList,
-  recountDashboard,
-} from '../helpers/reports';
+import { Raw, loadRaw } from '../helpers/reports-raw';
+import { Shape, generateReportData } from '../helpers/reports-generate';
+import { calendarDate, parseCsv, csvBody, readDashboard, readEngagementList } from '../helpers/reports-pages';
+import { deliveredIn } from '../helpers/reports-recount';
+import { projectFigures, recountDashboard } from '../helpers/reports-recount-dashboard';
 
 const PAGES = [
   '/dashboard',

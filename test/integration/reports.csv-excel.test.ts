@@ -5,7 +5,7 @@ import { testApp } from '../helpers/app';
 import { Agent, makeUser, signInAs } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
 import { ZONE, makeCase } from '../helpers/engagements';
-import { csvBody } from '../helpers/reports';
+import { csvBody } from '../helpers/reports-pages';
 
 const HYPERLINK = '=HYPERLINK("http://evil.example","Click")';
 const FORMULA_START = /^[=+\-@\t\r]/;

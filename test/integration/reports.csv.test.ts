@@ -6,7 +6,10 @@ import { testApp } from '../helpers/app';
 import { Agent, makeUser, signInAs } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
 import { parse } from 'csv-parse/sync';
-import { Raw, Shape, casesIn, csvBody, deliveredIn, generateReportData, hours, loadRaw, recountCoverage } from '../helpers/reports';
+import { Raw, loadRaw } from '../helpers/reports-raw';
+import { Shape, generateReportData } from '../helpers/reports-generate';
+import { casesIn, deliveredIn, hours, recountCoverage } from '../helpers/reports-recount';
+import { csvBody } from '../helpers/reports-pages';
 
 const SHAPE: Shape = {
   seed: 64,

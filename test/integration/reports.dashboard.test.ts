@@ -5,7 +5,10 @@ import { dashboardFigures, filterParams, parseReportFilters } from '../../server
 import { testApp } from '../helpers/app';
 import { Agent, makeUser, signInAs } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
-import { Raw, Shape, expectedRows, generateReportData, loadRaw, projectFigures, readDashboard, recountDashboard } from '../helpers/reports';
+import { Raw, loadRaw } from '../helpers/reports-raw';
+import { Shape, generateReportData } from '../helpers/reports-generate';
+import { expectedRows, readDashboard } from '../helpers/reports-pages';
+import { projectFigures, recountDashboard } from '../helpers/reports-recount-dashboard';
 
 const TARGET = 5;
 const DAY = 86_400_000;

@@ -6,7 +6,8 @@ import { testApp } from '../helpers/app';
 import { makeUser, signInAs } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
 import { ZONE, makeCase } from '../helpers/engagements';
-import { instantIn, loadRaw, projectFigures, recountDashboard, withDerivedFirstEngagements } from '../helpers/reports';
+import { instantIn, loadRaw, withDerivedFirstEngagements } from '../helpers/reports-raw';
+import { projectFigures, recountDashboard } from '../helpers/reports-recount-dashboard';
 
 const TARGET = 5;
 const ctx = { timeZone: ZONE };

@@ -4,7 +4,10 @@ import { testApp } from '../helpers/app';
 import { Agent, makeUser, signInAs } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
 import { decodeHtml } from '../helpers/html';
-import { Raw, RawEngagement, Shape, calendarDate, deliveredIn, generateReportData, loadRaw, readEngagementList } from '../helpers/reports';
+import { Raw, RawEngagement, loadRaw } from '../helpers/reports-raw';
+import { Shape, generateReportData } from '../helpers/reports-generate';
+import { calendarDate, readEngagementList } from '../helpers/reports-pages';
+import { deliveredIn } from '../helpers/reports-recount';
 
 const SHAPE: Shape = {
   seed: 77,

@@ -3,7 +3,9 @@ import { dashboardFigures, parseReportFilters } from '../../server/services/repo
 import { testApp } from '../helpers/app';
 import { makeUser, signInAs } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
-import { Shape, generateReportData, loadRaw, readDashboard } from '../helpers/reports';
+import { Shape, generateReportData } from '../helpers/reports-generate';
+import { loadRaw } from '../helpers/reports-raw';
+import { readDashboard } from '../helpers/reports-pages';
 
 const ZONE = 'America/New_York';
 const SHAPE: Shape = {

@@ -4,7 +4,7 @@ import { testApp } from '../helpers/app';
 import { Agent, makeUser, signInAs } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
 import { makeCase } from '../helpers/engagements';
-import { readStatePage } from '../helpers/reports';
+import { readStatePage } from '../helpers/reports-pages';
 
 /** The engagements and the cases of a state page are paged each on its own (100 rows a page). */
 describeEachEngine('State page paging', (t) => {

@@ -4,7 +4,10 @@ import { stateHistory } from '../../server/services/state.service';
 import { testApp } from '../helpers/app';
 import { Agent, makeUser, signInAs } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
-import { Raw, Shape, calendarDate, generateReportData, hours, loadRaw, readStatePage, recountState } from '../helpers/reports';
+import { Raw, loadRaw } from '../helpers/reports-raw';
+import { Shape, generateReportData } from '../helpers/reports-generate';
+import { calendarDate, readStatePage } from '../helpers/reports-pages';
+import { hours, recountState } from '../helpers/reports-recount';
 
 const SHAPE: Shape = {
   seed: 51,

@@ -5,7 +5,9 @@ import { describeEachEngine } from '../helpers/db';
 import { encodeForm, testApp } from '../helpers/app';
 import { Agent, freshAddress, makeUser, signInFrom, agentFrom } from '../helpers/auth';
 import { requestPayload } from '../helpers/factories';
-import { digestQuery, fillPath, formsOf, fuzzInput, Pairs, registeredRoutes, send } from '../helpers/resilience-fuzz';
+import { digestQuery } from '../helpers/resilience-digest';
+import { fillPath, formsOf, Pairs, registeredRoutes } from '../helpers/resilience-forms';
+import { fuzzInput, send } from '../helpers/resilience-fuzz';
 
 /** Fixed, so that a run can be repeated; a failure prints the seed and path to replay it. */
 const SEED = 20261123;
