@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { AppError, EditConflictError } from '../errors';
 import { validateEngagementPatch } from '../schemas/api.schemas';
-import { addNote } from '../services/case.service';
+import { addNote } from '../services/case-messages.service';
 import {
   cancelEngagementJson,
   caseForUserByReference,

@@ -7,7 +7,8 @@ import { assignmentSchema, caseUpdateSchema, messageSchema, noteSchema, priority
 import { requestCreateSchema } from '../schemas/request.schemas';
 import { formToPayload, keptValues } from '../schemas/validate';
 import type { AccessMeta, CaseRow, Staff } from '../services/case.service';
-import { addNote, assignConsultants, caseForUser, changeStatus, editCase, sendMessage, setPriority } from '../services/case.service';
+import { assignConsultants, caseForUser, changeStatus, editCase, setPriority } from '../services/case.service';
+import { addNote, sendMessage } from '../services/case-messages.service';
 import { activeStaffOptions, caseDetail, caseListPage, overdueNewCount, parseListQuery, PER_PAGE } from '../services/case-view.service';
 import { receiptSkipped, requestFormChoices } from '../services/request.service';
 import { openStaffCase } from '../services/staff-case.service';

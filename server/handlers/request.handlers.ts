@@ -5,7 +5,7 @@ import { requestCreateSchema } from '../schemas/request.schemas';
 import { messageSchema } from '../schemas/case.schemas';
 import { feedbackSchema } from '../schemas/feedback.schemas';
 import { formToPayload, keptValues } from '../schemas/validate';
-import { receiveRequesterMessage } from '../services/case.service';
+import { receiveRequesterMessage } from '../services/case-messages.service';
 import { findCaseByStatusToken, requestFormChoices, submitRequest } from '../services/request.service';
 import { scheduledEngagementOf, statusPageOf } from '../services/status-page.service';
 import { submitFeedback } from '../services/feedback.service';

@@ -1,15 +1,7 @@
 import assert from 'node:assert/strict';
 import { ForbiddenError, NotFoundError } from '../../server/errors';
-import {
-  type Staff,
-  addNote,
-  assignConsultants,
-  changeStatus,
-  editCase,
-  receiveRequesterMessage,
-  sendMessage,
-  setPriority,
-} from '../../server/services/case.service';
+import { type Staff, assignConsultants, changeStatus, editCase, setPriority } from '../../server/services/case.service';
+import { addNote, receiveRequesterMessage, sendMessage } from '../../server/services/case-messages.service';
 import type { CaseStatus } from '../../server/vocabulary';
 import { makeUser } from '../helpers/auth';
 import { caseRow, countFor, makeCase } from '../helpers/cases';
