@@ -1,20 +1,27 @@
 import { Queryable, db, orderedListSql } from '../db';
 
-// The roll-ups of delivered engagements (migration 2026120517001 says what each row counts).
+// The roll-ups of delivered engagements (migrations 2026120517001 and 2026120521002 say what each
+// row counts): over all engagements (jurisdiction '') and over those listing each jurisdiction.
 const ROLLUP_KINDS = (condition: string) => `
   with d as (
     select e.id as d_id, e.date as d_date, e.year as d_year, substr(e.date, 1, 7) as d_month, c.track as d_track, e.format as d_format, e.duration_minutes as d_m, e.participant_count as d_p
     from engagements e join cases c on c.id = e.case_id where e.status = 'delivered' and ${condition}
-  )
-  insert into report_rollups (kind, month, year, track, item, engagements, minutes, participants, first_date, last_date)
-  select 'format', d_month, d_year, d_track, d_format, count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from d group by d_month, d_year, d_track, d_format
-  union all select 'jurisdiction', d_month, d_year, d_track, x.jurisdiction_code, count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from d join engagement_jurisdictions x on x.engagement_id = d.d_id group by d_month, d_year, d_track, x.jurisdiction_code
-  union all select 'topic', d_month, d_year, d_track, cast(x.topic_id as varchar(32)), count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from d join engagement_topics x on x.engagement_id = d.d_id group by d_month, d_year, d_track, x.topic_id
-  union all select 'consultant', d_month, d_year, d_track, cast(x.user_id as varchar(32)), count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from d join engagement_consultants x on x.engagement_id = d.d_id group by d_month, d_year, d_track, x.user_id
-  union all select 'any_state', d_month, d_year, d_track, '', count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from d where exists (select 1 from engagement_jurisdictions x join jurisdictions j on j.code = x.jurisdiction_code where x.engagement_id = d.d_id and j.kind <> 'territory') group by d_month, d_year, d_track
-  union all select 'any_territory', d_month, d_year, d_track, '', count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from d where exists (select 1 from engagement_jurisdictions x join jurisdictions j on j.code = x.jurisdiction_code where x.engagement_id = d.d_id and j.kind = 'territory') group by d_month, d_year, d_track
-  union all select 'any_topic', d_month, d_year, d_track, '', count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from d where exists (select 1 from engagement_topics x where x.engagement_id = d.d_id) group by d_month, d_year, d_track
-  union all select 'any_consultant', d_month, d_year, d_track, '', count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from d where exists (select 1 from engagement_consultants x where x.engagement_id = d.d_id) group by d_month, d_year, d_track`;
+  ),
+  dj as (select d.*, x.jurisdiction_code as d_code from d join engagement_jurisdictions x on x.engagement_id = d.d_id)
+  insert into report_rollups (kind, jurisdiction, month, year, track, item, engagements, minutes, participants, first_date, last_date)
+  select 'format', '', d_month, d_year, d_track, d_format, count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from d group by d_month, d_year, d_track, d_format
+  union all select 'jurisdiction', '', d_month, d_year, d_track, d_code, count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from dj group by d_month, d_year, d_track, d_code
+  union all select 'topic', '', d_month, d_year, d_track, cast(x.topic_id as varchar(32)), count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from d join engagement_topics x on x.engagement_id = d.d_id group by d_month, d_year, d_track, x.topic_id
+  union all select 'consultant', '', d_month, d_year, d_track, cast(x.user_id as varchar(32)), count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from d join engagement_consultants x on x.engagement_id = d.d_id group by d_month, d_year, d_track, x.user_id
+  union all select 'any_state', '', d_month, d_year, d_track, '', count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from d where exists (select 1 from engagement_jurisdictions x join jurisdictions j on j.code = x.jurisdiction_code where x.engagement_id = d.d_id and j.kind <> 'territory') group by d_month, d_year, d_track
+  union all select 'any_territory', '', d_month, d_year, d_track, '', count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from d where exists (select 1 from engagement_jurisdictions x join jurisdictions j on j.code = x.jurisdiction_code where x.engagement_id = d.d_id and j.kind = 'territory') group by d_month, d_year, d_track
+  union all select 'any_topic', '', d_month, d_year, d_track, '', count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from d where exists (select 1 from engagement_topics x where x.engagement_id = d.d_id) group by d_month, d_year, d_track
+  union all select 'any_consultant', '', d_month, d_year, d_track, '', count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from d where exists (select 1 from engagement_consultants x where x.engagement_id = d.d_id) group by d_month, d_year, d_track
+  union all select 'format', d_code, d_month, d_year, d_track, d_format, count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from dj group by d_code, d_month, d_year, d_track, d_format
+  union all select 'topic', d_code, d_month, d_year, d_track, cast(x.topic_id as varchar(32)), count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from dj join engagement_topics x on x.engagement_id = dj.d_id group by d_code, d_month, d_year, d_track, x.topic_id
+  union all select 'consultant', d_code, d_month, d_year, d_track, cast(x.user_id as varchar(32)), count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from dj join engagement_consultants x on x.engagement_id = dj.d_id group by d_code, d_month, d_year, d_track, x.user_id
+  union all select 'any_topic', d_code, d_month, d_year, d_track, '', count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from dj where exists (select 1 from engagement_topics x where x.engagement_id = dj.d_id) group by d_code, d_month, d_year, d_track
+  union all select 'any_consultant', d_code, d_month, d_year, d_track, '', count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from dj where exists (select 1 from engagement_consultants x where x.engagement_id = dj.d_id) group by d_code, d_month, d_year, d_track`;
 
 /** SQL of everything an engagement adds to the roll-ups, as one text: when it changes, its cells are redone. */
 const signatureSql = (q: Queryable) =>
@@ -111,7 +118,7 @@ export async function rebuildRollups(q: Queryable = db): Promise<void> {
 export async function allDerivedRows(
   q: Queryable = db,
 ): Promise<Record<'rollups' | 'marks' | 'formats' | 'consultants', Record<string, unknown>[]>> {
-  const rollups = await q('report_rollups').orderBy(['kind', 'month', 'track', 'item', 'year']).select('*');
+  const rollups = await q('report_rollups').orderBy(['kind', 'jurisdiction', 'month', 'track', 'item', 'year']).select('*');
   const marks = await q('report_engagement_marks').orderBy('engagement_id').select('*');
   const formats = await q('report_case_formats').orderBy(['case_id', 'format']).select('*');
   const consultants = await q('report_case_consultants').orderBy(['case_id', 'user_id']).select('*');
@@ -132,18 +139,27 @@ export interface RolledUp {
   last_date: string | null;
 }
 
+/** Which roll-up rows to add up: a track, an item, and the engagements listing a jurisdiction (all when none). */
+interface RollupWhere {
+  track?: string;
+  item?: string;
+  jurisdiction?: string;
+}
+
 /**
  * Sums of the roll-up rows of one kind over whole months [fromMonth, toMonth] (YYYY-MM), under a
- * track and an item when given, grouped by `by` (one group of key '' when none).
+ * track, an item and a jurisdiction when given, grouped by `by` (one group of key '' when none).
  */
 export async function rolledUp(
   kind: RollupKind,
   months: { from: string; to: string },
-  where: { track?: string; item?: string },
+  where: RollupWhere,
   by?: 'item' | 'year' | 'track',
   q: Queryable = db,
 ): Promise<RolledUp[]> {
-  const query = q('report_rollups').where('kind', kind).whereBetween('month', [months.from, months.to]);
+  const query = q('report_rollups')
+    .where({ kind, jurisdiction: where.jurisdiction ?? '' })
+    .whereBetween('month', [months.from, months.to]);
   if (where.track) query.where('track', where.track);
   if (where.item !== undefined) query.where('item', where.item);
   if (by) query.groupBy(by).select(q.raw(`${by} as k`));
@@ -170,7 +186,7 @@ export async function servedPairs(
   where: { track?: string; item?: string },
   q: Queryable = db,
 ): Promise<{ year: number; code: string }[]> {
-  const query = q('report_rollups').where('kind', 'jurisdiction').whereBetween('month', [months.from, months.to]);
+  const query = q('report_rollups').where({ kind: 'jurisdiction', jurisdiction: '' }).whereBetween('month', [months.from, months.to]);
   if (where.track) query.where('track', where.track);
   if (where.item !== undefined) query.where('item', where.item);
   const rows = await query.distinct('year', 'item');

@@ -78,15 +78,3 @@ export async function stateEngagements(code: string, slice?: Slice, q: Queryable
     );
   return slice ? query.limit(slice.limit).offset(slice.offset) : query;
 }
-
-/** The consultants of a jurisdiction's delivered engagements, with how many each facilitated, most first. */
-export async function stateConsultants(code: string, q: Queryable = db): Promise<{ id: number; name: string; engagements: number }[]> {
-  const rows = await q('engagement_consultants as ec')
-    .join('engagement_jurisdictions as ej', 'ej.engagement_id', 'ec.engagement_id')
-    .join('users as u', 'u.id', 'ec.user_id')
-    .where({ 'ej.jurisdiction_code': code, 'ej.status': 'delivered' })
-    .groupBy('u.id', 'u.name')
-    .select('u.id', 'u.name', q.raw('count(*) as engagements'))
-    .orderBy('engagements', 'desc');
-  return rows.map((c: Record<string, unknown>) => ({ ...c, id: num(c.id), name: String(c.name), engagements: num(c.engagements) }));
-}

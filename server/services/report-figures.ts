@@ -7,8 +7,9 @@ import { listUserNames } from '../queries/user.queries';
 /**
  * The engagement figures of the reports, read from the roll-ups (migration 2026120517001) for the
  * whole months of the period and from the raw rows for the days of a month cut by its start or end.
- * A figure the roll-ups do not break down (a filter by format, topic or consultant, or a
- * jurisdiction crossed with a format, topic or consultant) is counted from the raw rows, as before.
+ * Under a jurisdiction, the roll-ups over the engagements listing it answer every breakdown. A
+ * filter the roll-ups do not break down (by format, topic or consultant) is counted from the raw
+ * rows, as before.
  * Same answers as the queries of report.queries.ts on their own (the recount tests hold both).
  */
 
@@ -114,25 +115,21 @@ const byText = (a: Group, b: Group) => (a.key < b.key ? -1 : a.key > b.key ? 1 :
 const byNumber = (a: Group, b: Group) => Number(a.key) - Number(b.key);
 
 export async function breakdown(f: ReportFilters, by: Dimension): Promise<Group[]> {
-  // Under a jurisdiction the roll-ups hold its years and tracks, not its formats, topics or consultants.
-  const crossed = f.jurisdiction && (by === 'format' || by === 'topic' || by === 'consultant');
-  if (!rollable(f) || crossed) return raw.breakdown(f, by);
+  if (!rollable(f)) return raw.breakdown(f, by);
   const { months, edges } = periodParts(f);
   const cut = Promise.all(edges.map((e) => raw.breakdown(e, by)));
   let rolled: Group[] = [];
   if (months) {
+    // The rows over the engagements listing the jurisdiction, or over all of them.
+    const where = { track: f.track, jurisdiction: f.jurisdiction };
     if (by === 'year' || by === 'track') rolled = (await base(f, months, by)).map((r) => ({ key: r.key, ...totalsOf(r) }));
-    else if (by === 'format')
-      rolled = (await rolledUp('format', months, { track: f.track }, 'item')).map((r) => ({ key: r.key, ...totalsOf(r) }));
+    else if (by === 'format') rolled = (await rolledUp('format', months, where, 'item')).map((r) => ({ key: r.key, ...totalsOf(r) }));
     else if (by === 'topic') {
-      const [rows, topics] = await Promise.all([
-        rolledUp('topic', months, { track: f.track }, 'item'),
-        listTopics({ includeRetired: true }),
-      ]);
+      const [rows, topics] = await Promise.all([rolledUp('topic', months, where, 'item'), listTopics({ includeRetired: true })]);
       const topic = new Map(topics.map((t) => [String(t.id), t]));
       rolled = rows.map((r) => ({ key: String(topic.get(r.key)?.slug), label: String(topic.get(r.key)?.name), ...totalsOf(r) }));
     } else {
-      const [rows, users] = await Promise.all([rolledUp('consultant', months, { track: f.track }, 'item'), listUserNames()]);
+      const [rows, users] = await Promise.all([rolledUp('consultant', months, where, 'item'), listUserNames()]);
       const user = new Map(users.map((u) => [String(u.id), u]));
       rolled = rows.map((r) => ({ key: r.key, label: String(user.get(r.key)?.name), ...totalsOf(r) }));
     }
@@ -141,11 +138,13 @@ export async function breakdown(f: ReportFilters, by: Dimension): Promise<Group[
 }
 
 export async function distinctTotals(f: ReportFilters, listing: 'state' | 'territory' | 'topic' | 'consultant'): Promise<Totals> {
-  if (!rollable(f) || (f.jurisdiction && (listing === 'topic' || listing === 'consultant'))) return raw.distinctTotals(f, listing);
+  if (!rollable(f)) return raw.distinctTotals(f, listing);
   const { months, edges } = periodParts(f);
   let rolled: Promise<Totals> = Promise.resolve(ZERO);
   if (months) {
-    if (f.jurisdiction) {
+    if (listing === 'topic' || listing === 'consultant')
+      rolled = rolledUp(`any_${listing}`, months, { track: f.track, jurisdiction: f.jurisdiction }).then((r) => totalsOf(r[0]));
+    else if (f.jurisdiction) {
       // The engagements listing this jurisdiction list a state when it is one, a territory when it is one.
       const code = f.jurisdiction;
       rolled = listJurisdictions().then(async (all) => {

@@ -1,7 +1,8 @@
 import { num } from '../values';
 import { findJurisdiction } from '../queries/reference.queries';
 import { rolledUp } from '../queries/report-rollup.queries';
-import { stateCases, stateConsultants, stateCounts, stateEngagements } from '../queries/state.queries';
+import { stateCases, stateCounts, stateEngagements } from '../queries/state.queries';
+import { listUserNames } from '../queries/user.queries';
 import { ENGAGEMENT_STATUSES } from '../schemas/engagement.schemas';
 import { FORMATS, STATUSES, TRACKS } from '../vocabulary';
 import { ReportReader, hoursOf, mustReadReports } from './report.service';
@@ -24,7 +25,8 @@ export async function stateHistory(actor: ReportReader, code: string, paging?: H
   const jurisdiction = await findJurisdiction(code);
   if (!jurisdiction) return undefined;
   // Every delivered engagement listing the state, whatever its date: its roll-ups over all months.
-  const [served] = await rolledUp('jurisdiction', { from: '0000-01', to: '9999-12' }, { item: code });
+  const always = { from: '0000-01', to: '9999-12' };
+  const [served] = await rolledUp('jurisdiction', always, { item: code });
   const counts = await stateCounts(code);
   // A page past a list's end (an old link) shows its last page rather than nothing.
   const lastPage = (n: number) => Math.max(1, Math.ceil(n / (paging?.perPage ?? 1)));
@@ -38,7 +40,7 @@ export async function stateHistory(actor: ReportReader, code: string, paging?: H
   const [cases, engagements, consultants] = await Promise.all([
     stateCases(code, sliceOf(pages.cases)),
     stateEngagements(code, sliceOf(pages.engagements)),
-    stateConsultants(code),
+    stateConsultants(code, always),
   ]);
   return {
     jurisdiction,
@@ -61,4 +63,14 @@ export async function stateHistory(actor: ReportReader, code: string, paging?: H
     })),
     consultants,
   };
+}
+
+/** The consultants of a jurisdiction's delivered engagements, with how many each facilitated, most first (from the roll-ups). */
+async function stateConsultants(code: string, months: { from: string; to: string }) {
+  const [rows, users] = await Promise.all([rolledUp('consultant', months, { jurisdiction: code }, 'item'), listUserNames()]);
+  const name = new Map(users.map((u) => [String(u.id), u.name]));
+  return rows
+    .filter((r) => r.engagements > 0)
+    .map((r) => ({ id: Number(r.key), name: String(name.get(r.key)), engagements: r.engagements }))
+    .sort((a, b) => b.engagements - a.engagements || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
