@@ -6,6 +6,8 @@ import type { Knex } from 'knex';
  * cases. With the id in the index, PostgreSQL starts each page in the index instead of filtering
  * every row before it (a whole-history export read its first rows again for every page). SQLite's
  * indexes hold the row id already; the wider index replaces the narrower one on both engines.
+ * An export filtered by a jurisdiction pages through that jurisdiction's own index the same way,
+ * by (date, engagement_id) of engagement_jurisdictions.
  */
 export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('engagements', (t) => {
@@ -16,9 +18,17 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['submitted_at', 'id'], 'cases_submitted_at_id_index');
     t.dropIndex(['submitted_at']);
   });
+  await knex.schema.alterTable('engagement_jurisdictions', (t) => {
+    t.index(['status', 'jurisdiction_code', 'date', 'engagement_id'], 'engagement_jurisdictions_served_index');
+    t.dropIndex(['status', 'jurisdiction_code', 'date']);
+  });
 }
 
 export async function down(knex: Knex): Promise<void> {
+  await knex.schema.alterTable('engagement_jurisdictions', (t) => {
+    t.index(['status', 'jurisdiction_code', 'date']);
+    t.dropIndex([], 'engagement_jurisdictions_served_index');
+  });
   await knex.schema.alterTable('cases', (t) => {
     t.index(['submitted_at']);
     t.dropIndex([], 'cases_submitted_at_id_index');

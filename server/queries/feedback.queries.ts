@@ -31,9 +31,12 @@ export interface FeedbackFigures {
   usefulness: number | null;
 }
 
+// Each query below has one row per case in each group (a case has one feedback at most, and the
+// case lists hold a format or a consultant once per case), so plain counts count cases: no
+// distinct, whose sorting was most of the cost at 20,000 cases.
 const measures = (q: Queryable) => [
-  q.raw('count(distinct c.id) as completed'),
-  q.raw('count(distinct fb.case_id) as answered'),
+  q.raw('count(*) as completed'),
+  q.raw('count(fb.case_id) as answered'),
   q.raw('avg(fb.quality) as quality'),
   q.raw('avg(fb.relevance) as relevance'),
   q.raw('avg(fb.usefulness) as usefulness'),

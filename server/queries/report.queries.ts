@@ -70,6 +70,15 @@ export function deliveredEngagements(f: ReportFilters, q: Queryable = db, option
   return query;
 }
 
+/**
+ * The columns that order the rows of deliveredEngagements newest first, date then id: under a
+ * jurisdiction, engagement_jurisdictions' own copies, so that its index gives the order (and a
+ * page of an export starts in it); otherwise the engagement's.
+ */
+export function dateAndIdColumns(f: Pick<ReportFilters, 'jurisdiction'>): [date: string, id: string] {
+  return f.jurisdiction ? ['ejf.date', 'ejf.engagement_id'] : ['e.date', 'e.id'];
+}
+
 const sums = (q: Queryable) => [
   q.raw('count(*) as engagements'),
   q.raw('coalesce(sum(e.duration_minutes), 0) as minutes'),
@@ -226,37 +235,40 @@ export function casesInPeriod(f: ReportFilters, q: Queryable = db, options: { pe
   return query;
 }
 
-/**
- * The seconds between submission and each of two later case timestamps, over the cases of the
- * period where each is set, sorted: one read for the percentiles of both. A time never goes below
- * zero (an imported engagement may predate its request).
- */
-export async function responseSeconds(f: ReportFilters, later: [string, string], q: Queryable = db): Promise<[number[], number[]]> {
-  const secs = (col: string) => {
-    const raw = secondsBetweenSql(`c.${col}`, 'c.submitted_at', q);
-    return `(case when c.${col} is null then null when ${raw} < 0 then 0 else ${raw} end)`;
-  };
-  const rows = await casesInPeriod(f, q)
-    .where((w) => w.whereNotNull(`c.${later[0]}`).orWhereNotNull(`c.${later[1]}`))
-    .select(q.raw(`${secs(later[0])} as a`), q.raw(`${secs(later[1])} as b`));
-  const pick = (k: 'a' | 'b') =>
-    rows
-      .filter((r: Record<string, unknown>) => r[k] !== null && r[k] !== undefined)
-      .map((r: Record<string, unknown>) => num(r[k]))
-      .sort((x: number, y: number) => x - y);
-  return [pick('a'), pick('b')];
+/** The median and 90th percentile (nearest rank: the ceil(p·n)-th smallest) of a time, over n cases; null when none. */
+export interface Percentiles {
+  n: number;
+  median: number | null;
+  p90: number | null;
 }
 
 /**
- * The value at a percentile (nearest rank: the ceil(p·n)-th smallest) of sorted seconds; null when
- * there are none. SQLite's julianday difference is off by some microseconds (floating point), which
- * tips a value lying exactly on a rounding edge (1.05 days) the wrong way; timestamps are stored to
- * the millisecond, so the exact value is the nearest millisecond.
+ * The median and 90th percentile of the seconds between submission and a later case timestamp,
+ * over the cases of the period where it is set, ranked by the database (window functions) so that
+ * only the two values come back, not a row per case. A time never goes below zero (an imported
+ * engagement may predate its request). SQLite's julianday difference is off by some microseconds
+ * (floating point), which tips a value lying exactly on a rounding edge (1.05 days) the wrong way;
+ * timestamps are stored to the millisecond, so the exact value is the nearest millisecond.
  */
-export function percentileOf(sorted: number[], p: number): { value: number | null; n: number } {
-  if (!sorted.length) return { value: null, n: 0 };
-  const rank = Math.max(1, Math.ceil(p * sorted.length));
-  return { value: Math.round(sorted[rank - 1] * 1000) / 1000, n: sorted.length };
+export async function responsePercentiles(f: ReportFilters, later: string, q: Queryable = db): Promise<Percentiles> {
+  const raw = secondsBetweenSql(`c.${later}`, 'c.submitted_at', q);
+  const cases = casesInPeriod(f, q)
+    .whereNotNull(`c.${later}`)
+    .select(q.raw(`case when ${raw} < 0 then 0 else ${raw} end as v`));
+  // ceil(n / 2) and ceil(9n / 10) in whole numbers, on both engines.
+  const rows: Record<string, unknown>[] = await q
+    .with('s', cases)
+    .with('r', q.raw('select v, row_number() over (order by v) as rn, count(*) over () as n from s'))
+    .from('r')
+    .whereRaw('rn = (n + 1) / 2 or rn = (9 * n + 9) / 10')
+    .select('v', 'rn', 'n');
+  if (!rows.length) return { n: 0, median: null, p90: null };
+  const n = num(rows[0].n);
+  const at = (rank: number) => {
+    const row = rows.find((r) => num(r.rn) === rank);
+    return row ? Math.round(num(row.v) * 1000) / 1000 : null;
+  };
+  return { n, median: at(Math.floor((n + 1) / 2)), p90: at(Math.floor((9 * n + 9) / 10)) };
 }
 
 /** How many assigned cases of the period were assigned within the target (business days). */

@@ -1,7 +1,7 @@
 import type { Config } from '../config';
 import { feedbackSummary } from '../queries/feedback.queries';
 import { listJurisdictions, listTopics } from '../queries/reference.queries';
-import { ReportFilters, assignedWithin, assignmentUnknown, openCasesByAge, percentileOf, responseSeconds } from '../queries/report.queries';
+import { ReportFilters, assignedWithin, assignmentUnknown, openCasesByAge, responsePercentiles } from '../queries/report.queries';
 import { breakdown, coverage, distinctTotals, servedByYear, totals } from './report-figures';
 import { listUserNames } from '../queries/user.queries';
 import { FORMATS, Role, TRACKS } from '../vocabulary';
@@ -116,7 +116,8 @@ export async function dashboardFigures(f: ReportFilters, config: Pick<Config, 'r
     byFormat,
     byTopic,
     byConsultant,
-    [assignSecs, firstSecs],
+    assigned,
+    engaged,
     within,
     open,
     jurisdictions,
@@ -136,7 +137,8 @@ export async function dashboardFigures(f: ReportFilters, config: Pick<Config, 'r
     breakdown(f, 'format'),
     breakdown(f, 'topic'),
     breakdown(f, 'consultant'),
-    responseSeconds(f, ['first_assigned_at', 'first_engagement_at']),
+    responsePercentiles(f, 'first_assigned_at'),
+    responsePercentiles(f, 'first_engagement_at'),
     assignedWithin(f, config.responseTargetBusinessDays),
     openCasesByAge(f, buckets.slice(1)),
     listJurisdictions(),
@@ -150,12 +152,6 @@ export async function dashboardFigures(f: ReportFilters, config: Pick<Config, 'r
     distinctTotals(f, 'topic'),
     distinctTotals(f, 'consultant'),
   ]);
-  const [assignMedian, assignP90, firstMedian, firstP90] = [
-    percentileOf(assignSecs, 0.5),
-    percentileOf(assignSecs, 0.9),
-    percentileOf(firstSecs, 0.5),
-    percentileOf(firstSecs, 0.9),
-  ];
   const byCode = new Map(cov.map((c) => [c.code, c]));
   const rows = jurisdictions.map((j) => ({ ...j, served: byCode.get(j.code) }));
   const states = rows.filter((r) => r.kind !== 'territory');
@@ -216,12 +212,12 @@ export async function dashboardFigures(f: ReportFilters, config: Pick<Config, 'r
       consultants: withHours(consultantTotal),
     },
     response: {
-      assignMedianDays: days(assignMedian.value),
-      assignP90Days: days(assignP90.value),
-      assignedCount: assignMedian.n,
-      firstMedianDays: days(firstMedian.value),
-      firstP90Days: days(firstP90.value),
-      engagedCount: firstMedian.n,
+      assignMedianDays: days(assigned.median),
+      assignP90Days: days(assigned.p90),
+      assignedCount: assigned.n,
+      firstMedianDays: days(engaged.median),
+      firstP90Days: days(engaged.p90),
+      engagedCount: engaged.n,
       withinTarget: within.within,
       assigned: within.assigned,
       withinShare: within.assigned ? Math.round((within.within / within.assigned) * 1000) / 10 : null,

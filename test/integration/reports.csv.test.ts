@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type request from 'supertest';
-import { EXPORT_PAGE_SIZE } from '../../server/queries/export.queries';
+import { CASE_PAGE_SIZE, ENGAGEMENT_PAGE_SIZE } from '../../server/queries/export.queries';
 import { filterParams, parseReportFilters } from '../../server/services/report.service';
 import { testApp } from '../helpers/app';
 import { Agent, makeUser, signInAs } from '../helpers/auth';
@@ -15,7 +15,7 @@ const SHAPE: Shape = {
   seed: 64,
   // More rows than an export reads at a time, so that its paging is exercised.
   cases: 300,
-  engagements: 700,
+  engagements: 1400,
   consultants: 5,
   codes: ['OH', 'KY', 'MI', 'DC', 'PR', 'NV'],
   extraCodes: ['OH', 'VI', 'GU', 'DC', 'MA'],
@@ -142,8 +142,8 @@ describeEachEngine('CSV exports on generated data', (ctx) => {
 
   it('the generated data has more delivered engagements and cases in the default period than an export reads at a time', () => {
     const f = filtersOf({});
-    assert.ok(deliveredIn(raw, f).length > EXPORT_PAGE_SIZE, `${deliveredIn(raw, f).length} engagements`);
-    assert.ok(casesIn(raw, f).length > EXPORT_PAGE_SIZE, `${casesIn(raw, f).length} cases`);
+    assert.ok(deliveredIn(raw, f).length > ENGAGEMENT_PAGE_SIZE, `${deliveredIn(raw, f).length} engagements`);
+    assert.ok(casesIn(raw, f).length > CASE_PAGE_SIZE, `${casesIn(raw, f).length} cases`);
   });
 
   const FILTERS: { name: string; query: () => Record<string, string | number> }[] = [
