@@ -236,7 +236,7 @@ export function casesInPeriod(f: ReportFilters, q: Queryable = db, options: { pe
 }
 
 /** The median and 90th percentile (nearest rank: the ceil(p·n)-th smallest) of a time, over n cases; null when none. */
-export interface Percentiles {
+interface Percentiles {
   n: number;
   median: number | null;
   p90: number | null;
