@@ -104,7 +104,7 @@ export async function apiEngagements(req: Request, res: Response): Promise<void>
 /** GET /api/v1/reports/coverage: the dashboard's coverage figures, equal to the page's. */
 export async function apiCoverage(req: Request, res: Response): Promise<void> {
   const { filters } = query(req);
-  const f = await coverageReport(actorOf(req), filters, cfg(req));
+  const f = await coverageReport(actorOf(req), filters);
   const row = (j: (typeof f.states)[number]) => ({
     code: j.code,
     name: j.name,

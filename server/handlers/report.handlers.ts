@@ -147,7 +147,7 @@ const word = (list: Record<string, string>, key: unknown) => list[String(key)] ?
 /** GET /reports/coverage.csv: one row per jurisdiction (57 at most). */
 export async function coverageCsv(req: Request, res: Response): Promise<void> {
   const { filters } = filtersOf(req);
-  const figures = await coverageReport(actorOf(req), filters, cfg(req));
+  const figures = await coverageReport(actorOf(req), filters);
   const text = csvText(
     [
       'Code',

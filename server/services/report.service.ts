@@ -105,52 +105,21 @@ function ageBuckets(now: Date): { label: string; before: string }[] {
   ];
 }
 
-/** Every figure of the dashboard, computed by SQL aggregates under one set of filters. */
-export async function dashboardFigures(f: ReportFilters, config: Pick<Config, 'responseTargetBusinessDays'>, now = new Date()) {
+/**
+ * The coverage figures under one set of filters: the headline, each jurisdiction served and the
+ * years. What the coverage CSV and the API's coverage report show, and the top of the dashboard.
+ */
+async function coverageFigures(f: ReportFilters, now: Date) {
   const buckets = ageBuckets(now);
-  const [
-    all,
-    cov,
-    byYear,
-    byTrack,
-    byFormat,
-    byTopic,
-    byConsultant,
-    assigned,
-    engaged,
-    within,
-    open,
-    jurisdictions,
-    topics,
-    ever,
-    servedYears,
-    unknownAssignment,
-    stateTotal,
-    territoryTotal,
-    topicTotal,
-    consultantTotal,
-  ] = await Promise.all([
+  const [all, cov, byYear, open, jurisdictions, ever, servedYears] = await Promise.all([
     totals(f),
     coverage(f),
     breakdown(f, 'year'),
-    breakdown(f, 'track'),
-    breakdown(f, 'format'),
-    breakdown(f, 'topic'),
-    breakdown(f, 'consultant'),
-    responsePercentiles(f, 'first_assigned_at'),
-    responsePercentiles(f, 'first_engagement_at'),
-    assignedWithin(f, config.responseTargetBusinessDays),
     openCasesByAge(f, buckets.slice(1)),
     listJurisdictions(),
-    listTopics({ includeRetired: true }),
     // "New to LEEP": first served ever (since the first record), under the same other filters.
     coverage({ ...f, from: EARLIEST_DATE }),
     servedByYear(f),
-    assignmentUnknown(f),
-    distinctTotals(f, 'state'),
-    distinctTotals(f, 'territory'),
-    distinctTotals(f, 'topic'),
-    distinctTotals(f, 'consultant'),
   ]);
   const byCode = new Map(cov.map((c) => [c.code, c]));
   const rows = jurisdictions.map((j) => ({ ...j, served: byCode.get(j.code) }));
@@ -183,7 +152,6 @@ export async function dashboardFigures(f: ReportFilters, config: Pick<Config, 'r
   // Open cases: bucket i counts those submitted before cutoff i, so each band is a difference.
   const older = [open.total, ...open.buckets];
   const openByAge = buckets.map((b, i) => ({ label: b.label, count: older[i] - (older[i + 1] ?? 0) }));
-  const topicName = new Map(topics.map((t) => [t.slug, t.name]));
   const withHours = <T extends { minutes: number }>(r: T) => ({ ...r, hours: hoursOf(r.minutes) });
 
   return {
@@ -200,6 +168,48 @@ export async function dashboardFigures(f: ReportFilters, config: Pick<Config, 'r
     states: states.map((s) => ({ ...s, served: s.served && withHours(s.served) })),
     territories: territories.map((t) => ({ ...t, served: t.served && withHours(t.served) })),
     years: yearRows,
+    openByAge,
+  };
+}
+
+/** Every figure of the dashboard, computed by SQL aggregates under one set of filters. */
+export async function dashboardFigures(f: ReportFilters, config: Pick<Config, 'responseTargetBusinessDays'>, now = new Date()) {
+  const [
+    covered,
+    byTrack,
+    byFormat,
+    byTopic,
+    byConsultant,
+    assigned,
+    engaged,
+    within,
+    topics,
+    unknownAssignment,
+    stateTotal,
+    territoryTotal,
+    topicTotal,
+    consultantTotal,
+  ] = await Promise.all([
+    coverageFigures(f, now),
+    breakdown(f, 'track'),
+    breakdown(f, 'format'),
+    breakdown(f, 'topic'),
+    breakdown(f, 'consultant'),
+    responsePercentiles(f, 'first_assigned_at'),
+    responsePercentiles(f, 'first_engagement_at'),
+    assignedWithin(f, config.responseTargetBusinessDays),
+    listTopics({ includeRetired: true }),
+    assignmentUnknown(f),
+    distinctTotals(f, 'state'),
+    distinctTotals(f, 'territory'),
+    distinctTotals(f, 'topic'),
+    distinctTotals(f, 'consultant'),
+  ]);
+  const topicName = new Map(topics.map((t) => [t.slug, t.name]));
+  const withHours = <T extends { minutes: number }>(r: T) => ({ ...r, hours: hoursOf(r.minutes) });
+
+  return {
+    ...covered,
     byTrack: byTrack.map((r) => ({ ...withHours(r), label: TRACKS[r.key as keyof typeof TRACKS] ?? r.key })),
     byFormat: byFormat.map((r) => ({ ...withHours(r), label: FORMATS[r.key as keyof typeof FORMATS] ?? r.key })),
     byTopic: byTopic.map((r) => ({ ...withHours(r), label: topicName.get(r.key) ?? r.key })).sort((a, b) => b.engagements - a.engagements),
@@ -224,7 +234,6 @@ export async function dashboardFigures(f: ReportFilters, config: Pick<Config, 'r
       assignmentUnknown: unknownAssignment,
       target: config.responseTargetBusinessDays,
     },
-    openByAge,
   };
 }
 
@@ -253,8 +262,8 @@ export async function dashboardReport(actor: ReportReader, f: ReportFilters, con
   return { figures, feedback, consultants };
 }
 
-/** The coverage figures for a director (the coverage CSV, the API). */
-export async function coverageReport(actor: ReportReader, f: ReportFilters, config: Pick<Config, 'responseTargetBusinessDays'>) {
+/** The coverage figures for a director (the coverage CSV, the API): the dashboard's, without its breakdowns and case figures. */
+export async function coverageReport(actor: ReportReader, f: ReportFilters, now = new Date()) {
   mustReadReports(actor);
-  return dashboardFigures(f, config);
+  return coverageFigures(f, now);
 }

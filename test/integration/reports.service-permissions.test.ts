@@ -14,7 +14,7 @@ describeEachEngine('Report services: only directors read them', () => {
 
   it('dashboardReport and coverageReport, for a consultant, refuse with ForbiddenError', async () => {
     await assert.rejects(dashboardReport(consultant, filters, config), ForbiddenError);
-    await assert.rejects(coverageReport(consultant, filters, config), ForbiddenError);
+    await assert.rejects(coverageReport(consultant, filters), ForbiddenError);
   });
 
   it('deliveredEngagementsPage and casesPage, for a consultant, refuse with ForbiddenError', async () => {
@@ -43,6 +43,6 @@ describeEachEngine('Report services: only directors read them', () => {
     for await (const row of casesExport(director, filters)) rows.push(row);
     assert.deepEqual(rows, []);
     assert.equal((await stateHistory(director, 'OH'))?.jurisdiction.code, 'OH');
-    assert.equal((await coverageReport(director, filters, config)).headline.engagements, 0);
+    assert.equal((await coverageReport(director, filters)).headline.engagements, 0);
   });
 });
