@@ -5,19 +5,11 @@ import { testApp } from '../helpers/app';
 import { makeUser } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
 import { checkedValues, messageNextTo, shownValue, summaryLinks } from '../helpers/html';
-import {
-  Fields,
-  applyTo,
-  client,
-  daysFromToday,
-  makeCohort,
-  makeEvent,
-  makeReviewer,
-  makeTeam,
-  programState,
-  reviewForm,
-  scoreAs,
-} from '../helpers/programs';
+import { Fields, client, daysFromToday } from '../helpers/programs';
+import { makeCohort } from '../helpers/programs-cohorts';
+import { applyTo, makeReviewer, reviewForm, scoreAs } from '../helpers/programs-applications';
+import { makeEvent, makeTeam } from '../helpers/programs-network';
+import { programState } from '../helpers/programs-state';
 
 /** Every GET route the app registers. */
 function getRoutes(app: Express): string[] {

@@ -4,7 +4,9 @@ import { testApp } from '../helpers/app';
 import { makeUser } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
 import { escapeHtml } from '../helpers/html';
-import { client, cohortForm, daysFromToday, makeCohort, programState } from '../helpers/programs';
+import { client, daysFromToday } from '../helpers/programs';
+import { cohortForm, makeCohort } from '../helpers/programs-cohorts';
+import { programState } from '../helpers/programs-state';
 
 describeEachEngine('Cohorts: opening and editing', (ctx) => {
   const { app } = testApp();

@@ -4,19 +4,10 @@ import { testApp } from '../helpers/app';
 import { TestUser, makeUser } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
 import { checkedValues, messageNextTo, shownValue, summaryLinks } from '../helpers/html';
-import {
-  Fields,
-  TestApplication,
-  ZONE,
-  applyTo,
-  attendAs,
-  client,
-  daysFromToday,
-  decideAs,
-  listedJurisdictions,
-  makeCohort,
-  programState,
-} from '../helpers/programs';
+import { Fields, ZONE, client, daysFromToday } from '../helpers/programs';
+import { attendAs, makeCohort } from '../helpers/programs-cohorts';
+import { TestApplication, applyTo, decideAs } from '../helpers/programs-applications';
+import { listedJurisdictions, programState } from '../helpers/programs-state';
 
 type Mark = 'present' | 'excused' | 'absent';
 

@@ -3,18 +3,10 @@ import { testApp } from '../helpers/app';
 import { makeUser } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
 import { messageNextTo, shownValue } from '../helpers/html';
-import {
-  MeetingPlan,
-  applyTo,
-  attendAs,
-  client,
-  cohortForm,
-  daysFromToday,
-  decideAs,
-  makeCohort,
-  programState,
-  unique,
-} from '../helpers/programs';
+import { client, daysFromToday, unique } from '../helpers/programs';
+import { MeetingPlan, attendAs, cohortForm, makeCohort } from '../helpers/programs-cohorts';
+import { applyTo, decideAs } from '../helpers/programs-applications';
+import { programState } from '../helpers/programs-state';
 
 describeEachEngine('Cohorts: opening and editing', (ctx) => {
   const { app } = testApp();

@@ -3,7 +3,9 @@ import { testApp } from '../helpers/app';
 import { makeUser } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
 import { messageNextTo, shownValue, summaryLinks } from '../helpers/html';
-import { Fields, client, cohortForm, daysFromToday, makeCohort, programState } from '../helpers/programs';
+import { Fields, client, daysFromToday } from '../helpers/programs';
+import { cohortForm, makeCohort } from '../helpers/programs-cohorts';
+import { programState } from '../helpers/programs-state';
 
 describeEachEngine('Cohorts: opening and editing', (ctx) => {
   const { app } = testApp();

@@ -3,7 +3,9 @@ import { testApp } from '../helpers/app';
 import { makeUser } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
 import { escapeHtml, shownValue } from '../helpers/html';
-import { client, cohortForm, daysFromToday, listedJurisdictions, today, unique } from '../helpers/programs';
+import { client, daysFromToday, today, unique } from '../helpers/programs';
+import { cohortForm } from '../helpers/programs-cohorts';
+import { listedJurisdictions } from '../helpers/programs-state';
 
 describeEachEngine('Cohorts: opening and editing', (ctx) => {
   const { app } = testApp();
