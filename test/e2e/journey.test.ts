@@ -1,10 +1,12 @@
 // One request's whole life in Chromium, against the built server: asked for on a phone with the
 // keyboard only, triaged and assigned by a director, delivered and closed by a consultant, rated
 // by the requester, counted on the dashboard. It is one test of named steps, each continuing the
-// one before it: the journey runs whole or fails at the step named in its failure. The steps are in test/helpers/journey-steps.ts.
+// one before it: the journey runs whole or fails at the step named in its failure. The steps are
+// in test/helpers/journey-steps-<phase>.ts, run in order by test/helpers/journey-steps.ts.
 import assert from 'node:assert/strict';
 import { RunningApp, describeInChromium, newPerson, startApp } from '../helpers/browser';
-import { Person, journeySteps } from '../helpers/journey-steps';
+import type { Person } from '../helpers/journey-context';
+import { journeySteps } from '../helpers/journey-steps';
 
 describeInChromium('The whole journey of a request, in Chromium against the built server', function () {
   let app: RunningApp;

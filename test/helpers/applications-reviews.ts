@@ -1,7 +1,9 @@
 import { testApp } from './app';
 import { makeUser } from './auth';
 import type { TestDatabase } from './db';
-import { applyTo, daysFromToday, makeCohort, scoreAs } from './programs';
+import { daysFromToday } from './programs';
+import { makeCohort } from './programs-cohorts';
+import { applyTo, scoreAs } from './programs-applications';
 
 /**
  * What the blind-scoring tests share (inside a describeEachEngine): the app, and an application

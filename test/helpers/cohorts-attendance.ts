@@ -1,5 +1,7 @@
 import type { TestUser } from './auth';
-import { Fields, TestApplication, applyTo, daysFromToday, decideAs, makeCohort } from './programs';
+import { Fields, daysFromToday } from './programs';
+import { makeCohort } from './programs-cohorts';
+import { TestApplication, applyTo, decideAs } from './programs-applications';
 
 export type Mark = 'present' | 'excused' | 'absent';
 

@@ -5,7 +5,10 @@ import { encodeForm, formAgent, testApp } from '../helpers/app';
 import { makeUser } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
 import { escapeHtml, hasId, messageNextTo, shownValue, summaryLinks } from '../helpers/html';
-import { Fields, applicationForm, applyTo, daysFromToday, decideAs, makeCohort, programState, scoreAs } from '../helpers/programs';
+import { Fields, daysFromToday } from '../helpers/programs';
+import { makeCohort } from '../helpers/programs-cohorts';
+import { applicationForm, applyTo, decideAs, scoreAs } from '../helpers/programs-applications';
+import { programState } from '../helpers/programs-state';
 
 const TOKEN_LINK = /^\/applications\/([A-Za-z0-9_-]{43})\?received=1$/;
 

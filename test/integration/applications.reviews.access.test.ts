@@ -5,7 +5,9 @@ import request from 'supertest';
 import { makeUser } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
 import { messageNextTo } from '../helpers/html';
-import { client, programState, reviewForm } from '../helpers/programs';
+import { client } from '../helpers/programs';
+import { reviewForm } from '../helpers/programs-applications';
+import { programState } from '../helpers/programs-state';
 import { blindScoring } from '../helpers/applications-reviews';
 
 describeEachEngine('Cohort applications: blind scoring', (ctx) => {

@@ -5,7 +5,9 @@ import type { Express } from 'express';
 import request from 'supertest';
 import { makeUser } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
-import { client, daysFromToday, makeEvent, makeReviewer, makeTeam, reviewForm, scoreAs } from '../helpers/programs';
+import { client, daysFromToday } from '../helpers/programs';
+import { makeReviewer, reviewForm, scoreAs } from '../helpers/programs-applications';
+import { makeEvent, makeTeam } from '../helpers/programs-network';
 import { blindScoring } from '../helpers/applications-reviews';
 
 /** Every GET route the app registers. */

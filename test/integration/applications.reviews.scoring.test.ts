@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { makeUser } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
 import { checkedValues, messageNextTo, shownValue, summaryLinks } from '../helpers/html';
-import { Fields, client, makeReviewer, programState, reviewForm, scoreAs } from '../helpers/programs';
+import { Fields, client } from '../helpers/programs';
+import { makeReviewer, reviewForm, scoreAs } from '../helpers/programs-applications';
+import { programState } from '../helpers/programs-state';
 import { blindScoring } from '../helpers/applications-reviews';
 
 describeEachEngine('Cohort applications: blind scoring', (ctx) => {

@@ -5,7 +5,9 @@ import { testApp } from '../helpers/app';
 import { makeUser } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
 import { checkedValues, messageNextTo, shownValue } from '../helpers/html';
-import { client, daysFromToday, makeCohort, programState } from '../helpers/programs';
+import { client, daysFromToday } from '../helpers/programs';
+import { makeCohort } from '../helpers/programs-cohorts';
+import { programState } from '../helpers/programs-state';
 import { cohortWithRoster } from '../helpers/cohorts-attendance';
 
 describeEachEngine('Cohorts: attendance, assignments and completion', (ctx) => {

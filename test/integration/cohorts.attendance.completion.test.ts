@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import { testApp } from '../helpers/app';
 import { makeUser } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
-import { attendAs, client, daysFromToday, listedJurisdictions } from '../helpers/programs';
+import { client, daysFromToday } from '../helpers/programs';
+import { attendAs } from '../helpers/programs-cohorts';
+import { listedJurisdictions } from '../helpers/programs-state';
 import { cohortWithRoster } from '../helpers/cohorts-attendance';
 
 describeEachEngine('Cohorts: attendance, assignments and completion', (ctx) => {

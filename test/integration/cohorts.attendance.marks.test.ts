@@ -6,7 +6,8 @@ import { testApp } from '../helpers/app';
 import { makeUser } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
 import { checkedValues } from '../helpers/html';
-import { ZONE, client, daysFromToday, listedJurisdictions } from '../helpers/programs';
+import { ZONE, client, daysFromToday } from '../helpers/programs';
+import { listedJurisdictions } from '../helpers/programs-state';
 import { attendanceForm, cohortWithRoster } from '../helpers/cohorts-attendance';
 
 describeEachEngine('Cohorts: attendance, assignments and completion', (ctx) => {

@@ -5,7 +5,10 @@ import { testApp } from '../helpers/app';
 import { makeUser } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
 import { checkedValues, messageNextTo, shownValue, summaryLinks } from '../helpers/html';
-import { TestApplication, applyTo, client, daysFromToday, decideAs, makeCohort, programState } from '../helpers/programs';
+import { client, daysFromToday } from '../helpers/programs';
+import { makeCohort } from '../helpers/programs-cohorts';
+import { TestApplication, applyTo, decideAs } from '../helpers/programs-applications';
+import { programState } from '../helpers/programs-state';
 import { Mark, attendanceForm, cohortWithRoster } from '../helpers/cohorts-attendance';
 
 describeEachEngine('Cohorts: attendance, assignments and completion', (ctx) => {

@@ -6,20 +6,11 @@ import { testApp } from '../helpers/app';
 import { Agent, makeUser, signInAs } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
 import { makeCase, storeEngagement } from '../helpers/engagements';
-import {
-  applicationForm,
-  attendAs,
-  attendEvent,
-  applyTo,
-  daysFromToday,
-  decideAs,
-  makeCohort,
-  makeEvent,
-  makeTeam,
-  programServedDays,
-  actor,
-  CTX,
-} from '../helpers/programs';
+import { daysFromToday, actor, CTX } from '../helpers/programs';
+import { attendAs, makeCohort } from '../helpers/programs-cohorts';
+import { applicationForm, applyTo, decideAs } from '../helpers/programs-applications';
+import { attendEvent, makeEvent, makeTeam } from '../helpers/programs-network';
+import { programServedDays } from '../helpers/programs-state';
 import { Raw, loadRaw } from '../helpers/reports-raw';
 import { calendarDate, expectedRows, readDashboard, readStatePage } from '../helpers/reports-pages';
 import { projectFigures, recountDashboard } from '../helpers/reports-recount-dashboard';

@@ -5,7 +5,10 @@ import { testApp } from '../helpers/app';
 import { TestUser, makeUser } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
 import { checkedValues, messageNextTo, summaryLinks } from '../helpers/html';
-import { TestApplication, TestCohort, applyTo, client, decideAs, makeCohort, programState, scoreAs } from '../helpers/programs';
+import { client } from '../helpers/programs';
+import { TestCohort, makeCohort } from '../helpers/programs-cohorts';
+import { TestApplication, applyTo, decideAs, scoreAs } from '../helpers/programs-applications';
+import { programState } from '../helpers/programs-state';
 
 /**
  * Five applications and three reviewers, with answers known in advance:

@@ -3,7 +3,7 @@ import { describeEachEngine } from '../helpers/db';
 import { testApp } from '../helpers/app';
 import { TestUser, makeUser } from '../helpers/auth';
 import { ZONE, assertNothingStored, daysFromToday, makeCase, storeEngagement } from '../helpers/engagements';
-import { makeCohort } from '../helpers/programs';
+import { makeCohort } from '../helpers/programs-cohorts';
 import { ConflictError, NotFoundError } from '../../server/errors';
 import {
   cancelEngagement,

@@ -3,17 +3,9 @@ import { testApp } from '../helpers/app';
 import { makeUser } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
 import { checkedValues, messageNextTo, shownValue, summaryLinks } from '../helpers/html';
-import {
-  Fields,
-  attendEvent,
-  client,
-  daysFromToday,
-  listedJurisdictions,
-  makeEvent,
-  makeTeam,
-  programState,
-  unique,
-} from '../helpers/programs';
+import { Fields, client, daysFromToday, unique } from '../helpers/programs';
+import { attendEvent, makeEvent, makeTeam } from '../helpers/programs-network';
+import { listedJurisdictions, programState } from '../helpers/programs-state';
 
 const eventForm = (overrides: Fields = {}): Fields => ({
   title: unique('Peer discussion'),

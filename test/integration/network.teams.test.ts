@@ -4,7 +4,9 @@ import { testApp } from '../helpers/app';
 import { makeUser } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
 import { checkedValues, messageNextTo, shownValue, summaryLinks } from '../helpers/html';
-import { Fields, client, makeTeam, programState } from '../helpers/programs';
+import { Fields, client } from '../helpers/programs';
+import { makeTeam } from '../helpers/programs-network';
+import { programState } from '../helpers/programs-state';
 
 /** A team form with the members given as [name, role, organization]. */
 function teamForm(jurisdiction: string, members: [string, string, string][], extra: Fields = {}): Fields {

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { describeEachEngine } from '../helpers/db';
 import { encodeForm, testApp } from '../helpers/app';
 import { makeUser, signInAs } from '../helpers/auth';
-import { daysFromToday, makeCohort, makeEvent } from '../helpers/programs';
+import { daysFromToday } from '../helpers/programs';
+import { makeCohort } from '../helpers/programs-cohorts';
+import { makeEvent } from '../helpers/programs-network';
 
 describeEachEngine('Program cases and mail', (ctx) => {
   // Building an app turns notifications on, as in the running server.

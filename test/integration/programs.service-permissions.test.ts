@@ -16,19 +16,10 @@ import {
 import { assignReviewers, reviewableApplication, reviewerChoices, reviewListFor } from '../../server/services/review.service';
 import { makeUser } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
-import {
-  CTX,
-  actor,
-  applyTo,
-  cohortForm,
-  daysFromToday,
-  makeCohort,
-  makeEvent,
-  makeReviewer,
-  makeTeam,
-  reviewForm,
-  scoreAs,
-} from '../helpers/programs';
+import { CTX, actor, daysFromToday } from '../helpers/programs';
+import { cohortForm, makeCohort } from '../helpers/programs-cohorts';
+import { applyTo, makeReviewer, reviewForm, scoreAs } from '../helpers/programs-applications';
+import { makeEvent, makeTeam } from '../helpers/programs-network';
 
 /** Asserts that `work` is refused with `status` (403 not allowed, 404 not to be known). */
 async function refused(work: () => Promise<unknown>, status: number): Promise<void> {

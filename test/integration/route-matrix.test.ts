@@ -5,7 +5,10 @@ import { csrfTokenOf, encodeForm, testApp } from '../helpers/app';
 import { Agent, makeUser, signInAs } from '../helpers/auth';
 import { requestPayload } from '../helpers/factories';
 import { enrolTotp } from '../helpers/mfa';
-import { applyTo, daysFromToday, makeCohort, makeEvent, makeReviewer, makeTeam } from '../helpers/programs';
+import { daysFromToday } from '../helpers/programs';
+import { makeCohort } from '../helpers/programs-cohorts';
+import { applyTo, makeReviewer } from '../helpers/programs-applications';
+import { makeEvent, makeTeam } from '../helpers/programs-network';
 import { MATRIX, Role, destructive, expected, registeredRoutes } from '../helpers/route-matrix';
 
 describeEachEngine('Role × route matrix', (ctx) => {
