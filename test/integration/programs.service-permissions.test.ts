@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { AppError } from '../../server/errors';
 import { allReviews, decide, rankingOf, reviewsVisibleTo, scoreApplication } from '../../server/services/application.service';
-import { addAssignment, cohortDetail, createCohort, takeAttendance, updateCohort } from '../../server/services/cohort.service';
+import { addAssignment, takeAttendance } from '../../server/services/cohort-course.service';
+import { cohortDetail, createCohort, updateCohort } from '../../server/services/cohort.service';
 import {
   createEvent,
   createTeam,
