@@ -10,7 +10,8 @@ import { decide, scoreApplication, submitApplication } from '../../server/servic
 import type { Actor } from '../../server/services/cohort-network-case.service';
 import { takeAttendance } from '../../server/services/cohort-course.service';
 import { createCohort } from '../../server/services/cohort.service';
-import { createEvent, createTeam, takeEventAttendance } from '../../server/services/network.service';
+import { createEvent, takeEventAttendance } from '../../server/services/network-events.service';
+import { createTeam } from '../../server/services/network.service';
 import { addDays, todayIn } from '../../server/services/time';
 import { db } from '../../server/db';
 import { nowIso } from '../../server/values';

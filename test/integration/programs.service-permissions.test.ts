@@ -3,17 +3,8 @@ import { AppError } from '../../server/errors';
 import { allReviews, decide, rankingOf, reviewsVisibleTo, scoreApplication } from '../../server/services/application.service';
 import { addAssignment, takeAttendance } from '../../server/services/cohort-course.service';
 import { cohortDetail, createCohort, updateCohort } from '../../server/services/cohort.service';
-import {
-  createEvent,
-  createTeam,
-  eventDetail,
-  eventList,
-  openTraining,
-  takeEventAttendance,
-  teamDetail,
-  teamsWithMembers,
-  updateTeam,
-} from '../../server/services/network.service';
+import { createEvent, eventDetail, eventList, takeEventAttendance } from '../../server/services/network-events.service';
+import { createTeam, openTraining, teamDetail, teamsWithMembers, updateTeam } from '../../server/services/network.service';
 import { assignReviewers, reviewableApplication, reviewerChoices, reviewListFor } from '../../server/services/review.service';
 import { makeUser } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
