@@ -3,8 +3,10 @@ import { insertMany } from '../server/db';
 import { decide, scoreApplication, submitApplication } from '../server/services/application.service';
 import type { Actor, ProgramContext } from '../server/services/cohort-network-case.service';
 import { submitRequest } from '../server/services/request.service';
-import { addAssignment, createCohort, recordCompletions, takeAttendance } from '../server/services/cohort.service';
-import { createEvent, createTeam, takeEventAttendance } from '../server/services/network.service';
+import { addAssignment, recordCompletions, takeAttendance } from '../server/services/cohort-course.service';
+import { createCohort } from '../server/services/cohort.service';
+import { createEvent, takeEventAttendance } from '../server/services/network-events.service';
+import { createTeam } from '../server/services/network.service';
 import { assignReviewers } from '../server/services/review.service';
 import { addDays, todayIn } from '../server/services/time';
 

@@ -4,15 +4,8 @@ import { CRITERIA, decisionSchema } from '../schemas/application.schemas';
 import { completionSchema } from '../schemas/cohort.schemas';
 import { formToPayload, keptValues } from '../schemas/validate';
 import { allReviews, applicationOfCohort, decide, rankingOf } from '../services/application.service';
-import {
-  assignmentOr404,
-  attendanceRefusal,
-  cohortDetail,
-  cohortOr404,
-  meetingOr404,
-  recordCompletions,
-  takeAttendance,
-} from '../services/cohort.service';
+import { assignmentOr404, attendanceRefusal, meetingOr404, recordCompletions, takeAttendance } from '../services/cohort-course.service';
+import { cohortDetail, cohortOr404 } from '../services/cohort.service';
 import { jurisdictionNames } from '../services/reference.service';
 import { ATTENDANCE, DECISIONS, choices } from '../vocabulary';
 import { actorOf, errorsOf, formOrAgain } from './helpers';

@@ -1,11 +1,13 @@
 import type { Request, Response } from 'express';
 import type { Config } from '../config';
 import { ValidationError } from '../errors';
+import type { AccessMeta } from '../services/case.service';
 import type { Role } from '../vocabulary';
 
 /**
- * What every handler shares: the app's settings, the signed-in person, and one way to answer a
- * form whose input was refused. Handlers import these from here, never from one another.
+ * What every handler shares: the app's settings, the signed-in person (and where they asked from),
+ * and one way to answer a form whose input was refused. Handlers import these from here, never
+ * from one another.
  */
 
 /** The app's settings (set once by `createApp`). */
@@ -13,6 +15,9 @@ export const cfg = (req: Request): Config => req.app.locals.config as Config;
 
 /** The signed-in staff member, as services take them (routes put `requireStaff` in front). */
 export const actorOf = (req: Request): { id: number; role: Role } => req.user as { id: number; role: Role };
+
+/** Where a refusal was asked from, for the audit trail. */
+export const metaOf = (req: Request): AccessMeta => ({ path: req.originalUrl, ip: req.ip });
 
 /** A refused form's messages: by field (next to each input) and in order (the summary at the top). */
 export function errorsOf(err: ValidationError | undefined): { errors: Record<string, string>; errorList: ValidationError['errors'] } {

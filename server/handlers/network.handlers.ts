@@ -5,19 +5,14 @@ import { MEMBER_NUMBERS, eventAttendanceSchema, eventSchema, teamSchema, trainin
 import { formToPayload, keptValues } from '../schemas/validate';
 import {
   createEvent,
-  createTeam,
   eventAttendanceRefusal,
   eventDetail,
   eventList,
   eventOr404,
-  openTraining,
   takeEventAttendance,
-  teamDetail,
-  teamOr404,
-  teamsWithMembers,
   updateEvent,
-  updateTeam,
-} from '../services/network.service';
+} from '../services/network-events.service';
+import { createTeam, openTraining, teamDetail, teamOr404, teamsWithMembers, updateTeam } from '../services/network.service';
 import { jurisdictionList, topicList } from '../services/reference.service';
 import { todayIn } from '../services/time';
 import { randomToken } from '../services/tokens';

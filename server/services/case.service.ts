@@ -1,30 +1,23 @@
 import { nowIso, toDate } from '../values';
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../errors';
 import { isId } from '../ids';
-import {
-  CaseRow,
-  deliveredEngagementCount,
-  findCaseById,
-  lockCase,
-  replaceCaseTopics,
-  setSupporters,
-  supporterIds,
-  topicsOfCase,
-  updateCase,
-} from '../queries/case.queries';
+import { CaseRow, deliveredEngagementCount, findCaseById, lockCase, supporterIds, updateCase } from '../queries/case.queries';
 import { Tx, transaction } from '../queries/database.queries';
-import { activeTopicsBySlug } from '../queries/reference.queries';
-import { findUserById } from '../queries/user.queries';
-import { validateAssignment, validateCaseUpdate, validatePriority, validateStatus } from '../schemas/case.schemas';
+import { validateStatus } from '../schemas/case.schemas';
 import { CLOSED_STATUSES, CaseStatus, Role } from '../vocabulary';
 import { auditRefusal } from './auth.service';
 import { recordEvent } from './events.service';
 import { refreshReportRollups } from './report-rollups';
 import { findMove, mayMake } from './workflow';
-import { businessDaysBetween, programTimeZone, zonedToUtc } from './time';
+import { programTimeZone, zonedToUtc } from './time';
 import { firstDeliveredEngagement, scheduledEngagementsOfCase } from '../queries/engagement.queries';
 import { cancelInTransaction } from './engagement-cancel';
-import { editConflict } from './edit-conflict';
+
+/*
+ * A case: who may see it, and its status (the moves staff make, and the one the first delivered
+ * engagement makes). A director's assignment and priority are in case-assignment.service.ts, the
+ * edit of the request fields in case-edit.service.ts, notes and messages in case-messages.service.ts.
+ */
 
 /**
  * The staff member a service acts for. Every service function that acts for one takes them and
@@ -53,7 +46,7 @@ async function hasAccess(kase: CaseRow, user: Staff, trx?: Tx): Promise<boolean>
 }
 
 /** Assignment, priority and the request's fields are a director's: anyone else is refused (403, audited). */
-async function directorsOnly(actor: Staff, path: string): Promise<void> {
+export async function directorsOnly(actor: Staff, path: string): Promise<void> {
   if (actor.role === 'director') return;
   await auditRefusal(actor.id, path, '', 403);
   throw new ForbiddenError();
@@ -75,72 +68,10 @@ export async function caseForUser(caseId: number, user: Staff, meta: AccessMeta 
 }
 
 /** Reads the case again inside the transaction, so that a concurrent change cannot be overwritten. */
-async function lockedCase(trx: Tx, caseId: number): Promise<CaseRow> {
+export async function lockedCase(trx: Tx, caseId: number): Promise<CaseRow> {
   const kase = isId(caseId) ? await lockCase(trx, caseId) : undefined;
   if (!kase) throw new NotFoundError(NOT_FOUND);
   return kase;
-}
-
-/** Assigns the lead and supporting consultants (directors). A new case moves to assigned. */
-export async function assignConsultants(caseId: number, payload: unknown, actor: Staff, timeZone = programTimeZone()): Promise<void> {
-  await directorsOnly(actor, `/cases/${caseId}/assignment`);
-  const input = validateAssignment(payload);
-  const supporting = (input.supporting_ids ?? []).filter((id) => id !== input.lead_consultant_id);
-  await transaction(async (trx) => {
-    // Checked inside the transaction, each user's row locked: nobody can be deactivated between
-    // the check and the assignment.
-    for (const [field, ids] of [
-      ['lead_consultant_id', [input.lead_consultant_id]],
-      ['supporting_ids', supporting],
-    ] as const) {
-      for (const id of ids) {
-        const u = await findUserById(id, trx, { lock: true });
-        if (!u || !u.active) throw new ValidationError([{ field, message: 'Choose active staff members from the list' }]);
-      }
-    }
-    const kase = await lockedCase(trx, caseId);
-    if (CLOSED_STATUSES.includes(kase.status as CaseStatus))
-      throw new ConflictError('A closed case cannot be reassigned. Reopen it first.');
-    const at = nowIso();
-    const beforeSupporting = await supporterIds(caseId, trx);
-    // Saving the same team again is not a change: the timeline gets no empty entry.
-    const same = (a: number[], b: number[]) => a.length === b.length && [...a].sort().join() === [...b].sort().join();
-    if (
-      kase.status !== 'new' &&
-      kase.lead_consultant_id !== null &&
-      Number(kase.lead_consultant_id) === input.lead_consultant_id &&
-      same(beforeSupporting, supporting)
-    )
-      return;
-    const changes: Partial<CaseRow> = { lead_consultant_id: input.lead_consultant_id, updated_at: at };
-    if (!kase.first_assigned_at) {
-      changes.first_assigned_at = at;
-      changes.assignment_business_days = businessDaysBetween(toDate(kase.submitted_at) as Date, new Date(at), timeZone);
-    }
-    if (kase.status === 'new') changes.status = 'assigned';
-    await updateCase(trx, caseId, changes);
-    await setSupporters(trx, caseId, supporting);
-    await recordEvent(trx, {
-      case_id: caseId,
-      actor_user_id: actor.id,
-      actor_kind: 'staff',
-      kind: 'case.assigned',
-      before: { lead_consultant_id: kase.lead_consultant_id, supporting_ids: beforeSupporting },
-      after: { lead_consultant_id: input.lead_consultant_id, supporting_ids: supporting },
-      created_at: at,
-    });
-    if (changes.status) {
-      await recordEvent(trx, {
-        case_id: caseId,
-        actor_user_id: actor.id,
-        actor_kind: 'staff',
-        kind: 'case.status_changed',
-        before: { status: 'new' },
-        after: { status: 'assigned' },
-        created_at: at,
-      });
-    }
-  });
 }
 
 /**
@@ -240,105 +171,4 @@ export async function noteEngagementChange(trx: Tx, caseId: number, actorId: num
       created_at: at,
     });
   }
-}
-
-/** Sets a case's priority (directors). */
-export async function setPriority(caseId: number, payload: unknown, actor: Staff): Promise<void> {
-  await directorsOnly(actor, `/cases/${caseId}/priority`);
-  const input = validatePriority(payload);
-  await transaction(async (trx) => {
-    const kase = await lockedCase(trx, caseId);
-    if (kase.priority === input.priority) return;
-    const at = nowIso();
-    await updateCase(trx, caseId, { priority: input.priority, updated_at: at });
-    await recordEvent(trx, {
-      case_id: caseId,
-      actor_user_id: actor.id,
-      actor_kind: 'staff',
-      kind: 'case.priority_changed',
-      before: { priority: kase.priority },
-      after: { priority: input.priority },
-      created_at: at,
-    });
-  });
-}
-
-const EDITABLE: Record<string, keyof CaseRow> = {
-  jurisdiction: 'jurisdiction_code',
-  name: 'requester_name',
-  email: 'requester_email',
-  phone: 'requester_phone',
-  role: 'requester_title',
-  organization_type: 'organization_type',
-  organization_name: 'organization_name',
-  track: 'track',
-  preferred_format: 'preferred_format',
-  title: 'title',
-  needs: 'needs',
-  outcomes: 'outcomes',
-  preferred_start: 'preferred_start',
-  deadline: 'deadline',
-  expected_participants: 'expected_participants',
-};
-
-/**
- * A director's edit of the request fields; the timeline keeps each changed field before and
- * after. With `expectedVersion` (the version the form was opened at, or an API client's
- * If-Match), a save over a newer version throws EditConflictError (409) and changes nothing.
- */
-export async function editCase(caseId: number, payload: unknown, actor: Staff, expectedVersion?: number): Promise<void> {
-  await directorsOnly(actor, `/cases/${caseId}`);
-  const input = validateCaseUpdate(payload);
-  const topics = await activeTopicsBySlug(input.topics);
-  const errors = [];
-  if (topics.length !== input.topics.length) errors.push({ field: 'topics', message: 'Choose topics from the list' });
-  if (input.preferred_start && input.deadline && input.deadline < input.preferred_start)
-    errors.push({ field: 'deadline', message: 'Deadline must be on or after the preferred start date' });
-  if (errors.length) throw new ValidationError(errors);
-  await transaction(async (trx) => {
-    const kase = await lockedCase(trx, caseId);
-    const current = Number(kase.version ?? 1);
-    if (expectedVersion !== undefined && current !== expectedVersion) {
-      // Each change of the case row wrote one of these (notes and messages leave the row as it is).
-      const concerns = (e: { kind: string }) =>
-        e.kind.startsWith('case.') && !/^case\.(note_added|message_sent|message_received)$/.test(e.kind);
-      throw await editConflict(trx, caseId, current, expectedVersion, concerns);
-    }
-    const before: Record<string, unknown> = {};
-    const after: Record<string, unknown> = {};
-    const changes: Partial<CaseRow> = {};
-    for (const [field, column] of Object.entries(EDITABLE)) {
-      const value = (input as unknown as Record<string, unknown>)[field] ?? (field === 'track' ? kase.track : null);
-      if ((kase[column] ?? null) !== value) {
-        before[field] = kase[column] ?? null;
-        after[field] = value;
-        (changes as Record<string, unknown>)[column] = value;
-      }
-    }
-    const oldTopics = (await topicsOfCase(caseId, trx)).map((t) => t.slug).sort();
-    const newTopics = [...input.topics].sort();
-    if (oldTopics.join() !== newTopics.join()) {
-      before.topics = oldTopics;
-      after.topics = newTopics;
-      await replaceCaseTopics(
-        trx,
-        caseId,
-        topics.map((t) => t.id),
-      );
-    }
-    if (!Object.keys(after).length) return;
-    const at = nowIso();
-    await updateCase(trx, caseId, { ...changes, updated_at: at });
-    // The roll-ups count engagements under their case's track.
-    if (changes.track) await refreshReportRollups(trx, [caseId]);
-    await recordEvent(trx, {
-      case_id: caseId,
-      actor_user_id: actor.id,
-      actor_kind: 'staff',
-      kind: 'case.updated',
-      before,
-      after,
-      created_at: at,
-    });
-  });
 }

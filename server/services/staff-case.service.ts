@@ -4,7 +4,8 @@ import type { FieldError } from '../errors';
 import { findUserById } from '../queries/user.queries';
 import { validateRequestCreate } from '../schemas/request.schemas';
 import { PRIORITIES } from '../vocabulary';
-import { Staff, assignConsultants, setPriority } from './case.service';
+import { assignConsultants, setPriority } from './case-assignment.service';
+import { Staff } from './case.service';
 import { SubmitContext, submitRequest } from './request.service';
 
 /** What a director may set at once when opening a case: its lead and its priority. */

@@ -7,7 +7,7 @@ import ical from 'node-ical';
 import type request from 'supertest';
 import type { Config } from '../../server/config';
 import { db } from '../../server/db';
-import { assignConsultants } from '../../server/services/case.service';
+import { assignConsultants } from '../../server/services/case-assignment.service';
 import { createEngagement } from '../../server/services/engagement.service';
 import { submitRequest } from '../../server/services/request.service';
 import { addDays, todayIn } from '../../server/services/time';

@@ -1,7 +1,8 @@
 // Cohorts for the program tests: the cohort form as a browser posts it, cohorts made through the
 // service (with their case and meeting engagements), and attendance taken at a meeting.
 import type { Knex } from 'knex';
-import { createCohort, takeAttendance } from '../../server/services/cohort.service';
+import { takeAttendance } from '../../server/services/cohort-course.service';
+import { createCohort } from '../../server/services/cohort.service';
 import { TestUser, makeUser } from './auth';
 import { CTX, Fields, actor, daysFromToday, today, unique } from './programs';
 

@@ -1,5 +1,6 @@
 // State Policy Network factories for the program tests: state teams, events and their attendance.
-import { createEvent, createTeam, takeEventAttendance } from '../../server/services/network.service';
+import { createEvent, takeEventAttendance } from '../../server/services/network-events.service';
+import { createTeam } from '../../server/services/network.service';
 import { TestUser, makeUser } from './auth';
 import { CTX, actor, unique } from './programs';
 

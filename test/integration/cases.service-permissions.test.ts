@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { ForbiddenError, NotFoundError } from '../../server/errors';
-import { type Staff, assignConsultants, changeStatus, editCase, setPriority } from '../../server/services/case.service';
+import { assignConsultants, setPriority } from '../../server/services/case-assignment.service';
+import { editCase } from '../../server/services/case-edit.service';
+import { type Staff, changeStatus } from '../../server/services/case.service';
 import { addNote, receiveRequesterMessage, sendMessage } from '../../server/services/case-messages.service';
 import type { CaseStatus } from '../../server/vocabulary';
 import { makeUser } from '../helpers/auth';

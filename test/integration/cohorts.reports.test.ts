@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { ReportFilters } from '../../server/queries/report.queries';
-import { assignConsultants } from '../../server/services/case.service';
+import { assignConsultants } from '../../server/services/case-assignment.service';
 import { dashboardFigures, filterParams, parseReportFilters } from '../../server/services/report.service';
 import { testApp } from '../helpers/app';
 import { Agent, makeUser, signInAs } from '../helpers/auth';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { EditConflictError } from '../../server/errors';
 import { cancelEngagement, updateEngagement } from '../../server/services/engagement.service';
-import { editCase } from '../../server/services/case.service';
+import { editCase } from '../../server/services/case-edit.service';
 import { etagOf, versionOfForm, versionOfIfMatch } from '../../server/services/edit-conflict';
 import { testApp } from '../helpers/app';
 import { makeUser } from '../helpers/auth';

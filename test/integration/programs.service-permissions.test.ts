@@ -1,18 +1,10 @@
 import assert from 'node:assert/strict';
 import { AppError } from '../../server/errors';
 import { allReviews, decide, rankingOf, reviewsVisibleTo, scoreApplication } from '../../server/services/application.service';
-import { addAssignment, cohortDetail, createCohort, takeAttendance, updateCohort } from '../../server/services/cohort.service';
-import {
-  createEvent,
-  createTeam,
-  eventDetail,
-  eventList,
-  openTraining,
-  takeEventAttendance,
-  teamDetail,
-  teamsWithMembers,
-  updateTeam,
-} from '../../server/services/network.service';
+import { addAssignment, takeAttendance } from '../../server/services/cohort-course.service';
+import { cohortDetail, createCohort, updateCohort } from '../../server/services/cohort.service';
+import { createEvent, eventDetail, eventList, takeEventAttendance } from '../../server/services/network-events.service';
+import { createTeam, openTraining, teamDetail, teamsWithMembers, updateTeam } from '../../server/services/network.service';
 import { assignReviewers, reviewableApplication, reviewerChoices, reviewListFor } from '../../server/services/review.service';
 import { makeUser } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { allDerivedRows, rebuildRollups } from '../../server/queries/report-rollup.queries';
-import { editCase } from '../../server/services/case.service';
+import { editCase } from '../../server/services/case-edit.service';
 import { cancelEngagement, createEngagement, deleteEngagement, updateEngagement } from '../../server/services/engagement.service';
 import { testApp } from '../helpers/app';
 import { makeUser } from '../helpers/auth';
