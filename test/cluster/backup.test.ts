@@ -8,8 +8,8 @@ import { withAdvisoryLock } from '../../server/db';
 import { PRUNE_LOCK, pruneRecordsOnce } from '../../server/services/retention.service';
 import { describeCluster } from '../helpers/cluster';
 import { freshDatabase } from '../helpers/db';
-import { buildOnce } from '../helpers/built-server';
-import { apiRequest, killAllServers, startServer, submit, tempDir } from '../helpers/resilience';
+import { buildOnce, killAllServers } from '../helpers/built-server';
+import { apiRequest, startServer, submit, tempDir } from '../helpers/resilience';
 
 const run = promisify(execFile);
 

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { Browser, Cluster, describeCluster, startCluster } from '../helpers/cluster';
 import { makeUser } from '../helpers/auth';
-import { apiRequest, exitWithin, submit } from '../helpers/resilience';
+import { apiRequest, submit } from '../helpers/resilience';
+import { exitWithin } from '../helpers/built-server';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -4,8 +4,8 @@ import path from 'node:path';
 import { JURISDICTIONS } from '../../seeds/data/jurisdictions';
 import { TOPICS } from '../../seeds/data/topics';
 import { describeCluster } from '../helpers/cluster';
-import { buildOnce, freePort, ROOT } from '../helpers/built-server';
-import { Spawned, createSchema, killAllServers, postgresUrl, spawnServer, waitHealthy } from '../helpers/resilience';
+import { buildOnce, freePort, killAllServers, ROOT, Spawned, waitHealthy } from '../helpers/built-server';
+import { createSchema, postgresUrl, spawnServer } from '../helpers/resilience';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -1,59 +1,14 @@
 import assert from 'node:assert/strict';
-import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildOnce, ENTRY, freePort, ROOT } from '../helpers/built-server';
+import { buildOnce, exitWithin, freePort, killAllServers, spawnBuilt, Spawned, waitHealthy } from '../helpers/built-server';
 
 const SECRET = 'e2e-secret-0123456789-abcdefghijklmnop';
 
-interface Started {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-/** Starts the built server with exactly this environment (plus PATH), with nothing inherited. */
-function startServer(env: Record<string, string>): Started {
-  const child = spawn(process.execPath, [ENTRY], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout?.on('data', (d) => (out += d));
-  child.stderr?.on('data', (d) => (err += d));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return { child, stdout: () => out, stderr: () => err, exited };
-}
-
-async function waitForHealthy(port: number, server: Started, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let exitCode: number | null | undefined;
-  void server.exited.then((code) => (exitCode = code));
-  while (Date.now() < deadline) {
-    if (exitCode !== undefined) throw new Error(`the server exited with ${exitCode} before it was healthy:\n${server.stderr()}`);
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/healthz`);
-      if (res.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`the server was not healthy within ${timeoutMs} ms:\n${server.stderr()}`);
-}
-
-/** Waits for the process to end, killing it if it does not within `ms`. */
-async function exitWithin(server: Started, ms: number): Promise<number | null> {
-  const timer = setTimeout(() => server.child.kill('SIGKILL'), ms);
-  try {
-    return await server.exited;
-  } finally {
-    clearTimeout(timer);
-  }
+/** Starts the built server with exactly this environment (plus PATH), on the port it names. */
+function startServer(env: Record<string, string>): Spawned {
+  return spawnBuilt(env, Number(env.PORT) || 0);
 }
 
 /** Posts a small valid request to the running server's API. */
@@ -82,7 +37,6 @@ async function postRequest(
 
 describe('Starting the built server (SQLite)', function () {
   const dirs: string[] = [];
-  const running: Started[] = [];
   const tempDir = () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leep-e2e-'));
     dirs.push(dir);
@@ -94,8 +48,8 @@ describe('Starting the built server (SQLite)', function () {
     await buildOnce();
   });
 
-  after(() => {
-    for (const server of running) if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
+  after(async () => {
+    await killAllServers();
     for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -104,9 +58,8 @@ describe('Starting the built server (SQLite)', function () {
     const dataDir = tempDir();
     const port = await freePort();
     const server = startServer({ PORT: String(port), DATA_DIR: dataDir, NODE_ENV: 'production', SECRET, LOG_LEVEL: 'silent' });
-    running.push(server);
 
-    await waitForHealthy(port, server, 20_000);
+    await waitHealthy(server, 20_000);
     assert.ok(fs.existsSync(path.join(dataDir, 'leep.sqlite3')), 'the SQLite file is in DATA_DIR');
     // Migrated and seeded: a request naming a jurisdiction and a topic is accepted.
     const created = await postRequest(port);
@@ -138,8 +91,7 @@ describe('Starting the built server (SQLite)', function () {
       LOG_LEVEL: 'info',
       PUBLIC_URL: 'https://ta.leep.example',
     });
-    running.push(server);
-    await waitForHealthy(port, server, 20_000);
+    await waitHealthy(server, 20_000);
     const first = JSON.parse(server.stdout().split('\n')[0]) as { msg: string; setup?: string };
     assert.match(first.msg, /no user yet: create the first director at https:\/\/ta\.leep\.example\/setup/);
     assert.equal(first.setup, 'https://ta.leep.example/setup');
@@ -170,8 +122,7 @@ describe('Starting the built server (SQLite)', function () {
 
     let port = await freePort();
     let server = startServer({ ...env, PORT: String(port) });
-    running.push(server);
-    await waitForHealthy(port, server, 20_000);
+    await waitHealthy(server, 20_000);
     const first = await postRequest(port, key);
     assert.equal(first.status, 201);
     server.child.kill('SIGTERM');
@@ -179,8 +130,7 @@ describe('Starting the built server (SQLite)', function () {
 
     port = await freePort();
     server = startServer({ ...env, PORT: String(port) });
-    running.push(server);
-    await waitForHealthy(port, server, 20_000);
+    await waitHealthy(server, 20_000);
     const replayed = await postRequest(port, key);
     assert.equal(replayed.status, 201);
     assert.deepEqual(replayed.body, first.body, 'the same key after a restart answers with the same case and link');
@@ -195,7 +145,6 @@ describe('Starting the built server (SQLite)', function () {
     this.timeout(20_000);
     const dataDir = tempDir();
     const server = startServer({ PORT: String(await freePort()), DATA_DIR: dataDir, NODE_ENV: 'production', LOG_LEVEL: 'silent' });
-    running.push(server);
     assert.equal(await exitWithin(server, 15_000), 1);
     assert.match(server.stderr(), /SECRET/);
     assert.deepEqual(fs.readdirSync(dataDir), [], 'nothing was created before the configuration was checked');
@@ -204,7 +153,6 @@ describe('Starting the built server (SQLite)', function () {
   it('node dist/server/index.js, with a bad PORT, exits 1 naming PORT on stderr', async function () {
     this.timeout(20_000);
     const server = startServer({ PORT: 'eighty', DATA_DIR: tempDir(), NODE_ENV: 'production', SECRET, LOG_LEVEL: 'silent' });
-    running.push(server);
     assert.equal(await exitWithin(server, 15_000), 1);
     assert.match(server.stderr(), /PORT/);
   });

@@ -1,11 +1,11 @@
 // The end-to-end tests' harness: the built server on a fresh SQLite directory, one Chromium for the
 // whole run, and the CLI for staff accounts. Checks made on pages live in browser-a11y.ts.
 import assert from 'node:assert/strict';
-import { ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildOnce, ENTRY, freePort, ROOT } from './built-server';
+import { buildOnce, freePort, ROOT, spawnBuilt, stopServer, waitHealthy } from './built-server';
 import { describeIfAvailable } from './needs';
 import type { Browser, BrowserContext, BrowserContextOptions, Page, Response } from 'playwright-core';
 
@@ -56,7 +56,6 @@ export async function startApp(options: { env?: Record<string, string>; hostName
   const port = await freePort();
   const baseUrl = `http://${options.hostName ?? '127.0.0.1'}:${port}`;
   const env = {
-    PATH: process.env.PATH ?? '',
     PORT: String(port),
     HOST: '127.0.0.1',
     DATA_DIR: dataDir,
@@ -69,37 +68,18 @@ export async function startApp(options: { env?: Record<string, string>; hostName
     MFA_REQUIRED: 'off',
     ...options.env,
   };
-  const child: ChildProcess = spawn(process.execPath, [ENTRY], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr?.on('data', (d) => (stderr += d));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  let exitCode: number | null | undefined;
-  void exited.then((code) => (exitCode = code));
-
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (exitCode !== undefined) throw new Error(`the server exited with ${exitCode} before it was healthy:\n${stderr}`);
-    if (Date.now() > deadline) throw new Error(`the server was not healthy within 30 s:\n${stderr}`);
-    try {
-      if ((await fetch(`${baseUrl}/healthz`)).status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  const server = spawnBuilt(env, port);
+  await waitHealthy(server);
+  let stopping = false;
 
   return {
     baseUrl,
     dataDir,
     env,
-    crashed: () => (exitCode === undefined ? undefined : `the server exited with ${exitCode}:\n${stderr}`),
+    crashed: () => (stopping || server.running() ? undefined : `the server exited with ${server.child.exitCode}:\n${server.stderr()}`),
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        child.kill('SIGTERM');
-        await exited;
-        clearTimeout(timer);
-      }
+      stopping = true;
+      await stopServer(server);
       fs.rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -7,9 +7,9 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import { nginxBinary, startNginx, writeNginxConfig } from '../../deploy/cluster';
 import { useDatabase } from '../../server/db';
-import { buildOnce, freePort } from './built-server';
+import { buildOnce, freePort, Spawned, waitHealthy } from './built-server';
 import { describeIfAvailable } from './needs';
-import { Spawned, createSchema, postgresUrl, spawnServer, tempDir, waitHealthy } from './resilience';
+import { createSchema, postgresUrl, spawnServer, tempDir } from './resilience';
 
 /** Why the cluster suites cannot run here, or undefined when they can (PostgreSQL and nginx). */
 function clusterUnavailable(): string | undefined {

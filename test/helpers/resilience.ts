@@ -1,27 +1,14 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { ENTRY, freePort, ROOT } from './built-server';
+import { freePort, spawnBuilt, Spawned, waitHealthy } from './built-server';
 import knexFactory, { Knex } from 'knex';
 import { knexConfig } from '../../server/db';
 import { hashPassword } from '../../server/services/password.service';
 
 const SECRET = 'resilience-secret-0123456789-abcdefghij';
-
-export interface Spawned {
-  child: ChildProcess;
-  port: number;
-  url: string;
-  output(): string;
-  /** Resolves with the exit code (null when a signal ended it) and the signal. */
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  running(): boolean;
-}
-
-const spawned = new Set<Spawned>();
 
 /** The environment of a production server on 127.0.0.1, with a high intake limit; `env` overrides. */
 function serverEnv(port: number, env: Record<string, string>): Record<string, string> {
@@ -40,73 +27,15 @@ function serverEnv(port: number, env: Record<string, string>): Record<string, st
   };
 }
 
-/** Starts `node dist/server/index.js` with exactly this environment (see serverEnv). */
+/** Starts the built server with serverEnv's defaults, `env` over them. */
 export function spawnServer(env: Record<string, string>, port: number): Spawned {
-  const child = spawn(process.execPath, [ENTRY], { cwd: ROOT, env: serverEnv(port, env), stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const keep = (d: Buffer) => {
-    out = (out + d.toString()).slice(-20_000);
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const server: Spawned = {
-    child,
-    port,
-    url: `http://127.0.0.1:${port}`,
-    output: () => out,
-    exited,
-    running: () => child.exitCode === null && child.signalCode === null,
-  };
-  spawned.add(server);
-  void exited.then(() => spawned.delete(server));
-  return server;
-}
-
-/** Waits until GET /healthz answers 200, failing at once if the process exits. */
-export async function waitHealthy(server: Spawned, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (!server.running()) throw new Error(`the server exited before it was healthy:\n${server.output()}`);
-    try {
-      const res = await fetch(`${server.url}/healthz`, { signal: AbortSignal.timeout(2_000) });
-      await res.arrayBuffer();
-      if (res.status === 200) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`the server was not healthy within ${timeoutMs} ms:\n${server.output()}`);
+  return spawnBuilt(serverEnv(port, env), port);
 }
 
 export async function startServer(env: Record<string, string>): Promise<Spawned> {
   const server = spawnServer(env, await freePort());
   await waitHealthy(server);
   return server;
-}
-
-/** The exit code once the process ends, or 'killed' if it had not ended within `ms` (then SIGKILLed). */
-export async function exitWithin(server: Spawned, ms: number): Promise<number | null | 'killed'> {
-  let late = false;
-  const timer = setTimeout(() => {
-    late = true;
-    server.child.kill('SIGKILL');
-  }, ms);
-  const { code } = await server.exited;
-  clearTimeout(timer);
-  return late ? 'killed' : code;
-}
-
-/** SIGKILLs every server this process started that still runs (for `after` hooks). */
-export async function killAllServers(): Promise<void> {
-  const waits = [...spawned].map((s) => {
-    s.child.kill('SIGKILL');
-    return s.exited;
-  });
-  await Promise.all(waits);
 }
 
 /** A scratch directory, removed by the returned function. */

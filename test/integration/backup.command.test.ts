@@ -1,58 +1,34 @@
 import assert from 'node:assert/strict';
-import { ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { inspectBackup, keepSubmitting } from '../helpers/backup';
-import { freePort, ROOT } from '../helpers/built-server';
+import { buildOnce, freePort, spawnBuilt, Spawned, stopServer, waitHealthy } from '../helpers/built-server';
 import { requestPayload } from '../helpers/factories';
 import { runCli, tempDir } from '../helpers/importing-cli';
 
 describe('Backup of the SQLite database, taken from the command line while the app takes submissions', function () {
   let dataDir: string;
-  let server: ChildProcess | undefined;
-  let serverErr = '';
+  let server: Spawned | undefined;
 
-  before(() => {
+  before(async function () {
+    this.timeout(120_000);
     dataDir = tempDir('leep-backup-');
+    await buildOnce();
   });
 
   after(async () => {
-    if (server && server.exitCode === null && server.signalCode === null) {
-      const exited = new Promise((resolve) => server?.once('exit', resolve));
-      server.kill('SIGTERM');
-      const timer = setTimeout(() => server?.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
-    }
+    if (server) await stopServer(server);
     fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   it('npm run cli -- backup <file>, while clients keep submitting requests, writes a copy that passes integrity_check and holds every case acknowledged before it began', async function () {
     this.timeout(120_000);
     const port = await freePort();
-    const env: NodeJS.ProcessEnv = {
-      ...process.env,
-      NODE_ENV: 'test',
-      DATA_DIR: dataDir,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      LOG_LEVEL: 'silent',
-      INTAKE_RATE_LIMIT: '1000000',
-    };
-    delete env.DATABASE_URL;
-    server = spawn(process.execPath, ['--require', 'tsx/cjs', 'server/index.ts'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
-    server.stderr?.on('data', (d) => (serverErr += d));
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      if (server.exitCode !== null) throw new Error(`the app exited with ${server.exitCode}: ${serverErr}`);
-      const ok = await fetch(`http://127.0.0.1:${port}/healthz`).then(
-        (r) => r.status === 200,
-        () => false,
-      );
-      if (ok) break;
-      if (Date.now() > deadline) throw new Error(`the app did not start: ${serverErr}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    server = spawnBuilt(
+      { NODE_ENV: 'test', DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', INTAKE_RATE_LIMIT: '1000000' },
+      port,
+    );
+    await waitHealthy(server, 60_000);
     let n = 0;
     const writers = keepSubmitting(async () => {
       n += 1;

@@ -4,8 +4,8 @@ import knexFactory, { Knex } from 'knex';
 import { knexConfig } from '../../server/db';
 import { ENGINES, engineMissing } from '../helpers/db';
 import { describeIfAvailable } from '../helpers/needs';
-import { buildOnce } from '../helpers/built-server';
-import { apiRequest, createSchema, killAllServers, postgresUrl, Spawned, startServer, submit, tempDir } from '../helpers/resilience';
+import { buildOnce, killAllServers, Spawned } from '../helpers/built-server';
+import { apiRequest, createSchema, postgresUrl, startServer, submit, tempDir } from '../helpers/resilience';
 
 const N = 300;
 

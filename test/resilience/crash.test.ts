@@ -3,8 +3,8 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import knexFactory from 'knex';
 import { knexConfig } from '../../server/db';
-import { buildOnce } from '../helpers/built-server';
-import { apiRequest, killAllServers, startServer, submit, tempDir } from '../helpers/resilience';
+import { buildOnce, killAllServers } from '../helpers/built-server';
+import { apiRequest, startServer, submit, tempDir } from '../helpers/resilience';
 
 const CYCLES = 5;
 const CLIENTS = 6;

@@ -8,17 +8,8 @@ import { describeIfAvailable } from '../helpers/needs';
 import { encodeForm, formAgent, testApp } from '../helpers/app';
 import { makeUser, signInAs } from '../helpers/auth';
 import { requestForm, requestPayload } from '../helpers/factories';
-import {
-  createSchema,
-  insertDirector,
-  killAllServers,
-  postgresUrl,
-  signInTo,
-  Spawned,
-  startServer,
-  TcpRelay,
-  tempDir,
-} from '../helpers/resilience';
+import { createSchema, insertDirector, postgresUrl, signInTo, startServer, TcpRelay, tempDir } from '../helpers/resilience';
+import { killAllServers, Spawned } from '../helpers/built-server';
 
 const PATIENCE_MS = 15_000;
 

@@ -8,8 +8,8 @@ import { seedReferenceData } from '../../seeds/reference';
 import { knexConfig, migrateLatest } from '../../server/db';
 import { DEMO_PASSWORD } from '../../server/demo-password';
 import { hashPassword } from '../../server/services/password.service';
-import { buildOnce } from '../helpers/built-server';
-import { apiRequest, exitWithin, killAllServers, signInTo, Spawned, startServer, tempDir } from '../helpers/resilience';
+import { buildOnce, exitWithin, killAllServers, Spawned } from '../helpers/built-server';
+import { apiRequest, signInTo, startServer, tempDir } from '../helpers/resilience';
 
 /** Resolves once a new connection to the port is refused (the server stopped listening). */
 async function refusedWithin(port: number, ms: number): Promise<boolean> {
