@@ -1,4 +1,4 @@
-import { Queryable, db, forUpdate, rawRows } from '../db';
+import { Queryable, db, forUpdate, insertMany, rawRows } from '../db';
 
 export interface CaseRow {
   id: number;
@@ -56,6 +56,18 @@ export async function nextReferenceNumber(trx: Queryable, year: number): Promise
   return Number(rawRows<{ last: number | string }>(result)[0].last);
 }
 
+/**
+ * Takes the next `count` reference numbers of a year at once (the import's cases of that year, in
+ * file order): returns the first; the others follow it. Same lock and rollback as nextReferenceNumber.
+ */
+export async function takeReferenceNumbers(trx: Queryable, year: number, count: number): Promise<number> {
+  const result = await trx.raw(
+    'INSERT INTO reference_counters (year, last) VALUES (?, ?) ON CONFLICT (year) DO UPDATE SET last = reference_counters.last + ? RETURNING last',
+    [year, count, count],
+  );
+  return Number(rawRows<{ last: number | string }>(result)[0].last) - count + 1;
+}
+
 /** Inserts a case and returns its id. */
 export async function insertCase(trx: Queryable, row: Omit<CaseRow, 'id'>): Promise<number> {
   const [inserted] = await trx('cases').insert(row).returning('id');
@@ -66,31 +78,36 @@ export async function insertCaseTopics(trx: Queryable, caseId: number, topicIds:
   if (topicIds.length) await trx('case_topics').insert(topicIds.map((topic_id) => ({ case_id: caseId, topic_id })));
 }
 
+/** An event of a case's timeline, as the services give it. */
+interface CaseEvent {
+  case_id: number;
+  actor_user_id?: number | null;
+  actor_kind: 'staff' | 'requester' | 'system';
+  kind: string;
+  before?: unknown;
+  after?: unknown;
+  created_at: string;
+}
+
+const caseEventRow = (event: CaseEvent) => ({
+  case_id: event.case_id,
+  actor_user_id: event.actor_user_id ?? null,
+  actor_kind: event.actor_kind,
+  kind: event.kind,
+  before_json: event.before === undefined ? null : JSON.stringify(event.before),
+  after_json: event.after === undefined ? null : JSON.stringify(event.after),
+  created_at: event.created_at,
+});
+
 /** Appends one event to a case's timeline. */
-export async function insertCaseEvent(
-  trx: Queryable,
-  event: {
-    case_id: number;
-    actor_user_id?: number | null;
-    actor_kind: 'staff' | 'requester' | 'system';
-    kind: string;
-    before?: unknown;
-    after?: unknown;
-    created_at: string;
-  },
-): Promise<number> {
-  const [row] = await trx('case_events')
-    .insert({
-      case_id: event.case_id,
-      actor_user_id: event.actor_user_id ?? null,
-      actor_kind: event.actor_kind,
-      kind: event.kind,
-      before_json: event.before === undefined ? null : JSON.stringify(event.before),
-      after_json: event.after === undefined ? null : JSON.stringify(event.after),
-      created_at: event.created_at,
-    })
-    .returning('id');
+export async function insertCaseEvent(trx: Queryable, event: CaseEvent): Promise<number> {
+  const [row] = await trx('case_events').insert(caseEventRow(event)).returning('id');
   return Number(typeof row === 'object' ? row.id : row);
+}
+
+/** Appends many events (of any cases) to their timelines, in their order, a few statements in all. */
+export async function insertCaseEvents(trx: Queryable, events: CaseEvent[]): Promise<void> {
+  await insertMany(trx, 'case_events', events.map(caseEventRow));
 }
 
 export async function findCaseByTokenHash(tokenHash: string, q: Queryable = db): Promise<CaseRow | undefined> {

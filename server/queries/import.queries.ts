@@ -1,6 +1,21 @@
-import { Queryable, db } from '../db';
+import { Queryable, db, insertMany } from '../db';
+import type { CaseRow } from './case.queries';
+import type { EngagementRow } from './engagement.queries';
+import type { UserRow } from './user.queries';
 
-/** What the import reads and marks of its own: the records it made before, and who has an account. */
+/**
+ * What the import reads and writes of its own: the records it made before, who has an account,
+ * and its new rows, many at a time (a few statements for hundreds of rows, not one each).
+ */
+
+/** Lookups are asked in chunks of this many values (well under either engine's limit of bound parameters). */
+const LOOKUP_CHUNK = 500;
+
+async function inChunks<T>(values: string[], read: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
+  const rows: T[] = [];
+  for (let i = 0; i < values.length; i += LOOKUP_CHUNK) rows.push(...(await read(values.slice(i, i + LOOKUP_CHUNK))));
+  return rows;
+}
 
 /** Every account's e-mail (lower-cased) with its id and name. */
 export async function accountsByEmail(q: Queryable = db): Promise<{ id: number; email: string; name: string }[]> {
@@ -20,20 +35,68 @@ export async function topicsForImport(q: Queryable = db): Promise<{ id: number; 
   }));
 }
 
-/** The case imported before under this case key, if any. */
-export async function findImportedCase(caseKey: string, q: Queryable = db): Promise<number | undefined> {
-  const row = await q('cases')
-    .where({ idempotency_key: `import:${caseKey}` })
-    .first('id');
-  return row ? Number(row.id) : undefined;
+/** The cases imported before under these idempotency keys ("import:<case key>"): key → case id. */
+export async function casesByIdempotencyKey(keys: string[], q: Queryable = db): Promise<Map<string, number>> {
+  const rows = await inChunks(keys, (chunk) =>
+    q('cases').whereIn('idempotency_key', chunk).select<{ id: unknown; idempotency_key: string }[]>('id', 'idempotency_key'),
+  );
+  return new Map(rows.map((r) => [r.idempotency_key, Number(r.id)]));
 }
 
-/** Whether the engagement with this import key was imported before. */
-export async function engagementImported(importKey: string, q: Queryable = db): Promise<boolean> {
-  return Boolean(await q('engagements').where({ import_key: importKey }).first('id'));
+/** The engagements imported before under these import keys: key → engagement id. */
+export async function engagementsByImportKey(keys: string[], q: Queryable = db): Promise<Map<string, number>> {
+  const rows = await inChunks(keys, (chunk) =>
+    q('engagements').whereIn('import_key', chunk).select<{ id: unknown; import_key: string }[]>('id', 'import_key'),
+  );
+  return new Map(rows.map((r) => [r.import_key, Number(r.id)]));
 }
 
-/** Marks an engagement with the key that recognises it at the next import of the same file. */
-export async function setEngagementImportKey(q: Queryable, id: number, importKey: string): Promise<void> {
-  await q('engagements').where({ id }).update({ import_key: importKey });
+/** Inserts accounts; gives back their ids by e-mail. */
+export async function insertUsers(trx: Queryable, rows: Omit<UserRow, 'id' | 'last_sign_in_at'>[]): Promise<Map<string, number>> {
+  await insertMany(trx, 'users', rows);
+  const made = await inChunks(
+    rows.map((r) => r.email),
+    (chunk) => trx('users').whereIn('email', chunk).select<{ id: unknown; email: string }[]>('id', 'email'),
+  );
+  return new Map(made.map((u) => [u.email, Number(u.id)]));
+}
+
+/** Inserts imported cases (each with its idempotency key); gives back their ids by that key. */
+export async function insertImportedCases(trx: Queryable, rows: Omit<CaseRow, 'id'>[]): Promise<Map<string, number>> {
+  await insertMany(trx, 'cases', rows);
+  return casesByIdempotencyKey(
+    rows.map((r) => String(r.idempotency_key)),
+    trx,
+  );
+}
+
+/** Inserts imported engagements (each with the import key that recognises it next time); gives back their ids by that key. */
+export async function insertImportedEngagements(
+  trx: Queryable,
+  rows: (Omit<EngagementRow, 'id'> & { import_key: string })[],
+): Promise<Map<string, number>> {
+  await insertMany(trx, 'engagements', rows);
+  return engagementsByImportKey(
+    rows.map((r) => r.import_key),
+    trx,
+  );
+}
+
+/** The child rows of new engagements: consultants, jurisdictions (with the engagement's status, date and year) and topics. */
+export async function insertEngagementChildRows(
+  trx: Queryable,
+  rows: {
+    consultants: { engagement_id: number; user_id: number }[];
+    jurisdictions: { engagement_id: number; jurisdiction_code: string; status: string; date: string; year: number }[];
+    topics: { engagement_id: number; topic_id: number }[];
+  },
+): Promise<void> {
+  await insertMany(trx, 'engagement_consultants', rows.consultants);
+  await insertMany(trx, 'engagement_jurisdictions', rows.jurisdictions);
+  await insertMany(trx, 'engagement_topics', rows.topics);
+}
+
+/** The topics of new cases. */
+export async function insertCaseTopicRows(trx: Queryable, rows: { case_id: number; topic_id: number }[]): Promise<void> {
+  await insertMany(trx, 'case_topics', rows);
 }

@@ -42,7 +42,7 @@ interface NewCase {
 }
 
 /** A case's reference, TA-<year>-<4 digits>, from the year's counter. */
-function formatReference(year: number, n: number): string {
+export function formatReference(year: number, n: number): string {
   return `TA-${year}-${String(n).padStart(4, '0')}`;
 }
 

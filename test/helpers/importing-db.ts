@@ -1,6 +1,8 @@
 // What an import writes: a snapshot of every table an import writes, and checks of what it imported.
 
 import assert from 'node:assert/strict';
+import { DEFAULT_TIME_ZONE } from '../../server/config';
+import { engagementInstant } from '../../server/services/case.service';
 import type { Knex } from 'knex';
 import type { ExpectedCase } from './importing-mixed';
 import { digestTables } from './reports-raw';
@@ -81,6 +83,26 @@ export async function assertImported(knex: Knex, expected: ExpectedCase[]): Prom
 
     const engagements = await knex('engagements').where({ case_id: id }).orderBy('id');
     assert.equal(engagements.length, c.engagements.length, `${c.key}: engagements`);
+    // The first engagement time is derived from the delivered engagements, as for any case.
+    const first = engagements
+      .filter((e: { status: string }) => e.status === 'delivered')
+      .map((e: { date: string; start_time: string | null }) => ({ date: e.date, start_time: e.start_time ?? null }))
+      .sort((x: { date: string; start_time: string | null }, y: { date: string; start_time: string | null }) =>
+        `${x.date} ${x.start_time ?? '12:00'}`.localeCompare(`${y.date} ${y.start_time ?? '12:00'}`),
+      )[0];
+    assert.equal(
+      row.first_engagement_at === null ? null : new Date(row.first_engagement_at).toISOString(),
+      first ? engagementInstant(first, DEFAULT_TIME_ZONE).toISOString() : null,
+      `${c.key}: first engagement time`,
+    );
+    const added = await knex('case_events').where({ case_id: id, kind: 'engagement.added' });
+    assert.equal(added.length, c.engagements.length, `${c.key}: one engagement.added event for each engagement`);
+    assert.ok(
+      engagements.every(
+        (e: { import_key: string | null }) => typeof e.import_key === 'string' && e.import_key.startsWith(`import:${c.key}:`),
+      ),
+      `${c.key}: each engagement carries its import key`,
+    );
     for (const [i, want] of c.engagements.entries()) {
       const got = engagements[i];
       const eid = Number(got.id);
