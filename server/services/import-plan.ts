@@ -96,11 +96,8 @@ const MAX = { case_key: 93, requester_name: 120, organization_name: 200, email: 
 const isEmail = (s: string) => s.length <= MAX.email && EMAIL.test(s);
 const CASE_KEY = new RegExp(`^[A-Za-z0-9._-]{1,${MAX.case_key}}$`);
 const realDate = isDateInRange;
-const split = (s: string) =>
-  s
-    .split(';')
-    .map((x) => x.trim())
-    .filter(Boolean);
+/** The values of a list column ("a; b; c"), trimmed, without empty ones. */
+const split = (s: string) => s.split(';').flatMap((x) => x.trim() || []);
 
 async function lookups() {
   const [jurisdictions, topics] = await Promise.all([listJurisdictions(), topicsForImport()]);
@@ -130,48 +127,13 @@ export async function planImport(
     };
   }
   const problems: ImportProblem[] = [];
-  // The header as the CSV parser reads it, so that quoted column names are read like any field.
-  let header: string[] = [];
-  let parsed: { record: Record<string, string>; info: { records: number; empty_lines: number } }[];
-  try {
-    parsed = parse(text, {
-      columns: (names: string[]) => (header = names.map((h) => String(h).trim().toLowerCase())),
-      info: true,
-      bom: true,
-      trim: true,
-      skip_empty_lines: true,
-      relax_column_count: false,
-    });
-  } catch (err) {
-    const line = (err as { lines?: number }).lines;
-    return {
-      cases: [],
-      rows: 0,
-      problems: [{ row: line ?? 1, column: '', message: `The file is not valid CSV: ${(err as Error).message}` }],
-    };
-  }
-  const records = parsed.map((p) => p.record);
-  // Rows are numbered as a spreadsheet shows them: the header is row 1, a blank line is a row of
-  // its own, and a quoted value over several lines stays in one row.
-  const rowNumbers = parsed.map((p) => p.info.records + p.info.empty_lines + 1);
-  const missing = IMPORT_COLUMNS.filter((c) => !header.includes(c));
-  if (missing.length)
-    return {
-      cases: [],
-      rows: records.length,
-      problems: [{ row: 1, column: missing.join(', '), message: 'Missing columns: the first row must name every column of the layout' }],
-    };
-  const unknown = header.filter((h) => !([...IMPORT_COLUMNS, ...OPTIONAL_IMPORT_COLUMNS] as readonly string[]).includes(h));
-  if (unknown.length) problems.push({ row: 1, column: unknown.join(', '), message: 'Unknown columns' });
-
   const { jur, top } = await lookups();
   const latest = addDays(todayIn(timeZone), 1);
   const cases = new Map<string, PlannedCase>();
   const firstRowOf = new Map<string, Record<string, string>>();
   const seenKeys = new Map<string, number>();
 
-  records.forEach((rec, i) => {
-    const row = rowNumbers[i];
+  const checkRow = (rec: Record<string, string>, row: number) => {
     const bad = (column: string, message: string) => problems.push({ row, column, message });
     const key = rec.case_key;
     if (!key) return bad('case_key', 'Enter the case key that groups the rows of one case');
@@ -182,7 +144,7 @@ export async function planImport(
     if (previous) {
       for (const c of CASE_COLUMNS) if ((rec[c] ?? '') !== (previous[c] ?? '')) bad(c, `Differs from the first row of case ${key}`);
     } else {
-      firstRowOf.set(key, rec);
+      firstRowOf.set(key, Object.fromEntries(CASE_COLUMNS.map((c) => [c, rec[c]])));
       const track = rec.track || 'ta';
       if (!(track in TRACKS)) bad('track', 'Use ta, network or cohort');
       const jurisdiction = jur.get(rec.jurisdiction.toLowerCase());
@@ -286,6 +248,51 @@ export async function planImport(
       summary: rec.summary || null,
       key: `${base}:${n}`,
     });
-  });
-  return { cases: [...cases.values()], problems, rows: records.length };
+  };
+
+  // The header as the CSV parser reads it, so that quoted column names are read like any field.
+  let header: string[] = [];
+  let missing: string[] | undefined;
+  const checkHeader = (): string[] => {
+    if (missing) return missing;
+    missing = IMPORT_COLUMNS.filter((c) => !header.includes(c));
+    const unknown = header.filter((h) => !([...IMPORT_COLUMNS, ...OPTIONAL_IMPORT_COLUMNS] as readonly string[]).includes(h));
+    if (!missing.length && unknown.length) problems.push({ row: 1, column: unknown.join(', '), message: 'Unknown columns' });
+    return missing;
+  };
+  let rows = 0;
+  try {
+    // Each record is checked as it is read and then dropped (on_record returns nothing), so that
+    // a file of 100,000 rows is never held as 100,000 objects beside its plan.
+    parse(text, {
+      columns: (names: string[]) => (header = names.map((h) => String(h).trim().toLowerCase())),
+      bom: true,
+      trim: true,
+      skip_empty_lines: true,
+      relax_column_count: false,
+      on_record: (record: Record<string, string>, info: { records: number; empty_lines: number }) => {
+        rows += 1;
+        // Rows are numbered as a spreadsheet shows them: the header is row 1, a blank line is a
+        // row of its own, and a quoted value over several lines stays in one row.
+        if (!checkHeader().length) checkRow(record, info.records + info.empty_lines + 1);
+        return null;
+      },
+    });
+  } catch (err) {
+    const line = (err as { lines?: number }).lines;
+    return {
+      cases: [],
+      rows: 0,
+      problems: [{ row: line ?? 1, column: '', message: `The file is not valid CSV: ${(err as Error).message}` }],
+    };
+  }
+  if (checkHeader().length)
+    return {
+      cases: [],
+      rows,
+      problems: [
+        { row: 1, column: checkHeader().join(', '), message: 'Missing columns: the first row must name every column of the layout' },
+      ],
+    };
+  return { cases: [...cases.values()], problems, rows };
 }

@@ -18,4 +18,8 @@ export const NOTES: Record<string, string> = {
     "Each page starts after the last row of the one before, by a row value on an index that ends with the id (migration 2026120521001): PostgreSQL used to filter every earlier row for each page, which made a whole-history export quadratic. An export filtered by a state pages through that state's own index. The jurisdictions, consultants and topics of a page are read in three queries for the whole page.",
     'Their time grows with the bytes they send, not with a query that could be made cheaper, so they cannot meet a fixed first-view limit at every size; the mixed load asks for them filtered, as the dashboard links to them.',
   ].join(' '),
+  import: [
+    '**The import.** A file is checked row by row as it is read (the parser drops each record once checked), and then written in one transaction, a batch of 500 cases at a time with a few statements per table for the batch (accounts, cases with a block of references per year, their topics and events, the engagements with their import keys, consultants, states and topics): it used to be about ten statements a row.',
+    "What was imported before is looked up in chunks of 500 keys. On SQLite the triggers that keep an engagement's states' copies of its status, date and year rewrite a row only when it was given other values (migration 2026120600001), so the import no longer writes every state row twice. The app goes on serving while it runs: readers see none of the file until it commits.",
+  ].join(' '),
 };

@@ -10,7 +10,7 @@ export function parseOptions() {
       rounds: { type: 'string', default: '1' },
       tries: { type: 'string', default: '10' },
       'mixed-seconds': { type: 'string', default: '15' },
-      'import-rows': { type: 'string', default: '10000' },
+      'import-rows': { type: 'string', default: '100000' },
       warmup: { type: 'string', default: '1' },
       'reuse-data': { type: 'boolean', default: false },
       'render-only': { type: 'boolean', default: false },
@@ -21,7 +21,7 @@ export function parseOptions() {
   if (values.help) {
     console.log(
       [
-        'npm run bench -- [--sizes S,M,L] [--seconds 3] [--rounds 1] [--warmup 1] [--tries 10] [--mixed-seconds 15] [--import-rows 10000] [--reuse-data] [--render-only]',
+        'npm run bench -- [--sizes S,M,L] [--seconds 3] [--rounds 1] [--warmup 1] [--tries 10] [--mixed-seconds 15] [--import-rows 100000] [--reuse-data] [--render-only]',
         '  --tries          first views of each staff page, each right after a write',
         '  --mixed-seconds  length of the mixed load (10 clients, 1 request in 10 a write)',
         '  --import-rows    rows of the import run beside the serving app, at the first size of each engine (0: none)',

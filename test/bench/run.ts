@@ -5,7 +5,7 @@
  * against the stack's signed-in floor page, and an import run beside the serving app. Writes
  * test/bench/REPORT.md and test/bench/results.json. Never part of `npm test`.
  *
- *   npm run bench -- [--sizes S,M,L] [--seconds 3] [--rounds 1] [--warmup 1] [--tries 10] [--mixed-seconds 15] [--import-rows 10000] [--reuse-data]
+ *   npm run bench -- [--sizes S,M,L] [--seconds 3] [--rounds 1] [--warmup 1] [--tries 10] [--mixed-seconds 15] [--import-rows 100000] [--reuse-data]
  *
  * BENCH_DATABASE_URL=postgres://… adds PostgreSQL (a fresh schema per size, dropped afterwards).
  */
