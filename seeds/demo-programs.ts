@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { insertMany } from '../server/db';
+import { insertMany } from '../server/db-sql';
 import { decide, scoreApplication, submitApplication } from '../server/services/application.service';
 import type { Actor, ProgramContext } from '../server/services/cohort-network-case.service';
 import { submitRequest } from '../server/services/request.service';

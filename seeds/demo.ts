@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import type { Knex } from 'knex';
-import { insertMany, resetIdSequence } from '../server/db';
+import { insertMany, resetIdSequence } from '../server/db-sql';
 import { rebuildRollups } from '../server/queries/report-rollup.queries';
 import { ConflictError } from '../server/errors';
 import { JURISDICTIONS } from './data/jurisdictions';

@@ -1,4 +1,5 @@
-import { Queryable, db, forUpdate, insertMany, rawRows } from '../db';
+import { Queryable, db, rawRows } from '../db';
+import { forUpdate, insertMany } from '../db-sql';
 
 export interface CaseRow {
   id: number;

@@ -1,4 +1,5 @@
-import { Queryable, db, forUpdate } from '../db';
+import { Queryable, db } from '../db';
+import { forUpdate } from '../db-sql';
 import { num } from '../values';
 import { isId } from '../ids';
 

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import { Queryable, db, forUpdate } from '../db';
+import { Queryable, db } from '../db';
+import { forUpdate } from '../db-sql';
 import { isId } from '../ids';
 import { num } from '../values';
 import type { Attendee } from '../schemas/engagement.schemas';

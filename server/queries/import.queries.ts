@@ -1,4 +1,5 @@
-import { Queryable, db, insertMany } from '../db';
+import { Queryable, db } from '../db';
+import { insertMany } from '../db-sql';
 import type { CaseRow } from './case.queries';
 import type { EngagementRow } from './engagement.queries';
 import type { UserRow } from './user.queries';

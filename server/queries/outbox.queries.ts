@@ -1,4 +1,5 @@
-import { Queryable, db, lockForTransaction, rawRows, skipLockedSql } from '../db';
+import { Queryable, db, rawRows } from '../db';
+import { lockForTransaction, skipLockedSql } from '../db-sql';
 import { num } from '../values';
 
 export interface OutboxRow {

@@ -1,4 +1,5 @@
-import { Queryable, db, orderedListSql } from '../db';
+import { Queryable, db } from '../db';
+import { orderedListSql } from '../db-sql';
 
 // The roll-ups of delivered engagements (migrations 2026120517001 and 2026120521002 say what each
 // row counts): over all engagements (jurisdiction '') and over those listing each jurisdiction.

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
-import { Queryable, db, secondsBetweenSql } from '../db';
+import { Queryable, db } from '../db';
+import { secondsBetweenSql } from '../db-sql';
 import { num } from '../values';
 import { addDays, zonedToUtc } from '../dates';
 import { OPEN_STATUSES } from '../vocabulary';

@@ -1,8 +1,9 @@
 import type { Knex } from 'knex';
-import { Queryable, db, fullTextHitsSql, likeOperator, likePattern, rawRows, searchWords } from '../db';
+import { Queryable, db, rawRows } from '../db';
+import { fullTextHitsSql, likeOperator, likePattern, searchWords } from '../db-sql';
 
 // The marks around matched words in a snippet, for the list to show them (the engine's own markers).
-export { MATCH_END, MATCH_START } from '../db';
+export { MATCH_END, MATCH_START } from '../db-sql';
 
 /** Where the search text was found, for the case list to show under a case. */
 export interface SearchMatch {

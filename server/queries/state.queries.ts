@@ -1,4 +1,5 @@
-import { Queryable, db, listAggSql } from '../db';
+import { Queryable, db } from '../db';
+import { listAggSql } from '../db-sql';
 import { num } from '../values';
 import type { Slice } from './export.queries';
 

@@ -1,4 +1,5 @@
-import { Queryable, db, forShare, lockForTransaction } from '../db';
+import { Queryable, db } from '../db';
+import { forShare, lockForTransaction } from '../db-sql';
 import { bool, num } from '../values';
 import { workloadByLead } from './consultant.queries';
 

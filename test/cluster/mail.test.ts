@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { SMTPServer } from 'smtp-server';
-import { insertMany } from '../../server/db';
+import { insertMany } from '../../server/db-sql';
 import { Cluster, describeCluster, startCluster, tag } from '../helpers/cluster';
 
 /**

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { insertMany } from '../../server/db';
+import { insertMany } from '../../server/db-sql';
 import { testApp } from '../helpers/app';
 import { Agent, makeUser, signInAs } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
