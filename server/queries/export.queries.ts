@@ -1,7 +1,8 @@
 import type { Knex } from 'knex';
 import { Queryable, db } from '../db';
 import { num } from '../values';
-import { ReportFilters, casesInPeriod, dateAndIdColumns, deliveredEngagements } from './report.queries';
+import { casesInPeriod } from './report-case.queries';
+import { ReportFilters, dateAndIdColumns, deliveredEngagements } from './report.queries';
 
 /** Delivered engagements behind the figures, one row each (their lists are added by `withLists`). */
 function engagementRows(f: ReportFilters, q: Queryable = db): Knex.QueryBuilder {

@@ -1,7 +1,8 @@
 import type { Config } from '../config';
 import { feedbackSummary } from '../queries/feedback.queries';
 import { listJurisdictions, listTopics } from '../queries/reference.queries';
-import { ReportFilters, assignedWithin, assignmentUnknown, openCasesByAge, responsePercentiles } from '../queries/report.queries';
+import { ReportFilters } from '../queries/report.queries';
+import { assignedWithin, assignmentUnknown, openCasesByAge, responsePercentiles } from '../queries/report-case.queries';
 import { breakdown, coverage, distinctTotals, servedByYear, totals } from './report-figures';
 import { listUserNames } from '../queries/user.queries';
 import { FORMATS, Role, TRACKS } from '../vocabulary';
