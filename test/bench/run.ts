@@ -112,11 +112,12 @@ async function runSize(dataset: Dataset, o: Options, core: number | undefined, w
     );
     for (const sample of mixed.errorSamples) say(`  error: ${sample}`);
 
-    // An import run beside the serving app (the CLI, as an administrator runs it).
-    const imported = withImport && o.importRows ? await importBeside(server, dataset, env, cookie, o.importRows) : undefined;
-
     // Warm throughput, against the stack's own floor: a signed-in page that does nothing of its own.
     const results = await measureRoutes(server, statusPath, dataset.busiestCase.id, staff, o, tag);
+
+    // An import run beside the serving app (the CLI, as an administrator runs it). Last, since it
+    // adds its rows to this size's data: every figure above is measured on the data as generated.
+    const imported = withImport && o.importRows ? await importBeside(server, dataset, env, cookie, o.importRows) : undefined;
     const memory = { ...memoryOf(server.child.pid), afterSignInMB: afterSignIn.rssMB, peakAfterSignInMB: afterSignIn.peakMB };
     say(`${tag}: server peak memory ${memory.peakMB ?? '?'} MB (VmHWM), now ${memory.rssMB ?? '?'} MB`);
     return {
