@@ -1,19 +1,10 @@
 // The import's command line, run as a child process from the sources.
 
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { TestDatabase } from './db';
-import { ROOT } from './built-server';
-
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+import { type Run, runTsx } from './child';
 
 /** The DATABASE_URL a child process needs to open this test's database (its own schema on PostgreSQL). */
 export function databaseUrlOf(db: TestDatabase): string {
@@ -24,20 +15,18 @@ export function databaseUrlOf(db: TestDatabase): string {
 }
 
 /** Runs `server/cli.ts` from the sources, as `npm run cli` runs the built one, with these environment variables. */
-export function runCli(args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(TSX, ['server/cli.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+export function runCli(args: string[], env: Record<string, string>, input?: string): Promise<Run> {
+  return runTsx('server/cli.ts', args, { ...process.env, NODE_ENV: 'test', LOG_LEVEL: 'silent', ...env }, input);
+}
+
+/** runCli on this test's database, with a data directory of its own (removed afterwards). */
+export async function runCliOn(db: TestDatabase, args: string[], env: Record<string, string> = {}, input?: string): Promise<Run> {
+  const dataDir = tempDir('leep-cli-');
+  try {
+    return await runCli(args, { DATA_DIR: dataDir, DATABASE_URL: databaseUrlOf(db), ...env }, input);
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
 }
 
 /** A directory of its own under the system's temporary directory. */

@@ -1,48 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { describeEachEngine, TestDatabase } from '../helpers/db';
+import { describeEachEngine } from '../helpers/db';
+import { runCliOn } from '../helpers/importing-cli';
 import { attemptSignIn, freshAddress } from '../helpers/auth';
 import { testApp } from '../helpers/app';
 import { pruneThrottles } from '../../server/queries/throttle.queries';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 const DAY = 86_400_000;
-
-function databaseUrlOf(db: TestDatabase): string {
-  if (db.engine === 'sqlite') return db.url;
-  const url = new URL(db.url);
-  url.searchParams.set('options', `-csearch_path=${db.searchPath}`);
-  return url.toString();
-}
-
-/** Runs `server/cli.ts` from the sources, as `npm run cli` does. */
-function cli(
-  db: TestDatabase,
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'leep-cli-'));
-  return new Promise((resolve, reject) => {
-    const child = spawn(TSX, ['server/cli.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, NODE_ENV: 'test', DATA_DIR: dataDir, DATABASE_URL: databaseUrlOf(db), LOG_LEVEL: 'silent', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      fs.rmSync(dataDir, { recursive: true, force: true });
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 describeEachEngine('Audit retention and throttle expiry', (ctx) => {
   const audit = (action: string, ageDays: number) =>
@@ -63,7 +26,7 @@ describeEachEngine('Audit retention and throttle expiry', (ctx) => {
       { key: 'account:recent@leep.test', failures: 2, window_started_at: now - 60_000, locked_until: 0 },
     ]);
 
-    const run = await cli(ctx.db, ['audit:prune']);
+    const run = await runCliOn(ctx.db, ['audit:prune']);
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /Deleted 2 audit events recorded before .* and 1 expired sign-in throttle rows\./);
     const left = (await ctx.db.knex('audit_events').where('action', 'like', 'test.%').orderBy('id').select('action')).map((r) => r.action);
@@ -79,12 +42,12 @@ describeEachEngine('Audit retention and throttle expiry', (ctx) => {
     await audit('test.forty', 40);
     await audit('test.twenty', 20);
     await audit('test.five', 5);
-    assert.equal((await cli(ctx.db, ['audit:prune'], { AUDIT_RETENTION_DAYS: '30' })).code, 0);
+    assert.equal((await runCliOn(ctx.db, ['audit:prune'], { AUDIT_RETENTION_DAYS: '30' })).code, 0);
     assert.deepEqual(
       (await ctx.db.knex('audit_events').whereIn('action', ['test.forty', 'test.twenty', 'test.five']).orderBy('id')).map((r) => r.action),
       ['test.twenty', 'test.five'],
     );
-    assert.equal((await cli(ctx.db, ['audit:prune', '--days', '10'])).code, 0);
+    assert.equal((await runCliOn(ctx.db, ['audit:prune', '--days', '10'])).code, 0);
     assert.deepEqual(
       (await ctx.db.knex('audit_events').whereIn('action', ['test.twenty', 'test.five'])).map((r) => r.action),
       ['test.five'],
@@ -94,7 +57,7 @@ describeEachEngine('Audit retention and throttle expiry', (ctx) => {
   it('audit:prune --days abc, exits 2 and deletes nothing', async function () {
     this.timeout(30_000);
     await audit('test.old_kept', 5000);
-    const run = await cli(ctx.db, ['audit:prune', '--days', 'abc']);
+    const run = await runCliOn(ctx.db, ['audit:prune', '--days', 'abc']);
     assert.equal(run.code, 2);
     assert.match(run.stderr, /--days/);
     assert.equal((await ctx.db.knex('audit_events').where({ action: 'test.old_kept' })).length, 1);

@@ -1,55 +1,16 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { describeEachEngine, TestDatabase } from '../helpers/db';
+import { runCliOn } from '../helpers/importing-cli';
 import { allDerivedRows } from '../../server/queries/report-rollup.queries';
 import { createEngagement } from '../../server/services/engagement.service';
 import { testApp } from '../helpers/app';
 import { auditEvents, makeUser } from '../helpers/auth';
 import { ZONE, daysFromToday, makeCase } from '../helpers/engagements';
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 const STRONG = 'Otter-meadow-lantern-92';
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** The DATABASE_URL a child process needs to open this test's database (its own schema on PostgreSQL). */
-function databaseUrlOf(db: TestDatabase): string {
-  if (db.engine === 'sqlite') return db.url;
-  const url = new URL(db.url);
-  url.searchParams.set('options', `-csearch_path=${db.searchPath}`);
-  return url.toString();
-}
-
 /** Runs `server/cli.ts` as `npm run cli` would (from the sources), with `input` on standard input. */
-function cli(db: TestDatabase, args: string[], input: string): Promise<Run> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'leep-cli-'));
-  return new Promise((resolve, reject) => {
-    const child = spawn(TSX, ['server/cli.ts', ...args], {
-      cwd: ROOT,
-      env: { ...process.env, NODE_ENV: 'test', DATA_DIR: dataDir, DATABASE_URL: databaseUrlOf(db), LOG_LEVEL: 'silent' },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      fs.rmSync(dataDir, { recursive: true, force: true });
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.on('error', () => undefined); // the command may exit before reading
-    child.stdin.end(input);
-  });
-}
+const cli = (db: TestDatabase, args: string[], input: string) => runCliOn(db, args, {}, input);
 
 describeEachEngine('Command line: user:create', (ctx) => {
   let n = 0;

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,13 +7,13 @@ import { generateDemo } from '../../seeds/demo';
 import { knexConfig, useDatabase } from '../../server/db';
 import { dashboardFigures } from '../../server/services/report.service';
 import { testApp } from '../helpers/app';
+import { type Run, runTsx } from '../helpers/child';
 import { makeUser, signInAs } from '../helpers/auth';
 import { describeEachEngine, freshDatabase } from '../helpers/db';
 import { digestTables, loadRaw } from '../helpers/reports-raw';
 import { projectFigures, recountDashboard } from '../helpers/reports-recount-dashboard';
 import { readDashboard } from '../helpers/reports-pages';
 
-const ROOT = path.resolve(__dirname, '..', '..');
 // The sizes of `npm run demo` (server/demo.ts), on a fixed day.
 const DEMO = {
   cases: 300,
@@ -172,25 +171,11 @@ describeEachEngine('Demo data (generateDemo at the sizes of npm run demo)', (ctx
   });
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `npx tsx server/cli.ts …` with its own DATA_DIR, as a person would from the checkout. */
+/** Runs `tsx server/cli.ts …` with its own DATA_DIR and no DATABASE_URL, as a person would from the checkout. */
 function cli(args: string[], dataDir: string): Promise<Run> {
   const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'test', DATA_DIR: dataDir, LOG_LEVEL: 'silent' };
   delete env.DATABASE_URL;
-  return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'server/cli.ts', ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runTsx('server/cli.ts', args, env);
 }
 
 describe('Command line: seed:demo [sqlite]', function () {
