@@ -105,7 +105,7 @@ export function checkTargets(r: BenchResults): TargetCheck[] {
         measured: `${n0(imp.rows)} rows in ${n1(imp.seconds)} s (${n0(rate)} rows/s), peak ${imp.peakRssMB ?? '?'} MB, exit ${imp.exitCode}`,
         met: full ? imp.exitCode === 0 && imp.seconds < IMPORT.seconds && (imp.peakRssMB ?? Infinity) < IMPORT.rssMB : null,
         margin: full
-          ? over(imp.seconds, IMPORT.seconds, 's')
+          ? [over(imp.seconds, IMPORT.seconds, 's'), `peak RSS ${over(imp.peakRssMB ?? Infinity, IMPORT.rssMB, 'MB')}`].join('; ')
           : `run at ${n0(imp.rows)} rows, not ${n0(IMPORT.rows)}; at this rate ${n0(IMPORT.rows)} rows take about ${n0(IMPORT.rows / rate)} s`,
       });
       const served = imp.healthMax <= IMPORT.healthMs && imp.pageP99 <= IMPORT.pageP99Ms && imp.failures === 0;
