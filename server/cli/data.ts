@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config';
 import type { Database } from '../queries/database.queries';
-import { importCsv } from '../services/import.service';
+import { importPlanned, planImport } from '../services/import.service';
 import { AppError } from '../errors';
 import { hashPassword, scryptParams } from '../services/password.service';
 import { todayIn } from '../services/time';
@@ -81,14 +81,9 @@ export async function importFile(argv: string[]): Promise<number> {
     return 2;
   }
   const config = loadConfig();
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    console.error(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
-    return 2;
-  }
-  const result = await importCsv(text, {
+  const plan = await readAndCheck(file, config.timeZone);
+  if (!plan) return 2;
+  const result = await importPlanned(plan, {
     dryRun: Boolean(values['dry-run']),
     timeZone: config.timeZone,
     source: path.basename(file),
@@ -109,4 +104,20 @@ export async function importFile(argv: string[]): Promise<number> {
   for (const a of result.dryRun ? result.accounts : [])
     console.log(`  ${a.name} <${a.email}>${a.sameNameAs ? `: the same name as ${a.sameNameAs}; is it the same person?` : ''}`);
   return 0;
+}
+
+/**
+ * Reads an import file as bytes (parsed as UTF-8 from them, with no copy as a string) and checks
+ * it. The bytes are let go when this returns, before anything is written; undefined when the file
+ * cannot be read (said on stderr).
+ */
+async function readAndCheck(file: string, timeZone: string): Promise<Awaited<ReturnType<typeof planImport>> | undefined> {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (err) {
+    console.error(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    return undefined;
+  }
+  return planImport(bytes, timeZone);
 }

@@ -116,10 +116,11 @@ async function lookups() {
 
 /** Reads the file and checks every row; nothing is written. */
 export async function planImport(
-  text: string,
+  text: string | Buffer,
   timeZone: string,
 ): Promise<{ cases: PlannedCase[]; problems: ImportProblem[]; rows: number }> {
-  if (text.includes('\u0000')) {
+  // A file is read as bytes (the CLI) or as text (an upload); the parser takes either as UTF-8.
+  if (typeof text === 'string' ? text.includes('\u0000') : text.includes(0)) {
     return {
       cases: [],
       rows: 0,

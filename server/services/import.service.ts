@@ -8,6 +8,7 @@ import { todayIn } from './time';
 
 export { IMPORT_COLUMNS } from './import-plan';
 export type { ImportResult } from './import-plan';
+export { planImport } from './import-plan';
 
 /**
  * Imports historical cases and engagements from CSV. A dry run reports every row with a problem
@@ -15,11 +16,17 @@ export type { ImportResult } from './import-plan';
  * imports every row in one transaction (written in batches of cases, a few statements per table
  * each, so that 100,000 rows take seconds). Rows already imported are recognised and skipped.
  */
-export async function importCsv(
-  text: string,
-  options: { dryRun: boolean; timeZone: string; source?: string; onProgress?: (done: number, total: number) => void },
-): Promise<ImportResult> {
-  const plan = await planImport(text, options.timeZone);
+export async function importCsv(text: string | Buffer, options: ImportOptions): Promise<ImportResult> {
+  return importPlanned(await planImport(text, options.timeZone), options);
+}
+
+type ImportOptions = { dryRun: boolean; timeZone: string; source?: string; onProgress?: (done: number, total: number) => void };
+
+/**
+ * importCsv once the file is read and checked (planImport): for a caller that lets go of a large
+ * file's bytes before the writing starts (the CLI).
+ */
+export async function importPlanned(plan: Awaited<ReturnType<typeof planImport>>, options: ImportOptions): Promise<ImportResult> {
   const result: ImportResult = {
     rows: plan.rows,
     problems: plan.problems,

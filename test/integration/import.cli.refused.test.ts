@@ -73,4 +73,15 @@ describeEachEngine('Import from the command line', (ctx) => {
     assert.match(run.stderr, /no-such-file\.csv/);
     await assertUnchanged(ctx.db.knex, before);
   });
+
+  it('import, on a file with a NUL byte (not a text file), exits 1 saying so and writes nothing', async function () {
+    this.timeout(60_000);
+    const mixed = mixedFile(uniqueTag(), (await makeUser({ role: 'consultant' })).email);
+    const file = fileOf(toCsv(mixed.good).replace('\n', '\n\u0000'));
+    const before = await snapshot(ctx.db.knex);
+    const run = await cli('import', file);
+    assert.equal(run.code, 1, run.stderr);
+    assert.match(run.stderr, /row 1: The file contains NUL characters/);
+    await assertUnchanged(ctx.db.knex, before);
+  });
 });

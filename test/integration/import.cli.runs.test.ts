@@ -61,6 +61,28 @@ describeEachEngine('Import from the command line', (ctx) => {
     assert.ok(known.active === true || known.active === 1, 'the known consultant is left as they were');
   });
 
+  it('import, on a file with a byte order mark, CRLF line endings and accented letters (read as bytes), imports it as the same file without them', async function () {
+    this.timeout(60_000);
+    const existing = await makeUser({ role: 'consultant' });
+    const mixed = mixedFile(uniqueTag(), existing.email);
+    const organization = 'Consejo de Educación de Añasco — Región Oeste';
+    const rows = mixed.good.map((r) => ({ ...r, organization_name: organization }));
+    const file = fileOf(`\uFEFF${toCsv(rows).replace(/\r?\n/g, '\r\n')}`);
+
+    const run = await cli('import', file);
+
+    assert.equal(run.code, 0, run.stderr);
+    await assertImported(ctx.db.knex, mixed.cases);
+    const names = await ctx.db
+      .knex('cases')
+      .whereIn(
+        'idempotency_key',
+        mixed.cases.map((c) => `import:${c.key}`),
+      )
+      .pluck('organization_name');
+    assert.deepEqual([...new Set(names)], [organization], 'the accented letters are read as UTF-8 from the bytes');
+  });
+
   it('import, run a second time on the same file, exits 0, adds nothing and says what is already there', async function () {
     this.timeout(60_000);
     const existing = await makeUser({ role: 'consultant' });
