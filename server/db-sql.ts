@@ -14,6 +14,17 @@ export function forUpdate<T extends Knex.QueryBuilder>(query: T): T {
   return query;
 }
 
+/**
+ * Like `forUpdate`, for a row whose key will not change (`SELECT … FOR NO KEY UPDATE`): rows that
+ * refer to it (an engagement of the case) can still be written meanwhile, since their foreign key
+ * takes a lock this one does not block; with FOR UPDATE, two transactions that each added such a
+ * row and then lock the row they refer to wait for each other (a deadlock).
+ */
+export function forNoKeyUpdate<T extends Knex.QueryBuilder>(query: T): T {
+  if ((query as unknown as { client: { config: { client: string } } }).client.config.client === 'pg') query.forNoKeyUpdate();
+  return query;
+}
+
 /** Case-insensitive "contains" for search boxes: ILIKE on PostgreSQL, LIKE (ASCII-insensitive) on SQLite. */
 export function likeOperator(instance: Queryable = db): string {
   return isPostgres(instance) ? 'ilike' : 'like';

@@ -1,5 +1,5 @@
 import { Queryable, db, rawRows } from '../db';
-import { forUpdate, insertMany } from '../db-sql';
+import { forNoKeyUpdate, insertMany } from '../db-sql';
 
 export interface CaseRow {
   id: number;
@@ -125,7 +125,7 @@ export async function findCaseById(id: number, q: Queryable = db): Promise<CaseR
 
 /** A case read inside a transaction with its row locked until the end of it (PostgreSQL; SQLite locks the database). */
 export async function lockCase(trx: Queryable, id: number): Promise<CaseRow | undefined> {
-  return (await forUpdate(trx('cases').where({ id })).first()) as CaseRow | undefined;
+  return (await forNoKeyUpdate(trx('cases').where({ id })).first()) as CaseRow | undefined;
 }
 
 /** The topics of a case, in the topics' display order. */

@@ -1,5 +1,5 @@
 import { Queryable, db } from '../db';
-import { orderedListSql } from '../db-sql';
+import { lockForTransaction, orderedListSql } from '../db-sql';
 
 // The roll-ups of delivered engagements (migrations 2026120517001 and 2026120521002 say what each
 // row counts): over all engagements (jurisdiction '') and over those listing each jurisdiction.
@@ -90,6 +90,15 @@ export async function recountCell(q: Queryable, month: string, track: string): P
 
 const CASE_FORMATS = `insert into report_case_formats (case_id, format) select distinct e.case_id, e.format from engagements e where e.status = 'delivered'`;
 const CASE_CONSULTANTS = `insert into report_case_consultants (case_id, user_id) select distinct e.case_id, ec.user_id from engagements e join engagement_consultants ec on ec.engagement_id = e.id where e.status = 'delivered'`;
+
+/**
+ * Makes the roll-ups wait for any other transaction that is counting them again (PostgreSQL; SQLite
+ * has one writer at a time): two changes recounting the same cell at once would each delete and
+ * insert it, and one of them would fail on the other's rows.
+ */
+export async function lockRollups(trx: Queryable): Promise<void> {
+  await lockForTransaction(trx, 'leep:report-rollups');
+}
 
 /** Makes the formats and consultants of these cases' delivered engagements again from the raw rows. */
 export async function recountCaseLists(q: Queryable, caseIds: number[]): Promise<void> {

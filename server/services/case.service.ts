@@ -148,8 +148,10 @@ export function engagementInstant(e: { date: string; start_time: string | null }
  * or re-dated, and an assigned case with a delivered engagement moves to in progress.
  */
 export async function noteEngagementChange(trx: Tx, caseId: number, actorId: number | null, timeZone = programTimeZone()): Promise<void> {
-  await refreshReportRollups(trx, [caseId]);
+  // The case first, then the roll-ups: the order every writer takes them in (a case edit locks the
+  // case and may then count the roll-ups again), so that two writers never wait for each other.
   const kase = await lockedCase(trx, caseId);
+  await refreshReportRollups(trx, [caseId]);
   const first = await firstDeliveredEngagement(trx, caseId);
   const at = nowIso();
   const changes: Partial<CaseRow> = {};

@@ -3,6 +3,7 @@ import {
   countDerivedRows,
   currentMarks,
   keptMarks,
+  lockRollups,
   rebuildRollups,
   recountCaseLists,
   recountCell,
@@ -16,9 +17,13 @@ import {
  * has its old and new (month, track) cells counted again from the raw rows, so the roll-ups equal
  * a rebuild by construction; unchanged engagements cost one comparison. The formats and
  * consultants of each case's delivered engagements (for the feedback figures) are listed again.
+ * Changes made at the same moment take their turn here (lockRollups), so each recount sees the
+ * others' committed rows.
  */
 export async function refreshReportRollups(trx: Tx, caseIds: number[]): Promise<void> {
   const cases = [...new Set(caseIds)];
+  if (!cases.length) return;
+  await lockRollups(trx);
   const cells = new Map<string, { month: string; track: string }>();
   const changed: number[] = [];
   const fresh = [];
