@@ -4,13 +4,17 @@
 import type { Knex } from 'knex';
 import { db, isPostgres, type Queryable } from './db';
 
+/** Whether a query builder was made by a PostgreSQL knex (row-lock clauses exist there only). */
+const builtForPostgres = (query: Knex.QueryBuilder) =>
+  (query as unknown as { client: { config: { client: string } } }).client.config.client === 'pg';
+
 /**
  * Locks the rows a query selects until the transaction ends (`SELECT … FOR UPDATE`) on
  * PostgreSQL, so that a read a write depends on cannot be changed by another writer meanwhile.
  * SQLite needs nothing: it has one writer at a time, and one connection.
  */
 export function forUpdate<T extends Knex.QueryBuilder>(query: T): T {
-  if ((query as unknown as { client: { config: { client: string } } }).client.config.client === 'pg') query.forUpdate();
+  if (builtForPostgres(query)) query.forUpdate();
   return query;
 }
 
@@ -21,7 +25,7 @@ export function forUpdate<T extends Knex.QueryBuilder>(query: T): T {
  * row and then lock the row they refer to wait for each other (a deadlock).
  */
 export function forNoKeyUpdate<T extends Knex.QueryBuilder>(query: T): T {
-  if ((query as unknown as { client: { config: { client: string } } }).client.config.client === 'pg') query.forNoKeyUpdate();
+  if (builtForPostgres(query)) query.forNoKeyUpdate();
   return query;
 }
 
@@ -75,7 +79,7 @@ export async function lockForTransaction(trx: Queryable, key: string): Promise<v
 
 /** Like `forUpdate`, but others may still read and share-lock the rows (`SELECT … FOR SHARE`): enough to keep them from changing. */
 export function forShare<T extends Knex.QueryBuilder>(query: T): T {
-  if ((query as unknown as { client: { config: { client: string } } }).client.config.client === 'pg') query.forShare();
+  if (builtForPostgres(query)) query.forShare();
   return query;
 }
 
