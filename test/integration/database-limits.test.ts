@@ -137,6 +137,30 @@ describeOnPostgres('Database limits on PostgreSQL: a frozen table', (ctx) => {
       await locker.destroy();
     }
   });
+
+  it('every connection the app opens plans with random_page_cost 1.1 (an index lookup per engagement, not a scan of a link table), with or without limits', async () => {
+    for (const options of [{}, { statementTimeoutMs: 5000, acquireTimeoutMs: 2000 }]) {
+      const knex = limited(ctx, options);
+      try {
+        // Three transactions at once hold three connections of the pool.
+        let hold!: () => void;
+        const held = new Promise<void>((resolve) => (hold = resolve));
+        const seen: string[] = [];
+        const open = [1, 2, 3].map(() =>
+          knex.transaction(async (t) => {
+            const { rows } = (await t.raw('SHOW random_page_cost')) as { rows: { random_page_cost: string }[] };
+            seen.push(rows[0].random_page_cost);
+            if (seen.length === 3) hold();
+            await held;
+          }),
+        );
+        await Promise.all(open);
+        assert.deepEqual(seen, ['1.1', '1.1', '1.1']);
+      } finally {
+        await knex.destroy();
+      }
+    }
+  });
 });
 
 describe('The log and database errors', () => {
