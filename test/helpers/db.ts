@@ -31,6 +31,31 @@ export function engineMissing(engine: EngineName): string | undefined {
   return engine === 'postgres' && !process.env.TEST_DATABASE_URL ? 'TEST_DATABASE_URL is not set, so PostgreSQL is not checked' : undefined;
 }
 
+let template: Promise<string> | undefined;
+
+/**
+ * A SQLite file migrated and seeded once per test process, which each fresh SQLite database is a
+ * copy of: copying takes a millisecond, migrating 0.15 s, and a run makes hundreds.
+ */
+function sqliteTemplate(): Promise<string> {
+  template ??= (async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leep-template-'));
+    const file = path.join(dir, 'template.sqlite3');
+    const knex = knexFactory(knexConfig(file));
+    try {
+      await migrateLatest(knex);
+      await seedReferenceData(knex);
+      // Everything into the main file (WAL), so that the file alone is the whole database.
+      await knex.raw('PRAGMA wal_checkpoint(TRUNCATE)');
+    } finally {
+      await knex.destroy();
+    }
+    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+    return file;
+  })();
+  return template;
+}
+
 /**
  * A fresh, migrated and seeded database of its own, made the process's `db` unless `current` is
  * false (a second database a test hands to an app of its own, see testApp's `database`).
@@ -60,9 +85,8 @@ export async function freshDatabase(engine: EngineName, { current = true }: { cu
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leep-test-'));
   const file = path.join(dir, 'test.sqlite3');
+  fs.copyFileSync(await sqliteTemplate(), file);
   const knex = knexFactory(knexConfig(file));
-  await migrateLatest(knex);
-  await seedReferenceData(knex);
   if (current) useDatabase(knex);
   return {
     engine,
