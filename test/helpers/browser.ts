@@ -28,11 +28,19 @@ export const PHONE = { width: 375, height: 740 };
  * Declares a browser suite: without Chromium it is not run (a notice says so, and CI=true fails the
  * run instead), so that `npm test` on a laptop without Chromium still passes and says why.
  */
-export function describeInChromium(title: string, body: () => void): void {
+export function describeInChromium(title: string, body: (this: Mocha.Suite) => void): void {
   const missing = fs.existsSync(CHROMIUM_PATH)
     ? undefined
     : `no Chromium at ${CHROMIUM_PATH} for the end-to-end browser tests (on Debian or Ubuntu: apt-get install chromium)`;
-  describeIfAvailable(title, missing, body);
+  // Each browser suite closes the browser after its last test: in a parallel run a worker runs
+  // several files one after another, and nothing runs once after all of them.
+  describeIfAvailable(title, missing, function (this: Mocha.Suite) {
+    after(async function () {
+      this.timeout(20_000);
+      await closeSharedBrowser();
+    });
+    body.call(this);
+  });
 }
 
 export interface RunningApp {
@@ -111,7 +119,7 @@ export async function createUserWithCli(app: RunningApp, user: StaffAccount): Pr
 
 let browser: Promise<Browser> | undefined;
 
-/** The one Chromium of the run, launched on first use and closed after the last test. */
+/** The Chromium of the current browser suite, launched on first use and closed after the suite's last test. */
 export function sharedBrowser(): Promise<Browser> {
   browser ??= import('playwright-core').then(({ chromium }) =>
     chromium.launch({
@@ -130,13 +138,11 @@ export function sharedBrowser(): Promise<Browser> {
   return browser;
 }
 
-// A root hook (registered when the first test file imports this module, outside any describe): it
-// runs once, after every test file of the run, whichever of them opened the browser.
-if (typeof after === 'function') {
-  after(async function () {
-    this.timeout(20_000);
-    if (browser) await (await browser).close();
-  });
+/** Closes the shared Chromium, if one is open; the next sharedBrowser() launches another. */
+async function closeSharedBrowser(): Promise<void> {
+  const open = browser;
+  browser = undefined;
+  if (open) await (await open).close();
 }
 
 /** Content-Security-Policy violations and script errors a page reported, to assert that there are none. */
