@@ -13,16 +13,28 @@ export const ENTRY = path.join(ROOT, 'dist', 'server', 'index.js');
 
 let built: Promise<void> | undefined;
 
+/** Set by the run's global setup (test/helpers/setup.ts) once it has built: the workers of a parallel run inherit it. */
+export const BUILT_FOR_THIS_RUN = 'LEEP_TEST_BUILT';
+
 /**
- * Compiles what `npm start` runs, once per test process. Type errors are `npm test`'s first step
- * (tsc --noEmit), so this build only emits (--noCheck), which keeps it quick.
+ * Compiles what `npm start` runs. Type errors are `npm test`'s first step (tsc --noEmit), so this
+ * build only emits (--noCheck), which keeps it quick.
  */
-export function buildOnce(): Promise<void> {
-  built ??= promisify(execFile)(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json', '--noCheck'], {
+export function build(): Promise<void> {
+  return promisify(execFile)(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json', '--noCheck'], {
     cwd: ROOT,
   }).then(() => {
     if (!fs.existsSync(ENTRY)) throw new Error(`${ENTRY} was not built`);
   });
+}
+
+/**
+ * The build of this test run: made once by the global setup of a whole (parallel) run, so that
+ * two workers never write dist/ at the same time; otherwise once per test process, when first
+ * needed (a single file run on its own).
+ */
+export function buildOnce(): Promise<void> {
+  built ??= process.env[BUILT_FOR_THIS_RUN] === '1' && fs.existsSync(ENTRY) ? Promise.resolve() : build();
   return built;
 }
 
