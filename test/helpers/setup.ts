@@ -7,9 +7,9 @@ if (!process.env.TEST_DATABASE_URL) {
 }
 
 /**
- * Mocha's global setup, run once in the main process before the first file. A whole run is
- * parallel (.mocharc.cjs sets LEEP_TEST_BUILD_FIRST): the app is built here, before the workers start, so that none of them
- * builds while another's server is reading dist/.
+ * Mocha's global setup, run once in the main process before the first file. For a whole run
+ * (.mocharc.cjs sets LEEP_TEST_BUILD_FIRST) the app is built here, before any worker starts, so
+ * that no worker builds while another one's server is reading dist/.
  */
 export async function mochaGlobalSetup(): Promise<void> {
   if (process.env.LEEP_TEST_BUILD_FIRST !== '1') return;
