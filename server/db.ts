@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
+import { startPostgresSession, startSqliteSession } from './db-session';
 import { bool } from './values';
 
 /**
@@ -79,16 +80,6 @@ export function engineName(databaseUrl: string): 'postgresql' | 'sqlite' {
   return isPostgresUrl(databaseUrl) ? 'postgresql' : 'sqlite';
 }
 
-/** The parts of a node-sqlite3 Database that the pool's afterCreate calls. */
-interface SqliteConnection {
-  exec(sql: string, cb: (err: Error | null) => void): void;
-}
-
-/** The part of a node-postgres Client that the pool's afterCreate calls. */
-interface PostgresConnection {
-  query(sql: string, cb: (err: Error | null) => void): void;
-}
-
 export interface DatabaseOptions {
   searchPath?: string;
   /** PostgreSQL cancels a statement (or its wait for a lock) that runs longer than this. */
@@ -116,18 +107,7 @@ export function knexConfig(databaseUrl: string, options: DatabaseOptions = {}): 
           }
         : databaseUrl,
       searchPath: options.searchPath ? [options.searchPath] : undefined,
-      pool: {
-        min: 0,
-        max: 10,
-        // The planner's cost of a random page read, for this app's connections. At PostgreSQL's
-        // default (4, spinning disks) it hash-joins every row of a link table (the jurisdictions,
-        // topics or consultants of 200,000 engagements) to count the few days of a month cut by a
-        // report's period, where an index lookup per engagement is 10 to 20 times quicker: 1.1 is
-        // PostgreSQL's own advice for SSDs and for data that fits in memory.
-        afterCreate(conn: PostgresConnection, done: (err: Error | null, conn: unknown) => void) {
-          conn.query('SET random_page_cost = 1.1', (err) => done(err, conn));
-        },
-      },
+      pool: { min: 0, max: 10, afterCreate: startPostgresSession },
       acquireConnectionTimeout,
       compileSqlOnError,
       migrations,
@@ -142,30 +122,7 @@ export function knexConfig(databaseUrl: string, options: DatabaseOptions = {}): 
     compileSqlOnError,
     // One connection: a deferred transaction that reads first cannot be upgraded to a writer
     // while another connection writes (SQLITE_BUSY); one connection serializes them instead.
-    pool: {
-      min: 1,
-      max: 1,
-      afterCreate(conn: SqliteConnection, done: (err: Error | null, conn: unknown) => void) {
-        conn.exec(
-          [
-            // WAL: readers do not block the writer, and a crash loses no committed transaction.
-            'PRAGMA journal_mode = WAL;',
-            // Wait for a lock held by another process (the CLI, a backup) instead of failing at once.
-            'PRAGMA busy_timeout = 5000;',
-            // SQLite leaves foreign keys unchecked unless asked, per connection.
-            'PRAGMA foreign_keys = ON;',
-            // With WAL, NORMAL survives a process crash; FULL would also survive power loss.
-            'PRAGMA synchronous = NORMAL;',
-            // The planner's statistics, from a sample of each index (30 ms at 200,000
-            // engagements): without them SQLite reads every delivered engagement for a report of
-            // a few days or of one state, instead of the narrow index.
-            'PRAGMA analysis_limit = 1000;',
-            'ANALYZE;',
-          ].join(' '),
-          (err) => done(err, conn),
-        );
-      },
-    },
+    pool: { min: 1, max: 1, afterCreate: startSqliteSession },
     migrations,
   };
 }
