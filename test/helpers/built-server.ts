@@ -11,30 +11,27 @@ import { promisify } from 'node:util';
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const ENTRY = path.join(ROOT, 'dist', 'server', 'index.js');
 
+// The check `npm run cli` makes: dist/ is missing or older than a source file.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { isStale } = require('../../server/build-if-stale.js') as { isStale: (root: string) => boolean };
+
 let built: Promise<void> | undefined;
 
-/** Set by the run's global setup (test/helpers/setup.ts) once it has built: the workers of a parallel run inherit it. */
-export const BUILT_FOR_THIS_RUN = 'LEEP_TEST_BUILT';
-
 /**
- * Compiles what `npm start` runs. Type errors are `npm test`'s first step (tsc --noEmit), so this
- * build only emits (--noCheck), which keeps it quick.
- */
-export function build(): Promise<void> {
-  return promisify(execFile)(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json', '--noCheck'], {
-    cwd: ROOT,
-  }).then(() => {
-    if (!fs.existsSync(ENTRY)) throw new Error(`${ENTRY} was not built`);
-  });
-}
-
-/**
- * The build of this test run: made once by the global setup of a whole (parallel) run, so that
- * two workers never write dist/ at the same time; otherwise once per test process, when first
- * needed (a single file run on its own).
+ * Compiles what `npm start` runs, once per test process and only when dist/ is behind the sources.
+ * Type errors are `npm test`'s first step (tsc --noEmit), so this build only emits (--noCheck),
+ * which keeps it quick. A whole run builds in its global setup (test/helpers/setup.ts), before
+ * any worker starts, so that workers find dist/ current and never build at the same time; its
+ * second phase then finds nothing to build.
  */
 export function buildOnce(): Promise<void> {
-  built ??= process.env[BUILT_FOR_THIS_RUN] === '1' && fs.existsSync(ENTRY) ? Promise.resolve() : build();
+  built ??= isStale(ROOT)
+    ? promisify(execFile)(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json', '--noCheck'], {
+        cwd: ROOT,
+      }).then(() => {
+        if (!fs.existsSync(ENTRY)) throw new Error(`${ENTRY} was not built`);
+      })
+    : Promise.resolve();
   return built;
 }
 

@@ -1,5 +1,5 @@
 // Loaded by mocha before any test file (in each worker of a parallel run, and in the main process).
-import { BUILT_FOR_THIS_RUN, build } from './built-server';
+import { buildOnce } from './built-server';
 
 process.env.NODE_ENV = 'test';
 if (!process.env.TEST_DATABASE_URL) {
@@ -12,7 +12,5 @@ if (!process.env.TEST_DATABASE_URL) {
  * that no worker builds while another one's server is reading dist/.
  */
 export async function mochaGlobalSetup(): Promise<void> {
-  if (process.env.LEEP_TEST_BUILD_FIRST !== '1') return;
-  await build();
-  process.env[BUILT_FOR_THIS_RUN] = '1';
+  if (process.env.LEEP_TEST_BUILD_FIRST === '1') await buildOnce();
 }
