@@ -268,3 +268,19 @@ export function rawRows<T = Record<string, unknown>>(result: unknown): T[] {
   if (Array.isArray(result)) return result as T[];
   return (result as { rows?: T[] }).rows ?? [];
 }
+
+/**
+ * Runs reads that do not depend on each other: side by side on the pool, so that a page waits for
+ * the database once for all of them (under load, once per round of queries, behind every other
+ * request's); one after another in a transaction, whose one connection runs one query at a time.
+ */
+export async function readTogether<T extends readonly (() => PromiseLike<unknown>)[]>(
+  q: Queryable,
+  reads: T,
+): Promise<{ [K in keyof T]: Awaited<ReturnType<T[K]>> }> {
+  type Results = { [K in keyof T]: Awaited<ReturnType<T[K]>> };
+  if (!(q as Knex.Transaction).isTransaction) return (await Promise.all(reads.map((read) => read()))) as Results;
+  const results: unknown[] = [];
+  for (const read of reads) results.push(await read());
+  return results as Results;
+}

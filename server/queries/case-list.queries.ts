@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { Queryable, db } from '../db';
+import { Queryable, db, readTogether } from '../db';
 import { num } from '../values';
 import { whereSearchMatches } from './search.queries';
 
@@ -85,7 +85,6 @@ export async function listCases(
   q: Queryable = db,
 ): Promise<{ rows: CaseListRow[]; total: number }> {
   const base = () => applyFilters(q('cases').join('jurisdictions', 'jurisdictions.code', 'cases.jurisdiction_code'), f, q);
-  const [{ n }] = await base().count({ n: '*' });
   const [col, dir] = SORTS[sort];
   const query = base()
     .leftJoin('users as lead', 'lead.id', 'cases.lead_consultant_id')
@@ -108,10 +107,12 @@ export async function listCases(
     );
   // Cases without a deadline go last on both engines (SQLite puts nulls first, PostgreSQL last).
   if (col === 'cases.deadline') query.orderByRaw('(?? is null) asc', [col]);
-  const rows = await query
+  query
     .orderBy(col, dir)
     .orderBy('cases.id', dir)
     .limit(perPage)
     .offset((page - 1) * perPage);
+  // The count and the page at once: under load, one wait for the database instead of two.
+  const [[{ n }], rows] = await readTogether(q, [() => base().count({ n: '*' }), (): Promise<CaseListRow[]> => query] as const);
   return { rows, total: num(n) };
 }

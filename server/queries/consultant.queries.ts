@@ -1,4 +1,4 @@
-import { Queryable, db } from '../db';
+import { Queryable, db, readTogether } from '../db';
 import { num } from '../values';
 import { WORKING_STATUSES } from '../vocabulary';
 
@@ -32,23 +32,28 @@ export async function workloadByLead(q: Queryable = db): Promise<Map<number, num
  * and earlier cases (led or supported) in a jurisdiction.
  */
 export async function assignmentCandidates(jurisdiction: string, excludeCaseId: number, q: Queryable = db): Promise<Candidate[]> {
-  const users = await q('users').where({ active: true }).orderBy('name').select('id', 'name', 'email', 'role', 'capacity');
-  const topics = await q('user_topics').select('user_id', 'topic_id');
-  const openBy = await workloadByLead(q);
-  const ledHere: { uid: number; n: unknown }[] = await q('cases')
-    .where({ jurisdiction_code: jurisdiction })
-    .whereNot('id', excludeCaseId)
-    .whereNotNull('lead_consultant_id')
-    .groupBy('lead_consultant_id')
-    .select('lead_consultant_id as uid')
-    .count({ n: '*' });
-  const supportedHere: { uid: number; n: unknown }[] = await q('case_supporters')
-    .join('cases', 'cases.id', 'case_supporters.case_id')
-    .where('cases.jurisdiction_code', jurisdiction)
-    .whereNot('cases.id', excludeCaseId)
-    .groupBy('case_supporters.user_id')
-    .select('case_supporters.user_id as uid')
-    .count({ n: '*' });
+  const [users, topics, openBy, ledHere, supportedHere] = await readTogether(q, [
+    (): Promise<{ id: unknown; name: string; email: string; role: string; capacity: unknown }[]> =>
+      q('users').where({ active: true }).orderBy('name').select('id', 'name', 'email', 'role', 'capacity'),
+    (): Promise<{ user_id: unknown; topic_id: unknown }[]> => q('user_topics').select('user_id', 'topic_id'),
+    () => workloadByLead(q),
+    (): Promise<{ uid: number; n: unknown }[]> =>
+      q('cases')
+        .where({ jurisdiction_code: jurisdiction })
+        .whereNot('id', excludeCaseId)
+        .whereNotNull('lead_consultant_id')
+        .groupBy('lead_consultant_id')
+        .select('lead_consultant_id as uid')
+        .count({ n: '*' }) as never,
+    (): Promise<{ uid: number; n: unknown }[]> =>
+      q('case_supporters')
+        .join('cases', 'cases.id', 'case_supporters.case_id')
+        .where('cases.jurisdiction_code', jurisdiction)
+        .whereNot('cases.id', excludeCaseId)
+        .groupBy('case_supporters.user_id')
+        .select('case_supporters.user_id as uid')
+        .count({ n: '*' }) as never,
+  ] as const);
   const hereBy = new Map<number, number>();
   for (const r of [...ledHere, ...supportedHere]) hereBy.set(Number(r.uid), (hereBy.get(Number(r.uid)) ?? 0) + num(r.n));
   return users.map((u) => ({

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { Queryable, db } from '../db';
+import { Queryable, db, readTogether } from '../db';
 import { forUpdate } from '../db-sql';
 import { isId } from '../ids';
 import { num } from '../values';
@@ -113,12 +113,8 @@ async function withChildren(rows: EngagementRow[], q: Queryable): Promise<Engage
     () =>
       q('engagement_attendees').whereIn('engagement_id', ids).orderBy('id').select('engagement_id', 'name', 'role', 'jurisdiction_code'),
   ];
-  // Side by side on the pool; one after another inside a transaction, whose one connection runs one query at a time.
   type Linked = { engagement_id: unknown } & Record<string, unknown>;
-  const results: Linked[][] = [];
-  if ((q as Knex.Transaction).isTransaction) for (const list of lists) results.push(await list());
-  else results.push(...(await Promise.all(lists.map((list) => list()))));
-  const [consultants, jurisdictions, topics, attendees] = results;
+  const [consultants, jurisdictions, topics, attendees] = (await readTogether(q, lists)) as Linked[][];
   const of = <T extends { engagement_id: unknown }>(list: T[], id: number) => list.filter((x) => Number(x.engagement_id) === id);
   return rows.map((r) => {
     const row = normalize(r);

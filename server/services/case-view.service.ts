@@ -122,7 +122,8 @@ export async function overdueNewCount(
 
 /** Everything the case page shows, with the actions this user may take. */
 export async function caseDetail(kase: CaseRow, user: Staff) {
-  const [topics, supporters, events, notes, messages, jurisdictions, lead] = await Promise.all([
+  // Every read at once: under load, the page then waits its turn for the database once, not once per read.
+  const [topics, supporters, events, notes, messages, jurisdictions, lead, candidates, users] = await Promise.all([
     topicsOfCase(kase.id),
     supporterIds(kase.id),
     caseEvents(kase.id),
@@ -130,16 +131,13 @@ export async function caseDetail(kase: CaseRow, user: Staff) {
     caseMessages(kase.id),
     listJurisdictions(),
     kase.lead_consultant_id ? findUserById(kase.lead_consultant_id) : Promise.resolve(undefined),
+    user.role === 'director' ? assignmentCandidates(kase.jurisdiction_code, kase.id) : Promise.resolve([]),
+    listUserNames(),
   ]);
   const jurisdictionName = jurisdictions.find((j) => j.code === kase.jurisdiction_code)?.name ?? kase.jurisdiction_code;
-  let suggestions: ReturnType<typeof rankConsultants> = [];
-  let staff: { id: number; name: string }[] = [];
-  if (user.role === 'director') {
-    const candidates = await assignmentCandidates(kase.jurisdiction_code, kase.id);
-    suggestions = rankConsultants(candidates, topics, jurisdictionName);
-    staff = candidates.map((c) => ({ id: c.id, name: c.name }));
-  }
-  const users = await listUserNames();
+  // The suggestions and the staff to choose from are a director's (empty for a consultant).
+  const suggestions = rankConsultants(candidates, topics, jurisdictionName);
+  const staff = candidates.map((c) => ({ id: c.id, name: c.name }));
   const names = new Map(users.map((u) => [u.id, u.name]));
   const userName = (id: unknown) => names.get(Number(id)) ?? `user ${String(id)}`;
   const supporterNames = supporters.map((id) => ({ id, name: userName(id) }));

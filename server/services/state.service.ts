@@ -22,25 +22,30 @@ interface HistoryPaging {
 export async function stateHistory(actor: ReportReader, code: string, paging?: HistoryPaging) {
   mustReadReports(actor);
   if (!/^[A-Z]{2}$/.test(code)) return undefined;
-  const jurisdiction = await findJurisdiction(code);
-  if (!jurisdiction) return undefined;
   // Every delivered engagement listing the state, whatever its date: its roll-ups over all months.
   const always = { from: '0000-01', to: '9999-12' };
-  const [served] = await rolledUp('jurisdiction', always, { item: code });
-  const counts = await stateCounts(code);
-  // A page past a list's end (an old link) shows its last page rather than nothing.
-  const lastPage = (n: number) => Math.max(1, Math.ceil(n / (paging?.perPage ?? 1)));
-  const pages = paging
-    ? {
-        engagements: Math.min(paging.engagementsPage, lastPage(counts.engagements)),
-        cases: Math.min(paging.casesPage, lastPage(counts.cases)),
-      }
-    : { engagements: 1, cases: 1 };
   const sliceOf = (page: number) => (paging ? { limit: paging.perPage, offset: (page - 1) * paging.perPage } : undefined);
-  const [cases, engagements, consultants] = await Promise.all([
-    stateCases(code, sliceOf(pages.cases)),
-    stateEngagements(code, sliceOf(pages.engagements)),
+  const asked = paging ? { engagements: paging.engagementsPage, cases: paging.casesPage } : { engagements: 1, cases: 1 };
+  // Every read at once, the lists at the pages asked for: under load, the page then waits its turn
+  // for the database once, not once per read.
+  const [jurisdiction, [served], counts, firstCases, firstEngagements, consultants] = await Promise.all([
+    findJurisdiction(code),
+    rolledUp('jurisdiction', always, { item: code }),
+    stateCounts(code),
+    stateCases(code, sliceOf(asked.cases)),
+    stateEngagements(code, sliceOf(asked.engagements)),
     stateConsultants(code, always),
+  ]);
+  if (!jurisdiction) return undefined;
+  // A page past a list's end (an old link) shows its last page rather than nothing: read again.
+  const lastPage = (n: number) => Math.max(1, Math.ceil(n / (paging?.perPage ?? 1)));
+  const pages = {
+    engagements: paging ? Math.min(asked.engagements, lastPage(counts.engagements)) : 1,
+    cases: paging ? Math.min(asked.cases, lastPage(counts.cases)) : 1,
+  };
+  const [cases, engagements] = await Promise.all([
+    pages.cases === asked.cases ? firstCases : stateCases(code, sliceOf(pages.cases)),
+    pages.engagements === asked.engagements ? firstEngagements : stateEngagements(code, sliceOf(pages.engagements)),
   ]);
   return {
     jurisdiction,
