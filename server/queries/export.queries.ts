@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { Queryable, db } from '../db';
+import { Queryable, db, readTogether } from '../db';
 import { num } from '../values';
 import { casesInPeriod } from './report-case.queries';
 import { ReportFilters, dateAndIdColumns, deliveredEngagements } from './report.queries';
@@ -46,9 +46,8 @@ async function withLists(rows: Row[], q: Queryable): Promise<Row[]> {
         .whereIn('et.engagement_id', ids)
         .select('et.engagement_id', 't.name as v'),
   ];
-  const results: Row[][] = [];
-  for (const list of lists) results.push(await list());
-  const [jurisdictions, consultants, topics] = results.map((found) => {
+  const found: Row[][] = await readTogether(q, lists);
+  const [jurisdictions, consultants, topics] = found.map((found) => {
     const byId = new Map<number, string[]>();
     for (const r of found) {
       const id = Number(r.engagement_id);
