@@ -1,3 +1,4 @@
+import type { Knex } from 'knex';
 import { Queryable, db } from '../db';
 import { lockForTransaction, orderedListSql } from '../db-sql';
 
@@ -88,6 +89,22 @@ export async function recountCell(q: Queryable, month: string, track: string): P
   await q.raw(ROLLUP_KINDS('e.date >= ? and e.date < ? and c.track = ?'), [`${month}-01`, `${nextMonth(month)}-01`, track]);
 }
 
+/**
+ * The rows over all engagements summed by calendar year (migration 2026120600002), from the month
+ * rows: a period of whole years reads one row a year instead of twelve.
+ */
+const YEAR_ROWS = (condition: string) => `
+  insert into report_rollup_years (kind, calendar_year, track, item, year, engagements, minutes, participants, first_date, last_date)
+  select kind, cast(substr(month, 1, 4) as integer), track, item, year, sum(engagements), sum(minutes), sum(participants), min(first_date), max(last_date)
+  from report_rollups where jurisdiction = '' and ${condition}
+  group by kind, substr(month, 1, 4), track, item, year`;
+
+/** Sums one (calendar year, track) cell of the year rows again from its month rows (after any of them was counted again). */
+export async function recountYear(q: Queryable, calendarYear: number, track: string): Promise<void> {
+  await q('report_rollup_years').where({ calendar_year: calendarYear, track }).delete();
+  await q.raw(YEAR_ROWS('month >= ? and month <= ? and track = ?'), [`${calendarYear}-01`, `${calendarYear}-12`, track]);
+}
+
 const CASE_FORMATS = `insert into report_case_formats (case_id, format) select distinct e.case_id, e.format from engagements e where e.status = 'delivered'`;
 const CASE_CONSULTANTS = `insert into report_case_consultants (case_id, user_id) select distinct e.case_id, ec.user_id from engagements e join engagement_consultants ec on ec.engagement_id = e.id where e.status = 'delivered'`;
 
@@ -112,12 +129,14 @@ export async function recountCaseLists(q: Queryable, caseIds: number[]): Promise
 /** Makes every roll-up and mark again from the raw rows. */
 export async function rebuildRollups(q: Queryable = db): Promise<void> {
   await q('report_rollups').delete();
+  await q('report_rollup_years').delete();
   await q('report_engagement_marks').delete();
   await q('report_case_formats').delete();
   await q('report_case_consultants').delete();
   await q.raw(CASE_FORMATS);
   await q.raw(CASE_CONSULTANTS);
   await q.raw(ROLLUP_KINDS('1 = 1'));
+  await q.raw(YEAR_ROWS('1 = 1'));
   await q.raw(
     `insert into report_engagement_marks (engagement_id, case_id, month, track, signature)
      select e.id, e.case_id, substr(e.date, 1, 7), c.track, ${signatureSql(q)} from engagements e join cases c on c.id = e.case_id where e.status = 'delivered'`,
@@ -127,14 +146,21 @@ export async function rebuildRollups(q: Queryable = db): Promise<void> {
 /** Every roll-up and mark, in a fixed order (for the test that compares them with a rebuild). */
 export async function allDerivedRows(
   q: Queryable = db,
-): Promise<Record<'rollups' | 'marks' | 'formats' | 'consultants', Record<string, unknown>[]>> {
+): Promise<Record<'rollups' | 'years' | 'marks' | 'formats' | 'consultants', Record<string, unknown>[]>> {
   const rollups = await q('report_rollups').orderBy(['kind', 'jurisdiction', 'month', 'track', 'item', 'year']).select('*');
+  const years = await q('report_rollup_years').orderBy(['kind', 'calendar_year', 'track', 'item', 'year']).select('*');
   const marks = await q('report_engagement_marks').orderBy('engagement_id').select('*');
   const formats = await q('report_case_formats').orderBy(['case_id', 'format']).select('*');
   const consultants = await q('report_case_consultants').orderBy(['case_id', 'user_id']).select('*');
   const plain = (r: Record<string, unknown>) =>
     Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'string' && /^\d+$/.test(v) && k !== 'item' ? Number(v) : v]));
-  return { rollups: rollups.map(plain), marks: marks.map(plain), formats: formats.map(plain), consultants: consultants.map(plain) };
+  return {
+    rollups: rollups.map(plain),
+    years: years.map(plain),
+    marks: marks.map(plain),
+    formats: formats.map(plain),
+    consultants: consultants.map(plain),
+  };
 }
 
 export type RollupKind =
@@ -157,6 +183,34 @@ interface RollupWhere {
 }
 
 /**
+ * The roll-up rows of one kind over whole months [from, to] (YYYY-MM), under a track, an item and a
+ * jurisdiction when given. Over all engagements (no jurisdiction), the whole calendar years of the
+ * period come from the year rows, and only the months before and after them from the month rows.
+ */
+function rollupRows(kind: RollupKind, months: { from: string; to: string }, where: RollupWhere, q: Queryable) {
+  const columns = ['track', 'item', 'year', 'engagements', 'minutes', 'participants', 'first_date', 'last_date'];
+  const filtered = (query: Knex.QueryBuilder) => {
+    if (where.track) query.where('track', where.track);
+    if (where.item !== undefined) query.where('item', where.item);
+    return query.select(columns);
+  };
+  const monthRows = (from: string, to: string) =>
+    filtered(
+      q('report_rollups')
+        .where({ kind, jurisdiction: where.jurisdiction ?? '' })
+        .whereBetween('month', [from, to]),
+    );
+  const firstYear = Number(months.from.slice(0, 4)) + (months.from.endsWith('-01') ? 0 : 1);
+  const lastYear = Number(months.to.slice(0, 4)) - (months.to.endsWith('-12') ? 0 : 1);
+  if (where.jurisdiction || firstYear > lastYear) return monthRows(months.from, months.to);
+  const parts = [filtered(q('report_rollup_years').where({ kind }).whereBetween('calendar_year', [firstYear, lastYear]))];
+  if (months.from < `${firstYear}-01`) parts.push(monthRows(months.from, `${firstYear - 1}-12`));
+  if (months.to > `${lastYear}-12`) parts.push(monthRows(`${lastYear + 1}-01`, months.to));
+  const [first, ...rest] = parts;
+  return rest.length ? first.unionAll(rest) : first;
+}
+
+/**
  * Sums of the roll-up rows of one kind over whole months [fromMonth, toMonth] (YYYY-MM), under a
  * track, an item and a jurisdiction when given, grouped by `by` (one group of key '' when none).
  */
@@ -167,11 +221,7 @@ export async function rolledUp(
   by?: 'item' | 'year' | 'track',
   q: Queryable = db,
 ): Promise<RolledUp[]> {
-  const query = q('report_rollups')
-    .where({ kind, jurisdiction: where.jurisdiction ?? '' })
-    .whereBetween('month', [months.from, months.to]);
-  if (where.track) query.where('track', where.track);
-  if (where.item !== undefined) query.where('item', where.item);
+  const query = q.from(rollupRows(kind, months, where, q).as('r'));
   if (by) query.groupBy(by).select(q.raw(`${by} as k`));
   const rows = await query.select(
     q.raw('coalesce(sum(engagements), 0) as engagements'),
@@ -196,10 +246,7 @@ export async function servedPairs(
   where: { track?: string; item?: string },
   q: Queryable = db,
 ): Promise<{ year: number; code: string }[]> {
-  const query = q('report_rollups').where({ kind: 'jurisdiction', jurisdiction: '' }).whereBetween('month', [months.from, months.to]);
-  if (where.track) query.where('track', where.track);
-  if (where.item !== undefined) query.where('item', where.item);
-  const rows = await query.distinct('year', 'item');
+  const rows = await q.from(rollupRows('jurisdiction', months, where, q).as('r')).distinct('year', 'item');
   return rows.map((r: Record<string, unknown>) => ({ year: Number(r.year), code: String(r.item) }));
 }
 

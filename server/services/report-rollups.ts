@@ -7,6 +7,7 @@ import {
   rebuildRollups,
   recountCaseLists,
   recountCell,
+  recountYear,
   replaceMarks,
 } from '../queries/report-rollup.queries';
 
@@ -14,11 +15,11 @@ import {
  * Keeps the report roll-ups in step with the engagements of these cases, in the caller's
  * transaction: the one hook every engagement change goes through (noteEngagementChange, the
  * import). An engagement whose signature (what it adds to the figures) moved, appeared or went
- * has its old and new (month, track) cells counted again from the raw rows, so the roll-ups equal
- * a rebuild by construction; unchanged engagements cost one comparison. The formats and
- * consultants of each case's delivered engagements (for the feedback figures) are listed again.
- * Changes made at the same moment take their turn here (lockRollups), so each recount sees the
- * others' committed rows.
+ * has its old and new (month, track) cells counted again from the raw rows, and their calendar
+ * years summed again from the months, so the roll-ups equal a rebuild by construction; unchanged
+ * engagements cost one comparison. The formats and consultants of each case's delivered
+ * engagements (for the feedback figures) are listed again. Changes made at the same moment take
+ * their turn here (lockRollups), so each recount sees the others' committed rows.
  */
 export async function refreshReportRollups(trx: Tx, caseIds: number[]): Promise<void> {
   const cases = [...new Set(caseIds)];
@@ -49,6 +50,11 @@ export async function refreshReportRollups(trx: Tx, caseIds: number[]): Promise<
   }
   if (!changed.length) return;
   for (const { month, track } of cells.values()) await recountCell(trx, month, track);
+  // The year rows of the months just counted, summed again from them.
+  const years = new Map(
+    [...cells.values()].map(({ month, track }) => [`${month.slice(0, 4)}|${track}`, { year: Number(month.slice(0, 4)), track }]),
+  );
+  for (const { year, track } of years.values()) await recountYear(trx, year, track);
   await replaceMarks(trx, changed, fresh);
 }
 

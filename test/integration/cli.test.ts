@@ -142,7 +142,13 @@ describeEachEngine('Command line: reports:rebuild', (ctx) => {
     await createEngagement(kase.id, payload(daysFromToday(-3), ['OH', 'PR']), { id: director.id, role: 'director' }, { timeZone: ZONE });
     const kept = await allDerivedRows(ctx.db.knex);
     assert.ok(kept.rollups.length > 0 && kept.marks.length === 2, 'the app kept roll-ups for the two delivered engagements');
-    for (const table of ['report_rollups', 'report_engagement_marks', 'report_case_formats', 'report_case_consultants'])
+    for (const table of [
+      'report_rollups',
+      'report_rollup_years',
+      'report_engagement_marks',
+      'report_case_formats',
+      'report_case_consultants',
+    ])
       await ctx.db.knex(table).delete();
 
     const run = await cli(ctx.db, ['reports:rebuild'], '');
