@@ -91,7 +91,7 @@ function renderMarkdown(r: BenchResults): string {
     `- The app: \`node --max-old-space-size=160 dist/server/index.js\` (as \`npm start\`) with NODE_ENV=production, LOG_LEVEL=warn, a high INTAKE_RATE_LIMIT, signed in as the demo director`,
   );
   out.push(
-    `- Data: \`generateDemo\` (seed 2017, history from 2017-01-09 to ${o.today})${o.reuseData ? '; --reuse-data: SQLite files copied from a cache when present' : ''}`,
+    `- Data: \`generateDemo\` (seed 2017, history from 2017-01-09 to ${o.today})${o.reuseData ? '; --reuse-data: SQLite files copied from a cache when present' : ''}; on PostgreSQL each schema is vacuumed and analyzed once generated (VACUUM ANALYZE: what autovacuum does to a database in service, and not in the middle of a measurement)`,
   );
   out.push(
     `- Warm throughput: autocannon, ${o.connections} connections; per route a ${o.warmup} s warm-up, then ${o.rounds} round(s) of ${o.seconds} s (medians of the rounds; errors and non-2xx are totals)`,
