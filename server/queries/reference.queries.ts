@@ -1,4 +1,4 @@
-import { Queryable, currentDatabase, db } from '../db';
+import { Queryable, currentDatabase, db, readTogether } from '../db';
 import { bool } from '../values';
 
 interface Jurisdiction {
@@ -49,6 +49,23 @@ export async function listTopics(options: { includeRetired?: boolean } = {}, q: 
   const query = q('topics').orderBy('position').orderBy('name');
   if (!options.includeRetired) query.where({ active: true });
   return (await query).map((t: Topic) => ({ ...t, active: bool(t.active) }));
+}
+
+/**
+ * What an engagement form chose, read at once: whether each chosen staff member is active (by id;
+ * an unknown id is missing), and the active topics with the chosen slugs.
+ */
+export async function chosenStaffAndTopics(
+  staffIds: number[],
+  topicSlugs: string[],
+  q: Queryable = db,
+): Promise<{ staff: Map<number, { active: boolean }>; topics: Topic[] }> {
+  const [staff, topics] = await readTogether(q, [
+    (): Promise<{ id: unknown; active: unknown }[]> =>
+      staffIds.length ? q('users').whereIn('id', staffIds).select('id', 'active') : Promise.resolve([]),
+    () => activeTopicsBySlug(topicSlugs, q),
+  ] as const);
+  return { staff: new Map(staff.map((u) => [Number(u.id), { active: bool(u.active) }])), topics };
 }
 
 /** The active topics with these slugs. */

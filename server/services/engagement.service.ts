@@ -12,8 +12,7 @@ import {
   replaceChildren,
   updateEngagementRow,
 } from '../queries/engagement.queries';
-import { activeTopicsBySlug } from '../queries/reference.queries';
-import { findUserById } from '../queries/user.queries';
+import { chosenStaffAndTopics } from '../queries/reference.queries';
 import { EngagementInput, validateEngagement } from '../schemas/engagement.schemas';
 import { Staff, caseForUser, noteEngagementChange } from './case.service';
 import { recordEvent } from './events.service';
@@ -63,14 +62,14 @@ async function checkRules(
   } else if (input.participant_count !== undefined && input.participant_count < attendees) {
     errors.push({ field: 'participant_count', message: `Number of participants must be at least the ${attendees} attendees listed` });
   }
+  const { staff, topics } = await chosenStaffAndTopics(input.consultant_ids, input.topics ?? [], q);
   for (const id of input.consultant_ids) {
-    const user = await findUserById(id, q);
+    const user = staff.get(id);
     if (!user || (!user.active && !keep.includes(id))) {
       errors.push({ field: 'consultant_ids', message: 'Choose active staff members from the list' });
       break;
     }
   }
-  const topics = await activeTopicsBySlug(input.topics ?? [], q);
   if (topics.length !== (input.topics?.length ?? 0)) errors.push({ field: 'topics', message: 'Choose topics from the list' });
   if (input.follow_up_date && input.follow_up_date < input.date)
     errors.push({ field: 'follow_up_date', message: 'Follow-up date must be on or after the engagement date' });
