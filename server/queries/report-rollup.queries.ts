@@ -203,9 +203,11 @@ function rollupRows(kind: RollupKind, months: { from: string; to: string }, wher
   const firstYear = Number(months.from.slice(0, 4)) + (months.from.endsWith('-01') ? 0 : 1);
   const lastYear = Number(months.to.slice(0, 4)) - (months.to.endsWith('-12') ? 0 : 1);
   if (where.jurisdiction || firstYear > lastYear) return monthRows(months.from, months.to);
+  // Months as the table writes them, YYYY-MM: a year before 1000 too ('0999-12').
+  const month = (year: number, m: string) => `${String(year).padStart(4, '0')}-${m}`;
   const parts = [filtered(q('report_rollup_years').where({ kind }).whereBetween('calendar_year', [firstYear, lastYear]))];
-  if (months.from < `${firstYear}-01`) parts.push(monthRows(months.from, `${firstYear - 1}-12`));
-  if (months.to > `${lastYear}-12`) parts.push(monthRows(`${lastYear + 1}-01`, months.to));
+  if (months.from < month(firstYear, '01')) parts.push(monthRows(months.from, month(firstYear - 1, '12')));
+  if (months.to > month(lastYear, '12')) parts.push(monthRows(month(lastYear + 1, '01'), months.to));
   const [first, ...rest] = parts;
   return rest.length ? first.unionAll(rest) : first;
 }
