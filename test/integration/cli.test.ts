@@ -142,6 +142,7 @@ describeEachEngine('Command line: reports:rebuild', (ctx) => {
     await createEngagement(kase.id, payload(daysFromToday(-3), ['OH', 'PR']), { id: director.id, role: 'director' }, { timeZone: ZONE });
     const kept = await allDerivedRows(ctx.db.knex);
     assert.ok(kept.rollups.length > 0 && kept.marks.length === 2, 'the app kept roll-ups for the two delivered engagements');
+    assert.ok(kept.years.length > 0, 'and their sums by calendar year');
     for (const table of [
       'report_rollups',
       'report_rollup_years',

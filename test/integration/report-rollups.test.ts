@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { allDerivedRows, rebuildRollups } from '../../server/queries/report-rollup.queries';
+import * as yearRollups from '../../db/migrations/2026120600002_create_report_rollup_years';
+import { RollupKind, allDerivedRows, rebuildRollups, rolledUp, servedPairs } from '../../server/queries/report-rollup.queries';
 import { editCase } from '../../server/services/case-edit.service';
 import { cancelEngagement, createEngagement, deleteEngagement, updateEngagement } from '../../server/services/engagement.service';
 import { testApp } from '../helpers/app';
@@ -142,5 +143,86 @@ describeEachEngine('Report roll-ups after any sequence of engagement changes', (
       }),
       { numRuns: 12 },
     );
+  });
+
+  // Over all engagements, whole calendar years are read from report_rollup_years and the months
+  // around them from report_rollups: every split must give what the month rows give alone.
+  const RANGES: [string, string][] = [
+    ['2025-01', '2026-12'],
+    ['2025-03', '2026-06'],
+    ['2026-01', '2026-12'],
+    ['2026-02', '2026-11'],
+    ['2024-07', '2026-12'],
+    ['2026-01', '2027-05'],
+    ['0000-01', '9999-12'],
+    ['0999-02', '2026-12'],
+    ['2026-12', '2025-01'],
+  ];
+  const KINDS: RollupKind[] = ['jurisdiction', 'format', 'topic', 'consultant', 'any_state', 'any_territory'];
+
+  /** The month rows alone, summed as rolledUp sums them. */
+  async function fromMonths(kind: RollupKind, from: string, to: string, by?: 'item' | 'year' | 'track', track?: string) {
+    const query = t.db.knex('report_rollups').where({ kind, jurisdiction: '' }).whereBetween('month', [from, to]);
+    if (track) query.where({ track });
+    if (by) query.groupBy(by).select(t.db.knex.raw(`${by} as k`));
+    const rows = await query.select(
+      t.db.knex.raw('coalesce(sum(engagements), 0) as e'),
+      t.db.knex.raw('coalesce(sum(minutes), 0) as m'),
+      t.db.knex.raw('coalesce(sum(participants), 0) as p'),
+      t.db.knex.raw('min(first_date) as f'),
+      t.db.knex.raw('max(last_date) as l'),
+    );
+    return rows
+      .map((r: Record<string, unknown>) => ({
+        key: by ? String(r.k) : '',
+        engagements: Number(r.e),
+        minutes: Number(r.m),
+        participants: Number(r.p),
+        first_date: r.f == null ? null : String(r.f),
+        last_date: r.l == null ? null : String(r.l),
+      }))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  it('rolledUp and servedPairs, over whole years and the months around them (or none), equal the month rows summed alone', async () => {
+    const years = await t.db.knex('report_rollup_years').count({ n: '*' });
+    assert.ok(Number(years[0].n) > 0, 'the year rows are there to be read');
+    const sorted = <T extends { key: string }>(rows: T[]) => [...rows].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    for (const [from, to] of RANGES) {
+      for (const kind of KINDS) {
+        for (const by of [undefined, 'item', 'year', 'track'] as const) {
+          assert.deepStrictEqual(
+            sorted(await rolledUp(kind, { from, to }, {}, by)),
+            await fromMonths(kind, from, to, by),
+            `${kind} by ${by} over ${from}..${to}`,
+          );
+        }
+        assert.deepStrictEqual(
+          await rolledUp(kind, { from, to }, { track: 'ta' }, 'item').then(sorted),
+          await fromMonths(kind, from, to, 'item', 'ta'),
+          `${kind} of the ta track over ${from}..${to}`,
+        );
+      }
+      const pairs = (await servedPairs({ from, to }, {})).map((p) => `${p.year} ${p.code}`).sort();
+      const expected = (
+        await t.db
+          .knex('report_rollups')
+          .where({ kind: 'jurisdiction', jurisdiction: '' })
+          .whereBetween('month', [from, to])
+          .distinct('year', 'item')
+      )
+        .map((r: { year: unknown; item: unknown }) => `${Number(r.year)} ${String(r.item)}`)
+        .sort();
+      assert.deepStrictEqual(pairs, expected, `served pairs over ${from}..${to}`);
+    }
+  });
+
+  it('migration 2026120600002, run on a database with engagements, fills report_rollup_years as reports:rebuild does', async () => {
+    await t.db.knex.transaction((trx) => rebuildRollups(trx));
+    const rebuilt = await allDerivedRows(t.db.knex);
+    assert.ok(rebuilt.years.length > 0);
+    await yearRollups.down(t.db.knex);
+    await yearRollups.up(t.db.knex);
+    assert.deepStrictEqual(await allDerivedRows(t.db.knex), rebuilt);
   });
 });
