@@ -164,8 +164,12 @@ export async function postgresDataset(baseUrl: string, size: SizeName, o: Genera
     const { seconds } = await fill(knex, size, o);
     // A database in service has been vacuumed by autovacuum (its visibility map lets a covering
     // index answer without the table): so is this one, before the measurements rather than during them.
-    const tables = await knex('pg_tables').where('schemaname', schema).pluck('tablename');
-    await knex.raw(`VACUUM ANALYZE ${tables.map(() => '??').join(', ')}`, tables);
+    const tables: string[] = await knex('pg_tables').where('schemaname', schema).pluck('tablename');
+    if (!tables.length) throw new Error(`no table in schema ${schema} to vacuum`);
+    await knex.raw(
+      `VACUUM ANALYZE ${tables.map(() => '??').join(', ')}`,
+      tables.map((table) => `${schema}.${table}`),
+    );
     const info = await describe(knex);
     await knex.destroy();
     return {
