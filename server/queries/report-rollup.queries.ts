@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { Queryable, db } from '../db';
+import { Queryable, db, readTogether } from '../db';
 import { lockForTransaction, orderedListSql } from '../db-sql';
 
 // The roll-ups of delivered engagements (migrations 2026120517001 and 2026120521002 say what each
@@ -252,8 +252,12 @@ export async function servedPairs(
   return rows.map((r: Record<string, unknown>) => ({ year: Number(r.year), code: String(r.item) }));
 }
 
-/** How many roll-up rows and marked (delivered) engagements there are. */
+/** How many roll-up rows (by month and by year) and marked (delivered) engagements there are. */
 export async function countDerivedRows(q: Queryable = db): Promise<{ rollups: number; engagements: number }> {
-  const [[a], [b]] = await Promise.all([q('report_rollups').count({ n: '*' }), q('report_engagement_marks').count({ n: '*' })]);
-  return { rollups: Number(a.n), engagements: Number(b.n) };
+  const [[a], [y], [b]] = await readTogether(q, [
+    () => q('report_rollups').count({ n: '*' }),
+    () => q('report_rollup_years').count({ n: '*' }),
+    () => q('report_engagement_marks').count({ n: '*' }),
+  ] as const);
+  return { rollups: Number(a.n) + Number(y.n), engagements: Number(b.n) };
 }

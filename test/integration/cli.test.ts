@@ -156,7 +156,9 @@ describeEachEngine('Command line: reports:rebuild', (ctx) => {
     assert.equal(run.code, 0, run.stderr);
     assert.match(
       run.stdout,
-      new RegExp(`Rebuilt the report roll-ups from the engagements: ${kept.rollups.length} roll-up rows for 2 delivered engagements`),
+      new RegExp(
+        `Rebuilt the report roll-ups from the engagements: ${kept.rollups.length + kept.years.length} roll-up rows for 2 delivered engagements`,
+      ),
     );
     assert.deepEqual(await allDerivedRows(ctx.db.knex), kept);
   });
