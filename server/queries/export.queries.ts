@@ -46,8 +46,8 @@ async function withLists(rows: Row[], q: Queryable): Promise<Row[]> {
         .whereIn('et.engagement_id', ids)
         .select('et.engagement_id', 't.name as v'),
   ];
-  const found: Row[][] = await readTogether(q, lists);
-  const [jurisdictions, consultants, topics] = found.map((found) => {
+  const read: Row[][] = await readTogether(q, lists);
+  const [jurisdictions, consultants, topics] = read.map((found) => {
     const byId = new Map<number, string[]>();
     for (const r of found) {
       const id = Number(r.engagement_id);
