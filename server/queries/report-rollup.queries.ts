@@ -78,9 +78,12 @@ export async function replaceMarks(q: Queryable, engagementIds: number[], marks:
   for (let i = 0; i < marks.length; i += 100) await q('report_engagement_marks').insert(marks.slice(i, i + 100));
 }
 
+/** A month as the roll-ups write it, YYYY-MM (a year before 1000 too: '0999-12'). */
+const monthOf = (year: number, month: number) => `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}`;
+
 const nextMonth = (month: string) => {
   const [y, m] = month.split('-').map(Number);
-  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+  return m === 12 ? monthOf(y + 1, 1) : monthOf(y, m + 1);
 };
 
 /** Counts one (month, track) cell of the roll-ups again from the raw rows. */
@@ -88,9 +91,6 @@ export async function recountCell(q: Queryable, month: string, track: string): P
   await q('report_rollups').where({ month, track }).delete();
   await q.raw(ROLLUP_KINDS('e.date >= ? and e.date < ? and c.track = ?'), [`${month}-01`, `${nextMonth(month)}-01`, track]);
 }
-
-/** A month as the roll-ups write it, YYYY-MM (a year before 1000 too: '0999-12'). */
-const monthOf = (year: number, month: '01' | '12') => `${String(year).padStart(4, '0')}-${month}`;
 
 /**
  * The rows over all engagements summed by calendar year (migration 2026120600002), from the month
@@ -105,7 +105,7 @@ const YEAR_ROWS = (condition: string) => `
 /** Sums one (calendar year, track) cell of the year rows again from its month rows (after any of them was counted again). */
 export async function recountYear(q: Queryable, calendarYear: number, track: string): Promise<void> {
   await q('report_rollup_years').where({ calendar_year: calendarYear, track }).delete();
-  await q.raw(YEAR_ROWS('month >= ? and month <= ? and track = ?'), [monthOf(calendarYear, '01'), monthOf(calendarYear, '12'), track]);
+  await q.raw(YEAR_ROWS('month >= ? and month <= ? and track = ?'), [monthOf(calendarYear, 1), monthOf(calendarYear, 12), track]);
 }
 
 const CASE_FORMATS = `insert into report_case_formats (case_id, format) select distinct e.case_id, e.format from engagements e where e.status = 'delivered'`;
@@ -207,8 +207,8 @@ function rollupRows(kind: RollupKind, months: { from: string; to: string }, wher
   const lastYear = Number(months.to.slice(0, 4)) - (months.to.endsWith('-12') ? 0 : 1);
   if (where.jurisdiction || firstYear > lastYear) return monthRows(months.from, months.to);
   const parts = [filtered(q('report_rollup_years').where({ kind }).whereBetween('calendar_year', [firstYear, lastYear]))];
-  if (months.from < monthOf(firstYear, '01')) parts.push(monthRows(months.from, monthOf(firstYear - 1, '12')));
-  if (months.to > monthOf(lastYear, '12')) parts.push(monthRows(monthOf(lastYear + 1, '01'), months.to));
+  if (months.from < monthOf(firstYear, 1)) parts.push(monthRows(months.from, monthOf(firstYear - 1, 12)));
+  if (months.to > monthOf(lastYear, 12)) parts.push(monthRows(monthOf(lastYear + 1, 1), months.to));
   const [first, ...rest] = parts;
   return rest.length ? first.unionAll(rest) : first;
 }
