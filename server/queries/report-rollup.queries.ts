@@ -4,14 +4,17 @@ import { lockForTransaction, orderedListSql } from '../db-sql';
 
 // The roll-ups of delivered engagements (migrations 2026120517001 and 2026120521002 say what each
 // row counts): over all engagements (jurisdiction '') and over those listing each jurisdiction.
-const ROLLUP_KINDS = (condition: string) => `
+// The engagements counted are those matching `condition`; the CTEs d and dj come first, then the
+// statement that uses ROLLUP_ROWS (an insert, or an insert that adds to the rows it finds).
+const ROLLUP_CTES = (condition: string) => `
   with d as (
     select e.id as d_id, e.date as d_date, e.year as d_year, substr(e.date, 1, 7) as d_month, c.track as d_track, e.format as d_format, e.duration_minutes as d_m, e.participant_count as d_p
     from engagements e join cases c on c.id = e.case_id where e.status = 'delivered' and ${condition}
   ),
-  dj as (select d.*, x.jurisdiction_code as d_code from d join engagement_jurisdictions x on x.engagement_id = d.d_id)
-  insert into report_rollups (kind, jurisdiction, month, year, track, item, engagements, minutes, participants, first_date, last_date)
-  select 'format', '', d_month, d_year, d_track, d_format, count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from d group by d_month, d_year, d_track, d_format
+  dj as (select d.*, x.jurisdiction_code as d_code from d join engagement_jurisdictions x on x.engagement_id = d.d_id)`;
+const ROLLUP_COLUMNS = 'kind, jurisdiction, month, year, track, item, engagements, minutes, participants, first_date, last_date';
+const ROLLUP_ROWS = `
+  select 'format' as kind, '' as jurisdiction, d_month as month, d_year as year, d_track as track, d_format as item, count(*) as engagements, sum(d_m) as minutes, sum(d_p) as participants, min(d_date) as first_date, max(d_date) as last_date from d group by d_month, d_year, d_track, d_format
   union all select 'jurisdiction', '', d_month, d_year, d_track, d_code, count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from dj group by d_month, d_year, d_track, d_code
   union all select 'topic', '', d_month, d_year, d_track, cast(x.topic_id as varchar(32)), count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from d join engagement_topics x on x.engagement_id = d.d_id group by d_month, d_year, d_track, x.topic_id
   union all select 'consultant', '', d_month, d_year, d_track, cast(x.user_id as varchar(32)), count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from d join engagement_consultants x on x.engagement_id = d.d_id group by d_month, d_year, d_track, x.user_id
@@ -24,6 +27,16 @@ const ROLLUP_KINDS = (condition: string) => `
   union all select 'consultant', d_code, d_month, d_year, d_track, cast(x.user_id as varchar(32)), count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from dj join engagement_consultants x on x.engagement_id = dj.d_id group by d_code, d_month, d_year, d_track, x.user_id
   union all select 'any_topic', d_code, d_month, d_year, d_track, '', count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from dj where exists (select 1 from engagement_topics x where x.engagement_id = dj.d_id) group by d_code, d_month, d_year, d_track
   union all select 'any_consultant', d_code, d_month, d_year, d_track, '', count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from dj where exists (select 1 from engagement_consultants x where x.engagement_id = dj.d_id) group by d_code, d_month, d_year, d_track`;
+const ROLLUP_KINDS = (condition: string) => `${ROLLUP_CTES(condition)}
+  insert into report_rollups (${ROLLUP_COLUMNS})${ROLLUP_ROWS}`;
+
+/** What a row found in `table` becomes when the same key's new figures (`excluded`) are added to it. */
+const ADD_TO = (table: string) => `do update set
+    engagements = ${table}.engagements + excluded.engagements,
+    minutes = ${table}.minutes + excluded.minutes,
+    participants = ${table}.participants + excluded.participants,
+    first_date = case when excluded.first_date < ${table}.first_date then excluded.first_date else ${table}.first_date end,
+    last_date = case when excluded.last_date > ${table}.last_date then excluded.last_date else ${table}.last_date end`;
 
 /** SQL of everything an engagement adds to the roll-ups, as one text: when it changes, its cells are redone. */
 const signatureSql = (q: Queryable) =>
@@ -106,6 +119,31 @@ const YEAR_ROWS = (condition: string) => `
 export async function recountYear(q: Queryable, calendarYear: number, track: string): Promise<void> {
   await q('report_rollup_years').where({ calendar_year: calendarYear, track }).delete();
   await q.raw(YEAR_ROWS('month >= ? and month <= ? and track = ?'), [monthOf(calendarYear, 1), monthOf(calendarYear, 12), track]);
+}
+
+/**
+ * Adds what these delivered engagements count to the month and year rows (creating the rows they
+ * are the first of), without counting anything else again: right for engagements the roll-ups do
+ * not hold yet (no mark), as a new engagement is. The sums add up; the first and last dates can only
+ * widen. (A `where true` keeps SQLite from reading the conflict clause as a join's.)
+ */
+export async function addToRollups(q: Queryable, engagementIds: number[]): Promise<void> {
+  const ids = engagementIds.map(() => '?').join(', ');
+  await q.raw(
+    `${ROLLUP_CTES(`e.id in (${ids})`)}
+     insert into report_rollups (${ROLLUP_COLUMNS}) select * from (${ROLLUP_ROWS}) as n where true
+     on conflict (kind, jurisdiction, month, track, item, year) ${ADD_TO('report_rollups')}`,
+    engagementIds,
+  );
+  await q.raw(
+    `${ROLLUP_CTES(`e.id in (${ids})`)}
+     insert into report_rollup_years (kind, calendar_year, track, item, year, engagements, minutes, participants, first_date, last_date)
+     select kind, cast(substr(month, 1, 4) as integer), track, item, year, sum(engagements), sum(minutes), sum(participants), min(first_date), max(last_date)
+     from (${ROLLUP_ROWS}) as n where jurisdiction = ''
+     group by kind, substr(month, 1, 4), track, item, year
+     on conflict (kind, calendar_year, track, item, year) ${ADD_TO('report_rollup_years')}`,
+    engagementIds,
+  );
 }
 
 const CASE_FORMATS = `insert into report_case_formats (case_id, format) select distinct e.case_id, e.format from engagements e where e.status = 'delivered'`;

@@ -1,5 +1,6 @@
 import { type Tx, transaction } from '../queries/database.queries';
 import {
+  addToRollups,
   countDerivedRows,
   currentMarks,
   keptMarks,
@@ -14,9 +15,11 @@ import {
 /**
  * Keeps the report roll-ups in step with the engagements of these cases, in the caller's
  * transaction: the one hook every engagement change goes through (noteEngagementChange, the
- * import). An engagement whose signature (what it adds to the figures) moved, appeared or went
- * has its old and new (month, track) cells counted again from the raw rows, and their calendar
- * years summed again from the months, so the roll-ups equal a rebuild by construction; unchanged
+ * import). A delivered engagement the roll-ups do not hold yet (a new one, the common change)
+ * has what it counts added to its rows. One whose signature (what it adds to the figures) moved,
+ * or that went, has its old and new (month, track) cells counted again from the raw rows, and
+ * their calendar years summed again from the months (after the additions, so a cell counted again
+ * is right whatever was added to it); the roll-ups equal a rebuild by construction. Unchanged
  * engagements cost one comparison. The formats and consultants of each case's delivered
  * engagements (for the feedback figures) are listed again. Changes made at the same moment take
  * their turn here (lockRollups), so each recount sees the others' committed rows.
@@ -27,6 +30,7 @@ export async function refreshReportRollups(trx: Tx, caseIds: number[]): Promise<
   await lockRollups(trx);
   const cells = new Map<string, { month: string; track: string }>();
   const changed: number[] = [];
+  const added: number[] = [];
   const fresh = [];
   for (let i = 0; i < cases.length; i += 500) {
     const chunk = cases.slice(i, i + 500);
@@ -37,8 +41,10 @@ export async function refreshReportRollups(trx: Tx, caseIds: number[]): Promise<
       const old = before.get(mark.engagement_id);
       before.delete(mark.engagement_id);
       if (old && old.signature === mark.signature) continue;
-      if (old) cells.set(`${old.month}|${old.track}`, old);
-      cells.set(`${mark.month}|${mark.track}`, mark);
+      if (old) {
+        cells.set(`${old.month}|${old.track}`, old);
+        cells.set(`${mark.month}|${mark.track}`, mark);
+      } else added.push(mark.engagement_id);
       changed.push(mark.engagement_id);
       fresh.push(mark);
     }
@@ -49,6 +55,7 @@ export async function refreshReportRollups(trx: Tx, caseIds: number[]): Promise<
     }
   }
   if (!changed.length) return;
+  for (let i = 0; i < added.length; i += 500) await addToRollups(trx, added.slice(i, i + 500));
   for (const { month, track } of cells.values()) await recountCell(trx, month, track);
   // The year rows of the months just counted, summed again from them.
   const years = new Map(

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import * as yearRollups from '../../db/migrations/2026120600002_create_report_rollup_years';
 import { RollupKind, allDerivedRows, rebuildRollups, rolledUp, servedPairs } from '../../server/queries/report-rollup.queries';
 import { editCase } from '../../server/services/case-edit.service';
+import { refreshReportRollups } from '../../server/services/report-rollups';
 import { cancelEngagement, createEngagement, deleteEngagement, updateEngagement } from '../../server/services/engagement.service';
 import { testApp } from '../helpers/app';
 import { makeUser } from '../helpers/auth';
@@ -143,6 +144,42 @@ describeEachEngine('Report roll-ups after any sequence of engagement changes', (
       }),
       { numRuns: 12 },
     );
+  });
+
+  it("one refresh that both adds an engagement the roll-ups do not hold and counts its cell again (another changed) equals reports:rebuild, as do adds that widen a row's first and last dates", async () => {
+    const base = {
+      delivered: true,
+      format: 'one_on_one',
+      duration: 45 as const,
+      participants: 3,
+      jurisdictions: ['WY'],
+      topics: 2,
+      consultants: 2,
+    };
+    const a = await createEngagement(cases[2], payload({ ...base, daysAgo: 40 }), director, ctx);
+    const b = await createEngagement(cases[2], payload({ ...base, daysAgo: 40 }), director, ctx);
+    engagements.push(a, b);
+    const matchesRebuild = async (what: string) => {
+      const kept = await allDerivedRows(t.db.knex);
+      await t.db.knex.transaction((trx) => rebuildRollups(trx));
+      assert.deepStrictEqual(kept, await allDerivedRows(t.db.knex), what);
+    };
+    // B leaves the roll-ups (written in SQL, then the hook every change goes through).
+    await t.db.knex.transaction(async (trx) => {
+      await trx('engagements').where({ id: b }).update({ status: 'scheduled' });
+      await refreshReportRollups(trx, [cases[2]]);
+    });
+    await matchesRebuild('after B left');
+    // In one transaction: B comes back (added to its rows) and A changes (its cell, B's too, counted again).
+    await t.db.knex.transaction(async (trx) => {
+      await trx('engagements').where({ id: b }).update({ status: 'delivered' });
+      await trx('engagements').where({ id: a }).update({ participant_count: 9 });
+      await refreshReportRollups(trx, [cases[2]]);
+    });
+    await matchesRebuild('after B came back and A changed');
+    // Added alone, on days before and after every other one of their rows: first and last dates widen.
+    for (const daysAgo of [299, 1]) engagements.push(await createEngagement(cases[2], payload({ ...base, daysAgo }), director, ctx));
+    await matchesRebuild('after adds at the ends');
   });
 
   // Over all engagements, whole calendar years are read from report_rollup_years and the months
