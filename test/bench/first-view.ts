@@ -31,7 +31,7 @@ export function staffPages(busiestCaseId: number, options: { csvPeriod?: string 
 }
 
 /** A signed-in staff member who can post forms: the session cookie, the CSRF cookie and its token. */
-interface Staff {
+export interface Staff {
   baseUrl: string;
   cookie: string;
   token: string;
@@ -52,7 +52,7 @@ export async function staffWithToken(baseUrl: string, sessionCookie: string, pag
   return { baseUrl, cookie: [...jar.values()].join('; '), token };
 }
 
-async function postForm(staff: Staff, path: string, fields: Record<string, string | string[]>): Promise<number> {
+export async function postForm(staff: Staff, path: string, fields: Record<string, string | string[]>): Promise<number> {
   const body = new URLSearchParams();
   body.append('_csrf', staff.token);
   for (const [k, v] of Object.entries(fields)) for (const one of Array.isArray(v) ? v : [v]) body.append(k, one);

@@ -53,17 +53,17 @@ function renderMarkdown(r: BenchResults): string {
     out.push(
       '## Import beside the serving app',
       '',
-      `\`node dist/server/cli.js import\` of a generated file (five engagements to a case) into the database of the running app, while /healthz and /cases (signed in) are each asked every 100 ms.`,
+      `\`node dist/server/cli.js import\` of a generated file (five engagements to a case) into the database of the running app, while /healthz and /cases (signed in) are each asked every 100 ms and a note is added to a case every second.`,
       '',
     );
     out.push(
-      '| engine (data) | rows | seconds | rows/s | import peak RSS | exit | /healthz p99 / worst ms | /cases p99 / worst ms | failed answers |',
-      '|---|--:|--:|--:|--:|--:|--:|--:|--:|',
+      '| engine (data) | rows | seconds | rows/s | import peak RSS | exit | /healthz p99 / worst ms | /cases p99 / worst ms | failed answers | note added p99 / worst ms | notes failed |',
+      '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
     );
     for (const x of imports) {
       const i = x.imported as ImportRun;
       out.push(
-        `| ${engineName(x.engine)} (${x.size}) | ${n0(i.rows)} | ${n1(i.seconds)} | ${n0(i.rows / i.seconds)} | ${i.peakRssMB ?? '?'} MB | ${i.exitCode} | ${n0(i.healthP99)} / ${n0(i.healthMax)} | ${n0(i.pageP99)} / ${n0(i.pageMax)} | ${i.failures} of ${i.asked} |`,
+        `| ${engineName(x.engine)} (${x.size}) | ${n0(i.rows)} | ${n1(i.seconds)} | ${n0(i.rows / i.seconds)} | ${i.peakRssMB ?? '?'} MB | ${i.exitCode} | ${n0(i.healthP99)} / ${n0(i.healthMax)} | ${n0(i.pageP99)} / ${n0(i.pageMax)} | ${i.failures} of ${i.asked} | ${i.writes === undefined ? '—' : `${n0(i.writeP99 ?? 0)} / ${n0(i.writeMax ?? 0)}`} | ${i.writes === undefined ? 'not measured' : `${i.writeFailures} of ${i.writes}`} |`,
       );
     }
     out.push('');

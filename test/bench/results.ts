@@ -34,6 +34,11 @@ export interface ImportRun {
   pageMax: number;
   asked: number;
   failures: number;
+  /** The notes added during the import (a write every second): p99 and worst ms, how many, how many failed. */
+  writeP99?: number;
+  writeMax?: number;
+  writes?: number;
+  writeFailures?: number;
   output: string;
 }
 

@@ -117,7 +117,7 @@ async function runSize(dataset: Dataset, o: Options, core: number | undefined, w
 
     // An import run beside the serving app (the CLI, as an administrator runs it). Last, since it
     // adds its rows to this size's data: every figure above is measured on the data as generated.
-    const imported = withImport && o.importRows ? await importBeside(server, dataset, env, cookie, o.importRows) : undefined;
+    const imported = withImport && o.importRows ? await importBeside(server, dataset, env, cookie, writer.staff, o.importRows) : undefined;
     const memory = { ...memoryOf(server.child.pid), afterSignInMB: afterSignIn.rssMB, peakAfterSignInMB: afterSignIn.peakMB };
     say(`${tag}: server peak memory ${memory.peakMB ?? '?'} MB (VmHWM), now ${memory.rssMB ?? '?'} MB`);
     return {
