@@ -1,6 +1,6 @@
 import { ConflictError, isUniqueViolation } from '../errors';
 import { transaction } from '../queries/database.queries';
-import { accountsByEmail, casesByIdempotencyKey, engagementsByImportKey } from '../queries/import.queries';
+import { accountsByEmail, casesByIdempotencyKey, engagementsByImportKey, refreshPlannerStatistics } from '../queries/import.queries';
 import { caseKeyOf, importBatch, nameFromEmail } from './import-batch';
 import { ImportResult, PlannedCase, planImport } from './import-plan';
 import { refreshReportRollups } from './report-rollups';
@@ -77,6 +77,7 @@ async function runImport(
       touched.push(...(await importBatch(trx, batch, { users, existingCases, existingEngagements, result, options })));
       options.onProgress?.(i + batch.length, cases.length);
     }
+    await refreshPlannerStatistics(trx);
     await refreshReportRollups(trx, touched);
   });
 }

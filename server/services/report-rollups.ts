@@ -55,7 +55,7 @@ export async function refreshReportRollups(trx: Tx, caseIds: number[]): Promise<
     }
   }
   if (!changed.length) return;
-  for (let i = 0; i < added.length; i += 500) await addToRollups(trx, added.slice(i, i + 500));
+  await addToRollups(trx, added);
   for (const { month, track } of cells.values()) await recountCell(trx, month, track);
   // The year rows of the months just counted, summed again from them.
   const years = new Map(

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import * as yearRollups from '../../db/migrations/2026120600002_create_report_rollup_years';
-import { RollupKind, allDerivedRows, rebuildRollups, rolledUp, servedPairs } from '../../server/queries/report-rollup.queries';
+import {
+  RollupKind,
+  addToRollups,
+  allDerivedRows,
+  rebuildRollups,
+  rolledUp,
+  servedPairs,
+} from '../../server/queries/report-rollup.queries';
 import { editCase } from '../../server/services/case-edit.service';
 import { refreshReportRollups } from '../../server/services/report-rollups';
 import { cancelEngagement, createEngagement, deleteEngagement, updateEngagement } from '../../server/services/engagement.service';
@@ -180,6 +187,19 @@ describeEachEngine('Report roll-ups after any sequence of engagement changes', (
     // Added alone, on days before and after every other one of their rows: first and last dates widen.
     for (const daysAgo of [299, 1]) engagements.push(await createEngagement(cases[2], payload({ ...base, daysAgo }), director, ctx));
     await matchesRebuild('after adds at the ends');
+  });
+
+  it('addToRollups, from empty roll-ups, of every delivered engagement three at a time (each statement adding to rows the one before made), equals reports:rebuild', async () => {
+    await t.db.knex.transaction((trx) => rebuildRollups(trx));
+    const rebuilt = await allDerivedRows(t.db.knex);
+    const ids = (await t.db.knex('engagements').where({ status: 'delivered' }).orderBy('id').pluck('id')).map(Number);
+    assert.ok(ids.length >= 7, `only ${ids.length} delivered engagements to add`);
+    await t.db.knex.transaction(async (trx) => {
+      await trx('report_rollups').delete();
+      await trx('report_rollup_years').delete();
+      await addToRollups(trx, ids, 3);
+    });
+    assert.deepStrictEqual(await allDerivedRows(t.db.knex), rebuilt);
   });
 
   // Over all engagements, whole calendar years are read from report_rollup_years and the months
