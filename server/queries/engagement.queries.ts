@@ -62,6 +62,16 @@ export async function replaceChildren(
   for (const table of ['engagement_consultants', 'engagement_jurisdictions', 'engagement_topics', 'engagement_attendees']) {
     await q(table).where({ engagement_id }).delete();
   }
+  await insertChildren(q, row, children);
+}
+
+/** The consultants, jurisdictions (with the copied status/date/year), topics and attendees of an engagement just inserted (it has none yet). */
+export async function insertChildren(
+  q: Queryable,
+  row: Pick<EngagementRow, 'id' | 'status' | 'date' | 'year'>,
+  children: EngagementChildren,
+): Promise<void> {
+  const engagement_id = row.id;
   if (children.consultant_ids.length)
     await q('engagement_consultants').insert(children.consultant_ids.map((user_id) => ({ engagement_id, user_id })));
   if (children.jurisdictions.length) {

@@ -2,7 +2,14 @@ import { nowIso } from '../values';
 import { insertCase, insertCaseTopics } from '../queries/case.queries';
 import { newCaseRow, takeReference } from './case-row';
 import type { Tx } from '../queries/database.queries';
-import { EngagementFull, deleteEngagementRow, insertEngagement, replaceChildren, updateEngagementRow } from '../queries/engagement.queries';
+import {
+  EngagementFull,
+  deleteEngagementRow,
+  insertChildren,
+  insertEngagement,
+  replaceChildren,
+  updateEngagementRow,
+} from '../queries/engagement.queries';
 import type { Attendee } from '../schemas/engagement.schemas';
 import { noteEngagementChange } from './case.service';
 import { recordEvent } from './events.service';
@@ -138,7 +145,7 @@ export async function addProgramEngagement(trx: Tx, caseId: number, when: When, 
   };
   const id = await insertEngagement(trx, { ...row, case_id: caseId, created_by: actor.id, created_at: at, updated_at: at });
   const children = { consultant_ids: [actor.id], jurisdictions: [], topic_ids: [], attendees: [] };
-  await replaceChildren(trx, { id, ...row }, children);
+  await insertChildren(trx, { id, ...row }, children);
   await recordEvent(trx, {
     case_id: caseId,
     actor_user_id: actor.id,

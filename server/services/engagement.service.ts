@@ -7,6 +7,7 @@ import {
   belongsToProgram,
   deleteEngagementRow,
   findEngagement,
+  insertChildren,
   insertEngagement,
   lockEngagement,
   replaceChildren,
@@ -157,7 +158,7 @@ export async function createEngagement(caseId: number, payload: unknown, actor: 
       topic_ids: topicIds,
       attendees: input.attendees ?? [],
     };
-    await replaceChildren(trx, { id, ...row }, children);
+    await insertChildren(trx, { id, ...row }, children);
     await recordEvent(trx, {
       case_id: caseId,
       actor_user_id: actor.id,
