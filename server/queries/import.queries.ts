@@ -1,5 +1,5 @@
-import { Queryable, db, isPostgres } from '../db';
-import { insertMany } from '../db-sql';
+import { Queryable, db } from '../db';
+import { analyzeTables, insertMany } from '../db-sql';
 import type { CaseRow } from './case.queries';
 import type { EngagementRow } from './engagement.queries';
 import type { UserRow } from './user.queries';
@@ -103,16 +103,20 @@ export async function insertCaseTopicRows(trx: Queryable, rows: { case_id: numbe
 }
 
 /**
- * PostgreSQL: gathers the planner's statistics of the tables an import wrote, inside its
- * transaction (ANALYZE counts the transaction's own new rows), so that what it runs next (the
- * roll-ups' additions, joins over the new engagements) is planned for the rows now there. With the
- * statistics of the tables as they were, an import of 100,000 rows into an empty database spent
- * over ten minutes on nested loops over rows the planner thought absent. SQLite gathers its own
- * statistics when a connection opens, and its planner did not go astray here: nothing to do.
+ * The planner's statistics of the tables an import wrote, gathered inside its transaction (see
+ * analyzeTables), so that what it runs next (the roll-ups' additions, joins over the new
+ * engagements) is planned for the rows now there. With the statistics of the tables as they were,
+ * an import of 100,000 rows into an empty PostgreSQL database spent over ten minutes on nested
+ * loops over rows the planner thought absent.
  */
 export async function refreshPlannerStatistics(q: Queryable): Promise<void> {
-  if (!isPostgres(q)) return;
-  await q.raw(
-    'ANALYZE cases, case_topics, engagements, engagement_jurisdictions, engagement_topics, engagement_consultants, report_engagement_marks',
-  );
+  await analyzeTables(q, [
+    'cases',
+    'case_topics',
+    'engagements',
+    'engagement_jurisdictions',
+    'engagement_topics',
+    'engagement_consultants',
+    'report_engagement_marks',
+  ]);
 }

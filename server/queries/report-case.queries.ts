@@ -1,8 +1,8 @@
 // The case figures of the reports: cases submitted in a period, their response and assignment
 // times, and the open cases by age (the engagement figures are in report.queries.ts).
 import type { Knex } from 'knex';
-import { Queryable, db, isPostgres, readTogether } from '../db';
-import { secondsBetweenSql } from '../db-sql';
+import { Queryable, db, readTogether } from '../db';
+import { secondsBetweenSql, throughIndexSql } from '../db-sql';
 import { num } from '../values';
 import { OPEN_STATUSES } from '../vocabulary';
 import { ReportFilters, periodInstants } from './report.queries';
@@ -80,7 +80,8 @@ const P90_RANK = (n: number) => Math.floor((9 * n + 9) / 10);
  * every case walked past), it sorts them, as PostgreSQL always does (a few milliseconds there).
  */
 export async function responsePercentiles(f: ReportFilters, later: Later, q: Queryable = db): Promise<Percentiles> {
-  if (isPostgres(q) || f.topic || f.consultant) return percentilesBySort(f, later, q);
+  const walk = throughIndexSql('cases', 'c', RESPONSE_INDEX[later], q);
+  if (!walk || f.topic || f.consultant) return percentilesBySort(f, later, q);
   const [[{ n: chosen }], [{ n: all }]] = await readTogether(q, [
     () => casesInPeriod(f, q).whereNotNull(`c.${later}`).count({ n: '*' }),
     () => q('cases').whereNotNull(later).count({ n: '*' }),
@@ -94,7 +95,7 @@ export async function responsePercentiles(f: ReportFilters, later: Later, q: Que
 export async function percentilesByIndexWalk(f: ReportFilters, later: Later, n: number, q: Queryable = db): Promise<Percentiles> {
   const seconds = responseSeconds(later, q);
   const at = async (rank: number) => {
-    const [row] = await casesInPeriod(f, q, { period: true, from: q.raw(`cases as c indexed by ${RESPONSE_INDEX[later]}`) })
+    const [row] = await casesInPeriod(f, q, { period: true, from: throughIndexSql('cases', 'c', RESPONSE_INDEX[later], q) })
       .whereNotNull(`c.${later}`)
       .orderByRaw(seconds)
       .offset(rank - 1)

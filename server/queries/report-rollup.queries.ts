@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import { Queryable, db, isPostgres, readTogether } from '../db';
-import { lockForTransaction, orderedListSql } from '../db-sql';
+import { Queryable, db, readTogether } from '../db';
+import { lockForTransaction, orderedListSql, rowsPerRepeatedUpsert } from '../db-sql';
 
 // The roll-ups of delivered engagements (migrations 2026120517001 and 2026120521002 say what each
 // row counts): over all engagements (jurisdiction '') and over those listing each jurisdiction.
@@ -123,21 +123,13 @@ export async function recountYear(q: Queryable, calendarYear: number, track: str
 }
 
 /**
- * How many engagements one addition counts. PostgreSQL: 5,000, since an import adds to the same few
- * thousand roll-up rows again with each statement, and PostgreSQL keeps every version of a row its
- * transaction updated (at 500 a statement a 100,000-row import spent 32 s here). SQLite: 500, as
- * fast there, while 5,000 took the import's peak memory from about 290 to 335 MB. (Either list is
- * well under the engine's limit of bound parameters.)
- */
-const addChunk = (q: Queryable) => (isPostgres(q) ? 5000 : 500);
-
-/**
  * Adds what these delivered engagements count to the month and year rows (creating the rows they
  * are the first of), without counting anything else again: right for engagements the roll-ups do
  * not hold yet (no mark), as a new engagement is. The sums add up; the first and last dates can only
- * widen. (A `where true` keeps SQLite from reading the conflict clause as a join's.)
+ * widen. (A `where true` keeps SQLite from reading the conflict clause as a join's.) An import adds
+ * many: they go a chunk at a time, as many as rowsPerRepeatedUpsert says.
  */
-export async function addToRollups(q: Queryable, engagementIds: number[], chunk = addChunk(q)): Promise<void> {
+export async function addToRollups(q: Queryable, engagementIds: number[], chunk = rowsPerRepeatedUpsert(q)): Promise<void> {
   for (let i = 0; i < engagementIds.length; i += chunk) await addChunkToRollups(q, engagementIds.slice(i, i + chunk));
 }
 
