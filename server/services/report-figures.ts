@@ -1,6 +1,6 @@
 import * as raw from '../queries/report.queries';
 import type { CoverageRow, Dimension, ReportFilters, Totals } from '../queries/report.queries';
-import { RolledUp, RollupKind, rolledUp, servedPairs } from '../queries/report-rollup.queries';
+import { RolledUp, RollupKind, rolledUp, servedPairs } from '../queries/report-rollup-reads.queries';
 import { listJurisdictions, listTopics } from '../queries/reference.queries';
 import { listUserNames } from '../queries/user.queries';
 

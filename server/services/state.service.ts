@@ -1,6 +1,6 @@
 import { num } from '../values';
 import { findJurisdiction } from '../queries/reference.queries';
-import { rolledUp } from '../queries/report-rollup.queries';
+import { rolledUp } from '../queries/report-rollup-reads.queries';
 import { stateCases, stateCounts, stateEngagements } from '../queries/state.queries';
 import { listUserNames } from '../queries/user.queries';
 import { ENGAGEMENT_STATUSES } from '../schemas/engagement.schemas';

@@ -1,14 +1,8 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import * as yearRollups from '../../db/migrations/2026120600002_create_report_rollup_years';
-import {
-  RollupKind,
-  addToRollups,
-  allDerivedRows,
-  rebuildRollups,
-  rolledUp,
-  servedPairs,
-} from '../../server/queries/report-rollup.queries';
+import { RollupKind, rolledUp, servedPairs } from '../../server/queries/report-rollup-reads.queries';
+import { addToRollups, allDerivedRows, rebuildRollups } from '../../server/queries/report-rollup.queries';
 import { editCase } from '../../server/services/case-edit.service';
 import { refreshReportRollups } from '../../server/services/report-rollups';
 import { cancelEngagement, createEngagement, deleteEngagement, updateEngagement } from '../../server/services/engagement.service';
