@@ -3,9 +3,9 @@ import { lockForTransaction, orderedListSql, rowsPerRepeatedUpsert } from '../db
 
 // The roll-ups of delivered engagements (migrations 2026120517001 and 2026120521002 say what each
 // row counts): over all engagements (jurisdiction '') and over those listing each jurisdiction.
-// The engagements counted are those matching `condition` (which says they are delivered); the CTEs d and dj come first, then the
-// statement that uses ROLLUP_ROWS (an insert, or an insert that adds to the rows it finds). The
-// reads of the roll-ups are in report-rollup-reads.queries.ts.
+// The engagements counted are those matching `condition` (which says they are delivered); the
+// CTEs d and dj come first, then the statement that uses the rows (an insert, or an insert that
+// adds to the rows it finds). The reads of the roll-ups are in report-rollup-reads.queries.ts.
 const ROLLUP_CTES = (condition: string) => `
   with d as (
     select e.id as d_id, e.date as d_date, e.year as d_year, substr(e.date, 1, 7) as d_month, c.track as d_track, e.format as d_format, e.duration_minutes as d_m, e.participant_count as d_p
@@ -13,7 +13,8 @@ const ROLLUP_CTES = (condition: string) => `
   ),
   dj as (select d.*, x.jurisdiction_code as d_code from d join engagement_jurisdictions x on x.engagement_id = d.d_id)`;
 const ROLLUP_COLUMNS = 'kind, jurisdiction, month, year, track, item, engagements, minutes, participants, first_date, last_date';
-const ROLLUP_ROWS = `
+// The rows over all engagements (jurisdiction ''), which the year rows sum, then those per jurisdiction.
+const ALL_ENGAGEMENT_ROWS = `
   select 'format' as kind, '' as jurisdiction, d_month as month, d_year as year, d_track as track, d_format as item, count(*) as engagements, sum(d_m) as minutes, sum(d_p) as participants, min(d_date) as first_date, max(d_date) as last_date from d group by d_month, d_year, d_track, d_format
   union all select 'jurisdiction', '', d_month, d_year, d_track, d_code, count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from dj group by d_month, d_year, d_track, d_code
   union all select 'topic', '', d_month, d_year, d_track, cast(x.topic_id as varchar(32)), count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from d join engagement_topics x on x.engagement_id = d.d_id group by d_month, d_year, d_track, x.topic_id
@@ -21,7 +22,8 @@ const ROLLUP_ROWS = `
   union all select 'any_state', '', d_month, d_year, d_track, '', count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from d where exists (select 1 from engagement_jurisdictions x join jurisdictions j on j.code = x.jurisdiction_code where x.engagement_id = d.d_id and j.kind <> 'territory') group by d_month, d_year, d_track
   union all select 'any_territory', '', d_month, d_year, d_track, '', count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from d where exists (select 1 from engagement_jurisdictions x join jurisdictions j on j.code = x.jurisdiction_code where x.engagement_id = d.d_id and j.kind = 'territory') group by d_month, d_year, d_track
   union all select 'any_topic', '', d_month, d_year, d_track, '', count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from d where exists (select 1 from engagement_topics x where x.engagement_id = d.d_id) group by d_month, d_year, d_track
-  union all select 'any_consultant', '', d_month, d_year, d_track, '', count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from d where exists (select 1 from engagement_consultants x where x.engagement_id = d.d_id) group by d_month, d_year, d_track
+  union all select 'any_consultant', '', d_month, d_year, d_track, '', count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from d where exists (select 1 from engagement_consultants x where x.engagement_id = d.d_id) group by d_month, d_year, d_track`;
+const ROLLUP_ROWS = `${ALL_ENGAGEMENT_ROWS}
   union all select 'format', d_code, d_month, d_year, d_track, d_format, count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from dj group by d_code, d_month, d_year, d_track, d_format
   union all select 'topic', d_code, d_month, d_year, d_track, cast(x.topic_id as varchar(32)), count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from dj join engagement_topics x on x.engagement_id = dj.d_id group by d_code, d_month, d_year, d_track, x.topic_id
   union all select 'consultant', d_code, d_month, d_year, d_track, cast(x.user_id as varchar(32)), count(*), sum(d_m), sum(d_p), min(d_date), max(d_date) from dj join engagement_consultants x on x.engagement_id = dj.d_id group by d_code, d_month, d_year, d_track, x.user_id
@@ -149,7 +151,7 @@ async function addChunkToRollups(q: Queryable, engagementIds: number[]): Promise
     `${ROLLUP_CTES(`e.id in (${ids})`)}
      insert into report_rollup_years (kind, calendar_year, track, item, year, engagements, minutes, participants, first_date, last_date)
      select kind, cast(substr(month, 1, 4) as integer), track, item, year, sum(engagements), sum(minutes), sum(participants), min(first_date), max(last_date)
-     from (${ROLLUP_ROWS}) as n where jurisdiction = ''
+     from (${ALL_ENGAGEMENT_ROWS}) as n
      group by kind, substr(month, 1, 4), track, item, year
      on conflict (kind, calendar_year, track, item, year) ${ADD_TO('report_rollup_years')}`,
     engagementIds,
