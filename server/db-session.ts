@@ -36,6 +36,15 @@ export function startSqliteSession(conn: SqliteConnection, done: Done): void {
 }
 
 /**
+ * A new SQLite connection that only reads (beside the writer, `readerOf` in db.ts): it waits for
+ * a lock as the writer does, and refuses any write, so that a query sent to it by mistake fails
+ * in the tests instead of racing the writer. The writer set WAL and ANALYZE for the file.
+ */
+export function startSqliteReader(conn: SqliteConnection, done: Done): void {
+  conn.exec('PRAGMA busy_timeout = 5000; PRAGMA query_only = ON;', (err) => done(err, conn));
+}
+
+/**
  * A new PostgreSQL connection: the planner's cost of a random page read. At PostgreSQL's default
  * (4, spinning disks) it hash-joins every row of a link table (the jurisdictions, topics or
  * consultants of 200,000 engagements) to count the few days of a month cut by a report's period,

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import fs from 'node:fs';
 import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
-import { startPostgresSession, startSqliteSession } from './db-session';
+import { startPostgresSession, startSqliteReader, startSqliteSession } from './db-session';
 import { bool } from './values';
 
 /**
@@ -38,6 +38,51 @@ export const db: Knex = new Proxy(function database() {} as unknown as Knex, {
     return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(instance) : value;
   },
 });
+
+/**
+ * `reads` is `db` for a query that only reads. On a SQLite file it runs on connections of their
+ * own (`readerOf`): in WAL mode a reader never waits for the writer, so a page is not held up
+ * behind another request's transaction, nor behind a write waiting out another process's lock (a
+ * CLI import). Elsewhere (PostgreSQL's pool, an in-memory file) it is `db` itself.
+ */
+export const reads: Knex = new Proxy(function database() {} as unknown as Knex, {
+  apply: (_target, _this, args: unknown[]) => (readerOf(currentDatabase()) as unknown as (...a: unknown[]) => unknown)(...args),
+  get: (_target, property) => {
+    const instance = readerOf(currentDatabase());
+    const value: unknown = Reflect.get(instance, property, instance);
+    return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(instance) : value;
+  },
+});
+
+/** Connections a SQLite database reads on, besides its one writer (node-sqlite3 runs each on libuv's pool of 4 threads). */
+const SQLITE_READERS = 2;
+const readers = new WeakMap<Knex, Knex>();
+
+/**
+ * The knex instance that reads a SQLite file beside `instance` (made at the first read, and
+ * destroyed with it); `instance` itself for PostgreSQL, an in-memory file or a destroyed pool.
+ */
+export function readerOf(instance: Knex): Knex {
+  const known = readers.get(instance);
+  if (known) return known;
+  const config = instance.client.config as Knex.Config;
+  const file = (config.connection as { filename?: string } | undefined)?.filename;
+  if (isPostgres(instance) || !file || file === ':memory:' || !instance.client.pool) return instance;
+  const reader = knexFactory({ ...config, pool: { min: 0, max: SQLITE_READERS, afterCreate: startSqliteReader } });
+  readers.set(instance, reader);
+  // Whoever closes the database (a server stopping, a test) closes its readers too.
+  const destroy = Object.getOwnPropertyDescriptor(instance, 'destroy') as PropertyDescriptor;
+  Object.defineProperty(instance, 'destroy', {
+    ...destroy,
+    value: async () => {
+      readers.delete(instance);
+      Object.defineProperty(instance, 'destroy', destroy);
+      await reader.destroy();
+      await instance.destroy();
+    },
+  });
+  return reader;
+}
 
 export type Queryable = Knex | Knex.Transaction;
 

@@ -1,4 +1,4 @@
-import { Queryable, db } from '../db';
+import { Queryable, reads } from '../db';
 import { num } from '../values';
 import { isId } from '../ids';
 
@@ -62,35 +62,35 @@ export async function insertApplication(q: Queryable, row: Omit<ApplicationRow, 
   return Number(typeof inserted === 'object' ? inserted.id : inserted);
 }
 
-export async function findApplication(id: number, q: Queryable = db): Promise<ApplicationRow | undefined> {
+export async function findApplication(id: number, q: Queryable = reads): Promise<ApplicationRow | undefined> {
   if (!isId(id)) return undefined;
   const row = await q('applications').where({ id }).first();
   return row ? applicationOf(row) : undefined;
 }
 
-export async function findApplicationByTokenHash(hash: string, q: Queryable = db): Promise<ApplicationRow | undefined> {
+export async function findApplicationByTokenHash(hash: string, q: Queryable = reads): Promise<ApplicationRow | undefined> {
   const row = await q('applications').where({ status_token_hash: hash }).first();
   return row ? applicationOf(row) : undefined;
 }
 
-export async function findApplicationByIdempotencyKey(key: string, q: Queryable = db): Promise<ApplicationRow | undefined> {
+export async function findApplicationByIdempotencyKey(key: string, q: Queryable = reads): Promise<ApplicationRow | undefined> {
   const row = await q('applications').where({ idempotency_key: key }).first();
   return row ? applicationOf(row) : undefined;
 }
 
-export async function findApplicationByEmail(cohortId: number, email: string, q: Queryable = db): Promise<ApplicationRow | undefined> {
+export async function findApplicationByEmail(cohortId: number, email: string, q: Queryable = reads): Promise<ApplicationRow | undefined> {
   const row = await q('applications').where({ cohort_id: cohortId, email }).first();
   return row ? applicationOf(row) : undefined;
 }
 
 /** A cohort's applications in the order they came in. */
-export async function applicationsOfCohort(cohortId: number, q: Queryable = db): Promise<ApplicationRow[]> {
+export async function applicationsOfCohort(cohortId: number, q: Queryable = reads): Promise<ApplicationRow[]> {
   const rows = await q('applications').where({ cohort_id: cohortId }).orderBy('submitted_at').orderBy('id');
   return rows.map(applicationOf);
 }
 
 /** The selected applicants of a cohort (its roster), by name. */
-export async function rosterOf(cohortId: number, q: Queryable = db): Promise<ApplicationRow[]> {
+export async function rosterOf(cohortId: number, q: Queryable = reads): Promise<ApplicationRow[]> {
   const rows = await q('applications').where({ cohort_id: cohortId, decision: 'selected' }).orderBy('name').orderBy('id');
   return rows.map(applicationOf);
 }
@@ -100,7 +100,7 @@ export async function setDecision(q: Queryable, id: number, decision: string, us
 }
 
 /** The applications of these cohorts (all cohorts when not given), newest cohort first, with whether `userId` has scored each. */
-export async function applicationsForReviewer(userId: number, cohortIds?: number[], q: Queryable = db) {
+export async function applicationsForReviewer(userId: number, cohortIds?: number[], q: Queryable = reads) {
   const query = q('applications as a');
   if (cohortIds) query.whereIn('a.cohort_id', cohortIds.length ? cohortIds : [0]);
   const rows = await query
@@ -139,13 +139,13 @@ export async function applicationsForReviewer(userId: number, cohortIds?: number
 }
 
 /** One reviewer's review of an application, if given. */
-export async function reviewBy(applicationId: number, userId: number, q: Queryable = db): Promise<ReviewRow | undefined> {
+export async function reviewBy(applicationId: number, userId: number, q: Queryable = reads): Promise<ReviewRow | undefined> {
   const row = await q('application_reviews').where({ application_id: applicationId, reviewer_user_id: userId }).first();
   return row ? reviewOf(row) : undefined;
 }
 
 /** Every review of an application, with the reviewers' names, oldest first. */
-export async function reviewsOfApplication(applicationId: number, q: Queryable = db): Promise<ReviewRow[]> {
+export async function reviewsOfApplication(applicationId: number, q: Queryable = reads): Promise<ReviewRow[]> {
   const rows = await q('application_reviews as r')
     .join('users as u', 'u.id', 'r.reviewer_user_id')
     .where('r.application_id', applicationId)
@@ -155,7 +155,7 @@ export async function reviewsOfApplication(applicationId: number, q: Queryable =
 }
 
 /** Every review of a cohort's applications, with the reviewers' names. */
-export async function reviewsOfCohort(cohortId: number, q: Queryable = db): Promise<ReviewRow[]> {
+export async function reviewsOfCohort(cohortId: number, q: Queryable = reads): Promise<ReviewRow[]> {
   const rows = await q('application_reviews as r')
     .join('applications as a', 'a.id', 'r.application_id')
     .join('users as u', 'u.id', 'r.reviewer_user_id')

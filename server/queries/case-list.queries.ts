@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { Queryable, db, readTogether } from '../db';
+import { db, Queryable, reads, readTogether } from '../db';
 import { num } from '../values';
 import { whereSearchMatches } from './search.queries';
 
@@ -82,7 +82,7 @@ export async function listCases(
   sort: SortKey,
   page: number,
   perPage: number,
-  q: Queryable = db,
+  q: Queryable = reads,
 ): Promise<{ rows: CaseListRow[]; total: number }> {
   const [col, dir] = SORTS[sort];
   const query = applyFilters(q('cases'), f, q)

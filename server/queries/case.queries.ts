@@ -1,4 +1,4 @@
-import { Queryable, db, rawRows } from '../db';
+import { Queryable, rawRows, reads } from '../db';
 import { forNoKeyUpdate, insertMany } from '../db-sql';
 
 export interface CaseRow {
@@ -111,15 +111,15 @@ export async function insertCaseEvents(trx: Queryable, events: CaseEvent[]): Pro
   await insertMany(trx, 'case_events', events.map(caseEventRow));
 }
 
-export async function findCaseByTokenHash(tokenHash: string, q: Queryable = db): Promise<CaseRow | undefined> {
+export async function findCaseByTokenHash(tokenHash: string, q: Queryable = reads): Promise<CaseRow | undefined> {
   return q('cases').where({ status_token_hash: tokenHash }).first();
 }
 
-export async function findCaseByIdempotencyKey(key: string, q: Queryable = db): Promise<CaseRow | undefined> {
+export async function findCaseByIdempotencyKey(key: string, q: Queryable = reads): Promise<CaseRow | undefined> {
   return q('cases').where({ idempotency_key: key }).first();
 }
 
-export async function findCaseById(id: number, q: Queryable = db): Promise<CaseRow | undefined> {
+export async function findCaseById(id: number, q: Queryable = reads): Promise<CaseRow | undefined> {
   return q('cases').where({ id }).first();
 }
 
@@ -129,7 +129,7 @@ export async function lockCase(trx: Queryable, id: number): Promise<CaseRow | un
 }
 
 /** The topics of a case, in the topics' display order. */
-export async function topicsOfCase(caseId: number, q: Queryable = db): Promise<{ id: number; slug: string; name: string }[]> {
+export async function topicsOfCase(caseId: number, q: Queryable = reads): Promise<{ id: number; slug: string; name: string }[]> {
   return q('topics')
     .join('case_topics', 'case_topics.topic_id', 'topics.id')
     .where('case_topics.case_id', caseId)
@@ -138,7 +138,7 @@ export async function topicsOfCase(caseId: number, q: Queryable = db): Promise<{
 }
 
 /** Ids of a case's supporting consultants. */
-export async function supporterIds(caseId: number, q: Queryable = db): Promise<number[]> {
+export async function supporterIds(caseId: number, q: Queryable = reads): Promise<number[]> {
   return (await q('case_supporters').where({ case_id: caseId }).select('user_id')).map((r) => Number(r.user_id));
 }
 
@@ -160,7 +160,7 @@ export async function replaceCaseTopics(q: Queryable, caseId: number, topicIds: 
 }
 
 /** The timeline of a case, oldest first, with the actor's name. */
-export async function caseEvents(caseId: number, q: Queryable = db) {
+export async function caseEvents(caseId: number, q: Queryable = reads) {
   return q('case_events')
     .leftJoin('users', 'users.id', 'case_events.actor_user_id')
     .where('case_events.case_id', caseId)
@@ -175,7 +175,7 @@ export async function insertNote(
   await q('case_notes').insert(row);
 }
 
-export async function caseNotes(caseId: number, q: Queryable = db) {
+export async function caseNotes(caseId: number, q: Queryable = reads) {
   return q('case_notes')
     .join('users', 'users.id', 'case_notes.author_user_id')
     .where('case_notes.case_id', caseId)
@@ -191,7 +191,7 @@ export async function insertMessage(
 }
 
 /** Messages between staff and requester, oldest first; staff authors by name. */
-export async function caseMessages(caseId: number, q: Queryable = db) {
+export async function caseMessages(caseId: number, q: Queryable = reads) {
   return q('case_messages')
     .leftJoin('users', 'users.id', 'case_messages.author_user_id')
     .where('case_messages.case_id', caseId)
@@ -200,13 +200,13 @@ export async function caseMessages(caseId: number, q: Queryable = db) {
 }
 
 /** How many delivered engagements a case has. */
-export async function deliveredEngagementCount(caseId: number, q: Queryable = db): Promise<number> {
+export async function deliveredEngagementCount(caseId: number, q: Queryable = reads): Promise<number> {
   const [{ n }] = await q('engagements').where({ case_id: caseId, status: 'delivered' }).count({ n: '*' });
   return Number(n);
 }
 
 /** A case id by its reference (TA-2026-0042). */
-export async function caseIdByReference(reference: string, q: Queryable = db): Promise<number | undefined> {
+export async function caseIdByReference(reference: string, q: Queryable = reads): Promise<number | undefined> {
   const row = await q('cases').where({ reference }).first('id');
   return row ? Number(row.id) : undefined;
 }

@@ -1,7 +1,7 @@
-import { Queryable, db } from '../db';
+import { Queryable, reads } from '../db';
 
 /** The reviewers a director assigned to a cohort, by name. */
-export async function reviewersOfCohort(cohortId: number, q: Queryable = db): Promise<{ id: number; name: string }[]> {
+export async function reviewersOfCohort(cohortId: number, q: Queryable = reads): Promise<{ id: number; name: string }[]> {
   const rows = await q('cohort_reviewers as r')
     .join('users as u', 'u.id', 'r.user_id')
     .where('r.cohort_id', cohortId)
@@ -12,12 +12,12 @@ export async function reviewersOfCohort(cohortId: number, q: Queryable = db): Pr
 }
 
 /** Whether the user is one of the cohort's reviewers. */
-export async function isCohortReviewer(cohortId: number, userId: number, q: Queryable = db): Promise<boolean> {
+export async function isCohortReviewer(cohortId: number, userId: number, q: Queryable = reads): Promise<boolean> {
   return Boolean(await q('cohort_reviewers').where({ cohort_id: cohortId, user_id: userId }).first('id'));
 }
 
 /** The ids of the cohorts a user reviews. */
-export async function cohortsReviewedBy(userId: number, q: Queryable = db): Promise<number[]> {
+export async function cohortsReviewedBy(userId: number, q: Queryable = reads): Promise<number[]> {
   const rows = await q('cohort_reviewers').where({ user_id: userId }).select('cohort_id');
   return rows.map((r: { cohort_id: unknown }) => Number(r.cohort_id));
 }

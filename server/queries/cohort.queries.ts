@@ -1,4 +1,4 @@
-import { Queryable, db } from '../db';
+import { Queryable, reads } from '../db';
 import { forUpdate } from '../db-sql';
 import { num } from '../values';
 import { isId } from '../ids';
@@ -56,26 +56,26 @@ export async function lockCohort(trx: Queryable, id: number): Promise<CohortRow 
   return forUpdate(trx('cohorts').where({ id })).first();
 }
 
-export async function findCohort(id: number, q: Queryable = db): Promise<CohortRow | undefined> {
+export async function findCohort(id: number, q: Queryable = reads): Promise<CohortRow | undefined> {
   if (!isId(id)) return undefined;
   const row = await q('cohorts').where({ id }).first();
   return row ? cohortOf(row) : undefined;
 }
 
 /** The cohort with this year and name, if any (names are unique within a year). */
-export async function findCohortByName(year: number, name: string, q: Queryable = db): Promise<CohortRow | undefined> {
+export async function findCohortByName(year: number, name: string, q: Queryable = reads): Promise<CohortRow | undefined> {
   const row = await q('cohorts').where({ year, name }).first();
   return row ? cohortOf(row) : undefined;
 }
 
 /** The cohort a form with this submission key created, if any. */
-export async function findCohortByKey(key: string, q: Queryable = db): Promise<CohortRow | undefined> {
+export async function findCohortByKey(key: string, q: Queryable = reads): Promise<CohortRow | undefined> {
   const row = await q('cohorts').where({ idempotency_key: key }).first();
   return row ? cohortOf(row) : undefined;
 }
 
 /** Every cohort, newest first, with its application and roster counts. */
-export async function listCohorts(q: Queryable = db): Promise<(CohortRow & { applications: number; selected: number })[]> {
+export async function listCohorts(q: Queryable = reads): Promise<(CohortRow & { applications: number; selected: number })[]> {
   const rows = await q('cohorts as k')
     .leftJoin('applications as a', 'a.cohort_id', 'k.id')
     .groupBy('k.id')
@@ -97,7 +97,7 @@ export async function listCohorts(q: Queryable = db): Promise<(CohortRow & { app
 }
 
 /** Cohorts whose application window includes `today` (YYYY-MM-DD), closing soonest first. */
-export async function openCohorts(today: string, q: Queryable = db): Promise<CohortRow[]> {
+export async function openCohorts(today: string, q: Queryable = reads): Promise<CohortRow[]> {
   const rows = await q('cohorts').where('opens_on', '<=', today).andWhere('closes_on', '>=', today).orderBy('closes_on').orderBy('id');
   return rows.map(cohortOf);
 }
@@ -126,7 +126,7 @@ export async function updateMeeting(
 }
 
 /** A cohort's meetings in number order, with their engagements' fields. */
-export async function meetingsOfCohort(cohortId: number, q: Queryable = db): Promise<MeetingRow[]> {
+export async function meetingsOfCohort(cohortId: number, q: Queryable = reads): Promise<MeetingRow[]> {
   const rows = await q('cohort_meetings as m')
     .join('engagements as e', 'e.id', 'm.engagement_id')
     .where('m.cohort_id', cohortId)
@@ -159,7 +159,7 @@ export async function meetingsOfCohort(cohortId: number, q: Queryable = db): Pro
 /** Every attendance mark of a cohort's meetings. */
 export async function attendanceOfCohort(
   cohortId: number,
-  q: Queryable = db,
+  q: Queryable = reads,
 ): Promise<{ meeting_id: number; application_id: number; status: string }[]> {
   const rows = await q('meeting_attendances as t')
     .join('cohort_meetings as m', 'm.id', 't.cohort_meeting_id')
@@ -203,7 +203,7 @@ export async function saveAttendance(
 /** Everyone marked present at a meeting, with what the engagement's attendee list keeps of them. */
 export async function presentAt(
   meetingId: number,
-  q: Queryable = db,
+  q: Queryable = reads,
 ): Promise<{ id: number; name: string; board_role: string; jurisdiction_code: string }[]> {
   const rows = await q('meeting_attendances as t')
     .join('applications as a', 'a.id', 't.application_id')
@@ -215,7 +215,7 @@ export async function presentAt(
 }
 
 /** The assignment a form with this submission key added, if any. */
-export async function findAssignmentByKey(key: string, q: Queryable = db): Promise<AssignmentRow | undefined> {
+export async function findAssignmentByKey(key: string, q: Queryable = reads): Promise<AssignmentRow | undefined> {
   const row = await q('cohort_assignments').where({ idempotency_key: key }).first('id', 'cohort_id', 'title', 'due_on');
   return row ? { ...row, id: Number(row.id), cohort_id: Number(row.cohort_id) } : undefined;
 }
@@ -229,7 +229,7 @@ export async function insertAssignment(
 }
 
 /** A cohort's assignments by due date. */
-export async function assignmentsOfCohort(cohortId: number, q: Queryable = db): Promise<AssignmentRow[]> {
+export async function assignmentsOfCohort(cohortId: number, q: Queryable = reads): Promise<AssignmentRow[]> {
   const rows = await q('cohort_assignments')
     .where({ cohort_id: cohortId })
     .orderBy('due_on')
@@ -238,7 +238,7 @@ export async function assignmentsOfCohort(cohortId: number, q: Queryable = db): 
   return rows.map((r: AssignmentRow) => ({ ...r, id: Number(r.id), cohort_id: Number(r.cohort_id) }));
 }
 
-export async function findAssignment(id: number, q: Queryable = db): Promise<AssignmentRow | undefined> {
+export async function findAssignment(id: number, q: Queryable = reads): Promise<AssignmentRow | undefined> {
   const row = await q('cohort_assignments').where({ id }).first('id', 'cohort_id', 'title', 'due_on');
   return row ? { ...row, id: Number(row.id), cohort_id: Number(row.cohort_id) } : undefined;
 }
@@ -246,7 +246,7 @@ export async function findAssignment(id: number, q: Queryable = db): Promise<Ass
 /** Which participants completed which of a cohort's assignments. */
 export async function completionsOfCohort(
   cohortId: number,
-  q: Queryable = db,
+  q: Queryable = reads,
 ): Promise<{ assignment_id: number; application_id: number }[]> {
   const rows = await q('assignment_completions as c')
     .join('cohort_assignments as s', 's.id', 'c.cohort_assignment_id')

@@ -1,4 +1,4 @@
-import { Queryable, db, readTogether } from '../db';
+import { Queryable, reads, readTogether } from '../db';
 import { num } from '../values';
 import { WORKING_STATUSES } from '../vocabulary';
 
@@ -17,7 +17,7 @@ export interface Candidate {
  * Each consultant's workload: how many cases they lead that are being worked on (WORKING_STATUSES),
  * by user id. A consultant who leads none is not in the map.
  */
-export async function workloadByLead(q: Queryable = db): Promise<Map<number, number>> {
+export async function workloadByLead(q: Queryable = reads): Promise<Map<number, number>> {
   const rows: { lead_consultant_id: unknown; n: unknown }[] = await q('cases')
     .whereIn('status', WORKING_STATUSES)
     .whereNotNull('lead_consultant_id')
@@ -31,7 +31,7 @@ export async function workloadByLead(q: Queryable = db): Promise<Map<number, num
  * Every active staff member with what assignment suggestions weigh: expertise, open cases led,
  * and earlier cases (led or supported) in a jurisdiction.
  */
-export async function assignmentCandidates(jurisdiction: string, excludeCaseId: number, q: Queryable = db): Promise<Candidate[]> {
+export async function assignmentCandidates(jurisdiction: string, excludeCaseId: number, q: Queryable = reads): Promise<Candidate[]> {
   const [users, topics, openBy, ledHere, supportedHere] = await readTogether(q, [
     (): Promise<{ id: unknown; name: string; email: string; role: string; capacity: unknown }[]> =>
       q('users').where({ active: true }).orderBy('name').select('id', 'name', 'email', 'role', 'capacity'),

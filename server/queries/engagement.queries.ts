@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { Queryable, db, readTogether } from '../db';
+import { Queryable, reads, readTogether } from '../db';
 import { forUpdate } from '../db-sql';
 import { isId } from '../ids';
 import { num } from '../values';
@@ -144,7 +144,7 @@ async function withChildren(rows: EngagementRow[], q: Queryable): Promise<Engage
 }
 
 /** An engagement with its children. */
-export async function findEngagement(id: number, q: Queryable = db): Promise<EngagementFull | undefined> {
+export async function findEngagement(id: number, q: Queryable = reads): Promise<EngagementFull | undefined> {
   // Past the integer column's range PostgreSQL raises an error rather than finding nothing.
   if (!isId(id)) return undefined;
   const row = await q('engagements').where({ id }).first();
@@ -159,7 +159,7 @@ export async function lockEngagement(trx: Knex.Transaction, id: number): Promise
 }
 
 /** A case's engagements with their children, in date and time order. */
-export async function engagementsOfCase(caseId: number, q: Queryable = db): Promise<EngagementFull[]> {
+export async function engagementsOfCase(caseId: number, q: Queryable = reads): Promise<EngagementFull[]> {
   return withChildren(await q('engagements').where({ case_id: caseId }).orderBy('date').orderBy('start_time').orderBy('id'), q);
 }
 
@@ -181,7 +181,7 @@ export async function firstDeliveredEngagement(
 }
 
 /** A case's engagements still scheduled (rows only), in date order. */
-export async function scheduledEngagementsOfCase(caseId: number, q: Queryable = db): Promise<EngagementRow[]> {
+export async function scheduledEngagementsOfCase(caseId: number, q: Queryable = reads): Promise<EngagementRow[]> {
   const rows: EngagementRow[] = await q('engagements').where({ case_id: caseId, status: 'scheduled' }).orderBy('date').orderBy('id');
   return rows.map(normalize);
 }
@@ -195,7 +195,7 @@ export async function setJurisdictionCopiesStatus(q: Queryable, engagementId: nu
 }
 
 /** True when the case is a cohort's or a network event's (its meetings are kept from the program pages). */
-export async function belongsToProgram(caseId: number, q: Queryable = db): Promise<boolean> {
+export async function belongsToProgram(caseId: number, q: Queryable = reads): Promise<boolean> {
   const [cohort, event] = await Promise.all([
     q('cohorts').where({ case_id: caseId }).first('id'),
     q('network_event_cases').where({ case_id: caseId }).first('id'),
@@ -206,7 +206,7 @@ export async function belongsToProgram(caseId: number, q: Queryable = db): Promi
 /** An engagement's row and its facilitators' ids (what its calendar file and mail need). */
 export async function engagementWithConsultants(
   id: number,
-  q: Queryable = db,
+  q: Queryable = reads,
 ): Promise<(EngagementRow & { consultant_ids: number[] }) | undefined> {
   if (!isId(id)) return undefined;
   const row: EngagementRow | undefined = await q('engagements').where({ id }).first();
@@ -216,7 +216,7 @@ export async function engagementWithConsultants(
 }
 
 /** The names and addresses of those among these staff members who are still active. */
-export async function activeStaffAmong(userIds: number[], q: Queryable = db): Promise<{ name: string; email: string }[]> {
+export async function activeStaffAmong(userIds: number[], q: Queryable = reads): Promise<{ name: string; email: string }[]> {
   if (!userIds.length) return [];
   return q('users').whereIn('id', userIds).andWhere('active', true).select('name', 'email');
 }

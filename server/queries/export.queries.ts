@@ -1,11 +1,11 @@
 import type { Knex } from 'knex';
-import { Queryable, db, readTogether } from '../db';
+import { Queryable, reads, readTogether } from '../db';
 import { num } from '../values';
 import { casesInPeriod } from './report-case.queries';
 import { ReportFilters, dateAndIdColumns, deliveredEngagements } from './report.queries';
 
 /** Delivered engagements behind the figures, one row each (their lists are added by `withLists`). */
-function engagementRows(f: ReportFilters, q: Queryable = db): Knex.QueryBuilder {
+function engagementRows(f: ReportFilters, q: Queryable = reads): Knex.QueryBuilder {
   const [date, id] = dateAndIdColumns(f);
   return deliveredEngagements(f, q, { withCase: true })
     .select(
@@ -66,7 +66,7 @@ async function withLists(rows: Row[], q: Queryable): Promise<Row[]> {
 }
 
 /** Cases submitted in the period under the case filters, one row each. */
-function caseRows(f: ReportFilters, q: Queryable = db): Knex.QueryBuilder {
+function caseRows(f: ReportFilters, q: Queryable = reads): Knex.QueryBuilder {
   return casesInPeriod(f, q)
     .join('jurisdictions as j', 'j.code', 'c.jurisdiction_code')
     .leftJoin('users as lead', 'lead.id', 'c.lead_consultant_id')
@@ -145,7 +145,7 @@ async function* inPages(
 }
 
 /** Every delivered engagement behind the figures (engagementRows' order), read ENGAGEMENT_PAGE_SIZE rows at a time. */
-export function allEngagementRows(f: ReportFilters, size = ENGAGEMENT_PAGE_SIZE, q: Queryable = db): AsyncGenerator<Row> {
+export function allEngagementRows(f: ReportFilters, size = ENGAGEMENT_PAGE_SIZE, q: Queryable = reads): AsyncGenerator<Row> {
   return inPages(
     () => engagementRows(f, q),
     afterEngagementFor(f),
@@ -155,7 +155,7 @@ export function allEngagementRows(f: ReportFilters, size = ENGAGEMENT_PAGE_SIZE,
 }
 
 /** Every case of the period under the case filters (caseRows' order), read CASE_PAGE_SIZE rows at a time. */
-export function allCaseRows(f: ReportFilters, size = CASE_PAGE_SIZE, q: Queryable = db): AsyncGenerator<Row> {
+export function allCaseRows(f: ReportFilters, size = CASE_PAGE_SIZE, q: Queryable = reads): AsyncGenerator<Row> {
   return inPages(() => caseRows(f, q), afterCase, size);
 }
 
@@ -166,23 +166,23 @@ export interface Slice {
 }
 
 /** One page of the delivered engagements behind the figures. */
-export async function engagementRowsPage(f: ReportFilters, slice: Slice, q: Queryable = db): Promise<Row[]> {
+export async function engagementRowsPage(f: ReportFilters, slice: Slice, q: Queryable = reads): Promise<Row[]> {
   return withLists(await engagementRows(f, q).limit(slice.limit).offset(slice.offset), q);
 }
 
 /** How many delivered engagements are behind the figures. */
-export async function engagementRowCount(f: ReportFilters, q: Queryable = db): Promise<number> {
+export async function engagementRowCount(f: ReportFilters, q: Queryable = reads): Promise<number> {
   const [{ n }] = await engagementRows(f, q).clearSelect().clearOrder().count({ n: '*' });
   return num(n);
 }
 
 /** One page of the cases of the period under the case filters. */
-export async function caseRowsPage(f: ReportFilters, slice: Slice, q: Queryable = db): Promise<Row[]> {
+export async function caseRowsPage(f: ReportFilters, slice: Slice, q: Queryable = reads): Promise<Row[]> {
   return caseRows(f, q).limit(slice.limit).offset(slice.offset);
 }
 
 /** How many cases of the period match the case filters. */
-export async function caseRowCount(f: ReportFilters, q: Queryable = db): Promise<number> {
+export async function caseRowCount(f: ReportFilters, q: Queryable = reads): Promise<number> {
   const [{ n }] = await caseRows(f, q).clearSelect().clearOrder().count({ n: '*' });
   return num(n);
 }

@@ -1,4 +1,4 @@
-import { Queryable, db } from '../db';
+import { Queryable, reads } from '../db';
 import { num } from '../values';
 import { ReportFilters, periodInstants } from './report.queries';
 
@@ -19,7 +19,7 @@ export async function insertFeedback(q: Queryable, row: Omit<FeedbackRow, 'id'>)
 }
 
 /** The feedback given on a case, if any. */
-export async function findFeedback(caseId: number, q: Queryable = db): Promise<FeedbackRow | undefined> {
+export async function findFeedback(caseId: number, q: Queryable = reads): Promise<FeedbackRow | undefined> {
   return q('feedback').where({ case_id: caseId }).first();
 }
 
@@ -59,7 +59,7 @@ const figures = (r: Record<string, unknown>): FeedbackFigures => ({
 export async function feedbackSummary(
   f: ReportFilters,
   by: 'all' | 'format' | 'consultant',
-  q: Queryable = db,
+  q: Queryable = reads,
 ): Promise<(FeedbackFigures & { key: string; label?: string })[]> {
   const [from, to] = periodInstants(f);
   // Imported cases are left out: their requesters were never asked, so they are not "not answered".

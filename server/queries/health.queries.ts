@@ -1,9 +1,9 @@
-import { db, storageProblem } from '../db';
+import { reads, storageProblem } from '../db';
 
 /** Whether the database answers `select 1` within `timeoutMs` (false on any error or on time running out). */
 export async function databaseAnswers(timeoutMs: number): Promise<boolean> {
   try {
-    await db.raw('select 1 as ok').timeout(timeoutMs, { cancel: false });
+    await reads.raw('select 1 as ok').timeout(timeoutMs, { cancel: false });
     return true;
   } catch {
     return false;

@@ -1,4 +1,4 @@
-import { Queryable, db } from '../db';
+import { db, Queryable, reads } from '../db';
 
 interface IdempotencyRow {
   id: number;
@@ -16,7 +16,7 @@ export async function insertIdempotencyKey(row: Omit<IdempotencyRow, 'id' | 'sta
   return Number(typeof inserted === 'object' ? inserted.id : inserted);
 }
 
-export async function findIdempotencyKey(tokenId: number, key: string, q: Queryable = db): Promise<IdempotencyRow | undefined> {
+export async function findIdempotencyKey(tokenId: number, key: string, q: Queryable = reads): Promise<IdempotencyRow | undefined> {
   return q('api_idempotency_keys').where({ token_id: tokenId, key }).first();
 }
 

@@ -1,4 +1,4 @@
-import { Queryable, db } from '../db';
+import { db, Queryable, reads } from '../db';
 
 interface ImportUploadRow {
   id: number;
@@ -16,7 +16,7 @@ export async function insertImportUpload(
   await q('import_uploads').insert(row);
 }
 
-export async function findImportUpload(tokenHash: string, q: Queryable = db): Promise<ImportUploadRow | undefined> {
+export async function findImportUpload(tokenHash: string, q: Queryable = reads): Promise<ImportUploadRow | undefined> {
   const row = await q('import_uploads')
     .where({ token_hash: tokenHash })
     .first('id', 'user_id', 'file_name', 'csv_text', 'sha256', 'created_at');

@@ -1,4 +1,4 @@
-import { Queryable, db } from '../db';
+import { Queryable, reads } from '../db';
 import { analyzeTables, insertMany } from '../db-sql';
 import type { CaseRow } from './case.queries';
 import type { EngagementRow } from './engagement.queries';
@@ -19,7 +19,7 @@ async function inChunks<T>(values: string[], read: (chunk: string[]) => Promise<
 }
 
 /** Every account's e-mail (lower-cased) with its id and name. */
-export async function accountsByEmail(q: Queryable = db): Promise<{ id: number; email: string; name: string }[]> {
+export async function accountsByEmail(q: Queryable = reads): Promise<{ id: number; email: string; name: string }[]> {
   return (await q('users').select('id', 'email', 'name')).map((u: { id: unknown; email: string; name: string }) => ({
     id: Number(u.id),
     email: String(u.email).toLowerCase(),
@@ -28,7 +28,7 @@ export async function accountsByEmail(q: Queryable = db): Promise<{ id: number; 
 }
 
 /** Every topic, retired ones too, by slug and name (an old record may name a topic retired since). */
-export async function topicsForImport(q: Queryable = db): Promise<{ id: number; slug: string; name: string }[]> {
+export async function topicsForImport(q: Queryable = reads): Promise<{ id: number; slug: string; name: string }[]> {
   return (await q('topics').select('id', 'slug', 'name')).map((t: { id: unknown; slug: string; name: string }) => ({
     id: Number(t.id),
     slug: t.slug,
@@ -37,7 +37,7 @@ export async function topicsForImport(q: Queryable = db): Promise<{ id: number; 
 }
 
 /** The cases imported before under these idempotency keys ("import:<case key>"): key → case id. */
-export async function casesByIdempotencyKey(keys: string[], q: Queryable = db): Promise<Map<string, number>> {
+export async function casesByIdempotencyKey(keys: string[], q: Queryable = reads): Promise<Map<string, number>> {
   const rows = await inChunks(keys, (chunk) =>
     q('cases').whereIn('idempotency_key', chunk).select<{ id: unknown; idempotency_key: string }[]>('id', 'idempotency_key'),
   );
@@ -45,7 +45,7 @@ export async function casesByIdempotencyKey(keys: string[], q: Queryable = db): 
 }
 
 /** The engagements imported before under these import keys: key → engagement id. */
-export async function engagementsByImportKey(keys: string[], q: Queryable = db): Promise<Map<string, number>> {
+export async function engagementsByImportKey(keys: string[], q: Queryable = reads): Promise<Map<string, number>> {
   const rows = await inChunks(keys, (chunk) =>
     q('engagements').whereIn('import_key', chunk).select<{ id: unknown; import_key: string }[]>('id', 'import_key'),
   );

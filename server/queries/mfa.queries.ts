@@ -1,4 +1,4 @@
-import { Queryable, db } from '../db';
+import { db, Queryable, reads } from '../db';
 import { num, toDate } from '../values';
 
 interface TotpRow {
@@ -20,7 +20,7 @@ export interface PasskeyRow {
   last_used_at: Date | null;
 }
 
-export async function findTotp(userId: number, q: Queryable = db): Promise<TotpRow | undefined> {
+export async function findTotp(userId: number, q: Queryable = reads): Promise<TotpRow | undefined> {
   const row = await q('user_totp').where({ user_id: userId }).first();
   return row
     ? {
@@ -62,7 +62,7 @@ export async function useRecoveryCode(userId: number, hash: string, at: string, 
   return Number(await q('recovery_codes').where({ user_id: userId, code_hash: hash }).whereNull('used_at').update({ used_at: at })) === 1;
 }
 
-export async function countUnusedRecoveryCodes(userId: number, q: Queryable = db): Promise<number> {
+export async function countUnusedRecoveryCodes(userId: number, q: Queryable = reads): Promise<number> {
   return num((await q('recovery_codes').where({ user_id: userId }).whereNull('used_at').count({ n: '*' }))[0].n);
 }
 
@@ -84,11 +84,11 @@ function passkeyOf(row: Record<string, unknown>): PasskeyRow {
   };
 }
 
-export async function listPasskeys(userId: number, q: Queryable = db): Promise<PasskeyRow[]> {
+export async function listPasskeys(userId: number, q: Queryable = reads): Promise<PasskeyRow[]> {
   return (await q('passkeys').where({ user_id: userId }).orderBy('id')).map(passkeyOf);
 }
 
-export async function findPasskey(userId: number, credentialId: string, q: Queryable = db): Promise<PasskeyRow | undefined> {
+export async function findPasskey(userId: number, credentialId: string, q: Queryable = reads): Promise<PasskeyRow | undefined> {
   const row = await q('passkeys').where({ user_id: userId, credential_id: credentialId }).first();
   return row ? passkeyOf(row) : undefined;
 }

@@ -1,4 +1,4 @@
-import { Queryable, db } from '../db';
+import { Queryable, reads } from '../db';
 import { num } from '../values';
 import { OPEN_STATUSES } from '../vocabulary';
 import { whereOnCase } from './case-list.queries';
@@ -44,7 +44,7 @@ export async function scheduledEngagements(
   userId: number,
   today: string,
   when: 'upcoming' | 'overdue',
-  q: Queryable = db,
+  q: Queryable = reads,
 ): Promise<MyEngagementRow[]> {
   const query = q('engagements')
     .join('cases', 'cases.id', 'engagements.case_id')
@@ -67,7 +67,7 @@ export async function scheduledEngagements(
 }
 
 /** Open cases the user leads or supports. */
-export async function openCasesOf(userId: number, q: Queryable = db): Promise<MyCaseRow[]> {
+export async function openCasesOf(userId: number, q: Queryable = reads): Promise<MyCaseRow[]> {
   return (await whereOnCase(
     q('cases').join('jurisdictions', 'jurisdictions.code', 'cases.jurisdiction_code').whereIn('cases.status', OPEN_STATUSES),
     userId,
@@ -90,7 +90,7 @@ export async function deliveredMinutes(
   userId: number,
   year: number,
   month: number,
-  q: Queryable = db,
+  q: Queryable = reads,
 ): Promise<{ year: number; month: number }> {
   const base = () =>
     q('engagements')

@@ -1,4 +1,4 @@
-import { Queryable, db } from '../db';
+import { Queryable, reads } from '../db';
 import { num } from '../values';
 import { isId } from '../ids';
 
@@ -49,20 +49,20 @@ const teams = (q: Queryable) =>
   q('network_teams as t').join('jurisdictions as j', 'j.code', 't.jurisdiction_code').select('t.*', 'j.name as jurisdiction_name');
 
 /** Every team by jurisdiction name, with its number of members. */
-export async function listTeams(q: Queryable = db): Promise<(TeamRow & { members: number })[]> {
+export async function listTeams(q: Queryable = reads): Promise<(TeamRow & { members: number })[]> {
   const rows = await teams(q)
     .select(q.raw('(select count(*) from network_team_members m where m.network_team_id = t.id) as members'))
     .orderBy('j.name');
   return rows.map((r: TeamRow & { members: unknown }) => ({ ...teamOf(r), members: num(r.members) }));
 }
 
-export async function findTeam(id: number, q: Queryable = db): Promise<TeamRow | undefined> {
+export async function findTeam(id: number, q: Queryable = reads): Promise<TeamRow | undefined> {
   if (!isId(id)) return undefined;
   const row = await teams(q).where('t.id', id).first();
   return row ? teamOf(row) : undefined;
 }
 
-export async function findTeamByJurisdiction(code: string, q: Queryable = db): Promise<TeamRow | undefined> {
+export async function findTeamByJurisdiction(code: string, q: Queryable = reads): Promise<TeamRow | undefined> {
   const row = await teams(q).where('t.jurisdiction_code', code).first();
   return row ? teamOf(row) : undefined;
 }
@@ -80,7 +80,7 @@ export async function updateTeamRow(q: Queryable, id: number, changes: { jurisdi
 }
 
 /** A team's members in the order they were entered. */
-export async function membersOfTeams(teamIds: number[], q: Queryable = db): Promise<MemberRow[]> {
+export async function membersOfTeams(teamIds: number[], q: Queryable = reads): Promise<MemberRow[]> {
   if (!teamIds.length) return [];
   const rows = await q('network_team_members')
     .whereIn('network_team_id', teamIds)
@@ -113,7 +113,7 @@ export async function replaceMembers(
 }
 
 /** The case that holds a year's network events, if made. */
-export async function eventCaseOfYear(year: number, q: Queryable = db): Promise<number | undefined> {
+export async function eventCaseOfYear(year: number, q: Queryable = reads): Promise<number | undefined> {
   const row = await q('network_event_cases').where({ year }).first('case_id');
   return row ? Number(row.case_id) : undefined;
 }
@@ -126,7 +126,7 @@ export async function insertEventCase(
 }
 
 /** The id of the event a form with this submission key recorded, if any. */
-export async function eventIdByKey(key: string, q: Queryable = db): Promise<number | undefined> {
+export async function eventIdByKey(key: string, q: Queryable = reads): Promise<number | undefined> {
   const row = await q('network_events').where({ idempotency_key: key }).first('id');
   return row ? Number(row.id) : undefined;
 }
@@ -173,19 +173,19 @@ const events = (q: Queryable) =>
     );
 
 /** Every network event, newest first. */
-export async function listEvents(q: Queryable = db): Promise<EventRow[]> {
+export async function listEvents(q: Queryable = reads): Promise<EventRow[]> {
   const rows = await events(q).orderBy('e.date', 'desc').orderBy('n.id', 'desc');
   return rows.map(eventOf);
 }
 
-export async function findEvent(id: number, q: Queryable = db): Promise<EventRow | undefined> {
+export async function findEvent(id: number, q: Queryable = reads): Promise<EventRow | undefined> {
   if (!isId(id)) return undefined;
   const row = await events(q).where('n.id', id).first();
   return row ? eventOf(row) : undefined;
 }
 
 /** The ids of the teams that attended an event. */
-export async function teamsAtEvent(eventId: number, q: Queryable = db): Promise<number[]> {
+export async function teamsAtEvent(eventId: number, q: Queryable = reads): Promise<number[]> {
   return (await q('network_event_teams').where({ network_event_id: eventId }).orderBy('network_team_id').select('network_team_id')).map(
     (r) => Number(r.network_team_id),
   );
@@ -200,7 +200,7 @@ export async function replaceEventTeams(q: Queryable, eventId: number, teamIds: 
 }
 
 /** The events a team attended, newest first. */
-export async function eventsOfTeam(teamId: number, q: Queryable = db): Promise<EventRow[]> {
+export async function eventsOfTeam(teamId: number, q: Queryable = reads): Promise<EventRow[]> {
   const rows = await events(q)
     .join('network_event_teams as x', 'x.network_event_id', 'n.id')
     .where('x.network_team_id', teamId)
@@ -219,7 +219,7 @@ export async function linkTeamCase(
 /** A team's customized-training cases, newest first. */
 export async function casesOfTeam(
   teamId: number,
-  q: Queryable = db,
+  q: Queryable = reads,
 ): Promise<{ id: number; reference: string; title: string; status: string; submitted_at: string | Date }[]> {
   const rows = await q('network_team_cases as x')
     .join('cases as c', 'c.id', 'x.case_id')

@@ -1,4 +1,4 @@
-import { Queryable, db } from '../db';
+import { Queryable, reads } from '../db';
 
 /**
  * What the messages of an event are written from: the case with its jurisdiction's name, and the
@@ -7,7 +7,7 @@ import { Queryable, db } from '../db';
 
 /** A case's row and its jurisdiction's name. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a cases row as knex reads it
-export async function caseToNotify(caseId: number, q: Queryable = db): Promise<Record<string, any> | undefined> {
+export async function caseToNotify(caseId: number, q: Queryable = reads): Promise<Record<string, any> | undefined> {
   return q('cases as c')
     .join('jurisdictions as j', 'j.code', 'c.jurisdiction_code')
     .where('c.id', caseId)
@@ -15,7 +15,7 @@ export async function caseToNotify(caseId: number, q: Queryable = db): Promise<R
 }
 
 /** Whether the case is a cohort's or a year's network events case: the program's own work. */
-export async function isProgramCase(caseId: number, q: Queryable = db): Promise<boolean> {
+export async function isProgramCase(caseId: number, q: Queryable = reads): Promise<boolean> {
   const [cohort, events] = await Promise.all([
     q('cohorts').where({ case_id: caseId }).first('id'),
     q('network_event_cases').where({ case_id: caseId }).first('id'),
@@ -24,12 +24,12 @@ export async function isProgramCase(caseId: number, q: Queryable = db): Promise<
 }
 
 /** The addresses of the active directors. */
-export async function activeDirectorEmails(q: Queryable = db): Promise<string[]> {
+export async function activeDirectorEmails(q: Queryable = reads): Promise<string[]> {
   return (await q('users').where({ role: 'director', active: true }).select('email')).map((r) => String(r.email));
 }
 
 /** The addresses of a case's active lead and supporting consultants. */
-export async function activeTeamEmails(caseId: number, leadId: number | null, q: Queryable = db): Promise<string[]> {
+export async function activeTeamEmails(caseId: number, leadId: number | null, q: Queryable = reads): Promise<string[]> {
   const rows = await q('users')
     .where('active', true)
     .andWhere((w) => w.where('id', leadId ?? 0).orWhereIn('id', q('case_supporters').where({ case_id: caseId }).select('user_id')))
@@ -38,6 +38,6 @@ export async function activeTeamEmails(caseId: number, leadId: number | null, q:
 }
 
 /** Whether the requester already answered the case's feedback survey. */
-export async function hasFeedback(caseId: number, q: Queryable = db): Promise<boolean> {
+export async function hasFeedback(caseId: number, q: Queryable = reads): Promise<boolean> {
   return Boolean(await q('feedback').where({ case_id: caseId }).first('id'));
 }

@@ -1,4 +1,4 @@
-import { Queryable, db, rawRows } from '../db';
+import { db, Queryable, rawRows, reads } from '../db';
 import { lockForTransaction, skipLockedSql } from '../db-sql';
 import { num } from '../values';
 
@@ -116,7 +116,7 @@ export async function listOutbox(
   status: string | undefined,
   limit: number,
   offset: number,
-  q: Queryable = db,
+  q: Queryable = reads,
 ): Promise<{ rows: OutboxRow[]; counts: Record<string, number> }> {
   const query = q('outbox').orderBy('id', 'desc').limit(limit).offset(offset);
   if (status) query.where({ status });
@@ -124,11 +124,11 @@ export async function listOutbox(
   return { rows: await query, counts: Object.fromEntries(counts.map((c) => [String(c.status), num(c.n)])) };
 }
 
-export async function findOutbox(id: number, q: Queryable = db): Promise<OutboxRow | undefined> {
+export async function findOutbox(id: number, q: Queryable = reads): Promise<OutboxRow | undefined> {
   return q('outbox').where({ id }).first();
 }
 
 /** The receipt written for a case's request, if one was. */
-export async function receiptOfCase(caseId: number, q: Queryable = db): Promise<{ id: number } | undefined> {
+export async function receiptOfCase(caseId: number, q: Queryable = reads): Promise<{ id: number } | undefined> {
   return q('outbox').where({ case_id: caseId, kind: 'request-received' }).first('id');
 }

@@ -1,4 +1,4 @@
-import { Queryable, currentDatabase, db, readTogether } from '../db';
+import { currentDatabase, db, Queryable, reads, readTogether } from '../db';
 import { bool } from '../values';
 
 interface Jurisdiction {
@@ -40,12 +40,12 @@ export async function listJurisdictions(q: Queryable = db): Promise<Jurisdiction
   return list;
 }
 
-export async function findJurisdiction(code: string, q: Queryable = db): Promise<Jurisdiction | undefined> {
+export async function findJurisdiction(code: string, q: Queryable = reads): Promise<Jurisdiction | undefined> {
   return q('jurisdictions').where({ code }).first();
 }
 
 /** Topics in display order; retired ones only when asked. */
-export async function listTopics(options: { includeRetired?: boolean } = {}, q: Queryable = db): Promise<Topic[]> {
+export async function listTopics(options: { includeRetired?: boolean } = {}, q: Queryable = reads): Promise<Topic[]> {
   const query = q('topics').orderBy('position').orderBy('name');
   if (!options.includeRetired) query.where({ active: true });
   return (await query).map((t: Topic) => ({ ...t, active: bool(t.active) }));
@@ -58,7 +58,7 @@ export async function listTopics(options: { includeRetired?: boolean } = {}, q: 
 export async function chosenStaffAndTopics(
   staffIds: number[],
   topicSlugs: string[],
-  q: Queryable = db,
+  q: Queryable = reads,
 ): Promise<{ staff: Map<number, { active: boolean }>; topics: Topic[] }> {
   const [staff, topics] = await readTogether(q, [
     (): Promise<{ id: unknown; active: unknown }[]> =>
@@ -69,7 +69,7 @@ export async function chosenStaffAndTopics(
 }
 
 /** The active topics with these slugs. */
-export async function activeTopicsBySlug(slugs: string[], q: Queryable = db): Promise<Topic[]> {
+export async function activeTopicsBySlug(slugs: string[], q: Queryable = reads): Promise<Topic[]> {
   if (!slugs.length) return [];
   return q('topics').whereIn('slug', slugs).andWhere({ active: true });
 }

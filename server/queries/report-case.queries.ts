@@ -1,7 +1,7 @@
 // The case figures of the reports: cases submitted in a period, their response and assignment
 // times, and the open cases by age (the engagement figures are in report.queries.ts).
 import type { Knex } from 'knex';
-import { Queryable, db, readTogether } from '../db';
+import { Queryable, reads, readTogether } from '../db';
 import { secondsBetweenSql, throughIndexSql } from '../db-sql';
 import { num } from '../values';
 import { OPEN_STATUSES } from '../vocabulary';
@@ -10,7 +10,7 @@ import { ReportFilters, periodInstants } from './report.queries';
 /** Cases submitted in the period that match the case filters (the case's own jurisdiction and topics). */
 export function casesInPeriod(
   f: ReportFilters,
-  q: Queryable = db,
+  q: Queryable = reads,
   options: { period?: boolean; from?: Knex.Raw } = { period: true },
 ): Knex.QueryBuilder {
   const query: Knex.QueryBuilder = options.from ? q.from(options.from) : q('cases as c');
@@ -79,7 +79,7 @@ const P90_RANK = (n: number) => Math.floor((9 * n + 9) / 10);
  * instead of 20 for a sort. For fewer cases, or under a topic or consultant filter (a lookup for
  * every case walked past), it sorts them, as PostgreSQL always does (a few milliseconds there).
  */
-export async function responsePercentiles(f: ReportFilters, later: Later, q: Queryable = db): Promise<Percentiles> {
+export async function responsePercentiles(f: ReportFilters, later: Later, q: Queryable = reads): Promise<Percentiles> {
   const walk = throughIndexSql('cases', 'c', RESPONSE_INDEX[later], q);
   if (!walk || f.topic || f.consultant) return percentilesBySort(f, later, q);
   const [[{ n: chosen }], [{ n: all }]] = await readTogether(q, [
@@ -92,7 +92,7 @@ export async function responsePercentiles(f: ReportFilters, later: Later, q: Que
 }
 
 /** SQLite: the values at the two ranks of the n cases chosen, read off the index of the times in order. */
-export async function percentilesByIndexWalk(f: ReportFilters, later: Later, n: number, q: Queryable = db): Promise<Percentiles> {
+export async function percentilesByIndexWalk(f: ReportFilters, later: Later, n: number, q: Queryable = reads): Promise<Percentiles> {
   const seconds = responseSeconds(later, q);
   const at = async (rank: number) => {
     const [row] = await casesInPeriod(f, q, { period: true, from: throughIndexSql('cases', 'c', RESPONSE_INDEX[later], q) })
@@ -108,7 +108,7 @@ export async function percentilesByIndexWalk(f: ReportFilters, later: Later, n: 
 }
 
 /** Both engines: the cases chosen ranked by window functions, in one query. */
-export async function percentilesBySort(f: ReportFilters, later: Later, q: Queryable = db): Promise<Percentiles> {
+export async function percentilesBySort(f: ReportFilters, later: Later, q: Queryable = reads): Promise<Percentiles> {
   const cases = casesInPeriod(f, q)
     .whereNotNull(`c.${later}`)
     .select(q.raw(`${responseSeconds(later, q)} as v`));
@@ -131,7 +131,7 @@ export async function percentilesBySort(f: ReportFilters, later: Later, q: Query
 export async function assignedWithin(
   f: ReportFilters,
   targetDays: number,
-  q: Queryable = db,
+  q: Queryable = reads,
 ): Promise<{ within: number; assigned: number }> {
   const [row] = await casesInPeriod(f, q)
     .whereNotNull('c.first_assigned_at')
@@ -143,7 +143,7 @@ export async function assignedWithin(
 }
 
 /** Cases of the period with a lead but no known assignment time (imported without one): left out of the assignment figures. */
-export async function assignmentUnknown(f: ReportFilters, q: Queryable = db): Promise<number> {
+export async function assignmentUnknown(f: ReportFilters, q: Queryable = reads): Promise<number> {
   const [{ n }] = await casesInPeriod(f, q).whereNull('c.first_assigned_at').whereNotNull('c.lead_consultant_id').count({ n: '*' });
   return num(n);
 }
@@ -152,7 +152,7 @@ export async function assignmentUnknown(f: ReportFilters, q: Queryable = db): Pr
 export async function openCasesByAge(
   f: ReportFilters,
   cutoffs: { label: string; before: string }[],
-  q: Queryable = db,
+  q: Queryable = reads,
 ): Promise<{ total: number; buckets: number[] }> {
   const cols = cutoffs.map((c, i) => q.raw(`coalesce(sum(case when c.submitted_at < ? then 1 else 0 end), 0) as b${i}`, [c.before]));
   const [row] = await casesInPeriod(f, q, { period: false })

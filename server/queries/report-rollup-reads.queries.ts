@@ -1,7 +1,7 @@
 // The reads of the report roll-ups (their upkeep is in report-rollup.queries.ts): sums of the
 // rows of one kind over whole months, by year rows for the whole calendar years among them.
 import type { Knex } from 'knex';
-import { Queryable, db } from '../db';
+import { Queryable, reads } from '../db';
 import { monthOf } from './report-rollup.queries';
 
 export type RollupKind =
@@ -60,7 +60,7 @@ export async function rolledUp(
   months: { from: string; to: string },
   where: RollupWhere,
   by?: 'item' | 'year' | 'track',
-  q: Queryable = db,
+  q: Queryable = reads,
 ): Promise<RolledUp[]> {
   const query = q.from(rollupRows(kind, months, where, q).as('r'));
   if (by) query.groupBy(by).select(q.raw(`${by} as k`));
@@ -85,7 +85,7 @@ export async function rolledUp(
 export async function servedPairs(
   months: { from: string; to: string },
   where: { track?: string; item?: string },
-  q: Queryable = db,
+  q: Queryable = reads,
 ): Promise<{ year: number; code: string }[]> {
   const rows = await q.from(rollupRows('jurisdiction', months, where, q).as('r')).distinct('year', 'item');
   return rows.map((r: Record<string, unknown>) => ({ year: Number(r.year), code: String(r.item) }));

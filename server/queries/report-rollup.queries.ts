@@ -1,4 +1,4 @@
-import { Queryable, db, readTogether } from '../db';
+import { db, Queryable, reads, readTogether } from '../db';
 import { lockForTransaction, orderedListSql, rowsPerRepeatedUpsert } from '../db-sql';
 
 // The roll-ups of delivered engagements (migrations 2026120517001 and 2026120521002 say what each
@@ -198,7 +198,7 @@ export async function rebuildRollups(q: Queryable = db): Promise<void> {
 
 /** Every roll-up and mark, in a fixed order (for the test that compares them with a rebuild). */
 export async function allDerivedRows(
-  q: Queryable = db,
+  q: Queryable = reads,
 ): Promise<Record<'rollups' | 'years' | 'marks' | 'formats' | 'consultants', Record<string, unknown>[]>> {
   const rollups = await q('report_rollups').orderBy(['kind', 'jurisdiction', 'month', 'track', 'item', 'year']).select('*');
   const years = await q('report_rollup_years').orderBy(['kind', 'calendar_year', 'track', 'item', 'year']).select('*');
@@ -217,7 +217,7 @@ export async function allDerivedRows(
 }
 
 /** How many roll-up rows (by month and by year) and marked (delivered) engagements there are. */
-export async function countDerivedRows(q: Queryable = db): Promise<{ rollups: number; engagements: number }> {
+export async function countDerivedRows(q: Queryable = reads): Promise<{ rollups: number; engagements: number }> {
   const [[a], [y], [b]] = await readTogether(q, [
     () => q('report_rollups').count({ n: '*' }),
     () => q('report_rollup_years').count({ n: '*' }),

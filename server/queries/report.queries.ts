@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { Queryable, db } from '../db';
+import { Queryable, reads } from '../db';
 import { num } from '../values';
 import { addDays, zonedToUtc } from '../dates';
 
@@ -32,7 +32,7 @@ export interface Totals {
  * Delivered engagements in the period that match the filters, as `e` (joined to their case `c`).
  * Topic, consultant and jurisdiction match when the engagement lists them.
  */
-export function deliveredEngagements(f: ReportFilters, q: Queryable = db, options: { withCase?: boolean } = {}): Knex.QueryBuilder {
+export function deliveredEngagements(f: ReportFilters, q: Queryable = reads, options: { withCase?: boolean } = {}): Knex.QueryBuilder {
   // The case is joined only when its columns are read: the aggregates then run on the covering
   // index of engagements alone (status, date, year, format, duration, participants, case).
   const query = q('engagements as e').where('e.status', 'delivered').whereBetween('e.date', [f.from, f.to]);
@@ -89,7 +89,7 @@ const toTotals = (r: Record<string, unknown>): Totals => ({
   participants: num(r.participants),
 });
 
-export async function totals(f: ReportFilters, q: Queryable = db): Promise<Totals> {
+export async function totals(f: ReportFilters, q: Queryable = reads): Promise<Totals> {
   const [row] = await deliveredEngagements(f, q).select(sums(q));
   return toTotals(row);
 }
@@ -102,7 +102,7 @@ export async function totals(f: ReportFilters, q: Queryable = db): Promise<Total
 export async function distinctTotals(
   f: ReportFilters,
   listing: 'state' | 'territory' | 'topic' | 'consultant',
-  q: Queryable = db,
+  q: Queryable = reads,
 ): Promise<Totals> {
   const query = deliveredEngagements(f, q);
   query.whereExists(function () {
@@ -123,7 +123,7 @@ export async function distinctTotals(
 }
 
 /** Distinct jurisdictions served in each year of the period: year → codes. */
-export async function servedByYear(f: ReportFilters, q: Queryable = db): Promise<Map<number, string[]>> {
+export async function servedByYear(f: ReportFilters, q: Queryable = reads): Promise<Map<number, string[]>> {
   const { jurisdiction, ...rest } = f;
   const query = deliveredEngagements(rest, q).join('engagement_jurisdictions as ey', 'ey.engagement_id', 'e.id');
   if (jurisdiction) query.where('ey.jurisdiction_code', jurisdiction);
@@ -147,7 +147,7 @@ export interface CoverageRow extends Totals {
  * Each served jurisdiction (a delivered engagement in the period lists it) with its first and
  * last served date and the engagements, hours and participants of the engagements listing it.
  */
-export async function coverage(f: ReportFilters, q: Queryable = db): Promise<CoverageRow[]> {
+export async function coverage(f: ReportFilters, q: Queryable = reads): Promise<CoverageRow[]> {
   const { jurisdiction, ...rest } = f;
   const query = deliveredEngagements(rest, q).join('engagement_jurisdictions as ej', 'ej.engagement_id', 'e.id');
   if (jurisdiction) query.where('ej.jurisdiction_code', jurisdiction);
@@ -166,7 +166,11 @@ export async function coverage(f: ReportFilters, q: Queryable = db): Promise<Cov
 export type Dimension = 'year' | 'track' | 'format' | 'topic' | 'consultant';
 
 /** Delivered engagements grouped by one dimension; an engagement counts once in each group it is in. */
-export async function breakdown(f: ReportFilters, by: Dimension, q: Queryable = db): Promise<(Totals & { key: string; label?: string })[]> {
+export async function breakdown(
+  f: ReportFilters,
+  by: Dimension,
+  q: Queryable = reads,
+): Promise<(Totals & { key: string; label?: string })[]> {
   const query = deliveredEngagements(f, q, { withCase: by === 'track' });
   let key: string;
   let label: string | undefined;

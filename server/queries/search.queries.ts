@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { Queryable, db, rawRows } from '../db';
+import { Queryable, rawRows, reads } from '../db';
 import { fullTextHitsSql, likeOperator, likePattern, searchWords } from '../db-sql';
 
 // The marks around matched words in a snippet, for the list to show them (the engine's own markers).
@@ -19,7 +19,7 @@ const CASE_COLUMNS = ['cases.reference', 'cases.title', 'cases.requester_name', 
  * reference, title, requester, e-mail or organization (a literal substring), or all its words in
  * an engagement summary, an internal note, or the name of a consultant on the case (full text).
  */
-export function whereSearchMatches(query: Knex.QueryBuilder, text: string, q: Queryable = db): Knex.QueryBuilder {
+export function whereSearchMatches(query: Knex.QueryBuilder, text: string, q: Queryable = reads): Knex.QueryBuilder {
   const op = likeOperator(q);
   const pattern = likePattern(text);
   const words = searchWords(text);
@@ -39,7 +39,7 @@ export function whereSearchMatches(query: Knex.QueryBuilder, text: string, q: Qu
 }
 
 /** For the cases shown, where the full-text search found each (the first match), by case id. */
-export async function searchMatchesOf(caseIds: number[], text: string, q: Queryable = db): Promise<Map<number, SearchMatch>> {
+export async function searchMatchesOf(caseIds: number[], text: string, q: Queryable = reads): Promise<Map<number, SearchMatch>> {
   const out = new Map<number, SearchMatch>();
   const words = searchWords(text);
   if (!caseIds.length || !words.length) return out;

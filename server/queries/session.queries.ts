@@ -1,4 +1,4 @@
-import { Queryable, db } from '../db';
+import { db, Queryable, reads } from '../db';
 import { bool, num } from '../values';
 
 /** A stored sign-in session, read with its user (one round trip: every signed-in request needs both). */
@@ -9,7 +9,7 @@ export interface StoredSession {
 }
 
 /** The session `sid` and its user, if it is stored. */
-export async function findSession(sid: string, q: Queryable = db): Promise<StoredSession | undefined> {
+export async function findSession(sid: string, q: Queryable = reads): Promise<StoredSession | undefined> {
   const row = await q('sessions as s')
     .leftJoin('users as u', 'u.id', 's.user_id')
     .where('s.sid', sid)

@@ -1,10 +1,10 @@
-import { Queryable, db } from '../db';
+import { Queryable, reads } from '../db';
 import { listAggSql } from '../db-sql';
 import { num } from '../values';
 import type { Slice } from './export.queries';
 
 /** How many cases a jurisdiction has and how many engagements list it. */
-export async function stateCounts(code: string, q: Queryable = db): Promise<{ cases: number; engagements: number }> {
+export async function stateCounts(code: string, q: Queryable = reads): Promise<{ cases: number; engagements: number }> {
   const [[caseCount], [engagementCount]] = await Promise.all([
     q('cases').where('jurisdiction_code', code).count({ n: '*' }),
     q('engagement_jurisdictions').where('jurisdiction_code', code).count({ n: '*' }),
@@ -41,7 +41,7 @@ interface StateEngagementRow {
 }
 
 /** A jurisdiction's cases, oldest first: all of them, or one slice. */
-export async function stateCases(code: string, slice?: Slice, q: Queryable = db): Promise<StateCaseRow[]> {
+export async function stateCases(code: string, slice?: Slice, q: Queryable = reads): Promise<StateCaseRow[]> {
   const query = q('cases as c')
     .leftJoin('users as u', 'u.id', 'c.lead_consultant_id')
     .where('c.jurisdiction_code', code)
@@ -51,7 +51,7 @@ export async function stateCases(code: string, slice?: Slice, q: Queryable = db)
 }
 
 /** The engagements listing a jurisdiction (whatever their case), oldest first: all of them, or one slice. */
-export async function stateEngagements(code: string, slice?: Slice, q: Queryable = db): Promise<StateEngagementRow[]> {
+export async function stateEngagements(code: string, slice?: Slice, q: Queryable = reads): Promise<StateEngagementRow[]> {
   const query = q('engagement_jurisdictions as ej')
     .join('engagements as e', 'e.id', 'ej.engagement_id')
     .join('cases as c', 'c.id', 'e.case_id')

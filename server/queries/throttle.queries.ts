@@ -1,8 +1,8 @@
-import { Queryable, db, rawRows } from '../db';
+import { db, Queryable, rawRows, reads } from '../db';
 import { num } from '../values';
 
 /** The latest time (epoch ms) until which any of these keys must wait, or 0. */
-export async function delayedUntil(keys: string[], now: number, q: Queryable = db): Promise<number> {
+export async function delayedUntil(keys: string[], now: number, q: Queryable = reads): Promise<number> {
   const rows = await q('login_throttles').whereIn('key', keys).andWhere('locked_until', '>', now).select('locked_until');
   return rows.reduce((max, r) => Math.max(max, num(r.locked_until)), 0);
 }
@@ -50,7 +50,7 @@ export async function clearThrottlePrefixes(prefixes: string[], q: Queryable = d
 const underPrefix = (prefix: string) => `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}|%`;
 
 /** The latest wait (epoch ms) of a key or any key under it (`<prefix>|…`), or 0. */
-export async function waitUnder(prefix: string, now: number, q: Queryable = db): Promise<number> {
+export async function waitUnder(prefix: string, now: number, q: Queryable = reads): Promise<number> {
   const rows = await q('login_throttles')
     .where((w) => w.where('key', prefix).orWhereRaw("key LIKE ? ESCAPE '\\'", [underPrefix(prefix)]))
     .andWhere('locked_until', '>', now)

@@ -1,4 +1,4 @@
-import { Queryable, db } from '../db';
+import { db, Queryable, reads } from '../db';
 import { bool } from '../values';
 
 /** Revokes every token of a user still in force; returns the ids revoked. */
@@ -31,7 +31,7 @@ export async function insertApiToken(
 }
 
 /** Every token, newest first, with its owner's name. */
-export async function listApiTokens(q: Queryable = db): Promise<(ApiTokenRow & { user_name: string })[]> {
+export async function listApiTokens(q: Queryable = reads): Promise<(ApiTokenRow & { user_name: string })[]> {
   return q('api_tokens')
     .join('users', 'users.id', 'api_tokens.user_id')
     .orderBy('api_tokens.id', 'desc')
@@ -46,7 +46,7 @@ export async function revokeApiTokenRow(q: Queryable, id: number, at: string): P
 /** The token in force with this hash, with its owner's role and whether the owner is active. */
 export async function findTokenInForce(
   tokenHash: string,
-  q: Queryable = db,
+  q: Queryable = reads,
 ): Promise<
   | {
       id: number;

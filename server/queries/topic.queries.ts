@@ -1,9 +1,9 @@
-import { Queryable, db } from '../db';
+import { Queryable, reads } from '../db';
 import { bool, num } from '../values';
 import type { Topic } from './reference.queries';
 
 /** Every topic, active first in display order, with how many cases and engagements carry it. */
-export async function topicsWithUse(q: Queryable = db): Promise<(Topic & { cases: number; engagements: number })[]> {
+export async function topicsWithUse(q: Queryable = reads): Promise<(Topic & { cases: number; engagements: number })[]> {
   const rows = await q('topics as t')
     .select(
       't.id',
@@ -24,24 +24,24 @@ export async function topicsWithUse(q: Queryable = db): Promise<(Topic & { cases
   }));
 }
 
-export async function findTopicById(id: number, q: Queryable = db): Promise<Topic | undefined> {
+export async function findTopicById(id: number, q: Queryable = reads): Promise<Topic | undefined> {
   const row = await q('topics').where({ id }).first();
   return row ? { ...row, active: bool(row.active) } : undefined;
 }
 
 /** A topic with this name, whatever its case, other than `exceptId`. */
-export async function findTopicByName(name: string, exceptId: number | null, q: Queryable = db): Promise<Topic | undefined> {
+export async function findTopicByName(name: string, exceptId: number | null, q: Queryable = reads): Promise<Topic | undefined> {
   const query = q('topics').whereRaw('lower(name) = ?', [name.toLowerCase()]);
   if (exceptId !== null) query.whereNot('id', exceptId);
   return query.first();
 }
 
-export async function slugTaken(slug: string, q: Queryable = db): Promise<boolean> {
+export async function slugTaken(slug: string, q: Queryable = reads): Promise<boolean> {
   return Boolean(await q('topics').where({ slug }).first('id'));
 }
 
 /** The position after the last topic, so that a new one is listed last. */
-export async function nextTopicPosition(q: Queryable = db): Promise<number> {
+export async function nextTopicPosition(q: Queryable = reads): Promise<number> {
   const [row] = await q('topics').max({ m: 'position' });
   return num(row?.m ?? 0) + 1;
 }

@@ -1,4 +1,4 @@
-import { Queryable, db } from '../db';
+import { db, Queryable, reads } from '../db';
 import { forShare, lockForTransaction } from '../db-sql';
 import { bool, num } from '../values';
 import { workloadByLead } from './consultant.queries';
@@ -20,16 +20,16 @@ function normalize(row: UserRow | undefined): UserRow | undefined {
   return row ? { ...row, active: bool(row.active), capacity: num(row.capacity) } : undefined;
 }
 
-export async function countUsers(q: Queryable = db): Promise<number> {
+export async function countUsers(q: Queryable = reads): Promise<number> {
   return num((await q('users').count({ n: '*' }))[0].n);
 }
 
-export async function findUserByEmail(email: string, q: Queryable = db): Promise<UserRow | undefined> {
+export async function findUserByEmail(email: string, q: Queryable = reads): Promise<UserRow | undefined> {
   return normalize(await q('users').where({ email: email.trim().toLowerCase() }).first());
 }
 
 /** A user; with `lock`, its row is share-locked until the transaction ends (nobody deactivates it meanwhile). */
-export async function findUserById(id: number, q: Queryable = db, options: { lock?: boolean } = {}): Promise<UserRow | undefined> {
+export async function findUserById(id: number, q: Queryable = reads, options: { lock?: boolean } = {}): Promise<UserRow | undefined> {
   const query = q('users').where({ id });
   return normalize(await (options.lock ? forShare(query) : query).first());
 }
@@ -45,7 +45,7 @@ export async function updateUser(q: Queryable, id: number, changes: Partial<Omit
 }
 
 /** Every user with their open-case count and expertise, by name. */
-export async function listUsers(q: Queryable = db): Promise<(UserRow & { open_cases: number; topic_ids: number[] })[]> {
+export async function listUsers(q: Queryable = reads): Promise<(UserRow & { open_cases: number; topic_ids: number[] })[]> {
   const users = ((await q('users').orderBy('name')) as UserRow[]).map((u) => normalize(u) as UserRow);
   const topics = await q('user_topics').select('user_id', 'topic_id');
   const openBy = await workloadByLead(q);
@@ -61,7 +61,7 @@ export async function setUserTopics(q: Queryable, userId: number, topicIds: numb
   if (topicIds.length) await q('user_topics').insert(topicIds.map((topic_id) => ({ user_id: userId, topic_id })));
 }
 
-export async function topicIdsOfUser(userId: number, q: Queryable = db): Promise<number[]> {
+export async function topicIdsOfUser(userId: number, q: Queryable = reads): Promise<number[]> {
   return (await q('user_topics').where({ user_id: userId }).select('topic_id')).map((r) => Number(r.topic_id));
 }
 
@@ -109,7 +109,7 @@ export async function insertAudit(q: Queryable, event: AuditEvent): Promise<void
 }
 
 /** Every user's id and name, by name: for menus and for naming people in timelines. */
-export async function listUserNames(q: Queryable = db): Promise<{ id: number; name: string; active: boolean }[]> {
+export async function listUserNames(q: Queryable = reads): Promise<{ id: number; name: string; active: boolean }[]> {
   return (await q('users').orderBy('name').select('id', 'name', 'active')).map((u: { id: unknown; name: string; active: unknown }) => ({
     id: Number(u.id),
     name: u.name,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Knex } from 'knex';
-import { readTogether } from '../../server/db';
+import { readTogether, readerOf } from '../../server/db';
 import { testApp } from '../helpers/app';
 import { makeUser } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
@@ -19,7 +19,8 @@ interface PoolEvents {
  * behind every other request's queries, so a page's rounds, not its queries, set how long it waits.
  */
 async function roundsOf(knex: Knex, work: () => Promise<unknown>): Promise<number> {
-  const pool = (knex.client as { pool: PoolEvents }).pool;
+  // Reads go to the reader's pool on SQLite (readerOf), writes and transactions to the writer's.
+  const pools = [...new Set([knex, readerOf(knex)])].map((k) => (k.client as { pool: PoolEvents }).pool);
   let outstanding = 0;
   let rounds = 0;
   const asked = () => {
@@ -29,15 +30,19 @@ async function roundsOf(knex: Knex, work: () => Promise<unknown>): Promise<numbe
   const done = () => {
     outstanding -= 1;
   };
-  pool.on('acquireRequest', asked);
-  pool.on('release', done);
-  pool.on('acquireFail', done);
+  for (const pool of pools) {
+    pool.on('acquireRequest', asked);
+    pool.on('release', done);
+    pool.on('acquireFail', done);
+  }
   try {
     await work();
   } finally {
-    pool.removeListener('acquireRequest', asked);
-    pool.removeListener('release', done);
-    pool.removeListener('acquireFail', done);
+    for (const pool of pools) {
+      pool.removeListener('acquireRequest', asked);
+      pool.removeListener('release', done);
+      pool.removeListener('acquireFail', done);
+    }
   }
   return rounds;
 }
@@ -77,7 +82,7 @@ describeEachEngine('Pages wait for the database in few rounds', (ctx) => {
 
   it('the case page, for a director, waits in 4 rounds at most: the session, the case, all it shows, the engagements’ lists', async () => {
     const rounds = await roundsOf(ctx.db.knex, () => agent.get(`/cases/${caseId}`).expect(200));
-    assert.ok(rounds <= 4, `the case page waited for the database ${rounds} times`);
+    assert.ok(rounds >= 2 && rounds <= 4, `the case page waited for the database ${rounds} times`);
   });
 
   it('the state page waits in 2 rounds: the session, then all it shows', async () => {

@@ -141,18 +141,28 @@ describe('The database failing under a running app [sqlite, in process]', functi
       await other.destroy();
     });
 
-    it('POST /api/v1/requests, while the lock is held, answers a 5xx JSON error once the busy timeout ends, stores nothing, and pages still read', async function () {
+    it('POST /api/v1/requests, while the lock is held, answers a 5xx JSON error once the busy timeout ends, stores nothing, and pages read meanwhile', async function () {
       this.timeout(60_000);
       const before = await trx('cases').count({ n: '*' });
-      const res = await request(app)
+      const finished: string[] = [];
+      const posted = request(app)
         .post('/api/v1/requests')
         .send(requestPayload({ title: 'While locked' }))
-        .timeout({ deadline: PATIENCE_MS });
+        .timeout({ deadline: PATIENCE_MS })
+        .then((res) => (finished.push('POST'), res));
+      // The submission now waits for the lock on the app's one writing connection; the pages
+      // (and /healthz) read on connections of their own, so they answer before it gives up.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const page = await staff.get(`/cases/${caseId}`).timeout({ deadline: PATIENCE_MS });
+      const health = await request(app).get('/healthz').timeout({ deadline: PATIENCE_MS });
+      finished.push('GET');
+      assert.equal(page.status, 200);
+      assert.equal(health.status, 200);
+      const res = await posted;
+      assert.deepEqual(finished, ['GET', 'POST'], 'the pages did not wait for the blocked submission');
       assert.ok([500, 503].includes(res.status), `answered ${res.status}`);
       assert.ok(res.body.error?.request_id, 'a JSON error with a request id');
       assert.deepEqual(await trx('cases').count({ n: '*' }), before);
-      // Readers are not blocked in WAL mode.
-      assert.equal((await staff.get(`/cases/${caseId}`).timeout({ deadline: PATIENCE_MS })).status, 200);
     });
 
     it('POST /api/v1/requests, once the lock is released, answers 201 with the next reference (the failed one took none)', async () => {
