@@ -77,6 +77,18 @@ export async function lockForTransaction(trx: Queryable, key: string): Promise<v
   await trx.raw('SELECT pg_advisory_xact_lock(hashtext(?))', [key]);
 }
 
+/**
+ * Takes SQLite's write lock as a transaction's first statement, as BEGIN IMMEDIATE would (knex
+ * begins with a plain BEGIN): SQLite waits out another writer's lock (busy_timeout) only for a
+ * transaction that has read nothing yet, and one that read first fails at its first write, at
+ * once, if another process wrote in between (a CLI import beside the serving app, or the app
+ * beside the import). A DELETE that matches nothing takes the lock and changes nothing.
+ * PostgreSQL locks rows, not the database: nothing to do.
+ */
+export async function takeWriteLock(trx: Knex.Transaction): Promise<void> {
+  if (!isPostgres(trx)) await trx.raw('DELETE FROM reference_counters WHERE 0');
+}
+
 /** Like `forUpdate`, but others may still read and share-lock the rows (`SELECT … FOR SHARE`): enough to keep them from changing. */
 export function forShare<T extends Knex.QueryBuilder>(query: T): T {
   if (builtForPostgres(query)) query.forShare();

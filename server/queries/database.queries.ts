@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import { seedReferenceData } from '../../seeds/reference';
+import { takeWriteLock } from '../db-sql';
 import {
   currentDatabase,
   db,
@@ -18,9 +19,16 @@ import {
 /** A transaction: what a service hands to each query function that must share it. */
 export type Tx = Knex.Transaction;
 
-/** Runs `work` in one transaction: all of it is written, or (when it throws) none. */
+/**
+ * Runs `work` in one transaction: all of it is written, or (when it throws) none. On SQLite it
+ * holds the write lock from its start (`takeWriteLock`), so that it waits for another process's
+ * writes instead of failing when they commit between its reads and its writes.
+ */
 export function transaction<T>(work: (trx: Tx) => Promise<T>): Promise<T> {
-  return db.transaction(work);
+  return db.transaction(async (trx) => {
+    await takeWriteLock(trx);
+    return work(trx);
+  });
 }
 
 /** A database (for an app, a worker or a command to be bound to). */

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import knexFactory, { Knex } from 'knex';
 import { knexConfig, readerOf, reads, withDatabase } from '../../server/db';
+import { transaction } from '../../server/queries/database.queries';
 import { describeEachEngine } from '../helpers/db';
 
 // On a SQLite file, queries that only read (`reads`) run on connections of their own beside the
@@ -66,6 +67,47 @@ describeEachEngine(
       assert.equal((reader.client as { pool?: unknown }).pool, undefined, 'the reader is closed');
       assert.equal(readerOf(own), own, 'no new reader for a closed database');
       await assert.rejects(withDatabase(own, () => reads('jurisdictions').first()));
+    });
+  },
+  ['sqlite'],
+);
+
+describeEachEngine(
+  'Writing beside another process, on SQLite',
+  (ctx) => {
+    it('transaction() holds the write lock from its start: another connection cannot write between its reads and its writes, and it commits', async () => {
+      // Another process (a CLI import, a second tool) with a short busy wait.
+      const other: Knex = knexFactory({
+        ...knexConfig(ctx.db.url),
+        pool: {
+          min: 1,
+          max: 1,
+          afterCreate: (
+            conn: { exec: (sql: string, cb: (err: Error | null) => void) => void },
+            done: (err: Error | null, conn: unknown) => void,
+          ) => conn.exec('PRAGMA busy_timeout = 200', (err) => done(err, conn)),
+        },
+      });
+      try {
+        const at = new Date().toISOString();
+        await withDatabase(ctx.db.knex, () =>
+          transaction(async (trx) => {
+            const first = await trx('topics').orderBy('id').first('id');
+            // With a plain BEGIN this write would commit, and the transaction's own write below would
+            // then fail at once (SQLITE_BUSY: what it read is no longer the newest).
+            await assert.rejects(
+              other('topics').where({ id: first.id }).update({ updated_at: '2000-01-01' }),
+              (err: { code?: string }) => err.code === 'SQLITE_BUSY',
+            );
+            await trx('topics').where({ id: first.id }).update({ updated_at: at });
+          }),
+        );
+        assert.equal((await ctx.db.knex('topics').orderBy('id').first('updated_at')).updated_at, at);
+        // Once it has committed, the other connection writes again.
+        await other('topics').where({ updated_at: at }).update({ updated_at: at });
+      } finally {
+        await other.destroy();
+      }
     });
   },
   ['sqlite'],
