@@ -3,7 +3,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import knexFactory, { Knex } from 'knex';
 import { startPostgresSession, startSqliteReader, startSqliteSession } from './db-session';
-import { bool } from './values';
 
 /**
  * The database a piece of work runs against. An app binds the database it was made with to each
@@ -30,14 +29,19 @@ export function withDatabase<T>(instance: Knex, work: () => T): T {
  * `db` stands for the current database (see `currentDatabase`): `db('cases')`, `db.transaction(…)`
  * and `q: Queryable = db` read it when they run, not when a module loads.
  */
-export const db: Knex = new Proxy(function database() {} as unknown as Knex, {
-  apply: (_target, _this, args: unknown[]) => (currentDatabase() as unknown as (...a: unknown[]) => unknown)(...args),
-  get: (_target, property) => {
-    const instance = currentDatabase();
-    const value: unknown = Reflect.get(instance, property, instance);
-    return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(instance) : value;
-  },
-});
+export const db: Knex = standIn(currentDatabase);
+
+/** A knex instance that stands for the one `resolve` gives each time it is called or read. */
+function standIn(resolve: () => Knex): Knex {
+  return new Proxy(function database() {} as unknown as Knex, {
+    apply: (_target, _this, args: unknown[]) => (resolve() as unknown as (...a: unknown[]) => unknown)(...args),
+    get: (_target, property) => {
+      const instance = resolve();
+      const value: unknown = Reflect.get(instance, property, instance);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(instance) : value;
+    },
+  });
+}
 
 /**
  * `reads` is `db` for a query that only reads. On a SQLite file it runs on connections of their
@@ -45,14 +49,7 @@ export const db: Knex = new Proxy(function database() {} as unknown as Knex, {
  * behind another request's transaction, nor behind a write waiting out another process's lock (a
  * CLI import). Elsewhere (PostgreSQL's pool, an in-memory file) it is `db` itself.
  */
-export const reads: Knex = new Proxy(function database() {} as unknown as Knex, {
-  apply: (_target, _this, args: unknown[]) => (readerOf(currentDatabase()) as unknown as (...a: unknown[]) => unknown)(...args),
-  get: (_target, property) => {
-    const instance = readerOf(currentDatabase());
-    const value: unknown = Reflect.get(instance, property, instance);
-    return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(instance) : value;
-  },
-});
+export const reads: Knex = standIn(() => readerOf(currentDatabase()));
 
 /** Connections a SQLite database reads on, besides its one writer (node-sqlite3 runs each on libuv's pool of 4 threads). */
 const SQLITE_READERS = 2;
@@ -236,66 +233,7 @@ export async function migrateLatest(instance: Knex = db): Promise<void> {
   }
 }
 
-/**
- * An advisory lock's number: the key and the schema the connection works in (advisory locks are
- * per database; apps in different schemas of one database have their own tables, so their own locks).
- */
-const ADVISORY_KEY_SQL = "hashtext(? || ':' || current_schema())";
-
-/** The key of the session advisory lock that instances take around migrating and seeding. */
-const STARTUP_LOCK = 'leep:migrate-and-seed';
-
-/**
- * Runs `work` while holding a PostgreSQL session advisory lock on `key`, taken on a connection of
- * its own that is kept until the work ends (released on error too, and by PostgreSQL if the
- * process dies). SQLite has one writer at a time already: the work just runs.
- */
-export async function withAdvisoryLock<T>(instance: Knex, key: string, work: () => Promise<T>): Promise<T> {
-  return (await lockedRun(instance, key, work, true)) as T;
-}
-
-/**
- * Like `withAdvisoryLock`, but gives up at once when another process holds the lock: for a
- * periodic job that one instance at a time should run. Returns undefined when it did not run.
- */
-export async function ifAdvisoryLock<T>(instance: Knex, key: string, work: () => Promise<T>): Promise<T | undefined> {
-  return lockedRun(instance, key, work, false);
-}
-
-async function lockedRun<T>(instance: Knex, key: string, work: () => Promise<T>, wait: boolean): Promise<T | undefined> {
-  if (!isPostgres(instance)) return work();
-  const client = instance.client as { acquireConnection(): Promise<unknown>; releaseConnection(c: unknown): Promise<void> };
-  const conn = await client.acquireConnection();
-  try {
-    if (wait) await instance.raw(`SELECT pg_advisory_lock(${ADVISORY_KEY_SQL})`, [key]).connection(conn);
-    else {
-      const got = rawRows<{ ok: unknown }>(
-        await instance.raw(`SELECT pg_try_advisory_lock(${ADVISORY_KEY_SQL}) AS ok`, [key]).connection(conn),
-      )[0];
-      if (!bool(got?.ok)) return undefined;
-    }
-    try {
-      return await work();
-    } finally {
-      await instance.raw(`SELECT pg_advisory_unlock(${ADVISORY_KEY_SQL})`, [key]).connection(conn);
-    }
-  } finally {
-    await client.releaseConnection(conn);
-  }
-}
-
-/**
- * Migrates, then seeds, as one step that instances starting at the same moment take in turn: the
- * first does the work, the others wait for it and then find nothing left to do.
- */
-export async function migrateAndSeed(instance: Knex, seed: (k: Knex) => Promise<void>): Promise<void> {
-  await withAdvisoryLock(instance, STARTUP_LOCK, async () => {
-    await migrateLatest(instance);
-    await seed(instance);
-  });
-}
-
-/** Whether this database is PostgreSQL (else SQLite): the engine is told apart here and in db-sql.ts only. */
+/** Whether this database is PostgreSQL (else SQLite): the engine is told apart here, in db-locks.ts and in db-sql.ts only. */
 export function isPostgres(instance: Queryable = db): boolean {
   return instance.client.config.client === 'pg';
 }

@@ -1,13 +1,8 @@
 import type { Knex } from 'knex';
 import { seedReferenceData } from '../../seeds/reference';
+import { currentDatabase, db, sharesAcrossInstances as shared } from '../db';
+import { ifAdvisoryLock as ifLocked, migrateAndSeed as migrateAndSeedWith } from '../db-locks';
 import { takeWriteLock } from '../db-sql';
-import {
-  currentDatabase,
-  db,
-  ifAdvisoryLock as ifLocked,
-  migrateAndSeed as migrateAndSeedWith,
-  sharesAcrossInstances as shared,
-} from '../db';
 
 /**
  * The database as the layers above `queries/` see it: a transaction to pass to query functions,

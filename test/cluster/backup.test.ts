@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import knexFactory from 'knex';
-import { withAdvisoryLock } from '../../server/db';
+import { withAdvisoryLock } from '../../server/db-locks';
 import { PRUNE_LOCK, pruneRecordsOnce } from '../../server/services/retention.service';
 import { describeCluster } from '../helpers/cluster';
 import { freshDatabase } from '../helpers/db';

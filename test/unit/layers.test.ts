@@ -5,7 +5,7 @@ import ts from 'typescript';
 
 /**
  * The layers of STYLE.md, read from the imports of every file in server/:
- * routes → handlers → services → queries, and only queries/ (with db.ts and db-sql.ts) reach the database.
+ * routes → handlers → services → queries, and only queries/ (with db.ts, db-locks.ts and db-sql.ts) reach the database.
  */
 const ROOT = path.resolve(__dirname, '..', '..');
 const SERVER = path.join(ROOT, 'server');
@@ -39,8 +39,9 @@ const inside = (dir: string) => (p: string) => p.startsWith(`server/${dir}/`);
 const isQueries = inside('queries');
 const isServices = inside('services');
 const isHandler = (p: string) => inside('handlers')(p) && p.endsWith('.handlers.ts');
-// The database modules: db.ts (connections, migrations, locks) and db-sql.ts (the SQL that differs by engine).
-const DB_MODULES = ['server/db.ts', 'server/db-sql.ts'];
+// The database modules: db.ts (connections, migrations), db-locks.ts (PostgreSQL's advisory locks)
+// and db-sql.ts (the SQL that differs by engine).
+const DB_MODULES = ['server/db.ts', 'server/db-locks.ts', 'server/db-sql.ts'];
 const isDb = (target: string) => DB_MODULES.includes(`${target}.ts`);
 const isKnex = (target: string) => target === 'knex' || target.startsWith('knex/');
 const show = (list: Imported[]) => list.map((i) => `${i.file} imports ${i.target}`).join('\n');
@@ -84,7 +85,7 @@ describe('Layers (from the imports of server/)', () => {
     assert.deepEqual(wrong, []);
   });
 
-  it('the engine is told apart only in the database modules (db.ts, db-sql.ts)', () => {
+  it('the engine is told apart only in the database modules (db.ts, db-locks.ts, db-sql.ts)', () => {
     const wrong = filesUnder(SERVER)
       .filter((f) => !DB_MODULES.includes(path.relative(ROOT, f)))
       .filter((f) => /\bisPostgres(Url)?\(|client\.config\.client/.test(fs.readFileSync(f, 'utf8')))
