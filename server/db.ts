@@ -64,7 +64,12 @@ export function readerOf(instance: Knex): Knex {
   if (known) return known;
   const config = instance.client.config as Knex.Config;
   const file = (config.connection as { filename?: string } | undefined)?.filename;
-  if (isPostgres(instance) || !file || file === ':memory:' || !instance.client.pool) return instance;
+  if (!instance.client.pool) return instance;
+  if (isPostgres(instance) || !file || file === ':memory:') {
+    // Asked on every read: the answer is kept, as a reader's is.
+    readers.set(instance, instance);
+    return instance;
+  }
   const reader = knexFactory({ ...config, pool: { min: 0, max: SQLITE_READERS, afterCreate: startSqliteReader } });
   readers.set(instance, reader);
   // Whoever closes the database (a server stopping, a test) closes its readers too.

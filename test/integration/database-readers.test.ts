@@ -41,7 +41,7 @@ describeEachEngine('Reading beside the writer', (ctx) => {
 });
 
 describeEachEngine(
-  'Reading beside the writer, on SQLite',
+  'Reading and writing beside the writer, on SQLite',
   (ctx) => {
     it('the reader refuses a write (query_only), so that a write sent there by mistake fails and stores nothing', async () => {
       const before = await ctx.db.knex('topics').count({ n: '*' });
@@ -68,13 +68,7 @@ describeEachEngine(
       assert.equal(readerOf(own), own, 'no new reader for a closed database');
       await assert.rejects(withDatabase(own, () => reads('jurisdictions').first()));
     });
-  },
-  ['sqlite'],
-);
 
-describeEachEngine(
-  'Writing beside another process, on SQLite',
-  (ctx) => {
     it('transaction() holds the write lock from its start: another connection cannot write between its reads and its writes, and it commits', async () => {
       // Another process (a CLI import, a second tool) with a short busy wait.
       const other: Knex = knexFactory({
