@@ -47,6 +47,13 @@ export function secondsBetweenSql(later: string, earlier: string, instance: Quer
   return isPostgres(instance) ? `extract(epoch from (${later} - ${earlier}))` : `((julianday(${later}) - julianday(${earlier})) * 86400.0)`;
 }
 
+/** SQL for the calendar year (UTC) of a timestamp column, as an integer. Column names only. */
+export function utcYearSql(column: string, instance: Queryable = db): string {
+  return isPostgres(instance)
+    ? `cast(extract(year from ${column} at time zone 'UTC') as integer)`
+    : `cast(substr(${column}, 1, 4) as integer)`;
+}
+
 /** SQL that joins the values of a group into one text, separated by "; ". Column names only. */
 export function listAggSql(expr: string, instance: Queryable = db): string {
   return isPostgres(instance) ? `string_agg(${expr}::text, '; ' order by ${expr})` : `group_concat(${expr}, '; ')`;

@@ -1,5 +1,6 @@
 import { db, Queryable, reads, readTogether } from '../db';
 import { lockForTransaction, orderedListSql, rowsPerRepeatedUpsert } from '../db-sql';
+import { allFeedbackRows, rebuildFeedbackYears } from './feedback-rollup.queries';
 
 // The roll-ups of delivered engagements (migrations 2026120517001 and 2026120521002 say what each
 // row counts): over all engagements (jurisdiction '') and over those listing each jurisdiction.
@@ -188,6 +189,7 @@ export async function rebuildRollups(q: Queryable = db): Promise<void> {
   await q('report_case_consultants').delete();
   await q.raw(CASE_FORMATS);
   await q.raw(CASE_CONSULTANTS);
+  await rebuildFeedbackYears(q);
   await q.raw(ROLLUP_KINDS('1 = 1'));
   await q.raw(YEAR_ROWS('1 = 1'));
   await q.raw(
@@ -199,7 +201,7 @@ export async function rebuildRollups(q: Queryable = db): Promise<void> {
 /** Every roll-up and mark, in a fixed order (for the test that compares them with a rebuild). */
 export async function allDerivedRows(
   q: Queryable = reads,
-): Promise<Record<'rollups' | 'years' | 'marks' | 'formats' | 'consultants', Record<string, unknown>[]>> {
+): Promise<Record<'rollups' | 'years' | 'marks' | 'formats' | 'consultants' | 'feedbackYears' | 'feedbackMarks', unknown[]>> {
   const rollups = await q('report_rollups').orderBy(['kind', 'jurisdiction', 'month', 'track', 'item', 'year']).select('*');
   const years = await q('report_rollup_years').orderBy(['kind', 'calendar_year', 'track', 'item', 'year']).select('*');
   const marks = await q('report_engagement_marks').orderBy('engagement_id').select('*');
@@ -213,6 +215,7 @@ export async function allDerivedRows(
     marks: marks.map(plain),
     formats: formats.map(plain),
     consultants: consultants.map(plain),
+    ...(await allFeedbackRows(q)),
   };
 }
 

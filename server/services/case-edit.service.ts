@@ -77,7 +77,7 @@ export async function editCase(caseId: number, payload: unknown, actor: Staff, e
     if (!Object.keys(after).length) return;
     const at = nowIso();
     await updateCase(trx, caseId, { ...changes, updated_at: at });
-    // The roll-ups count engagements under their case's track.
+    // The roll-ups count engagements, and the feedback figures cases, under their case's track.
     if (changes.track) await refreshReportRollups(trx, [caseId]);
     await recordEvent(trx, {
       case_id: caseId,

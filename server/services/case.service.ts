@@ -7,7 +7,7 @@ import { validateStatus } from '../schemas/case.schemas';
 import { CLOSED_STATUSES, CaseStatus, Role } from '../vocabulary';
 import { auditRefusal } from './auth.service';
 import { recordEvent } from './events.service';
-import { refreshReportRollups } from './report-rollups';
+import { refreshFeedbackYears, refreshReportRollups } from './report-rollups';
 import { findMove, mayMake } from './workflow';
 import { programTimeZone, zonedToUtc } from './time';
 import { firstDeliveredEngagement, scheduledEngagementsOfCase } from '../queries/engagement.queries';
@@ -119,6 +119,8 @@ export async function changeStatus(caseId: number, payload: unknown, actor: Staf
     if (input.to === 'declined' || input.to === 'withdrawn') changes.closing_reason = reason ?? null;
     if (move.action === 'reopen') changes.closed_at = null;
     await updateCase(trx, caseId, changes);
+    // Completed or reopened: the feedback figures count the case, or no longer do.
+    await refreshFeedbackYears(trx, [caseId]);
     await recordEvent(trx, {
       case_id: caseId,
       actor_user_id: actor.id,

@@ -5,6 +5,7 @@ import { transaction } from '../queries/database.queries';
 import { type FeedbackRow, findFeedback, insertFeedback } from '../queries/feedback.queries';
 import { validateFeedback } from '../schemas/feedback.schemas';
 import { recordEvent } from './events.service';
+import { refreshFeedbackYears } from './report-rollups';
 
 const ALREADY_RECEIVED = 'Thank you: feedback for this request was already received.';
 
@@ -27,6 +28,7 @@ export async function submitFeedback(kase: CaseRow, payload: unknown): Promise<v
   try {
     await transaction(async (trx) => {
       await insertFeedback(trx, { case_id: kase.id, ...answers, created_at: at });
+      await refreshFeedbackYears(trx, [kase.id]);
       await recordEvent(trx, { case_id: kase.id, actor_kind: 'requester', kind: 'case.feedback_received', after: answers, created_at: at });
     });
   } catch (err) {

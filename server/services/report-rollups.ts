@@ -11,6 +11,7 @@ import {
   recountYear,
   replaceMarks,
 } from '../queries/report-rollup.queries';
+import { currentFeedbackMarks, keptFeedbackMarks, recountFeedbackYear, replaceFeedbackMarks } from '../queries/feedback-rollup.queries';
 
 /**
  * Keeps the report roll-ups in step with the engagements of these cases, in the caller's
@@ -54,6 +55,7 @@ export async function refreshReportRollups(trx: Tx, caseIds: number[]): Promise<
       changed.push(old.engagement_id);
     }
   }
+  await refreshFeedbackYears(trx, cases);
   if (!changed.length) return;
   await addToRollups(trx, added);
   for (const { month, track } of cells.values()) await recountCell(trx, month, track);
@@ -63,6 +65,27 @@ export async function refreshReportRollups(trx: Tx, caseIds: number[]): Promise<
   );
   for (const { year, track } of years.values()) await recountYear(trx, year, track);
   await replaceMarks(trx, changed, fresh);
+}
+
+/**
+ * Keeps the feedback figures by year (report_feedback_years) in step with these cases, in the
+ * caller's transaction: called by every change that can move what a case counts there (completed
+ * or reopened, another track, feedback received, and through refreshReportRollups every change of
+ * its engagements, whose formats and consultants it counts under). The (year, track) cells each
+ * case was counted in and is counted in now are counted again from the raw rows; a case that is not
+ * completed, and was not, costs two lookups. (The roll-ups' lock, taken again here, is already held
+ * when refreshReportRollups calls it.)
+ */
+export async function refreshFeedbackYears(trx: Tx, caseIds: number[]): Promise<void> {
+  await lockRollups(trx);
+  for (let i = 0; i < caseIds.length; i += 500) {
+    const chunk = caseIds.slice(i, i + 500);
+    const [now, kept] = await Promise.all([currentFeedbackMarks(trx, chunk), keptFeedbackMarks(trx, chunk)]);
+    if (!now.length && !kept.length) continue;
+    const cells = new Map([...kept, ...now].map((m) => [`${m.calendar_year}|${m.track}`, m]));
+    for (const { calendar_year, track } of cells.values()) await recountFeedbackYear(trx, calendar_year, track);
+    await replaceFeedbackMarks(trx, chunk, now);
+  }
 }
 
 /** Makes every roll-up again from the raw rows, in one transaction (readers see the old ones until it commits). */

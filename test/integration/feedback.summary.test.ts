@@ -120,6 +120,65 @@ const FIXTURE: Spec[] = [
     closedAt: '2025-03-12T12:00:00.000Z',
     engagements: [{ status: 'delivered', format: 'small_group', by: ['C'] }],
   },
+  // Around the year rows (report_feedback_years, by UTC year): early and late in 2024 and 2026, and
+  // 21:00 on December 31st 2024 in New York, which is 2025 in UTC.
+  {
+    track: 'ta',
+    jurisdiction: 'OH',
+    status: 'completed',
+    closedAt: '2024-03-10T12:00:00.000Z',
+    rating: [1, 2, 3],
+    engagements: [{ status: 'delivered', format: 'one_on_one', by: ['A'] }],
+  },
+  {
+    track: 'ta',
+    jurisdiction: 'OH',
+    status: 'completed',
+    closedAt: '2024-11-15T12:00:00.000Z',
+    rating: [4, 4, 4],
+    engagements: [{ status: 'delivered', format: 'one_on_one', by: ['A', 'B'] }],
+  },
+  {
+    track: 'network',
+    jurisdiction: 'MI',
+    status: 'completed',
+    closedAt: '2025-01-01T02:00:00.000Z',
+    rating: [2, 3, 4],
+    engagements: [{ status: 'delivered', format: 'small_group', by: ['B'] }],
+  },
+  {
+    track: 'ta',
+    jurisdiction: 'OH',
+    status: 'completed',
+    closedAt: '2026-01-31T12:00:00.000Z',
+    engagements: [{ status: 'delivered', format: 'online_training', by: ['C'] }],
+  },
+  {
+    track: 'ta',
+    jurisdiction: 'MI',
+    status: 'completed',
+    closedAt: '2026-12-15T12:00:00.000Z',
+    rating: [5, 1, 5],
+    engagements: [{ status: 'delivered', format: 'small_group', by: ['A'] }],
+  },
+];
+
+// Periods over the year rows, with their ends in New York as instants: each end is read from the
+// raw cases, added (the part of a year inside the period) or taken away from the year's row (the
+// part outside), whichever is shorter.
+const YEAR_PERIODS = [
+  // Whole 2024 and 2025, less 2024's first five hours (UTC), plus 2026's.
+  { title: '2024 to 2025', from: '2024-01-01', to: '2025-12-31', start: '2024-01-01T05:00:00Z', end: '2026-01-01T05:00:00Z' },
+  // 2025 whole, and December 2024 and two months of 2026 added from the raw cases.
+  {
+    title: 'December 2024 to February 2026',
+    from: '2024-12-01',
+    to: '2026-02-28',
+    start: '2024-12-01T05:00:00Z',
+    end: '2026-03-01T05:00:00Z',
+  },
+  // 2024 to 2026 less the first five months of 2024 and December 2026, taken away.
+  { title: 'June 2024 to November 2026', from: '2024-06-01', to: '2026-11-30', start: '2024-06-01T04:00:00Z', end: '2026-12-01T05:00:00Z' },
 ];
 
 type Row = FeedbackFigures & { key: string; label?: string };
@@ -239,6 +298,37 @@ describeEachEngine('Feedback figures (feedbackSummary)', (ctx) => {
       });
     }
   }
+
+  for (const period of YEAR_PERIODS) {
+    for (const { title, filters } of cases.slice(0, 3)) {
+      for (const by of ['all', 'format', 'consultant'] as const) {
+        it(`feedbackSummary, by ${by}, from ${period.title} under ${title}, equals the recount`, async () => {
+          const actual = await feedbackSummary({ from: period.from, to: period.to, timeZone: MARCH.timeZone, ...filters }, by);
+          const expected = recount(filters, by, ids, Date.parse(period.start), Date.parse(period.end));
+          assert.ok(expected.length > 0 && expected[0].completed > 0, 'the recount is empty');
+          assertSame(actual, expected, `${by}, ${period.title}, ${title}`);
+        });
+      }
+    }
+  }
+
+  it('feedbackSummary, for whole years, reads the year rows (a row changed around the app shows), and a jurisdiction filter reads the cases', async () => {
+    const year2025 = { from: '2025-01-01', to: '2025-12-31', timeZone: 'UTC' } as ReportFilters;
+    const [before] = await feedbackSummary(year2025, 'all');
+    const row = { kind: 'all', calendar_year: 2025, track: 'ta' };
+    await ctx.db.knex('report_feedback_years').where(row).increment('completed', 100);
+    try {
+      const [after] = await feedbackSummary(year2025, 'all');
+      assert.equal(after.completed, before.completed + 100);
+      const [ohio] = await feedbackSummary({ ...year2025, jurisdiction: 'OH' }, 'all');
+      assert.equal(
+        ohio.completed,
+        recount({ jurisdiction: 'OH' }, 'all', ids, Date.parse('2025-01-01T00:00:00Z'), Date.parse('2026-01-01T00:00:00Z'))[0].completed,
+      );
+    } finally {
+      await ctx.db.knex('report_feedback_years').where(row).decrement('completed', 100);
+    }
+  });
 
   it('feedbackSummary, by all, for March, counts 7 completed, 5 answered: the response rate the dashboard shows is 5/7', async () => {
     const [all] = await feedbackSummary(MARCH, 'all');
