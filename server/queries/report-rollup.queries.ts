@@ -180,8 +180,12 @@ export async function recountCaseLists(q: Queryable, caseIds: number[]): Promise
   await q.raw(`${CASE_CONSULTANTS} and e.case_id in (${ids})`, caseIds);
 }
 
-/** Makes every roll-up and mark again from the raw rows. */
+/**
+ * Makes every roll-up and mark again from the raw rows. It takes the roll-ups' lock first: a change
+ * counting a cell again beside it (PostgreSQL) would not see the rows it inserts and fail on them.
+ */
 export async function rebuildRollups(q: Queryable = db): Promise<void> {
+  await lockRollups(q);
   await q('report_rollups').delete();
   await q('report_rollup_years').delete();
   await q('report_engagement_marks').delete();

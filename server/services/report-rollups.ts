@@ -72,16 +72,24 @@ export async function refreshReportRollups(trx: Tx, caseIds: number[]): Promise<
  * caller's transaction: called by every change that can move what a case counts there (completed
  * or reopened, another track, feedback received, and through refreshReportRollups every change of
  * its engagements, whose formats and consultants it counts under). The (year, track) cells each
- * case was counted in and is counted in now are counted again from the raw rows; a case that is not
- * completed, and was not, costs two lookups. (The roll-ups' lock, taken again here, is already held
- * when refreshReportRollups calls it.)
+ * case was counted in and is counted in now are counted again from the raw rows. A case that is not
+ * completed, and was not, costs two lookups and does not wait for the roll-ups' lock (a decline, a
+ * case put on hold); otherwise the lock is taken and the marks read again under it, so that they
+ * include what a change that held it just committed. (When refreshReportRollups calls it the lock is
+ * already held: taking it again returns at once.)
  */
 export async function refreshFeedbackYears(trx: Tx, caseIds: number[]): Promise<void> {
-  await lockRollups(trx);
+  let locked = false;
   for (let i = 0; i < caseIds.length; i += 500) {
     const chunk = caseIds.slice(i, i + 500);
-    const [now, kept] = await Promise.all([currentFeedbackMarks(trx, chunk), keptFeedbackMarks(trx, chunk)]);
+    const marks = () => Promise.all([currentFeedbackMarks(trx, chunk), keptFeedbackMarks(trx, chunk)]);
+    let [now, kept] = await marks();
     if (!now.length && !kept.length) continue;
+    if (!locked) {
+      await lockRollups(trx);
+      locked = true;
+      [now, kept] = await marks();
+    }
     const cells = new Map([...kept, ...now].map((m) => [`${m.calendar_year}|${m.track}`, m]));
     for (const { calendar_year, track } of cells.values()) await recountFeedbackYear(trx, calendar_year, track);
     await replaceFeedbackMarks(trx, chunk, now);

@@ -8,7 +8,7 @@ import { makeUser } from '../helpers/auth';
 import { makeCase } from '../helpers/cases';
 import { describeEachEngine } from '../helpers/db';
 
-type Who = 'A' | 'B' | 'C';
+type Who = 'A' | 'B' | 'C' | 'D';
 type Format = 'one_on_one' | 'small_group' | 'online_training';
 interface Spec {
   track: 'ta' | 'network' | 'cohort';
@@ -19,7 +19,7 @@ interface Spec {
   engagements: { status: 'delivered' | 'scheduled' | 'cancelled'; format: Format; by: Who[] }[];
 }
 
-const NAMES: Record<Who, string> = { A: 'Avery Able', B: 'Blake Bright', C: 'Casey Calm' };
+const NAMES: Record<Who, string> = { A: 'Avery Able', B: 'Blake Bright', C: 'Casey Calm', D: 'Dana Deep' };
 
 // March 2025 in New York runs from 05:00Z on the 1st (EST) to 04:00Z on April 1st (EDT since the 9th).
 const MARCH = { from: '2025-03-01', to: '2025-03-31', timeZone: 'America/New_York' };
@@ -161,6 +161,16 @@ const FIXTURE: Spec[] = [
     rating: [5, 1, 5],
     engagements: [{ status: 'delivered', format: 'small_group', by: ['A'] }],
   },
+  // D's one case: in 2026's row, and taken away again by a period that ends in November 2026 (D is
+  // then no row, not a row of zero cases).
+  {
+    track: 'ta',
+    jurisdiction: 'OH',
+    status: 'completed',
+    closedAt: '2026-12-20T12:00:00.000Z',
+    rating: [3, 3, 3],
+    engagements: [{ status: 'delivered', format: 'online_training', by: ['D'] }],
+  },
 ];
 
 // Periods over the year rows, with their ends in New York as instants: each end is read from the
@@ -242,7 +252,7 @@ describeEachEngine('Feedback figures (feedbackSummary)', (ctx) => {
   const ids = {} as Record<Who, number>;
 
   before(async () => {
-    for (const who of ['A', 'B', 'C'] as Who[]) ids[who] = (await makeUser({ name: NAMES[who], active: who !== 'C' })).id;
+    for (const who of ['A', 'B', 'C', 'D'] as Who[]) ids[who] = (await makeUser({ name: NAMES[who], active: who !== 'C' })).id;
     const at = nowIso();
     for (const spec of FIXTURE) {
       const kase = await makeCase(ctx.db.knex);

@@ -105,6 +105,11 @@ describeEachEngine('Feedback figures by year after any sequence of case changes'
 
   it('completing, reopening, feedback, a new track and engagement changes, in any order, leave report_feedback_years equal to reports:rebuild', async function () {
     this.timeout(240_000);
+    // First a case delivered, completed and answered, so that the sequences below always find one
+    // to reopen, re-format and move to another track.
+    engagements.push({ id: await createEngagement(cases[3], engagement('one_on_one', 0, true), director, ctx), caseId: cases[3] });
+    await changeStatus(cases[3], { to: 'completed', closing_summary: 'Done.' }, director);
+    await submitFeedback((await findCaseById(cases[3]))!, { quality: 5, relevance: 4, usefulness: 3 });
     let counted = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(operation, { minLength: 1, maxLength: 10 }), async (ops) => {
@@ -133,9 +138,8 @@ describeEachEngine('Feedback figures by year after any sequence of case changes'
       }),
       { numRuns: 15 },
     );
-    // The sequences are meant to complete cases: the rows compared were not all empty.
+    // The rows compared were not all empty.
     assert.ok(counted > 0, 'no case was ever completed');
-    assert.ok(Number((await t.db.knex('feedback').count({ n: '*' }))[0].n) > 0, 'no feedback was ever given');
   });
 
   it('a case completed, then answered, then reopened counts in its year row with its rating, then no longer', async () => {
