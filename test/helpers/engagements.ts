@@ -8,6 +8,7 @@ import type request from 'supertest';
 import type { Config } from '../../server/config';
 import { db } from '../../server/db';
 import { assignConsultants } from '../../server/services/case-assignment.service';
+import { editCase } from '../../server/services/case-edit.service';
 import { createEngagement } from '../../server/services/engagement.service';
 import { submitRequest } from '../../server/services/request.service';
 import { addDays, todayIn } from '../../server/services/time';
@@ -253,4 +254,29 @@ export function checked(html: string, name: string): string[] {
 export function errorNextTo(html: string, name: string): string | undefined {
   const m = new RegExp(`id="field-${name}-error"[^>]*>([^<]*)<`).exec(html);
   return m ? decode(m[1]) : undefined;
+}
+
+/** A director's edit of a case that moves it to another track and keeps every other field as it is. */
+export async function changeCaseTrack(caseId: number, track: string, director: { id: number; role: 'director' }): Promise<void> {
+  const c = await db('cases').where({ id: caseId }).first();
+  const topics = (
+    await db('case_topics as ct').join('topics as tp', 'tp.id', 'ct.topic_id').where('ct.case_id', caseId).select('tp.slug')
+  ).map((r: { slug: string }) => r.slug);
+  await editCase(
+    caseId,
+    {
+      jurisdiction: c.jurisdiction_code,
+      name: c.requester_name,
+      email: c.requester_email,
+      role: c.requester_title,
+      organization_type: c.organization_type,
+      organization_name: c.organization_name,
+      topics,
+      preferred_format: c.preferred_format,
+      title: c.title,
+      needs: c.needs,
+      track,
+    },
+    director,
+  );
 }

@@ -4,14 +4,13 @@ import * as feedbackYears from '../../db/migrations/2026120700001_create_report_
 import { findCaseById } from '../../server/queries/case.queries';
 import { allDerivedRows, rebuildRollups } from '../../server/queries/report-rollup.queries';
 import { changeStatus } from '../../server/services/case.service';
-import { editCase } from '../../server/services/case-edit.service';
 import { cancelEngagement, createEngagement, updateEngagement } from '../../server/services/engagement.service';
 import { submitFeedback } from '../../server/services/feedback.service';
 import { ConflictError } from '../../server/errors';
 import { testApp } from '../helpers/app';
 import { makeUser } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
-import { ZONE, daysFromToday, makeCase } from '../helpers/engagements';
+import { ZONE, changeCaseTrack, daysFromToday, makeCase } from '../helpers/engagements';
 
 // The feedback figures by year (report_feedback_years) are kept in the transaction of every change
 // that moves what a case counts there: completed and reopened, feedback received, another track,
@@ -73,30 +72,6 @@ describeEachEngine('Feedback figures by year after any sequence of case changes'
     summary: delivered ? 'Met the team.' : '',
   });
 
-  async function changeTrack(caseId: number, track: string) {
-    const c = await t.db.knex('cases').where({ id: caseId }).first();
-    const topics = (
-      await t.db.knex('case_topics as ct').join('topics as tp', 'tp.id', 'ct.topic_id').where('ct.case_id', caseId).select('tp.slug')
-    ).map((r: { slug: string }) => r.slug);
-    await editCase(
-      caseId,
-      {
-        jurisdiction: c.jurisdiction_code,
-        name: c.requester_name,
-        email: c.requester_email,
-        role: c.requester_title,
-        organization_type: c.organization_type,
-        organization_name: c.organization_name,
-        topics,
-        preferred_format: c.preferred_format,
-        title: c.title,
-        needs: c.needs,
-        track,
-      },
-      director,
-    );
-  }
-
   /** A change the status machine refuses (a case not in progress completed, feedback twice) is skipped: it changes nothing. */
   const unlessRefused = (work: Promise<unknown>) =>
     work.catch((err) => {
@@ -129,7 +104,7 @@ describeEachEngine('Feedback figures by year after any sequence of case changes'
           else if (op.kind === 'feedback') {
             const kase = await findCaseById(caseId);
             await unlessRefused(submitFeedback(kase!, { quality: op.rating, relevance: 6 - op.rating, usefulness: 3 }));
-          } else await changeTrack(caseId, op.track);
+          } else await changeCaseTrack(caseId, op.track, director);
         }
         const kept = await allDerivedRows(t.db.knex);
         counted += kept.feedbackYears.length;

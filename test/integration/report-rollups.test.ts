@@ -3,13 +3,12 @@ import fc from 'fast-check';
 import * as yearRollups from '../../db/migrations/2026120600002_create_report_rollup_years';
 import { RollupKind, rolledUp, servedPairs } from '../../server/queries/report-rollup-reads.queries';
 import { addToRollups, allDerivedRows, rebuildRollups } from '../../server/queries/report-rollup.queries';
-import { editCase } from '../../server/services/case-edit.service';
 import { refreshReportRollups } from '../../server/services/report-rollups';
 import { cancelEngagement, createEngagement, deleteEngagement, updateEngagement } from '../../server/services/engagement.service';
 import { testApp } from '../helpers/app';
 import { makeUser } from '../helpers/auth';
 import { describeEachEngine } from '../helpers/db';
-import { ZONE, daysFromToday, makeCase } from '../helpers/engagements';
+import { ZONE, changeCaseTrack, daysFromToday, makeCase } from '../helpers/engagements';
 
 // Engagement changes of every kind, through the services (as the web forms, the API and the
 // programs make them): after any sequence, the roll-ups kept in each change's transaction equal
@@ -73,30 +72,6 @@ describeEachEngine('Report roll-ups after any sequence of engagement changes', (
     };
   };
 
-  async function changeTrack(caseId: number, track: string) {
-    const c = await t.db.knex('cases').where({ id: caseId }).first();
-    const caseTopics = (
-      await t.db.knex('case_topics as ct').join('topics as tp', 'tp.id', 'ct.topic_id').where('ct.case_id', caseId).select('tp.slug')
-    ).map((r: { slug: string }) => r.slug);
-    await editCase(
-      caseId,
-      {
-        jurisdiction: c.jurisdiction_code,
-        name: c.requester_name,
-        email: c.requester_email,
-        role: c.requester_title,
-        organization_type: c.organization_type,
-        organization_name: c.organization_name,
-        topics: caseTopics,
-        preferred_format: c.preferred_format,
-        title: c.title,
-        needs: c.needs,
-        track,
-      },
-      director,
-    );
-  }
-
   it('createEngagement, of three delivered engagements, counts them in the roll-ups at once (each listing OH and PR, 60 minutes)', async () => {
     const base = {
       delivered: true,
@@ -129,7 +104,7 @@ describeEachEngine('Report roll-ups after any sequence of engagement changes', (
           const pick = () => engagements[op.target % engagements.length];
           if (op.kind === 'create')
             engagements.push(await createEngagement(cases[op.target % cases.length], payload(op.fields), director, ctx));
-          else if (op.kind === 'track') await changeTrack(cases[op.target % cases.length], op.track);
+          else if (op.kind === 'track') await changeCaseTrack(cases[op.target % cases.length], op.track, director);
           else if (!engagements.length) continue;
           else if (op.kind === 'update') await updateEngagement(pick(), payload(op.fields), director, ctx);
           else if (op.kind === 'cancel') await cancelEngagement(pick(), director, ZONE);
