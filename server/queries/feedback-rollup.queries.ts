@@ -1,4 +1,4 @@
-import { Queryable, reads } from '../db';
+import { Queryable } from '../db';
 import { utcYearSql } from '../db-sql';
 
 // The feedback figures summed by calendar year (UTC) of completion and track, over all
@@ -77,13 +77,4 @@ export async function rebuildFeedbackYears(q: Queryable): Promise<void> {
     `insert into report_feedback_marks (case_id, calendar_year, track)
      select c.id, ${year}, c.track from cases c where c.status = 'completed' and c.source <> 'import' and c.closed_at is not null`,
   );
-}
-
-/** Every feedback row and mark, in a fixed order (for the test that compares them with a rebuild). */
-export async function allFeedbackRows(q: Queryable = reads): Promise<{ feedbackYears: unknown[]; feedbackMarks: unknown[] }> {
-  const plain = (r: Record<string, unknown>) =>
-    Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'string' && /^\d+$/.test(v) && k !== 'item' ? Number(v) : v]));
-  const years = await q('report_feedback_years').orderBy(['kind', 'calendar_year', 'track', 'item']).select('*');
-  const marks = await q('report_feedback_marks').orderBy('case_id').select('*');
-  return { feedbackYears: years.map(plain), feedbackMarks: marks.map(plain) };
 }

@@ -59,6 +59,7 @@ function rawPart(f: ReportFilters, by: By, start: string, end: string, sign: 1 |
     consultant: 'join report_case_consultants x on x.case_id = c.id',
   }[by];
   const s = sign < 0 ? '-' : '';
+  // Imported cases are left out: their requesters were never asked, so they are not "not answered".
   const bindings: (string | number)[] = [start, end];
   let sql = `select ${key}, ${s}1 as completed, ${s}(case when fb.case_id is null then 0 else 1 end) as answered,
       ${s}fb.quality as quality, ${s}fb.relevance as relevance, ${s}fb.usefulness as usefulness

@@ -1,6 +1,6 @@
 import { db, Queryable, reads, readTogether } from '../db';
 import { lockForTransaction, orderedListSql, rowsPerRepeatedUpsert } from '../db-sql';
-import { allFeedbackRows, rebuildFeedbackYears } from './feedback-rollup.queries';
+import { rebuildFeedbackYears } from './feedback-rollup.queries';
 
 // The roll-ups of delivered engagements (migrations 2026120517001 and 2026120521002 say what each
 // row counts): over all engagements (jurisdiction '') and over those listing each jurisdiction.
@@ -205,12 +205,16 @@ export async function rebuildRollups(q: Queryable = db): Promise<void> {
 /** Every roll-up and mark, in a fixed order (for the test that compares them with a rebuild). */
 export async function allDerivedRows(
   q: Queryable = reads,
-): Promise<Record<'rollups' | 'years' | 'marks' | 'formats' | 'consultants' | 'feedbackYears' | 'feedbackMarks', unknown[]>> {
+): Promise<
+  Record<'rollups' | 'years' | 'marks' | 'formats' | 'consultants' | 'feedbackYears' | 'feedbackMarks', Record<string, unknown>[]>
+> {
   const rollups = await q('report_rollups').orderBy(['kind', 'jurisdiction', 'month', 'track', 'item', 'year']).select('*');
   const years = await q('report_rollup_years').orderBy(['kind', 'calendar_year', 'track', 'item', 'year']).select('*');
   const marks = await q('report_engagement_marks').orderBy('engagement_id').select('*');
   const formats = await q('report_case_formats').orderBy(['case_id', 'format']).select('*');
   const consultants = await q('report_case_consultants').orderBy(['case_id', 'user_id']).select('*');
+  const feedbackYears = await q('report_feedback_years').orderBy(['kind', 'calendar_year', 'track', 'item']).select('*');
+  const feedbackMarks = await q('report_feedback_marks').orderBy('case_id').select('*');
   const plain = (r: Record<string, unknown>) =>
     Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'string' && /^\d+$/.test(v) && k !== 'item' ? Number(v) : v]));
   return {
@@ -219,7 +223,8 @@ export async function allDerivedRows(
     marks: marks.map(plain),
     formats: formats.map(plain),
     consultants: consultants.map(plain),
-    ...(await allFeedbackRows(q)),
+    feedbackYears: feedbackYears.map(plain),
+    feedbackMarks: feedbackMarks.map(plain),
   };
 }
 
