@@ -55,7 +55,7 @@ export async function refreshReportRollups(trx: Tx, caseIds: number[]): Promise<
       changed.push(old.engagement_id);
     }
   }
-  await refreshFeedbackYears(trx, cases);
+  await recountFeedbackYears(trx, cases);
   if (!changed.length) return;
   await addToRollups(trx, added);
   for (const { month, track } of cells.values()) await recountCell(trx, month, track);
@@ -70,26 +70,29 @@ export async function refreshReportRollups(trx: Tx, caseIds: number[]): Promise<
 /**
  * Keeps the feedback figures by year (report_feedback_years) in step with these cases, in the
  * caller's transaction: called by every change that can move what a case counts there (completed
- * or reopened, another track, feedback received, and through refreshReportRollups every change of
- * its engagements, whose formats and consultants it counts under). The (year, track) cells each
- * case was counted in and is counted in now are counted again from the raw rows. A case that is not
- * completed, and was not, costs two lookups and does not wait for the roll-ups' lock (a decline, a
- * case put on hold); otherwise the lock is taken and the marks read again under it, so that they
- * include what a change that held it just committed. (When refreshReportRollups calls it the lock is
- * already held: taking it again returns at once.)
+ * or reopened, feedback received, and through refreshReportRollups every change of its engagements,
+ * whose formats and consultants it counts under, and of its track). A case that is not completed,
+ * and was not, costs two lookups and does not wait for the roll-ups' lock (a decline, a case put on
+ * hold); otherwise the lock is taken and the cases counted again under it, so that their marks
+ * include what a change that held it just committed.
  */
 export async function refreshFeedbackYears(trx: Tx, caseIds: number[]): Promise<void> {
-  let locked = false;
+  for (let i = 0; i < caseIds.length; i += 500) {
+    const [now, kept] = await feedbackMarks(trx, caseIds.slice(i, i + 500));
+    if (!now.length && !kept.length) continue;
+    await lockRollups(trx);
+    return recountFeedbackYears(trx, caseIds.slice(i));
+  }
+}
+
+const feedbackMarks = (trx: Tx, chunk: number[]) => Promise.all([currentFeedbackMarks(trx, chunk), keptFeedbackMarks(trx, chunk)]);
+
+/** Under the roll-ups' lock: the (year, track) cells each case was counted in and is counted in now are counted again from the raw rows. */
+async function recountFeedbackYears(trx: Tx, caseIds: number[]): Promise<void> {
   for (let i = 0; i < caseIds.length; i += 500) {
     const chunk = caseIds.slice(i, i + 500);
-    const marks = () => Promise.all([currentFeedbackMarks(trx, chunk), keptFeedbackMarks(trx, chunk)]);
-    let [now, kept] = await marks();
+    const [now, kept] = await feedbackMarks(trx, chunk);
     if (!now.length && !kept.length) continue;
-    if (!locked) {
-      await lockRollups(trx);
-      locked = true;
-      [now, kept] = await marks();
-    }
     const cells = new Map([...kept, ...now].map((m) => [`${m.calendar_year}|${m.track}`, m]));
     for (const { calendar_year, track } of cells.values()) await recountFeedbackYear(trx, calendar_year, track);
     await replaceFeedbackMarks(trx, chunk, now);
